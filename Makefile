@@ -1,0 +1,69 @@
+# Offcut — make run serves the app, make test runs every test.
+SHELL := /bin/bash
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+# wasm_exec.js and go_js_wasm_exec live in lib/wasm since Go 1.24.
+WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
+# The engine packages also run under js/wasm in Node.
+ENGINE_PKGS := ./audio/...
+APT_PKGS := sox ffmpeg flac lame chromium
+ADDR ?= :8080
+
+.PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean
+
+all: build
+
+## cli: build the offcut command into bin/
+cli:
+	$(GO) build -trimpath -o bin/offcut ./cmd/offcut
+
+## dist: build the web app into build/dist (wasm, minified, hashed, precompressed)
+dist:
+	$(GO) run ./build -www www -wasm ./wasm -out build/dist
+
+build: cli dist
+	$(GO) build -trimpath -o bin/offcut-server ./server
+
+## run: build everything and serve the app on http://localhost:8080
+run: build
+	./bin/offcut-server -addr $(ADDR) -dist build/dist
+
+## test-deps: install the reference tools the tests compare against (Debian, as root)
+test-deps:
+	@missing=""; \
+	for p in $(APT_PKGS); do \
+	  bin=$$p; \
+	  command -v $$bin >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "warning: missing$$missing (not root: tests that need them will skip)"; \
+	  fi; \
+	fi
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/dist/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -count=1 ./...
+
+## test-wasm: the engine's tests again, compiled to js/wasm and run in Node
+test-wasm:
+	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 $(ENGINE_PKGS)
+
+## test: install what the tests need, then lint and run every test
+test: test-deps lint test-go test-wasm
+
+## bench: engine benchmarks beside sox/ffmpeg on the same machine
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./audio/... ./cmd/...
+
+clean:
+	rm -rf build/dist bin

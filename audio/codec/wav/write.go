@@ -1,0 +1,229 @@
+package wav
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	goaudio "github.com/go-audio/audio"
+	goaudiowav "github.com/go-audio/wav"
+
+	"offcut/audio"
+	"offcut/audio/plan"
+)
+
+// maxRIFF is the largest RIFF size field; larger files are written as RF64.
+const maxRIFF = 0xFFFFFFFF
+
+// HeaderOptions adjusts the header Header writes.
+type HeaderOptions struct {
+	// ChannelMask is the speaker mask for EXTENSIBLE headers; 0 picks the
+	// default layout for the channel count.
+	ChannelMask uint32
+	// TailBytes is the size of the chunks (headers, payloads and pad bytes
+	// included) that follow the data chunk.
+	TailBytes int64
+	// ForceRF64 writes an RF64 header whatever the size (for tests).
+	ForceRF64 bool
+}
+
+// Header returns the bytes that precede the samples of a WAVE file holding
+// frames frames of f. The data chunk is followed by DataPad(f, frames) and
+// then opts.TailBytes of further chunks. Files that would overflow RIFF's
+// 32-bit sizes get an RF64 header.
+func Header(f audio.Format, frames int64, opts HeaderOptions) ([]byte, error) {
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("wav: %w", err)
+	}
+	if frames < 0 {
+		return nil, fmt.Errorf("wav: negative frame count %d", frames)
+	}
+	data := frames * int64(f.BytesPerFrame())
+	pad := int64(len(DataPad(f, frames)))
+	extensible := f.Channels > 2 || (!f.Float && f.Bits > 16)
+	fmtSize := int64(16)
+	if extensible {
+		fmtSize = 40
+	} else if f.Float {
+		fmtSize = 18 // cbSize = 0, as the spec asks for non-PCM formats
+	}
+	riffSize := 4 + 8 + fmtSize + 8 + data + pad + opts.TailBytes
+	if riffSize > maxRIFF || opts.ForceRF64 {
+		return rf64Header(f, frames, data, riffSize+8+28, fmtSize, opts), nil
+	}
+	if !extensible && !f.Float {
+		return goAudioHeader(f, data, riffSize)
+	}
+	b := make([]byte, 0, 12+8+fmtSize+8)
+	b = append(b, "RIFF"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(riffSize))
+	b = append(b, "WAVE"...)
+	b = appendFmt(b, f, fmtSize, opts.ChannelMask)
+	b = append(b, "data"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(data))
+	return b, nil
+}
+
+// goAudioHeader writes the canonical 44-byte PCM header through go-audio's
+// encoder and fills in the sizes it only knows after the samples.
+func goAudioHeader(f audio.Format, data, riffSize int64) ([]byte, error) {
+	var ws memWriteSeeker
+	enc := goaudiowav.NewEncoder(&ws, f.Rate, f.Bits, f.Channels, formatPCM)
+	empty := &goaudio.IntBuffer{Format: &goaudio.Format{NumChannels: f.Channels, SampleRate: f.Rate}, SourceBitDepth: f.Bits}
+	if err := enc.Write(empty); err != nil {
+		return nil, fmt.Errorf("wav: go-audio header: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("wav: go-audio header: %w", err)
+	}
+	b := ws.buf
+	if len(b) != 44 || string(b[36:40]) != "data" {
+		return nil, errors.New("wav: go-audio wrote an unexpected header layout")
+	}
+	binary.LittleEndian.PutUint32(b[4:], uint32(riffSize))
+	binary.LittleEndian.PutUint32(b[40:], uint32(data))
+	return b, nil
+}
+
+func rf64Header(f audio.Format, frames, data, riffSize, fmtSize int64, opts HeaderOptions) []byte {
+	b := make([]byte, 0, 12+36+8+fmtSize+8)
+	b = append(b, "RF64"...)
+	b = binary.LittleEndian.AppendUint32(b, 0xFFFFFFFF)
+	b = append(b, "WAVE"...)
+	b = append(b, "ds64"...)
+	b = binary.LittleEndian.AppendUint32(b, 28)
+	b = binary.LittleEndian.AppendUint64(b, uint64(riffSize))
+	b = binary.LittleEndian.AppendUint64(b, uint64(data))
+	b = binary.LittleEndian.AppendUint64(b, uint64(frames))
+	b = binary.LittleEndian.AppendUint32(b, 0) // no table entries
+	b = appendFmt(b, f, fmtSize, opts.ChannelMask)
+	b = append(b, "data"...)
+	b = binary.LittleEndian.AppendUint32(b, 0xFFFFFFFF)
+	return b
+}
+
+func appendFmt(b []byte, f audio.Format, size int64, mask uint32) []byte {
+	code := uint16(formatPCM)
+	if f.Float {
+		code = formatFloat
+	}
+	tag := code
+	if size == 40 {
+		tag = formatExtens
+	}
+	b = append(b, "fmt "...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(size))
+	b = binary.LittleEndian.AppendUint16(b, tag)
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.Channels))
+	b = binary.LittleEndian.AppendUint32(b, uint32(f.Rate))
+	b = binary.LittleEndian.AppendUint32(b, uint32(f.Rate*f.BytesPerFrame()))
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.BytesPerFrame()))
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.Bits))
+	switch size {
+	case 18:
+		b = binary.LittleEndian.AppendUint16(b, 0)
+	case 40:
+		if mask == 0 {
+			mask = DefaultChannelMask(f.Channels)
+		}
+		b = binary.LittleEndian.AppendUint16(b, 22)
+		b = binary.LittleEndian.AppendUint16(b, uint16(f.Bits))
+		b = binary.LittleEndian.AppendUint32(b, mask)
+		b = binary.LittleEndian.AppendUint16(b, code)
+		b = append(b, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71)
+	}
+	return b
+}
+
+// DefaultChannelMask is the speaker layout WAVE_FORMAT_EXTENSIBLE headers
+// declare for n channels: mono centre, stereo, 3.0, quad, 5.0, 5.1, 6.1, 7.1.
+func DefaultChannelMask(n int) uint32 {
+	switch n {
+	case 1:
+		return 0x4
+	case 2:
+		return 0x3
+	case 3:
+		return 0x7
+	case 4:
+		return 0x33
+	case 5:
+		return 0x37
+	case 6:
+		return 0x3F
+	case 7:
+		return 0x70F
+	case 8:
+		return 0x63F
+	}
+	return 0
+}
+
+// DataPad is the pad byte RIFF requires after an odd-sized data chunk.
+func DataPad(f audio.Format, frames int64) []byte {
+	if frames*int64(f.BytesPerFrame())%2 == 1 {
+		return []byte{0}
+	}
+	return nil
+}
+
+// TailChunk is a chunk of an input file to copy after the data chunk.
+type TailChunk struct {
+	Source int // index of the input in the plan's sources
+	Chunk  Chunk
+}
+
+// TailSize is the number of bytes the chunks take in a file.
+func TailSize(chunks []TailChunk) int64 {
+	var n int64
+	for _, c := range chunks {
+		n += 8 + c.Chunk.Size + c.Chunk.Size&1
+	}
+	return n
+}
+
+// AppendTail appends the chunks to p as their headers plus ranges of their
+// sources, so tags are carried byte for byte.
+func AppendTail(p *plan.Plan, chunks []TailChunk) {
+	for _, c := range chunks {
+		h := make([]byte, 0, 8)
+		h = append(h, c.Chunk.ID...)
+		h = binary.LittleEndian.AppendUint32(h, uint32(c.Chunk.Size))
+		p.Bytes(h)
+		p.Range(c.Source, c.Chunk.Offset, c.Chunk.Size)
+		if c.Chunk.Size&1 == 1 {
+			p.Bytes([]byte{0})
+		}
+	}
+}
+
+// memWriteSeeker is an in-memory io.WriteSeeker for go-audio's encoder.
+type memWriteSeeker struct {
+	buf []byte
+	pos int
+}
+
+func (m *memWriteSeeker) Write(p []byte) (int, error) {
+	if end := m.pos + len(p); end > len(m.buf) {
+		m.buf = append(m.buf, make([]byte, end-len(m.buf))...)
+	}
+	copy(m.buf[m.pos:], p)
+	m.pos += len(p)
+	return len(p), nil
+}
+
+func (m *memWriteSeeker) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		off += int64(m.pos)
+	case io.SeekEnd:
+		off += int64(len(m.buf))
+	}
+	if off < 0 {
+		return 0, errors.New("wav: seek before start")
+	}
+	m.pos = int(off)
+	return off, nil
+}

@@ -1,0 +1,34 @@
+// Package codecs opens audio files of any format the engine reads, by
+// sniffing their first bytes.
+package codecs
+
+import (
+	"errors"
+	"fmt"
+
+	"offcut/audio"
+	"offcut/audio/codec/wav"
+)
+
+// ErrUnknownFormat means the file is not audio in a format Offcut reads.
+var ErrUnknownFormat = errors.New("not audio Offcut can read")
+
+// Open sniffs src and opens it with the matching decoder.
+func Open(src audio.Source) (audio.Decoder, error) {
+	var head [12]byte
+	n, _ := src.ReadAt(head[:], 0)
+	b := head[:n]
+	switch {
+	case n >= 12 && (string(b[:4]) == "RIFF" || string(b[:4]) == "RF64" || string(b[:4]) == "BW64") && string(b[8:12]) == "WAVE":
+		return wav.Open(src)
+	case n >= 4 && string(b[:4]) == "fLaC":
+		return nil, fmt.Errorf("%w: FLAC is not supported yet", ErrUnknownFormat)
+	case n >= 4 && string(b[:4]) == "OggS":
+		return nil, fmt.Errorf("%w: Ogg is not supported yet", ErrUnknownFormat)
+	case n >= 3 && string(b[:3]) == "ID3", n >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0:
+		return nil, fmt.Errorf("%w: MP3 is not supported yet", ErrUnknownFormat)
+	case n == 0:
+		return nil, fmt.Errorf("%w: the file is empty", ErrUnknownFormat)
+	}
+	return nil, fmt.Errorf("%w: unrecognised header % X", ErrUnknownFormat, b)
+}

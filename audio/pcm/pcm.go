@@ -1,0 +1,155 @@
+// Package pcm converts between stored PCM samples (8-bit unsigned, 16/24/32-
+// bit signed little-endian integers, 32/64-bit IEEE floats) and the engine's
+// float32 samples, in tight loops over byte slices.
+//
+// Integer samples map to [-1, 1) by dividing by 2^(bits-1): the conversion is
+// exact in both directions for 8, 16 and 24 bits, so a decode followed by an
+// encode at the same depth reproduces the input bytes.
+package pcm
+
+import (
+	"encoding/binary"
+	"math"
+
+	"offcut/audio"
+)
+
+// Decode converts len(dst) samples from src (stored as f) into dst.
+// src must hold at least len(dst)*f.BytesPerSample() bytes.
+func Decode(dst []float32, src []byte, f audio.Format) {
+	switch {
+	case f.Float && f.Bits == 32:
+		_ = src[len(dst)*4-1]
+		for i := range dst {
+			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[i*4:]))
+		}
+	case f.Float && f.Bits == 64:
+		_ = src[len(dst)*8-1]
+		for i := range dst {
+			dst[i] = float32(math.Float64frombits(binary.LittleEndian.Uint64(src[i*8:])))
+		}
+	case f.Bits == 8:
+		_ = src[len(dst)-1]
+		for i := range dst {
+			dst[i] = float32(int(src[i])-128) * (1.0 / 128)
+		}
+	case f.Bits == 16:
+		src = src[:len(dst)*2]
+		for i := range dst {
+			dst[i] = float32(int16(uint16(src[2*i])|uint16(src[2*i+1])<<8)) * (1.0 / 32768)
+		}
+	case f.Bits == 24:
+		src = src[:len(dst)*3]
+		for i := range dst {
+			b := src[3*i : 3*i+3]
+			v := int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24) >> 8
+			dst[i] = float32(v) * (1.0 / 8388608)
+		}
+	case f.Bits == 32:
+		_ = src[len(dst)*4-1]
+		for i := range dst {
+			dst[i] = float32(float64(int32(binary.LittleEndian.Uint32(src[i*4:]))) * (1.0 / 2147483648))
+		}
+	default:
+		panic("pcm: Decode of unvalidated format " + f.String())
+	}
+}
+
+// Encoder converts float32 samples to stored samples, rounding to nearest,
+// clamping out-of-range values (and counting them), and optionally adding
+// TPDF dither of ±1 LSB when reducing resolution.
+type Encoder struct {
+	f      audio.Format
+	dither bool
+	rng    uint64
+	// Clipped counts samples that were outside the representable range.
+	Clipped int64
+	// Peak is the largest absolute sample value seen (before clamping).
+	Peak float64
+}
+
+// NewEncoder returns an Encoder for f. dither enables TPDF dither; it has
+// no effect on float formats.
+func NewEncoder(f audio.Format, dither bool) *Encoder {
+	return &Encoder{f: f, dither: dither && !f.Float, rng: 0x9E3779B97F4A7C15}
+}
+
+// Format is the stored format the encoder writes.
+func (e *Encoder) Format() audio.Format { return e.f }
+
+// tpdf returns triangular noise in (-1, 1) LSB from two uniform values.
+func (e *Encoder) tpdf() float64 {
+	// xorshift64*: fast, deterministic, good enough for dither.
+	e.rng ^= e.rng >> 12
+	e.rng ^= e.rng << 25
+	e.rng ^= e.rng >> 27
+	r := e.rng * 2685821657736338717
+	a := float64(r>>40) / (1 << 24)
+	b := float64(r&0xFFFFFF) / (1 << 24)
+	return a - b
+}
+
+// Encode converts src into dst, which must hold len(src)*BytesPerSample bytes.
+func (e *Encoder) Encode(dst []byte, src []float32) {
+	f := e.f
+	if f.Float {
+		for _, v := range src {
+			if a := math.Abs(float64(v)); a > e.Peak {
+				e.Peak = a
+			}
+		}
+		if f.Bits == 32 {
+			_ = dst[len(src)*4-1]
+			for i, v := range src {
+				binary.LittleEndian.PutUint32(dst[i*4:], math.Float32bits(v))
+			}
+		} else {
+			_ = dst[len(src)*8-1]
+			for i, v := range src {
+				binary.LittleEndian.PutUint64(dst[i*8:], math.Float64bits(float64(v)))
+			}
+		}
+		return
+	}
+	scale := float64(int64(1) << (f.Bits - 1))
+	lo, hi := -scale, scale-1
+	bps := f.Bits / 8
+	_ = dst[len(src)*bps-1]
+	for i, v := range src {
+		x := float64(v)
+		if a := math.Abs(x); a > e.Peak {
+			e.Peak = a
+		}
+		x *= scale
+		if e.dither {
+			x += e.tpdf()
+		}
+		x = math.RoundToEven(x)
+		// Full scale (exactly ±1.0) is not counted as clipping; beyond it is.
+		if x < lo {
+			if x < lo-1 {
+				e.Clipped++
+			}
+			x = lo
+		} else if x > hi {
+			if x > hi+1 {
+				e.Clipped++
+			}
+			x = hi
+		}
+		n := int32(x)
+		switch bps {
+		case 1:
+			dst[i] = byte(n + 128)
+		case 2:
+			dst[2*i] = byte(n)
+			dst[2*i+1] = byte(n >> 8)
+		case 3:
+			dst[3*i] = byte(n)
+			dst[3*i+1] = byte(n >> 8)
+			dst[3*i+2] = byte(n >> 16)
+		case 4:
+			binary.LittleEndian.PutUint32(dst[4*i:], uint32(n))
+		}
+	}
+}

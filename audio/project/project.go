@@ -1,0 +1,235 @@
+package project
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// Version is the document version this package reads and writes.
+const Version = 1
+
+// Limits on documents, so that a hostile document cannot exhaust memory.
+const (
+	MaxDocumentBytes = 4 << 20
+	MaxClips         = 10000
+	MaxSources       = 1000
+	// MaxFrames bounds positions and lengths: 2^40 frames is over 260 days
+	// at 48 kHz.
+	MaxFrames = 1 << 40
+)
+
+// ErrInvalid is wrapped by every validation error.
+var ErrInvalid = errors.New("invalid project")
+
+// Document is an edit: clips of sources played in order, joined as the joins
+// say, written in the output format.
+type Document struct {
+	// Version must be 1.
+	Version int `json:"version"`
+	// Sources optionally names the inputs, by index (for the CLI: paths
+	// relative to the document; in the browser: file names).
+	Sources []Source `json:"sources,omitempty"`
+	// Clips are the pieces of the output, in order.
+	Clips []Clip `json:"clips"`
+	// Joins has one entry per junction (len(Clips)-1), or is empty for
+	// plain butt joins everywhere.
+	Joins []Join `json:"joins,omitempty"`
+	// Output says what to write.
+	Output Output `json:"output"`
+}
+
+// Source names one input of a document.
+type Source struct {
+	// Name is a path (CLI, relative to the document) or a file name.
+	Name string `json:"name"`
+	// Size, if set, is the input's size in bytes, checked when rendering.
+	Size int64 `json:"size,omitempty"`
+}
+
+// Clip is frames [In, Out) of source Source, with gain and fades.
+type Clip struct {
+	Source int   `json:"source"`
+	In     int64 `json:"in"`
+	Out    int64 `json:"out"`
+	// Gain in dB applied to the whole clip.
+	Gain float64 `json:"gain,omitempty"`
+	// FadeIn and FadeOut, lengths in output frames.
+	FadeIn  *Fade `json:"fadeIn,omitempty"`
+	FadeOut *Fade `json:"fadeOut,omitempty"`
+}
+
+// Fade is a gain ramp of Length output frames shaped by Curve.
+type Fade struct {
+	Length int64 `json:"length"`
+	Curve  Curve `json:"curve,omitempty"`
+}
+
+// Join kinds.
+const (
+	JoinNone      = "none"
+	JoinGap       = "gap"
+	JoinCrossfade = "crossfade"
+)
+
+// Join says how two neighbouring clips meet: directly ("none"), with Length
+// frames of silence between them ("gap"), or overlapping by Length frames
+// with the first fading out and the second fading in ("crossfade").
+type Join struct {
+	Type   string `json:"type"`
+	Length int64  `json:"length,omitempty"`
+	Curve  Curve  `json:"curve,omitempty"`
+}
+
+// Output describes the output file. Zero values mean "as the first clip's
+// source".
+type Output struct {
+	// Container is the file type; "wav" (the default) for now.
+	Container string `json:"container,omitempty"`
+	// SampleRate in Hz.
+	SampleRate int `json:"sampleRate,omitempty"`
+	// Channels is the channel count.
+	Channels int `json:"channels,omitempty"`
+	// SampleFormat is one of u8, s16, s24, s32, f32, f64.
+	SampleFormat string `json:"sampleFormat,omitempty"`
+	// Normalize, if set, scales the whole output so its peak is at this
+	// level in dBFS (e.g. -1).
+	Normalize *float64 `json:"normalize,omitempty"`
+	// Dither, if set, forces TPDF dither on or off; by default it is on
+	// when the output has fewer integer bits than a source.
+	Dither *bool `json:"dither,omitempty"`
+}
+
+// Parse decodes and checks a document. Unknown fields are errors, so that a
+// typo never silently changes an edit.
+func Parse(data []byte) (*Document, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, fmt.Errorf("%w: document is %d bytes, the limit is %d", ErrInvalid, len(data), MaxDocumentBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var d Document
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, jsonError(data, err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the document", ErrInvalid)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		return fmt.Errorf("JSON syntax error on line %d: %v", line, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %s cannot hold a JSON %s", te.Field, te.Type, te.Value)
+	}
+	return err
+}
+
+// Marshal encodes the document as indented JSON.
+func (d *Document) Marshal() ([]byte, error) {
+	return json.MarshalIndent(d, "", "  ")
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// Validate checks what can be checked without the sources.
+func (d *Document) Validate() error {
+	if d.Version != Version {
+		return invalid("version is %d, this Offcut reads version %d", d.Version, Version)
+	}
+	if len(d.Clips) == 0 {
+		return invalid("no clips")
+	}
+	if len(d.Clips) > MaxClips {
+		return invalid("%d clips, the limit is %d", len(d.Clips), MaxClips)
+	}
+	if len(d.Sources) > MaxSources {
+		return invalid("%d sources, the limit is %d", len(d.Sources), MaxSources)
+	}
+	if len(d.Joins) != 0 && len(d.Joins) != len(d.Clips)-1 {
+		return invalid("%d joins for %d clips (want %d, or none)", len(d.Joins), len(d.Clips), len(d.Clips)-1)
+	}
+	for i, c := range d.Clips {
+		p := fmt.Sprintf("clips[%d]", i)
+		if c.Source < 0 || c.Source >= MaxSources || (len(d.Sources) > 0 && c.Source >= len(d.Sources)) {
+			return invalid("%s.source %d does not name a source", p, c.Source)
+		}
+		if c.In < 0 || c.In > MaxFrames {
+			return invalid("%s.in %d is out of range", p, c.In)
+		}
+		if c.Out <= c.In || c.Out > MaxFrames {
+			return invalid("%s.out %d must be after in %d", p, c.Out, c.In)
+		}
+		if math.IsNaN(c.Gain) || c.Gain < -200 || c.Gain > 60 {
+			return invalid("%s.gain %v dB is out of range (-200 to 60)", p, c.Gain)
+		}
+		for _, f := range []struct {
+			name string
+			f    *Fade
+		}{{"fadeIn", c.FadeIn}, {"fadeOut", c.FadeOut}} {
+			if f.f == nil {
+				continue
+			}
+			if f.f.Length < 0 || f.f.Length > MaxFrames {
+				return invalid("%s.%s.length %d is out of range", p, f.name, f.f.Length)
+			}
+			if err := f.f.Curve.Validate(); err != nil {
+				return invalid("%s.%s.curve: %v", p, f.name, err)
+			}
+		}
+	}
+	for i, j := range d.Joins {
+		p := fmt.Sprintf("joins[%d]", i)
+		switch j.Type {
+		case JoinNone, "":
+			if j.Length != 0 {
+				return invalid("%s: a join of type none has no length", p)
+			}
+		case JoinGap, JoinCrossfade:
+			if j.Length < 0 || j.Length > MaxFrames {
+				return invalid("%s.length %d is out of range", p, j.Length)
+			}
+		default:
+			return invalid("%s.type %q is not none, gap or crossfade", p, j.Type)
+		}
+		if err := j.Curve.Validate(); err != nil {
+			return invalid("%s.curve: %v", p, err)
+		}
+	}
+	o := d.Output
+	switch strings.ToLower(o.Container) {
+	case "", "wav":
+	default:
+		return invalid("output.container %q: Offcut writes wav", o.Container)
+	}
+	if o.SampleRate != 0 && (o.SampleRate < 1 || o.SampleRate > 768000) {
+		return invalid("output.sampleRate %d Hz is out of range (1 to 768000)", o.SampleRate)
+	}
+	if o.Channels != 0 && (o.Channels < 1 || o.Channels > 32) {
+		return invalid("output.channels %d is out of range (1 to 32)", o.Channels)
+	}
+	if o.SampleFormat != "" {
+		if _, err := ParseSampleFormat(o.SampleFormat); err != nil {
+			return invalid("output.sampleFormat: %v", err)
+		}
+	}
+	if o.Normalize != nil && (math.IsNaN(*o.Normalize) || *o.Normalize > 0 || *o.Normalize < -100) {
+		return invalid("output.normalize %v dBFS is out of range (-100 to 0)", *o.Normalize)
+	}
+	return nil
+}

@@ -1,0 +1,494 @@
+package project
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+
+	"offcut/audio"
+	"offcut/audio/codec/wav"
+	"offcut/audio/pcm"
+	"offcut/audio/plan"
+	"offcut/audio/resample"
+)
+
+// Options adjusts Render.
+type Options struct {
+	// Progress, if not nil, is called during analysis passes (peak
+	// normalisation) with frames done and total; returning false cancels.
+	Progress func(done, total int64) bool
+}
+
+// ErrCanceled is returned when Options.Progress asks to stop.
+var ErrCanceled = errors.New("project: canceled")
+
+// Result is a rendered document: the output file as a plan, and what it is.
+type Result struct {
+	// Plan is the output file.
+	Plan *plan.Plan
+	// Format is the output's sample format.
+	Format audio.Format
+	// Frames is the exact output length in frames.
+	Frames int64
+	// Lossless is true when the plan holds no computed bytes: the output's
+	// samples are the sources' bytes.
+	Lossless bool
+
+	mu       sync.Mutex
+	encoders []*pcm.Encoder
+}
+
+// Clipped is the number of samples that were beyond full scale and were
+// clamped, counted while the plan's computed segments were written.
+func (r *Result) Clipped() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for _, e := range r.encoders {
+		n += e.Clipped
+	}
+	return n
+}
+
+// Duration is the output length in seconds.
+func (r *Result) Duration() float64 { return audio.Duration(r.Frames, r.Format.Rate) }
+
+// clip is a document clip prepared for rendering.
+type clip struct {
+	Clip
+	dec      audio.Decoder
+	info     audio.Info
+	n        int64 // output frames
+	xin      int64 // crossfade overlap with the previous clip
+	xout     int64 // crossfade overlap with the next clip
+	xinC     Curve
+	xoutC    Curve
+	gain     float64
+	direct   bool // same rate: random access by position
+	passthru bool // same stored format and unity gain: bytes can be copied
+}
+
+type renderer struct {
+	doc     *Document
+	out     audio.Format
+	clips   []clip
+	gaps    []int64 // gap before clip i+1
+	dither  bool
+	chMask  uint32
+	total   int64
+	norm    float64
+	decs    []audio.Decoder
+	layouts []audio.PCMLayout
+}
+
+// Render checks doc against the inputs (decoders indexed like the
+// document's sources) and plans the output file.
+func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error) {
+	r, err := prepare(doc, inputs)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Output.Normalize != nil {
+		s, err := r.stream()
+		if err != nil {
+			return nil, err
+		}
+		peak, err := measurePeak(s, opt.Progress)
+		if err != nil {
+			return nil, err
+		}
+		if peak > 0 {
+			r.norm = audio.DBToLinear(*doc.Output.Normalize) / peak
+		}
+		r.markPassthrough()
+	}
+	res := &Result{Format: r.out, Frames: r.total}
+	res.Plan, err = r.plan(res)
+	if err != nil {
+		return nil, err
+	}
+	res.Lossless = res.Plan.ComputedBytes() == 0
+	return res, nil
+}
+
+// Stream renders doc as a stream of float32 frames (for previews, peaks and
+// analysis), without encoding.
+func Stream(doc *Document, inputs []audio.Decoder) (audio.Stream, error) {
+	r, err := prepare(doc, inputs)
+	if err != nil {
+		return nil, err
+	}
+	return r.stream()
+}
+
+// OutputFormat is the format Render will write for doc.
+func OutputFormat(doc *Document, inputs []audio.Decoder) (audio.Format, error) {
+	r, err := prepare(doc, inputs)
+	if err != nil {
+		return audio.Format{}, err
+	}
+	return r.out, nil
+}
+
+func prepare(doc *Document, inputs []audio.Decoder) (*renderer, error) {
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
+	if len(doc.Sources) > 0 && len(inputs) != len(doc.Sources) {
+		return nil, invalid("the document names %d sources, %d were given", len(doc.Sources), len(inputs))
+	}
+	r := &renderer{doc: doc, norm: 1, decs: inputs, layouts: make([]audio.PCMLayout, len(inputs))}
+	for i, d := range inputs {
+		if l, ok := d.(audio.PCMLayout); ok {
+			r.layouts[i] = l
+		}
+	}
+	first := doc.Clips[0]
+	if first.Source >= len(inputs) {
+		return nil, invalid("clips[0].source %d: only %d inputs were given", first.Source, len(inputs))
+	}
+	r.out = inputs[first.Source].Info().Format
+	o := doc.Output
+	if o.SampleRate != 0 {
+		r.out.Rate = o.SampleRate
+	}
+	if o.Channels != 0 {
+		r.out.Channels = o.Channels
+	}
+	if o.SampleFormat != "" {
+		sf, _ := ParseSampleFormat(o.SampleFormat)
+		r.out.Bits, r.out.Float = sf.Bits, sf.Float
+	}
+	if err := r.out.Validate(); err != nil {
+		return nil, invalid("output: %v", err)
+	}
+	if w, ok := inputs[first.Source].(*wav.File); ok && r.out.Channels == w.Info().Format.Channels {
+		r.chMask = w.ChannelMask()
+	}
+
+	r.clips = make([]clip, len(doc.Clips))
+	r.gaps = make([]int64, len(doc.Clips))
+	for i, c := range doc.Clips {
+		if c.Source >= len(inputs) {
+			return nil, invalid("clips[%d].source %d: only %d inputs were given", i, c.Source, len(inputs))
+		}
+		info := inputs[c.Source].Info()
+		if c.Out > info.Frames {
+			return nil, invalid("clips[%d].out %d is past the end of source %d (%d frames)", i, c.Out, c.Source, info.Frames)
+		}
+		k := clip{Clip: c, dec: inputs[c.Source], info: info}
+		k.n = resample.OutLen(c.Out-c.In, info.Format.Rate, r.out.Rate)
+		k.direct = info.Format.Rate == r.out.Rate
+		k.gain = audio.DBToLinear(c.Gain)
+		if c.Gain == 0 {
+			k.gain = 1
+		}
+		if k.n == 0 {
+			return nil, invalid("clips[%d] is shorter than one output frame", i)
+		}
+		r.clips[i] = k
+		if o.Dither == nil && !r.out.Float {
+			if sf := info.Format; sf.Float || sf.Bits > r.out.Bits {
+				r.dither = true
+			}
+		}
+	}
+	if o.Dither != nil {
+		r.dither = *o.Dither
+	}
+	for i, j := range doc.Joins {
+		switch j.Type {
+		case JoinGap:
+			r.gaps[i] = j.Length
+		case JoinCrossfade:
+			a, b := &r.clips[i], &r.clips[i+1]
+			a.xout, a.xoutC = j.Length, j.Curve
+			b.xin, b.xinC = j.Length, j.Curve
+		}
+	}
+	for i := range r.clips {
+		k := &r.clips[i]
+		if k.xin+k.xout > k.n {
+			return nil, invalid("clips[%d] is %d frames long, too short for its crossfades (%d + %d frames)", i, k.n, k.xin, k.xout)
+		}
+		if k.FadeIn != nil && k.FadeIn.Length > k.n {
+			return nil, invalid("clips[%d].fadeIn is %d frames, the clip is %d", i, k.FadeIn.Length, k.n)
+		}
+		if k.FadeOut != nil && k.FadeOut.Length > k.n {
+			return nil, invalid("clips[%d].fadeOut is %d frames, the clip is %d", i, k.FadeOut.Length, k.n)
+		}
+		r.total += k.n - k.xout + r.gaps[i]
+	}
+	r.markPassthrough()
+	return r, nil
+}
+
+func (r *renderer) markPassthrough() {
+	for i := range r.clips {
+		k := &r.clips[i]
+		l := r.layouts[k.Source]
+		if l == nil {
+			k.passthru = false
+			continue
+		}
+		_, f := l.PCMData()
+		k.passthru = f == r.out && k.gain == 1 && r.norm == 1
+	}
+}
+
+// envelope returns the gain of frame pos (0-based, output frames) of clip k.
+func (r *renderer) envelope(k *clip) func(pos int64) float32 {
+	g0 := k.gain * r.norm
+	fi, fo := int64(0), int64(0)
+	var ci, co Curve
+	if k.FadeIn != nil {
+		fi, ci = k.FadeIn.Length, k.FadeIn.Curve
+	}
+	if k.FadeOut != nil {
+		fo, co = k.FadeOut.Length, k.FadeOut.Curve
+	}
+	n := k.n
+	return func(pos int64) float32 {
+		g := g0
+		if pos < fi {
+			g *= ci.Gain((float64(pos) + 0.5) / float64(fi))
+		}
+		if j := pos - (n - fo); j >= 0 && fo > 0 {
+			g *= co.Gain(1 - (float64(j)+0.5)/float64(fo))
+		}
+		if pos < k.xin {
+			g *= k.xinC.Gain((float64(pos) + 0.5) / float64(k.xin))
+		}
+		if j := pos - (n - k.xout); j >= 0 && k.xout > 0 {
+			g *= k.xoutC.Gain(1 - (float64(j)+0.5)/float64(k.xout))
+		}
+		return float32(g)
+	}
+}
+
+// computedEdges returns the clip's frames that must be computed at its head
+// [0, head) and tail [tail, n).
+func (k *clip) computedEdges() (head, tail int64) {
+	head, tail = k.xin, k.n-k.xout
+	if k.FadeIn != nil {
+		head = max(head, k.FadeIn.Length)
+	}
+	if k.FadeOut != nil {
+		tail = min(tail, k.n-k.FadeOut.Length)
+	}
+	return head, tail
+}
+
+// piece is one stretch of the output timeline.
+type piece struct {
+	frames int64
+	// A range piece copies stored frames [from, from+frames) of source src.
+	isRange bool
+	src     int
+	from    int64
+	// A stream piece is built by open, inside a build context.
+	open func(bc *buildCtx) (audio.Stream, error)
+}
+
+// buildCtx holds the whole-clip streams of resampled clips, which are read
+// sequentially by consecutive pieces.
+type buildCtx struct {
+	whole map[int]audio.Stream
+	pos   map[int]int64
+}
+
+// part returns output frames [from, to) of clip i with its envelope.
+func (r *renderer) part(bc *buildCtx, i int, from, to int64) (audio.Stream, error) {
+	k := &r.clips[i]
+	env := r.envelope(k)
+	if k.direct {
+		s, err := k.dec.Stream(k.In+from, k.In+to)
+		if err != nil {
+			return nil, err
+		}
+		if s, err = audio.Remix(s, r.out.Channels); err != nil {
+			return nil, err
+		}
+		return audio.Envelope(s, func(p int64) float32 { return env(from + p) }), nil
+	}
+	w, ok := bc.whole[i]
+	if !ok {
+		s, err := k.dec.Stream(k.In, k.Out)
+		if err != nil {
+			return nil, err
+		}
+		if s, err = audio.Remix(s, r.out.Channels); err != nil {
+			return nil, err
+		}
+		if s, err = resample.New(s, r.out.Rate, resample.VeryHigh); err != nil {
+			return nil, err
+		}
+		if s.Len() != k.n {
+			return nil, fmt.Errorf("project: clip %d resampled to %d frames, expected %d", i, s.Len(), k.n)
+		}
+		w = audio.Envelope(s, env)
+		bc.whole[i] = w
+	}
+	if bc.pos[i] != from {
+		return nil, fmt.Errorf("project: internal error: clip %d read at %d, stream is at %d", i, from, bc.pos[i])
+	}
+	bc.pos[i] = to
+	return audio.Take(w, to-from), nil
+}
+
+// pieces lays out the output timeline.
+func (r *renderer) pieces() []piece {
+	var ps []piece
+	streamPiece := func(n int64, open func(bc *buildCtx) (audio.Stream, error)) {
+		if n > 0 {
+			ps = append(ps, piece{frames: n, open: open})
+		}
+	}
+	clipPart := func(i int, from, to int64) {
+		streamPiece(to-from, func(bc *buildCtx) (audio.Stream, error) { return r.part(bc, i, from, to) })
+	}
+	for i := range r.clips {
+		k := &r.clips[i]
+		if i > 0 {
+			if g := r.gaps[i-1]; g > 0 {
+				streamPiece(g, func(*buildCtx) (audio.Stream, error) {
+					return audio.Silence(r.out.Rate, r.out.Channels, g), nil
+				})
+			}
+			if x := k.xin; x > 0 {
+				a := i - 1
+				na := r.clips[a].n
+				streamPiece(x, func(bc *buildCtx) (audio.Stream, error) {
+					sa, err := r.part(bc, a, na-x, na)
+					if err != nil {
+						return nil, err
+					}
+					sb, err := r.part(bc, i, 0, x)
+					if err != nil {
+						return nil, err
+					}
+					return audio.Mix(sa, sb)
+				})
+			}
+		}
+		start, end := k.xin, k.n-k.xout
+		if !k.passthru {
+			clipPart(i, start, end)
+			continue
+		}
+		head, tail := k.computedEdges()
+		if head >= tail {
+			clipPart(i, start, end)
+			continue
+		}
+		clipPart(i, start, head)
+		ps = append(ps, piece{frames: tail - head, isRange: true, src: k.Source, from: k.In + head})
+		clipPart(i, tail, end)
+	}
+	return ps
+}
+
+// stream is the whole output as one stream of frames.
+func (r *renderer) stream() (audio.Stream, error) {
+	bc := &buildCtx{whole: map[int]audio.Stream{}, pos: map[int]int64{}}
+	var parts []audio.Stream
+	for _, p := range r.pieces() {
+		var s audio.Stream
+		var err error
+		if p.isRange {
+			s, err = r.decs[p.src].Stream(p.from, p.from+p.frames)
+			if err == nil {
+				s, err = audio.Remix(s, r.out.Channels)
+			}
+		} else {
+			s, err = p.open(bc)
+		}
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, s)
+	}
+	return audio.Seq(parts...)
+}
+
+// plan writes the header, the pieces and the metadata chunks.
+func (r *renderer) plan(res *Result) (*plan.Plan, error) {
+	var tail []wav.TailChunk
+	first := r.doc.Clips[0].Source
+	if w, ok := r.decs[first].(*wav.File); ok {
+		for _, c := range w.MetadataChunks() {
+			tail = append(tail, wav.TailChunk{Source: first, Chunk: c})
+		}
+	}
+	hdr, err := wav.Header(r.out, r.total, wav.HeaderOptions{TailBytes: wav.TailSize(tail), ChannelMask: r.chMask})
+	if err != nil {
+		return nil, err
+	}
+	p := &plan.Plan{}
+	p.Bytes(hdr)
+	bpf := int64(r.out.BytesPerFrame())
+	ps := r.pieces()
+	for i := 0; i < len(ps); {
+		if ps[i].isRange {
+			off, _ := r.layouts[ps[i].src].PCMData()
+			p.Range(ps[i].src, off+ps[i].from*bpf, ps[i].frames*bpf)
+			i++
+			continue
+		}
+		j := i
+		var frames int64
+		for j < len(ps) && !ps[j].isRange {
+			frames += ps[j].frames
+			j++
+		}
+		run := ps[i:j]
+		p.Compute(frames*bpf, func() (io.Reader, error) {
+			bc := &buildCtx{whole: map[int]audio.Stream{}, pos: map[int]int64{}}
+			parts := make([]audio.Stream, len(run))
+			for k, q := range run {
+				s, err := q.open(bc)
+				if err != nil {
+					return nil, err
+				}
+				parts[k] = s
+			}
+			s, err := audio.Seq(parts...)
+			if err != nil {
+				return nil, err
+			}
+			enc := pcm.NewEncoder(r.out, r.dither)
+			res.mu.Lock()
+			res.encoders = append(res.encoders, enc)
+			res.mu.Unlock()
+			return pcm.NewReader(s, enc), nil
+		})
+		i = j
+	}
+	p.Bytes(wav.DataPad(r.out, r.total))
+	wav.AppendTail(p, tail)
+	return p, nil
+}
+
+func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, error) {
+	buf := make([]float32, 16384*s.Channels())
+	var peak float64
+	var done int64
+	for {
+		n, err := s.Read(buf)
+		for _, v := range buf[:n*s.Channels()] {
+			peak = math.Max(peak, math.Abs(float64(v)))
+		}
+		done += int64(n)
+		if err == io.EOF {
+			return peak, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if progress != nil && !progress(done, s.Len()) {
+			return 0, ErrCanceled
+		}
+	}
+}

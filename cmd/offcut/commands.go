@@ -1,0 +1,557 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"offcut/audio"
+	"offcut/audio/codec/wav"
+	"offcut/audio/codecs"
+	"offcut/audio/project"
+)
+
+// input is an opened input file.
+type input struct {
+	path string
+	src  *audio.FileSource
+	dec  audio.Decoder
+}
+
+func (in *input) info() audio.Info { return in.dec.Info() }
+
+func openInput(path string) (*input, error) {
+	src, err := audio.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	dec, err := codecs.Open(src)
+	if err != nil {
+		src.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &input{path: path, src: src, dec: dec}, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func closeAll(ins []*input) {
+	for _, in := range ins {
+		in.src.Close()
+	}
+}
+
+// outputFlags are the format flags every writing command accepts.
+type outputFlags struct {
+	out      string
+	rate     int
+	channels int
+	bits     int
+	float    bool
+}
+
+func addOutputFlags(fs *flag.FlagSet) *outputFlags {
+	o := &outputFlags{}
+	fs.StringVar(&o.out, "o", "", "output file (its extension picks the format: .wav)")
+	fs.StringVar(&o.out, "output", "", "same as -o")
+	fs.IntVar(&o.rate, "rate", 0, "output sample rate in Hz (default: as the input)")
+	fs.IntVar(&o.channels, "channels", 0, "output channel count (default: as the input)")
+	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
+	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
+	return o
+}
+
+func (o *outputFlags) apply(d *project.Document) error {
+	if o.out == "" {
+		return usagef("no output file (-o OUT)")
+	}
+	switch ext := strings.ToLower(filepath.Ext(o.out)); ext {
+	case ".wav", ".wave":
+	case "":
+		return usagef("output %s has no extension; use .wav", o.out)
+	default:
+		return fmt.Errorf("%s: writing %s files is not supported yet; use .wav", o.out, strings.TrimPrefix(ext, "."))
+	}
+	d.Output.Container = "wav"
+	if o.rate != 0 {
+		d.Output.SampleRate = o.rate
+	}
+	if o.channels != 0 {
+		d.Output.Channels = o.channels
+	}
+	switch {
+	case o.float && o.bits != 0 && o.bits != 32 && o.bits != 64:
+		return usagef("--float takes --bits 32 or 64, not %d", o.bits)
+	case o.float && o.bits == 64:
+		d.Output.SampleFormat = "f64"
+	case o.float:
+		d.Output.SampleFormat = "f32"
+	case o.bits == 8:
+		d.Output.SampleFormat = "u8"
+	case o.bits == 16 || o.bits == 24 || o.bits == 32:
+		d.Output.SampleFormat = "s" + strconv.Itoa(o.bits)
+	case o.bits != 0:
+		return usagef("--bits %d: want 8, 16, 24 or 32", o.bits)
+	}
+	return nil
+}
+
+// render plans doc over the inputs and writes it to path atomically.
+func render(c *ctx, doc *project.Document, ins []*input, path string) error {
+	decs := make([]audio.Decoder, len(ins))
+	srcs := make([]audio.Source, len(ins))
+	for i, in := range ins {
+		decs[i], srcs[i] = in.dec, in.src
+	}
+	res, err := project.Render(doc, decs, project.Options{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", ins[0].path, err)
+	}
+	if err := writeAtomic(path, func(f *os.File) error {
+		_, err := res.Plan.WriteTo(f, srcs, nil)
+		return err
+	}); err != nil {
+		return err
+	}
+	if n := res.Clipped(); n > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were beyond full scale and clipped; lower the gain or use offcut gain --normalize -1\n", path, n)
+	}
+	return nil
+}
+
+// writeAtomic writes a temporary file beside path and renames it into place,
+// so a failed or interrupted write never leaves a half file.
+func writeAtomic(path string, write func(*os.File) error) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".offcut-*.tmp")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	return nil
+}
+
+func oneInput(pos []string) (*input, error) {
+	if len(pos) != 1 {
+		return nil, usagef("want exactly one input file, got %d", len(pos))
+	}
+	return openInput(pos[0])
+}
+
+func runInfo(c *ctx, args []string) error {
+	fs := newFlags(c, "info")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	info := in.info()
+	if *asJSON {
+		out := struct {
+			File     string  `json:"file"`
+			Size     int64   `json:"size"`
+			Duration float64 `json:"duration"`
+			audio.Info
+			Chunks []wav.Chunk `json:"chunks,omitempty"`
+		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info}
+		if w, ok := in.dec.(*wav.File); ok {
+			out.Chunks = w.Chunks()
+		}
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", in.path, info.Container, info.Codec,
+		info.Format, formatTime(info.Frames, info.Format.Rate), info.Frames)
+	for k, v := range info.Tags {
+		fmt.Fprintf(c.stdout, "  %s: %s\n", k, v)
+	}
+	for _, w := range info.Warnings {
+		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
+	}
+	return nil
+}
+
+// timeFlag parses a time flag against the input's rate; "" gives def.
+func timeFlag(name, v string, rate int, def int64) (int64, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := parseTime(v, rate)
+	if err != nil {
+		return 0, usagef("--%s: %v", name, err)
+	}
+	return n, nil
+}
+
+func runCut(c *ctx, args []string) error {
+	fs := newFlags(c, "cut")
+	from := fs.String("from", "", "start of the range (default: the start)")
+	to := fs.String("to", "", "end of the range (default: the end)")
+	remove := fs.Bool("remove", false, "delete the range and keep the rest")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *from == "" && *to == "" {
+		return usagef("give --from and/or --to")
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	info := in.info()
+	a, err := timeFlag("from", *from, info.Format.Rate, 0)
+	if err != nil {
+		return err
+	}
+	b, err := timeFlag("to", *to, info.Format.Rate, info.Frames)
+	if err != nil {
+		return err
+	}
+	if b > info.Frames {
+		return fmt.Errorf("%s: --to %s is past the end (%s, %d frames)", in.path, *to, formatTime(info.Frames, info.Format.Rate), info.Frames)
+	}
+	if a >= b {
+		return fmt.Errorf("%s: the range %d..%d frames is empty (--from must be before --to)", in.path, a, b)
+	}
+	var doc *project.Document
+	if *remove {
+		if doc, err = project.Remove(info.Frames, a, b); err != nil {
+			return fmt.Errorf("%s: %w", in.path, err)
+		}
+	} else {
+		doc = project.Keep(a, b)
+	}
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, []*input{in}, o.out)
+}
+
+func runSplit(c *ctx, args []string) error {
+	fs := newFlags(c, "split")
+	at := fs.String("at", "", "comma-separated split points")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *at == "" {
+		return usagef("give --at T[,T...]")
+	}
+	if o.out == "" || !strings.Contains(o.out, "%") {
+		return usagef("-o needs a pattern with a number verb, like part-%%02d.wav")
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	info := in.info()
+	var points []int64
+	for _, t := range strings.Split(*at, ",") {
+		p, err := timeFlag("at", t, info.Format.Rate, 0)
+		if err != nil {
+			return err
+		}
+		points = append(points, p)
+	}
+	docs, err := project.Split(info.Frames, points)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	pattern := o.out
+	for i, d := range docs {
+		name := fmt.Sprintf(pattern, i+1)
+		if strings.Contains(name, "%!") {
+			return usagef("-o pattern %q is not a valid number pattern", pattern)
+		}
+		o.out = name
+		if err := o.apply(d); err != nil {
+			return err
+		}
+		if err := render(c, d, []*input{in}, name); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, name)
+	}
+	return nil
+}
+
+func runJoin(c *ctx, args []string) error {
+	fs := newFlags(c, "join")
+	gap := fs.String("gap", "", "silence between files")
+	xf := fs.String("crossfade", "", "overlap each junction by this long")
+	curve := fs.String("curve", string(project.EqualPower), "crossfade curve: linear, equal-power, logarithmic, s-curve")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("join needs at least two input files, got %d", len(pos))
+	}
+	if *gap != "" && *xf != "" {
+		return usagef("give --gap or --crossfade, not both")
+	}
+	if err := project.Curve(*curve).Validate(); err != nil {
+		return usagef("--curve: %v", err)
+	}
+	var ins []*input
+	defer func() { closeAll(ins) }()
+	frames := make([]int64, len(pos))
+	for i, p := range pos {
+		in, err := openInput(p)
+		if err != nil {
+			return err
+		}
+		ins = append(ins, in)
+		frames[i] = in.info().Frames
+	}
+	rate := ins[0].info().Format.Rate
+	if o.rate != 0 {
+		rate = o.rate
+	}
+	j := project.Join{Type: project.JoinNone}
+	if *gap != "" {
+		n, err := timeFlag("gap", *gap, rate, 0)
+		if err != nil {
+			return err
+		}
+		j = project.Join{Type: project.JoinGap, Length: n}
+	}
+	if *xf != "" {
+		n, err := timeFlag("crossfade", *xf, rate, 0)
+		if err != nil {
+			return err
+		}
+		j = project.Join{Type: project.JoinCrossfade, Length: n, Curve: project.Curve(*curve)}
+	}
+	doc := project.JoinAll(frames, j)
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, ins, o.out)
+}
+
+func runFade(c *ctx, args []string) error {
+	fs := newFlags(c, "fade")
+	fin := fs.String("in", "", "fade-in length")
+	fout := fs.String("out", "", "fade-out length")
+	curve := fs.String("curve", string(project.EqualPower), "curve: linear, equal-power, logarithmic, s-curve")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *fin == "" && *fout == "" {
+		return usagef("give --in and/or --out")
+	}
+	if err := project.Curve(*curve).Validate(); err != nil {
+		return usagef("--curve: %v", err)
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	info := in.info()
+	rate := info.Format.Rate
+	if o.rate != 0 {
+		rate = o.rate
+	}
+	a, err := timeFlag("in", *fin, rate, 0)
+	if err != nil {
+		return err
+	}
+	b, err := timeFlag("out", *fout, rate, 0)
+	if err != nil {
+		return err
+	}
+	doc := project.Fades(info.Frames, a, b, project.Curve(*curve))
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, []*input{in}, o.out)
+}
+
+func runGain(c *ctx, args []string) error {
+	fs := newFlags(c, "gain")
+	db := fs.String("db", "", "gain in dB (negative to attenuate)")
+	norm := fs.String("normalize", "", "scale so the peak is at this level in dBFS (e.g. -1)")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if (*db == "") == (*norm == "") {
+		return usagef("give exactly one of --db and --normalize")
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	doc := project.Keep(0, in.info().Frames)
+	if *db != "" {
+		v, err := strconv.ParseFloat(*db, 64)
+		if err != nil {
+			return usagef("--db %q is not a number", *db)
+		}
+		doc.Clips[0].Gain = v
+	} else {
+		v, err := strconv.ParseFloat(*norm, 64)
+		if err != nil {
+			return usagef("--normalize %q is not a number", *norm)
+		}
+		doc.Output.Normalize = &v
+	}
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, []*input{in}, o.out)
+}
+
+func runConvert(c *ctx, args []string) error {
+	fs := newFlags(c, "convert")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	doc := project.Keep(0, in.info().Frames)
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, []*input{in}, o.out)
+}
+
+func runPeaks(c *ctx, args []string) error {
+	fs := newFlags(c, "peaks")
+	buckets := fs.Int("buckets", 0, "number of buckets")
+	from := fs.String("from", "", "start (default: the start)")
+	to := fs.String("to", "", "end (default: the end)")
+	fs.Bool("json", true, "print JSON (the only output form)")
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if *buckets < 1 || *buckets > audio.MaxBuckets {
+		return usagef("--buckets must be 1 to %d", audio.MaxBuckets)
+	}
+	in, err := oneInput(pos)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	info := in.info()
+	a, err := timeFlag("from", *from, info.Format.Rate, 0)
+	if err != nil {
+		return err
+	}
+	b, err := timeFlag("to", *to, info.Format.Rate, info.Frames)
+	if err != nil {
+		return err
+	}
+	if b > info.Frames || a >= b {
+		return fmt.Errorf("%s: range %d..%d frames is outside the file's 0..%d", in.path, a, b, info.Frames)
+	}
+	s, err := in.dec.Stream(a, b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	peaks, err := audio.Peaks(s, *buckets, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	pairs := make([][2]float32, len(peaks))
+	for i, p := range peaks {
+		pairs[i] = [2]float32{p.Min, p.Max}
+	}
+	return json.NewEncoder(c.stdout).Encode(struct {
+		File       string       `json:"file"`
+		SampleRate int          `json:"sampleRate"`
+		From       int64        `json:"from"`
+		To         int64        `json:"to"`
+		Peaks      [][2]float32 `json:"peaks"`
+	}{in.path, info.Format.Rate, a, b, pairs})
+}
+
+func runRender(c *ctx, args []string) error {
+	fs := newFlags(c, "render")
+	o := addOutputFlags(fs)
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one project file, got %d", len(pos))
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], unwrapPathError(err))
+	}
+	doc, err := project.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	if len(doc.Sources) == 0 {
+		return fmt.Errorf("%s: the project names no sources (\"sources\": [{\"name\": \"in.wav\"}])", pos[0])
+	}
+	var ins []*input
+	defer func() { closeAll(ins) }()
+	base := filepath.Dir(pos[0])
+	for i, s := range doc.Sources {
+		p := s.Name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(base, p)
+		}
+		in, err := openInput(p)
+		if err != nil {
+			return err
+		}
+		if s.Size != 0 && s.Size != in.src.Size() {
+			in.src.Close()
+			return fmt.Errorf("%s: sources[%d] %s is %d bytes, the project expects %d", pos[0], i, p, in.src.Size(), s.Size)
+		}
+		ins = append(ins, in)
+	}
+	if err := o.apply(doc); err != nil {
+		return err
+	}
+	return render(c, doc, ins, o.out)
+}
