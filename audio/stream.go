@@ -145,16 +145,17 @@ func Seq(streams ...Stream) (Stream, error) {
 		}
 		total += s.Len()
 	}
-	return &seq{parts: streams, n: total}, nil
+	return &seq{parts: streams, n: total, rate: streams[0].Rate(), ch: streams[0].Channels()}, nil
 }
 
 type seq struct {
-	parts []Stream
-	n     int64
+	parts    []Stream
+	n        int64
+	rate, ch int
 }
 
-func (s *seq) Rate() int     { return s.parts[0].Rate() }
-func (s *seq) Channels() int { return s.parts[0].Channels() }
+func (s *seq) Rate() int     { return s.rate }
+func (s *seq) Channels() int { return s.ch }
 func (s *seq) Len() int64    { return s.n }
 func (s *seq) Read(buf []float32) (int, error) {
 	for len(s.parts) > 0 {
@@ -165,7 +166,7 @@ func (s *seq) Read(buf []float32) (int, error) {
 		}
 		return n, err
 	}
-	if _, err := frameCap(buf, 1); err != nil {
+	if _, err := frameCap(buf, s.ch); err != nil {
 		return 0, err
 	}
 	return 0, io.EOF
@@ -281,4 +282,31 @@ func ReadFrames(s Stream, buf []float32) (int, error) {
 		}
 	}
 	return got, nil
+}
+
+// Samples returns a stream over interleaved samples held in memory.
+func Samples(rate, channels int, samples []float32) Stream {
+	return &memStream{rate: rate, ch: channels, s: samples[:len(samples)/channels*channels]}
+}
+
+type memStream struct {
+	rate, ch int
+	s        []float32
+	pos      int
+}
+
+func (m *memStream) Rate() int     { return m.rate }
+func (m *memStream) Channels() int { return m.ch }
+func (m *memStream) Len() int64    { return int64(len(m.s) / m.ch) }
+func (m *memStream) Read(buf []float32) (int, error) {
+	n, err := frameCap(buf, m.ch)
+	if err != nil {
+		return 0, err
+	}
+	if m.pos == len(m.s) {
+		return 0, io.EOF
+	}
+	k := copy(buf[:n*m.ch], m.s[m.pos:])
+	m.pos += k
+	return k / m.ch, nil
 }

@@ -1,0 +1,157 @@
+// Package audiotest holds helpers for the engine's tests: a stream contract
+// checker every stream constructor runs through, WAV files generated in
+// memory, and lookups of the reference tools (sox, ffmpeg) tests compare
+// against.
+package audiotest
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os/exec"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/pcm"
+)
+
+// CheckStream reads s to the end with reads of varying sizes and checks the
+// Stream contract: whole frames, n > 0 with nil or 0 with an error, io.EOF
+// after exactly Len frames, and EOF again on further reads. It returns the
+// samples read.
+func CheckStream(t testing.TB, s audio.Stream) []float32 {
+	t.Helper()
+	ch := s.Channels()
+	if ch < 1 {
+		t.Fatalf("stream has %d channels", ch)
+	}
+	if _, err := s.Read(make([]float32, ch-1)); ch > 1 && !errors.Is(err, audio.ErrShortBuffer) {
+		t.Fatalf("Read with a buffer smaller than one frame: err = %v, want ErrShortBuffer", err)
+	}
+	sizes := []int{1, 7, 64, 1000, 4096, 3}
+	var out []float32
+	var frames int64
+	for i := 0; ; i++ {
+		buf := make([]float32, sizes[i%len(sizes)]*ch+ch-1) // never a whole number of frames plus one
+		n, err := s.Read(buf)
+		if n < 0 || n > len(buf)/ch {
+			t.Fatalf("Read returned %d frames for a buffer of %d", n, len(buf)/ch)
+		}
+		if err == io.EOF {
+			if n != 0 {
+				t.Fatalf("Read returned %d frames with io.EOF", n)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatalf("Read after %d frames: %v", frames, err)
+		}
+		if n == 0 {
+			t.Fatalf("Read returned 0 frames and no error after %d frames", frames)
+		}
+		out = append(out, buf[:n*ch]...)
+		frames += int64(n)
+		if frames > s.Len() {
+			t.Fatalf("stream produced more than its Len %d frames", s.Len())
+		}
+	}
+	if frames != s.Len() {
+		t.Fatalf("stream produced %d frames, Len says %d", frames, s.Len())
+	}
+	if n, err := s.Read(make([]float32, 16*ch)); n != 0 || err != io.EOF {
+		t.Fatalf("Read after EOF = %d, %v; want 0, io.EOF", n, err)
+	}
+	return out
+}
+
+// ReadAll reads a stream to the end.
+func ReadAll(t testing.TB, s audio.Stream) []float32 {
+	t.Helper()
+	out := make([]float32, 0, s.Len()*int64(s.Channels()))
+	buf := make([]float32, 8192*s.Channels())
+	for {
+		n, err := s.Read(buf)
+		out = append(out, buf[:n*s.Channels()]...)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("reading stream: %v", err)
+		}
+	}
+}
+
+// Signal returns frames×channels samples: a different sine per channel at
+// 0.8 of full scale, plus a little noise so that every bit is exercised.
+func Signal(frames, channels, rate int, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]float32, frames*channels)
+	for i := 0; i < frames; i++ {
+		for c := 0; c < channels; c++ {
+			f := 220 * float64(c+1) * 1.5
+			v := 0.8*math.Sin(2*math.Pi*f*float64(i)/float64(rate)) + 0.01*(r.Float64()*2-1)
+			out[i*channels+c] = float32(v)
+		}
+	}
+	return out
+}
+
+// WAV returns a canonical WAVE file holding samples in format f (PCM or
+// float, EXTENSIBLE for more than 2 channels or more than 16 bits), written
+// here independently of package wav so tests can check one against the
+// other.
+func WAV(f audio.Format, samples []float32) []byte {
+	data := make([]byte, len(samples)*f.BytesPerSample())
+	pcm.NewEncoder(f, false).Encode(data, samples)
+	ext := f.Channels > 2 || (!f.Float && f.Bits > 16)
+	fmtLen := 16
+	if ext {
+		fmtLen = 40
+	}
+	b := []byte("RIFF")
+	pad := len(data) & 1
+	b = binary.LittleEndian.AppendUint32(b, uint32(4+8+fmtLen+8+len(data)+pad))
+	b = append(b, "WAVEfmt "...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(fmtLen))
+	code := uint16(1)
+	if f.Float {
+		code = 3
+	}
+	tag := code
+	if ext {
+		tag = 0xFFFE
+	}
+	b = binary.LittleEndian.AppendUint16(b, tag)
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.Channels))
+	b = binary.LittleEndian.AppendUint32(b, uint32(f.Rate))
+	b = binary.LittleEndian.AppendUint32(b, uint32(f.Rate*f.BytesPerFrame()))
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.BytesPerFrame()))
+	b = binary.LittleEndian.AppendUint16(b, uint16(f.Bits))
+	if ext {
+		b = binary.LittleEndian.AppendUint16(b, 22)
+		b = binary.LittleEndian.AppendUint16(b, uint16(f.Bits))
+		b = binary.LittleEndian.AppendUint32(b, 0)
+		b = binary.LittleEndian.AppendUint16(b, code)
+		b = append(b, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71)
+	}
+	b = append(b, "data"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(data)))
+	b = append(b, data...)
+	if pad == 1 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// Tool returns the path of a reference tool, or skips the test when it is
+// missing (make test installs them on Debian).
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed (make test installs it): %v", name, err)
+	}
+	return p
+}
