@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+	"offcut/audio/codec/wav"
+)
+
+// offcut runs the CLI in-process.
+func offcut(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func writeWAV(t testing.TB, dir, name string, f audio.Format, frames int) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, audiotest.WAV(f, audiotest.Signal(frames, f.Channels, f.Rate, uint64(frames))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func frames(t testing.TB, path string) (audio.Format, int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := wav.Open(audio.NewBytesSource(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return f.Info().Format, f.Info().Frames
+}
+
+func TestParseTime(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{
+		{"0", 0}, {"1", 48000}, {"12.5", 600000}, {"0.00001", 0}, {"0.00002", 1},
+		{"1:02.5", 3000000}, {"1:00:00", 172800000}, {"44100s", 44100}, {"0s", 0},
+	} {
+		got, err := parseTime(c.in, 48000)
+		if err != nil || got != c.want {
+			t.Errorf("parseTime(%q) = %d, %v; want %d", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"", "abc", "-1", "1:60", "1.5:00", "1:2:3:4", "12.5s", "NaN", "Inf", "1e300"} {
+		if _, err := parseTime(bad, 48000); err == nil {
+			t.Errorf("parseTime(%q): no error", bad)
+		}
+	}
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	f := audio.Format{Rate: 44100, Channels: 2, Bits: 16}
+	in := writeWAV(t, dir, "in.wav", f, 44100*3)
+	in2 := writeWAV(t, dir, "in2.wav", audio.Format{Rate: 48000, Channels: 1, Bits: 24}, 48000)
+	out := filepath.Join(dir, "out.wav")
+
+	check := func(args []string, wantFrames int64) {
+		t.Helper()
+		code, _, stderr := offcut(args...)
+		if code != 0 {
+			t.Fatalf("offcut %v: exit %d: %s", args, code, stderr)
+		}
+		if _, n := frames(t, out); n != wantFrames {
+			t.Fatalf("offcut %v: %d frames, want %d", args, n, wantFrames)
+		}
+	}
+	check([]string{"cut", in, "--from", "0.5", "--to", "2.25", "-o", out}, 77175)
+	check([]string{"cut", in, "--from", "1000s", "--to", "2000s", "--remove", "-o", out}, 44100*3-1000)
+	check([]string{"cut", "--to", "1", in, "-o", out}, 44100)
+	check([]string{"join", in, in2, in, "--crossfade", "0.5", "--curve", "s-curve", "-o", out}, 3*44100*2+44100-2*22050)
+	check([]string{"join", in, in2, "--gap", "100s", "-o", out}, 3*44100+44100+100)
+	check([]string{"fade", in, "--in", "1", "--out", "0.5", "--curve", "linear", "-o", out}, 3*44100)
+	check([]string{"gain", in, "--db", "-3", "-o", out}, 3*44100)
+	check([]string{"gain", in, "--normalize", "-1", "-o", out}, 3*44100)
+	check([]string{"convert", in, "--rate", "48000", "--channels", "1", "--bits", "24", "-o", out}, 3*48000)
+	if fm, _ := frames(t, out); fm != (audio.Format{Rate: 48000, Channels: 1, Bits: 24}) {
+		t.Fatalf("convert wrote %v", fm)
+	}
+	check([]string{"convert", in, "--float", "-o", out}, 3*44100)
+
+	// split names its parts from the pattern and prints them.
+	code, stdout, stderr := offcut("split", in, "--at", "1,2.5", "-o", filepath.Join(dir, "part-%02d.wav"))
+	if code != 0 {
+		t.Fatalf("split: %s", stderr)
+	}
+	parts := strings.Fields(stdout)
+	if len(parts) != 3 {
+		t.Fatalf("split printed %q", stdout)
+	}
+	var total int64
+	for i, p := range parts {
+		if filepath.Base(p) != fmt.Sprintf("part-%02d.wav", i+1) {
+			t.Errorf("part %d is %s", i, p)
+		}
+		_, n := frames(t, p)
+		total += n
+	}
+	if total != 3*44100 {
+		t.Errorf("split parts total %d frames, want %d", total, 3*44100)
+	}
+
+	// info, as text and JSON.
+	code, stdout, _ = offcut("info", in)
+	if code != 0 || !strings.Contains(stdout, "44100 Hz, 2 ch, 16-bit") || !strings.Contains(stdout, "0:03.000") {
+		t.Errorf("info: %q", stdout)
+	}
+	code, stdout, _ = offcut("info", in2, "--json")
+	var info struct {
+		Frames   int64   `json:"frames"`
+		Duration float64 `json:"duration"`
+		Codec    string  `json:"codec"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &info); err != nil || code != 0 || info.Frames != 48000 || info.Codec != "pcm_s24le" {
+		t.Errorf("info --json: %v %+v", err, info)
+	}
+
+	// peaks.
+	code, stdout, _ = offcut("peaks", in, "--buckets", "10", "--from", "1", "--to", "2", "--json")
+	var peaks struct {
+		From, To int64
+		Peaks    [][2]float32
+	}
+	if err := json.Unmarshal([]byte(stdout), &peaks); err != nil || code != 0 || len(peaks.Peaks) != 10 || peaks.From != 44100 || peaks.Peaks[3][1] < 0.5 {
+		t.Errorf("peaks: %v %+v", err, peaks)
+	}
+
+	// render of a document naming its sources relative to itself.
+	doc := `{"version":1,"sources":[{"name":"in.wav"},{"name":"in2.wav"}],
+	  "clips":[{"source":1,"in":0,"out":24000},{"source":0,"in":0,"out":44100}],
+	  "joins":[{"type":"crossfade","length":4410}],"output":{"sampleRate":44100}}`
+	pj := filepath.Join(dir, "edit.json")
+	os.WriteFile(pj, []byte(doc), 0o644)
+	check([]string{"render", pj, "-o", out}, 22050+44100-4410)
+}
+
+// TestErrors: bad input exits 1 with one line naming the file; usage
+// errors exit 2; --help works everywhere.
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	in := writeWAV(t, dir, "in.wav", audio.Format{Rate: 8000, Channels: 1, Bits: 16}, 8000)
+	notAudio := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notAudio, []byte("hello, this is text"), 0o644)
+	out := filepath.Join(dir, "o.wav")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"info", filepath.Join(dir, "missing.wav")}, 1, "missing.wav: no such file"},
+		{[]string{"info", notAudio}, 1, "notes.txt: not audio Offcut can read"},
+		{[]string{"cut", in, "--from", "2", "--to", "3", "-o", out}, 1, "in.wav: --to 3 is past the end"},
+		{[]string{"cut", in, "--from", "0.5", "--to", "0.2", "-o", out}, 1, "range 4000..1600 frames is empty"},
+		{[]string{"cut", in, "--from", "0", "--to", "1", "--remove", "-o", out}, 1, "leaves nothing"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "writing mp3 files is not supported yet"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "nodir", "o.wav")}, 1, "no such file"},
+		{[]string{"fade", in, "--in", "2", "-o", out}, 1, "fadeIn is 16000 frames, the clip is 8000"},
+		{[]string{"split", in, "--at", "0.5,0.25", "-o", filepath.Join(dir, "p%d.wav")}, 1, "must be after"},
+		{[]string{"cut", in, "--from", "x", "-o", out}, 2, `--from: time "x"`},
+		{[]string{"cut", in, "-o", out}, 2, "give --from and/or --to"},
+		{[]string{"cut", in, "--to", "1"}, 2, "no output file"},
+		{[]string{"cut", in, "--bogus"}, 2, "unknown flag --bogus"},
+		{[]string{"join", in, "-o", out}, 2, "at least two input files"},
+		{[]string{"join", in, in, "--gap", "1", "--crossfade", "1", "-o", out}, 2, "not both"},
+		{[]string{"fade", in, "--in", "1", "--curve", "wobbly", "-o", out}, 2, `"wobbly" is not one of`},
+		{[]string{"gain", in, "-o", out}, 2, "exactly one of --db and --normalize"},
+		{[]string{"split", in, "--at", "1", "-o", out}, 2, "pattern"},
+		{[]string{"peaks", in, "--buckets", "0"}, 2, "--buckets must be"},
+		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+	} {
+		code, _, stderr := offcut(c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("offcut %v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.want)
+		}
+		if c.code == 1 && (!strings.HasPrefix(stderr, "offcut: ") || strings.Count(stderr, "\n") != 1) {
+			t.Errorf("offcut %v: stderr %q is not one line starting offcut:", c.args, stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed command left an output file")
+	}
+	for _, cmd := range commands {
+		code, stdout, _ := offcut(cmd.name, "--help")
+		if code != 0 || !strings.Contains(stdout, "usage: offcut "+cmd.name) {
+			t.Errorf("offcut %s --help: exit %d, %q", cmd.name, code, stdout)
+		}
+	}
+	if code, stdout, _ := offcut("help"); code != 0 || !strings.Contains(stdout, "offcut render") {
+		t.Errorf("offcut help: %d %q", code, stdout)
+	}
+}
+
+// TestCutMatchesSoxThroughTheCLI runs the built binary, as a user would.
+func TestCutMatchesSoxThroughTheCLI(t *testing.T) {
+	sox := audiotest.Tool(t, "sox")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "offcut")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Skipf("cannot build the CLI here: %v\n%s", err, out)
+	}
+	in := filepath.Join(dir, "in.wav")
+	if out, err := exec.Command(sox, "-n", "-r", "48000", "-c", "2", "-b", "24", in, "synth", "2", "pinknoise").CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v %s", err, out)
+	}
+	got, want := filepath.Join(dir, "got.wav"), filepath.Join(dir, "want.wav")
+	if out, err := exec.Command(bin, "cut", in, "--from", "0:00.250", "--to", "1.5", "-o", got).CombinedOutput(); err != nil {
+		t.Fatalf("offcut cut: %v %s", err, out)
+	}
+	if out, err := exec.Command(sox, in, want, "trim", "0.25", "=1.5").CombinedOutput(); err != nil {
+		t.Fatalf("sox trim: %v %s", err, out)
+	}
+	gf, gn := frames(t, got)
+	wf, wn := frames(t, want)
+	if gf != wf || gn != wn {
+		t.Fatalf("offcut: %v %d frames; sox: %v %d frames", gf, gn, wf, wn)
+	}
+	g, _ := os.ReadFile(got)
+	w, _ := os.ReadFile(want)
+	if !bytes.Equal(g[len(g)-int(gn)*6:], w[len(w)-int(wn)*6:]) {
+		t.Fatal("samples differ from sox trim")
+	}
+}
