@@ -35,14 +35,36 @@ func Decode(dst []float32, src []byte, f audio.Format) {
 		}
 	case f.Bits == 16:
 		src = src[:len(dst)*2]
-		for i := range dst {
-			dst[i] = float32(int16(uint16(src[2*i])|uint16(src[2*i+1])<<8)) * (1.0 / 32768)
+		// Four samples per 64-bit load.
+		i := 0
+		for ; i+4 <= len(dst); i += 4 {
+			v := binary.LittleEndian.Uint64(src[2*i:])
+			d := dst[i : i+4 : i+4]
+			d[0] = float32(int16(v)) * (1.0 / 32768)
+			d[1] = float32(int16(v>>16)) * (1.0 / 32768)
+			d[2] = float32(int16(v>>32)) * (1.0 / 32768)
+			d[3] = float32(int16(v>>48)) * (1.0 / 32768)
+		}
+		for ; i < len(dst); i++ {
+			dst[i] = float32(int16(binary.LittleEndian.Uint16(src[2*i:]))) * (1.0 / 32768)
 		}
 	case f.Bits == 24:
 		src = src[:len(dst)*3]
-		for i := range dst {
-			b := src[3*i : 3*i+3]
-			v := int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24) >> 8
+		// Four samples (12 bytes) per step as three 32-bit loads.
+		i, j := 0, 0
+		for ; j+12 <= len(src); i, j = i+4, j+12 {
+			w := src[j : j+12 : j+12]
+			a := binary.LittleEndian.Uint32(w[0:])
+			b := binary.LittleEndian.Uint32(w[4:])
+			c := binary.LittleEndian.Uint32(w[8:])
+			d := dst[i : i+4 : i+4]
+			d[0] = float32(int32(a<<8)>>8) * (1.0 / 8388608)
+			d[1] = float32(int32(a>>24<<8|b<<16)>>8) * (1.0 / 8388608)
+			d[2] = float32(int32(b>>16<<8|c<<24)>>8) * (1.0 / 8388608)
+			d[3] = float32(int32(c)>>8) * (1.0 / 8388608)
+		}
+		for ; i < len(dst); i, j = i+1, j+3 {
+			v := int32(uint32(src[j])<<8|uint32(src[j+1])<<16|uint32(src[j+2])<<24) >> 8
 			dst[i] = float32(v) * (1.0 / 8388608)
 		}
 	case f.Bits == 32:
