@@ -61,9 +61,10 @@ test-wasm:
 ## test: install what the tests need, then lint and run every test
 test: test-deps lint test-go test-wasm
 
-## bench: engine benchmarks beside sox/ffmpeg on the same machine
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./audio/... ./cmd/...
+## bench: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
+bench: test-deps
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
+	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/project/ ./audio/resample/
 
 clean:
 	rm -rf build/dist bin

@@ -17,6 +17,39 @@ import (
 // Decode converts len(dst) samples from src (stored as f) into dst.
 // src must hold at least len(dst)*f.BytesPerSample() bytes.
 func Decode(dst []float32, src []byte, f audio.Format) {
+	if len(dst) == 0 {
+		return
+	}
+	if littleEndian {
+		switch {
+		case f.Float && f.Bits == 32:
+			copy(dst, viewF32(src, len(dst)))
+			return
+		case !f.Float && f.Bits == 16:
+			v := view16(src, len(dst))
+			i := 0
+			for ; i+8 <= len(v); i += 8 {
+				s, d := v[i:i+8:i+8], dst[i:i+8:i+8]
+				d[0] = float32(s[0]) * (1.0 / 32768)
+				d[1] = float32(s[1]) * (1.0 / 32768)
+				d[2] = float32(s[2]) * (1.0 / 32768)
+				d[3] = float32(s[3]) * (1.0 / 32768)
+				d[4] = float32(s[4]) * (1.0 / 32768)
+				d[5] = float32(s[5]) * (1.0 / 32768)
+				d[6] = float32(s[6]) * (1.0 / 32768)
+				d[7] = float32(s[7]) * (1.0 / 32768)
+			}
+			for ; i < len(v); i++ {
+				dst[i] = float32(v[i]) * (1.0 / 32768)
+			}
+			return
+		case !f.Float && f.Bits == 32:
+			for i, v := range view32(src, len(dst)) {
+				dst[i] = float32(float64(v) * (1.0 / 2147483648))
+			}
+			return
+		}
+	}
 	switch {
 	case f.Float && f.Bits == 32:
 		_ = src[len(dst)*4-1]
