@@ -83,8 +83,12 @@ func TestReaderYieldsExactBytes(t *testing.T) {
 	}
 }
 
-func BenchmarkDecode16(b *testing.B) { benchDecode(b, audio.Format{Rate: 44100, Channels: 2, Bits: 16}) }
-func BenchmarkDecode24(b *testing.B) { benchDecode(b, audio.Format{Rate: 44100, Channels: 2, Bits: 24}) }
+func BenchmarkDecode16(b *testing.B) {
+	benchDecode(b, audio.Format{Rate: 44100, Channels: 2, Bits: 16})
+}
+func BenchmarkDecode24(b *testing.B) {
+	benchDecode(b, audio.Format{Rate: 44100, Channels: 2, Bits: 24})
+}
 func BenchmarkDecodeF32(b *testing.B) {
 	benchDecode(b, audio.Format{Rate: 44100, Channels: 2, Bits: 32, Float: true})
 }
