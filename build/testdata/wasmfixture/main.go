@@ -1,0 +1,6 @@
+// Command wasmfixture stands in for the engine adapter in the build tests.
+package main
+
+import "fmt"
+
+func main() { fmt.Println("offcut wasm fixture") }

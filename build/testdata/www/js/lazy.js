@@ -1,0 +1,2 @@
+const message = 'loaded lazily';
+export default message;

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// buildWasm compiles the package in dir for js/wasm into tmp and returns
+// the module's bytes. The build is reproducible: -trimpath, no symbol
+// table or DWARF, empty build id.
+func buildWasm(ctx context.Context, dir, tmp string) ([]byte, error) {
+	if dir == "" {
+		return nil, errors.New("no wasm package directory given (-wasm)")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("wasm package: %w", err)
+	}
+	goFiles := 0
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") {
+			goFiles++
+		}
+	}
+	if goFiles == 0 {
+		return nil, fmt.Errorf("wasm package %s has no Go files, so there is no engine to build; write the js/wasm adapter there or point -wasm at it", dir)
+	}
+	pkg := dir
+	if !filepath.IsAbs(pkg) && !strings.HasPrefix(pkg, ".") {
+		pkg = "." + string(filepath.Separator) + pkg
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return nil, fmt.Errorf("the go tool is needed to build the wasm engine: %w", err)
+	}
+	out := filepath.Join(tmp, wasmName)
+	args := []string{"build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, pkg}
+	cmd := exec.CommandContext(ctx, goTool, args...)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("building the wasm engine (GOOS=js GOARCH=wasm go %s) failed: %v\n%s",
+			strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return os.ReadFile(out)
+}
+
+// readWasmExec returns the wasm_exec.js of the go tool that builds the
+// engine: $(go env GOROOT)/lib/wasm, or misc/wasm before Go 1.24.
+func readWasmExec(ctx context.Context) ([]byte, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOROOT: %w", err)
+	}
+	root := strings.TrimSpace(string(out))
+	var tried []string
+	for _, dir := range []string{"lib/wasm", "misc/wasm"} {
+		p := filepath.Join(root, filepath.FromSlash(dir), wasmExecName)
+		data, err := os.ReadFile(p)
+		if err == nil {
+			return data, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		tried = append(tried, p)
+	}
+	return nil, fmt.Errorf("%s not found in GOROOT (tried %s)", wasmExecName, strings.Join(tried, ", "))
+}

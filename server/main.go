@@ -1,0 +1,118 @@
+// Command server serves the built Offcut web app and its (future) cloud
+// save API.
+//
+//	go run ./build && go run ./server
+//
+// Flags, each with an environment variable that sets its default:
+//
+//	-addr          OFFCUT_ADDR           listen address (default :8080)
+//	-dist          OFFCUT_DIST           built app directory (default build/dist)
+//	-cors-origins  OFFCUT_CORS_ORIGINS   comma-separated origins allowed to call
+//	                                     /api/ cross-origin (default none)
+//	-log-json      OFFCUT_LOG_JSON=1     log JSON lines instead of text
+//
+// A release binary can carry the app inside it: copy build/dist to
+// server/dist and build with -tags embed (see embed.go). Such a binary
+// serves its embedded copy unless -dist or OFFCUT_DIST is given.
+//
+// SIGINT or SIGTERM shuts the server down gracefully.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"offcut/server/site"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(os.Stderr, "server: %v\n", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main with its surroundings passed in, for tests. It returns once
+// ctx is done and the server has shut down.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("server", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	addr := fl.String("addr", envOr(getenv, "OFFCUT_ADDR", ":8080"), "listen address (env OFFCUT_ADDR)")
+	dist := fl.String("dist", envOr(getenv, "OFFCUT_DIST", "build/dist"), "directory of the built app, from go run ./build (env OFFCUT_DIST)")
+	origins := fl.String("cors-origins", getenv("OFFCUT_CORS_ORIGINS"), "comma-separated origins allowed to call /api/ cross-origin, e.g. https://app.example.com (env OFFCUT_CORS_ORIGINS; default none)")
+	logJSON := fl.Bool("log-json", envBool(getenv, "OFFCUT_LOG_JSON"), "log JSON lines instead of text (env OFFCUT_LOG_JSON)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fl.Args())
+	}
+
+	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	if *logJSON {
+		h = slog.NewJSONHandler(stderr, nil)
+	}
+	log := slog.New(h)
+
+	distSet := getenv("OFFCUT_DIST") != ""
+	fl.Visit(func(f *flag.Flag) { distSet = distSet || f.Name == "dist" })
+	var distFS fs.FS
+	source := *dist
+	if emb, ok := embeddedDist(); ok && !distSet {
+		distFS, source = emb, "embedded copy"
+	} else {
+		st, err := os.Stat(*dist)
+		if err != nil {
+			return fmt.Errorf("dist directory: %w (build the app first: go run ./build)", err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("dist %s is not a directory", *dist)
+		}
+		distFS = os.DirFS(*dist)
+	}
+	corsOrigins, err := site.ParseOrigins(*origins)
+	if err != nil {
+		return err
+	}
+	s, err := site.New(site.Config{Dist: distFS, CORSOrigins: corsOrigins, Logger: log})
+	if err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	files, size := s.Assets()
+	log.Info("serving", "dist", source, "files", files, "bytes", size, "addr", ln.Addr().String(), "cors_origins", corsOrigins)
+	fmt.Fprintf(stdout, "Offcut is running at %s\n", site.URLFor(ln.Addr()))
+	err = site.Serve(ctx, ln, s, log)
+	log.Info("stopped")
+	return err
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(getenv func(string) string, key string) bool {
+	b, _ := strconv.ParseBool(getenv(key))
+	return b
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func fixtureDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>Offcut</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// TestRun starts the server as main does, reads the startup line, makes a
+// request to the URL it printed and shuts down by cancelling the context.
+func TestRun(t *testing.T) {
+	dist := fixtureDir(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"flags", []string{"-addr", "127.0.0.1:0", "-dist", dist}, nil},
+		{"env", nil, map[string]string{"OFFCUT_ADDR": "127.0.0.1:0", "OFFCUT_DIST": dist, "OFFCUT_LOG_JSON": "1", "OFFCUT_CORS_ORIGINS": "https://a.example"}},
+		{"flag beats env", []string{"-addr", "127.0.0.1:0"}, map[string]string{"OFFCUT_ADDR": "256.0.0.1:1", "OFFCUT_DIST": dist}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, tc.args, env(tc.env), pw, io.Discard)
+				pw.Close()
+			}()
+			line, err := bufio.NewReader(pr).ReadString('\n')
+			if err != nil {
+				t.Fatalf("no startup line: %v (run: %v)", err, <-done)
+			}
+			m := regexp.MustCompile(`^Offcut is running at (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
+			if m == nil {
+				t.Fatalf("startup line %q", line)
+			}
+			go io.Copy(io.Discard, pr)
+			resp, err := http.Get(m[1] + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || string(body) != "<p>Offcut</p>" {
+				t.Errorf("GET / at the printed URL: %d %q", resp.StatusCode, body)
+			}
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run returned %v after cancel, want nil", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("run did not return after cancel")
+			}
+		})
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dist := fixtureDir(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-dist", filepath.Join(dist, "missing")}, "go run ./build"},
+		{[]string{"-dist", t.TempDir(), "-addr", "127.0.0.1:0"}, "index.html"},
+		{[]string{"-dist", dist, "-cors-origins", "*"}, `"*"`},
+		{[]string{"-dist", dist, "-addr", "127.0.0.1:99999"}, "listening on 127.0.0.1:99999"},
+		{[]string{"-nope"}, "flag provided but not defined"},
+		{[]string{"-dist", dist, "extra"}, "unexpected arguments"},
+	} {
+		var stderr strings.Builder
+		err := run(context.Background(), tc.args, env(nil), io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.want) {
+			t.Errorf("run(%q): error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}
