@@ -1,0 +1,101 @@
+package mp3
+
+// huffTable is a two-level lookup table for one Layer III pair code table.
+// A leaf entry holds the full code length in bits 0..7, x in bits 8..15 and
+// y in bits 16..23. A pointer entry has bit 31 set, the sub-table width in
+// bits 0..7 and the sub-table offset in bits 8..30.
+type huffTable struct {
+	t    []uint32
+	root uint
+}
+
+const huffPtr = 1 << 31
+
+// pairTables are the decoding tables by table number (1..24, only those
+// that exist); tables 16..23 and 24..31 share the entries of 16 and 24.
+var pairTables [25]huffTable
+
+// quadA decodes count1 table A: index by the next 6 bits; value is
+// vwxy<<4 | length.
+var quadA [64]uint8
+
+func init() {
+	for n, codes := range huffCodes {
+		if codes == nil {
+			continue
+		}
+		dim := 2
+		for dim*dim < len(codes) {
+			dim++
+		}
+		// The length tables count the sign bits of non-zero values too.
+		lens := make([]uint8, len(codes))
+		for i, l := range huffLens[n] {
+			lens[i] = l - uint8(b2i(i/dim != 0)) - uint8(b2i(i%dim != 0))
+		}
+		pairTables[n] = buildHuff(codes, lens, dim)
+	}
+	for v := 0; v < 16; v++ {
+		l := uint(quadLenA[v])
+		base := int(quadCodeA[v]) << (6 - l)
+		for k := 0; k < 1<<(6-l); k++ {
+			quadA[base+k] = uint8(v<<4) | uint8(l)
+		}
+	}
+}
+
+func buildHuff(codes []uint16, lens []uint8, dim int) huffTable {
+	maxLen := uint(0)
+	for _, l := range lens {
+		maxLen = max(maxLen, uint(l))
+	}
+	root := min(maxLen, 10)
+	t := make([]uint32, 1<<root)
+	// Short codes fill the root directly; long codes are grouped by their
+	// root-bit prefix into sub-tables.
+	groupMax := map[uint32]uint{}
+	for i, code := range codes {
+		l := uint(lens[i])
+		leaf := uint32(l) | uint32(i/dim)<<8 | uint32(i%dim)<<16
+		if l <= root {
+			base := uint32(code) << (root - l)
+			for k := uint32(0); k < 1<<(root-l); k++ {
+				t[base+k] = leaf
+			}
+			continue
+		}
+		p := uint32(code) >> (l - root)
+		groupMax[p] = max(groupMax[p], l-root)
+	}
+	for p := uint32(0); p < 1<<root; p++ {
+		sb, ok := groupMax[p]
+		if !ok {
+			continue
+		}
+		off := uint32(len(t))
+		t = append(t, make([]uint32, 1<<sb)...)
+		t[p] = huffPtr | off<<8 | uint32(sb)
+		for i, code := range codes {
+			l := uint(lens[i])
+			if l <= root || uint32(code)>>(l-root) != p {
+				continue
+			}
+			rem := l - root
+			leaf := uint32(l) | uint32(i/dim)<<8 | uint32(i%dim)<<16
+			base := (uint32(code) & (1<<rem - 1)) << (sb - rem)
+			for k := uint32(0); k < 1<<(sb-rem); k++ {
+				t[off+base+k] = leaf
+			}
+		}
+	}
+	return huffTable{t: t, root: root}
+}
+
+// decode returns the leaf entry for the code at the top of w.
+func (h *huffTable) decode(w uint64) uint32 {
+	e := h.t[w>>(64-h.root)]
+	if e&huffPtr != 0 {
+		e = h.t[(e>>8)&0x7fffff+uint32((w<<h.root)>>(64-(e&0xff)))]
+	}
+	return e
+}
