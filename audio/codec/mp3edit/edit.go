@@ -1,0 +1,393 @@
+package mp3edit
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+
+	"offcut/audio"
+	"offcut/audio/codec/id3"
+	"offcut/audio/codec/mp3"
+	"offcut/audio/plan"
+)
+
+// ErrNotLossless means the asked edit cannot be done on frames alone; the
+// message says why (different sample rates, a layer II file, ...), and a
+// decode-and-render to WAV is the way out.
+var ErrNotLossless = errors.New("mp3edit: not possible without re-encoding")
+
+// Input is an MP3 file opened for lossless editing.
+type Input struct {
+	src    audio.Source
+	source int // index in the plan's sources
+	lay    *mp3.Layout
+	frames []mp3.Frame // audio frames: the VBR tag frame excluded
+	cum    []int64     // decoded samples before audio frame i
+	h0     hdr
+	spf    int
+	skip   int64 // decoded samples before gapless sample 0
+	n      int64 // gapless samples
+	id3End int64 // end of the ID3v2 tag, 0 if none
+	tail   id3.Tail
+	lame   *mp3.VBRTag
+}
+
+// Open indexes an MP3 file (headers only) for lossless editing. source is
+// its index in the sources a plan is written from.
+func Open(source int, src audio.Source) (*Input, error) {
+	lay, err := mp3.Index(src)
+	if err != nil {
+		return nil, err
+	}
+	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
+	in.frames = lay.Frames
+	if lay.Tag != nil {
+		in.frames = lay.Frames[1:]
+	}
+	if len(in.frames) == 0 {
+		return nil, fmt.Errorf("%w: the file has no audio frames", ErrNotLossless)
+	}
+	in.h0 = hdr(in.frames[0].Header)
+	if in.h0.layer() != 3 {
+		return nil, fmt.Errorf("%w: lossless editing works on MPEG layer III; this is layer %d", ErrNotLossless, in.h0.layer())
+	}
+	in.spf = in.h0.samplesPerFrame()
+	in.cum = make([]int64, len(in.frames)+1)
+	for i, f := range in.frames {
+		h := hdr(f.Header)
+		if !h.compatible(in.h0) || h.mono() != in.h0.mono() {
+			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, i, f.Offset)
+		}
+		if h.bitrateIdx() == 0 {
+			return nil, fmt.Errorf("%w: free-format streams are not supported for lossless editing", ErrNotLossless)
+		}
+		in.cum[i+1] = in.cum[i] + int64(f.Samples)
+	}
+	// The same gapless arithmetic as the decoder (mp3.Open).
+	total := in.cum[len(in.frames)]
+	in.skip = mp3.DecoderDelay
+	end := total
+	if t := lay.Tag; t != nil && t.Lame {
+		in.skip += int64(t.Delay)
+		if t.Frames == 0 || t.Frames == int64(len(in.frames)) {
+			end = min(end, total-int64(t.Padding)+mp3.DecoderDelay)
+		}
+	}
+	in.n = max(0, end-in.skip)
+	var h [id3.HeaderSize]byte
+	if audio.ReadAtFull(src, h[:], 0) == nil {
+		if n, err := id3.V2Size(h[:]); err == nil && n <= lay.Start {
+			in.id3End = n
+		}
+	}
+	if in.tail, err = id3.ReadTail(src, src.Size()); err != nil || in.tail.AudioEnd < lay.End {
+		in.tail = id3.Tail{AudioEnd: lay.End}
+	}
+	return in, nil
+}
+
+// Frames is the number of gapless samples per channel.
+func (in *Input) Frames() int64 { return in.n }
+
+// Rate is the sample rate.
+func (in *Input) Rate() int { return in.h0.sampleRate() }
+
+// Channels is 1 or 2.
+func (in *Input) Channels() int {
+	if in.h0.mono() {
+		return 1
+	}
+	return 2
+}
+
+// Piece is samples [From, To) of an input's gapless decode.
+type Piece struct {
+	In       *Input
+	From, To int64
+}
+
+// Options adjusts a plan.
+type Options struct {
+	// Tag, if not nil, replaces the first input's ID3v2 tag (encoded
+	// bytes, e.g. from id3.Tag.Encode).
+	Tag []byte
+}
+
+// Result describes a planned output.
+type Result struct {
+	Plan *plan.Plan
+	// Frames is the gapless length players will play (the LAME header's
+	// claim): the pieces plus whatever plays at inner junctions.
+	Frames int64
+	// Junctions lists, for each inner junction, how many samples play there
+	// that are not in the pieces (encoder padding, priming, and the parts of
+	// frames that hold a cut point).
+	Junctions []int64
+	// Rate and Channels of the output.
+	Rate, Channels int
+	// Delay and Padding are the LAME header's encoder delay and padding.
+	Delay, Padding int
+}
+
+// outFrame is one frame of the output: a range of an input, or a synthetic
+// frame of literal bytes followed by reservoir ranges.
+type outFrame struct {
+	in    *Input
+	first int // audio frame index of a run of input frames
+	last  int
+	synth []byte         // synthetic frame head (header, side info, filler)
+	res   []plan.Segment // reservoir ranges closing a synthetic frame
+	size  int64
+	bi    int // bitrate index (for the Info/Xing choice)
+}
+
+// Plan lays out the pieces, in order, as one MP3 file.
+func Plan(pieces []Piece, opt Options) (*Result, error) {
+	if len(pieces) == 0 {
+		return nil, errors.New("mp3edit: nothing to write")
+	}
+	h0 := pieces[0].In.h0
+	for i, p := range pieces {
+		if p.From < 0 || p.To > p.In.n || p.From >= p.To {
+			return nil, fmt.Errorf("mp3edit: piece %d: samples %d..%d outside the file's 0..%d", i, p.From, p.To, p.In.n)
+		}
+		if h := p.In.h0; !h.compatible(h0) || h.mono() != h0.mono() {
+			return nil, fmt.Errorf("%w: piece %d is %d Hz %s, the first is %d Hz %s; join them by rendering to WAV instead",
+				ErrNotLossless, i, h.sampleRate(), chName(h), h0.sampleRate(), chName(h0))
+		}
+	}
+	var (
+		out       []outFrame
+		lead      int64 // decoded samples before the first wanted one
+		trail     int64
+		junctions []int64
+		wanted    int64
+	)
+	spf := int64(h0.samplesPerFrame())
+	for k, p := range pieces {
+		in := p.In
+		pa, pb := p.From+in.skip, p.To+in.skip
+		f0 := frameAt(in.cum, pa)
+		f1 := frameAt(in.cum, pb-1)
+		first := f0
+		if k == 0 {
+			// Prime two granules before f0 (one MPEG-1 frame, two MPEG-2
+			// frames) so the filterbanks are in the state a decode from the
+			// start leaves them in; FFmpeg's output then matches bit for bit.
+			first = max(0, f0-int(1152/spf))
+		}
+		for f := first; f <= f1; f++ {
+			if int(in.frames[f].Samples) != in.spf {
+				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, in.frames[f].Offset)
+			}
+		}
+		pieceLead := pa - in.cum[first]
+		if mdb := in.frames[first].MainDataBegin; mdb > 0 {
+			s, err := in.synthetic(first, int(mdb))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+			pieceLead += spf
+		}
+		out = append(out, outFrame{in: in, first: first, last: f1, size: in.frames[f1].Offset + int64(in.frames[f1].Size) - in.frames[first].Offset, bi: -1})
+		if k == 0 {
+			lead = pieceLead
+		} else {
+			junctions = append(junctions, trail+pieceLead)
+			wanted += trail + pieceLead
+		}
+		trail = in.cum[f1+1] - pb
+		wanted += p.To - p.From
+	}
+	// Players (FFmpeg among them) want a few consecutive frames before
+	// they believe a stream is MPEG audio: pad very short outputs with
+	// silent frames, which the LAME padding then hides.
+	for count := countFrames(out); count < minFrames; count++ {
+		bi, err := h0.smallestFrame(4 + h0.sideInfoLen())
+		if err != nil {
+			return nil, err
+		}
+		sh := h0.with(bi)
+		b := make([]byte, sh.frameSize(bi, false))
+		copy(b, sh.bytes())
+		out = append(out, outFrame{synth: b, size: int64(len(b)), bi: bi})
+		trail += spf
+	}
+	delay := lead - mp3.DecoderDelay
+	padding := trail + mp3.DecoderDelay
+	if delay < 0 || delay > 4095 || padding > 4095 {
+		return nil, fmt.Errorf("mp3edit: internal error: delay %d, padding %d do not fit the LAME header", delay, padding)
+	}
+	info, err := infoFrame(h0, out, pieces[0].In.lame, int(delay), int(padding))
+	if err != nil {
+		return nil, err
+	}
+
+	p := &plan.Plan{}
+	first := pieces[0].In
+	if opt.Tag != nil {
+		p.Bytes(opt.Tag)
+	} else if first.id3End > 0 {
+		p.Range(first.source, 0, first.id3End)
+	}
+	p.Bytes(info)
+	for _, f := range out {
+		if f.synth != nil {
+			p.Bytes(f.synth)
+			for _, r := range f.res {
+				p.Range(r.Source, r.Offset, r.Length)
+			}
+			continue
+		}
+		p.Range(f.in.source, f.in.frames[f.first].Offset, f.size)
+	}
+	last := pieces[len(pieces)-1].In
+	if last.tail.AudioEnd < last.src.Size() {
+		p.Range(last.source, last.tail.AudioEnd, last.src.Size()-last.tail.AudioEnd)
+	}
+	return &Result{Plan: p, Frames: wanted, Junctions: junctions, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding)}, nil
+}
+
+func chName(h hdr) string {
+	if h.mono() {
+		return "mono"
+	}
+	return "stereo"
+}
+
+// minFrames is the fewest audio frames an output has.
+const minFrames = 3
+
+func countFrames(out []outFrame) int {
+	n := 0
+	for _, f := range out {
+		if f.synth != nil {
+			n++
+		} else {
+			n += f.last - f.first + 1
+		}
+	}
+	return n
+}
+
+// frameAt returns the audio frame holding decoded sample pos.
+func frameAt(cum []int64, pos int64) int {
+	return sort.Search(len(cum)-1, func(i int) bool { return cum[i+1] > pos })
+}
+
+// synthetic builds the silent frame that carries the mdb reservoir bytes
+// frame f reads from the frames before it.
+func (in *Input) synthetic(f, mdb int) (outFrame, error) {
+	h := hdr(in.frames[f].Header)
+	need := 4 + h.sideInfoLen() + mdb
+	bi, err := h.smallestFrame(need)
+	if err != nil {
+		return outFrame{}, err
+	}
+	sh := h.with(bi)
+	size := sh.frameSize(bi, false)
+	// Collect the last mdb bytes of main data before frame f, newest last.
+	var res []plan.Segment
+	left := int64(mdb)
+	for j := f - 1; j >= 0 && left > 0; j-- {
+		fr := in.frames[j]
+		start := fr.Offset + int64(hdr(fr.Header).payloadStart())
+		end := fr.Offset + int64(fr.Size)
+		n := min(left, end-start)
+		if n <= 0 {
+			continue
+		}
+		res = append([]plan.Segment{{Source: in.source, Offset: end - n, Length: n}}, res...)
+		left -= n
+	}
+	if left > 0 {
+		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, in.frames[f].Offset, mdb)
+	}
+	head := make([]byte, size-mdb)
+	copy(head, sh.bytes()) // side info and filler stay zero: silent granules, main_data_begin 0
+	return outFrame{synth: head, res: res, size: int64(size), bi: bi}, nil
+}
+
+// infoFrame builds the Xing/Info frame with a LAME extension for the frames.
+func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]byte, error) {
+	si := h0.sideInfoLen()
+	xing := 4 + si
+	need := xing + 120 + 36
+	bi, err := h0.smallestFrame(need)
+	if err != nil {
+		return nil, err
+	}
+	ih := h0.with(bi)
+	b := make([]byte, ih.frameSize(bi, false))
+	copy(b, ih.bytes())
+
+	// Frame sizes in order, for the counts and the seek table.
+	var sizes []int64
+	cbr := true
+	firstBI := -1
+	for _, f := range out {
+		if f.synth != nil {
+			sizes = append(sizes, f.size)
+			cbr = cbr && (firstBI < 0 || f.bi == firstBI)
+			if firstBI < 0 {
+				firstBI = f.bi
+			}
+			continue
+		}
+		for i := f.first; i <= f.last; i++ {
+			fr := f.in.frames[i]
+			sizes = append(sizes, int64(fr.Size))
+			fbi := hdr(fr.Header).bitrateIdx()
+			cbr = cbr && (firstBI < 0 || fbi == firstBI)
+			if firstBI < 0 {
+				firstBI = fbi
+			}
+		}
+	}
+	total := int64(len(b))
+	for _, s := range sizes {
+		total += s
+	}
+	if total > 0xFFFFFFFF || len(sizes) > 0xFFFFFFFF {
+		return nil, fmt.Errorf("%w: %d bytes is beyond what an Info header can count", ErrNotLossless, total)
+	}
+	id := "Xing"
+	if cbr {
+		id = "Info"
+	}
+	x := b[xing:]
+	copy(x, id)
+	binary.BigEndian.PutUint32(x[4:], 0x0F) // frames, bytes, TOC, quality
+	binary.BigEndian.PutUint32(x[8:], uint32(len(sizes)))
+	binary.BigEndian.PutUint32(x[12:], uint32(total))
+	// TOC: for each percent of the duration, the byte position (of 256).
+	var pos int64 = int64(len(b))
+	k := 0
+	for i := range 100 {
+		target := len(sizes) * i / 100
+		for k < target {
+			pos += sizes[k]
+			k++
+		}
+		x[16+i] = byte(min(255, pos*256/total))
+	}
+	binary.BigEndian.PutUint32(x[116:], 0) // quality
+	l := x[120:]
+	enc := "LAME    "
+	if orig != nil && orig.Lame && len(orig.Encoder) >= 4 {
+		switch orig.Encoder[:4] {
+		case "LAME", "Lavf", "Lavc":
+			enc = orig.Encoder
+		}
+	}
+	copy(l[:9], (enc + "         ")[:9])
+	l[9] = 0x00 // tag revision 0, VBR method unknown
+	v := uint32(delay)<<12 | uint32(padding)
+	l[21], l[22], l[23] = byte(v>>16), byte(v>>8), byte(v)
+	binary.BigEndian.PutUint32(l[28:], uint32(total))
+	crcEnd := xing + 120 + 34
+	binary.BigEndian.PutUint16(b[crcEnd:], crc16(b[:crcEnd]))
+	return b, nil
+}
