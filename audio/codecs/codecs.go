@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"offcut/audio"
+	"offcut/audio/codec/mp3"
 	"offcut/audio/codec/wav"
 )
 
@@ -25,10 +26,26 @@ func Open(src audio.Source) (audio.Decoder, error) {
 		return nil, fmt.Errorf("%w: FLAC is not supported yet", ErrUnknownFormat)
 	case n >= 4 && string(b[:4]) == "OggS":
 		return nil, fmt.Errorf("%w: Ogg is not supported yet", ErrUnknownFormat)
-	case n >= 3 && string(b[:3]) == "ID3", n >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0:
-		return nil, fmt.Errorf("%w: MP3 is not supported yet", ErrUnknownFormat)
 	case n == 0:
 		return nil, fmt.Errorf("%w: the file is empty", ErrUnknownFormat)
+	}
+	// MPEG audio: an ID3v2 tag or a frame sync at the start, or a sync in
+	// the first 64 KiB after junk (the decoder then insists on a run of
+	// consistent frame headers). Other files are refused without a scan.
+	mpeg := n >= 3 && string(b[:3]) == "ID3" || n >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0
+	if !mpeg {
+		head := make([]byte, min(64<<10, src.Size()))
+		k, _ := src.ReadAt(head, 0)
+		for i := 0; i+1 < k && !mpeg; i++ {
+			mpeg = head[i] == 0xFF && head[i+1]&0xE0 == 0xE0
+		}
+	}
+	if mpeg {
+		d, err := mp3.Open(src)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnknownFormat, err)
+		}
+		return d, nil
 	}
 	return nil, fmt.Errorf("%w: unrecognised header % X", ErrUnknownFormat, b)
 }

@@ -102,6 +102,19 @@ type Output struct {
 	// Dither, if set, forces TPDF dither on or off; by default it is on
 	// when the output has fewer integer bits than a source.
 	Dither *bool `json:"dither,omitempty"`
+	// Tags, if set, replaces these tags of the output (MP3 output; other
+	// tags of the first source are kept).
+	Tags *Tags `json:"tags,omitempty"`
+}
+
+// Tags are the tags an export may set; nil fields stay as the source has
+// them, "" removes one.
+type Tags struct {
+	Title  *string `json:"title,omitempty"`
+	Artist *string `json:"artist,omitempty"`
+	Album  *string `json:"album,omitempty"`
+	Year   *string `json:"year,omitempty"`
+	Track  *string `json:"track,omitempty"`
 }
 
 // Parse decodes and checks a document. Unknown fields are errors, so that a
@@ -213,9 +226,16 @@ func (d *Document) Validate() error {
 	}
 	o := d.Output
 	switch strings.ToLower(o.Container) {
-	case "", "wav":
+	case "", "wav", "mp3":
 	default:
-		return invalid("output.container %q: Offcut writes wav", o.Container)
+		return invalid("output.container %q: Offcut writes wav, and mp3 without re-encoding", o.Container)
+	}
+	if t := o.Tags; t != nil {
+		for name, v := range map[string]*string{"title": t.Title, "artist": t.Artist, "album": t.Album, "year": t.Year, "track": t.Track} {
+			if v != nil && len(*v) > 1024 {
+				return invalid("output.tags.%s is %d bytes, the limit is 1024", name, len(*v))
+			}
+		}
 	}
 	if o.SampleRate != 0 && (o.SampleRate < 1 || o.SampleRate > 768000) {
 		return invalid("output.sampleRate %d Hz is out of range (1 to 768000)", o.SampleRate)

@@ -35,6 +35,11 @@ type Result struct {
 	// Lossless is true when the plan holds no computed bytes: the output's
 	// samples are the sources' bytes.
 	Lossless bool
+	// Container is the output file type: "wav" or "mp3".
+	Container string
+	// Notes are things the user should know about the output (e.g. what
+	// plays at the junctions of a lossless MP3 join).
+	Notes []string
 
 	mu       sync.Mutex
 	encoders []*pcm.Encoder
@@ -90,6 +95,17 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	container, err := r.container()
+	if err != nil {
+		return nil, err
+	}
+	if container == "mp3" {
+		res := &Result{}
+		if err := r.renderMP3(res); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	if doc.Output.Normalize != nil {
 		s, err := r.stream()
 		if err != nil {
@@ -104,7 +120,7 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 		}
 		r.markPassthrough()
 	}
-	res := &Result{Format: r.out, Frames: r.total}
+	res := &Result{Format: r.out, Frames: r.total, Container: "wav"}
 	res.Plan, err = r.plan(res)
 	if err != nil {
 		return nil, err

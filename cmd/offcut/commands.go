@@ -59,16 +59,24 @@ type outputFlags struct {
 	channels int
 	bits     int
 	float    bool
+	tags     map[string]*string
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
-	fs.StringVar(&o.out, "o", "", "output file (its extension picks the format: .wav)")
+	fs.StringVar(&o.out, "o", "", "output file (its extension picks the format: .wav, or .mp3 for lossless MP3 edits)")
 	fs.StringVar(&o.out, "output", "", "same as -o")
 	fs.IntVar(&o.rate, "rate", 0, "output sample rate in Hz (default: as the input)")
 	fs.IntVar(&o.channels, "channels", 0, "output channel count (default: as the input)")
 	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
 	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
+	o.tags = map[string]*string{}
+	for _, t := range []string{"title", "artist", "album", "year", "track"} {
+		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
+			o.tags[t] = &v
+			return nil
+		})
+	}
 	return o
 }
 
@@ -78,12 +86,17 @@ func (o *outputFlags) apply(d *project.Document) error {
 	}
 	switch ext := strings.ToLower(filepath.Ext(o.out)); ext {
 	case ".wav", ".wave":
+		d.Output.Container = "wav"
+	case ".mp3":
+		d.Output.Container = "mp3"
 	case "":
-		return usagef("output %s has no extension; use .wav", o.out)
+		return usagef("output %s has no extension; use .wav or .mp3", o.out)
 	default:
-		return fmt.Errorf("%s: writing %s files is not supported yet; use .wav", o.out, strings.TrimPrefix(ext, "."))
+		return fmt.Errorf("%s: writing %s files is not supported yet; use .wav (or .mp3 for lossless MP3 edits)", o.out, strings.TrimPrefix(ext, "."))
 	}
-	d.Output.Container = "wav"
+	if len(o.tags) > 0 {
+		d.Output.Tags = &project.Tags{Title: o.tags["title"], Artist: o.tags["artist"], Album: o.tags["album"], Year: o.tags["year"], Track: o.tags["track"]}
+	}
 	if o.rate != 0 {
 		d.Output.SampleRate = o.rate
 	}
@@ -123,6 +136,9 @@ func render(c *ctx, doc *project.Document, ins []*input, path string) error {
 		return err
 	}); err != nil {
 		return err
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(c.stderr, "offcut: note: %s: %s\n", path, n)
 	}
 	if n := res.Clipped(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were beyond full scale and clipped; lower the gain or use offcut gain --normalize -1\n", path, n)

@@ -112,6 +112,9 @@ func (d *Decoder) Info() audio.Info { return d.info }
 // Layout returns the frame layout found when the file was opened.
 func (d *Decoder) Layout() *Layout { return d.lay }
 
+// Source returns the source the decoder reads.
+func (d *Decoder) Source() audio.Source { return d.src }
+
 // ErrRange is returned by Stream for positions outside the file.
 var ErrRange = errors.New("mp3: stream range out of bounds")
 

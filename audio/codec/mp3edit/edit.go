@@ -40,6 +40,13 @@ func Open(source int, src audio.Source) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	return FromLayout(source, src, lay)
+}
+
+// FromLayout prepares a file already indexed (by mp3.Index, or an open
+// mp3.Decoder's Layout) for lossless editing.
+func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
+	var err error
 	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
 	in.frames = lay.Frames
 	if lay.Tag != nil {
