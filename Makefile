@@ -5,7 +5,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 # wasm_exec.js and go_js_wasm_exec live in lib/wasm since Go 1.24.
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
-ENGINE_PKGS := ./audio/...
+ENGINE_PKGS := ./audio/... ./wasm/
 APT_PKGS := sox ffmpeg flac lame chromium
 ADDR ?= :8080
 

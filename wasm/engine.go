@@ -1,0 +1,297 @@
+package main
+
+// This file is the adapter's pure-Go half: everything the worker asks for,
+// written against audio.Source and plain callbacks so that it builds and is
+// tested natively. main_js.go binds it to syscall/js.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"offcut/audio"
+	"offcut/audio/codecs"
+	"offcut/audio/plan"
+	"offcut/audio/project"
+)
+
+// chunkSize bounds every computed chunk handed to JavaScript.
+const chunkSize = 1 << 20
+
+// progressSteps is about how many progress reports a job makes.
+const progressSteps = 400
+
+// input is one of the user's files as the engine sees it.
+type input struct {
+	src  audio.Source
+	name string // for error messages: the file's name or "input N"
+}
+
+// probeInfo is what probe returns (the shape promised in www/API.md).
+type probeInfo struct {
+	Container string            `json:"container"`
+	Codec     string            `json:"codec"`
+	Format    audio.Format      `json:"format"`
+	Frames    int64             `json:"frames"`
+	Duration  float64           `json:"duration"`
+	Tags      map[string]string `json:"tags"`
+	Warnings  []string          `json:"warnings"`
+}
+
+// summary describes a rendered document before any audio is computed.
+type summary struct {
+	Frames   int64        `json:"frames"`
+	Duration float64      `json:"duration"`
+	Format   audio.Format `json:"format"`
+	Size     int64        `json:"size"`
+	Lossless bool         `json:"lossless"`
+	// Clipped counts clamped samples; known only after a render.
+	Clipped int64 `json:"clipped,omitempty"`
+}
+
+func summarize(res *project.Result) summary {
+	return summary{
+		Frames:   res.Frames,
+		Duration: res.Duration(),
+		Format:   res.Format,
+		Size:     res.Plan.Size(),
+		Lossless: res.Lossless,
+		Clipped:  res.Clipped(),
+	}
+}
+
+// open opens one input, naming it in the error.
+func open(in input) (audio.Decoder, error) {
+	d, err := codecs.Open(in.src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return d, nil
+}
+
+func probe(in input) (probeInfo, error) {
+	d, err := open(in)
+	if err != nil {
+		return probeInfo{}, err
+	}
+	i := d.Info()
+	p := probeInfo{
+		Container: i.Container,
+		Codec:     i.Codec,
+		Format:    i.Format,
+		Frames:    i.Frames,
+		Duration:  audio.Duration(i.Frames, i.Format.Rate),
+		Tags:      i.Tags,
+		Warnings:  i.Warnings,
+	}
+	if p.Tags == nil {
+		p.Tags = map[string]string{}
+	}
+	if p.Warnings == nil {
+		p.Warnings = []string{}
+	}
+	return p, nil
+}
+
+// peakResult is a waveform of frames [From, To).
+type peakResult struct {
+	From, To int64
+	Min, Max []float32
+}
+
+// peaks computes buckets min/max pairs over frames [from, to) of the input;
+// to < 0 means the end of the file.
+func peaks(in input, buckets int, from, to int64, progress func(done, total int64)) (*peakResult, error) {
+	d, err := open(in)
+	if err != nil {
+		return nil, err
+	}
+	n := d.Info().Frames
+	if to < 0 {
+		to = n
+	}
+	if from < 0 || from > to || to > n {
+		return nil, fmt.Errorf("%s: waveform of frames %d..%d, the file has frames 0..%d", in.name, from, to, n)
+	}
+	s, err := d.Stream(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	report := throttle(progress)
+	ps, err := audio.Peaks(s, buckets, func(done, total int64) bool { report(done, total); return true })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	report(to-from, to-from)
+	r := &peakResult{From: from, To: to, Min: make([]float32, len(ps)), Max: make([]float32, len(ps))}
+	for i, p := range ps {
+		r.Min[i], r.Max[i] = p.Min, p.Max
+	}
+	return r, nil
+}
+
+// prepare parses the document and opens its inputs.
+func prepare(doc []byte, ins []input) (*project.Document, []audio.Decoder, error) {
+	d, err := project.Parse(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	decs := make([]audio.Decoder, len(ins))
+	for i, in := range ins {
+		if decs[i], err = open(in); err != nil {
+			return nil, nil, err
+		}
+	}
+	return d, decs, nil
+}
+
+// planDoc renders the document's plan without computing any audio (except
+// the analysis pass of a normalising document).
+func planDoc(doc []byte, ins []input) (summary, error) {
+	d, decs, err := prepare(doc, ins)
+	if err != nil {
+		return summary{}, err
+	}
+	res, err := project.Render(d, decs, project.Options{})
+	if err != nil {
+		return summary{}, err
+	}
+	return summarize(res), nil
+}
+
+// sink receives a rendered file, in order. Byte slices are only valid
+// during the call.
+type sink interface {
+	// Bytes receives literal bytes of the plan (headers, padding, tags).
+	Bytes(b []byte) error
+	// Range receives length bytes of input src starting at off.
+	Range(src int, off, length int64) error
+	// Chunk receives at most chunkSize computed bytes.
+	Chunk(b []byte) error
+}
+
+// render renders the document into out. progress gets bytes of output done
+// and the job's total, monotonic and throttled; a normalising document's
+// analysis pass counts as the output's size in frames times bytes per
+// frame, ahead of the writing.
+func render(doc []byte, ins []input, out sink, progress func(done, total int64)) (*project.Result, error) {
+	d, decs, err := prepare(doc, ins)
+	if err != nil {
+		return nil, err
+	}
+	report := throttle(progress)
+	var pre, total int64
+	var opt project.Options
+	if d.Output.Normalize != nil {
+		// A plain render is cheap (headers only) and says how big the
+		// output and the analysis pass are, so total is known up front.
+		plain := *d
+		plain.Output.Normalize = nil
+		r0, err := project.Render(&plain, decs, project.Options{})
+		if err != nil {
+			return nil, err
+		}
+		pre = r0.Frames * int64(r0.Format.BytesPerFrame())
+		total = pre + r0.Plan.Size()
+		opt.Progress = func(done, n int64) bool {
+			if n > 0 {
+				report(scale(done, n, pre), total)
+			}
+			return true
+		}
+	}
+	res, err := project.Render(d, decs, opt)
+	if err != nil {
+		return nil, err
+	}
+	total = max(total, pre+res.Plan.Size())
+	if err := emit(res.Plan, len(ins), out, pre, total, report); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// scale maps done of n onto [0, to].
+func scale(done, n, to int64) int64 {
+	if n <= 0 {
+		return to
+	}
+	return int64(float64(done) / float64(n) * float64(to))
+}
+
+// errShortComputed is wrapped when a computed segment ends early.
+var errShortComputed = errors.New("computed segment ended early")
+
+// emit walks the plan and hands each segment to out: literal bytes as they
+// are, ranges as descriptors (nothing is read), computed segments in chunks
+// of at most chunkSize bytes. done starts at base; progress is called after
+// every segment and chunk.
+func emit(p *plan.Plan, inputs int, out sink, base, total int64, progress func(done, total int64)) error {
+	done := base
+	var buf []byte
+	for i, s := range p.Segments {
+		switch s.Kind() {
+		case "bytes":
+			if err := out.Bytes(s.Literal); err != nil {
+				return err
+			}
+			done += s.Length
+		case "range":
+			if s.Source < 0 || s.Source >= inputs {
+				return fmt.Errorf("plan segment %d reads input %d, only %d were given", i, s.Source, inputs)
+			}
+			if err := out.Range(s.Source, s.Offset, s.Length); err != nil {
+				return err
+			}
+			done += s.Length
+		default:
+			r, err := s.Computed()
+			if err != nil {
+				return fmt.Errorf("plan segment %d: %w", i, err)
+			}
+			if buf == nil {
+				buf = make([]byte, chunkSize)
+			}
+			for left := s.Length; left > 0; {
+				b := buf[:min(left, int64(len(buf)))]
+				k, err := io.ReadFull(r, b)
+				if k > 0 {
+					if err := out.Chunk(b[:k]); err != nil {
+						return err
+					}
+					left -= int64(k)
+					done += int64(k)
+					progress(done, total)
+				}
+				if err != nil && left > 0 {
+					if err == io.EOF || err == io.ErrUnexpectedEOF {
+						err = fmt.Errorf("%w: %d of %d bytes missing", errShortComputed, left, s.Length)
+					}
+					return fmt.Errorf("plan segment %d (computed, %d bytes): %w", i, s.Length, err)
+				}
+			}
+		}
+		progress(done, total)
+	}
+	return nil
+}
+
+// throttle wraps a progress callback so that it is called at most about
+// progressSteps times per job, never with a smaller done than before, and
+// always with the final value. A nil f gives a no-op.
+func throttle(f func(done, total int64)) func(done, total int64) {
+	if f == nil {
+		return func(int64, int64) {}
+	}
+	last := int64(-1)
+	return func(done, total int64) {
+		if done <= last {
+			return
+		}
+		if step := total / progressSteps; last >= 0 && done < total && done-last < step {
+			return
+		}
+		last = done
+		f(done, total)
+	}
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/codecs"
+	"offcut/audio/project"
+)
+
+// testWAV is a canonical 16-bit WAVE file of a sine per channel.
+func testWAV(rate, channels int, frames int64, seed int) []byte {
+	data := make([]byte, 0, int(frames)*channels*2)
+	for i := int64(0); i < frames; i++ {
+		for c := 0; c < channels; c++ {
+			v := 0.6 * math.Sin(2*math.Pi*float64(i)*float64(200+90*(c+seed))/float64(rate))
+			data = binary.LittleEndian.AppendUint16(data, uint16(int16(math.Round(v*32767))))
+		}
+	}
+	h := []byte("RIFF")
+	h = binary.LittleEndian.AppendUint32(h, uint32(36+len(data)))
+	h = append(h, "WAVEfmt "...)
+	h = binary.LittleEndian.AppendUint32(h, 16)
+	h = binary.LittleEndian.AppendUint16(h, 1)
+	h = binary.LittleEndian.AppendUint16(h, uint16(channels))
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate))
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate*channels*2))
+	h = binary.LittleEndian.AppendUint16(h, uint16(channels*2))
+	h = binary.LittleEndian.AppendUint16(h, 16)
+	h = append(h, "data"...)
+	h = binary.LittleEndian.AppendUint32(h, uint32(len(data)))
+	return append(h, data...)
+}
+
+// countingSource counts the bytes read through it.
+type countingSource struct {
+	audio.Source
+	read int64
+}
+
+func (c *countingSource) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.Source.ReadAt(p, off)
+	c.read += int64(n)
+	return n, err
+}
+
+// assembler is a sink that builds the output as the worker's Blob would,
+// reading ranges from the sources.
+type assembler struct {
+	srcs            []audio.Source
+	out             bytes.Buffer
+	ranges, chunks  int
+	maxChunk        int
+	literals        int
+	rangeBytes      int64
+	failAfterChunks int
+}
+
+func (a *assembler) Bytes(b []byte) error { a.literals++; a.out.Write(b); return nil }
+func (a *assembler) Chunk(b []byte) error {
+	a.chunks++
+	a.maxChunk = max(a.maxChunk, len(b))
+	if a.failAfterChunks > 0 && a.chunks >= a.failAfterChunks {
+		return errors.New("sink full")
+	}
+	a.out.Write(b)
+	return nil
+}
+func (a *assembler) Range(src int, off, n int64) error {
+	a.ranges++
+	a.rangeBytes += n
+	b := make([]byte, n)
+	if err := audio.ReadAtFull(a.srcs[src], b, off); err != nil {
+		return err
+	}
+	a.out.Write(b)
+	return nil
+}
+
+func inputsOf(files ...[]byte) ([]input, []audio.Source) {
+	ins := make([]input, len(files))
+	srcs := make([]audio.Source, len(files))
+	for i, f := range files {
+		srcs[i] = audio.NewBytesSource(f)
+		ins[i] = input{src: srcs[i], name: fmt.Sprintf("in%d.wav", i)}
+	}
+	return ins, srcs
+}
+
+// nativeBytes renders doc the CLI's way: plan.WriteTo.
+func nativeBytes(t testing.TB, doc string, srcs []audio.Source) []byte {
+	t.Helper()
+	d, err := project.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decs := make([]audio.Decoder, len(srcs))
+	for i, s := range srcs {
+		if decs[i], err = codecs.Open(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := project.Render(d, decs, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := res.Plan.WriteTo(&b, srcs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestRenderMatchesWriteTo(t *testing.T) {
+	a := testWAV(44100, 2, 3*44100, 0)
+	b := testWAV(44100, 2, 2*44100, 1)
+	long := testWAV(48000, 1, 30*48000, 2) // 2.9 MB of computed output
+	for _, c := range []struct {
+		name     string
+		doc      string
+		files    [][]byte
+		lossless bool
+	}{
+		{"cut", `{"version":1,"clips":[{"source":0,"in":100,"out":90000}]}`, [][]byte{a}, true},
+		{"join", `{"version":1,"clips":[{"source":0,"in":0,"out":1000},{"source":1,"in":5,"out":80000}]}`, [][]byte{a, b}, true},
+		{"crossfade", `{"version":1,"clips":[{"source":0,"in":0,"out":100000,"fadeIn":{"length":441}},{"source":1,"in":0,"out":80000,"gain":-2}],
+			"joins":[{"type":"crossfade","length":4410}]}`, [][]byte{a, b}, false},
+		{"normalize", `{"version":1,"clips":[{"source":0,"in":0,"out":50000}],"output":{"normalize":-1}}`, [][]byte{a}, false},
+		{"long gain", `{"version":1,"clips":[{"source":0,"in":0,"out":1440000,"gain":-6}],"output":{"sampleFormat":"s24"}}`, [][]byte{long}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ins, srcs := inputsOf(c.files...)
+			want := nativeBytes(t, c.doc, srcs)
+			sum, err := planDoc([]byte(c.doc), ins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Size != int64(len(want)) || sum.Lossless != c.lossless {
+				t.Errorf("plan: %+v; native output %d bytes, want lossless %v", sum, len(want), c.lossless)
+			}
+			sink := &assembler{srcs: srcs}
+			var reports [][2]int64
+			res, err := render([]byte(c.doc), ins, sink, func(done, total int64) { reports = append(reports, [2]int64{done, total}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(sink.out.Bytes(), want) {
+				t.Fatalf("render gave %d bytes, plan.WriteTo %d; they differ", sink.out.Len(), len(want))
+			}
+			if c.lossless && (sink.chunks != 0 || sink.rangeBytes == 0) {
+				t.Errorf("lossless render made %d computed chunks, %d range bytes", sink.chunks, sink.rangeBytes)
+			}
+			if sink.maxChunk > chunkSize {
+				t.Errorf("a computed chunk of %d bytes, the limit is %d", sink.maxChunk, chunkSize)
+			}
+			if len(reports) == 0 || len(reports) > progressSteps+len(res.Plan.Segments)+2 {
+				t.Fatalf("%d progress reports", len(reports))
+			}
+			total := reports[0][1]
+			for i, r := range reports {
+				if r[1] != total || (i > 0 && r[0] <= reports[i-1][0]) {
+					t.Fatalf("progress %v after %v: want monotonic done and a constant total", r, reports[max(i-1, 0)])
+				}
+			}
+			if last := reports[len(reports)-1]; last[0] != last[1] {
+				t.Errorf("last progress %v: want done == total", last)
+			}
+			if c.name != "normalize" && total != int64(len(want)) {
+				t.Errorf("progress total %d, output %d bytes", total, len(want))
+			}
+		})
+	}
+}
+
+func TestRenderReadsOnlyWhatItNeeds(t *testing.T) {
+	f := testWAV(44100, 2, 60*44100, 0) // 10 MB
+	src := &countingSource{Source: audio.NewBytesSource(f)}
+	ins := []input{{src: src, name: "big.wav"}}
+	sink := &assembler{srcs: []audio.Source{src}}
+	doc := `{"version":1,"clips":[{"source":0,"in":44100,"out":2600000}]}`
+	src.read = 0
+	if _, err := render([]byte(doc), ins, sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	if read := src.read - sink.rangeBytes; read > 4096 {
+		t.Errorf("a cut read %d bytes of the input besides the ranges it copies, want only headers", read)
+	}
+}
+
+func TestErrorsNameTheInput(t *testing.T) {
+	ins, _ := inputsOf([]byte("hello world, not audio"), testWAV(8000, 1, 800, 0))
+	if _, err := probe(ins[0]); err == nil || !strings.HasPrefix(err.Error(), "in0.wav: not audio Offcut can read") {
+		t.Errorf("probe of text: %v", err)
+	}
+	if _, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":10}]}`), ins); err == nil || !strings.HasPrefix(err.Error(), "in0.wav:") {
+		t.Errorf("plan over text: %v", err)
+	}
+	if _, err := peaks(ins[1], 10, 0, 900, nil); err == nil || !strings.Contains(err.Error(), "frames 0..900, the file has frames 0..800") {
+		t.Errorf("peaks past the end: %v", err)
+	}
+	good, srcs := inputsOf(testWAV(8000, 1, 800, 0))
+	sink := &assembler{failAfterChunks: 1, srcs: srcs}
+	if _, err := render([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":800,"gain":-1}]}`), good, sink, nil); err == nil || err.Error() != "sink full" {
+		t.Errorf("render into a failing sink: %v", err)
+	}
+}
+
+func TestPeaks(t *testing.T) {
+	ins, _ := inputsOf(testWAV(8000, 2, 8000, 0))
+	var last int64
+	r, err := peaks(ins[0], 4, 0, -1, func(done, total int64) {
+		if done <= last || total != 8000 {
+			t.Errorf("progress %d/%d after %d", done, total, last)
+		}
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.From != 0 || r.To != 8000 || len(r.Min) != 4 || r.Max[0] < 0.5 || r.Min[0] > -0.5 || last != 8000 {
+		t.Errorf("peaks = %+v, last progress %d", r, last)
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	var got []int64
+	f := throttle(func(done, total int64) { got = append(got, done) })
+	for _, d := range []int64{0, 1, 1, 2, 500, 400, 1000, 3000, 400000, 400000} {
+		f(d, 400000) // a report every 1000
+	}
+	want := []int64{0, 1000, 3000, 400000}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("throttled reports %v, want %v", got, want)
+	}
+	throttle(nil)(1, 2) // must not panic
+}
+
+func BenchmarkRenderComputed(b *testing.B) {
+	f := testWAV(44100, 2, 20*44100, 0)
+	ins, _ := inputsOf(f)
+	doc := []byte(`{"version":1,"clips":[{"source":0,"in":0,"out":882000,"gain":-3}]}`)
+	b.SetBytes(int64(len(f)))
+	for b.Loop() {
+		sink := &discard{}
+		if _, err := render(doc, ins, sink, func(int64, int64) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+type discard struct{}
+
+func (discard) Bytes([]byte) error            { return nil }
+func (discard) Chunk([]byte) error            { return nil }
+func (discard) Range(int, int64, int64) error { return nil }

@@ -1,0 +1,269 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"syscall/js"
+)
+
+var (
+	jsObject     = js.Global().Get("Object")
+	jsError      = js.Global().Get("Error")
+	jsUint8Array = js.Global().Get("Uint8Array")
+	jsFloat32    = js.Global().Get("Float32Array")
+)
+
+func main() {
+	api := jsObject.New()
+	api.Set("probe", handler("probe", probeJS))
+	api.Set("peaks", handler("peaks", peaksJS))
+	api.Set("plan", handler("plan", planJS))
+	api.Set("render", handler("render", renderJS))
+	api.Set("stats", handler("stats", statsJS))
+	js.Global().Set("offcutEngine", api)
+	select {} // serve calls until the worker is terminated
+}
+
+// handler wraps f as a JavaScript function that returns f's result or an
+// Error, and turns a panic into an Error naming the operation.
+func handler(op string, f func(args []js.Value) (any, error)) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
+		defer func() {
+			if r := recover(); r != nil {
+				println("offcut:", op, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
+				ret = jsError.New(fmt.Sprintf("%s failed: internal error: %v", op, r))
+			}
+		}()
+		v, err := f(args)
+		if err != nil {
+			return jsError.New(err.Error())
+		}
+		return v
+	})
+}
+
+// arg returns args[i], or undefined when it is missing.
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+func toJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// blobSource is a Blob read by range through the worker's read function.
+type blobSource struct {
+	blob, read js.Value
+	size       int64
+	name       string
+}
+
+func newInput(blob, read js.Value, i int) (input, error) {
+	if blob.Type() != js.TypeObject || blob.Get("size").Type() != js.TypeNumber {
+		return input{}, fmt.Errorf("input %d is not a File or Blob", i)
+	}
+	if read.Type() != js.TypeFunction {
+		return input{}, fmt.Errorf("no read function for input %d", i)
+	}
+	name := fmt.Sprintf("input %d", i)
+	if n := blob.Get("name"); n.Type() == js.TypeString && n.String() != "" {
+		name = n.String()
+	}
+	src := &blobSource{blob: blob, read: read, size: int64(blob.Get("size").Float()), name: name}
+	return input{src: src, name: name}, nil
+}
+
+func inputs(files, read js.Value) ([]input, error) {
+	if files.Type() != js.TypeObject || files.Get("length").Type() != js.TypeNumber {
+		return nil, fmt.Errorf("files must be an array of File or Blob objects")
+	}
+	ins := make([]input, files.Length())
+	for i := range ins {
+		var err error
+		if ins[i], err = newInput(files.Index(i), read, i); err != nil {
+			return nil, err
+		}
+	}
+	return ins, nil
+}
+
+// Size implements audio.Source.
+func (s *blobSource) Size() int64 { return s.size }
+
+// ReadAt implements io.ReaderAt: one synchronous read of bytes
+// [off, off+len(p)) of the Blob, copied into p.
+func (s *blobSource) ReadAt(p []byte, off int64) (n int, err error) {
+	if off < 0 {
+		return 0, fmt.Errorf("%s: read at negative offset %d", s.name, off)
+	}
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	want := int(min(int64(len(p)), s.size-off))
+	defer func() {
+		if r := recover(); r != nil {
+			jerr, ok := r.(js.Error)
+			if !ok {
+				panic(r)
+			}
+			n, err = 0, fmt.Errorf("%s: reading bytes %d..%d: %s", s.name, off, off+int64(want), jerr.Error())
+		}
+	}()
+	u8 := s.read.Invoke(s.blob, off, off+int64(want))
+	if !u8.InstanceOf(jsUint8Array) {
+		return 0, fmt.Errorf("%s: reading bytes %d..%d gave no data", s.name, off, off+int64(want))
+	}
+	n = js.CopyBytesToGo(p[:want], u8)
+	if n < want {
+		return n, fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, off, off+int64(want), n, io.ErrUnexpectedEOF)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// bytesToJS returns a fresh Uint8Array holding a copy of b.
+func bytesToJS(b []byte) js.Value {
+	u := jsUint8Array.New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
+}
+
+func floatsToJS(f []float32) js.Value {
+	b := make([]byte, 4*len(f))
+	for i, v := range f {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return jsFloat32.New(bytesToJS(b).Get("buffer"))
+}
+
+func progressFunc(f js.Value) func(done, total int64) {
+	if f.Type() != js.TypeFunction {
+		return nil
+	}
+	return func(done, total int64) { f.Invoke(done, total) }
+}
+
+func intArg(v js.Value, def int64) int64 {
+	if v.Type() != js.TypeNumber {
+		return def
+	}
+	return int64(v.Float())
+}
+
+// probe(file, read)
+func probeJS(args []js.Value) (any, error) {
+	in, err := newInput(arg(args, 0), arg(args, 1), 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := probe(in)
+	if err != nil {
+		return nil, err
+	}
+	return toJSON(info)
+}
+
+// peaks(file, read, buckets, from, to, onProgress)
+func peaksJS(args []js.Value) (any, error) {
+	in, err := newInput(arg(args, 0), arg(args, 1), 0)
+	if err != nil {
+		return nil, err
+	}
+	buckets := intArg(arg(args, 2), 2000)
+	if buckets < 1 || buckets > math.MaxInt32 {
+		return nil, fmt.Errorf("%d waveform buckets is out of range", buckets)
+	}
+	r, err := peaks(in, int(buckets), intArg(arg(args, 3), 0), intArg(arg(args, 4), -1), progressFunc(arg(args, 5)))
+	if err != nil {
+		return nil, err
+	}
+	o := jsObject.New()
+	o.Set("from", r.From)
+	o.Set("to", r.To)
+	o.Set("min", floatsToJS(r.Min))
+	o.Set("max", floatsToJS(r.Max))
+	return o, nil
+}
+
+func docArg(v js.Value) ([]byte, error) {
+	if v.Type() != js.TypeString {
+		return nil, fmt.Errorf("the project must be a JSON string")
+	}
+	return []byte(v.String()), nil
+}
+
+// plan(projectJSON, files, read)
+func planJS(args []js.Value) (any, error) {
+	doc, err := docArg(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	ins, err := inputs(arg(args, 1), arg(args, 2))
+	if err != nil {
+		return nil, err
+	}
+	s, err := planDoc(doc, ins)
+	if err != nil {
+		return nil, err
+	}
+	return toJSON(s)
+}
+
+// jsSink hands a render's pieces to the worker's emit function.
+type jsSink struct{ emit js.Value }
+
+func (s jsSink) Bytes(b []byte) error { s.emit.Invoke("bytes", bytesToJS(b)); return nil }
+func (s jsSink) Chunk(b []byte) error { s.emit.Invoke("chunk", bytesToJS(b)); return nil }
+func (s jsSink) Range(src int, off, n int64) error {
+	s.emit.Invoke("range", src, off, n)
+	return nil
+}
+
+// render(projectJSON, files, read, emit)
+func renderJS(args []js.Value) (any, error) {
+	doc, err := docArg(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	ins, err := inputs(arg(args, 1), arg(args, 2))
+	if err != nil {
+		return nil, err
+	}
+	emit := arg(args, 3)
+	if emit.Type() != js.TypeFunction {
+		return nil, fmt.Errorf("render needs an emit function")
+	}
+	res, err := render(doc, ins, jsSink{emit}, func(done, total int64) { emit.Invoke("progress", done, total) })
+	if err != nil {
+		return nil, err
+	}
+	return toJSON(summarize(res))
+}
+
+// stats() reports the Go runtime's memory, for tests and diagnostics.
+func statsJS([]js.Value) (any, error) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return toJSON(map[string]uint64{
+		"heapAlloc":  m.HeapAlloc,
+		"heapSys":    m.HeapSys,
+		"sys":        m.Sys,
+		"totalAlloc": m.TotalAlloc,
+	})
+}

@@ -1,0 +1,280 @@
+// /offcut.js — the Offcut engine for a page, at a fixed URL (see API.md).
+//
+// A Web Worker runs the Go engine (offcut.wasm); this module talks to it
+// with {id, op, ...} messages and never blocks the page. Files are passed
+// to the worker as File/Blob handles and read there by range; nothing is
+// uploaded and nothing is copied whole.
+
+/**
+ * @typedef {object} Format
+ * @property {number} sampleRate frames per second
+ * @property {number} channels interleaved channels
+ * @property {number} bitDepth stored bits per sample
+ * @property {boolean} float IEEE-754 samples rather than integers
+ */
+
+/**
+ * @typedef {object} Info What {@link Offcut#probe} found.
+ * @property {string} container file type: "wav", ...
+ * @property {string} codec how samples are stored: "pcm_s16le", ...
+ * @property {Format} format
+ * @property {number} frames exact length in frames
+ * @property {number} duration length in seconds
+ * @property {Object<string, string>} tags metadata by lower-case key
+ * @property {string[]} warnings what the decoder tolerated, in plain words
+ */
+
+/**
+ * @typedef {object} Peaks A waveform of frames [from, to).
+ * @property {number} from
+ * @property {number} to
+ * @property {Float32Array} min smallest sample per bucket, over all channels
+ * @property {Float32Array} max largest sample per bucket
+ */
+
+/**
+ * @typedef {object} Summary An edit's output, known before any audio is computed.
+ * @property {number} frames exact output length in frames
+ * @property {number} duration in seconds
+ * @property {Format} format
+ * @property {number} size exact size of the output file in bytes
+ * @property {boolean} lossless true when the output only rearranges input bytes
+ */
+
+/**
+ * @callback ProgressCallback
+ * @param {{done: number, total: number}} progress monotonic; total is
+ *   constant for a job (bytes of output for render, frames for peaks)
+ */
+
+/**
+ * @typedef {object} JobOptions
+ * @property {AbortSignal} [signal] aborting terminates the worker at once
+ *   and rejects with a DOMException named "AbortError"
+ * @property {ProgressCallback} [onProgress]
+ */
+
+const abortError = () => new DOMException('The operation was aborted.', 'AbortError');
+
+function blobs(files) {
+  const list = Array.from(files ?? []);
+  list.forEach((f, i) => {
+    if (!(f instanceof Blob)) throw new TypeError(`files[${i}] is not a File or Blob`);
+  });
+  return list;
+}
+
+function blob(file) {
+  if (!(file instanceof Blob)) throw new TypeError('file is not a File or Blob');
+  return file;
+}
+
+const json = (project) => (typeof project === 'string' ? project : JSON.stringify(project));
+
+/**
+ * The Offcut engine, running in its own worker. Jobs queue in the worker
+ * and run one at a time. A crashed worker (Go panic that escaped, out of
+ * memory) rejects the job it was running and is replaced; the jobs queued
+ * behind it run on the new worker.
+ */
+export class Offcut {
+  /** @type {Worker|null} */
+  #worker = null;
+  /** @type {Map<number, object>} jobs sent and not settled, by id */
+  #jobs = new Map();
+  #nextId = 1;
+  /** id of the job the worker said it started, or 0 */
+  #running = 0;
+
+  /**
+   * Starts the worker and waits until the engine is loaded.
+   * @returns {Promise<Offcut>}
+   */
+  static async load() {
+    const oc = new Offcut();
+    try {
+      await oc.#run('ready', {});
+    } catch (e) {
+      oc.terminate();
+      throw e;
+    }
+    return oc;
+  }
+
+  /**
+   * Reads a file's headers.
+   * @param {Blob} file a File or Blob
+   * @param {{signal?: AbortSignal}} [options]
+   * @returns {Promise<Info>}
+   */
+  probe(file, { signal } = {}) {
+    return this.#run('probe', { file: blob(file) }, { signal });
+  }
+
+  /**
+   * Computes a waveform: min/max over all channels for each of `buckets`
+   * equal slices of frames [from, to), streaming through the file.
+   * @param {Blob} file
+   * @param {JobOptions & {buckets?: number, from?: number, to?: number}} [options]
+   *   buckets defaults to 2000, from to 0 and to to the end of the file;
+   *   progress counts frames
+   * @returns {Promise<Peaks>}
+   */
+  peaks(file, { buckets = 2000, from = 0, to, onProgress, signal } = {}) {
+    return this.#run('peaks', { file: blob(file), buckets, from, to }, { signal, onProgress });
+  }
+
+  /**
+   * Plans an edit without computing audio: the output's exact length,
+   * format and size.
+   * @param {object|string} project the edit document (audio/project/SCHEMA.md)
+   * @param {ArrayLike<Blob>} files files[i] is the document's source i
+   * @param {{signal?: AbortSignal}} [options]
+   * @returns {Promise<Summary>}
+   */
+  plan(project, files, { signal } = {}) {
+    return this.#run('plan', { project: json(project), files: blobs(files) }, { signal });
+  }
+
+  /**
+   * Renders an edit to a WAV Blob. Stretches that only rearrange input
+   * bytes are slices of the input files (no copy); only fades, crossfades,
+   * gain and conversions are computed. blob.size equals the plan's size.
+   * @param {object|string} project the edit document
+   * @param {ArrayLike<Blob>} files files[i] is the document's source i
+   * @param {JobOptions} [options] progress counts bytes of output
+   * @returns {Promise<Blob>} of type audio/wav
+   */
+  async render(project, files, { onProgress, signal } = {}) {
+    const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
+    return r.blob;
+  }
+
+  /**
+   * Diagnostics, not part of the stable API: the engine's memory in bytes
+   * (wasmMemory is the size of the wasm linear memory, which never shrinks,
+   * so it is the high-water mark of the Go heap; heapAlloc, heapSys, sys
+   * and totalAlloc are Go's runtime.MemStats).
+   * @returns {Promise<{wasmMemory: number, heapAlloc: number, heapSys: number, sys: number, totalAlloc: number}>}
+   */
+  stats() {
+    return this.#run('stats', {});
+  }
+
+  /**
+   * Stops the worker. Jobs still running reject; a later call starts a
+   * fresh worker.
+   */
+  terminate() {
+    this.#stop();
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    for (const j of jobs) j.fail(new Error('Offcut was terminated'));
+  }
+
+  #run(op, args, { signal, onProgress } = {}) {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const id = this.#nextId++;
+      const onAbort = () => this.#abort(id);
+      const settle = () => {
+        this.#jobs.delete(id);
+        if (this.#running === id) this.#running = 0;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const job = {
+        msg: { id, op, ...args },
+        done: -Infinity,
+        onProgress,
+        ok: (v) => { settle(); resolve(v); },
+        fail: (e) => { settle(); reject(e); },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#jobs.set(id, job);
+      if (this.#worker) {
+        this.#worker.postMessage(job.msg);
+        return;
+      }
+      try {
+        this.#spawn();
+      } catch (e) { // e.g. a Content-Security-Policy without worker-src 'self'
+        this.#stop();
+        for (const j of [...this.#jobs.values()]) j.fail(e);
+      }
+    });
+  }
+
+  /** Starts a worker and hands it every unsettled job, in order. */
+  #spawn() {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { name: 'offcut-engine' });
+    w.onmessage = (e) => this.#message(w, e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      this.#crash(w, 'the Offcut engine crashed: ' + (e.message || 'its worker failed to load'));
+    };
+    w.onmessageerror = () => this.#crash(w, 'the Offcut engine sent a message that could not be read');
+    this.#worker = w;
+    this.#running = 0;
+    for (const j of this.#jobs.values()) w.postMessage(j.msg);
+  }
+
+  #stop() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#running = 0;
+  }
+
+  #message(w, m) {
+    if (w !== this.#worker) return; // a worker already replaced
+    if (m.id === undefined) {
+      if (m.fatal) this.#crash(w, m.fatal);
+      return;
+    }
+    const job = this.#jobs.get(m.id);
+    if (!job) return;
+    if (m.start) {
+      this.#running = m.id;
+    } else if (m.progress) {
+      const { done, total } = m.progress;
+      if (done > job.done) {
+        job.done = done;
+        job.onProgress?.({ done, total });
+      }
+    } else if (m.error !== undefined) {
+      job.fail(new Error(m.error));
+      if (m.fatal) this.#restart();
+    } else {
+      job.ok(m.result);
+    }
+  }
+
+  /**
+   * The worker died: reject the job it was running (or every job, if it
+   * died before starting one, as when it fails to load), and restart it for
+   * the others.
+   */
+  #crash(w, message) {
+    if (w !== this.#worker) return;
+    const running = this.#jobs.get(this.#running);
+    const victims = running ? [running] : [...this.#jobs.values()];
+    this.#stop();
+    for (const j of victims) j.fail(new Error(message));
+    this.#restart();
+  }
+
+  #abort(id) {
+    const job = this.#jobs.get(id);
+    if (!job) return;
+    job.fail(abortError());
+    this.#restart();
+  }
+
+  /** Replaces the worker; the jobs left run on a fresh one at once. */
+  #restart() {
+    this.#stop();
+    if (this.#jobs.size) this.#spawn();
+  }
+}
