@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"offcut/audio"
+	"offcut/audio/codec/id3"
 	"offcut/audio/codec/wav"
 	"offcut/audio/codecs"
 	"offcut/audio/project"
@@ -189,15 +190,29 @@ func runInfo(c *ctx, args []string) error {
 	defer in.src.Close()
 	info := in.info()
 	if *asJSON {
+		type picture struct {
+			id3.Picture
+			Size int `json:"size"`
+		}
 		out := struct {
 			File     string  `json:"file"`
 			Size     int64   `json:"size"`
 			Duration float64 `json:"duration"`
 			audio.Info
-			Chunks []wav.Chunk `json:"chunks,omitempty"`
+			Chunks   []wav.Chunk   `json:"chunks,omitempty"`
+			ID3      string        `json:"id3,omitempty"`
+			Pictures []picture     `json:"pictures,omitempty"`
+			Chapters []id3.Chapter `json:"chapters,omitempty"`
 		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info}
 		if w, ok := in.dec.(*wav.File); ok {
 			out.Chunks = w.Chunks()
+		}
+		if tag, err := id3.ReadV2(in.src, 0, in.src.Size()); err == nil {
+			out.ID3 = fmt.Sprintf("2.%d", tag.Version)
+			for _, p := range tag.Pictures() {
+				out.Pictures = append(out.Pictures, picture{p, len(p.Data)})
+			}
+			out.Chapters = tag.Chapters()
 		}
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
