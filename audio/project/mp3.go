@@ -23,7 +23,9 @@ func (r *renderer) container() (string, error) {
 	if asked == "wav" {
 		return "wav", nil
 	}
-	why := r.whyNotLosslessMP3()
+	// Asked for MP3, gain and fades are done on global_gain (1.5 dB steps);
+	// by default only an edit that keeps every sample goes to MP3.
+	why := r.whyNotLosslessMP3(asked == "mp3")
 	if asked == "mp3" && why != "" {
 		return "", fmt.Errorf("%w (%s)", ErrNeedsEncoder, why)
 	}
@@ -35,7 +37,7 @@ func (r *renderer) container() (string, error) {
 
 // whyNotLosslessMP3 says why the document cannot be written as MP3 frames,
 // or "" when it can.
-func (r *renderer) whyNotLosslessMP3() string {
+func (r *renderer) whyNotLosslessMP3(gainOK bool) string {
 	o := r.doc.Output
 	for i, c := range r.doc.Clips {
 		d, ok := r.decs[c.Source].(*mp3.Decoder)
@@ -45,7 +47,7 @@ func (r *renderer) whyNotLosslessMP3() string {
 		if d.Layout() == nil {
 			return "no frame index"
 		}
-		if c.Gain != 0 || c.FadeIn != nil && c.FadeIn.Length > 0 || c.FadeOut != nil && c.FadeOut.Length > 0 {
+		if !gainOK && (c.Gain != 0 || c.FadeIn != nil && c.FadeIn.Length > 0 || c.FadeOut != nil && c.FadeOut.Length > 0) {
 			return fmt.Sprintf("clip %d has gain or fades", i+1)
 		}
 	}
@@ -78,7 +80,21 @@ func (r *renderer) renderMP3(res *Result) error {
 			}
 			inputs[c.Source] = in
 		}
-		pieces = append(pieces, mp3edit.Piece{In: in, From: c.In, To: c.Out})
+		piece := mp3edit.Piece{In: in, From: c.In, To: c.Out, Gain: c.Gain}
+		if c.FadeIn != nil {
+			piece.FadeIn, piece.Curve = c.FadeIn.Length, c.FadeIn.Curve.Gain
+		}
+		if c.FadeOut != nil {
+			piece.FadeOut = c.FadeOut.Length
+			if piece.Curve == nil || c.FadeIn == nil || c.FadeIn.Length == 0 {
+				piece.Curve = c.FadeOut.Curve.Gain
+			}
+		}
+		if c.Gain != 0 || piece.FadeIn > 0 || piece.FadeOut > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("gain and fades of clip %d are applied without re-encoding, in steps of %.2f dB (gain %.2f dB as %.2f dB)",
+				len(pieces)+1, mp3edit.StepDB, c.Gain, float64(mp3edit.GainSteps(c.Gain))*mp3edit.StepDB))
+		}
+		pieces = append(pieces, piece)
 	}
 	var opt mp3edit.Options
 	if t := r.doc.Output.Tags; t != nil {
@@ -103,7 +119,7 @@ func (r *renderer) renderMP3(res *Result) error {
 	res.Container = "mp3"
 	res.Format = audio.Format{Rate: out.Rate, Channels: out.Channels, Bits: 16}
 	res.Frames = out.Frames
-	res.Lossless = true
+	res.Lossless = res.Plan.ComputedBytes() == 0
 	for i, j := range out.Junctions {
 		res.Notes = append(res.Notes, fmt.Sprintf("junction %d plays %.1f ms of the encoders' padding (MP3 frames cannot be cut finer without re-encoding)", i+1, 1000*float64(j)/float64(out.Rate)))
 	}

@@ -50,9 +50,15 @@ func TestMP3Container(t *testing.T) {
 	if res, err = project.Render(faded, decs, project.Options{}); err != nil || res.Container != "wav" || res.Frames != 88200 {
 		t.Errorf("fade on an MP3: %v, container %v", err, res)
 	}
+	// Demanded as MP3, a fade is done on global_gain; a crossfade cannot be.
 	faded.Output.Container = "mp3"
-	if _, err = project.Render(faded, decs, project.Options{}); !errors.Is(err, project.ErrNeedsEncoder) {
-		t.Errorf("fade demanded as MP3: %v, want ErrNeedsEncoder", err)
+	if res, err = project.Render(faded, decs, project.Options{}); err != nil || res.Container != "mp3" || res.Frames != 88200 || len(res.Notes) == 0 {
+		t.Errorf("fade demanded as MP3: %v %+v", err, res)
+	}
+	xf := project.JoinAll([]int64{88200, 88200}, project.Join{Type: project.JoinCrossfade, Length: 4410})
+	xf.Output.Container = "mp3"
+	if _, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{}); !errors.Is(err, project.ErrNeedsEncoder) {
+		t.Errorf("crossfade demanded as MP3: %v, want ErrNeedsEncoder", err)
 	}
 	title := "New"
 	doc := project.Keep(0, 88200)

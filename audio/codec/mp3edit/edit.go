@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"sort"
 
 	"offcut/audio"
@@ -108,11 +110,43 @@ func (in *Input) Channels() int {
 	return 2
 }
 
-// Piece is samples [From, To) of an input's gapless decode.
+// Piece is samples [From, To) of an input's gapless decode, optionally
+// with a gain and fades applied losslessly through the frames' global_gain
+// fields (whole steps of StepDB, per granule).
 type Piece struct {
 	In       *Input
 	From, To int64
+	// Gain in dB, rounded to whole steps of StepDB.
+	Gain float64
+	// FadeIn and FadeOut lengths in samples, shaped by Curve (f(0) = 0,
+	// f(1) = 1; nil is linear), as a staircase of one step per granule.
+	FadeIn, FadeOut int64
+	Curve           func(x float64) float64
 }
+
+// gainAt returns the gain in dB of the granule centred on sample c of the
+// piece (c counted from From).
+func (p Piece) gainAt(c int64) float64 {
+	db := p.Gain
+	curve := p.Curve
+	if curve == nil {
+		curve = func(x float64) float64 { return x }
+	}
+	n := p.To - p.From
+	g := 1.0
+	if p.FadeIn > 0 && c < p.FadeIn {
+		g *= curve(max(0, min(1, (float64(c)+0.5)/float64(p.FadeIn))))
+	}
+	if p.FadeOut > 0 && c >= n-p.FadeOut {
+		g *= curve(max(0, min(1, 1-(float64(c-(n-p.FadeOut))+0.5)/float64(p.FadeOut))))
+	}
+	if g <= 0 {
+		return math.Inf(-1)
+	}
+	return db + 20*math.Log10(g)
+}
+
+func (p Piece) hasGain() bool { return GainSteps(p.Gain) != 0 || p.FadeIn > 0 || p.FadeOut > 0 }
 
 // Options adjusts a plan.
 type Options struct {
@@ -147,6 +181,9 @@ type outFrame struct {
 	res   []plan.Segment // reservoir ranges closing a synthetic frame
 	size  int64
 	bi    int // bitrate index (for the Info/Xing choice)
+	// steps, if not nil, gives the global_gain change of each granule of
+	// input frame f (lossless gain and fades).
+	steps func(f int) []int
 }
 
 // Plan lays out the pieces, in order, as one MP3 file.
@@ -198,7 +235,19 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			out = append(out, s)
 			pieceLead += spf
 		}
-		out = append(out, outFrame{in: in, first: first, last: f1, size: in.frames[f1].Offset + int64(in.frames[f1].Size) - in.frames[first].Offset, bi: -1})
+		run := outFrame{in: in, first: first, last: f1, size: in.frames[f1].Offset + int64(in.frames[f1].Size) - in.frames[first].Offset, bi: -1}
+		if p.hasGain() {
+			piece, gsz := p, int64(in.spf/hdr(in.frames[first].Header).granules())
+			run.steps = func(f int) []int {
+				st := make([]int, hdr(in.frames[f].Header).granules())
+				for g := range st {
+					c := in.cum[f] + int64(g)*gsz + gsz/2 - pa
+					st[g] = GainSteps(piece.gainAt(c))
+				}
+				return st
+			}
+		}
+		out = append(out, run)
 		if k == 0 {
 			lead = pieceLead
 		} else {
@@ -233,6 +282,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	}
 
 	p := &plan.Plan{}
+	var clampedCount int
 	first := pieces[0].In
 	if opt.Tag != nil {
 		p.Bytes(opt.Tag)
@@ -248,13 +298,45 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			}
 			continue
 		}
-		p.Range(f.in.source, f.in.frames[f.first].Offset, f.size)
+		if f.steps == nil {
+			p.Range(f.in.source, f.in.frames[f.first].Offset, f.size)
+			continue
+		}
+		// Frames whose gain does not change stay ranges; runs of changed
+		// frames are computed, streaming.
+		for a := f.first; a <= f.last; {
+			changed := nonzero(f.steps(a))
+			b := a
+			for b < f.last && nonzero(f.steps(b+1)) == changed {
+				b++
+			}
+			off := f.in.frames[a].Offset
+			n := f.in.frames[b].Offset + int64(f.in.frames[b].Size) - off
+			if !changed {
+				p.Range(f.in.source, off, n)
+			} else {
+				in, first, last, steps := f.in, a, b, f.steps
+				p.Compute(n, func() (io.Reader, error) {
+					return &gainReader{in: in, frame: first, last: last, steps: steps, clamped: &clampedCount}, nil
+				})
+			}
+			a = b + 1
+		}
 	}
 	last := pieces[len(pieces)-1].In
 	if last.tail.AudioEnd < last.src.Size() {
 		p.Range(last.source, last.tail.AudioEnd, last.src.Size()-last.tail.AudioEnd)
 	}
 	return &Result{Plan: p, Frames: wanted, Junctions: junctions, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding)}, nil
+}
+
+func nonzero(st []int) bool {
+	for _, v := range st {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func chName(h hdr) string {

@@ -260,3 +260,13 @@ func TestTagsAndErrors(t *testing.T) {
 		t.Error("a piece past the end: no error")
 	}
 }
+
+// ffdecodeCRC decodes with FFmpeg checking frame CRCs.
+func ffdecodeCRC(t *testing.T, path string) {
+	t.Helper()
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
+	cmd := exec.Command(ffmpeg, "-v", "error", "-err_detect", "crccheck+explode", "-i", path, "-f", "null", "-")
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("ffmpeg CRC check of %s: %v\n%s", filepath.Base(path), err, out)
+	}
+}
