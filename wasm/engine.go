@@ -40,6 +40,13 @@ type probeInfo struct {
 
 // summary describes a rendered document before any audio is computed.
 type summary struct {
+	// Container is the output file type ("wav" or "mp3") and MIME its
+	// media type.
+	Container string `json:"container"`
+	MIME      string `json:"mime"`
+	// Notes are plain-words remarks on the output (MP3 junctions, gain
+	// steps).
+	Notes    []string     `json:"notes,omitempty"`
 	Frames   int64        `json:"frames"`
 	Duration float64      `json:"duration"`
 	Format   audio.Format `json:"format"`
@@ -50,13 +57,20 @@ type summary struct {
 }
 
 func summarize(res *project.Result) summary {
+	mime := "audio/wav"
+	if res.Container == "mp3" {
+		mime = "audio/mpeg"
+	}
 	return summary{
-		Frames:   res.Frames,
-		Duration: res.Duration(),
-		Format:   res.Format,
-		Size:     res.Plan.Size(),
-		Lossless: res.Lossless,
-		Clipped:  res.Clipped(),
+		Container: res.Container,
+		MIME:      mime,
+		Notes:     res.Notes,
+		Frames:    res.Frames,
+		Duration:  res.Duration(),
+		Format:    res.Format,
+		Size:      res.Plan.Size(),
+		Lossless:  res.Lossless,
+		Clipped:   res.Clipped(),
 	}
 }
 

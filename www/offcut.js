@@ -143,7 +143,7 @@ export class Offcut {
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
    * @param {JobOptions} [options] progress counts bytes of output
-   * @returns {Promise<Blob>} of type audio/wav
+   * @returns {Promise<Blob>} of type audio/wav, or audio/mpeg for a lossless MP3 edit
    */
   async render(project, files, { onProgress, signal } = {}) {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });

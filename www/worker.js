@@ -86,7 +86,7 @@ const ops = {
         case 'progress': progress(a, b); break;
       }
     }));
-    const blob = new Blob(parts, { type: 'audio/wav' });
+    const blob = new Blob(parts, { type: summary.mime || 'audio/wav' });
     if (blob.size !== summary.size) {
       throw new Error(`render made ${blob.size} bytes, the plan says ${summary.size}`);
     }

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// encodeMP3 writes a WAV and encodes it with Debian's lame.
+func encodeMP3(t testing.TB, dir string, seconds int, args ...string) string {
+	t.Helper()
+	lame, err := exec.LookPath("lame")
+	if err != nil {
+		t.Skip("lame is not installed (make test installs it)")
+	}
+	wav := WriteWAV(t, filepath.Join(dir, "src.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: int64(seconds) * 44100, Seed: 5})
+	mp3 := filepath.Join(dir, "src.mp3")
+	if out, err := exec.Command(lame, append(append([]string{"--quiet"}, args...), wav, mp3)...).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v\n%s", err, out)
+	}
+	return mp3
+}
+
+// TestMP3Lossless: an MP3 opened in the browser is probed, and a cut of it
+// is a lossless MP3 equal byte for byte to the native engine's, with the
+// zero-copy plan (no computed bytes) and no upload.
+func TestMP3Lossless(t *testing.T) {
+	site := StartSite(t)
+	mp3 := encodeMP3(t, t.TempDir(), 6, "-V", "2")
+	ctx := NewBrowser(t)
+	reqs := RecordRequests(t, ctx)
+	site.LoadAPIPage(t, ctx)
+	SetFiles(t, ctx, "#files", mp3)
+	info := Eval[struct {
+		Container string `json:"container"`
+		Frames    int64  `json:"frames"`
+	}](t, ctx, `oc.probe(e2e.files()[0])`)
+	if info.Container != "mp3" || info.Frames != 6*44100 {
+		t.Fatalf("probe of an MP3: %+v", info)
+	}
+	for _, doc := range []string{
+		`{"version": 1, "clips": [{"source": 0, "in": 44100, "out": 200000}]}`,
+		`{"version": 1, "clips": [{"source": 0, "in": 0, "out": 50000}, {"source": 0, "in": 100000, "out": 264600}]}`,
+	} {
+		got := renderJS(t, ctx, doc)
+		sum, res := native(t, doc, mp3)
+		if got.SHA != sum || got.Size != res.Plan.Size() || got.Type != "audio/mpeg" || res.Container != "mp3" {
+			t.Errorf("browser: %d bytes %s %s; native: %d bytes %s container %s", got.Size, got.Type, got.SHA, res.Plan.Size(), sum, res.Container)
+		}
+		if !res.Lossless || res.Plan.ComputedBytes() != 0 {
+			t.Errorf("MP3 cut computed %d bytes", res.Plan.ComputedBytes())
+		}
+	}
+	reqs.AssertNoUpload(t, site)
+}
+
+// BenchmarkMP3DecodeChromium decodes a 60 s MP3 in full inside Chromium
+// (the engine in its worker, computing peaks) and reports the speed in
+// multiples of real time.
+func BenchmarkMP3DecodeChromium(b *testing.B) {
+	site := StartSite(b)
+	mp3 := encodeMP3(b, b.TempDir(), 60, "-b", "192")
+	ctx := NewBrowser(b)
+	site.LoadAPIPage(b, ctx)
+	SetFiles(b, ctx, "#files", mp3)
+	var best float64
+	for b.Loop() {
+		ms := Eval[float64](b, ctx, `(async () => {
+			const f = e2e.files()[0];
+			const t0 = performance.now();
+			await oc.peaks(f, { buckets: 1000 });
+			return performance.now() - t0;
+		})()`)
+		if x := 60000 / ms; x > best {
+			best = x
+		}
+	}
+	b.ReportMetric(best, "best-x-realtime")
+}
