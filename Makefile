@@ -64,7 +64,8 @@ test: test-deps lint test-go test-wasm
 ## bench: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
 bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
-	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/project/ ./audio/resample/
+	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/project/ ./audio/resample/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
 
 clean:
 	rm -rf build/dist bin
