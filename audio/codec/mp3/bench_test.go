@@ -2,6 +2,7 @@ package mp3
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -62,4 +63,29 @@ func BenchmarkIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkFFmpegDecodeLong is the reference for BenchmarkDecodeLong in the
+// same run: `ffmpeg -threads 1` decoding the same file to s16 into
+// /dev/null (its process start-up included), in multiples of real time.
+func BenchmarkFFmpegDecodeLong(b *testing.B) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		b.Skip("ffmpeg is not installed")
+	}
+	path := filepath.Join(conformanceDir(b), "performance", "MEANDR_PHASE0.mp3")
+	data := benchFile(b, "MEANDR_PHASE0.mp3")
+	d, err := Open(audio.NewBytesSource(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	secs := audio.Duration(d.Info().Frames, d.Info().Format.Rate)
+	b.SetBytes(int64(len(data)))
+	start := time.Now()
+	for b.Loop() {
+		if out, err := exec.Command(ffmpeg, "-v", "error", "-threads", "1", "-i", path, "-f", "s16le", "-y", "/dev/null").CombinedOutput(); err != nil {
+			b.Fatalf("ffmpeg: %v %s", err, out)
+		}
+	}
+	b.ReportMetric(secs/(time.Since(start).Seconds()/float64(b.N)), "x-realtime")
 }
