@@ -152,6 +152,9 @@ func prepare(doc []byte, ins []input) (*project.Document, []audio.Decoder, error
 	}
 	decs := make([]audio.Decoder, len(ins))
 	for i, in := range ins {
+		if i < len(d.Sources) && d.Sources[i].Size != 0 && d.Sources[i].Size != in.src.Size() {
+			return nil, nil, fmt.Errorf("%s is %d bytes, the project's sources[%d] is %d bytes: is it the same file?", in.name, in.src.Size(), i, d.Sources[i].Size)
+		}
 		if decs[i], err = open(in); err != nil {
 			return nil, nil, err
 		}

@@ -205,6 +205,10 @@ func TestErrorsNameTheInput(t *testing.T) {
 		t.Errorf("peaks past the end: %v", err)
 	}
 	good, srcs := inputsOf(testWAV(8000, 1, 800, 0))
+	wrong := `{"version":1,"sources":[{"name":"x.wav","size":12345}],"clips":[{"source":0,"in":0,"out":10}]}`
+	if _, err := planDoc([]byte(wrong), good); err == nil || !strings.Contains(err.Error(), "sources[0] is 12345 bytes") {
+		t.Errorf("plan over a file of another size than the project's: %v", err)
+	}
 	sink := &assembler{failAfterChunks: 1, srcs: srcs}
 	if _, err := render([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":800,"gain":-1}]}`), good, sink, nil); err == nil || err.Error() != "sink full" {
 		t.Errorf("render into a failing sink: %v", err)
