@@ -9,7 +9,7 @@ ENGINE_PKGS := ./audio/... ./wasm/
 APT_PKGS := sox ffmpeg flac lame chromium
 ADDR ?= :8080
 
-.PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean
+.PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
 
 all: build
 
@@ -67,5 +67,19 @@ bench: test-deps
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
 
+## audit: Lighthouse 11 (the last with a PWA category) against the built app
+## served as by make run; checks the installability audits. Needs node and
+## chromium; fetches lighthouse@11 with npx. Not part of make test.
+AUDIT_ADDR ?= 127.0.0.1:8091
+CHROME_PATH ?= /usr/bin/chromium
+audit: build
+	@./bin/offcut-server -addr $(AUDIT_ADDR) -dist build/dist >/dev/null 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 50); do curl -fsS http://$(AUDIT_ADDR)/healthz >/dev/null 2>&1 && break; sleep 0.1; done; \
+	CHROME_PATH=$(CHROME_PATH) npx --yes lighthouse@11 http://$(AUDIT_ADDR)/ \
+	  --only-categories=pwa --output=json --output=html --output-path=build/lighthouse \
+	  --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" --quiet && \
+	node build/audit/lighthouse-check.mjs build/lighthouse.report.json
+
 clean:
-	rm -rf build/dist bin
+	rm -rf build/dist bin build/lighthouse.report.*

@@ -5,7 +5,9 @@
 // With -v it prints the duration of each phase.
 //
 // It compiles the wasm engine (GOOS=js GOARCH=wasm, -trimpath, stripped,
-// no build id), copies wasm_exec.js from GOROOT, minifies HTML, CSS, JS,
+// no build id), copies wasm_exec.js from GOROOT, draws the PNG app icons
+// (192, 512 and maskable 512) from www/icons/app-icon.svg with
+// srwiley/oksvg, minifies HTML, CSS, JS,
 // SVG, JSON and web manifests with tdewolff/minify, renames every asset
 // except the fixed public URLs to name.<hash>.ext (rewriting the references
 // to it first, in dependency order), precompresses everything compressible

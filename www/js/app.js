@@ -1,0 +1,544 @@
+// Offcut's page: opens files (picker, drop, paste), keeps the list of open
+// sources, switches between the cutter and the joiner, and wires the
+// engine, the jobs bar, the theme and the shortcuts together.
+
+import { engine, Jobs, isAbort } from './engine.js';
+import { PeakStore } from './peaks.js';
+import { Player } from './player.js';
+import { Cutter } from './cutter.js';
+import { Joiner } from './joiner.js';
+import { installShortcuts, shortcutSheet } from './shortcuts.js';
+import { el, icon, formatTime } from './util.js';
+import { setEditGuard, launchMode, notify } from './pwa.js';
+import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy } from './persist.js';
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @type {Map<number, {id: number, file: File, info: Object}>} */
+const library = new Map();
+let nextId = 1;
+const overviews = new Map(); // source id -> 'loading' | 'done' | 'failed'
+
+const jobs = new Jobs($('activity'));
+const player = new Player();
+
+// ---- messages ----------------------------------------------------------
+
+/**
+ * Shows an error in plain words until dismissed.
+ * @param {string} msg
+ */
+function error(msg) {
+  const close = el('button', { type: 'button', class: 'btn btn-icon btn-small', title: 'Dismiss', onclick: () => row.remove() }, icon('close'), el('span', { class: 'btn-text' }, 'Dismiss'));
+  const row = el('div', { class: 'error', dataset: { testid: 'error' } }, icon('warning'), el('p', {}, msg), close);
+  $('errors').append(row);
+  while ($('errors').children.length > 5) $('errors').firstElementChild.remove();
+}
+
+let toastTimer = 0;
+/**
+ * Announces a result to screen readers and briefly on screen.
+ * @param {string} msg
+ */
+function announce(msg) {
+  $('announce').textContent = msg;
+  const t = $('toast');
+  t.textContent = msg;
+  t.hidden = false;
+  t.classList.add('show');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    t.classList.remove('show');
+    toastTimer = setTimeout(() => (t.hidden = true), 300);
+  }, 2600);
+}
+
+// ---- editors ----------------------------------------------------------
+
+const peaks = new PeakStore(
+  async (source, { from, to, buckets }) => {
+    const src = library.get(source);
+    if (!src) throw new Error('closed');
+    const oc = await engine();
+    return jobs.run(`Drawing the waveform of ${src.file.name} in detail`, (signal, onProgress) => oc.peaks(src.file, { from, to, buckets, signal, onProgress }), { delay: 700 });
+  },
+  () => {
+    cutter.wave.draw();
+    joiner.drawThumbs();
+  },
+);
+
+const cutter = new Cutter({ jobs, peaks, player, error, announce });
+const joiner = new Joiner({
+  jobs,
+  player,
+  error,
+  announce,
+  source: (id) => library.get(id),
+  peaks,
+  loadOverview: (id) => library.has(id) && loadOverview(library.get(id)),
+  addFiles: () => pickFiles('joiner'),
+});
+$('cutter-panel').append(cutter.root);
+$('joiner-panel').append(joiner.root);
+joiner.history.subscribe((s) => {
+  const b = $('join-count');
+  b.hidden = !s.items.length;
+  b.textContent = String(s.items.length);
+});
+
+let active = 'cutter';
+/**
+ * Shows the cutter or the joiner.
+ * @param {'cutter'|'joiner'} which
+ */
+function showTab(which) {
+  active = which;
+  for (const [name, tab, panel] of [
+    ['cutter', $('tab-cutter'), $('cutter-panel')],
+    ['joiner', $('tab-joiner'), $('joiner-panel')],
+  ]) {
+    const on = name === which;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    panel.hidden = !on;
+  }
+  cutter.stopPlayback();
+  joiner.stopPreview();
+  if (which === 'cutter') cutter.wave.resize();
+}
+$('tab-cutter').addEventListener('click', () => showTab('cutter'));
+$('tab-joiner').addEventListener('click', () => showTab('joiner'));
+$('tab-cutter').parentElement.addEventListener('keydown', (e) => {
+  if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    e.preventDefault();
+    const next = active === 'cutter' ? 'joiner' : 'cutter';
+    showTab(next);
+    $(`tab-${next}`).focus();
+  }
+});
+
+// ---- the open files -----------------------------------------------------
+
+/**
+ * Shows a source in the cutter and loads its waveform overview.
+ * @param {number} id
+ */
+function cut(id) {
+  const src = library.get(id);
+  if (!src) return;
+  cutter.open(src);
+  renderLibrary();
+  showTab('cutter');
+  loadOverview(src);
+}
+
+async function loadOverview(src, force = false) {
+  const show = (text) => {
+    if (cutter.src && cutter.src.id === src.id) cutter.wave.setLoading(text);
+  };
+  const state = overviews.get(src.id);
+  if (state === 'done') show('');
+  if (state === 'cancelled' && !force) showCancelled(src);
+  if (state && !(state === 'cancelled' && force)) return;
+  overviews.set(src.id, 'loading');
+  peaks.add(src.id, src.info.frames);
+  show('Reading the waveform…');
+  try {
+    const oc = await engine();
+    const buckets = Math.max(1, Math.min(src.info.frames, 8192));
+    const p = await jobs.run(`Reading the waveform of ${src.file.name}`, (signal, onProgress) =>
+      oc.peaks(src.file, {
+        buckets,
+        signal,
+        onProgress: (pr) => {
+          onProgress(pr);
+          if (pr.total) show(`Reading the waveform… ${Math.floor((pr.done / pr.total) * 100)}%`);
+        },
+      }),
+    );
+    peaks.put(src.id, p);
+    overviews.set(src.id, 'done');
+    show('');
+    cutter.wave.changed();
+    joiner.drawThumbs();
+  } catch (err) {
+    overviews.set(src.id, isAbort(err) ? 'cancelled' : 'failed');
+    if (isAbort(err)) {
+      showCancelled(src);
+    } else {
+      show('The waveform could not be drawn.');
+      error(`Could not draw the waveform of ${src.file.name}: ${err.message}`);
+    }
+  }
+}
+
+function showCancelled(src) {
+  if (cutter.src && cutter.src.id === src.id) {
+    cutter.wave.setLoading('Waveform not drawn (cancelled). You can still select, play and export.', { label: 'Draw it', run: () => loadOverview(src, true) });
+  }
+}
+
+function renderLibrary() {
+  const ul = $('library');
+  ul.replaceChildren(
+    ...[...library.values()].map((src) => {
+      const current = cutter.src && cutter.src.id === src.id;
+      return el(
+        'li',
+        { class: `lib-item${current ? ' current' : ''}`, dataset: { testid: 'lib-item' } },
+        el(
+          'button',
+          { type: 'button', class: 'lib-open', 'aria-current': current ? 'true' : false, title: `Open ${src.file.name} in the cutter`, onclick: () => cut(src.id) },
+          el('span', { class: 'lib-name' }, src.file.name),
+          el('span', { class: 'lib-dur muted' }, formatTime(src.info.frames, src.info.format.sampleRate)),
+        ),
+        el('button', { type: 'button', class: 'btn btn-icon btn-small', title: `Add ${src.file.name} to the joiner`, onclick: () => { joiner.add([src]); showTab('joiner'); } }, icon('join'), el('span', { class: 'btn-text' }, 'Add to joiner')),
+        el('button', { type: 'button', class: 'btn btn-icon btn-small', title: `Close ${src.file.name}`, onclick: () => closeSource(src.id) }, icon('close'), el('span', { class: 'btn-text' }, `Close ${src.file.name}`)),
+      );
+    }),
+  );
+  const any = library.size > 0;
+  $('welcome').hidden = any;
+  $('workspace').hidden = !any;
+  scheduleSave();
+}
+
+function closeSource(id) {
+  cutter.stopPlayback();
+  joiner.stopPreview();
+  library.delete(id);
+  overviews.delete(id);
+  cutter.forget(id);
+  joiner.forget(id);
+  if (!cutter.src && library.size) cut([...library.keys()][0]);
+  renderLibrary();
+}
+
+/**
+ * Opens files: probes each one; an undecodable file is reported in plain
+ * words and the others open anyway.
+ * @param {File[]} files
+ * @param {'auto'|'joiner'} [where]
+ */
+async function openFiles(files, where = 'auto') {
+  files = files.filter((f) => f instanceof File);
+  if (!files.length) return;
+  const opened = [];
+  let oc;
+  try {
+    oc = await engine();
+  } catch (err) {
+    error(`The audio engine could not start: ${err.message}. Reload the page to try again.`);
+    return;
+  }
+  for (const file of files) {
+    try {
+      const info = await jobs.run(`Opening ${file.name}`, (signal) => oc.probe(file, { signal }));
+      if (!info || !info.frames) throw new Error('it holds no audio');
+      const src = { id: nextId++, file, info };
+      library.set(src.id, src);
+      opened.push(src);
+    } catch (err) {
+      if (isAbort(err)) continue;
+      error(`This file is not audio Offcut can read: ${file.name} — ${plainReason(err.message, file.name)}`);
+    }
+  }
+  if (!opened.length) {
+    renderLibrary();
+    return;
+  }
+  const toJoiner = where === 'joiner' || opened.length > 1 || (active === 'joiner' && joiner.state.items.length > 0);
+  if (toJoiner) {
+    joiner.add(opened);
+    if (!cutter.src) cutter.open(opened[0]);
+    renderLibrary();
+    showTab('joiner');
+    loadOverview(cutter.src);
+  } else {
+    cut(opened[0].id);
+  }
+}
+
+/**
+ * The engine's reason without what the sentence already says.
+ * @param {string} msg
+ * @param {string} name
+ * @returns {string}
+ */
+function plainReason(msg, name) {
+  let m = String(msg || 'unknown error');
+  if (m.startsWith(`${name}: `)) m = m.slice(name.length + 2);
+  m = m.replace(/^not audio Offcut can read:\s*/i, '');
+  return m || 'unknown error';
+}
+
+let pickTarget = 'auto';
+/**
+ * Opens the file picker.
+ * @param {'auto'|'joiner'} where
+ */
+function pickFiles(where) {
+  pickTarget = where;
+  $('file-input').click();
+}
+$('file-input').addEventListener('change', (e) => {
+  const input = /** @type {HTMLInputElement} */ (e.target);
+  const files = [...(input.files || [])];
+  input.value = '';
+  openFiles(files, pickTarget);
+  pickTarget = 'auto';
+});
+$('open-btn').addEventListener('click', () => pickFiles(launchMode() === 'join' ? 'joiner' : 'auto'));
+$('add-btn').addEventListener('click', () => pickFiles('auto'));
+
+// Drag and drop anywhere on the page.
+let dragDepth = 0;
+const hasFiles = (e) => e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+document.addEventListener('dragenter', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth++;
+  $('drop-overlay').hidden = false;
+});
+document.addEventListener('dragover', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+});
+document.addEventListener('dragleave', (e) => {
+  if (!hasFiles(e)) return;
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (!dragDepth) $('drop-overlay').hidden = true;
+});
+document.addEventListener('drop', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth = 0;
+  $('drop-overlay').hidden = true;
+  rememberDropped(e.dataTransfer); // handles, so the session can reopen the files
+  openFiles([...e.dataTransfer.files]);
+});
+
+// Paste files (e.g. copied in a file manager).
+document.addEventListener('paste', (e) => {
+  const files = [...((e.clipboardData && e.clipboardData.files) || [])];
+  if (!files.length) return;
+  e.preventDefault();
+  openFiles(files);
+});
+
+// ---- theme --------------------------------------------------------------
+
+const THEME_KEY = 'offcut.theme';
+const dark = matchMedia('(prefers-color-scheme: dark)');
+function applyTheme() {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(THEME_KEY);
+  } catch {
+    /* storage off: follow the system */
+  }
+  const theme = stored === 'dark' || stored === 'light' ? stored : dark.matches ? 'dark' : 'light';
+  document.documentElement.dataset.theme = theme;
+  const btn = $('theme-btn');
+  btn.setAttribute('aria-pressed', String(theme === 'dark'));
+  btn.querySelector('.btn-text').textContent = 'Dark theme';
+  cutter.wave.draw();
+}
+$('theme-btn').addEventListener('click', () => {
+  const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+  try {
+    localStorage.setItem(THEME_KEY, next);
+  } catch {
+    /* storage off: for this page only */
+  }
+  applyTheme();
+  document.documentElement.dataset.theme = next; // also when storage is off
+  $('theme-btn').setAttribute('aria-pressed', String(next === 'dark'));
+});
+dark.addEventListener('change', applyTheme);
+applyTheme();
+
+// ---- shortcuts ----------------------------------------------------------
+
+const sheet = shortcutSheet();
+document.body.append(sheet);
+const openSheet = () => {
+  if (!sheet.open) sheet.showModal();
+};
+$('help-btn').addEventListener('click', openSheet);
+installShortcuts({
+  active: () => (library.size === 0 ? null : active === 'cutter' ? cutter : joiner),
+  help: openSheet,
+  blocked: () => sheet.open,
+});
+
+// Files handed over by the system (opened with Offcut, or shared to it):
+// see js/pwa.js, which sends them as an event once the app listens.
+window.addEventListener('offcut:open-files', (e) => {
+  const d = /** @type {CustomEvent} */ (e).detail || {};
+  e.preventDefault();
+  openFiles([...(d.files || [])], d.mode === 'join' ? 'joiner' : 'auto');
+});
+window.dispatchEvent(new Event('offcut:ready'));
+
+// ---- offline app: files from the system, sessions that survive -------------
+
+setEditGuard(() => library.size > 0);
+
+// Every edit is saved (js/persist.js), so a reload or a crash loses nothing.
+const watched = new WeakSet();
+const openInCutter = cutter.open.bind(cutter);
+cutter.open = (src) => {
+  openInCutter(src);
+  if (cutter.history && !watched.has(cutter.history)) {
+    watched.add(cutter.history);
+    cutter.history.subscribe(scheduleSave);
+  }
+};
+joiner.history.subscribe(scheduleSave);
+
+let saveTimer = 0;
+let restoring = false;
+let hadFiles = false; // the session is only cleared by closing the last file
+let restoreOffer = null;
+function scheduleSave() {
+  if (restoring || (!library.size && !hadFiles)) return;
+  hadFiles = true;
+  if (library.size && restoreOffer) restoreOffer.close(); // a new edit replaces the old one
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    const srcs = [...library.values()];
+    const hist = (h) => ({ past: h.past, present: h.present, future: h.future });
+    saveSession({
+      docs: {
+        active,
+        current: cutter.src ? cutter.src.id : null,
+        cutter: srcs.filter((s) => cutter.histories.has(s.id)).map((s) => ({ source: s.id, ...hist(cutter.histories.get(s.id)) })),
+        joiner: hist(joiner.history),
+      },
+      sources: srcs.map((s) => ({ key: s.id, file: s.file })),
+    })
+      .then(() => document.documentElement.setAttribute('data-saved', String(Date.now())))
+      .catch((err) => console.warn(`The session could not be saved: ${err.message}`));
+    offerCopies(srcs);
+  }, 400);
+}
+
+// Files without a handle come back after a reload only from a private
+// copy in this browser, made only if the user says yes.
+const COPIES_KEY = 'offcut.keep-copies';
+function copiesChoice() {
+  try {
+    return localStorage.getItem(COPIES_KEY) || '';
+  } catch {
+    return 'no';
+  }
+}
+let askedCopies = false;
+function offerCopies(srcs) {
+  const lacking = srcs.filter((s) => !canReopen(s.file));
+  if (!lacking.length || !canKeepCopies()) return;
+  const choice = copiesChoice();
+  if (choice === 'yes') {
+    keepCopies(lacking);
+    return;
+  }
+  if (choice === 'no' || askedCopies) return;
+  askedCopies = true;
+  notify('keep', 'Keep a private copy of your files in this browser, so this edit can be restored after a crash? It stays on this device.', [
+    {
+      label: 'Keep a copy',
+      primary: true,
+      testid: 'pwa-keep-copies',
+      run: () => {
+        try {
+          localStorage.setItem(COPIES_KEY, 'yes');
+        } catch {
+          /* this time only */
+        }
+        return keepCopies([...library.values()].filter((s) => !canReopen(s.file)));
+      },
+    },
+    { label: 'Not now', testid: 'pwa-no-copies' },
+  ]);
+}
+async function keepCopies(srcs) {
+  for (const s of srcs) {
+    try {
+      await keepCopy(s.file);
+    } catch (err) {
+      error(`Could not keep a copy of ${s.file.name} for restoring: ${err.message}`);
+    }
+  }
+  scheduleSave();
+}
+
+// The last session, offered back.
+async function restore(session) {
+  const found = await restoreFiles(session);
+  const missing = found.filter((s) => !s.file).map((s) => s.name);
+  if (missing.length) error(`Could not reopen ${missing.join(', ')}: open ${missing.length === 1 ? 'it' : 'them'} again to go on editing.`);
+  const here = found.filter((s) => s.file);
+  if (!here.length) return;
+  restoring = true;
+  try {
+    await openFiles(here.map((s) => s.file));
+    const ids = new Map(); // saved source id -> new one
+    for (const s of here) {
+      const src = [...library.values()].find((x) => x.file === s.file);
+      if (src) ids.set(s.key, src.id);
+    }
+    const docs = session.docs || {};
+    for (const c of docs.cutter || []) {
+      const src = library.get(ids.get(c.source));
+      if (!src) continue;
+      cutter.open(src);
+      cutter.history.past = c.past;
+      cutter.history.future = c.future;
+      cutter.history.replace(c.present);
+    }
+    if (docs.joiner) {
+      const remap = (st) => {
+        const keep = st.items.map((it) => ids.has(it.src));
+        if (keep.some((k) => !k)) return null;
+        return { ...st, items: st.items.map((it) => ({ ...it, key: 1e6 + it.key, src: ids.get(it.src) })) };
+      };
+      const present = remap(docs.joiner.present);
+      if (present) {
+        joiner.history.past = docs.joiner.past.map(remap).filter(Boolean);
+        joiner.history.future = docs.joiner.future.map(remap).filter(Boolean);
+        joiner.history.replace(present);
+      }
+    }
+    const current = library.get(ids.get(docs.current));
+    if (current) cut(current.id);
+    showTab(docs.active === 'joiner' ? 'joiner' : 'cutter');
+    announce('Your last edit is back.');
+  } finally {
+    restoring = false;
+    scheduleSave();
+  }
+}
+loadSession().then((session) => {
+  if (!session || library.size) return;
+  const names = session.sources.map((s) => s.name).join(', ');
+  restoreOffer = notify('restore', `Restore your last edit? (${names})`, [
+    {
+      label: 'Restore',
+      primary: true,
+      testid: 'pwa-restore-btn',
+      run: () => {
+        restoreOffer = null;
+        return restore(session).catch((err) => error(`Could not restore the last edit: ${err.message}`));
+      },
+    },
+    { label: 'Discard', testid: 'pwa-discard', run: () => clearSession() },
+  ]);
+});
+
+// Start the engine early so the first file opens at once.
+engine().catch((err) => error(`The audio engine could not start: ${err.message}. Reload the page to try again.`));
+renderLibrary();
+document.documentElement.classList.add('ready');

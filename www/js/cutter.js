@@ -1,0 +1,575 @@
+// The cutter: one source on a waveform; select, keep or remove, split,
+// fade; hear it; see the exact result; export.
+
+import { History } from './history.js';
+import { Waveform } from './waveform.js';
+import { ExportPanel, outputSettings } from './export.js';
+import { engine, isAbort } from './engine.js';
+import * as tl from './timeline.js';
+import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+
+/**
+ * @typedef {{in:number, out:number}} Span
+ * @typedef {{ms:number, curve:string}} FadeSpec
+ * @typedef {{clips: Span[], fadeIn: FadeSpec, fadeOut: FadeSpec, splits: number[], sel: ({from:number,to:number}|null), cursor: number}} CutState
+ */
+
+/**
+ * Output frames of n source frames at rate r in an output at rate R, as
+ * the engine computes them.
+ * @param {number} n
+ * @param {number} r
+ * @param {number} R
+ * @returns {number}
+ */
+function outLen(n, r, R) {
+  return r === R ? n : Math.floor((n * R + Math.floor(r / 2)) / r);
+}
+
+export class Cutter {
+  /**
+   * @param {Object} ctx
+   * @param {import('./engine.js').Jobs} ctx.jobs
+   * @param {import('./peaks.js').PeakStore} ctx.peaks
+   * @param {import('./player.js').Player} ctx.player
+   * @param {(msg: string) => void} ctx.error
+   * @param {(msg: string) => void} ctx.announce
+   */
+  constructor(ctx) {
+    this.ctx = ctx;
+    /** @type {{id:number, file: File, info: Object}|null} */
+    this.src = null;
+    /** @type {Map<number, History>} */
+    this.histories = new Map();
+    this.history = null;
+    this.playing = false;
+    this.build();
+    this.refreshResult = debounce(() => this.exporter.refresh(), 120);
+  }
+
+  /** @private */
+  build() {
+    const c = this.ctx;
+    this.wave = new Waveform({
+      peaks: c.peaks,
+      onSelect: (sel, commit) => this.setSel(sel, commit),
+      onCursor: (f) => this.setCursor(f),
+    });
+    const btn = (label, iconName, onclick, attrs = {}) =>
+      el('button', { type: 'button', class: 'btn', onclick, ...attrs }, iconName ? icon(iconName) : null, el('span', { class: 'btn-text' }, label));
+    this.playBtn = btn('Play', 'play', () => this.playPause(), { dataset: { testid: 'play' }, 'aria-keyshortcuts': 'Space' });
+    this.playSelBtn = btn('Play selection', 'play-sel', () => this.playSelection());
+    this.playCurBtn = btn('From cursor', 'play-cursor', () => this.playFrom(this.state.cursor, null));
+    this.cursorOut = el('output', { class: 'time mono', 'aria-label': 'Cursor position', dataset: { testid: 'cursor' } }, '0:00.000');
+    this.zoomOut = btn('Zoom out', 'zoom-out', () => this.wave.zoom(1 / 2), { class: 'btn btn-icon', 'aria-keyshortcuts': '-', title: 'Zoom out (−)' });
+    this.zoomIn = btn('Zoom in', 'zoom-in', () => this.wave.zoom(2), { class: 'btn btn-icon', 'aria-keyshortcuts': '+', title: 'Zoom in (+)' });
+    this.zoomFit = btn('Fit', 'fit', () => this.wave.fit(), { class: 'btn btn-icon', title: 'Show everything' });
+    this.zoomSel = btn('Zoom to selection', 'zoom-sel', () => this.wave.zoomToSelection(), { class: 'btn btn-icon', title: 'Zoom to selection' });
+
+    const timeInput = (label, testid, onchange) =>
+      el('input', { type: 'text', class: 'time-input mono', inputmode: 'decimal', spellcheck: 'false', autocomplete: 'off', 'aria-label': label, dataset: { testid }, onchange });
+    this.startIn = timeInput('Selection start (h:mm:ss.fff or seconds)', 'sel-start', () => this.typedTime('from'));
+    this.endIn = timeInput('Selection end (h:mm:ss.fff or seconds)', 'sel-end', () => this.typedTime('to'));
+    for (const inp of [this.startIn, this.endIn]) {
+      inp.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          inp.dispatchEvent(new Event('change'));
+        }
+      });
+    }
+    this.lenOut = el('output', { class: 'mono', 'aria-label': 'Selection length', dataset: { testid: 'sel-length' } }, '—');
+    this.timeErr = el('p', { class: 'field-error', role: 'alert', hidden: true });
+
+    this.setInBtn = btn('Start at cursor', 'mark-in', () => this.markIn(), { 'aria-keyshortcuts': '[', title: 'Set the selection start at the cursor ([)' });
+    this.setOutBtn = btn('End at cursor', 'mark-out', () => this.markOut(), { 'aria-keyshortcuts': ']', title: 'Set the selection end at the cursor (])' });
+    this.selAllBtn = btn('Select all', 'select-all', () => this.selectAll(), { 'aria-keyshortcuts': 'Control+A' });
+
+    this.keepBtn = btn('Keep selection', 'trim', () => this.trim(), { 'aria-keyshortcuts': 'Control+T', title: 'Keep only the selection (Ctrl+T)', dataset: { testid: 'keep' } });
+    this.delBtn = btn('Remove selection', 'delete', () => this.deleteSel(), { 'aria-keyshortcuts': 'Delete Control+K', title: 'Remove the selection (Delete, Ctrl+K)', dataset: { testid: 'remove' } });
+    this.splitBtn = btn('Split at cursor', 'split', () => this.split(), { 'aria-keyshortcuts': 'Control+I', title: 'Split into parts at the cursor (Ctrl+I)', dataset: { testid: 'split' } });
+    this.unsplitBtn = btn('Join parts', 'unsplit', () => this.clearSplits(), { hidden: true });
+    this.undoBtn = btn('Undo', 'undo', () => this.undo(), { class: 'btn btn-icon', 'aria-keyshortcuts': 'Control+Z', title: 'Undo (Ctrl+Z)' });
+    this.redoBtn = btn('Redo', 'redo', () => this.redo(), { class: 'btn btn-icon', 'aria-keyshortcuts': 'Control+Y Control+Shift+Z', title: 'Redo (Ctrl+Y)' });
+
+    const fadeRow = (which, label) => {
+      const ms = el('input', {
+        type: 'number',
+        class: 'num',
+        min: '0',
+        step: '10',
+        value: '0',
+        'aria-label': `${label} length in milliseconds`,
+        dataset: { testid: `${which}-ms` },
+        onchange: () => this.setFade(which),
+      });
+      const curve = curveSelect('equal-power', { 'aria-label': `${label} curve`, onchange: () => this.setFade(which) });
+      return { ms, curve, row: el('div', { class: 'fade' }, el('span', { class: 'field-label' }, label), ms, el('span', { class: 'unit' }, 'ms'), curve) };
+    };
+    this.fadeInUI = fadeRow('fadeIn', 'Fade in');
+    this.fadeOutUI = fadeRow('fadeOut', 'Fade out');
+
+    this.title = el('h2', { class: 'source-name', dataset: { testid: 'cutter-title' } }, '');
+    this.meta = el('p', { class: 'source-meta muted' }, '');
+    this.exporter = new ExportPanel({ id: 'cut', jobs: this.ctx.jobs, getJob: () => this.exportJob(), onError: (m) => this.ctx.error(m) });
+    // With a selection, Export saves just the selection (open, select,
+    // save) unless people ask for the whole edit.
+    this.scope = 'selection';
+    const radio = (value, label) => {
+      const r = el('input', { type: 'radio', name: 'cut-scope', value, dataset: { testid: `scope-${value}` }, onchange: () => {
+        this.scope = value;
+        this.refreshResult();
+      } });
+      r.checked = value === this.scope;
+      return el('label', { class: 'radio' }, r, el('span', {}, label));
+    };
+    this.selLenText = el('span', { class: 'muted mono' }, '');
+    this.scopeBox = el(
+      'fieldset',
+      { class: 'scope', hidden: true },
+      el('legend', { class: 'field-label' }, 'What to export'),
+      el('div', { class: 'scope-options' }, radio('selection', 'Only the selection'), this.selLenText, radio('all', 'The whole result')),
+    );
+    this.exporter.summary.before(this.scopeBox);
+
+    this.root = el(
+      'section',
+      { class: 'panel cutter', 'aria-label': 'Cutter', dataset: { testid: 'cutter' } },
+      el('header', { class: 'panel-head' }, el('div', {}, this.title, this.meta), el('div', { class: 'toolbar-group' }, this.undoBtn, this.redoBtn)),
+      el(
+        'div',
+        { class: 'toolbar transport', role: 'toolbar', 'aria-label': 'Playback and zoom' },
+        el('div', { class: 'toolbar-group' }, this.playBtn, this.playSelBtn, this.playCurBtn),
+        this.cursorOut,
+        el('div', { class: 'toolbar-group push' }, this.zoomOut, this.zoomIn, this.zoomSel, this.zoomFit),
+      ),
+      this.wave.root,
+      el(
+        'div',
+        { class: 'selection-row' },
+        el('label', { class: 'field' }, el('span', { class: 'field-label' }, 'Start'), this.startIn),
+        el('label', { class: 'field' }, el('span', { class: 'field-label' }, 'End'), this.endIn),
+        el('div', { class: 'field' }, el('span', { class: 'field-label' }, 'Length'), this.lenOut),
+        el('div', { class: 'toolbar-group' }, this.setInBtn, this.setOutBtn, this.selAllBtn),
+      ),
+      this.timeErr,
+      el('div', { class: 'toolbar edit-row', role: 'toolbar', 'aria-label': 'Edit' }, this.keepBtn, this.delBtn, this.splitBtn, this.unsplitBtn),
+      el('div', { class: 'fades' }, this.fadeInUI.row, this.fadeOutUI.row),
+      this.exporter.root,
+    );
+  }
+
+  /** @returns {CutState} */
+  get state() {
+    return this.history ? this.history.present : { clips: [], fadeIn: { ms: 0, curve: 'equal-power' }, fadeOut: { ms: 0, curve: 'equal-power' }, splits: [], sel: null, cursor: 0 };
+  }
+
+  /** @returns {number} the source's sample rate */
+  get rate() {
+    return this.src ? this.src.info.format.sampleRate : 44100;
+  }
+
+  /** @returns {number} timeline length in frames */
+  get total() {
+    return tl.totalFrames(this.state.clips);
+  }
+
+  /**
+   * Shows a source (keeping its edit history if it was open before).
+   * @param {{id:number, file: File, info: Object}} src
+   */
+  open(src) {
+    this.stopPlayback();
+    this.src = src;
+    let h = this.histories.get(src.id);
+    if (!h) {
+      h = new History({
+        clips: [{ in: 0, out: src.info.frames }],
+        fadeIn: { ms: 0, curve: 'equal-power' },
+        fadeOut: { ms: 0, curve: 'equal-power' },
+        splits: [],
+        sel: null,
+        cursor: 0,
+      });
+      h.subscribe(() => this.render());
+      this.histories.set(src.id, h);
+    }
+    this.history = h;
+    this.title.textContent = src.file.name;
+    const warn = (src.info.warnings || []).length ? ` · ${src.info.warnings.join('; ')}` : '';
+    this.meta.textContent = `${describeFormat(src.info.format)} · ${formatTime(src.info.frames, this.rate)} · ${src.info.container.toUpperCase()}${warn}`;
+    this.exporter.reset();
+    this.wave.fitted = true;
+    this.render();
+  }
+
+  /**
+   * Forgets a source that was closed.
+   * @param {number} id
+   */
+  forget(id) {
+    this.histories.delete(id);
+    if (this.src && this.src.id === id) {
+      this.src = null;
+      this.history = null;
+    }
+  }
+
+  /** @private redraw everything from the present state */
+  render() {
+    const s = this.state;
+    const rate = this.rate;
+    const segs = this.src ? tl.segments(s.clips).map((g) => ({ start: g.start, len: g.len, in: g.in, source: this.src.id })) : [];
+    this.wave.setTimeline(segs, rate);
+    const total = this.total;
+    this.wave.setState({
+      sel: s.sel,
+      cursor: s.cursor,
+      fadeIn: Math.min(total, Math.round((s.fadeIn.ms / 1000) * rate)),
+      fadeOut: Math.min(total, Math.round((s.fadeOut.ms / 1000) * rate)),
+      marks: s.splits,
+      edits: tl.edits(s.clips),
+    });
+    this.renderFields();
+    this.refreshResult();
+    // A button that an edit disabled (Keep, Remove, Undo…) hands the focus
+    // to the waveform rather than dropping it on the page.
+    const a = /** @type {HTMLButtonElement} */ (document.activeElement);
+    if (a && a.disabled && this.root.contains(a)) this.wave.stage.focus({ preventScroll: true });
+  }
+
+  /** @private update the inputs and buttons (not the waveform) */
+  renderFields() {
+    const s = this.state;
+    const rate = this.rate;
+    if (document.activeElement !== this.startIn) this.startIn.value = s.sel ? formatTime(s.sel.from, rate) : '';
+    if (document.activeElement !== this.endIn) this.endIn.value = s.sel ? formatTime(s.sel.to, rate) : '';
+    this.startIn.placeholder = formatTime(s.cursor, rate);
+    this.endIn.placeholder = formatTime(this.total, rate);
+    this.lenOut.textContent = s.sel ? formatTime(s.sel.to - s.sel.from, rate) : '—';
+    this.scopeBox.hidden = !s.sel;
+    this.selLenText.textContent = s.sel ? `(${formatTime(s.sel.to - s.sel.from, rate)})` : '';
+    this.cursorOut.textContent = formatTime(s.cursor, rate);
+    const has = !!this.src;
+    const sel = !!s.sel;
+    this.keepBtn.disabled = !sel;
+    this.delBtn.disabled = !sel || (s.sel.from === 0 && s.sel.to === this.total);
+    this.splitBtn.disabled = !has || s.cursor <= 0 || s.cursor >= this.total || s.splits.includes(s.cursor);
+    this.unsplitBtn.hidden = !s.splits.length;
+    this.playSelBtn.disabled = !sel;
+    this.zoomSel.disabled = !sel;
+    this.undoBtn.disabled = !this.history || !this.history.canUndo();
+    this.redoBtn.disabled = !this.history || !this.history.canRedo();
+    if (document.activeElement !== this.fadeInUI.ms) this.fadeInUI.ms.value = String(s.fadeIn.ms);
+    if (document.activeElement !== this.fadeOutUI.ms) this.fadeOutUI.ms.value = String(s.fadeOut.ms);
+    this.fadeInUI.curve.value = s.fadeIn.curve;
+    this.fadeOutUI.curve.value = s.fadeOut.curve;
+  }
+
+  /** @private record an edit */
+  edit(patch) {
+    if (!this.history) return;
+    this.stopPlayback();
+    this.history.push({ ...this.state, ...patch });
+  }
+
+  /** @private change without an undo step (selection, cursor) */
+  view(patch) {
+    if (!this.history) return;
+    this.history.replace({ ...this.state, ...patch });
+  }
+
+  /** @private */
+  setSel(sel, commit) {
+    if (!this.history) return;
+    if (!commit) {
+      // While dragging: only the fields follow, the state waits for the drop.
+      this.history.present = { ...this.state, sel };
+      this.renderFields();
+      return;
+    }
+    // A new selection puts the cursor at its start (Space plays from there).
+    this.view({ sel, cursor: sel ? sel.from : this.state.cursor });
+  }
+
+  /** @private */
+  setCursor(f) {
+    this.view({ cursor: clamp(f, 0, this.total) });
+  }
+
+  /** @private */
+  typedTime(which) {
+    const s = this.state;
+    const inp = which === 'from' ? this.startIn : this.endIn;
+    this.timeErr.hidden = true;
+    if (!this.src) return;
+    let f;
+    try {
+      f = parseTime(inp.value, this.rate);
+    } catch (err) {
+      this.showTimeError(err.message);
+      return;
+    }
+    if (f > this.total) {
+      this.showTimeError(`${inp.value.trim()} is past the end (${formatTime(this.total, this.rate)}).`);
+      return;
+    }
+    let from = s.sel ? s.sel.from : which === 'to' ? Math.min(s.cursor, f) : f;
+    let to = s.sel ? s.sel.to : which === 'from' ? this.total : f;
+    if (which === 'from') from = f;
+    else to = f;
+    if (to <= from) {
+      this.showTimeError('The end must come after the start.');
+      return;
+    }
+    this.view({ sel: { from, to }, cursor: from });
+    this.wave.reveal(which === 'from' ? from : to);
+    inp.value = formatTime(f, this.rate);
+  }
+
+  /** @private */
+  showTimeError(msg) {
+    this.timeErr.textContent = msg;
+    this.timeErr.hidden = false;
+  }
+
+  /** Sets the selection start at the cursor ([). */
+  markIn() {
+    const s = this.state;
+    const c = s.cursor;
+    const to = s.sel && s.sel.to > c ? s.sel.to : this.total;
+    if (to > c) this.view({ sel: { from: c, to } });
+  }
+
+  /** Sets the selection end at the cursor (]). */
+  markOut() {
+    const s = this.state;
+    const c = s.cursor;
+    const from = s.sel && s.sel.from < c ? s.sel.from : 0;
+    if (c > from) this.view({ sel: { from, to: c } });
+  }
+
+  /** Clears the selection (Esc). */
+  clearSel() {
+    if (this.state.sel) this.view({ sel: null });
+  }
+
+  /** Selects everything. */
+  selectAll() {
+    if (this.total) this.view({ sel: { from: 0, to: this.total } });
+  }
+
+  /** Keeps only the selection (Ctrl+T). */
+  trim() {
+    const s = this.state;
+    if (!s.sel) return;
+    const { from, to } = s.sel;
+    const splits = s.splits.filter((p) => p > from && p < to).map((p) => p - from);
+    this.edit({ clips: tl.slice(s.clips, from, to), splits, sel: null, cursor: 0 });
+    this.ctx.announce(`Kept ${formatTime(to - from, this.rate)}.`);
+  }
+
+  /** Removes the selection (Delete, Ctrl+K). */
+  deleteSel() {
+    const s = this.state;
+    if (!s.sel) return;
+    const { from, to } = s.sel;
+    if (from === 0 && to === this.total) {
+      this.ctx.error('Removing everything would leave nothing to export. Select less, or use Undo.');
+      return;
+    }
+    const len = to - from;
+    const splits = s.splits.filter((p) => p <= from || p >= to).map((p) => (p >= to ? p - len : p)).filter((p) => p > 0 && p < this.total - len);
+    this.edit({ clips: tl.remove(s.clips, from, to), splits: [...new Set(splits)], sel: null, cursor: from });
+    this.ctx.announce(`Removed ${formatTime(len, this.rate)}.`);
+  }
+
+  /** Splits into parts at the cursor (Ctrl+I). */
+  split() {
+    const s = this.state;
+    const c = s.cursor;
+    if (c <= 0 || c >= this.total || s.splits.includes(c)) return;
+    this.edit({ splits: [...s.splits, c].sort((a, b) => a - b) });
+    this.ctx.announce(`Split at ${formatTime(c, this.rate)}: ${this.state.splits.length + 1} parts.`);
+  }
+
+  /** Removes every split point. */
+  clearSplits() {
+    this.edit({ splits: [] });
+  }
+
+  /** @private */
+  setFade(which) {
+    const ui = which === 'fadeIn' ? this.fadeInUI : this.fadeOutUI;
+    const ms = Math.max(0, Math.round(Number(ui.ms.value) || 0));
+    this.edit({ [which]: { ms, curve: ui.curve.value } });
+  }
+
+  /** Export (Ctrl+S). */
+  exportNow() {
+    this.exporter.export(false);
+  }
+
+  /** Undo (Ctrl+Z). */
+  undo() {
+    this.stopPlayback();
+    if (this.history && this.history.undo()) this.ctx.announce('Undone.');
+  }
+
+  /** Redo (Ctrl+Y, Ctrl+Shift+Z). */
+  redo() {
+    this.stopPlayback();
+    if (this.history && this.history.redo()) this.ctx.announce('Redone.');
+  }
+
+  /** Zooms in (+). */
+  zoomInKey() {
+    this.wave.zoom(2);
+  }
+
+  /** Zooms out (-). */
+  zoomOutKey() {
+    this.wave.zoom(0.5);
+  }
+
+  /**
+   * The document for timeline range [a, b) (the whole timeline by default),
+   * with the fades that fall in it, for the given output settings.
+   * @param {number} a
+   * @param {number} b
+   * @param {Object} output
+   * @param {boolean} [edges] fade the edges of [a, b) even inside the timeline
+   * @returns {Object}
+   */
+  doc(a, b, output, edges = false) {
+    const s = this.state;
+    const total = this.total;
+    const R = output.sampleRate || this.rate;
+    const clips = tl.slice(s.clips, a, b).map((c) => ({ source: 0, in: c.in, out: c.out }));
+    if ((a === 0 || edges) && s.fadeIn.ms > 0 && clips.length) {
+      const c = clips[0];
+      const len = Math.min(outLen(c.out - c.in, this.rate, R), Math.round((s.fadeIn.ms / 1000) * R));
+      if (len > 0) c.fadeIn = { length: len, curve: s.fadeIn.curve };
+    }
+    if ((b === total || edges) && s.fadeOut.ms > 0 && clips.length) {
+      const c = clips[clips.length - 1];
+      const len = Math.min(outLen(c.out - c.in, this.rate, R), Math.round((s.fadeOut.ms / 1000) * R));
+      if (len > 0) c.fadeOut = { length: len, curve: s.fadeOut.curve };
+    }
+    return { version: 1, sources: [{ name: this.src.file.name, size: this.src.file.size }], clips, output };
+  }
+
+  /** @private what Export renders: the whole edit, or its parts */
+  exportJob() {
+    if (!this.src) return null;
+    const s = this.state;
+    const out = outputSettings();
+    const total = this.total;
+    const edited = s.clips.length !== 1 || s.clips[0].in !== 0 || s.clips[0].out !== this.src.info.frames;
+    const name = this.src.file.name;
+    const ext = 'wav';
+    let outputs;
+    if (s.sel && this.scope === 'selection') {
+      outputs = [{ doc: this.doc(s.sel.from, s.sel.to, out, true), name: outputName(name, 'cut', ext) }];
+    } else if (s.splits.length) {
+      const pts = [0, ...s.splits, total];
+      outputs = pts.slice(1).map((b, i) => ({ doc: this.doc(pts[i], b, out), name: outputName(name, `part ${i + 1}`, ext) }));
+    } else {
+      const converted = Object.keys(out).some((k) => k !== 'container');
+      const what = edited ? 'cut' : s.fadeIn.ms || s.fadeOut.ms ? 'faded' : converted ? 'converted' : 'cut';
+      outputs = [{ doc: this.doc(0, total, out), name: outputName(name, what, ext) }];
+    }
+    const R = out.sampleRate || this.rate;
+    let frames = 0;
+    for (const o of outputs) for (const c of o.doc.clips) frames += outLen(c.out - c.in, this.rate, R);
+    return { files: [this.src.file], outputs, source: { name, format: this.src.info.format }, containers: [this.src.info.container], estimate: { frames, rate: R } };
+  }
+
+  /** Play/pause (Space): plays the selection, or from the cursor. */
+  playPause() {
+    if (!this.src) return;
+    if (this.playing) {
+      this.stopPlayback();
+      return;
+    }
+    const s = this.state;
+    if (s.sel) {
+      const from = s.cursor > s.sel.from && s.cursor < s.sel.to ? s.cursor : s.sel.from;
+      this.playFrom(from, s.sel.to);
+    } else {
+      this.playFrom(s.cursor >= this.total ? 0 : s.cursor, null);
+    }
+  }
+
+  /** Plays the selection from its start. */
+  playSelection() {
+    const s = this.state;
+    if (s.sel) this.playFrom(s.sel.from, s.sel.to);
+  }
+
+  /**
+   * Renders timeline [from, to) through the engine and plays it.
+   * @param {number} from
+   * @param {number|null} to null: to the end
+   */
+  async playFrom(from, to) {
+    if (!this.src) return;
+    this.stopPlayback();
+    const end = to ?? this.total;
+    if (end - from < 1) return;
+    const f = this.src.info.format;
+    const output = { container: 'wav' };
+    if (f.float && f.bitDepth > 32) output.sampleFormat = 'f32';
+    if (f.channels > 2) output.channels = 2;
+    if (f.sampleRate < 3000 || f.sampleRate > 384000) output.sampleRate = 48000;
+    const doc = this.doc(from, end, output);
+    const srcId = this.src.id;
+    const pending = new AbortController();
+    this.pending = pending;
+    this.setPlaying(true);
+    try {
+      const oc = await engine();
+      const file = this.src.file;
+      const blob = await this.ctx.jobs.run('Preparing playback', (signal, onProgress) => oc.render(doc, [file], { signal, onProgress }), { signal: pending.signal });
+      if (this.pending !== pending) return;
+      this.pending = null;
+      if (!this.src || this.src.id !== srcId) {
+        this.setPlaying(false);
+        return;
+      }
+      const rate = this.rate;
+      await this.ctx.player.play(blob, {
+        onTime: (t) => this.wave.setPlayhead(Math.min(end, from + t * rate)),
+        onStop: (t) => {
+          this.setPlaying(false);
+          this.wave.setPlayhead(-1);
+          // Pausing leaves the cursor where playback stopped.
+          const at = Math.round(from + t * rate);
+          if (this.src && this.src.id === srcId && at < end) this.setCursor(at);
+        },
+      });
+    } catch (err) {
+      if (this.pending === pending) this.pending = null;
+      this.setPlaying(false);
+      if (!isAbort(err)) this.ctx.error(`Cannot play: ${err.message}`);
+    }
+  }
+
+  /** Stops playback, or the rendering that would start it. */
+  stopPlayback() {
+    if (this.pending) {
+      this.pending.abort();
+      this.pending = null;
+      this.setPlaying(false);
+    }
+    this.ctx.player.stop();
+  }
+
+  /** @private */
+  setPlaying(on) {
+    this.playing = on;
+    this.playBtn.querySelector('.btn-text').textContent = on ? 'Pause' : 'Play';
+    this.playBtn.querySelector('.icon').className = `icon icon-${on ? 'pause' : 'play'}`;
+    this.playBtn.setAttribute('aria-pressed', String(on));
+  }
+}

@@ -1,0 +1,430 @@
+// Export: output settings, the exact result announced before rendering
+// (oc.plan), a progress bar with Cancel, download via <a download> and,
+// where the File System Access API exists, "Save as…".
+
+import { engine, isAbort } from './engine.js';
+import { el, formatTime, formatBytes, describeFormat, outputName } from './util.js';
+
+/**
+ * Output containers. A codec that lands later adds an entry here (with its
+ * own sample formats and options, and `available` saying for which sources
+ * it applies) and the form follows. "Same as source" (auto) picks the
+ * sources' own format when the engine can write the edit in it.
+ */
+export const FORMATS = [
+  {
+    id: 'wav',
+    label: 'WAV',
+    ext: 'wav',
+    mime: 'audio/wav',
+    converts: true,
+    available: () => true,
+    sampleFormats: [
+      ['u8', '8-bit'],
+      ['s16', '16-bit'],
+      ['s24', '24-bit'],
+      ['s32', '32-bit'],
+      ['f32', '32-bit float'],
+      ['f64', '64-bit float'],
+    ],
+  },
+  {
+    id: 'mp3',
+    label: 'MP3, frames copied',
+    ext: 'mp3',
+    mime: 'audio/mpeg',
+    converts: false, // lossless frame edits only: no rate, channel or depth change
+    available: (containers) => containers.length > 0 && containers.every((c) => c === 'mp3'),
+    sampleFormats: [],
+  },
+];
+
+const byId = (id) => FORMATS.find((f) => f.id === id) || FORMATS[0];
+
+const RATES = [8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000];
+const SETTINGS_KEY = 'offcut.output';
+
+/**
+ * The output settings shared by the cutter and the joiner (kept in
+ * localStorage; 0 and '' mean "same as the source").
+ * @returns {{container: string, sampleRate: number, channels: number, sampleFormat: string, normalize: number|null}}
+ */
+export function loadSettings() {
+  const d = { container: 'auto', sampleRate: 0, channels: 0, sampleFormat: '', normalize: null };
+  try {
+    return { ...d, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}') };
+  } catch {
+    return d;
+  }
+}
+
+/** @type {Set<ExportPanel>} */
+const panels = new Set();
+let settings = loadSettings();
+
+/**
+ * The output object of an edit document for the current settings.
+ * @returns {Object}
+ */
+export function outputSettings() {
+  // 'auto' is resolved per export by the panel; documents start as WAV.
+  const o = { container: settings.container === 'auto' ? 'wav' : settings.container };
+  if (settings.sampleRate) o.sampleRate = settings.sampleRate;
+  if (settings.channels) o.channels = settings.channels;
+  if (settings.sampleFormat) o.sampleFormat = settings.sampleFormat;
+  if (settings.normalize !== null && settings.normalize !== undefined) o.normalize = settings.normalize;
+  return o;
+}
+
+function saveSettings(next) {
+  settings = next;
+  try {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  } catch {
+    /* private mode: settings last for this page only */
+  }
+  for (const p of panels) p.syncForm();
+  for (const p of panels) p.refresh();
+}
+
+/**
+ * @typedef {{doc: Object, name: string}} Output
+ * @typedef {{files: Blob[], outputs: Output[], source: {name: string, format: Object}, containers?: string[], estimate?: {frames: number, rate: number}}} Job
+ */
+
+export class ExportPanel {
+  /**
+   * @param {Object} opts
+   * @param {() => (Job|null)} opts.getJob the documents to export now, or null when there is nothing to export
+   * @param {import('./engine.js').Jobs} opts.jobs
+   * @param {string} opts.id a prefix for element ids
+   * @param {(msg: string) => void} opts.onError
+   */
+  constructor(opts) {
+    this.getJob = opts.getJob;
+    this.onError = opts.onError;
+    this.id = opts.id;
+    this.ctl = null;
+    this.urls = [];
+    this.planSeq = 0;
+    this.nameEdited = false;
+    panels.add(this);
+
+    const id = (s) => `${this.id}-${s}`;
+    const field = (label, control) => el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), control);
+    this.container = el('select', { id: id('container'), dataset: { testid: 'container' }, onchange: () => this.set({ container: this.container.value }) });
+    this.rate = el('select', { id: id('rate'), onchange: () => this.set({ sampleRate: Number(this.rate.value) }) });
+    this.channels = el('select', { id: id('channels'), onchange: () => this.set({ channels: Number(this.channels.value) }) });
+    this.bits = el('select', { id: id('bits'), onchange: () => this.set({ sampleFormat: this.bits.value }), dataset: { testid: 'bit-depth' } });
+    this.normOn = el('input', { type: 'checkbox', id: id('norm'), onchange: () => this.set({ normalize: this.normOn.checked ? Number(this.normDb.value) || -1 : null }) });
+    this.normDb = el('input', {
+      type: 'number',
+      class: 'num',
+      min: '-100',
+      max: '0',
+      step: '0.1',
+      value: '-1',
+      'aria-label': 'Normalise peak level in dBFS',
+      onchange: () => this.normOn.checked && this.set({ normalize: Math.min(0, Math.max(-100, Number(this.normDb.value) || -1)) }),
+    });
+    this.name = el('input', {
+      type: 'text',
+      class: 'name',
+      id: id('name'),
+      spellcheck: 'false',
+      autocomplete: 'off',
+      dataset: { testid: 'file-name' },
+      oninput: () => (this.nameEdited = true),
+    });
+    this.summary = el('p', { class: 'summary', 'aria-live': 'polite', dataset: { testid: 'result' } }, 'Open a file to see the result.');
+    this.exportBtn = el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'export' }, onclick: () => this.export(false) }, 'Export');
+    this.saveBtn = el('button', { type: 'button', class: 'btn', hidden: !('showSaveFilePicker' in window), onclick: () => this.export(true) }, 'Save as…');
+    this.bar = el('progress', { max: '1', value: '0', 'aria-label': 'Export progress', dataset: { testid: 'export-progress' } });
+    this.pct = el('span', { class: 'job-pct' }, '0%');
+    this.cancelBtn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'export-cancel' }, onclick: () => this.ctl && this.ctl.abort() }, 'Cancel');
+    this.progress = el('div', { class: 'export-progress', hidden: true, role: 'status' }, this.bar, this.pct, this.cancelBtn);
+    this.results = el('ul', { class: 'export-results', 'aria-live': 'polite', dataset: { testid: 'export-results' } });
+
+    this.root = el(
+      'section',
+      { class: 'export', 'aria-labelledby': id('title') },
+      el('h3', { id: id('title') }, 'Export'),
+      el(
+        'div',
+        { class: 'export-grid' },
+        field('Format', this.container),
+        field('Sample rate', this.rate),
+        field('Channels', this.channels),
+        field('Bit depth', this.bits),
+        el('div', { class: 'field field-inline' }, el('label', { for: id('norm') }, this.normOn, ' Normalise peak to'), this.normDb, el('span', { class: 'unit' }, 'dBFS')),
+      ),
+      this.summary,
+      el('div', { class: 'export-row' }, field('File name', this.name), el('div', { class: 'export-actions' }, this.exportBtn, this.saveBtn)),
+      this.progress,
+      this.results,
+    );
+    this.syncForm();
+  }
+
+  /** @private */
+  set(patch) {
+    saveSettings({ ...settings, ...patch });
+  }
+
+  /** Fills the form from the settings and the current source. */
+  syncForm() {
+    const job = this.safeJob();
+    const f = job && job.source.format;
+    const containers = (job && job.containers) || [];
+    const avail = FORMATS.filter((x) => x.available(containers));
+    const srcName = containers.length && containers.every((c) => c === containers[0]) ? containers[0].toUpperCase() : '';
+    this.container.replaceChildren(
+      el('option', { value: 'auto', title: 'The sources\' own format when the edit can be written in it without re-encoding, else WAV' }, srcName ? `Same as source (${srcName})` : 'Same as source'),
+      ...avail.map((x) => el('option', { value: x.id }, x.label)),
+    );
+    this.container.value = settings.container === 'auto' || avail.some((x) => x.id === settings.container) ? settings.container : 'auto';
+    const fmt = this.container.value === 'auto' ? FORMATS[0] : byId(this.container.value);
+    for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt.converts;
+    const same = (text) => (f ? `Original (${text})` : 'Original');
+    const khz = (r) => `${(r / 1000).toLocaleString('en', { maximumFractionDigits: 3 })} kHz`;
+    this.rate.replaceChildren(el('option', { value: '0' }, same(f ? khz(f.sampleRate) : '')), ...RATES.map((r) => el('option', { value: String(r) }, khz(r))));
+    this.rate.value = String(settings.sampleRate || 0);
+    const chName = (n) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`);
+    this.channels.replaceChildren(el('option', { value: '0' }, same(f ? chName(f.channels) : '')), el('option', { value: '1' }, 'Mono'), el('option', { value: '2' }, 'Stereo'));
+    this.channels.value = String(settings.channels || 0);
+    const bitsName = f ? (f.float ? `${f.bitDepth}-bit float` : `${f.bitDepth}-bit`) : '';
+    this.bits.replaceChildren(el('option', { value: '' }, same(bitsName)), ...fmt.sampleFormats.map(([v, t]) => el('option', { value: v }, t)));
+    this.bits.value = settings.sampleFormat || '';
+    this.normOn.checked = settings.normalize !== null && settings.normalize !== undefined;
+    if (this.normOn.checked) this.normDb.value = String(settings.normalize);
+    this.normDb.disabled = !this.normOn.checked;
+  }
+
+  /**
+   * Settles the container of every output: the one chosen, or for "same
+   * as source" the sources' own format when the engine can write this
+   * edit in it (else WAV, with the reason). Returns the documents to
+   * render, their plans and the format.
+   * @private
+   * @param {Job} job
+   * @param {*} oc
+   */
+  async resolve(job, oc) {
+    const containers = job.containers || [];
+    const want = FORMATS.some((f) => f.id === settings.container && f.available(containers)) ? settings.container : 'auto';
+    const withContainer = (c) => job.outputs.map((o) => ({ ...o, doc: { ...o.doc, output: { ...o.doc.output, container: c } } }));
+    const planAll = async (outs) => {
+      const plans = [];
+      for (const o of outs) plans.push(await oc.plan(o.doc, job.files));
+      return plans;
+    };
+    let note = '';
+    if (want === 'auto') {
+      const own = FORMATS.find((f) => f.id !== 'wav' && f.available(containers));
+      if (own) {
+        const outs = withContainer(own.id);
+        try {
+          return { fmt: own, outputs: outs, plans: await planAll(outs), note };
+        } catch (err) {
+          if (isAbort(err)) throw err;
+          const why = /\(([^)]*)\)\s*$/.exec(err.message);
+          note = `WAV, because ${own.ext.toUpperCase()} would need re-encoding${why ? ` (${why[1]})` : ''}`;
+        }
+      }
+    }
+    const fmt = want === 'auto' ? FORMATS[0] : byId(want);
+    const outs = withContainer(fmt.id);
+    return { fmt, outputs: outs, plans: await planAll(outs), note };
+  }
+
+  /** @private */
+  safeJob() {
+    try {
+      return this.getJob();
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Recomputes the announced result (exact length and size) with oc.plan.
+   * Called by the editor after every change.
+   */
+  async refresh() {
+    const seq = ++this.planSeq;
+    let job;
+    try {
+      job = this.getJob();
+    } catch (err) {
+      this.summary.textContent = err.message;
+      this.exportBtn.disabled = true;
+      this.saveBtn.disabled = true;
+      return;
+    }
+    if (!job) {
+      this.summary.textContent = 'Open a file to see the result.';
+      this.exportBtn.disabled = true;
+      this.saveBtn.disabled = true;
+      return;
+    }
+    const fkey = JSON.stringify([job.source.format, job.containers]);
+    if (fkey !== this.formatKey) {
+      this.formatKey = fkey;
+      this.syncForm();
+    }
+    if (!this.nameEdited || job.outputs.length > 1) this.name.value = job.outputs[0].name;
+    this.name.disabled = job.outputs.length > 1;
+    this.exportBtn.disabled = !!this.ctl;
+    this.saveBtn.disabled = !!this.ctl || job.outputs.length > 1;
+    this.exportBtn.textContent = job.outputs.length > 1 ? `Export ${job.outputs.length} parts` : 'Export';
+    if (job.estimate) {
+      // Known at once from the document; the engine's plan confirms it and
+      // adds the size (it may wait behind a waveform being read).
+      const { frames, rate } = job.estimate;
+      this.summary.replaceChildren(
+        el('strong', {}, 'Result: '),
+        el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'local' } }, `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`),
+        el('span', { class: 'muted' }, ' · working out the size…'),
+      );
+    }
+    try {
+      const oc = await engine();
+      const { fmt: outFmt, outputs, plans, note } = await this.resolve(job, oc);
+      if (seq !== this.planSeq) return;
+      this.lastFmt = outFmt;
+      const rename = (n) => n.replace(/\.(wav|mp3)$/i, '') + `.${outFmt.ext}`;
+      if (!this.nameEdited || outputs.length > 1) this.name.value = rename(outputs[0].name);
+      else this.name.value = rename(this.name.value.trim() || outputs[0].name);
+      this.lastPlans = plans;
+      const p0 = plans[0];
+      const rate = p0.format.sampleRate;
+      const frames = plans.reduce((n, p) => n + p.frames, 0);
+      const size = plans.reduce((n, p) => n + p.size, 0);
+      const fmt = describeFormat(p0.format);
+      const exact = `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`;
+      const parts = plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
+      this.summary.replaceChildren(
+        el('strong', {}, 'Result: '),
+        el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'engine' } }, exact),
+        ` · ${parts}${outFmt.id.toUpperCase()} · ${fmt} · ${formatBytes(size)}`,
+        p0.lossless ? ' · bytes copied, no re-encoding' : '',
+        note ? el('span', { class: 'muted', dataset: { testid: 'format-note' } }, ` · ${note}`) : '',
+      );
+    } catch (err) {
+      if (seq !== this.planSeq || isAbort(err)) return;
+      this.summary.replaceChildren(el('span', { class: 'error-text' }, `Cannot export this yet: ${err.message}`));
+      this.exportBtn.disabled = true;
+    }
+  }
+
+  /**
+   * Renders every output; downloads them (or saves via the file picker).
+   * @param {boolean} saveAs
+   */
+  async export(saveAs) {
+    if (this.ctl) return;
+    let job;
+    try {
+      job = this.getJob();
+    } catch (err) {
+      this.onError(err.message);
+      return;
+    }
+    if (!job) return;
+    const typedName = (ext) => {
+      let n = this.name.value.trim() || job.outputs[0].name;
+      n = n.replace(/\.(wav|mp3)$/i, '') + `.${ext}`;
+      return n.replace(/[\\/:*?"<>|]/g, '_');
+    };
+    let handle = null;
+    if (saveAs) {
+      // Ask first, while the click still counts as the user's gesture.
+      const f0 = this.lastFmt || FORMATS[0];
+      try {
+        handle = await window.showSaveFilePicker({
+          suggestedName: typedName(f0.ext),
+          types: [{ description: `${f0.label} audio`, accept: { [f0.mime]: [`.${f0.ext}`] } }],
+        });
+      } catch (err) {
+        if (!isAbort(err)) this.onError(`Could not open the save dialog: ${err.message}`);
+        return;
+      }
+    }
+    try {
+      const r = await this.resolve(job, await engine());
+      job = { ...job, outputs: r.outputs.map((o) => ({ ...o, name: o.name.replace(/\.(wav|mp3)$/i, '') + `.${r.fmt.ext}` })) };
+      if (job.outputs.length === 1) job.outputs[0].name = typedName(r.fmt.ext);
+    } catch (err) {
+      if (!isAbort(err)) this.onError(`Cannot export: ${err.message}`);
+      return;
+    }
+    this.ctl = new AbortController();
+    const signal = this.ctl.signal;
+    this.exportBtn.disabled = true;
+    this.saveBtn.disabled = true;
+    this.progress.hidden = false;
+    this.bar.value = 0;
+    this.pct.textContent = '0%';
+    this.clearResults();
+    let last = 0;
+    const n = job.outputs.length;
+    try {
+      const oc = await engine();
+      for (let i = 0; i < n; i++) {
+        const o = job.outputs[i];
+        const blob = await oc.render(o.doc, job.files, {
+          signal,
+          onProgress: ({ done, total }) => {
+            if (!total) return;
+            const f = Math.max(last, (i + Math.min(1, done / total)) / n);
+            last = f;
+            this.bar.value = f;
+            this.pct.textContent = `${Math.floor(f * 100)}%`;
+          },
+        });
+        if (handle) {
+          const w = await handle.createWritable();
+          await w.write(blob);
+          await w.close();
+          this.results.append(el('li', {}, `Saved ${handle.name} (${formatBytes(blob.size)}).`));
+        } else {
+          this.offer(blob, o.name, n === 1);
+        }
+      }
+      this.bar.value = 1;
+      this.pct.textContent = '100%';
+    } catch (err) {
+      if (isAbort(err)) this.results.append(el('li', { class: 'muted' }, 'Export cancelled.'));
+      else this.onError(`Export failed: ${err.message}`);
+    } finally {
+      this.ctl = null;
+      this.progress.hidden = true;
+      this.refresh();
+    }
+  }
+
+  /** @private */
+  offer(blob, name, auto) {
+    const url = URL.createObjectURL(blob);
+    this.urls.push(url);
+    const a = el('a', { href: url, download: name, class: 'download', dataset: { testid: 'download' } }, `Download ${name}`);
+    this.results.append(el('li', {}, a, el('span', { class: 'muted' }, ` ${formatBytes(blob.size)}`)));
+    if (auto) a.click();
+  }
+
+  /** @private */
+  clearResults() {
+    for (const u of this.urls) URL.revokeObjectURL(u);
+    this.urls = [];
+    this.results.replaceChildren();
+  }
+
+  /** Forgets the previous export (new source). */
+  reset() {
+    this.clearResults();
+    this.nameEdited = false;
+    this.syncForm();
+  }
+}
+
+export { outputName };

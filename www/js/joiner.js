@@ -1,0 +1,571 @@
+// The joiner: a list of clips played in order, each trimmed, with a choice
+// per junction (none, gap or crossfade with a length and a curve), a
+// preview of every junction, the exact total, and export.
+
+import { History } from './history.js';
+import { ExportPanel, outputSettings } from './export.js';
+import { engine, isAbort } from './engine.js';
+import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+
+const PREVIEW_SECONDS = 3;
+let nextKey = 1;
+
+/**
+ * @typedef {{key: number, src: number, in: number, out: number}} Item
+ * @typedef {{type: string, ms: number, curve: string}} JoinSpec
+ * @typedef {{items: Item[], joins: JoinSpec[]}} JoinState
+ */
+
+function outLen(n, r, R) {
+  return r === R ? n : Math.floor((n * R + Math.floor(r / 2)) / r);
+}
+
+export class Joiner {
+  /**
+   * @param {Object} ctx
+   * @param {import('./engine.js').Jobs} ctx.jobs
+   * @param {import('./player.js').Player} ctx.player
+   * @param {(id: number) => ({id:number, file: File, info: Object}|undefined)} ctx.source
+   * @param {() => void} ctx.addFiles opens the file picker
+   * @param {(msg: string) => void} ctx.error
+   * @param {(msg: string) => void} ctx.announce
+   */
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.history = new History({ items: [], joins: [] });
+    this.history.subscribe(() => this.render());
+    this.previewing = -1;
+    this.build();
+    this.refreshResult = debounce(() => this.exporter.refresh(), 120);
+    this.render();
+  }
+
+  /** @returns {JoinState} */
+  get state() {
+    return this.history.present;
+  }
+
+  /** @private */
+  build() {
+    this.list = el('ol', { class: 'join-list', 'aria-label': 'Clips in order', dataset: { testid: 'join-list' } });
+    this.empty = el('div', { class: 'empty-note' }, el('p', {}, 'Add two or more files to join them, in any order.'));
+    this.addBtn = el('button', { type: 'button', class: 'btn', onclick: () => this.ctx.addFiles() }, icon('add'), el('span', { class: 'btn-text' }, 'Add files…'));
+    this.undoBtn = el('button', { type: 'button', class: 'btn btn-icon', title: 'Undo (Ctrl+Z)', 'aria-keyshortcuts': 'Control+Z', onclick: () => this.undo() }, icon('undo'), el('span', { class: 'btn-text' }, 'Undo'));
+    this.redoBtn = el('button', { type: 'button', class: 'btn btn-icon', title: 'Redo (Ctrl+Y)', 'aria-keyshortcuts': 'Control+Y', onclick: () => this.redo() }, icon('redo'), el('span', { class: 'btn-text' }, 'Redo'));
+    this.totalOut = el('p', { class: 'muted total' }, '');
+    this.exporter = new ExportPanel({ id: 'join', jobs: this.ctx.jobs, getJob: () => this.exportJob(), onError: (m) => this.ctx.error(m) });
+    this.root = el(
+      'section',
+      { class: 'panel joiner', 'aria-label': 'Joiner', dataset: { testid: 'joiner' } },
+      el(
+        'header',
+        { class: 'panel-head' },
+        el('div', {}, el('h2', {}, 'Join clips'), el('p', { class: 'muted' }, 'Drag the grip or press Alt+↑/↓ to reorder. Each junction can be a cut, a gap or a crossfade.')),
+        el('div', { class: 'toolbar-group' }, this.undoBtn, this.redoBtn),
+      ),
+      this.empty,
+      this.list,
+      el('div', { class: 'toolbar' }, this.addBtn, this.totalOut),
+      this.exporter.root,
+    );
+  }
+
+  /**
+   * Appends whole sources to the list.
+   * @param {Array<{id:number, info: Object}>} srcs
+   */
+  add(srcs) {
+    if (!srcs.length) return;
+    const s = this.state;
+    const items = [...s.items];
+    const joins = [...s.joins];
+    for (const src of srcs) {
+      if (items.length) joins.push({ ...(joins[joins.length - 1] || { type: 'none', ms: 1000, curve: 'equal-power' }) });
+      items.push({ key: nextKey++, src: src.id, in: 0, out: src.info.frames });
+    }
+    this.history.push({ items, joins });
+    this.ctx.announce(`${srcs.length === 1 ? 'Added 1 clip' : `Added ${srcs.length} clips`}; ${items.length} in the list.`);
+  }
+
+  /**
+   * Removes every clip of a closed source.
+   * @param {number} id
+   */
+  forget(id) {
+    const s = this.state;
+    let items = s.items;
+    let joins = s.joins;
+    for (let i = items.length - 1; i >= 0; i--) {
+      if (items[i].src === id) ({ items, joins } = this.without({ items, joins }, i));
+    }
+    if (items !== s.items) this.history.reset({ items, joins });
+  }
+
+  /** @private */
+  without(s, i) {
+    const items = s.items.filter((_, k) => k !== i);
+    const joins = [...s.joins];
+    if (joins.length) joins.splice(Math.min(i, joins.length - 1), 1);
+    return { items, joins };
+  }
+
+  /** @private */
+  remove(i) {
+    this.stopPreview();
+    this.history.push(this.without(this.state, i));
+    this.focusItem(Math.min(i, this.state.items.length - 1));
+  }
+
+  /**
+   * Moves item i to position j (junction settings stay in place).
+   * @param {number} i
+   * @param {number} j
+   */
+  move(i, j) {
+    const s = this.state;
+    j = clamp(j, 0, s.items.length - 1);
+    if (i === j) return;
+    this.stopPreview();
+    const items = [...s.items];
+    const [it] = items.splice(i, 1);
+    items.splice(j, 0, it);
+    this.history.push({ items, joins: s.joins });
+    this.ctx.announce(`Moved ${this.nameOf(it)} to position ${j + 1} of ${items.length}.`);
+    this.focusItem(j);
+  }
+
+  /** @private */
+  focusItem(i) {
+    requestAnimationFrame(() => {
+      const li = this.list.querySelectorAll('.join-item')[i];
+      if (li) li.focus();
+    });
+  }
+
+  /** @private */
+  nameOf(it) {
+    const src = this.ctx.source(it.src);
+    return src ? src.file.name : 'clip';
+  }
+
+  /** @private */
+  setItem(i, patch) {
+    const items = this.state.items.map((it, k) => (k === i ? { ...it, ...patch } : it));
+    this.history.push({ ...this.state, items });
+  }
+
+  /** @private */
+  setJoin(i, patch) {
+    const joins = this.state.joins.map((j, k) => (k === i ? { ...j, ...patch } : j));
+    this.history.push({ ...this.state, joins });
+  }
+
+  /** Export (Ctrl+S). */
+  exportNow() {
+    this.exporter.export(false);
+  }
+
+  /** Undo (Ctrl+Z). */
+  undo() {
+    this.stopPreview();
+    if (this.history.undo()) this.ctx.announce('Undone.');
+  }
+
+  /** Redo (Ctrl+Y). */
+  redo() {
+    this.stopPreview();
+    if (this.history.redo()) this.ctx.announce('Redone.');
+  }
+
+  /** Delete: removes the focused clip. */
+  deleteSel() {
+    const li = document.activeElement && document.activeElement.closest && document.activeElement.closest('.join-item');
+    if (li && this.list.contains(li)) this.remove(Number(li.dataset.index));
+  }
+
+  /** Space: stops a junction preview. */
+  playPause() {
+    if (this.previewing >= 0) this.stopPreview();
+  }
+
+  /** @private output rate of the whole join */
+  outRate() {
+    const first = this.state.items[0];
+    const src = first && this.ctx.source(first.src);
+    return outputSettings().sampleRate || (src ? src.info.format.sampleRate : 44100);
+  }
+
+  /** @private */
+  render() {
+    const s = this.state;
+    const act = /** @type {HTMLElement|null} */ (document.activeElement);
+    const holder = act && this.list.contains(act) ? act.closest('[data-key]') : null;
+    const focusedKey = holder ? holder.dataset.key : null;
+    const focusedField = holder && act !== holder ? act.dataset.field : null;
+    this.empty.hidden = s.items.length > 0;
+    const R = this.outRate();
+    const nodes = [];
+    s.items.forEach((it, i) => {
+      nodes.push(this.itemNode(it, i, s.items.length));
+      if (i < s.items.length - 1) nodes.push(this.junctionNode(s.joins[i] || { type: 'none', ms: 1000, curve: 'equal-power' }, i, R));
+    });
+    this.list.replaceChildren(...nodes);
+    this.drawThumbs();
+    for (const id of new Set(s.items.map((it) => it.src))) {
+      if (this.ctx.loadOverview) this.ctx.loadOverview(id);
+    }
+    if (focusedKey) {
+      const li = this.list.querySelector(`[data-key="${focusedKey}"]`);
+      const f = li && focusedField ? li.querySelector(`[data-field="${focusedField}"]`) : li;
+      if (f && !f.hidden) f.focus();
+      else if (li && li.tabIndex >= 0) li.focus();
+    }
+    // An exact local total (the plan below confirms it with the engine).
+    let total = 0;
+    s.items.forEach((it, i) => {
+      const src = this.ctx.source(it.src);
+      if (!src) return;
+      total += outLen(it.out - it.in, src.info.format.sampleRate, R);
+      const j = s.joins[i];
+      if (j && i < s.items.length - 1) {
+        const len = Math.round((j.ms / 1000) * R);
+        if (j.type === 'gap') total += len;
+        if (j.type === 'crossfade') total -= len;
+      }
+    });
+    const rates = new Set(s.items.map((it) => this.ctx.source(it.src)).filter(Boolean).map((x) => x.info.format.sampleRate));
+    const note = rates.size > 1 || (rates.size === 1 && !rates.has(R)) ? ` · every clip is resampled to ${(R / 1000).toLocaleString('en')} kHz where needed` : '';
+    this.totalOut.textContent = s.items.length ? `${s.items.length} clips · total ${formatTime(Math.max(0, total), R)}${note}` : '';
+    const wasFocused = document.activeElement === this.undoBtn || document.activeElement === this.redoBtn;
+    this.undoBtn.disabled = !this.history.canUndo();
+    this.redoBtn.disabled = !this.history.canRedo();
+    if (wasFocused && /** @type {HTMLButtonElement} */ (document.activeElement).disabled) (this.undoBtn.disabled ? this.redoBtn : this.undoBtn).focus();
+    this.refreshResult();
+  }
+
+  /** @private */
+  itemNode(it, i, n) {
+    const src = this.ctx.source(it.src);
+    const rate = src ? src.info.format.sampleRate : 44100;
+    const frames = src ? src.info.frames : it.out;
+    const timeIn = (field, value, label) => {
+      const inp = el('input', {
+        type: 'text',
+        class: 'time-input mono',
+        inputmode: 'decimal',
+        spellcheck: 'false',
+        autocomplete: 'off',
+        value: formatTime(value, rate),
+        'aria-label': `${label} of ${src ? src.file.name : 'clip'} (h:mm:ss.fff or seconds)`,
+        dataset: { field, testid: `clip-${field}` },
+      });
+      const commit = () => {
+        let f;
+        try {
+          f = parseTime(inp.value, rate);
+        } catch (err) {
+          this.ctx.error(err.message);
+          inp.value = formatTime(value, rate);
+          return;
+        }
+        const lo = field === 'in' ? 0 : it.in + 1;
+        const hi = field === 'in' ? it.out - 1 : frames;
+        f = clamp(f, lo, hi);
+        if (f !== value) this.setItem(i, { [field]: f });
+        else inp.value = formatTime(value, rate);
+      };
+      inp.addEventListener('change', commit);
+      inp.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          commit();
+        }
+      });
+      return el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), inp);
+    };
+    const grip = el('span', { class: 'grip', 'aria-hidden': 'true', title: 'Drag to reorder' }, icon('grip'));
+    const up = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'up' }, title: 'Move up (Alt+↑)', disabled: i === 0, onclick: () => this.move(i, i - 1) }, icon('up'), el('span', { class: 'btn-text' }, 'Move up'));
+    const down = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'down' }, title: 'Move down (Alt+↓)', disabled: i === n - 1, onclick: () => this.move(i, i + 1) }, icon('down'), el('span', { class: 'btn-text' }, 'Move down'));
+    const del = el('button', { type: 'button', class: 'btn btn-icon', title: 'Remove from the list', onclick: () => this.remove(i) }, icon('close'), el('span', { class: 'btn-text' }, 'Remove'));
+    const name = src ? src.file.name : '(closed file)';
+    const li = el(
+      'li',
+      {
+        class: 'join-item',
+        tabindex: '0',
+        'aria-label': `${i + 1} of ${n}: ${name}, ${formatTime(it.out - it.in, rate)}. Alt+Up or Alt+Down to move.`,
+        'aria-keyshortcuts': 'Alt+ArrowUp Alt+ArrowDown',
+        dataset: { index: String(i), key: String(it.key), testid: 'join-item' },
+      },
+      grip,
+      el(
+        'div',
+        { class: 'join-body' },
+        el('div', { class: 'join-title' }, el('span', { class: 'join-pos' }, String(i + 1)), el('strong', { class: 'join-name' }, name), el('span', { class: 'muted join-meta' }, src ? `${describeFormat(src.info.format)} · ${formatTime(it.out - it.in, rate)} of ${formatTime(frames, rate)}` : '')),
+        el('canvas', { class: 'join-thumb', 'aria-hidden': 'true', dataset: { src: String(it.src), in: String(it.in), out: String(it.out), frames: String(frames) } }),
+        el('div', { class: 'join-trim' }, timeIn('in', it.in, 'In'), timeIn('out', it.out, 'Out')),
+      ),
+      el('div', { class: 'join-actions' }, up, down, del),
+    );
+    li.addEventListener('keydown', (e) => {
+      if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        e.preventDefault();
+        this.move(i, i + (e.key === 'ArrowUp' ? -1 : 1));
+      }
+    });
+    this.bindDrag(grip, li, i);
+    return li;
+  }
+
+  /** Redraws the clip thumbnails from the peaks known so far. */
+  drawThumbs() {
+    if (this.thumbRaf) return;
+    this.thumbRaf = requestAnimationFrame(() => {
+      this.thumbRaf = 0;
+      const peaks = this.ctx.peaks;
+      if (!peaks) return;
+      const css = getComputedStyle(this.root);
+      const cWave = css.getPropertyValue('--wave').trim() || '#5b7fcf';
+      const cDim = css.getPropertyValue('--grid').trim() || '#ccc';
+      const dpr = window.devicePixelRatio || 1;
+      for (const c of this.list.querySelectorAll('canvas.join-thumb')) {
+        const w = c.clientWidth;
+        const h = c.clientHeight;
+        if (!w || !h) continue;
+        c.width = Math.round(w * dpr);
+        c.height = Math.round(h * dpr);
+        const g = c.getContext('2d');
+        if (!g) continue;
+        g.scale(dpr, dpr);
+        const id = Number(c.dataset.src);
+        const frames = Number(c.dataset.frames);
+        const a = Number(c.dataset.in);
+        const b = Number(c.dataset.out);
+        const e = peaks.best(id, 0, frames);
+        g.fillStyle = cDim;
+        g.fillRect(0, h / 2, w, 1 / dpr);
+        if (!e) continue;
+        const fpp = frames / w;
+        for (let x = 0; x < w; x += 1 / dpr) {
+          const r = peaks.range(id, x * fpp, Math.min(frames, (x + 1 / dpr) * fpp), e);
+          if (!r) continue;
+          const inside = x * fpp >= a && x * fpp < b;
+          g.fillStyle = inside ? cWave : cDim;
+          const y0 = h / 2 - Math.max(-1, Math.min(1, r[1])) * (h / 2 - 1);
+          const y1 = h / 2 - Math.max(-1, Math.min(1, r[0])) * (h / 2 - 1);
+          g.fillRect(x, y0, 1 / dpr, Math.max(1 / dpr, y1 - y0));
+        }
+      }
+    });
+  }
+
+  /** @private pointer drag by the grip (mouse and touch) */
+  bindDrag(grip, li, i) {
+    grip.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      grip.setPointerCapture(e.pointerId);
+      const items = [...this.list.querySelectorAll('.join-item')];
+      const rects = items.map((x) => x.getBoundingClientRect());
+      const y0 = e.clientY;
+      let target = i;
+      li.classList.add('dragging');
+      this.list.classList.add('reordering');
+      const move = (ev) => {
+        const dy = ev.clientY - y0;
+        li.style.transform = `translateY(${dy}px)`;
+        const mid = rects[i].top + rects[i].height / 2 + dy;
+        target = i;
+        rects.forEach((r, k) => {
+          if (k < i && mid < r.top + r.height / 2) target = Math.min(target, k);
+          if (k > i && mid > r.top + r.height / 2) target = Math.max(target, k);
+        });
+        items.forEach((x, k) => {
+          if (k === i) return;
+          let shift = 0;
+          if (k >= target && k < i) shift = rects[i].height + 8;
+          if (k <= target && k > i) shift = -(rects[i].height + 8);
+          x.style.transform = shift ? `translateY(${shift}px)` : '';
+        });
+      };
+      const up = () => {
+        grip.removeEventListener('pointermove', move);
+        grip.removeEventListener('pointerup', up);
+        grip.removeEventListener('pointercancel', up);
+        items.forEach((x) => (x.style.transform = ''));
+        li.classList.remove('dragging');
+        this.list.classList.remove('reordering');
+        if (target !== i) this.move(i, target);
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+      grip.addEventListener('pointercancel', up);
+    });
+  }
+
+  /** @private */
+  junctionNode(j, i, R) {
+    const s = this.state;
+    const type = el(
+      'select',
+      { 'aria-label': `Junction ${i + 1}: how clip ${i + 1} meets clip ${i + 2}`, dataset: { testid: 'join-type', field: 'type' }, onchange: () => this.setJoin(i, { type: type.value }) },
+      el('option', { value: 'none' }, 'Straight cut'),
+      el('option', { value: 'gap' }, 'Gap of silence'),
+      el('option', { value: 'crossfade' }, 'Crossfade'),
+    );
+    type.value = j.type;
+    const ms = el('input', {
+      type: 'number',
+      class: 'num',
+      min: '0',
+      step: '100',
+      value: String(j.ms),
+      'aria-label': `Junction ${i + 1} length in milliseconds`,
+      dataset: { testid: 'join-ms', field: 'ms' },
+      hidden: j.type === 'none',
+      onchange: () => this.setJoin(i, { ms: Math.max(0, Math.round(Number(ms.value) || 0)) }),
+    });
+    const unit = el('span', { class: 'unit', hidden: j.type === 'none' }, 'ms');
+    const curve = curveSelect(j.curve, { 'aria-label': `Junction ${i + 1} crossfade curve`, dataset: { field: 'curve' }, hidden: j.type !== 'crossfade', onchange: () => this.setJoin(i, { curve: curve.value }) });
+    const playing = this.previewing === i;
+    const preview = el(
+      'button',
+      { type: 'button', class: 'btn btn-small', 'aria-pressed': String(playing), dataset: { testid: 'join-preview', field: 'preview' }, onclick: () => (this.previewing === i ? this.stopPreview() : this.preview(i)) },
+      icon(playing ? 'stop' : 'play'),
+      el('span', { class: 'btn-text' }, playing ? 'Stop' : 'Preview'),
+    );
+    // Warn when a crossfade is longer than its clips allow.
+    let warn = null;
+    if (j.type === 'crossfade') {
+      const len = Math.round((j.ms / 1000) * R);
+      const lens = [s.items[i], s.items[i + 1]].map((it) => {
+        const src = this.ctx.source(it.src);
+        return src ? outLen(it.out - it.in, src.info.format.sampleRate, R) : Infinity;
+      });
+      if (len > Math.min(...lens)) warn = el('span', { class: 'field-error' }, `Longer than a clip (${formatTime(Math.min(...lens), R)})`);
+    }
+    let bar = null;
+    if (playing) {
+      bar = el('progress', { class: 'junction-progress', max: '1', 'aria-label': `Preview of junction ${i + 1}` });
+      bar.value = this.previewAt || 0;
+      this.previewBar = bar;
+    }
+    return el('li', { class: 'junction', 'aria-label': `Junction ${i + 1}`, dataset: { key: `j${i}` } }, el('span', { class: 'junction-line', 'aria-hidden': 'true' }), type, ms, unit, curve, warn, preview, bar);
+  }
+
+  /**
+   * Plays ±3 s around junction i, rendered by the engine.
+   * @param {number} i
+   */
+  async preview(i) {
+    this.stopPreview();
+    const s = this.state;
+    const a = s.items[i];
+    const b = s.items[i + 1];
+    const sa = this.ctx.source(a.src);
+    const sb = this.ctx.source(b.src);
+    if (!sa || !sb) return;
+    const R = this.outRate();
+    const j = s.joins[i] || { type: 'none', ms: 0 };
+    const len = j.type === 'none' ? 0 : Math.round((j.ms / 1000) * R);
+    const ra = sa.info.format.sampleRate;
+    const rb = sb.info.format.sampleRate;
+    const extra = j.type === 'crossfade' ? len : 0;
+    const takeA = Math.ceil(((PREVIEW_SECONDS * R + extra) * ra) / R);
+    const takeB = Math.ceil(((PREVIEW_SECONDS * R + extra) * rb) / R);
+    const files = sa === sb ? [sa.file] : [sa.file, sb.file];
+    const clips = [
+      { source: 0, in: Math.max(a.in, a.out - takeA), out: a.out },
+      { source: files.length - 1, in: b.in, out: Math.min(b.out, b.in + takeB) },
+    ];
+    const doc = { version: 1, clips, joins: j.type === 'none' ? [] : [{ type: j.type, length: len, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
+    const out = outputSettings();
+    if (out.channels) doc.output.channels = out.channels;
+    const ctl = new AbortController();
+    this.pending = ctl;
+    this.previewing = i;
+    this.render();
+    try {
+      const oc = await engine();
+      const blob = await this.ctx.jobs.run(`Preparing the preview of junction ${i + 1}`, (signal, onProgress) => oc.render(doc, files, { signal, onProgress }), { signal: ctl.signal });
+      if (this.pending !== ctl) return;
+      this.pending = null;
+      this.previewAt = 0;
+      await this.ctx.player.play(blob, {
+        onTime: (t) => {
+          const d = this.ctx.player.audio.duration;
+          this.previewAt = d > 0 ? t / d : 0;
+          if (this.previewBar) this.previewBar.value = this.previewAt;
+        },
+        onStop: () => {
+          if (this.previewing === i) {
+            this.previewing = -1;
+            this.render();
+          }
+        },
+      });
+    } catch (err) {
+      if (this.pending === ctl) this.pending = null;
+      if (this.previewing === i) {
+        this.previewing = -1;
+        this.render();
+      }
+      if (!isAbort(err)) this.ctx.error(`Cannot preview junction ${i + 1}: ${err.message}`);
+    }
+  }
+
+  /** Stops a junction preview. */
+  stopPreview() {
+    if (this.pending) {
+      this.pending.abort();
+      this.pending = null;
+    }
+    this.ctx.player.stop();
+    if (this.previewing >= 0) {
+      this.previewing = -1;
+      this.render();
+    }
+  }
+
+  /** @private the document to export */
+  exportJob() {
+    const s = this.state;
+    if (!s.items.length) return null;
+    const srcs = [];
+    const index = new Map();
+    for (const it of s.items) {
+      const src = this.ctx.source(it.src);
+      if (!src) throw new Error('A clip names a file that was closed.');
+      if (!index.has(it.src)) {
+        index.set(it.src, srcs.length);
+        srcs.push(src);
+      }
+    }
+    const out = outputSettings();
+    const R = out.sampleRate || srcs[0].info.format.sampleRate;
+    const doc = {
+      version: 1,
+      sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
+      clips: s.items.map((it) => ({ source: index.get(it.src), in: it.in, out: it.out })),
+      output: out,
+    };
+    const joins = s.joins.slice(0, s.items.length - 1).map((j) => (j.type === 'none' ? { type: 'none' } : { type: j.type, length: Math.round((j.ms / 1000) * R), ...(j.type === 'crossfade' ? { curve: j.curve } : {}) }));
+    if (joins.some((j) => j.type !== 'none')) doc.joins = joins;
+    const first = srcs[0];
+    const what = s.items.length > 1 ? 'joined' : 'cut';
+    let frames = 0;
+    s.items.forEach((it, i) => {
+      frames += outLen(it.out - it.in, this.ctx.source(it.src).info.format.sampleRate, R);
+      const j = doc.joins && doc.joins[i];
+      if (j && j.type === 'gap') frames += j.length;
+      if (j && j.type === 'crossfade') frames -= j.length;
+    });
+    return {
+      files: srcs.map((x) => x.file),
+      outputs: [{ doc, name: outputName(first.file.name, what) }],
+      source: { name: first.file.name, format: first.info.format },
+      containers: srcs.map((x) => x.info.container),
+      estimate: { frames: Math.max(0, frames), rate: R },
+    };
+  }
+}
