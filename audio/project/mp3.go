@@ -67,7 +67,7 @@ func (r *renderer) whyNotLosslessMP3(gainOK bool) string {
 }
 
 // renderMP3 plans the document as the sources' own MP3 frames.
-func (r *renderer) renderMP3(res *Result) error {
+func (r *renderer) renderMP3(res *Result, cover *Cover) error {
 	inputs := map[int]*mp3edit.Input{}
 	var pieces []mp3edit.Piece
 	for _, c := range r.doc.Clips {
@@ -97,13 +97,20 @@ func (r *renderer) renderMP3(res *Result) error {
 		pieces = append(pieces, piece)
 	}
 	var opt mp3edit.Options
-	if t := r.doc.Output.Tags; t != nil {
+	if t := r.doc.Output.Tags; t != nil || cover != nil {
+		if t == nil {
+			t = &Tags{}
+		}
 		d := r.decs[r.doc.Clips[0].Source].(*mp3.Decoder)
 		tag, err := id3.ReadV2(d.Source(), 0, d.Source().Size())
 		if err != nil {
 			tag = id3.NewTag()
 		}
-		tag.Apply(id3.Edit{Title: t.Title, Artist: t.Artist, Album: t.Album, Year: t.Year, Track: t.Track})
+		e := id3.Edit{Title: t.Title, Artist: t.Artist, Album: t.Album, Year: t.Year, Track: t.Track}
+		if cover != nil {
+			e.Cover = &id3.Picture{MIME: cover.MIME, Type: 3, Data: cover.Data}
+		}
+		tag.Apply(e)
 		if opt.Tag, err = tag.Encode(256); err != nil {
 			return err
 		}

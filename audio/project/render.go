@@ -19,6 +19,15 @@ type Options struct {
 	// Progress, if not nil, is called during analysis passes (peak
 	// normalisation) with frames done and total; returning false cancels.
 	Progress func(done, total int64) bool
+	// Cover, if set, replaces the front cover of an MP3 output (image bytes,
+	// JPEG or PNG; empty Data removes it).
+	Cover *Cover
+}
+
+// Cover is an image for the output's tags.
+type Cover struct {
+	MIME string
+	Data []byte
 }
 
 // ErrCanceled is returned when Options.Progress asks to stop.
@@ -101,7 +110,7 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 	}
 	if container == "mp3" {
 		res := &Result{}
-		if err := r.renderMP3(res); err != nil {
+		if err := r.renderMP3(res, opt.Cover); err != nil {
 			return nil, err
 		}
 		return res, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,6 +62,7 @@ type outputFlags struct {
 	bits     int
 	float    bool
 	tags     map[string]*string
+	cover    string
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
@@ -71,6 +73,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	fs.IntVar(&o.channels, "channels", 0, "output channel count (default: as the input)")
 	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
 	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
+	fs.StringVar(&o.cover, "cover", "", "set the front cover of an MP3 output from a JPEG or PNG file")
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
 		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
@@ -122,13 +125,25 @@ func (o *outputFlags) apply(d *project.Document) error {
 }
 
 // render plans doc over the inputs and writes it to path atomically.
-func render(c *ctx, doc *project.Document, ins []*input, path string) error {
+func render(c *ctx, doc *project.Document, ins []*input, path, cover string) error {
 	decs := make([]audio.Decoder, len(ins))
 	srcs := make([]audio.Source, len(ins))
 	for i, in := range ins {
 		decs[i], srcs[i] = in.dec, in.src
 	}
-	res, err := project.Render(doc, decs, project.Options{})
+	var opt project.Options
+	if cover != "" {
+		b, err := os.ReadFile(cover)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cover, unwrapPathError(err))
+		}
+		mime := http.DetectContentType(b)
+		if mime != "image/jpeg" && mime != "image/png" {
+			return fmt.Errorf("%s: a cover must be a JPEG or PNG image, this is %s", cover, mime)
+		}
+		opt.Cover = &project.Cover{MIME: mime, Data: b}
+	}
+	res, err := project.Render(doc, decs, opt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", ins[0].path, err)
 	}
@@ -285,7 +300,7 @@ func runCut(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out)
+	return render(c, doc, []*input{in}, o.out, o.cover)
 }
 
 func runSplit(c *ctx, args []string) error {
@@ -330,7 +345,7 @@ func runSplit(c *ctx, args []string) error {
 		if err := o.apply(d); err != nil {
 			return err
 		}
-		if err := render(c, d, []*input{in}, name); err != nil {
+		if err := render(c, d, []*input{in}, name, o.cover); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.stdout, name)
@@ -391,7 +406,7 @@ func runJoin(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out)
+	return render(c, doc, ins, o.out, o.cover)
 }
 
 func runFade(c *ctx, args []string) error {
@@ -432,7 +447,7 @@ func runFade(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out)
+	return render(c, doc, []*input{in}, o.out, o.cover)
 }
 
 func runGain(c *ctx, args []string) error {
@@ -469,7 +484,7 @@ func runGain(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out)
+	return render(c, doc, []*input{in}, o.out, o.cover)
 }
 
 func runConvert(c *ctx, args []string) error {
@@ -488,7 +503,7 @@ func runConvert(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out)
+	return render(c, doc, []*input{in}, o.out, o.cover)
 }
 
 func runPeaks(c *ctx, args []string) error {
@@ -584,5 +599,5 @@ func runRender(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out)
+	return render(c, doc, ins, o.out, o.cover)
 }

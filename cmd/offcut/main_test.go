@@ -238,3 +238,40 @@ func TestCutMatchesSoxThroughTheCLI(t *testing.T) {
 		t.Fatal("samples differ from sox trim")
 	}
 }
+
+// TestMP3Export cuts an MP3 to MP3 losslessly with new tags and a cover,
+// and reads them back with offcut info --json.
+func TestMP3Export(t *testing.T) {
+	lame := audiotest.Tool(t, "lame")
+	dir := t.TempDir()
+	wavIn := writeWAV(t, dir, "in.wav", audio.Format{Rate: 44100, Channels: 2, Bits: 16}, 3*44100)
+	in := filepath.Join(dir, "in.mp3")
+	if out, err := exec.Command(lame, "--quiet", "-b", "128", "--tt", "Old", "--ta", "Artist", wavIn, in).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
+	}
+	cover := filepath.Join(dir, "cover.png")
+	os.WriteFile(cover, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"), 0o644)
+	out := filepath.Join(dir, "out.mp3")
+	code, _, stderr := offcut("cut", in, "--from", "0.5", "--to", "2", "--title", "New", "--cover", cover, "-o", out)
+	if code != 0 {
+		t.Fatalf("cut to mp3: %s", stderr)
+	}
+	code, stdout, _ := offcut("info", out, "--json")
+	var info struct {
+		Frames   int64             `json:"frames"`
+		Tags     map[string]string `json:"tags"`
+		Pictures []struct {
+			MIME string `json:"mime"`
+			Type int    `json:"type"`
+		} `json:"pictures"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &info); err != nil || code != 0 {
+		t.Fatalf("info: %v %s", err, stdout)
+	}
+	if info.Frames != 66150 || info.Tags["title"] != "New" || info.Tags["artist"] != "Artist" || len(info.Pictures) != 1 || info.Pictures[0].MIME != "image/png" {
+		t.Errorf("exported MP3: %+v", info)
+	}
+	if code, _, stderr := offcut("cut", in, "--to", "1", "--cover", in, "-o", out); code != 1 || !strings.Contains(stderr, "JPEG or PNG") {
+		t.Errorf("an MP3 as cover: exit %d %q", code, stderr)
+	}
+}
