@@ -422,8 +422,9 @@ function scheduleSave() {
     })
       .then(() => document.documentElement.setAttribute('data-saved', String(Date.now())))
       .catch((err) => console.warn(`The session could not be saved: ${err.message}`));
-    offerCopies(srcs);
+    if (copiesChoice() === 'yes') keepCopies(srcs.filter((s) => !canReopen(s.file)));
   }, 400);
+  offerCopies(); // at once, so the page does not move later
 }
 
 // Files without a handle come back after a reload only from a private
@@ -437,15 +438,10 @@ function copiesChoice() {
   }
 }
 let askedCopies = false;
-function offerCopies(srcs) {
-  const lacking = srcs.filter((s) => !canReopen(s.file));
-  if (!lacking.length || !canKeepCopies()) return;
-  const choice = copiesChoice();
-  if (choice === 'yes') {
-    keepCopies(lacking);
-    return;
-  }
-  if (choice === 'no' || askedCopies) return;
+let copying = false;
+function offerCopies() {
+  if (askedCopies || copiesChoice() || !canKeepCopies()) return;
+  if (![...library.values()].some((s) => !canReopen(s.file))) return;
   askedCopies = true;
   notify('keep', 'Keep a private copy of your files in this browser, so this edit can be restored after a crash? It stays on this device.', [
     {
@@ -465,12 +461,18 @@ function offerCopies(srcs) {
   ]);
 }
 async function keepCopies(srcs) {
-  for (const s of srcs) {
-    try {
-      await keepCopy(s.file);
-    } catch (err) {
-      error(`Could not keep a copy of ${s.file.name} for restoring: ${err.message}`);
+  if (copying || !srcs.length) return;
+  copying = true;
+  try {
+    for (const s of srcs) {
+      try {
+        await keepCopy(s.file);
+      } catch (err) {
+        error(`Could not keep a copy of ${s.file.name} for restoring: ${err.message}`);
+      }
     }
+  } finally {
+    copying = false;
   }
   scheduleSave();
 }

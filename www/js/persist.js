@@ -207,7 +207,9 @@ export async function loadSession() {
  * @returns {Promise<Array<Object>>} the sources, as loadSession gives them
  */
 export async function restoreFiles(session) {
-  return Promise.all(session.sources.map((s) => (s.file ? s : reopen(s, true))));
+  const out = [];
+  for (const s of session.sources) out.push(s.file ? s : await reopen(s, true)); // one permission prompt at a time
+  return out;
 }
 
 async function reopen(s, ask) {

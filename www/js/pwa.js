@@ -39,37 +39,37 @@ export function launchMode() {
   return m === 'cut' || m === 'join' ? m : 'auto';
 }
 
-// ---- the banner ----------------------------------------------------------
+// ---- banners and toasts ---------------------------------------------------
 
 let region = null;
 
-/** The polite live region the banners go in (made once). */
+/**
+ * The polite live region the banners go in (made once): in the page's
+ * flow at the top of <main>, beside the app's own messages, so a banner
+ * never covers the editor.
+ */
 function bannerRegion() {
   if (!region) {
     region = document.createElement('div');
     region.className = 'pwa-banners';
     region.setAttribute('aria-live', 'polite');
     region.dataset.testid = 'pwa-banners';
-    document.body.append(region);
-    // The page keeps room to scroll its end out from under the banners.
-    new ResizeObserver(() => {
-      document.documentElement.style.setProperty('--pwa-banners-height', `${region.offsetHeight}px`);
-    }).observe(region);
+    const main = document.querySelector('main');
+    if (main) main.prepend(region);
+    else document.body.prepend(region);
   }
   return region;
 }
 
 /**
- * Shows a small non-blocking banner with buttons. Each action is
- * {label, run, primary}; a banner closes after an action runs. With
- * timeout (ms) it goes by itself (unless focused).
- * @param {string} id one banner per id (a newer one replaces it)
+ * Shows a small non-blocking banner with buttons; it closes after one of
+ * its actions runs. A newer banner with the same id replaces it.
+ * @param {string} id
  * @param {string} message
  * @param {Array<{label: string, run?: Function, primary?: boolean, testid?: string}>} [actions]
- * @param {{timeout?: number}} [opts]
  * @returns {{close: () => void, root: HTMLElement}}
  */
-export function notify(id, message, actions = [], opts = {}) {
+export function notify(id, message, actions = []) {
   const box = bannerRegion();
   const old = box.querySelector(`[data-banner="${id}"]`);
   if (old) old.remove();
@@ -81,10 +81,11 @@ export function notify(id, message, actions = [], opts = {}) {
   const p = document.createElement('p');
   p.textContent = message;
   root.append(p);
-  let timer = 0;
   const close = () => {
-    clearTimeout(timer);
+    const hadFocus = root.contains(document.activeElement);
     root.remove();
+    const main = document.querySelector('main');
+    if (hadFocus && main) main.focus({ preventScroll: true });
   };
   const row = document.createElement('div');
   row.className = 'pwa-actions';
@@ -102,15 +103,27 @@ export function notify(id, message, actions = [], opts = {}) {
   }
   if (actions.length) root.append(row);
   box.append(root);
-  if (opts.timeout) {
-    // It goes by itself, but not while the user is on it.
-    const tick = () => {
-      if (root.contains(document.activeElement) || root.matches(':hover')) timer = setTimeout(tick, 2000);
-      else close();
-    };
-    timer = setTimeout(tick, opts.timeout);
-  }
   return { close, root };
+}
+
+/**
+ * Says something in passing: a toast that takes no clicks (it can sit
+ * over the page without getting in the way) and goes by itself.
+ * @param {string} id
+ * @param {string} message
+ * @param {number} [ms]
+ */
+export function toast(id, message, ms = 6000) {
+  const t = document.createElement('div');
+  t.className = 'pwa-toast';
+  t.setAttribute('role', 'status');
+  t.setAttribute('aria-live', 'polite');
+  t.dataset.testid = `pwa-${id}`;
+  document.body.append(t);
+  // Filled in a moment later, so that screen readers hear the change.
+  setTimeout(() => (t.textContent = message), 50);
+  setTimeout(() => t.classList.add('out'), ms);
+  setTimeout(() => t.remove(), ms + 400);
 }
 
 // ---- the service worker -----------------------------------------------
@@ -119,7 +132,7 @@ let registration = null;
 let reloadAsked = false;
 
 function offlineReady() {
-  notify('offline', 'Ready to work offline.', [{ label: 'OK', testid: 'pwa-ok' }], { timeout: 8000 });
+  toast('offline', 'Ready to work offline.');
 }
 
 /**
