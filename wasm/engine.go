@@ -54,6 +54,8 @@ type summary struct {
 	Lossless bool         `json:"lossless"`
 	// Clipped counts clamped samples; known only after a render.
 	Clipped int64 `json:"clipped,omitempty"`
+	// GainLimited counts MP3 granules that could not take the whole gain.
+	GainLimited int64 `json:"gainLimited,omitempty"`
 }
 
 func summarize(res *project.Result) summary {

@@ -82,13 +82,10 @@ func (r *renderer) renderMP3(res *Result, cover *Cover) error {
 		}
 		piece := mp3edit.Piece{In: in, From: c.In, To: c.Out, Gain: c.Gain}
 		if c.FadeIn != nil {
-			piece.FadeIn, piece.Curve = c.FadeIn.Length, c.FadeIn.Curve.Gain
+			piece.FadeIn, piece.CurveIn = c.FadeIn.Length, c.FadeIn.Curve.Gain
 		}
 		if c.FadeOut != nil {
-			piece.FadeOut = c.FadeOut.Length
-			if piece.Curve == nil || c.FadeIn == nil || c.FadeIn.Length == 0 {
-				piece.Curve = c.FadeOut.Curve.Gain
-			}
+			piece.FadeOut, piece.CurveOut = c.FadeOut.Length, c.FadeOut.Curve.Gain
 		}
 		if c.Gain != 0 || piece.FadeIn > 0 || piece.FadeOut > 0 {
 			res.Notes = append(res.Notes, fmt.Sprintf("gain and fades of clip %d are applied without re-encoding, in steps of %.2f dB (gain %.2f dB as %.2f dB)",
@@ -123,6 +120,7 @@ func (r *renderer) renderMP3(res *Result, cover *Cover) error {
 		return err
 	}
 	res.Plan = out.Plan
+	res.mp3 = out
 	res.Container = "mp3"
 	res.Format = audio.Format{Rate: out.Rate, Channels: out.Channels, Bits: 16}
 	res.Frames = out.Frames

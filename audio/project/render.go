@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"offcut/audio"
+	"offcut/audio/codec/mp3edit"
 	"offcut/audio/codec/wav"
 	"offcut/audio/pcm"
 	"offcut/audio/plan"
@@ -52,6 +53,16 @@ type Result struct {
 
 	mu       sync.Mutex
 	encoders []*pcm.Encoder
+	mp3      *mp3edit.Result
+}
+
+// GainLimited is, for MP3 output, the number of granules whose global_gain
+// hit its limit and so got less gain than asked (counted while writing).
+func (r *Result) GainLimited() int64 {
+	if r.mp3 == nil {
+		return 0
+	}
+	return int64(r.mp3.Clamped())
 }
 
 // Clipped is the number of samples that were beyond full scale and were

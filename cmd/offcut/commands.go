@@ -156,6 +156,9 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 	for _, n := range res.Notes {
 		fmt.Fprintf(c.stderr, "offcut: note: %s: %s\n", path, n)
 	}
+	if n := res.GainLimited(); n > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d MP3 granules could not take the whole gain (global_gain is at its limit there)\n", path, n)
+	}
 	if n := res.Clipped(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were beyond full scale and clipped; lower the gain or use offcut gain --normalize -1\n", path, n)
 	}

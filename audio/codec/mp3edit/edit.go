@@ -118,27 +118,32 @@ type Piece struct {
 	From, To int64
 	// Gain in dB, rounded to whole steps of StepDB.
 	Gain float64
-	// FadeIn and FadeOut lengths in samples, shaped by Curve (f(0) = 0,
-	// f(1) = 1; nil is linear), as a staircase of one step per granule.
-	FadeIn, FadeOut int64
-	Curve           func(x float64) float64
+	// FadeIn and FadeOut lengths in samples, shaped by CurveIn and
+	// CurveOut (f(0) = 0, f(1) = 1; nil is linear), as a staircase of one
+	// step per granule.
+	FadeIn, FadeOut   int64
+	CurveIn, CurveOut func(x float64) float64
 }
 
 // gainAt returns the gain in dB of the granule centred on sample c of the
 // piece (c counted from From).
 func (p Piece) gainAt(c int64) float64 {
 	db := p.Gain
-	curve := p.Curve
-	if curve == nil {
-		curve = func(x float64) float64 { return x }
+	linear := func(x float64) float64 { return x }
+	in, out := p.CurveIn, p.CurveOut
+	if in == nil {
+		in = linear
+	}
+	if out == nil {
+		out = linear
 	}
 	n := p.To - p.From
 	g := 1.0
 	if p.FadeIn > 0 && c < p.FadeIn {
-		g *= curve(max(0, min(1, (float64(c)+0.5)/float64(p.FadeIn))))
+		g *= in(max(0, min(1, (float64(c)+0.5)/float64(p.FadeIn))))
 	}
 	if p.FadeOut > 0 && c >= n-p.FadeOut {
-		g *= curve(max(0, min(1, 1-(float64(c-(n-p.FadeOut))+0.5)/float64(p.FadeOut))))
+		g *= out(max(0, min(1, 1-(float64(c-(n-p.FadeOut))+0.5)/float64(p.FadeOut))))
 	}
 	if g <= 0 {
 		return math.Inf(-1)
@@ -169,7 +174,14 @@ type Result struct {
 	Rate, Channels int
 	// Delay and Padding are the LAME header's encoder delay and padding.
 	Delay, Padding int
+
+	clamped *int
 }
+
+// Clamped is the number of global_gain fields that hit their 0..255 limit
+// (so those granules got less gain than asked), counted while the plan's
+// computed segments were written.
+func (r *Result) Clamped() int { return *r.clamped }
 
 // outFrame is one frame of the output: a range of an input, or a synthetic
 // frame of literal bytes followed by reservoir ranges.
@@ -282,7 +294,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	}
 
 	p := &plan.Plan{}
-	var clampedCount int
+	clampedCount := new(int)
 	first := pieces[0].In
 	if opt.Tag != nil {
 		p.Bytes(opt.Tag)
@@ -317,7 +329,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			} else {
 				in, first, last, steps := f.in, a, b, f.steps
 				p.Compute(n, func() (io.Reader, error) {
-					return &gainReader{in: in, frame: first, last: last, steps: steps, clamped: &clampedCount}, nil
+					return &gainReader{in: in, frame: first, last: last, steps: steps, clamped: clampedCount}, nil
 				})
 			}
 			a = b + 1
@@ -327,7 +339,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	if last.tail.AudioEnd < last.src.Size() {
 		p.Range(last.source, last.tail.AudioEnd, last.src.Size()-last.tail.AudioEnd)
 	}
-	return &Result{Plan: p, Frames: wanted, Junctions: junctions, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding)}, nil
+	return &Result{Plan: p, Frames: wanted, Junctions: junctions, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding), clamped: clampedCount}, nil
 }
 
 func nonzero(st []int) bool {

@@ -84,3 +84,44 @@ func TestLosslessFade(t *testing.T) {
 	}
 	ffdecode(t, out)
 }
+
+// TestFadeCurvesAreSeparate: the fade-out follows its own curve whatever
+// the fade-in's is.
+func TestFadeCurvesAreSeparate(t *testing.T) {
+	dir := t.TempDir()
+	in, src := open(t, encode(t, dir, "curves", 44100, 2, 3, "-b", "128"), 0)
+	logCurve := func(x float64) float64 { return (math.Pow(1000, x) - 1) / 999 }
+	render := func(p mp3edit.Piece) []float32 {
+		res, err := mp3edit.Plan([]mp3edit.Piece{p}, mp3edit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "c.mp3")
+		write(t, res, out, src)
+		_, s := ourDecode(t, out)
+		return s
+	}
+	n := in.Frames()
+	outOnly := render(mp3edit.Piece{In: in, From: 0, To: n, FadeOut: 44100, CurveOut: logCurve})
+	both := render(mp3edit.Piece{In: in, From: 0, To: n, FadeIn: 4410, FadeOut: 44100, CurveOut: logCurve})
+	for i := 2 * (n - 44100); i < 2*n; i++ {
+		if outOnly[i] != both[i] {
+			t.Fatalf("a linear fade-in changed the logarithmic fade-out at sample %d", i/2)
+		}
+	}
+}
+
+// TestGainLimitIsCounted: +100 dB cannot fit in global_gain; the granules
+// that hit the limit are counted.
+func TestGainLimitIsCounted(t *testing.T) {
+	dir := t.TempDir()
+	in, src := open(t, encode(t, dir, "loud", 44100, 2, 1, "-b", "128"), 0)
+	res, err := mp3edit.Plan([]mp3edit.Piece{{In: in, From: 0, To: in.Frames(), Gain: 100}}, mp3edit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, res, filepath.Join(dir, "loud-out.mp3"), src)
+	if res.Clamped() == 0 {
+		t.Error("+100 dB: no global_gain field counted as clamped")
+	}
+}
