@@ -5,6 +5,7 @@ package codecs
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"offcut/audio"
 	"offcut/audio/codec/mp3"
@@ -17,7 +18,10 @@ var ErrUnknownFormat = errors.New("not audio Offcut can read")
 // Open sniffs src and opens it with the matching decoder.
 func Open(src audio.Source) (audio.Decoder, error) {
 	var head [12]byte
-	n, _ := src.ReadAt(head[:], 0)
+	n, err := src.ReadAt(head[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("reading the first bytes: %w", err)
+	}
 	b := head[:n]
 	switch {
 	case n >= 12 && (string(b[:4]) == "RIFF" || string(b[:4]) == "RF64" || string(b[:4]) == "BW64") && string(b[8:12]) == "WAVE":
@@ -35,7 +39,10 @@ func Open(src audio.Source) (audio.Decoder, error) {
 	mpeg := n >= 3 && string(b[:3]) == "ID3" || n >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0
 	if !mpeg {
 		head := make([]byte, min(64<<10, src.Size()))
-		k, _ := src.ReadAt(head, 0)
+		k, err := src.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("reading the first %d bytes: %w", len(head), err)
+		}
 		for i := 0; i+1 < k && !mpeg; i++ {
 			mpeg = head[i] == 0xFF && head[i+1]&0xE0 == 0xE0
 		}

@@ -146,6 +146,9 @@ func (e *Encoder) tpdf() float64 {
 
 // Encode converts src into dst, which must hold len(src)*BytesPerSample bytes.
 func (e *Encoder) Encode(dst []byte, src []float32) {
+	if len(src) == 0 {
+		return
+	}
 	f := e.f
 	if f.Float {
 		for _, v := range src {

@@ -100,8 +100,12 @@ func (r *renderer) renderMP3(res *Result, cover *Cover) error {
 		}
 		d := r.decs[r.doc.Clips[0].Source].(*mp3.Decoder)
 		tag, err := id3.ReadV2(d.Source(), 0, d.Source().Size())
-		if err != nil {
+		switch {
+		case errors.Is(err, id3.ErrNoTag):
 			tag = id3.NewTag()
+		case err != nil:
+			// Never drop a tag we cannot read in order to set a title.
+			return fmt.Errorf("the first source's ID3 tag cannot be edited (%w); export without tag changes to keep it as it is", err)
 		}
 		e := id3.Edit{Title: t.Title, Artist: t.Artist, Album: t.Album, Year: t.Year, Track: t.Track}
 		if cover != nil {

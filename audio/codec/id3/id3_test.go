@@ -212,6 +212,11 @@ func TestHostileTags(t *testing.T) {
 	if _, err := id3.ReadTail(bytes.NewReader(ape), int64(len(ape))); err == nil {
 		t.Error("APE tag claiming 1 GiB: no error")
 	}
+	// A Lyrics3 size with a sign must not move the end of the audio.
+	neg := append(make([]byte, 1000), "-99999LYRICS200"...)
+	if tail, err := id3.ReadTail(bytes.NewReader(neg), int64(len(neg))); err != nil || tail.AudioEnd != int64(len(neg)) || tail.Lyrics3Size != 0 {
+		t.Errorf("negative Lyrics3 size: %+v %v", tail, err)
+	}
 }
 
 func FuzzParseV2(f *testing.F) {
@@ -240,6 +245,7 @@ func FuzzParseV2(f *testing.F) {
 func FuzzReadTail(f *testing.F) {
 	v1 := make([]byte, 128)
 	copy(v1, "TAG")
+	f.Add([]byte("audio bytes-99999LYRICS200"))
 	f.Add(append([]byte("APETAGEX\xd0\x07\x00\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"), v1...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tail, err := id3.ReadTail(bytes.NewReader(b), int64(len(b)))

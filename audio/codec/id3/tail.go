@@ -90,8 +90,7 @@ func ReadTail(r io.ReaderAt, size int64) (Tail, error) {
 	if end >= 15 {
 		var b [15]byte
 		if audio.ReadAtFull(r, b[:], end-15) == nil && string(b[6:]) == "LYRICS200" {
-			var n int64
-			if _, err := fmt.Sscanf(string(b[:6]), "%06d", &n); err == nil && n+15 <= end {
+			if n, ok := digits(b[:6]); ok && n+15 <= end {
 				t.Lyrics3Size = n + 15
 				end -= n + 15
 			}
@@ -113,4 +112,16 @@ func ReadTail(r io.ReaderAt, size int64) (Tail, error) {
 	}
 	t.AudioEnd = end
 	return t, nil
+}
+
+// digits parses ASCII decimal digits, nothing else (no sign, no spaces).
+func digits(b []byte) (int64, bool) {
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
