@@ -14,8 +14,10 @@ import (
 
 type failing struct{}
 
-func (failing) ReadAt([]byte, int64) (int, error) { return 0, errors.New("the file was changed on disk") }
-func (failing) Size() int64                       { return 100 }
+func (failing) ReadAt([]byte, int64) (int, error) {
+	return 0, errors.New("the file was changed on disk")
+}
+func (failing) Size() int64 { return 100 }
 
 func TestOpen(t *testing.T) {
 	wav := audiotest.WAV(audio.Format{Rate: 8000, Channels: 1, Bits: 16}, make([]float32, 10))

@@ -80,6 +80,7 @@ func Open(src audio.Source) (*File, error) {
 		fmtChunk, dataChunk *Chunk
 		ds64Data            int64 = -1
 		dataSizeField       uint32
+		dataToEnd           bool
 	)
 	off := int64(12)
 	for n := 0; off+8 <= size; n++ {
@@ -99,9 +100,10 @@ func Open(src audio.Source) (*File, error) {
 			switch {
 			case f.container != "RIFF" && dataSizeField == 0xFFFFFFFF && ds64Data >= 0:
 				c.Size = ds64Data
-			case dataSizeField == 0 || dataSizeField == 0xFFFFFFFF:
+			case dataSizeField == 0xFFFFFFFF || dataSizeField == 0 && !emptyData(src, hdr[4:8], c.Offset, size):
 				// Streaming writers leave the size unset: the data runs to the end.
 				c.Size = left
+				dataToEnd = true
 				f.warn(fmt.Sprintf("data chunk size is 0x%X (unset by a streaming writer); using the file size", dataSizeField))
 			}
 			if c.Size > left {
@@ -141,7 +143,7 @@ func Open(src audio.Source) (*File, error) {
 		}
 		f.chunks = append(f.chunks, c)
 		next := c.Offset + c.Size + c.Size&1
-		if id == "data" && (dataSizeField == 0 || (dataSizeField == 0xFFFFFFFF && f.container == "RIFF")) {
+		if id == "data" && dataToEnd {
 			break // ran to the end of the file
 		}
 		off = next
@@ -408,3 +410,26 @@ func printable(b []byte) string {
 
 // ChannelMask is the speaker mask of an EXTENSIBLE header, 0 otherwise.
 func (f *File) ChannelMask() uint32 { return f.chanMask }
+
+// emptyData reports whether a data chunk whose size field is 0 really is
+// empty: the RIFF size is set, and a well-formed chunk header follows. A
+// streaming writer that never came back to fill in the sizes leaves both
+// unset and samples after the header.
+func emptyData(src audio.Source, riffSize []byte, off, size int64) bool {
+	if n := binary.LittleEndian.Uint32(riffSize); n == 0 || n == 0xFFFFFFFF {
+		return false
+	}
+	if off == size {
+		return true
+	}
+	var h [8]byte
+	if audio.ReadAtFull(src, h[:], off) != nil {
+		return false
+	}
+	for _, c := range h[:4] {
+		if c < 0x20 || c > 0x7E {
+			return false
+		}
+	}
+	return off+8+int64(binary.LittleEndian.Uint32(h[4:])) <= size
+}

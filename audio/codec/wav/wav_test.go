@@ -244,6 +244,8 @@ func TestChunkLayouts(t *testing.T) {
 		{"truncated data", riff(pcm16, append([]byte("data\x00\x10\x00\x00"), make([]byte, 402)...)), 100, nil, "decoding what is there"},
 		{"partial last frame", riff(pcm16, chunk("data", make([]byte, 403))), 100, nil, "partial frame"},
 		{"LIST with non-INFO list", riff(pcm16, chunk("LIST", []byte("adtlxxxx")), data), 100, nil, ""},
+		{"empty data chunk, tags after it", riff(pcm16, chunk("data", nil), list), 0, map[string]string{"title": "Title of it"}, ""},
+		{"data size 0 and RIFF size 0", append(append([]byte("RIFF\x00\x00\x00\x00WAVE"), pcm16...), append([]byte("data\x00\x00\x00\x00"), make([]byte, 40)...)...), 10, nil, "unset"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := open(t, c.file)
