@@ -98,6 +98,9 @@ func (o *outputFlags) apply(d *project.Document) error {
 	default:
 		return fmt.Errorf("%s: writing %s files is not supported yet; use .wav (or .mp3 for lossless MP3 edits)", o.out, strings.TrimPrefix(ext, "."))
 	}
+	if (len(o.tags) > 0 || o.cover != "") && d.Output.Container != "mp3" {
+		return usagef("--title, --artist, --album, --year, --track and --cover set MP3 tags; %s is not an .mp3", o.out)
+	}
 	if len(o.tags) > 0 {
 		d.Output.Tags = &project.Tags{Title: o.tags["title"], Artist: o.tags["artist"], Album: o.tags["album"], Year: o.tags["year"], Track: o.tags["track"]}
 	}
@@ -145,7 +148,16 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 	}
 	res, err := project.Render(doc, decs, opt)
 	if err != nil {
-		return fmt.Errorf("%s: %w", ins[0].path, err)
+		// Name the input the error is about when the document has several.
+		name := ins[0].path
+		if len(ins) > 1 {
+			var names []string
+			for _, in := range ins {
+				names = append(names, in.path)
+			}
+			name = strings.Join(names, " + ")
+		}
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if err := writeAtomic(path, func(f *os.File) error {
 		_, err := res.Plan.WriteTo(f, srcs, nil)
@@ -175,6 +187,17 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	// CreateTemp makes the file 0600; give it the mode a new file gets
+	// (0666 less the umask, as sox and cp do), and make it durable before
+	// it replaces anything.
+	if err := f.Chmod(os.FileMode(0o666 &^ umask())); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}

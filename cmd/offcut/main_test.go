@@ -83,6 +83,9 @@ func TestCommands(t *testing.T) {
 	}
 	check([]string{"cut", in, "--from", "0.5", "--to", "2.25", "-o", out}, 77175)
 	check([]string{"cut", in, "--from", "1000s", "--to", "2000s", "--remove", "-o", out}, 44100*3-1000)
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != os.FileMode(0o666&^umask()) {
+		t.Errorf("output mode %v, want %v (0666 less the umask, like any new file)", st.Mode().Perm(), os.FileMode(0o666&^umask()))
+	}
 	check([]string{"cut", "--to", "1", in, "-o", out}, 44100)
 	check([]string{"join", in, in2, in, "--crossfade", "0.5", "--curve", "s-curve", "-o", out}, 3*44100*2+44100-2*22050)
 	check([]string{"join", in, in2, "--gap", "100s", "-o", out}, 3*44100+44100+100)
@@ -185,6 +188,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"peaks", in, "--buckets", "0"}, 2, "--buckets must be"},
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "set MP3 tags"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
