@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"testing"
 
@@ -146,12 +147,26 @@ func WAV(f audio.Format, samples []float32) []byte {
 }
 
 // Tool returns the path of a reference tool, or skips the test when it is
-// missing (make test installs them on Debian).
+// missing (make test installs them on Debian); see Missing.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s is not installed (make test installs it): %v", name, err)
+		Missing(t, "%s is not installed (make test installs it): %v", name, err)
 	}
 	return p
+}
+
+// RequireEnv names the environment variable that turns a missing reference
+// tool or corpus from a skip into a failure. make test sets it under CI,
+// where everything is installed, so a cross-check can never skip silently.
+const RequireEnv = "OFFCUT_REQUIRE_TOOLS"
+
+// Missing skips the test, or fails it when RequireEnv is set.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(RequireEnv) != "" {
+		t.Fatalf("required by %s: "+format, append([]any{RequireEnv}, args...)...)
+	}
+	t.Skipf(format, args...)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,6 +62,9 @@ func soxCmd(sox, in, out string, rate, ch, outRate int) *exec.Cmd {
 func soxRoundTrip(t testing.TB, x []float32, rate, via int) ([]float32, error) {
 	sox, err := soxPath()
 	if err != nil {
+		if os.Getenv(audiotest.RequireEnv) != "" {
+			t.Fatalf("sox is required by %s: %v", audiotest.RequireEnv, err)
+		}
 		return nil, err
 	}
 	dir := t.TempDir()

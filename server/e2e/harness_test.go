@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,7 +241,7 @@ func requireChromium(t testing.TB) {
 		ChromiumPath = p
 	}
 	if _, err := os.Stat(ChromiumPath); err != nil {
-		t.Skipf("chromium not found at %s (set OFFCUT_CHROMIUM): %v", ChromiumPath, err)
+		audiotest.Missing(t, "chromium not found at %s (set OFFCUT_CHROMIUM): %v", ChromiumPath, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"offcut/audio/audiotest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,7 +36,7 @@ func conformanceDir(t testing.TB) string {
 	}
 	c := filepath.Join(dir, "..", "shared", "conformance", "mp3")
 	if _, err := os.Stat(c); err != nil {
-		t.Skipf("conformance vectors not found at %s", c)
+		audiotest.Missing(t, "conformance vectors not found at %s", c)
 	}
 	return c
 }

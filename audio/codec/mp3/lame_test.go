@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand"
+	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +51,7 @@ func needTool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s not available (%v); install Debian's %s package to run this cross-check", name, err, name)
+		audiotest.Missing(t, "%s not available (%v); install Debian's %s package to run this cross-check", name, err, name)
 	}
 	return p
 }
