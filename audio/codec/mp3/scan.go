@@ -3,6 +3,7 @@ package mp3
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -15,7 +16,16 @@ const (
 	syncMatches    = 10   // consecutive frames that confirm a sync
 	maxWarnings    = 8
 	freeProbeLimit = 1 << 20 // bound on free-format search work per scan
+	// MaxFrames bounds the frame index (about 32 bytes a frame): 2^22
+	// frames is over 27 hours of 44.1 kHz audio, at most ~130 MB of index.
+	MaxFrames = 1 << 22
 )
+
+// maxFrames is MaxFrames, lowered by tests.
+var maxFrames = MaxFrames
+
+// ErrTooLong is returned for streams of more than MaxFrames frames.
+var ErrTooLong = errors.New("mp3: stream too long")
 
 // chunkReader reads a Source by range through one bounded buffer.
 type chunkReader struct {
@@ -394,6 +404,9 @@ func Index(src audio.Source) (*Layout, error) {
 		}
 		if nframes == 0 && h.layer() == 3 {
 			lay.Tag = parseVBRTag(h, b)
+		}
+		if len(lay.Frames) == maxFrames {
+			return nil, fmt.Errorf("%w: more than %d frames (over 27 hours at 44.1 kHz); split the file first", ErrTooLong, maxFrames)
 		}
 		lay.Frames = append(lay.Frames, f)
 		nframes++
