@@ -2,6 +2,7 @@ package project_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -294,5 +295,36 @@ func TestZeroCopyPlans(t *testing.T) {
 	res, _ = project.Render(doc, decs[:1], project.Options{})
 	if res.Plan.ComputedBytes() != 800*4 {
 		t.Errorf("a clip with gain computes %d bytes, want %d", res.Plan.ComputedBytes(), 800*4)
+	}
+}
+
+// TestBextTimeReferenceFollowsTheCut: a Broadcast WAV cut from frame 1000
+// has its TimeReference moved on by 1000 frames; other bytes are kept.
+func TestBextTimeReferenceFollowsTheCut(t *testing.T) {
+	in := audiotest.WAV(f16, audiotest.Signal(5000, 2, 48000, 3))
+	bext := make([]byte, 602)
+	copy(bext, "A description")
+	binary.LittleEndian.PutUint64(bext[338:], 48000*3600) // 01:00:00
+	chunk := append([]byte("bext"), binary.LittleEndian.AppendUint32(nil, uint32(len(bext)))...)
+	in = append(in, append(chunk, bext...)...)
+	binary.LittleEndian.PutUint32(in[4:], uint32(len(in)-8))
+	decs, srcs := memInputs(t, in)
+	res, err := project.Render(project.Keep(1000, 4000), decs, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	res.Plan.WriteTo(&buf, srcs, nil)
+	out := buf.Bytes()
+	i := bytes.Index(out, []byte("bext"))
+	if i < 0 {
+		t.Fatal("bext chunk not carried")
+	}
+	got := out[i+8 : i+8+602]
+	if tr := binary.LittleEndian.Uint64(got[338:]); tr != 48000*3600+1000 {
+		t.Errorf("TimeReference %d, want %d", tr, 48000*3600+1000)
+	}
+	if !bytes.Equal(got[:338], bext[:338]) || !bytes.Equal(got[346:], bext[346:]) {
+		t.Error("bext bytes other than TimeReference changed")
 	}
 }

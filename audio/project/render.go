@@ -455,7 +455,24 @@ func (r *renderer) plan(res *Result) (*plan.Plan, error) {
 	first := r.doc.Clips[0].Source
 	if w, ok := r.decs[first].(*wav.File); ok {
 		for _, c := range w.MetadataChunks() {
-			tail = append(tail, wav.TailChunk{Source: first, Chunk: c})
+			tc := wav.TailChunk{Source: first, Chunk: c}
+			if c.ID == "bext" {
+				// Its TimeReference is the time of the first sample: move it
+				// to the first sample kept (in output frames).
+				if c.Size > 1<<20 {
+					continue
+				}
+				payload := make([]byte, c.Size)
+				if err := audio.ReadAtFull(w.Source(), payload, c.Offset); err != nil {
+					continue
+				}
+				clip := r.clips[0]
+				tc.Data = wav.ShiftBext(payload, resample.OutLen(clip.In, clip.info.Format.Rate, r.out.Rate))
+				if tc.Data == nil {
+					continue
+				}
+			}
+			tail = append(tail, tc)
 		}
 	}
 	hdr, err := wav.Header(r.out, r.total, wav.HeaderOptions{TailBytes: wav.TailSize(tail), ChannelMask: r.chMask})

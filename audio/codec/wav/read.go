@@ -433,3 +433,6 @@ func emptyData(src audio.Source, riffSize []byte, off, size int64) bool {
 	}
 	return off+8+int64(binary.LittleEndian.Uint32(h[4:])) <= size
 }
+
+// Source returns the source the file is read from.
+func (f *File) Source() audio.Source { return f.src }

@@ -1,6 +1,7 @@
 package wav
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -172,6 +173,8 @@ func DataPad(f audio.Format, frames int64) []byte {
 type TailChunk struct {
 	Source int // index of the input in the plan's sources
 	Chunk  Chunk
+	// Data, if not nil, replaces the chunk's payload (same length).
+	Data []byte
 }
 
 // TailSize is the number of bytes the chunks take in a file.
@@ -191,7 +194,11 @@ func AppendTail(p *plan.Plan, chunks []TailChunk) {
 		h = append(h, c.Chunk.ID...)
 		h = binary.LittleEndian.AppendUint32(h, uint32(c.Chunk.Size))
 		p.Bytes(h)
-		p.Range(c.Source, c.Chunk.Offset, c.Chunk.Size)
+		if c.Data != nil {
+			p.Bytes(c.Data)
+		} else {
+			p.Range(c.Source, c.Chunk.Offset, c.Chunk.Size)
+		}
 		if c.Chunk.Size&1 == 1 {
 			p.Bytes([]byte{0})
 		}
@@ -226,4 +233,20 @@ func (m *memWriteSeeker) Seek(off int64, whence int) (int64, error) {
 	}
 	m.pos = int(off)
 	return off, nil
+}
+
+// bextTimeReference is where a bext chunk's TimeReference (the sample
+// position of the file's first sample since midnight) sits in its payload.
+const bextTimeReference = 338
+
+// ShiftBext returns the payload of a bext chunk with its TimeReference moved
+// on by frames, or nil when the payload is too short to hold one.
+func ShiftBext(payload []byte, frames int64) []byte {
+	if len(payload) < bextTimeReference+8 {
+		return nil
+	}
+	out := bytes.Clone(payload)
+	t := binary.LittleEndian.Uint64(out[bextTimeReference:])
+	binary.LittleEndian.PutUint64(out[bextTimeReference:], t+uint64(frames))
+	return out
 }
