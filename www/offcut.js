@@ -143,10 +143,14 @@ export class Offcut {
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
    * @param {JobOptions} [options] progress counts bytes of output
-   * @returns {Promise<Blob>} of type audio/wav, or audio/mpeg for a lossless MP3 edit
+   * @returns {Promise<Blob>} of type audio/wav, or audio/mpeg for a lossless MP3 edit;
+   *   blob.summary is the plan's summary completed by the render (clipped:
+   *   samples clamped at full scale; gainLimited: MP3 granules that could
+   *   not take the whole gain; notes)
    */
   async render(project, files, { onProgress, signal } = {}) {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
+    Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
   }
 

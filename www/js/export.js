@@ -382,6 +382,16 @@ export class ExportPanel {
             this.pct.textContent = `${Math.floor(f * 100)}%`;
           },
         });
+        const sum = blob.summary || {};
+        if (sum.clipped > 0) {
+          this.results.append(el('li', { class: 'warning', dataset: { testid: 'clipped' } },
+            `${o.name}: ${sum.clipped.toLocaleString()} samples were beyond full scale and were clipped. Lower the gain or tick “Normalise peak”.`));
+        }
+        if (sum.gainLimited > 0) {
+          this.results.append(el('li', { class: 'warning' },
+            `${o.name}: ${sum.gainLimited.toLocaleString()} MP3 granules could not take the whole gain.`));
+        }
+        for (const note of sum.notes || []) this.results.append(el('li', { class: 'muted' }, `${o.name}: ${note}`));
         if (handle) {
           const w = await handle.createWritable();
           await w.write(blob);
