@@ -23,3 +23,7 @@ func view32(b []byte, n int) []int32 {
 func viewF32(b []byte, n int) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b[:4*n]))), n)
 }
+
+func viewU32(b []byte, n int) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b[:4*n]))), n)
+}

@@ -43,6 +43,24 @@ func Decode(dst []float32, src []byte, f audio.Format) {
 				dst[i] = float32(v[i]) * (1.0 / 32768)
 			}
 			return
+		case !f.Float && f.Bits == 24 && len(dst) >= 4:
+			// Four samples are three 32-bit words.
+			n4 := len(dst) / 4 * 4
+			w := viewU32(src, n4/4*3)
+			for i, j := 0, 0; i < n4; i, j = i+4, j+3 {
+				a, b, c := w[j], w[j+1], w[j+2]
+				d := dst[i : i+4 : i+4]
+				d[0] = float32(int32(a<<8)>>8) * (1.0 / 8388608)
+				d[1] = float32(int32(a>>24<<8|b<<16)>>8) * (1.0 / 8388608)
+				d[2] = float32(int32(b>>16<<8|c<<24)>>8) * (1.0 / 8388608)
+				d[3] = float32(int32(c)>>8) * (1.0 / 8388608)
+			}
+			for i := n4; i < len(dst); i++ {
+				j := 3 * i
+				v := int32(uint32(src[j])<<8|uint32(src[j+1])<<16|uint32(src[j+2])<<24) >> 8
+				dst[i] = float32(v) * (1.0 / 8388608)
+			}
+			return
 		case !f.Float && f.Bits == 32:
 			for i, v := range view32(src, len(dst)) {
 				dst[i] = float32(float64(v) * (1.0 / 2147483648))
