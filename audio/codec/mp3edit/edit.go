@@ -278,7 +278,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			return nil, err
 		}
 		sh := h0.with(bi)
-		b := make([]byte, sh.frameSize(bi, false))
+		b := make([]byte, sh.frameSize(bi))
 		copy(b, sh.bytes())
 		out = append(out, outFrame{synth: b, size: int64(len(b)), bi: bi})
 		trail += spf
@@ -388,7 +388,7 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 		return outFrame{}, err
 	}
 	sh := h.with(bi)
-	size := sh.frameSize(bi, false)
+	size := sh.frameSize(bi)
 	// Collect the last mdb bytes of main data before frame f, newest last.
 	var res []plan.Segment
 	left := int64(mdb)
@@ -421,7 +421,7 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 		return nil, err
 	}
 	ih := h0.with(bi)
-	b := make([]byte, ih.frameSize(bi, false))
+	b := make([]byte, ih.frameSize(bi))
 	copy(b, ih.bytes())
 
 	// Frame sizes in order, for the counts and the seek table.

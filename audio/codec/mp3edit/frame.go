@@ -1,55 +1,31 @@
 package mp3edit
 
-import "fmt"
+import (
+	"fmt"
 
-// hdr is a 4-byte MPEG audio frame header.
+	"offcut/audio/codec/mp3"
+)
+
+// hdr is a layer III frame header; the fields come from mp3.Header, the
+// methods here are what building frames needs on top.
 type hdr uint32
 
-func (h hdr) version() int { // 1, 2 or 25 (MPEG-2.5)
-	switch h >> 19 & 3 {
-	case 3:
-		return 1
-	case 2:
+func (h hdr) m() mp3.Header { return mp3.Header(h) }
+
+func (h hdr) layer() int           { return h.m().Layer() }
+func (h hdr) protected() bool      { return h.m().Protected() }
+func (h hdr) bitrateIdx() int      { return h.m().BitrateIndex() }
+func (h hdr) mono() bool           { return h.m().Channels() == 1 }
+func (h hdr) sampleRate() int      { return h.m().SampleRate() }
+func (h hdr) samplesPerFrame() int { return h.m().Samples() }
+func (h hdr) sideInfoLen() int     { return h.m().SideInfoSize() }
+
+// granules is the number of granules per frame: 2 (MPEG-1) or 1.
+func (h hdr) granules() int {
+	if h.m().MPEG1() {
 		return 2
 	}
-	return 25
-}
-func (h hdr) layer() int       { return 4 - int(h>>17&3) }
-func (h hdr) protected() bool  { return h>>16&1 == 0 }
-func (h hdr) bitrateIdx() int  { return int(h >> 12 & 15) }
-func (h hdr) rateIdx() int     { return int(h >> 10 & 3) }
-func (h hdr) mono() bool       { return h>>6&3 == 3 }
-func (h hdr) channelMode() int { return int(h >> 6 & 3) }
-
-var rates = map[int][3]int{1: {44100, 48000, 32000}, 2: {22050, 24000, 16000}, 25: {11025, 12000, 8000}}
-
-var bitrates = map[bool][15]int{
-	true:  {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}, // MPEG-1 layer III
-	false: {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},     // MPEG-2/2.5 layer III
-}
-
-func (h hdr) sampleRate() int { return rates[h.version()][h.rateIdx()] }
-
-// samplesPerFrame is 1152 for MPEG-1 and 576 for MPEG-2/2.5 layer III.
-func (h hdr) samplesPerFrame() int {
-	if h.version() == 1 {
-		return 1152
-	}
-	return 576
-}
-
-// sideInfoLen is the size of layer III side information.
-func (h hdr) sideInfoLen() int {
-	switch {
-	case h.version() == 1 && h.mono():
-		return 17
-	case h.version() == 1:
-		return 32
-	case h.mono():
-		return 9
-	default:
-		return 17
-	}
+	return 1
 }
 
 // payloadStart is where main data starts, from the frame's first byte.
@@ -61,21 +37,7 @@ func (h hdr) payloadStart() int {
 	return n
 }
 
-// frameSize is the byte size of a layer III frame with bitrate index bi.
-func (h hdr) frameSize(bi int, padded bool) int {
-	br := bitrates[h.version() == 1][bi] * 1000
-	coef := 144
-	if h.version() != 1 {
-		coef = 72
-	}
-	n := coef * br / h.sampleRate()
-	if padded {
-		n++
-	}
-	return n
-}
-
-// with returns h with the bitrate index, no CRC and no padding.
+// with returns h with the bitrate index bi, no CRC and no padding.
 func (h hdr) with(bi int) hdr {
 	h &^= 0xF<<12 | 1<<9
 	h |= hdr(bi) << 12
@@ -83,11 +45,14 @@ func (h hdr) with(bi int) hdr {
 	return h
 }
 
+// frameSize is the byte size of an unpadded frame with bitrate index bi.
+func (h hdr) frameSize(bi int) int { return h.with(bi).m().Size() }
+
 // smallestFrame returns the bitrate index of the smallest frame whose size
 // is at least n bytes.
 func (h hdr) smallestFrame(n int) (int, error) {
 	for bi := 1; bi < 15; bi++ {
-		if h.frameSize(bi, false) >= n {
+		if h.frameSize(bi) >= n {
 			return bi, nil
 		}
 	}
@@ -97,11 +62,9 @@ func (h hdr) smallestFrame(n int) (int, error) {
 func (h hdr) bytes() []byte { return []byte{byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h)} }
 
 // compatible reports whether frames with headers h and g can follow each
-// other in one stream (same version, layer, rate and channel mode).
-func (h hdr) compatible(g hdr) bool {
-	const mask = 0xFFFE0C00 | 3<<6 // sync, version, layer, rate, mode
-	return h&(mask&^(1<<16)) == g&(mask&^(1<<16))
-}
+// other in one stream: same version, layer and rate, and both mono or both
+// not.
+func (h hdr) compatible(g hdr) bool { return h.m().Compatible(g.m()) && h.mono() == g.mono() }
 
 // crc16 is the CRC LAME puts in its tag: CRC-16/ARC.
 func crc16(b []byte) uint16 {

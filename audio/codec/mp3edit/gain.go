@@ -21,14 +21,6 @@ func GainSteps(db float64) int {
 	return int(math.Round(db / StepDB))
 }
 
-// granules is the number of granules per frame: 2 (MPEG-1) or 1.
-func (h hdr) granules() int {
-	if h.version() == 1 {
-		return 2
-	}
-	return 1
-}
-
 // globalGainBits returns the bit offsets (from the start of the side
 // information) of every global_gain field of a frame, granule by granule,
 // channel by channel.
@@ -38,7 +30,7 @@ func (h hdr) globalGainBits() []int {
 		nch = 1
 	}
 	var base, per int
-	if h.version() == 1 {
+	if h.m().MPEG1() {
 		priv := 3
 		if nch == 1 {
 			priv = 5
