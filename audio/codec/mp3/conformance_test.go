@@ -63,28 +63,20 @@ func toS16(v float32) int16 {
 }
 
 func decodeFileRaw(path string) (*Decoder, []float32, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := OpenRaw(audio.NewBytesSource(b))
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		return d, nil, err
-	}
-	pcm, err := decodeAll(s)
-	return d, pcm, err
+	return decodeFileWith(path, Options{Raw: true})
 }
 
 func decodeFile(path string) (*Decoder, []float32, error) {
+	return decodeFileWith(path, Options{})
+}
+
+// decodeFileWith decodes a whole file held in memory.
+func decodeFileWith(path string, opt Options) (*Decoder, []float32, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := Open(audio.NewBytesSource(b))
+	d, err := OpenOptions(audio.NewBytesSource(b), opt)
 	if err != nil {
 		return nil, nil, err
 	}
