@@ -1,58 +1,102 @@
-// Package codecs opens audio files of any format the engine reads, by
-// sniffing their first bytes.
+// Package codecs is the format registry: it lists every format the engine
+// knows, opens any supported file by sniffing its first bytes, and finds a
+// format by name, extension or MIME type. Adding a format is one package
+// that exports a codec.Desc plus one line in All.
 package codecs
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/codec/mp3"
 	"offcut/audio/codec/wav"
 )
 
+// All lists the formats in the order their sniffers are tried: the most
+// specific magic numbers first, MPEG audio (whose frame sync can appear by
+// chance in other files) last.
+var All = []*codec.Desc{
+	&wav.Desc,
+	&mp3.Desc,
+}
+
 // ErrUnknownFormat means the file is not audio in a format Offcut reads.
 var ErrUnknownFormat = errors.New("not audio Offcut can read")
 
-// Open sniffs src and opens it with the matching decoder.
-func Open(src audio.Source) (audio.Decoder, error) {
-	var head [12]byte
-	n, err := src.ReadAt(head[:], 0)
+// Lookup finds a format by name, extension (with or without the dot, or a
+// file name) or MIME type; nil when none matches.
+func Lookup(key string) *codec.Desc {
+	k := strings.ToLower(strings.TrimSpace(key))
+	if i := strings.IndexByte(k, ';'); i >= 0 {
+		k = strings.TrimSpace(k[:i])
+	}
+	if e := path.Ext(k); e != "" && !strings.Contains(k, "/") {
+		k = e
+	}
+	k = strings.TrimPrefix(k, ".")
+	for _, d := range All {
+		if d.Name == k {
+			return d
+		}
+	}
+	for _, d := range All {
+		for _, e := range d.Extensions {
+			if e == k {
+				return d
+			}
+		}
+		for _, m := range d.MIME {
+			if m == k {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// Sniff returns the format src appears to be in, or nil.
+func Sniff(src audio.Source) (*codec.Desc, error) {
+	head := make([]byte, min(codec.SniffLen, max(src.Size(), 0)))
+	n, err := src.ReadAt(head, 0)
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("reading the first bytes: %w", err)
 	}
-	b := head[:n]
-	switch {
-	case n >= 12 && (string(b[:4]) == "RIFF" || string(b[:4]) == "RF64" || string(b[:4]) == "BW64") && string(b[8:12]) == "WAVE":
-		return wav.Open(src)
-	case n >= 4 && string(b[:4]) == "fLaC":
-		return nil, fmt.Errorf("%w: FLAC is not supported yet", ErrUnknownFormat)
-	case n >= 4 && string(b[:4]) == "OggS":
-		return nil, fmt.Errorf("%w: Ogg is not supported yet", ErrUnknownFormat)
-	case n == 0:
+	head = head[:n]
+	for _, d := range All {
+		if d.Open != nil && d.Sniff != nil && d.Sniff(head) {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// Open sniffs src and opens it with the matching decoder.
+func Open(src audio.Source) (audio.Decoder, error) {
+	if src.Size() == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", ErrUnknownFormat)
 	}
-	// MPEG audio: an ID3v2 tag or a frame sync at the start, or a sync in
-	// the first 64 KiB after junk (the decoder then insists on a run of
-	// consistent frame headers). Other files are refused without a scan.
-	mpeg := n >= 3 && string(b[:3]) == "ID3" || n >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0
-	if !mpeg {
-		head := make([]byte, min(64<<10, src.Size()))
-		k, err := src.ReadAt(head, 0)
-		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("reading the first %d bytes: %w", len(head), err)
-		}
-		for i := 0; i+1 < k && !mpeg; i++ {
-			mpeg = head[i] == 0xFF && head[i+1]&0xE0 == 0xE0
-		}
+	d, err := Sniff(src)
+	if err != nil {
+		return nil, err
 	}
-	if mpeg {
-		d, err := mp3.Open(src)
-		if err != nil {
+	if d == nil {
+		var head [12]byte
+		n, _ := src.ReadAt(head[:], 0)
+		return nil, fmt.Errorf("%w: unrecognised header % X", ErrUnknownFormat, head[:n])
+	}
+	dec, err := d.Open(src)
+	if err != nil {
+		if d == &mp3.Desc {
+			// The loosest sniffer: a failed MP3 open most likely means the
+			// file is not MPEG audio at all.
 			return nil, fmt.Errorf("%w: %v", ErrUnknownFormat, err)
 		}
-		return d, nil
+		return nil, fmt.Errorf("%s: %w", d.Label, err)
 	}
-	return nil, fmt.Errorf("%w: unrecognised header % X", ErrUnknownFormat, b)
+	return dec, nil
 }
