@@ -13,6 +13,9 @@ type Info struct {
 	Frames int64 `json:"frames"`
 	// Tags are the file's metadata (title, artist, ...), by lower-case key.
 	Tags map[string]string `json:"tags,omitempty"`
+	// Pictures are embedded images (cover art), at most MaxPictureBytes
+	// each.
+	Pictures []Picture `json:"pictures,omitempty"`
 	// Warnings are things the decoder tolerated (a truncated data chunk, a
 	// size field it had to ignore), in plain words.
 	Warnings []string `json:"warnings,omitempty"`
@@ -33,4 +36,22 @@ type Decoder interface {
 type PCMLayout interface {
 	// PCMData returns where the samples start and how they are stored.
 	PCMData() (offset int64, f Format)
+}
+
+// MaxPictureBytes bounds an embedded picture a decoder loads; larger ones
+// are listed with Data nil.
+const MaxPictureBytes = 16 << 20
+
+// Picture is an embedded image (cover art).
+type Picture struct {
+	// MIME is the image's media type ("image/jpeg").
+	MIME string `json:"mime"`
+	// Type is the ID3/FLAC picture type (3 is the front cover).
+	Type int `json:"type"`
+	// Description is the picture's caption, if any.
+	Description string `json:"description,omitempty"`
+	// Size is the image's size in bytes.
+	Size int64 `json:"size"`
+	// Data is the image, nil when it was over MaxPictureBytes.
+	Data []byte `json:"-"`
 }
