@@ -171,8 +171,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"cut", in, "--from", "2", "--to", "3", "-o", out}, 1, "in.wav: --to 3 is past the end"},
 		{[]string{"cut", in, "--from", "0.5", "--to", "0.2", "-o", out}, 1, "range 4000..1600 frames is empty"},
 		{[]string{"cut", in, "--from", "0", "--to", "1", "--remove", "-o", out}, 1, "leaves nothing"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output needs re-encoding"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.ogg")}, 1, "writing ogg files is not supported yet"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output of this edit needs re-encoding"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.xyz")}, 1, "Offcut does not write .xyz files; use one of .wav"},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "nodir", "o.wav")}, 1, "no such file"},
 		{[]string{"fade", in, "--in", "2", "-o", out}, 1, "fadeIn is 16000 frames, the clip is 8000"},
 		{[]string{"split", in, "--at", "0.5,0.25", "-o", filepath.Join(dir, "p%d.wav")}, 1, "must be after"},
@@ -188,7 +188,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"peaks", in, "--buckets", "0"}, 2, "--buckets must be"},
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "set MP3 tags"},
+		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "are not written to WAV files"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
