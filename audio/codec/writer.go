@@ -28,6 +28,11 @@ type Writer struct {
 	Rates []int
 	// MaxChannels is the most channels it writes (0: audio.MaxChannels).
 	MaxChannels int
+	// SourcesOnly is true for a writer that only assembles its sources' own
+	// coded frames (MP3 without an encoder): it declines (ErrCannotWrite)
+	// other sources and any conversion, so the app offers it only when
+	// every source is in this format.
+	SourcesOnly bool
 	// Tags is true when it writes the document's tag edits and cover.
 	Tags bool
 	// Options are its settings (bitrate, quality, ...), for menus and flags.

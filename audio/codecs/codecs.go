@@ -131,6 +131,7 @@ type FormatInfo struct {
 	Rates         []int          `json:"rates,omitempty"`
 	MaxChannels   int            `json:"maxChannels,omitempty"`
 	Tags          bool           `json:"tags,omitempty"`
+	SourcesOnly   bool           `json:"sourcesOnly,omitempty"`
 	Options       []codec.Option `json:"options,omitempty"`
 }
 
@@ -141,7 +142,7 @@ func List() []FormatInfo {
 		f := FormatInfo{Name: d.Name, Label: d.Label, Extensions: d.Extensions, MIME: d.MIME,
 			Lossless: d.Lossless, Reads: d.Open != nil, Writes: d.Write != nil}
 		if w := d.Write; w != nil {
-			f.SampleFormats, f.Rates, f.MaxChannels, f.Tags, f.Options = w.SampleFormats, w.Rates, w.MaxChannels, w.Tags, w.Options
+			f.SampleFormats, f.Rates, f.MaxChannels, f.Tags, f.Options, f.SourcesOnly = w.SampleFormats, w.Rates, w.MaxChannels, w.Tags, w.Options, w.SourcesOnly
 			if f.MaxChannels == 0 {
 				f.MaxChannels = audio.MaxChannels
 			}

@@ -55,6 +55,9 @@ type Result struct {
 	// Notes are things the user should know about the output (e.g. what
 	// plays at the junctions of a lossless MP3 join).
 	Notes []string
+	// Fallback, when the output format was not named and the sources' own
+	// could not carry the edit, says in plain words why WAV was chosen.
+	Fallback string
 
 	mu          sync.Mutex
 	encoders    []*pcm.Encoder
@@ -130,7 +133,14 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 	}
 	res, err := renderWith(desc, doc, inputs, opt)
 	if err != nil && !asked && errors.Is(err, codec.ErrCannotWrite) {
-		return renderWith(&wav.Desc, doc, inputs, opt)
+		why := err.Error()
+		if i := strings.Index(why, ": "); i >= 0 {
+			why = why[i+2:]
+		}
+		res, err = renderWith(&wav.Desc, doc, inputs, opt)
+		if err == nil {
+			res.Fallback = fmt.Sprintf("%s, because %s", wav.Desc.Label, strings.TrimSuffix(why, "."))
+		}
 	}
 	if err != nil && errors.Is(err, codec.ErrCannotWrite) {
 		return nil, fmt.Errorf("%s output of this edit %w, which Offcut cannot do for %s yet (%w); export WAV instead", desc.Label, ErrNeedsEncoder, desc.Label, err)

@@ -467,7 +467,7 @@ func TestUIUndecodable(t *testing.T) {
 	SetFiles(t, ctx, "[data-testid=file-input]", bad)
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=error]').length === 1`, 20*time.Second)
 	msg := Eval[string](t, ctx, `document.querySelector('[data-testid=error] p').textContent`)
-	if !strings.HasPrefix(msg, "This file is not audio Offcut can read: notes.wav — ") || strings.Count(msg, "notes.wav") != 1 {
+	if !strings.HasPrefix(msg, "notes.wav is not an audio file Offcut can open. Offcut opens WAV") || strings.Count(msg, "notes.wav") != 1 {
 		t.Errorf("error message %q", msg)
 	}
 	screenshot(t, ctx, "error-desktop", 1280, 800, false)
@@ -744,11 +744,20 @@ func TestUIMP3(t *testing.T) {
 	runCLI(t, site, "cut", mp3, "--from", "0.5", "--to", "1.5", "-o", want)
 	sameFile(t, dl.Path, want)
 
-	// A conversion cannot be written without re-encoding: WAV, and the reason.
-	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]')`, "s24")
+	// "Same as source (MP3)" copies frames: it offers no conversion.
+	if !Eval[bool](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]').disabled`) {
+		t.Error("bit depth is enabled for \"Same as source (MP3)\", which cannot convert")
+	}
+	// A fade cannot be written as MP3 frames by default: the engine chooses
+	// WAV and says why.
+	typeInto(t, ctx, "[data-testid=fadeIn-ms]", "100")
 	WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=format-note]')`, 20*time.Second)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value === 'voice (cut).wav'`, 5*time.Second)
 	t.Logf("note: %s", Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=format-note]').textContent`))
+	// Chosen explicitly, WAV converts: 24-bit is offered and honoured.
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]')`, "wav")
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]')`, "s24")
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent.includes('24-bit')`, 20*time.Second)
 	screenshot(t, ctx, "cutter-mp3-desktop", 1280, 800, false)
 	reqs.AssertNoUpload(t, site)
 }

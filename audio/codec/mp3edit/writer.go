@@ -19,6 +19,7 @@ var Desc = func() codec.Desc {
 		Rates:       []int{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000},
 		MaxChannels: 2,
 		Tags:        true,
+		SourcesOnly: true,
 		Plan:        planTimeline,
 	}
 	return d
