@@ -12,7 +12,7 @@ func TestExplain(t *testing.T) {
 	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0))
 	for _, c := range []struct {
 		name, code, want string
-		err            func() error
+		err              func() error
 	}{
 		{"text", codeUnknownFormat, "in0.wav is not an audio file Offcut can open. Offcut opens WAV", func() error { _, err := probe(ins[0]); return err }},
 		{"bad document", codeInvalidEdit, "This edit does not fit", func() error {
