@@ -200,12 +200,15 @@ func TestUICutter(t *testing.T) {
 
 	// The keyboard: one second in, [ ; one more second, ] .
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=waveform]")))
+	// Page Down moves on, Page Up back (as in a document).
+	key(t, ctx, kb.PageDown)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, kb.PageUp)
 	key(t, ctx, "[")
-	key(t, ctx, kb.PageUp)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, "]")
 	if s, e := attr(t, ctx, "[data-testid=handle-start]", "aria-valuenow"), attr(t, ctx, "[data-testid=handle-end]", "aria-valuenow"); s != "44100" || e != "88200" {
-		t.Fatalf("after PageUp [ PageUp ]: selection %s..%s, want 44100..88200", s, e)
+		t.Fatalf("after PageDown PageDown PageUp [ PageDown ]: selection %s..%s, want 44100..88200", s, e)
 	}
 	// Nudge the focused end handle: left by one step, Shift+left by a coarse one.
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=handle-end]")))
@@ -510,7 +513,7 @@ func TestUISplitAndFade(t *testing.T) {
 	typeInto(t, ctx, "[data-testid=fadeOut-ms]", "250")
 	setSelect(t, ctx, `document.querySelector('[aria-label="Fade out curve"]')`, "s-curve")
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=waveform]")))
-	key(t, ctx, kb.PageUp)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, "i", kb.ModifierCtrl)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=export]').textContent === 'Export 2 parts'`, 10*time.Second)
 	waitResult(t, ctx, "cutter", "144000")
