@@ -797,3 +797,41 @@ func TestUIJoinMixedRates(t *testing.T) {
 	sameFile(t, dl.Path, want)
 	reqs.AssertNoUpload(t, site)
 }
+
+// TestUIJoinBestOfInputs: with an 8 kHz mono voice note first and a 48 kHz
+// stereo 24-bit file second, "same as source" writes the best of the
+// inputs (48 kHz, stereo, 24-bit), and moving the clips never changes it
+// (issue: the first clip used to decide the whole join).
+func TestUIJoinBestOfInputs(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	a := WriteWAV(t, filepath.Join(dir, "note.wav"), WAVSpec{Rate: 8000, Channels: 1, Bits: 16, Frames: 8000, Seed: 9})
+	b := WriteWAV(t, filepath.Join(dir, "music.wav"), WAVSpec{Rate: 48000, Channels: 2, Bits: 24, Frames: 24000, Seed: 10})
+	SetFiles(t, ctx, "[data-testid=file-input]", a, b)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
+	total := 48000 + 24000
+	waitResult(t, ctx, "joiner", fmt.Sprint(total))
+	result := func() string {
+		return Eval[string](t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result]').textContent`)
+	}
+	WaitFor(t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result]').textContent.includes('48 kHz · stereo · 24-bit')`, 20*time.Second)
+	first := result()
+	// Move the second clip up: the output stays 48 kHz stereo 24-bit.
+	click(t, ctx, `[data-testid=join-item][data-index="1"] [data-field=up]`)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=join-item][data-index="0"] .join-name').textContent === 'music.wav'`, 10*time.Second)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result-duration]').dataset.source === 'engine'`, 20*time.Second)
+	if got := result(); !strings.Contains(got, "48 kHz · stereo · 24-bit") || !strings.Contains(got, "72,000 samples") {
+		t.Errorf("after reordering: %q (before: %q)", got, first)
+	}
+	dls := CaptureDownloads(t, ctx)
+	key(t, ctx, "s", kb.ModifierCtrl)
+	dl := dls.Wait(t, 30*time.Second)
+	want := renderDoc(t, site, dir, "best", map[string]any{
+		"version": 1,
+		"sources": []map[string]any{{"name": "music.wav"}, {"name": "note.wav"}},
+		"clips":   []map[string]any{{"source": 0, "in": 0, "out": 24000}, {"source": 1, "in": 0, "out": 8000}},
+		"output":  map[string]any{"container": "wav", "sampleRate": 48000, "channels": 2, "sampleFormat": "s24"},
+	})
+	sameFile(t, dl.Path, want)
+	reqs.AssertNoUpload(t, site)
+}
