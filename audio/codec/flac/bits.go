@@ -82,7 +82,11 @@ func (r *bitReader) more() bool {
 			r.err = fmt.Errorf("%w: a frame runs over %d bytes", errMalformed, maxFrameBytes)
 			return false
 		}
-		nb := make([]byte, max(readAhead, min(2*len(r.buf), maxFrameBytes)))
+		size := max(readAhead, min(2*len(r.buf), maxFrameBytes))
+		if rest := r.size - r.base; int64(size) > rest {
+			size = int(max(rest, int64(r.n)+1)) // a small source needs no more
+		}
+		nb := make([]byte, size)
 		copy(nb, r.buf[:r.n])
 		r.buf = nb
 	}
