@@ -37,8 +37,8 @@ func encodeWithFlac(t testing.TB, f audio.Format, samples []float32, args ...str
 	return b
 }
 
-// quantize rounds samples to what a depth of bits stores.
-func quantize(samples []float32, bits int) []float32 {
+// quantizeSamples rounds samples to what a depth of bits stores.
+func quantizeSamples(samples []float32, bits int) []float32 {
 	sc := float64(int64(1) << (bits - 1))
 	out := make([]float32, len(samples))
 	for i, v := range samples {
@@ -72,7 +72,7 @@ func TestCheckDecoder(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%dbit_%dch_%v", c.bits, c.ch, c.args), func(t *testing.T) {
 			f := audio.Format{Rate: 44100, Channels: c.ch, Bits: c.bits}
-			want := quantize(audiotest.Signal(44100*3/2+17, c.ch, f.Rate, uint64(c.bits*c.ch)), c.bits)
+			want := quantizeSamples(audiotest.Signal(44100*3/2+17, c.ch, f.Rate, uint64(c.bits*c.ch)), c.bits)
 			file := encodeWithFlac(t, f, want, c.args...)
 			audiotest.CheckDecoder(t, audiotest.DecoderCase{
 				Open: func(src audio.Source) (audio.Decoder, error) { return Open(src) },

@@ -1,0 +1,185 @@
+package flac
+
+import "math"
+
+// tukey fills win with a Tukey window of parameter p, as libFLAC's
+// FLAC__window_tukey.
+func tukey(win []float64, p float64) {
+	l := len(win)
+	for i := range win {
+		win[i] = 1
+	}
+	np := int(p/2*float64(l)) - 1
+	if np > 0 {
+		for n := 0; n <= np; n++ {
+			win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(n)/float64(np))
+			win[l-np-1+n] = 0.5 - 0.5*math.Cos(math.Pi*float64(n+np)/float64(np))
+		}
+	}
+}
+
+// autocorr computes the autocorrelation of x for lags 0..len(ac)-1.
+func autocorr(ac []float64, x []float64) {
+	for lag := range ac {
+		var s float64
+		for i := lag; i < len(x); i++ {
+			s += x[i] * x[i-lag]
+		}
+		ac[lag] = s
+	}
+}
+
+// levinson computes predictor coefficients of every order up to
+// len(ac)-1 from the autocorrelation ac: lp[o-1][j] predicts x[n] from
+// x[n-1-j]; errs[o-1] is the residual energy. It returns the highest
+// usable order.
+func levinson(ac []float64, lp [][]float64, errs []float64) int {
+	maxOrder := len(ac) - 1
+	var lpc [32]float64
+	e := ac[0]
+	for i := range maxOrder {
+		r := -ac[i+1]
+		for j := range i {
+			r -= lpc[j] * ac[i-j]
+		}
+		r /= e
+		lpc[i] = r
+		j := 0
+		for ; j < i>>1; j++ {
+			t := lpc[j]
+			lpc[j] += r * lpc[i-1-j]
+			lpc[i-1-j] += r * t
+		}
+		if i&1 != 0 {
+			lpc[j] += lpc[j] * r
+		}
+		e *= 1 - r*r
+		for k := 0; k <= i; k++ {
+			lp[i][k] = -lpc[k]
+		}
+		errs[i] = e
+		if e == 0 {
+			return i + 1
+		}
+	}
+	return maxOrder
+}
+
+// bestOrder estimates the order with the fewest bits from the residual
+// energies, as libFLAC's FLAC__lpc_compute_best_order.
+func bestOrder(errs []float64, n int, overhead int) int {
+	scale := 0.5 / float64(n)
+	best, bestBits := 1, math.Inf(1)
+	for i, e := range errs {
+		order := i + 1
+		var bps float64
+		switch {
+		case e > 0:
+			bps = max(0, 0.5*math.Log2(scale*e))
+		case e < 0:
+			bps = 1e32
+		}
+		bits := bps*float64(n-order) + float64(order*overhead)
+		if bits < bestBits {
+			best, bestBits = order, bits
+		}
+	}
+	return best
+}
+
+// quantize turns predictor coefficients into integers of prec bits and a
+// shift, as libFLAC's FLAC__lpc_quantize_coefficients (with error
+// feedback). ok is false when the coefficients cannot be represented.
+func quantize(lp []float64, prec uint, q []int32) (shift int, ok bool) {
+	var cmax float64
+	for _, c := range lp {
+		cmax = max(cmax, math.Abs(c))
+	}
+	if cmax <= 0 {
+		return 0, false
+	}
+	qmax := int64(1)<<(prec-1) - 1
+	qmin := -(int64(1) << (prec - 1))
+	_, log2cmax := math.Frexp(cmax)
+	shift = int(prec) - 1 - log2cmax
+	if shift > 15 {
+		shift = 15
+	} else if shift < -16 {
+		return 0, false
+	}
+	scale := math.Ldexp(1, shift) // FLAC has no negative shift: scale down, shift 0
+	var errAcc float64
+	for i, c := range lp {
+		errAcc += c * scale
+		v := int64(math.Round(errAcc))
+		v = max(qmin, min(qmax, v))
+		errAcc -= float64(v)
+		q[i] = int32(v)
+	}
+	return max(shift, 0), true
+}
+
+// lpcResidual computes res[i] = x[i] - (Σ q[j]·x[i-1-j]) >> shift for i ≥
+// order; it reports false when a residual does not fit in 32 bits.
+func lpcResidual(res, x []int32, q []int32, shift int) bool {
+	order := len(q)
+	ok := true
+	for i := order; i < len(x); i++ {
+		w := x[i-order : i]
+		var sum int64
+		for j, c := range q {
+			sum += int64(c) * int64(w[order-1-j])
+		}
+		r := int64(x[i]) - sum>>uint(shift)
+		if r != int64(int32(r)) {
+			ok = false
+		}
+		res[i] = int32(r)
+	}
+	return ok
+}
+
+// fixedResidual computes the residual of the fixed predictor of order o.
+func fixedResidual(res, x []int32, o int) {
+	switch o {
+	case 0:
+		copy(res, x)
+	case 1:
+		for i := 1; i < len(x); i++ {
+			res[i] = x[i] - x[i-1]
+		}
+	case 2:
+		for i := 2; i < len(x); i++ {
+			res[i] = x[i] - 2*x[i-1] + x[i-2]
+		}
+	case 3:
+		for i := 3; i < len(x); i++ {
+			res[i] = x[i] - 3*x[i-1] + 3*x[i-2] - x[i-3]
+		}
+	case 4:
+		for i := 4; i < len(x); i++ {
+			res[i] = x[i] - 4*x[i-1] + 6*x[i-2] - 4*x[i-3] + x[i-4]
+		}
+	}
+}
+
+// fixedSums returns Σ|residual| of the fixed predictors of orders 0..4
+// over x[4:], computed in one pass (as libFLAC does to pick an order).
+func fixedSums(x []int32) (s [5]uint64) {
+	if len(x) < 5 {
+		return
+	}
+	for i := 4; i < len(x); i++ {
+		e0 := int64(x[i])
+		e1 := e0 - int64(x[i-1])
+		e2 := e1 - (int64(x[i-1]) - int64(x[i-2]))
+		e3 := e2 - (int64(x[i-1]) - 2*int64(x[i-2]) + int64(x[i-3]))
+		e4 := e3 - (int64(x[i-1]) - 3*int64(x[i-2]) + 3*int64(x[i-3]) - int64(x[i-4]))
+		s[0] += uint64(max(e0, -e0))
+		s[1] += uint64(max(e1, -e1))
+		s[2] += uint64(max(e2, -e2))
+		s[3] += uint64(max(e3, -e3))
+		s[4] += uint64(max(e4, -e4))
+	}
+	return
+}
