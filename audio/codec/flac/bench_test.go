@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 )
 
 // benchmarkDecode decodes a conformance file b.N times and reports
@@ -78,3 +79,73 @@ func BenchmarkDecode24(b *testing.B) {
 // BenchmarkDecodeCD decodes 7 s of 16-bit 44.1 kHz stereo (flac, block
 // size 4096).
 func BenchmarkDecodeCD(b *testing.B) { benchmarkDecode(b, "01 - blocksize 4096.flac") }
+
+// BenchmarkEncode5 encodes 25 s of 16-bit 44.1 kHz stereo music at level 5
+// and reports multiples of real time; natively it then times `flac -5` on
+// the same samples as a WAV file (process start included) and reports our
+// time over flac's as flac-ratio.
+func BenchmarkEncode5(b *testing.B) {
+	path := filepath.Join(conformanceDir(b, "subset"), "24 - variable blocksize file created with flake revision 264.flac")
+	src, err := audio.OpenFile(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer src.Close()
+	d, err := Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := d.Info()
+	s, err := d.Stream(0, info.Frames)
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples := make([]float32, info.Frames*int64(info.Format.Channels))
+	if _, err := audio.ReadFrames(s, samples); err != nil {
+		b.Fatal(err)
+	}
+	secs := audio.Duration(info.Frames, info.Format.Rate)
+	var out countWriter
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.Encode(audio.Samples(info.Format.Rate, info.Format.Channels, samples)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ours := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(secs/ours, "x-realtime")
+	if runtime.GOOS == "js" {
+		return
+	}
+	bin, err := exec.LookPath("flac")
+	if err != nil {
+		return
+	}
+	b.StopTimer()
+	wav := filepath.Join(b.TempDir(), "in.wav")
+	if err := os.WriteFile(wav, audiotest.WAV(info.Format, samples), 0o666); err != nil {
+		b.Fatal(err)
+	}
+	const runs = 5
+	start = time.Now()
+	for range runs {
+		if msg, err := exec.Command(bin, "-5", "-s", "-f", "-o", "/dev/null", wav).CombinedOutput(); err != nil {
+			b.Fatalf("flac -5: %v %s", err, msg)
+		}
+	}
+	ref := time.Since(start).Seconds() / runs
+	b.ReportMetric(ours/ref, "flac-ratio")
+}
+
+// countWriter counts and drops bytes.
+type countWriter struct{ n int64 }
+
+func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }

@@ -534,7 +534,7 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 				if !ok {
 					continue
 				}
-				if !lpcResidual(tmp, x, q[:order], shift) {
+				if !lpcResidual(tmp, x, q[:order], shift, bps) {
 					continue
 				}
 				var rc riceCode

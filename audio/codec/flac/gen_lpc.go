@@ -1,7 +1,7 @@
 //go:build ignore
 
-// gen_lpc writes lpc_gen.go: LPC restore loops unrolled per order, with
-// 32-bit and 64-bit accumulators. Run with `go run gen_lpc.go`.
+// gen_lpc writes lpc_gen.go: LPC restore (decoder) and residual (encoder)
+// loops unrolled per order, with 32-bit and 64-bit accumulators. Run with `go run gen_lpc.go`.
 package main
 
 import (
@@ -42,6 +42,34 @@ func main() {
 		fmt.Fprintf(&b, "\tfor i := o; i < len(s); i++ {\n\t\tx := s[i-o : i]\n\t\tvar sum %s\n", w.typ)
 		fmt.Fprintf(&b, "\t\tfor j, cj := range c {\n\t\t\tsum += %s * %s\n\t\t}\n", conv(w.conv, "cj"), conv(w.conv, "x[o-1-j]"))
 		fmt.Fprintf(&b, "\t\ts[i] += int32(sum >> shift)\n\t}\n}\n\n")
+	}
+	// Residual computation for the encoder.
+	for _, w := range []struct{ name, typ, conv string }{{"32", "int32", ""}, {"64", "int64", "int64"}} {
+		fmt.Fprintf(&b, "// lpcResidual%s computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥\n// len(c) with an %s accumulator, unrolled for orders up to %d. It\n// reports false when a residual does not fit in 32 bits.\n", w.name, w.typ, maxUnrolled)
+		fmt.Fprintf(&b, "func lpcResidual%s(res, x []int32, c []int32, shift uint) bool {\n\tswitch len(c) {\n", w.name)
+		for o := 1; o <= maxUnrolled; o++ {
+			fmt.Fprintf(&b, "\tcase %d:\n\t\treturn res%s_%d(res, x, c, shift)\n", o, w.name, o)
+		}
+		fmt.Fprintf(&b, "\t}\n\treturn res%sGeneric(res, x, c, shift)\n}\n\n", w.name)
+		for o := 1; o <= maxUnrolled; o++ {
+			fmt.Fprintf(&b, "func res%s_%d(res, x []int32, c []int32, shift uint) bool {\n", w.name, o)
+			fmt.Fprintf(&b, "\t_ = c[%d]\n\tres = res[:len(x)]\n\tvar bad int64\n", o-1)
+			for j := 0; j < o; j++ {
+				fmt.Fprintf(&b, "\tc%d := %s\n", j, conv(w.conv, fmt.Sprintf("c[%d]", j)))
+			}
+			fmt.Fprintf(&b, "\tfor i := %d; i < len(x); i++ {\n\t\tw := x[i-%d : i+1 : i+1]\n\t\tsum := ", o, o)
+			for j := 0; j < o; j++ {
+				if j > 0 {
+					b.WriteString(" + ")
+				}
+				fmt.Fprintf(&b, "c%d*%s", j, conv(w.conv, fmt.Sprintf("w[%d]", o-1-j)))
+			}
+			fmt.Fprintf(&b, "\n\t\tr := int64(w[%d]) - int64(sum>>shift)\n\t\tbad |= r - int64(int32(r))\n\t\tres[i] = int32(r)\n\t}\n\treturn bad == 0\n}\n\n", o)
+		}
+		fmt.Fprintf(&b, "func res%sGeneric(res, x []int32, c []int32, shift uint) bool {\n\to := len(c)\n\tres = res[:len(x)]\n\tvar bad int64\n", w.name)
+		fmt.Fprintf(&b, "\tfor i := o; i < len(x); i++ {\n\t\tw := x[i-o : i]\n\t\tvar sum %s\n", w.typ)
+		fmt.Fprintf(&b, "\t\tfor j, cj := range c {\n\t\t\tsum += %s * %s\n\t\t}\n", conv(w.conv, "cj"), conv(w.conv, "w[o-1-j]"))
+		fmt.Fprintf(&b, "\t\tr := int64(x[i]) - int64(sum>>shift)\n\t\tbad |= r - int64(int32(r))\n\t\tres[i] = int32(r)\n\t}\n\treturn bad == 0\n}\n\n")
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {

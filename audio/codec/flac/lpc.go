@@ -18,14 +18,24 @@ func tukey(win []float64, p float64) {
 	}
 }
 
-// autocorr computes the autocorrelation of x for lags 0..len(ac)-1.
+// autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
+// four independent sums per lag.
 func autocorr(ac []float64, x []float64) {
 	for lag := range ac {
-		var s float64
-		for i := lag; i < len(x); i++ {
-			s += x[i] * x[i-lag]
+		var s0, s1, s2, s3 float64
+		a, b := x[lag:], x[:len(x)-lag]
+		b = b[:len(a)]
+		i := 0
+		for ; i+4 <= len(a); i += 4 {
+			s0 += a[i] * b[i]
+			s1 += a[i+1] * b[i+1]
+			s2 += a[i+2] * b[i+2]
+			s3 += a[i+3] * b[i+3]
 		}
-		ac[lag] = s
+		for ; i < len(a); i++ {
+			s0 += a[i] * b[i]
+		}
+		ac[lag] = (s0 + s1) + (s2 + s3)
 	}
 }
 
@@ -119,24 +129,18 @@ func quantize(lp []float64, prec uint, q []int32) (shift int, ok bool) {
 	return max(shift, 0), true
 }
 
-// lpcResidual computes res[i] = x[i] - (Σ q[j]·x[i-1-j]) >> shift for i ≥
-// order; it reports false when a residual does not fit in 32 bits.
-func lpcResidual(res, x []int32, q []int32, shift int) bool {
-	order := len(q)
-	ok := true
-	for i := order; i < len(x); i++ {
-		w := x[i-order : i]
-		var sum int64
-		for j, c := range q {
-			sum += int64(c) * int64(w[order-1-j])
-		}
-		r := int64(x[i]) - sum>>uint(shift)
-		if r != int64(int32(r)) {
-			ok = false
-		}
-		res[i] = int32(r)
+// lpcResidual computes the residual of the quantised predictor q with
+// the given shift, in 32-bit arithmetic when it cannot overflow (bps bits
+// samples); it reports false when a residual does not fit in 32 bits.
+func lpcResidual(res, x []int32, q []int32, shift int, bps uint) bool {
+	var abs int64
+	for _, c := range q {
+		abs += int64(max(c, -c))
 	}
-	return ok
+	if abs<<(bps-1) < 1<<31 && !wide {
+		return lpcResidual32(res, x, q, uint(shift))
+	}
+	return lpcResidual64(res, x, q, uint(shift))
 }
 
 // fixedResidual computes the residual of the fixed predictor of order o.

@@ -463,3 +463,595 @@ func lpc64Generic(s []int32, c []int32, shift uint) {
 		s[i] += int32(sum >> shift)
 	}
 }
+
+// lpcResidual32 computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥
+// len(c) with an int32 accumulator, unrolled for orders up to 12. It
+// reports false when a residual does not fit in 32 bits.
+func lpcResidual32(res, x []int32, c []int32, shift uint) bool {
+	switch len(c) {
+	case 1:
+		return res32_1(res, x, c, shift)
+	case 2:
+		return res32_2(res, x, c, shift)
+	case 3:
+		return res32_3(res, x, c, shift)
+	case 4:
+		return res32_4(res, x, c, shift)
+	case 5:
+		return res32_5(res, x, c, shift)
+	case 6:
+		return res32_6(res, x, c, shift)
+	case 7:
+		return res32_7(res, x, c, shift)
+	case 8:
+		return res32_8(res, x, c, shift)
+	case 9:
+		return res32_9(res, x, c, shift)
+	case 10:
+		return res32_10(res, x, c, shift)
+	case 11:
+		return res32_11(res, x, c, shift)
+	case 12:
+		return res32_12(res, x, c, shift)
+	}
+	return res32Generic(res, x, c, shift)
+}
+
+func res32_1(res, x []int32, c []int32, shift uint) bool {
+	_ = c[0]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	for i := 1; i < len(x); i++ {
+		w := x[i-1 : i+1 : i+1]
+		sum := c0 * w[0]
+		r := int64(w[1]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_2(res, x []int32, c []int32, shift uint) bool {
+	_ = c[1]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	for i := 2; i < len(x); i++ {
+		w := x[i-2 : i+1 : i+1]
+		sum := c0*w[1] + c1*w[0]
+		r := int64(w[2]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_3(res, x []int32, c []int32, shift uint) bool {
+	_ = c[2]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	for i := 3; i < len(x); i++ {
+		w := x[i-3 : i+1 : i+1]
+		sum := c0*w[2] + c1*w[1] + c2*w[0]
+		r := int64(w[3]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_4(res, x []int32, c []int32, shift uint) bool {
+	_ = c[3]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	for i := 4; i < len(x); i++ {
+		w := x[i-4 : i+1 : i+1]
+		sum := c0*w[3] + c1*w[2] + c2*w[1] + c3*w[0]
+		r := int64(w[4]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_5(res, x []int32, c []int32, shift uint) bool {
+	_ = c[4]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	for i := 5; i < len(x); i++ {
+		w := x[i-5 : i+1 : i+1]
+		sum := c0*w[4] + c1*w[3] + c2*w[2] + c3*w[1] + c4*w[0]
+		r := int64(w[5]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_6(res, x []int32, c []int32, shift uint) bool {
+	_ = c[5]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	for i := 6; i < len(x); i++ {
+		w := x[i-6 : i+1 : i+1]
+		sum := c0*w[5] + c1*w[4] + c2*w[3] + c3*w[2] + c4*w[1] + c5*w[0]
+		r := int64(w[6]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_7(res, x []int32, c []int32, shift uint) bool {
+	_ = c[6]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	for i := 7; i < len(x); i++ {
+		w := x[i-7 : i+1 : i+1]
+		sum := c0*w[6] + c1*w[5] + c2*w[4] + c3*w[3] + c4*w[2] + c5*w[1] + c6*w[0]
+		r := int64(w[7]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_8(res, x []int32, c []int32, shift uint) bool {
+	_ = c[7]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	for i := 8; i < len(x); i++ {
+		w := x[i-8 : i+1 : i+1]
+		sum := c0*w[7] + c1*w[6] + c2*w[5] + c3*w[4] + c4*w[3] + c5*w[2] + c6*w[1] + c7*w[0]
+		r := int64(w[8]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_9(res, x []int32, c []int32, shift uint) bool {
+	_ = c[8]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	for i := 9; i < len(x); i++ {
+		w := x[i-9 : i+1 : i+1]
+		sum := c0*w[8] + c1*w[7] + c2*w[6] + c3*w[5] + c4*w[4] + c5*w[3] + c6*w[2] + c7*w[1] + c8*w[0]
+		r := int64(w[9]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_10(res, x []int32, c []int32, shift uint) bool {
+	_ = c[9]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	for i := 10; i < len(x); i++ {
+		w := x[i-10 : i+1 : i+1]
+		sum := c0*w[9] + c1*w[8] + c2*w[7] + c3*w[6] + c4*w[5] + c5*w[4] + c6*w[3] + c7*w[2] + c8*w[1] + c9*w[0]
+		r := int64(w[10]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_11(res, x []int32, c []int32, shift uint) bool {
+	_ = c[10]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	for i := 11; i < len(x); i++ {
+		w := x[i-11 : i+1 : i+1]
+		sum := c0*w[10] + c1*w[9] + c2*w[8] + c3*w[7] + c4*w[6] + c5*w[5] + c6*w[4] + c7*w[3] + c8*w[2] + c9*w[1] + c10*w[0]
+		r := int64(w[11]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32_12(res, x []int32, c []int32, shift uint) bool {
+	_ = c[11]
+	res = res[:len(x)]
+	var bad int64
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	c11 := c[11]
+	for i := 12; i < len(x); i++ {
+		w := x[i-12 : i+1 : i+1]
+		sum := c0*w[11] + c1*w[10] + c2*w[9] + c3*w[8] + c4*w[7] + c5*w[6] + c6*w[5] + c7*w[4] + c8*w[3] + c9*w[2] + c10*w[1] + c11*w[0]
+		r := int64(w[12]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res32Generic(res, x []int32, c []int32, shift uint) bool {
+	o := len(c)
+	res = res[:len(x)]
+	var bad int64
+	for i := o; i < len(x); i++ {
+		w := x[i-o : i]
+		var sum int32
+		for j, cj := range c {
+			sum += cj * w[o-1-j]
+		}
+		r := int64(x[i]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+// lpcResidual64 computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥
+// len(c) with an int64 accumulator, unrolled for orders up to 12. It
+// reports false when a residual does not fit in 32 bits.
+func lpcResidual64(res, x []int32, c []int32, shift uint) bool {
+	switch len(c) {
+	case 1:
+		return res64_1(res, x, c, shift)
+	case 2:
+		return res64_2(res, x, c, shift)
+	case 3:
+		return res64_3(res, x, c, shift)
+	case 4:
+		return res64_4(res, x, c, shift)
+	case 5:
+		return res64_5(res, x, c, shift)
+	case 6:
+		return res64_6(res, x, c, shift)
+	case 7:
+		return res64_7(res, x, c, shift)
+	case 8:
+		return res64_8(res, x, c, shift)
+	case 9:
+		return res64_9(res, x, c, shift)
+	case 10:
+		return res64_10(res, x, c, shift)
+	case 11:
+		return res64_11(res, x, c, shift)
+	case 12:
+		return res64_12(res, x, c, shift)
+	}
+	return res64Generic(res, x, c, shift)
+}
+
+func res64_1(res, x []int32, c []int32, shift uint) bool {
+	_ = c[0]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	for i := 1; i < len(x); i++ {
+		w := x[i-1 : i+1 : i+1]
+		sum := c0 * int64(w[0])
+		r := int64(w[1]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_2(res, x []int32, c []int32, shift uint) bool {
+	_ = c[1]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	for i := 2; i < len(x); i++ {
+		w := x[i-2 : i+1 : i+1]
+		sum := c0*int64(w[1]) + c1*int64(w[0])
+		r := int64(w[2]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_3(res, x []int32, c []int32, shift uint) bool {
+	_ = c[2]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	for i := 3; i < len(x); i++ {
+		w := x[i-3 : i+1 : i+1]
+		sum := c0*int64(w[2]) + c1*int64(w[1]) + c2*int64(w[0])
+		r := int64(w[3]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_4(res, x []int32, c []int32, shift uint) bool {
+	_ = c[3]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	for i := 4; i < len(x); i++ {
+		w := x[i-4 : i+1 : i+1]
+		sum := c0*int64(w[3]) + c1*int64(w[2]) + c2*int64(w[1]) + c3*int64(w[0])
+		r := int64(w[4]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_5(res, x []int32, c []int32, shift uint) bool {
+	_ = c[4]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	for i := 5; i < len(x); i++ {
+		w := x[i-5 : i+1 : i+1]
+		sum := c0*int64(w[4]) + c1*int64(w[3]) + c2*int64(w[2]) + c3*int64(w[1]) + c4*int64(w[0])
+		r := int64(w[5]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_6(res, x []int32, c []int32, shift uint) bool {
+	_ = c[5]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	for i := 6; i < len(x); i++ {
+		w := x[i-6 : i+1 : i+1]
+		sum := c0*int64(w[5]) + c1*int64(w[4]) + c2*int64(w[3]) + c3*int64(w[2]) + c4*int64(w[1]) + c5*int64(w[0])
+		r := int64(w[6]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_7(res, x []int32, c []int32, shift uint) bool {
+	_ = c[6]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	for i := 7; i < len(x); i++ {
+		w := x[i-7 : i+1 : i+1]
+		sum := c0*int64(w[6]) + c1*int64(w[5]) + c2*int64(w[4]) + c3*int64(w[3]) + c4*int64(w[2]) + c5*int64(w[1]) + c6*int64(w[0])
+		r := int64(w[7]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_8(res, x []int32, c []int32, shift uint) bool {
+	_ = c[7]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	c7 := int64(c[7])
+	for i := 8; i < len(x); i++ {
+		w := x[i-8 : i+1 : i+1]
+		sum := c0*int64(w[7]) + c1*int64(w[6]) + c2*int64(w[5]) + c3*int64(w[4]) + c4*int64(w[3]) + c5*int64(w[2]) + c6*int64(w[1]) + c7*int64(w[0])
+		r := int64(w[8]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_9(res, x []int32, c []int32, shift uint) bool {
+	_ = c[8]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	c7 := int64(c[7])
+	c8 := int64(c[8])
+	for i := 9; i < len(x); i++ {
+		w := x[i-9 : i+1 : i+1]
+		sum := c0*int64(w[8]) + c1*int64(w[7]) + c2*int64(w[6]) + c3*int64(w[5]) + c4*int64(w[4]) + c5*int64(w[3]) + c6*int64(w[2]) + c7*int64(w[1]) + c8*int64(w[0])
+		r := int64(w[9]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_10(res, x []int32, c []int32, shift uint) bool {
+	_ = c[9]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	c7 := int64(c[7])
+	c8 := int64(c[8])
+	c9 := int64(c[9])
+	for i := 10; i < len(x); i++ {
+		w := x[i-10 : i+1 : i+1]
+		sum := c0*int64(w[9]) + c1*int64(w[8]) + c2*int64(w[7]) + c3*int64(w[6]) + c4*int64(w[5]) + c5*int64(w[4]) + c6*int64(w[3]) + c7*int64(w[2]) + c8*int64(w[1]) + c9*int64(w[0])
+		r := int64(w[10]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_11(res, x []int32, c []int32, shift uint) bool {
+	_ = c[10]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	c7 := int64(c[7])
+	c8 := int64(c[8])
+	c9 := int64(c[9])
+	c10 := int64(c[10])
+	for i := 11; i < len(x); i++ {
+		w := x[i-11 : i+1 : i+1]
+		sum := c0*int64(w[10]) + c1*int64(w[9]) + c2*int64(w[8]) + c3*int64(w[7]) + c4*int64(w[6]) + c5*int64(w[5]) + c6*int64(w[4]) + c7*int64(w[3]) + c8*int64(w[2]) + c9*int64(w[1]) + c10*int64(w[0])
+		r := int64(w[11]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64_12(res, x []int32, c []int32, shift uint) bool {
+	_ = c[11]
+	res = res[:len(x)]
+	var bad int64
+	c0 := int64(c[0])
+	c1 := int64(c[1])
+	c2 := int64(c[2])
+	c3 := int64(c[3])
+	c4 := int64(c[4])
+	c5 := int64(c[5])
+	c6 := int64(c[6])
+	c7 := int64(c[7])
+	c8 := int64(c[8])
+	c9 := int64(c[9])
+	c10 := int64(c[10])
+	c11 := int64(c[11])
+	for i := 12; i < len(x); i++ {
+		w := x[i-12 : i+1 : i+1]
+		sum := c0*int64(w[11]) + c1*int64(w[10]) + c2*int64(w[9]) + c3*int64(w[8]) + c4*int64(w[7]) + c5*int64(w[6]) + c6*int64(w[5]) + c7*int64(w[4]) + c8*int64(w[3]) + c9*int64(w[2]) + c10*int64(w[1]) + c11*int64(w[0])
+		r := int64(w[12]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
+
+func res64Generic(res, x []int32, c []int32, shift uint) bool {
+	o := len(c)
+	res = res[:len(x)]
+	var bad int64
+	for i := o; i < len(x); i++ {
+		w := x[i-o : i]
+		var sum int64
+		for j, cj := range c {
+			sum += int64(cj) * int64(w[o-1-j])
+		}
+		r := int64(x[i]) - int64(sum>>shift)
+		bad |= r - int64(int32(r))
+		res[i] = int32(r)
+	}
+	return bad == 0
+}
