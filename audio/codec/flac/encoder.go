@@ -46,18 +46,19 @@ type level struct {
 	maxPart   uint
 	stereo    int // 0 independent, 1 adaptive mid-side, 2 exhaustive
 	orders    int // LPC orders tried around the estimated best
+	parts     int // subdivide_tukey(parts) windows; 1 is tukey(0.5)
 }
 
 var levels = [9]level{
-	{1152, 0, 3, 0, 0},
-	{1152, 0, 3, 1, 0},
-	{1152, 0, 3, 2, 0},
-	{4096, 6, 4, 0, 1},
-	{4096, 8, 4, 1, 1},
-	{4096, 8, 5, 2, 1},
-	{4096, 8, 6, 2, 2},
-	{4096, 12, 6, 2, 2},
-	{4096, 12, 6, 2, 3},
+	{1152, 0, 3, 0, 0, 1},
+	{1152, 0, 3, 1, 0, 1},
+	{1152, 0, 3, 2, 0, 1},
+	{4096, 6, 4, 0, 1, 1},
+	{4096, 8, 4, 1, 1, 1},
+	{4096, 8, 5, 2, 1, 1},
+	{4096, 8, 6, 2, 1, 2},
+	{4096, 12, 6, 2, 1, 2},
+	{4096, 12, 6, 2, 1, 3},
 }
 
 // ErrEncoderClosed is returned by Encode after Close.
@@ -100,7 +101,7 @@ type Encoder struct {
 	tmpRes []int32
 	mid    []int32
 	side   []int32
-	win    []float64
+	wins   [][]float64
 	winN   int
 	wx     []float64
 	sums   []uint64
@@ -496,32 +497,32 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 	maxOrder := min(e.lv.maxLPC, n-1)
 	if maxOrder > 0 && n > 2*maxOrder {
 		if e.winN != n {
-			if cap(e.win) < n {
-				e.win = make([]float64, n)
-			}
-			e.win = e.win[:n]
-			tukey(e.win, 0.5)
+			e.wins = windows(n, e.lv.parts)
 			e.winN = n
 		}
 		wx := e.wx[:n]
-		for i, v := range x {
-			wx[i] = float64(v) * e.win[i]
-		}
-		var ac [33]float64
-		autocorr(ac[:maxOrder+1], wx)
-		if ac[0] > 0 {
+		prec := qlpPrecision(int(bps), n)
+		for _, win := range e.wins {
+			for i, v := range x {
+				wx[i] = float64(v) * win[i]
+			}
+			var ac [33]float64
+			autocorr(ac[:maxOrder+1], wx)
+			if ac[0] <= 0 {
+				continue
+			}
 			var lpStore [32][32]float64
-			lp := make([][]float64, maxOrder)
+			var lpRows [32][]float64
+			lp := lpRows[:maxOrder]
 			for i := range lp {
 				lp[i] = lpStore[i][:i+1]
 			}
 			var errs [32]float64
-			maxOrder = levinson(ac[:maxOrder+1], lp, errs[:maxOrder])
-			prec := qlpPrecision(int(bps), n)
-			best := bestOrder(errs[:maxOrder], n, int(prec)+int(bps))
+			top := levinson(ac[:maxOrder+1], lp, errs[:maxOrder])
+			best := bestOrder(errs[:top], n, int(prec)+int(bps))
 			lo, hi := best, best
 			if e.lv.orders > 1 {
-				lo, hi = max(1, best-(e.lv.orders-1)), min(maxOrder, best+(e.lv.orders-1))
+				lo, hi = max(1, best-(e.lv.orders-1)), min(top, best+(e.lv.orders-1))
 			}
 			for order := lo; order <= hi; order++ {
 				p := prec
@@ -531,10 +532,7 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 				}
 				var q [32]int32
 				shift, ok := quantize(lp[order-1], p, q[:order])
-				if !ok {
-					continue
-				}
-				if !lpcResidual(tmp, x, q[:order], shift, bps) {
+				if !ok || !lpcResidual(tmp, x, q[:order], shift, bps) {
 					continue
 				}
 				var rc riceCode

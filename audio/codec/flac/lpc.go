@@ -18,6 +18,87 @@ func tukey(win []float64, p float64) {
 	}
 }
 
+// partialTukey fills win with zeros outside [start, end) of its length and
+// a Tukey window of parameter p inside, as libFLAC's
+// FLAC__window_partial_tukey.
+func partialTukey(win []float64, p, start, end float64) {
+	l := len(win)
+	sn, en := int(start*float64(l)), int(end*float64(l))
+	np := int(p / 2 * float64(en-sn))
+	n := 0
+	for ; n < sn && n < l; n++ {
+		win[n] = 0
+	}
+	for i := 1; n < sn+np && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(np))
+	}
+	for ; n < en-np && n < l; n++ {
+		win[n] = 1
+	}
+	for i := np; n < en && n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(np))
+	}
+	for ; n < l; n++ {
+		win[n] = 0
+	}
+}
+
+// punchoutTukey fills win with a Tukey window of parameter p over the
+// parts before start and after end, and zeros between, as libFLAC's
+// FLAC__window_punchout_tukey.
+func punchoutTukey(win []float64, p, start, end float64) {
+	l := len(win)
+	ns, ne := int(start*float64(l)), int((1-end)*float64(l))
+	nps, npe := int(p/2*float64(ns)), int(p/2*float64(ne))
+	n := 0
+	for i := 1; n < nps && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(nps))
+	}
+	for ; n < ns-nps && n < l; n++ {
+		win[n] = 1
+	}
+	for i := nps; n < ns && n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(nps))
+	}
+	for ; n < l-ne && n < l; n++ {
+		win[n] = 0
+	}
+	for i := 1; n < l-ne+npe && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(npe))
+	}
+	for ; n < l-npe && n < l; n++ {
+		win[n] = 1
+	}
+	for i := npe; n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(npe))
+	}
+}
+
+// windows returns the analysis windows of subdivide_tukey(parts) for a
+// block of n samples: tukey(0.5) over the block, then for each division
+// into k = 2..parts pieces a partial window per piece and (from k = 3) a
+// punch-out window per piece.
+func windows(n, parts int) [][]float64 {
+	var out [][]float64
+	w := make([]float64, n)
+	tukey(w, 0.5)
+	out = append(out, w)
+	for k := 2; k <= parts; k++ {
+		for j := range k {
+			a, b := float64(j)/float64(k), float64(j+1)/float64(k)
+			w := make([]float64, n)
+			partialTukey(w, 0.5, a, b)
+			out = append(out, w)
+			if k >= 3 {
+				w := make([]float64, n)
+				punchoutTukey(w, 0.5, a, b)
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
 // autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
 // four independent sums per lag.
 func autocorr(ac []float64, x []float64) {
