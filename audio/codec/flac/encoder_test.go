@@ -2,6 +2,7 @@ package flac
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -86,5 +87,94 @@ func TestRoundTrip(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestEncoderMetadata writes tags, a picture and a seek table, reads them
+// back, and runs the decoder contract (seeking through the seek table) on
+// the result; metaflac lists the blocks.
+func TestEncoderMetadata(t *testing.T) {
+	f := audio.Format{Rate: 8000, Channels: 2, Bits: 16}
+	want := quantizeSamples(audiotest.Signal(8000*7+123, 2, f.Rate, 3), 16)
+	pic := audio.Picture{MIME: "image/png", Type: 3, Description: "cover", Data: []byte("\x89PNG not really")}
+	file := encode(t, f, want, EncoderOptions{
+		Level:        DefaultLevel,
+		Tags:         map[string]string{"title": "T", "artist": "A", "track": "3", "year": "2026"},
+		Pictures:     []audio.Picture{pic},
+		SeekInterval: 1,
+	})
+	d, err := Open(audio.NewBytesSource(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := d.Info()
+	for k, v := range map[string]string{"title": "T", "artist": "A", "track": "3", "year": "2026"} {
+		if info.Tags[k] != v {
+			t.Errorf("tag %s = %q, want %q", k, info.Tags[k], v)
+		}
+	}
+	if len(info.Pictures) != 1 || info.Pictures[0].MIME != pic.MIME || string(info.Pictures[0].Data) != string(pic.Data) || info.Pictures[0].Description != "cover" {
+		t.Errorf("pictures %+v", info.Pictures)
+	}
+	if len(d.seek) != 8 {
+		t.Errorf("%d seek points, want 8", len(d.seek))
+	}
+	for i, p := range d.seek {
+		if s := d.frameAt(d.audioStart + p.offset); s != p.sample {
+			t.Errorf("seek point %d: sample %d, the frame there starts at %d", i, p.sample, s)
+		}
+	}
+	audiotest.CheckDecoder(t, audiotest.DecoderCase{
+		Open: func(src audio.Source) (audio.Decoder, error) { return Open(src) },
+		File: file,
+		Want: want,
+	})
+	if runtime.GOOS == "js" {
+		return
+	}
+	bin := audiotest.Tool(t, "metaflac")
+	path := filepath.Join(t.TempDir(), "x.flac")
+	if err := os.WriteFile(path, file, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--list", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("metaflac: %v\n%s", err, out)
+	}
+	for _, s := range []string{"type: 3 (SEEKTABLE)", "seek points: 8", "comment[0]: ARTIST=A", "type: 6 (PICTURE)", "MIME type: image/png"} {
+		if !bytes.Contains(out, []byte(s)) {
+			t.Errorf("metaflac --list does not show %q:\n%s", s, out)
+		}
+	}
+}
+
+// TestEncoderErrors refuses formats FLAC cannot hold here and use after
+// Close.
+func TestEncoderErrors(t *testing.T) {
+	var buf bytes.Buffer
+	for _, f := range []audio.Format{
+		{Rate: 44100, Channels: 2, Bits: 32, Float: true},
+		{Rate: 44100, Channels: 9, Bits: 16},
+		{Rate: 44100, Channels: 2, Bits: 32},
+	} {
+		if _, err := NewEncoder(&buf, f, 0, EncoderOptions{}); err == nil {
+			t.Errorf("%v: no error", f)
+		}
+	}
+	if _, err := NewEncoder(&buf, audio.Format{Rate: 44100, Channels: 2, Bits: 16}, 0, EncoderOptions{Level: 9}); err == nil {
+		t.Errorf("level 9: no error")
+	}
+	e, err := NewEncoder(&buf, audio.Format{Rate: 44100, Channels: 1, Bits: 16}, 0, EncoderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Encode(audio.Silence(48000, 1, 10)); err == nil {
+		t.Errorf("a 48 kHz stream into a 44.1 kHz encoder: no error")
+	}
+	if _, err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Encode(audio.Silence(44100, 1, 10)); !errors.Is(err, ErrEncoderClosed) {
+		t.Errorf("Encode after Close: %v", err)
 	}
 }
