@@ -404,7 +404,9 @@ func (d *Decoder) findEnd() (int64, error) {
 	if d.fixedBlock == 0 && !d.variable {
 		return d.countAll()
 	}
-	for win := int64(64 << 10); ; win *= 4 {
+	r := newBitReader(d.src)
+	fd := d.newFrameDecoder(r)
+	for win := int64(64 << 10); ; win = min(4*win, maxFrameBytes) {
 		from := max(d.audioStart, size-win)
 		b := make([]byte, size-from)
 		if err := audio.ReadAtFull(d.src, b, from); err != nil {
@@ -418,9 +420,8 @@ func (d *Decoder) findEnd() (int64, error) {
 			if err != nil || h.variable != d.variable {
 				continue
 			}
-			r := newBitReader(d.src)
 			r.seek(from + int64(i))
-			fd := d.newFrameDecoder(r)
+			fd.ch, fd.bps, fd.rate = d.si.Channels, d.si.BitsPerSample, d.si.SampleRate
 			if err := fd.check(h); err != nil {
 				// A real frame of another layout, or a false sync?
 				fd.ch = h.channels
@@ -438,8 +439,8 @@ func (d *Decoder) findEnd() (int64, error) {
 				return s + int64(h.blockSize), nil
 			}
 		}
-		if from == d.audioStart || win > maxFrameBytes {
-			return 0, fmt.Errorf("flac: %w: no complete frame found at the end of the file", errMalformed)
+		if from == d.audioStart || win == maxFrameBytes {
+			return 0, fmt.Errorf("flac: %w: no complete frame found in the last %d bytes of the file", errMalformed, size-from)
 		}
 	}
 }

@@ -299,7 +299,7 @@ func (e *Encoder) take(in []float32) {
 	for i := range k {
 		for c := range ch {
 			v := float64(in[i*ch+c]) * sc
-			v = math.Round(max(lo, min(hi, v)))
+			v = math.RoundToEven(max(lo, min(hi, v)))
 			x := int32(v)
 			e.chans[c][e.fill+i] = x
 			switch bps {
