@@ -34,6 +34,10 @@ type EncoderOptions struct {
 	SeekInterval float64
 	// Vendor is the comment block's vendor string (default "Offcut").
 	Vendor string
+	// PrecisionSearch tries every LPC coefficient precision instead of
+	// libFLAC's default for the sample width and block size (flac -p):
+	// slower, slightly smaller.
+	PrecisionSearch bool
 }
 
 // DefaultLevel is libFLAC's default compression level.
@@ -68,11 +72,12 @@ var ErrEncoderClosed = errors.New("flac: encoder closed")
 // length but not yet the MD5, the totals and the seek points: Close
 // returns the final bytes, to be written over the start of the output.
 type Encoder struct {
-	w      io.Writer
-	f      audio.Format
-	lv     level
-	frames int64 // as announced, for the seek table
-	scale  float64
+	w       io.Writer
+	f       audio.Format
+	lv      level
+	pSearch bool
+	frames  int64 // as announced, for the seek table
+	scale   float64
 
 	header   []byte // as first written
 	siOff    int    // offset of the STREAMINFO body in header
@@ -128,7 +133,7 @@ func NewEncoder(w io.Writer, f audio.Format, frames int64, opt EncoderOptions) (
 	e := &Encoder{
 		w: w, f: f, lv: levels[opt.Level], frames: max(frames, 0),
 		scale: float64(int64(1) << (f.Bits - 1)),
-		md5:   md5.New(), minFrame: math.MaxInt,
+		md5:   md5.New(), minFrame: math.MaxInt, pSearch: opt.PrecisionSearch,
 	}
 	n := e.lv.blockSize
 	e.chans = make([][]int32, f.Channels)
@@ -525,24 +530,33 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 				lo, hi = max(1, best-(e.lv.orders-1)), min(top, best+(e.lv.orders-1))
 			}
 			for order := lo; order <= hi; order++ {
-				p := prec
+				pmax := prec
 				// Keep the decoder's 32-bit path exact where libFLAC does.
 				if bps <= 17 {
-					p = min(p, uint(32-int(bps)-bits.Len(uint(order))+1))
+					pmax = min(pmax, uint(32-int(bps)-bits.Len(uint(order))+1))
 				}
-				var q [32]int32
-				shift, ok := quantize(lp[order-1], p, q[:order])
-				if !ok || !lpcResidual(tmp, x, q[:order], shift, bps) {
-					continue
+				pmin := pmax
+				if e.pSearch {
+					pmin, pmax = 5, 15
+					if bps <= 17 {
+						pmax = min(pmax, uint(32-int(bps)-bits.Len(uint(order))+1))
+					}
 				}
-				var rc riceCode
-				riceSearch(tmp, order, e.lv.maxPart, e.sums, &rc)
-				b := head + order*int(bps) + 4 + 5 + order*int(p) + rc.bits
-				if b < sf.bits {
-					sf.kind, sf.order, sf.bits, sf.rice = sfLPC, order, b, rc
-					sf.coefs, sf.prec, sf.shift = q, p, shift
-					tmp, res = res, tmp
-					sf.res = res
+				for p := pmin; p <= pmax; p++ {
+					var q [32]int32
+					shift, ok := quantize(lp[order-1], p, q[:order])
+					if !ok || !lpcResidual(tmp, x, q[:order], shift, bps) {
+						continue
+					}
+					var rc riceCode
+					riceSearch(tmp, order, e.lv.maxPart, e.sums, &rc)
+					b := head + order*int(bps) + 4 + 5 + order*int(p) + rc.bits
+					if b < sf.bits {
+						sf.kind, sf.order, sf.bits, sf.rice = sfLPC, order, b, rc
+						sf.coefs, sf.prec, sf.shift = q, p, shift
+						tmp, res = res, tmp
+						sf.res = res
+					}
 				}
 			}
 		}
