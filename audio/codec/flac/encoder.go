@@ -299,25 +299,34 @@ func (e *Encoder) take(in []float32) {
 	k := len(in) / ch
 	sc := e.scale
 	lo, hi := -sc, sc-1
-	bps := e.f.Bits / 8
-	e.md5buf = e.md5buf[:0]
-	for i := range k {
-		for c := range ch {
+	width := e.f.Bits / 8
+	if need := len(in) * width; cap(e.md5buf) < need {
+		e.md5buf = make([]byte, need)
+	}
+	mb := e.md5buf[:len(in)*width]
+	for c := range ch {
+		dst := e.chans[c][e.fill : e.fill+k]
+		for i := range dst {
 			v := float64(in[i*ch+c]) * sc
-			v = math.RoundToEven(max(lo, min(hi, v)))
-			x := int32(v)
-			e.chans[c][e.fill+i] = x
-			switch bps {
+			if v < lo {
+				v = lo
+			} else if v > hi {
+				v = hi
+			}
+			x := int32(math.RoundToEven(v))
+			dst[i] = x
+			o := (i*ch + c) * width
+			switch width {
 			case 1:
-				e.md5buf = append(e.md5buf, byte(x))
+				mb[o] = byte(x)
 			case 2:
-				e.md5buf = append(e.md5buf, byte(x), byte(x>>8))
+				mb[o], mb[o+1] = byte(x), byte(x>>8)
 			default:
-				e.md5buf = append(e.md5buf, byte(x), byte(x>>8), byte(x>>16))
+				mb[o], mb[o+1], mb[o+2] = byte(x), byte(x>>8), byte(x>>16)
 			}
 		}
 	}
-	e.md5.Write(e.md5buf)
+	e.md5.Write(mb)
 	e.fill += k
 }
 
