@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 
 	"offcut/audio"
 	"offcut/audio/codec"
@@ -57,6 +58,12 @@ type Decoder struct {
 	variable   bool  // the frames carry sample numbers
 	fixedBlock int   // block size of a fixed-blocksize stream
 	seek       []seekPoint
+
+	// Streams whose frames carry frame numbers but vary in size (old
+	// Flake files) can only be located by decoding; frames met while
+	// decoding are indexed here, about one a second.
+	mu    sync.Mutex
+	index []seekPoint
 }
 
 var _ audio.Decoder = (*Decoder)(nil)
@@ -487,6 +494,12 @@ func (d *Decoder) locate(t int64) (int64, int64) {
 		}
 	}
 	if d.fixedBlock == 0 && !d.variable {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		i := sort.Search(len(d.index), func(i int) bool { return d.index[i].sample > t })
+		if i > 0 && d.index[i-1].sample > loSample {
+			lo, loSample = d.audioStart+d.index[i-1].offset, d.index[i-1].sample
+		}
 		return lo, loSample
 	}
 	// Bisection over frame headers: lo is always a frame at or before t.
@@ -503,6 +516,27 @@ func (d *Decoder) locate(t int64) (int64, int64) {
 		}
 	}
 	return lo, loSample
+}
+
+// remember indexes a frame of a stream that can only be located by
+// decoding.
+func (d *Decoder) remember(sample, off int64) {
+	if d.fixedBlock != 0 || d.variable {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := len(d.index)
+	i := sort.Search(n, func(i int) bool { return d.index[i].sample >= sample })
+	if i < n && d.index[i].sample == sample {
+		return
+	}
+	if (i > 0 && sample-d.index[i-1].sample < int64(d.si.SampleRate)) || (i < n && d.index[i].sample-sample < int64(d.si.SampleRate)) {
+		return
+	}
+	d.index = append(d.index, seekPoint{})
+	copy(d.index[i+1:], d.index[i:])
+	d.index[i] = seekPoint{sample: sample, offset: off - d.audioStart}
 }
 
 // frameAt returns the first sample of the frame whose header is at off,

@@ -97,6 +97,7 @@ func (s *stream) decode() error {
 	if want := s.d.frameSample(*h); want >= 0 && want != s.next {
 		return fmt.Errorf("flac: %w: frame at byte %d starts at sample %d, expected %d", errMalformed, s.fd.start, want, s.next)
 	}
+	s.d.remember(s.next, s.fd.start)
 	s.start = s.next
 	s.next += int64(h.blockSize)
 	s.len = h.blockSize
