@@ -206,8 +206,6 @@ func (d *Decoder) parseStreamInfo(b []byte) error {
 		return fmt.Errorf("flac: %w: STREAMINFO sample rate 0", errMalformed)
 	case si.BitsPerSample < 4:
 		return fmt.Errorf("flac: %w: STREAMINFO %d bits per sample (want 4 to 32)", errMalformed, si.BitsPerSample)
-	case si.BitsPerSample > 24:
-		return fmt.Errorf("flac: %w: %d bits per sample (this decoder reads up to 24)", errUnsupported, si.BitsPerSample)
 	}
 	bits := (si.BitsPerSample + 7) / 8 * 8
 	d.info = audio.Info{

@@ -12,9 +12,11 @@
 // Samples come out as float32 scaled by 2^-(bits-1), as package pcm does,
 // so that 8- to 24-bit streams are exact and a decode written back at the
 // same depth reproduces the stream's samples bit for bit. Streams of 12, 20
-// or other depths report the next of 8, 16 or 24 bits in their Format.
-// Streams of 32-bit samples, and streams whose sample rate, channel count or
-// depth change between frames, are refused with codec.ErrUnsupported.
+// or other depths report the next of 8, 16, 24 or 32 bits in their Format.
+// Streams of 25 to 32 bits are decoded in 64-bit arithmetic; float32 keeps
+// 24 bits of each sample. Streams whose sample rate, channel count or depth
+// change between frames, and bare streams without fLaC marker and
+// STREAMINFO, are refused with codec.ErrUnsupported.
 //
 // The encoder (NewEncoder) follows libFLAC's compression levels 0 to 8:
 // block size, maximum LPC order, Rice partition order, mid-side stereo and

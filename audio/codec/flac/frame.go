@@ -19,6 +19,8 @@ type frameDecoder struct {
 	ch     int
 	rate   int
 	buf    []int32   // backing store of samples
+	wbuf   []int64   // backing store of samples over 24 bits
+	tmp    []int32   // residuals of samples over 24 bits
 	chans  [][]int32 // per channel, blockSize long after a decode
 	coefs  [32]int32
 	header frameHeader
@@ -55,31 +57,17 @@ func (d *frameDecoder) decode() error {
 	for c := range d.ch {
 		d.chans = append(d.chans, d.buf[c*n:(c+1)*n:(c+1)*n])
 	}
+	if d.bps > 24 {
+		return d.decodeWide(h, start)
+	}
 	for c := range d.ch {
-		bps := d.bps
-		switch {
-		case h.assign == chanLeftSide && c == 1,
-			h.assign == chanRightSide && c == 0,
-			h.assign == chanMidSide && c == 1:
-			bps++
-		}
-		if err := d.subframe(d.chans[c], bps); err != nil {
+		if err := d.subframe(d.chans[c], d.sampleBits(h, c)); err != nil {
 			return fmt.Errorf("frame at byte %d, channel %d: %w", start, c, err)
 		}
 	}
-	r.align()
-	if r.ensure(2) < 2 {
-		if r.err != nil {
-			return fmt.Errorf("frame at byte %d: %w", start, r.err)
-		}
-		return fmt.Errorf("frame at byte %d: %w: cut short", start, errMalformed)
+	if err := d.frameEnd(start); err != nil {
+		return err
 	}
-	want := binary.BigEndian.Uint16(r.buf[r.pos:])
-	if got := crc16(r.buf[r.mark:r.pos]); got != want {
-		return fmt.Errorf("frame at byte %d: %w: CRC-16 mismatch; expected %#04x, got %#04x", start, errMalformed, want, got)
-	}
-	r.pos += 2
-	r.mark = r.pos
 	switch h.assign {
 	case chanLeftSide:
 		left, side := d.chans[0], d.chans[1][:len(d.chans[0])]
@@ -100,6 +88,37 @@ func (d *frameDecoder) decode() error {
 			side[i] = int32((m - s) >> 1)
 		}
 	}
+	return nil
+}
+
+// sampleBits is the sample width of channel c of a frame: one more for a
+// side channel.
+func (d *frameDecoder) sampleBits(h frameHeader, c int) int {
+	switch {
+	case h.assign == chanLeftSide && c == 1,
+		h.assign == chanRightSide && c == 0,
+		h.assign == chanMidSide && c == 1:
+		return d.bps + 1
+	}
+	return d.bps
+}
+
+// frameEnd reads the frame's CRC-16 and checks it.
+func (d *frameDecoder) frameEnd(start int64) error {
+	r := d.r
+	r.align()
+	if r.ensure(2) < 2 {
+		if r.err != nil {
+			return fmt.Errorf("frame at byte %d: %w", start, r.err)
+		}
+		return fmt.Errorf("frame at byte %d: %w: cut short", start, errMalformed)
+	}
+	want := binary.BigEndian.Uint16(r.buf[r.pos:])
+	if got := crc16(r.buf[r.mark:r.pos]); got != want {
+		return fmt.Errorf("frame at byte %d: %w: CRC-16 mismatch; expected %#04x, got %#04x", start, errMalformed, want, got)
+	}
+	r.pos += 2
+	r.mark = r.pos
 	return nil
 }
 
