@@ -53,7 +53,7 @@ func quantizeSamples(samples []float32, bits int) []float32 {
 }
 
 // TestCheckDecoder runs the decoder contract on files made by flac: 8, 16
-// and 24 bits, 1, 2 and 6 channels, several block sizes, with and without
+// 24 and 32 bits, 1, 2, 3 and 6 channels, several block sizes, with and without
 // a seek table; the decode equals the input exactly.
 func TestCheckDecoder(t *testing.T) {
 	cases := []struct {
@@ -68,12 +68,17 @@ func TestCheckDecoder(t *testing.T) {
 		{24, 6, []string{"-5", "--no-seektable", "--channel-map=none"}},
 		{16, 6, []string{"-3", "-b", "256", "-S", "1000x", "--channel-map=none"}},
 		{16, 2, []string{"-5", "-b", "16384", "--lax", "--no-seektable"}},
+		{32, 2, []string{"-5"}},
+		{32, 3, []string{"-8", "--channel-map=none"}},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%dbit_%dch_%v", c.bits, c.ch, c.args), func(t *testing.T) {
 			f := audio.Format{Rate: 44100, Channels: c.ch, Bits: c.bits}
 			want := quantizeSamples(audiotest.Signal(44100*3/2+17, c.ch, f.Rate, uint64(c.bits*c.ch)), c.bits)
 			file := encodeWithFlac(t, f, want, c.args...)
+			if d, err := Open(audio.NewBytesSource(file)); err != nil || d.StreamInfo().BitsPerSample != c.bits {
+				t.Fatalf("flac made %+v (%v), want %d bits", d.StreamInfo(), err, c.bits)
+			}
 			audiotest.CheckDecoder(t, audiotest.DecoderCase{
 				Open: func(src audio.Source) (audio.Decoder, error) { return Open(src) },
 				File: file,

@@ -99,12 +99,16 @@ func FuzzDecode(f *testing.F) {
 // TestHugeClaims checks that headers claiming huge sizes allocate less
 // than 16 MB: a STREAMINFO with 2^36 samples and the largest block and
 // frame sizes, a PICTURE claiming 4 GB, a SEEKTABLE and a comment block
-// claiming 16 MB, a frame of 65536 samples in 8 channels.
+// claiming 16 MB, frames of 65536 samples in 8 channels of 24 and 32 bits.
 func TestHugeClaims(t *testing.T) {
 	si := streamInfo(65535, 65535, 44100, 8, 24, 1<<36-1)
 	for i := 4; i < 10; i++ {
 		si[i] = 0xFF
 	}
+	si32 := streamInfo(65535, 65535, 44100, 8, 32, 1<<36-1)
+	frame32 := []byte{0xFF, 0xF8, 0x79, 0x7E, 0x00, 0xFF, 0xFF}
+	frame32 = append(frame32, crc8(frame32))
+	frame32 = append(frame32, make([]byte, 4096)...)
 	pic := make([]byte, 32)
 	binary.BigEndian.PutUint32(pic[28:], 0xFFFFFFF0)
 	frame := []byte{0xFF, 0xF8, 0x79, 0x7C, 0x00, 0xFF, 0xFF}
@@ -117,6 +121,7 @@ func TestHugeClaims(t *testing.T) {
 		"comment": append(append(append([]byte("fLaC"), block(0, false, si)...),
 			0x84, 0xFF, 0xFF, 0xFF), frame...),
 		"frame": append(append([]byte("fLaC"), block(0, true, si)...), frame...),
+		"frame32": append(append([]byte("fLaC"), block(0, true, si32)...), frame32...),
 	}
 	for name, b := range files {
 		var m0, m1 runtime.MemStats

@@ -7,21 +7,30 @@ import "fmt"
 // then stores the decorrelated samples in d.chans.
 func (d *frameDecoder) decodeWide(h frameHeader, start int64) error {
 	n := h.blockSize
-	if cap(d.wbuf) < n*d.ch {
-		d.wbuf = make([]int64, n*d.ch)
+	if cap(d.wbuf) < 2*n {
+		d.wbuf = make([]int64, 2*n)
 	}
 	if cap(d.tmp) < n {
 		d.tmp = make([]int32, n)
 	}
-	w := make([][]int64, d.ch)
-	for c := range w {
-		w[c] = d.wbuf[c*n : (c+1)*n : (c+1)*n]
-		if err := d.subframeWide(w[c], d.sampleBits(h, c)); err != nil {
+	// Independent channels go through one 64-bit buffer each in turn;
+	// the two of a stereo pair are decorrelated together.
+	w := [2][]int64{d.wbuf[:n:n], d.wbuf[n : 2*n : 2*n]}
+	for c := range d.ch {
+		if err := d.subframeWide(w[c%2], d.sampleBits(h, c)); err != nil {
 			return fmt.Errorf("frame at byte %d, channel %d: %w", start, c, err)
+		}
+		if h.assign == chanIndependent {
+			for i, v := range w[c%2] {
+				d.chans[c][i] = int32(v)
+			}
 		}
 	}
 	if err := d.frameEnd(start); err != nil {
 		return err
+	}
+	if h.assign == chanIndependent {
+		return nil
 	}
 	switch h.assign {
 	case chanLeftSide:
@@ -40,10 +49,9 @@ func (d *frameDecoder) decodeWide(h frameHeader, start int64) error {
 			w[1][i] = (m - s) >> 1
 		}
 	}
-	for c := range w {
-		dst := d.chans[c]
+	for c := range 2 {
 		for i, v := range w[c] {
-			dst[i] = int32(v)
+			d.chans[c][i] = int32(v)
 		}
 	}
 	return nil
