@@ -120,7 +120,7 @@ func TestHugeClaims(t *testing.T) {
 			0x03, 0xFF, 0xFF, 0xFF), frame...),
 		"comment": append(append(append([]byte("fLaC"), block(0, false, si)...),
 			0x84, 0xFF, 0xFF, 0xFF), frame...),
-		"frame": append(append([]byte("fLaC"), block(0, true, si)...), frame...),
+		"frame":   append(append([]byte("fLaC"), block(0, true, si)...), frame...),
 		"frame32": append(append([]byte("fLaC"), block(0, true, si32)...), frame32...),
 	}
 	for name, b := range files {
