@@ -73,15 +73,31 @@ func newPCMHash(bits int, justify bool) *pcmHash {
 }
 
 func (p *pcmHash) write(samples []float32) {
-	p.buf = p.buf[:0]
+	need := len(samples) * p.bytes
+	if cap(p.buf) < need {
+		p.buf = make([]byte, need)
+	}
+	b := p.buf[:need]
 	sc := float32(int64(1) << (p.bits - 1))
-	for _, f := range samples {
-		v := int32(f*sc) << p.shift
-		for b := range p.bytes {
-			p.buf = append(p.buf, byte(v>>(8*b)))
+	switch p.bytes {
+	case 1:
+		for i, f := range samples {
+			b[i] = byte(int32(f*sc) << p.shift)
+		}
+	case 2:
+		for i, f := range samples {
+			v := int32(f*sc) << p.shift
+			b[2*i], b[2*i+1] = byte(v), byte(v>>8)
+		}
+	default:
+		for i, f := range samples {
+			v := int32(f*sc) << p.shift
+			for k := range p.bytes {
+				b[p.bytes*i+k] = byte(v >> (8 * k))
+			}
 		}
 	}
-	p.h.Write(p.buf)
+	p.h.Write(b)
 }
 
 // decodeMD5 decodes the whole file and returns the MD5 of its samples and
