@@ -13,6 +13,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/flac"
 	"offcut/audio/codec/mp3edit"
 	"offcut/audio/codec/wav"
 )
@@ -22,6 +23,7 @@ import (
 // chance in other files) last.
 var All = []*codec.Desc{
 	&wav.Desc,
+	&flac.Desc,
 	&mp3edit.Desc,
 }
 

@@ -32,6 +32,21 @@ func TestOpen(t *testing.T) {
 			t.Errorf("MP3: %v", err)
 		}
 	}
+	// A FLAC file from the conformance corpus, if present, plain and
+	// behind an ID3v2 tag.
+	if b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "conformance", "flac", "subset", "60 - mono audio.flac")); err == nil {
+		for _, b := range [][]byte{b, append([]byte("ID3\x04\x00\x00\x00\x00\x00\x03abc"), b...)} {
+			d, err := codecs.Open(audio.NewBytesSource(b))
+			if err != nil || d.Info().Container != "flac" {
+				t.Errorf("FLAC: %v", err)
+			}
+		}
+	}
+	for _, key := range []string{"flac", "song.FLAC", ".fla", "audio/x-flac"} {
+		if d := codecs.Lookup(key); d == nil || d.Name != "flac" {
+			t.Errorf("Lookup(%q) = %v", key, d)
+		}
+	}
 	for _, c := range []struct {
 		name string
 		src  audio.Source
