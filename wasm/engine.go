@@ -323,7 +323,11 @@ func emit(p *plan.Plan, inputs int, out sink, base, total int64, progress func(d
 			if err != nil {
 				return fmt.Errorf("plan segment %d: %w", i, err)
 			}
-			if err := chunks(i, r, -1); err != nil {
+			err = chunks(i, r, -1)
+			if c, ok := r.(io.Closer); ok {
+				c.Close() // stops an encoder left behind by an error
+			}
+			if err != nil {
 				return err
 			}
 		default:

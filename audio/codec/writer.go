@@ -254,3 +254,66 @@ type Output struct {
 	// could not be applied in full (MP3 global_gain at its limit).
 	GainLimited func() int64
 }
+
+// Quantized passes s through the timeline's sample encoder (dither when
+// the output is shallower than a source, clamping with a count) and back to
+// float32, so that an encoder of integer samples receives exactly the
+// values a PCM file of the output format would hold.
+func Quantized(tl Timeline, s audio.Stream) audio.Stream {
+	return &quantized{s: s, enc: tl.NewEncoder()}
+}
+
+type quantized struct {
+	s   audio.Stream
+	enc *pcm.Encoder
+	b   []byte
+}
+
+func (q *quantized) Rate() int     { return q.s.Rate() }
+func (q *quantized) Channels() int { return q.s.Channels() }
+func (q *quantized) Len() int64    { return q.s.Len() }
+func (q *quantized) Read(buf []float32) (int, error) {
+	n, err := q.s.Read(buf)
+	if n > 0 {
+		f := q.enc.Format()
+		k := n * q.s.Channels()
+		if need := k * f.BytesPerSample(); cap(q.b) < need {
+			q.b = make([]byte, need)
+		}
+		b := q.b[:k*f.BytesPerSample()]
+		q.enc.Encode(b, buf[:k])
+		pcm.Decode(buf[:k], b, f)
+	}
+	return n, err
+}
+
+// MergedTags returns the first clip's source tags with the timeline's
+// edits applied, and its pictures with the cover replaced when the edit
+// sets one: what a writer of tags carries across formats.
+func MergedTags(tl Timeline) (map[string]string, []audio.Picture) {
+	info := tl.Inputs()[tl.Clips()[0].Source].Info()
+	tags := map[string]string{}
+	for k, v := range info.Tags {
+		tags[k] = v
+	}
+	e := tl.Tags()
+	for k, v := range map[string]*string{"title": e.Title, "artist": e.Artist, "album": e.Album, "year": e.Year, "track": e.Track} {
+		switch {
+		case v == nil:
+		case *v == "":
+			delete(tags, k)
+		default:
+			tags[k] = *v
+		}
+	}
+	var pics []audio.Picture
+	for _, p := range info.Pictures {
+		if p.Data != nil && (e.Cover == nil || p.Type != 3) {
+			pics = append(pics, p)
+		}
+	}
+	if e.Cover != nil && len(e.Cover.Data) > 0 {
+		pics = append([]audio.Picture{*e.Cover}, pics...)
+	}
+	return tags, pics
+}

@@ -195,7 +195,11 @@ func (p *Plan) WriteTo(w io.Writer, sources []audio.Source, progress func(done, 
 			if err != nil {
 				return done, fmt.Errorf("plan: segment %d: %w", i, err)
 			}
-			if err := copyAll(w, r, buf, report); err != nil {
+			err = copyAll(w, r, buf, report)
+			if c, ok := r.(io.Closer); ok {
+				c.Close() // stops an encoder left behind by an error
+			}
+			if err != nil {
 				return done, fmt.Errorf("plan: segment %d (encoded): %w", i, err)
 			}
 		case "bytes":
