@@ -14,6 +14,8 @@ import (
 	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/codec/mp3"
+	"offcut/audio/codec/opus"
+	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
 )
 
@@ -22,6 +24,8 @@ import (
 // chance in other files) last.
 var All = []*codec.Desc{
 	&wav.Desc,
+	&vorbis.Desc,
+	&opus.Desc,
 	&mp3.Desc,
 }
 

@@ -85,9 +85,9 @@ func decodeAll(t testing.TB, b []byte) (*Decoder, []float32) {
 
 func TestAgainstFFmpeg(t *testing.T) {
 	for _, c := range []struct {
-		name           string
-		rate, ch, n    int
-		args           []string
+		name        string
+		rate, ch, n int
+		args        []string
 	}{
 		{"mono 22050 q0", 22050, 1, 50000, []string{"-q", "0"}},
 		{"stereo 44100 q5", 44100, 2, 100000, []string{"-q", "5"}},
