@@ -130,3 +130,36 @@ func TestAgainstOpusdec(t *testing.T) {
 		})
 	}
 }
+
+func TestFFmpegLibopus(t *testing.T) {
+	ff := audiotest.Tool(t, "ffmpeg")
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.opus")
+	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(44100, 2, 44100, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(ff, "-v", "error", "-i", in, "-c:a", "libopus", "-b:a", "96k", out).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, b)
+	}
+	file, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, got := decodeAll(t, file)
+	want := opusdec(t, file)
+	if len(got) != len(want) {
+		t.Fatalf("decoded %d samples, opusdec %d", len(got), len(want))
+	}
+	q := snr(got, want)
+	t.Logf("ffmpeg libopus 44.1k stereo 96k: %d frames, SNR against opusdec %.1f dB", d.Info().Frames, q)
+	if q < 90 {
+		t.Errorf("SNR %.1f dB < 90", q)
+	}
+	if d.Info().Tags["encoder"] == "" {
+		t.Errorf("no encoder tag: %v", d.Info().Tags)
+	}
+	audiotest.CheckDecoder(t, audiotest.DecoderCase{
+		Open: func(src audio.Source) (audio.Decoder, error) { return Open(src) },
+		File: file, Want: got, Seeks: 4,
+	})
+}

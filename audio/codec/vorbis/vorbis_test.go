@@ -90,7 +90,7 @@ func TestAgainstFFmpeg(t *testing.T) {
 		args        []string
 	}{
 		{"mono 22050 q0", 22050, 1, 50000, []string{"-q", "0"}},
-		{"stereo 44100 q5", 44100, 2, 100000, []string{"-q", "5"}},
+		{"stereo 44100 q5", 44100, 2, 100000, []string{"-q", "5", "-t", "Ein Titel", "-a", "Künstlerin"}},
 		{"stereo 48000 q10", 48000, 2, 60001, []string{"-q", "10"}},
 		{"5.1 48000 q3", 48000, 6, 40000, []string{"-q", "3"}},
 	} {
@@ -103,6 +103,9 @@ func TestAgainstFFmpeg(t *testing.T) {
 			}
 			if info.Frames != int64(c.n) {
 				t.Errorf("Frames = %d, the input had %d", info.Frames, c.n)
+			}
+			if c.ch == 2 && c.rate == 44100 && (info.Tags["title"] != "Ein Titel" || info.Tags["artist"] != "Künstlerin") {
+				t.Errorf("tags %v", info.Tags)
 			}
 			want := ffmpegF32(t, file, "ogg")
 			if len(want) != len(got) {
