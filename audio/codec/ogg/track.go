@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"offcut/audio"
 	"offcut/audio/codec"
@@ -71,7 +72,26 @@ type Track struct {
 	Start, Offset, Frames int64
 
 	bos map[uint32]bool
+
+	mu     sync.Mutex
+	parked *parked
 }
+
+// parked is the state of a stream that reached its end: a decoder in the
+// middle of a continuous decode, kept for a later stream that starts at or
+// after it (sequential reads of consecutive ranges then cost one decode).
+type parked struct {
+	dec  packet.Decoder
+	pr   *Packets
+	pos  int64     // granule position of the next packet's first sample
+	tail []float32 // decoded samples not delivered, from granule position at
+	at   int64
+}
+
+// parkReach is how far before a stream's start (in granule units) a parked
+// decoder is still used by a seekable codec, whose bisection is otherwise
+// cheaper than decoding forward.
+const parkReach = 48000
 
 // Open finds the first logical stream whose first packet match accepts and
 // reads its n header packets.
@@ -289,7 +309,14 @@ func (t *Track) Stream(from, to int64) (audio.Stream, error) {
 	if to == from {
 		return s, nil
 	}
-	if t.Seekable && s.next > t.Start {
+	s.t = t
+	t.mu.Lock()
+	if p := t.parked; p != nil && p.at <= s.next && (!t.Seekable || s.next-p.at <= parkReach) {
+		t.parked = nil
+		s.dec, s.pr, s.pos, s.carry, s.carryAt = p.dec, p.pr, p.pos, p.tail, p.at
+	}
+	t.mu.Unlock()
+	if s.pr == nil && t.Seekable && s.next > t.Start {
 		target := s.next
 		for range 8 {
 			p, ok, err := t.seekPage(r, target)
@@ -328,6 +355,7 @@ func (t *Track) Stream(from, to int64) (audio.Stream, error) {
 }
 
 type stream struct {
+	t        *Track
 	dec      packet.Decoder
 	pr       *Packets
 	serial   uint32
@@ -338,6 +366,26 @@ type stream struct {
 	end      int64
 	dbuf     []float32
 	out      []float32
+	// carry are decoded samples from granule position carryAt, delivered
+	// before further packets; tail the undelivered rest of the last
+	// packet, from tailAt.
+	carry, tail     []float32
+	carryAt, tailAt int64
+}
+
+// park hands the decoder of a stream that ended cleanly to its track.
+func (s *stream) park() {
+	if s.t == nil || s.dec == nil {
+		return
+	}
+	p := &parked{dec: s.dec, pr: s.pr, pos: s.pos, tail: append([]float32(nil), s.tail...), at: s.tailAt}
+	if len(p.tail) == 0 {
+		p.at = s.pos
+	}
+	s.dec, s.pr = nil, nil
+	s.t.mu.Lock()
+	s.t.parked = p
+	s.t.mu.Unlock()
 }
 
 func (s *stream) Rate() int     { return s.rate }
@@ -351,29 +399,37 @@ func (s *stream) Read(buf []float32) (int, error) {
 	}
 	for len(s.out) == 0 {
 		if s.next >= s.end {
+			s.park()
 			return 0, io.EOF
 		}
-		pk, err := s.pr.Next()
-		if err == io.EOF {
-			return 0, fmt.Errorf("ogg: stream %08x ends at granule position %d, before %d: %w", s.serial, s.pos, s.end, io.ErrUnexpectedEOF)
+		smp, start := s.carry, s.carryAt
+		if smp != nil {
+			s.carry = nil
+		} else {
+			pk, err := s.pr.Next()
+			if err == io.EOF {
+				return 0, fmt.Errorf("ogg: stream %08x ends at granule position %d, before %d: %w", s.serial, s.pos, s.end, io.ErrUnexpectedEOF)
+			}
+			if err != nil {
+				return 0, err
+			}
+			s.dbuf, err = decode(s.dec, s.dbuf[:0], pk.Data)
+			if err != nil {
+				return 0, fmt.Errorf("ogg: stream %08x: packet on page at %d: %w", s.serial, pk.Page, err)
+			}
+			smp, start = s.dbuf, s.pos
+			s.pos += int64(len(smp) / s.ch)
 		}
-		if err != nil {
-			return 0, err
+		n := int64(len(smp) / s.ch)
+		if s.next < start {
+			return 0, fmt.Errorf("ogg: stream %08x: no samples for granule positions [%d, %d): %w", s.serial, s.next, start, codec.ErrMalformed)
 		}
-		s.dbuf, err = decode(s.dec, s.dbuf[:0], pk.Data)
-		if err != nil {
-			return 0, fmt.Errorf("ogg: stream %08x: packet on page at %d: %w", s.serial, pk.Page, err)
-		}
-		n := int64(len(s.dbuf) / s.ch)
-		if s.next < s.pos {
-			return 0, fmt.Errorf("ogg: stream %08x: no samples for granule positions [%d, %d): %w", s.serial, s.next, s.pos, codec.ErrMalformed)
-		}
-		lo, hi := s.next-s.pos, min(s.pos+n, s.end)-s.pos
+		lo, hi := s.next-start, min(start+n, s.end)-start
 		if hi > lo {
-			s.out = s.dbuf[lo*int64(s.ch) : hi*int64(s.ch)]
-			s.next = s.pos + hi
+			s.out = smp[lo*int64(s.ch) : hi*int64(s.ch)]
+			s.next = start + hi
+			s.tail, s.tailAt = smp[hi*int64(s.ch):], start+hi
 		}
-		s.pos += n
 	}
 	k := copy(buf[:want*s.ch], s.out) / s.ch
 	s.out = s.out[k*s.ch:]

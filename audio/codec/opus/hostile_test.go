@@ -48,7 +48,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		n := min(d.Info().Frames, 1<<16)
+		n := min(d.Info().Frames, 1<<13)
 		s, err := d.Stream(n/3, n)
 		if err != nil {
 			return
