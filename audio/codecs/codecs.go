@@ -13,6 +13,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/mkv"
 	"offcut/audio/codec/mp3"
 	"offcut/audio/codec/opus"
 	"offcut/audio/codec/vorbis"
@@ -26,6 +27,7 @@ var All = []*codec.Desc{
 	&wav.Desc,
 	&vorbis.Desc,
 	&opus.Desc,
+	&mkv.Desc,
 	&mp3.Desc,
 }
 

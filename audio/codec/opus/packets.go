@@ -125,3 +125,38 @@ func (p *Packets) Decode(dst []float32, pkt []byte) ([]float32, error) {
 
 // Reset returns the decoder to its initial state.
 func (p *Packets) Reset() { p.d.Reset() }
+
+// PacketFrames returns how many samples (at 48 kHz) a packet decodes to,
+// from its TOC byte and frame count (RFC 6716 §3.1). For a multistream
+// packet the first stream's TOC tells.
+func PacketFrames(pkt []byte) (int, error) {
+	if len(pkt) == 0 {
+		return 0, fmt.Errorf("opus: empty packet: %w", codec.ErrMalformed)
+	}
+	toc := pkt[0]
+	cfg := int(toc >> 3)
+	var size int // in 1/400 s (2.5 ms = 120 samples)
+	switch {
+	case cfg < 12: // SILK: 10, 20, 40, 60 ms
+		size = []int{4, 8, 16, 24}[cfg&3]
+	case cfg < 16: // hybrid: 10, 20 ms
+		size = []int{4, 8}[cfg&1]
+	default: // CELT: 2.5, 5, 10, 20 ms
+		size = []int{1, 2, 4, 8}[cfg&3]
+	}
+	frames := 1
+	switch toc & 3 {
+	case 1, 2:
+		frames = 2
+	case 3:
+		if len(pkt) < 2 {
+			return 0, fmt.Errorf("opus: code 3 packet without frame count: %w", codec.ErrMalformed)
+		}
+		frames = int(pkt[1] & 0x3f)
+	}
+	n := frames * size * 120
+	if n == 0 || n > maxFrames {
+		return 0, fmt.Errorf("opus: packet of %d frames of %d samples: %w", frames, size*120, codec.ErrMalformed)
+	}
+	return n, nil
+}

@@ -16,7 +16,26 @@ type Packets struct {
 	d        jv.Decoder
 	rate, ch int
 	block    [2]int
+	modes    []uint8
 	buf      []float32
+}
+
+// BlockSize returns the block size of an audio packet, read from its mode
+// number. Consecutive packets of sizes a and b give a/4 + b/4 samples for
+// the second; the first after a reset gives none.
+func (p *Packets) BlockSize(pkt []byte) (int, error) {
+	if len(pkt) == 0 {
+		return 0, nil
+	}
+	if pkt[0]&1 != 0 {
+		return 0, fmt.Errorf("vorbis: header packet among audio packets: %w", codec.ErrMalformed)
+	}
+	r := bits{b: pkt, pos: 1}
+	m := int(r.read(ilog(len(p.modes) - 1)))
+	if m >= len(p.modes) {
+		return 0, fmt.Errorf("vorbis: packet of mode %d, the setup has %d: %w", m, len(p.modes), codec.ErrMalformed)
+	}
+	return p.block[p.modes[m]], nil
 }
 
 // ID is the identification header.
@@ -64,11 +83,11 @@ func NewPackets(idHeader, setup []byte) (p *Packets, err error) {
 	if len(setup) < 7 || string(setup[:7]) != "\x05vorbis" {
 		return nil, fmt.Errorf("vorbis: third header is not the setup header: %w", codec.ErrMalformed)
 	}
-	setup, err = fixSetup(setup)
+	setup, modes, err := fixSetup(setup, id.Channels)
 	if err != nil {
 		return nil, err
 	}
-	p = &Packets{rate: id.Rate, ch: id.Channels, block: id.Blocksizes}
+	p = &Packets{rate: id.Rate, ch: id.Channels, block: id.Blocksizes, modes: modes}
 	defer func() {
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("vorbis: setup header: %v: %w", r, codec.ErrMalformed)
@@ -97,8 +116,8 @@ func (p *Packets) Decode(dst []float32, pkt []byte) ([]float32, error) {
 	if len(pkt) == 0 {
 		return dst, nil
 	}
-	if pkt[0]&1 != 0 {
-		return dst, fmt.Errorf("vorbis: header packet among audio packets: %w", codec.ErrMalformed)
+	if _, err := p.BlockSize(pkt); err != nil {
+		return dst, err
 	}
 	out, err := p.d.DecodeInto(pkt, p.buf)
 	if err != nil {

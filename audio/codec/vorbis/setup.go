@@ -104,16 +104,19 @@ func checkSetup(b []byte) (int, error) {
 // libvorbis writes for the LFE channel of 5.1), misreading the rest of the
 // header; fixSetup inserts a dummy class (13 zero bits: dimension 1, no
 // subclasses, no book) into such floors, which no partition refers to.
-func fixSetup(setup []byte) ([]byte, error) {
+//
+// It also returns the block flag (0 short, 1 long) of each mode, which
+// gives a packet's block size without decoding it.
+func fixSetup(setup []byte, channels int) ([]byte, []uint8, error) {
 	b := setup[7:]
 	pos, err := checkSetup(b)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := bits{b: b, pos: pos}
 	for range r.read(6) + 1 { // time domain transforms
 		if r.read(16) != 0 {
-			return nil, fmt.Errorf("vorbis: setup header: time domain transform type not 0: %w", codec.ErrMalformed)
+			return nil, nil, fmt.Errorf("vorbis: setup header: time domain transform type not 0: %w", codec.ErrMalformed)
 		}
 	}
 	var inserts []int
@@ -149,14 +152,18 @@ func fixSetup(setup []byte) ([]byte, error) {
 				r.skip(dims[c] * rb)
 			}
 		default:
-			return nil, fmt.Errorf("vorbis: setup header: floor %d has type %d: %w", i, typ, codec.ErrMalformed)
+			return nil, nil, fmt.Errorf("vorbis: setup header: floor %d has type %d: %w", i, typ, codec.ErrMalformed)
 		}
 		if r.eof() {
-			return nil, fmt.Errorf("vorbis: setup header truncated in floor %d: %w", i, codec.ErrMalformed)
+			return nil, nil, fmt.Errorf("vorbis: setup header truncated in floor %d: %w", i, codec.ErrMalformed)
 		}
 	}
+	modes, err := readModes(&r, channels)
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(inserts) == 0 {
-		return setup, nil
+		return setup, modes, nil
 	}
 	var w bitWriter
 	src := bits{b: b}
@@ -171,7 +178,69 @@ func fixSetup(setup []byte) ([]byte, error) {
 	for src.pos < len(b)*8 {
 		w.put(src.read(1))
 	}
-	return append([]byte("\x05vorbis"), w.b...), nil
+	return append([]byte("\x05vorbis"), w.b...), modes, nil
+}
+
+// readModes walks the residues and mappings of a setup header and returns
+// the block flags of its modes.
+func readModes(r *bits, channels int) ([]uint8, error) {
+	bad := func(what string) error {
+		return fmt.Errorf("vorbis: setup header: %s: %w", what, codec.ErrMalformed)
+	}
+	for range r.read(6) + 1 { // residues
+		if r.read(16) > 2 {
+			return nil, bad("residue type")
+		}
+		r.skip(24 + 24 + 24)
+		classes := int(r.read(6)) + 1
+		r.skip(8)
+		cascade := make([]uint32, classes)
+		for i := range cascade {
+			cascade[i] = r.read(3)
+			if r.read(1) == 1 {
+				cascade[i] |= r.read(5) << 3
+			}
+		}
+		for _, c := range cascade {
+			for j := range 8 {
+				if c>>j&1 == 1 {
+					r.skip(8)
+				}
+			}
+		}
+	}
+	for range r.read(6) + 1 { // mappings
+		if r.read(16) != 0 {
+			return nil, bad("mapping type")
+		}
+		submaps := 1
+		if r.read(1) == 1 {
+			submaps = int(r.read(4)) + 1
+		}
+		if r.read(1) == 1 {
+			steps := int(r.read(8)) + 1
+			r.skip(steps * 2 * int(ilog(channels-1)))
+		}
+		if r.read(2) != 0 {
+			return nil, bad("mapping reserved bits")
+		}
+		if submaps > 1 {
+			r.skip(4 * channels)
+		}
+		r.skip(24 * submaps)
+	}
+	modes := make([]uint8, r.read(6)+1)
+	for i := range modes {
+		modes[i] = uint8(r.read(1))
+		if r.read(16) != 0 || r.read(16) != 0 {
+			return nil, bad("mode window or transform type")
+		}
+		r.skip(8)
+	}
+	if r.read(1) != 1 || r.eof() {
+		return nil, bad("no framing bit after the modes")
+	}
+	return modes, nil
 }
 
 type bitWriter struct {
