@@ -155,4 +155,3 @@ func crc(b []byte) uint32 {
 	}
 	return c
 }
-
