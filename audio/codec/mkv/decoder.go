@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 
 	"offcut/audio"
 	"offcut/audio/codec"
@@ -38,6 +39,9 @@ type Decoder struct {
 	seek   bool  // restart one packet before the target (Vorbis)
 	offset int64 // position of frame 0
 	frames int64
+
+	mu     sync.Mutex
+	parked *stream // a stream that reached its end, its decoder mid-file
 }
 
 // Open indexes the file's first audio track.
@@ -173,7 +177,16 @@ func (d *Decoder) Stream(from, to int64) (audio.Stream, error) {
 	}
 	s := &stream{d: d, dec: pd, ch: pd.Channels(), next: d.offset + from, end: d.offset + to, n: to - from}
 	pk := d.d.packets[:len(d.d.packets)-1]
-	if d.seek && to > from {
+	d.mu.Lock()
+	p := d.parked
+	// A parked decoder continues the decode from the start exactly; a
+	// Vorbis restart is cheaper unless it is close.
+	if p != nil && to > from && p.tailAt <= s.next && (!d.seek || s.next-p.tailAt <= 48000) {
+		d.parked = nil
+		s.dec, s.k, s.carry, s.carryAt = p.dec, p.k, p.tail, p.tailAt
+	}
+	d.mu.Unlock()
+	if d.seek && to > from && s.dec == pd {
 		// The packet whose output holds the target; decoding restarts with
 		// the one before it, which only primes the overlap.
 		k := sort.Search(len(pk), func(i int) bool { return pk[i].pos > s.next }) - 1
@@ -196,6 +209,25 @@ type stream struct {
 	next, end int64
 	raw       []byte
 	dbuf, out []float32
+	// carry: decoded samples from position carryAt, delivered before
+	// further packets; tail: the undelivered rest of the last packet.
+	carry, tail     []float32
+	carryAt, tailAt int64
+}
+
+// park hands the decoder of a stream that reached its end to the Decoder.
+func (s *stream) park() {
+	if s.dec == nil {
+		return
+	}
+	p := &stream{dec: s.dec, k: s.k, tail: append([]float32(nil), s.tail...), tailAt: s.tailAt}
+	if len(p.tail) == 0 {
+		p.tailAt = s.d.d.packets[s.k].pos
+	}
+	s.dec = nil
+	s.d.mu.Lock()
+	s.d.parked = p
+	s.d.mu.Unlock()
 }
 
 func (s *stream) Rate() int     { return s.dec.Rate() }
@@ -239,20 +271,28 @@ func (s *stream) Read(buf []float32) (int, error) {
 	pk := s.d.d.packets
 	for len(s.out) == 0 {
 		if s.next >= s.end {
+			s.park()
 			return 0, io.EOF
 		}
-		if s.k >= len(pk)-1 {
-			return 0, fmt.Errorf("mkv: packets end before sample %d: %w", s.end, io.ErrUnexpectedEOF)
+		out, start := s.carry, s.carryAt
+		if out != nil {
+			s.carry = nil
+		} else {
+			if s.k >= len(pk)-1 {
+				return 0, fmt.Errorf("mkv: packets end before sample %d: %w", s.end, io.ErrUnexpectedEOF)
+			}
+			var err error
+			out, err = s.decode(s.k)
+			if err != nil {
+				return 0, err
+			}
+			start = pk[s.k].pos
+			s.k++
+			if n, want := int64(len(out)/s.ch), pk[s.k].pos-start; n != want {
+				return 0, fmt.Errorf("mkv: packet at %d decoded to %d samples, its header says %d: %w", pk[s.k-1].off, n, want, codec.ErrMalformed)
+			}
 		}
-		out, err := s.decode(s.k)
-		if err != nil {
-			return 0, err
-		}
-		start, n := pk[s.k].pos, int64(len(out)/s.ch)
-		s.k++
-		if want := pk[s.k].pos - start; n != want {
-			return 0, fmt.Errorf("mkv: packet at %d decoded to %d samples, its header says %d: %w", pk[s.k-1].off, n, want, codec.ErrMalformed)
-		}
+		n := int64(len(out) / s.ch)
 		if s.next < start {
 			return 0, fmt.Errorf("mkv: no samples for position %d: %w", s.next, codec.ErrMalformed)
 		}
@@ -260,6 +300,7 @@ func (s *stream) Read(buf []float32) (int, error) {
 		if hi > lo {
 			s.out = out[lo*int64(s.ch) : hi*int64(s.ch)]
 			s.next = start + hi
+			s.tail, s.tailAt = out[hi*int64(s.ch):], start+hi
 		}
 	}
 	k := copy(buf[:want*s.ch], s.out) / s.ch
