@@ -10,6 +10,12 @@
 //     (https://www.rfc-editor.org/rfc/rfc3533)
 //   - Ogg logical bitstream framing (https://xiph.org/ogg/doc/framing.html)
 //
+// Track positions decoded samples by granule position, so any codec whose
+// packets decode to a known number of samples fits: a stream restarted at
+// a page (when the codec allows it) knows where its samples fall, and a
+// stream that reaches its end parks its decoder for the next stream that
+// starts at or after it.
+//
 // Multiplexed files (several logical streams, their BOS pages grouped at
 // the start) are read by following one serial number and skipping the
 // others. Chained files (a new BOS page after the streams of the first link
