@@ -14,7 +14,10 @@ import (
 	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/codec/flac"
+	"offcut/audio/codec/mkv"
 	"offcut/audio/codec/mp3edit"
+	"offcut/audio/codec/opus"
+	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
 )
 
@@ -24,6 +27,9 @@ import (
 var All = []*codec.Desc{
 	&wav.Desc,
 	&flac.Desc,
+	&vorbis.Desc,
+	&opus.Desc,
+	&mkv.Desc,
 	&mp3edit.Desc,
 }
 
