@@ -681,19 +681,19 @@ func runFormats(c *ctx, args []string) error {
 		case f.Writes:
 			rw = "write"
 		}
-		fmt.Fprintf(c.stdout, "%-6s %-12s %-12s .%s\n", f.Name, f.Label, rw, strings.Join(f.Extensions, " ."))
+		fmt.Fprintf(c.stdout, "%-7s %-16s %-12s .%s\n", f.Name, f.Label, rw, strings.Join(f.Extensions, " ."))
 		if len(f.SampleFormats) > 0 {
-			fmt.Fprintf(c.stdout, "       samples: %s\n", strings.Join(f.SampleFormats, ", "))
+			fmt.Fprintf(c.stdout, "        samples: %s\n", strings.Join(f.SampleFormats, ", "))
 		}
 		if len(f.Rates) > 0 {
 			rates := make([]string, len(f.Rates))
 			for i, r := range f.Rates {
 				rates[i] = strconv.Itoa(r)
 			}
-			fmt.Fprintf(c.stdout, "       rates: %s Hz; at most %d channels\n", strings.Join(rates, ", "), f.MaxChannels)
+			fmt.Fprintf(c.stdout, "        rates: %s Hz; at most %d channels\n", strings.Join(rates, ", "), f.MaxChannels)
 		}
 		for _, o := range f.Options {
-			fmt.Fprintf(c.stdout, "       --option %s=VALUE  %s: %s (default %s)\n", o.Name, o.Label, strings.Join(o.Values, ", "), o.Default)
+			fmt.Fprintf(c.stdout, "        --option %s=VALUE  %s: %s (default %s)\n", o.Name, o.Label, strings.Join(o.Values, ", "), o.Default)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"offcut/audio"
 	"offcut/audio/audiotest"
 	"offcut/audio/codec/wav"
+	"offcut/audio/codecs"
 )
 
 // offcut runs the CLI in-process.
@@ -277,5 +278,37 @@ func TestMP3Export(t *testing.T) {
 	}
 	if code, _, stderr := offcut("cut", in, "--to", "1", "--cover", in, "-o", out); code != 1 || !strings.Contains(stderr, "JPEG or PNG") {
 		t.Errorf("an MP3 as cover: exit %d %q", code, stderr)
+	}
+}
+
+// TestFormats: offcut formats lists the registry, and its JSON is the
+// engine's list.
+func TestFormats(t *testing.T) {
+	code, out, errs := offcut("formats", "--json")
+	if code != 0 {
+		t.Fatalf("formats --json: exit %d: %s", code, errs)
+	}
+	var list []struct {
+		Name   string `json:"name"`
+		Reads  bool   `json:"reads"`
+		Writes bool   `json:"writes"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(codecs.All) {
+		t.Fatalf("%d formats listed, the registry has %d", len(list), len(codecs.All))
+	}
+	for i, f := range list {
+		if f.Name != codecs.All[i].Name || f.Writes != (codecs.All[i].Write != nil) {
+			t.Errorf("format %d: %+v", i, f)
+		}
+	}
+	code, out, _ = offcut("formats")
+	if code != 0 || !strings.Contains(out, "flac") || !strings.Contains(out, "--option level=VALUE") {
+		t.Errorf("formats: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := offcut("formats", "x.wav"); code != 2 {
+		t.Errorf("formats x.wav: exit %d: %s", code, errs)
 	}
 }
