@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,8 +101,20 @@ func nativePlan(t *testing.T, doc string, paths ...string) (*project.Result, []a
 func native(t *testing.T, doc string, paths ...string) (string, *project.Result) {
 	t.Helper()
 	res, srcs := nativePlan(t, doc, paths...)
+	// A file, as the CLI writes: encoders' headers are patched in place.
+	f, err := os.CreateTemp(t.TempDir(), "native-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := res.Plan.WriteTo(f, srcs, nil); err != nil {
+		t.Fatal(err)
+	}
 	h := sha256.New()
-	if _, err := res.Plan.WriteTo(h, srcs, nil); err != nil {
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(h, f); err != nil {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), res

@@ -210,6 +210,7 @@ const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padSt
 window.e2e = {
   files: () => Array.from(document.getElementById('files').files),
   sha256: async (blob) => hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())),
+  base64: async (blob) => { const b = new Uint8Array(await blob.arrayBuffer()); let s = ''; for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000)); return btoa(s); },
   hex: async (blob, a, b) => hex(await blob.slice(a, b).arrayBuffer()),
   error: (e) => ({ name: e && e.name, message: String(e && e.message), code: String(e && e.code), detail: String(e && e.detail) }),
 };
