@@ -13,6 +13,7 @@ import (
 	"offcut/audio/codec/ogg"
 	"offcut/audio/codec/opus"
 	"offcut/audio/codec/vorbis"
+	"offcut/audio/codec/vorbiscomment"
 )
 
 // Desc declares Matroska and WebM audio to the registry.
@@ -123,6 +124,16 @@ func Open(src audio.Source) (*Decoder, error) {
 	if comments != nil {
 		ogg.ApplyComments(&dec.info, comments)
 	}
+	if len(d.tags) > 0 {
+		// Matroska tags come after (and win over) the Vorbis comments.
+		if dec.info.Tags == nil {
+			dec.info.Tags = map[string]string{}
+		}
+		for k, v := range (&vorbiscomment.Comments{Fields: d.tags}).Tags() {
+			dec.info.Tags[k] = v
+		}
+	}
+	dec.info.Warnings = append(dec.info.Warnings, d.warnings...)
 	return dec, nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"offcut/audio/codec"
+	"offcut/audio/codec/vorbiscomment"
 )
 
 // Element IDs.
@@ -34,6 +36,11 @@ const (
 	idTags         = 0x1254C367
 	idChapters     = 0x1043A770
 	idAttachments  = 0x1941A469
+	idTitle        = 0x7BA9
+	idTag          = 0x7373
+	idSimpleTag    = 0x67C8
+	idTagName      = 0x45A3
+	idTagString    = 0x4487
 )
 
 // topLevel reports the Segment children, which end a cluster of unknown
@@ -72,10 +79,79 @@ type pkt struct {
 }
 
 type demux struct {
-	docType string
-	track   *track
-	packets []pkt
-	discard int64 // ns of DiscardPadding on the last block
+	docType  string
+	track    *track
+	packets  []pkt
+	discard  int64 // ns of DiscardPadding on the last block
+	tags     []vorbiscomment.Field
+	warnings []string
+}
+
+// Bounds on what the Tags element may hold.
+const (
+	maxTags     = 4096
+	maxTagBytes = 1 << 20
+)
+
+// readTags collects the SimpleTags of every Tag (global and per-track
+// alike) as name/value pairs, skipping DURATION (a muxer's statistic).
+func (d *demux) readTags(r *reader, tags elem) error {
+	_, err := r.children(tags.data, tags.end, nil, func(tag elem) (int64, error) {
+		if tag.end < 0 {
+			return 0, fmt.Errorf("mkv: tag of unknown size: %w", codec.ErrMalformed)
+		}
+		if tag.id != idTag {
+			return tag.end, nil
+		}
+		return r.children(tag.data, tag.end, nil, func(st elem) (int64, error) {
+			if st.end < 0 {
+				return 0, fmt.Errorf("mkv: tag element of unknown size: %w", codec.ErrMalformed)
+			}
+			if st.id != idSimpleTag {
+				return st.end, nil
+			}
+			var f vorbiscomment.Field
+			_, err := r.children(st.data, st.end, nil, func(x elem) (int64, error) {
+				var err error
+				var b []byte
+				switch x.id {
+				case idTagName:
+					b, err = r.bytes(x, maxTagBytes)
+					f.Name = string(trimNul(b))
+				case idTagString:
+					b, err = r.bytes(x, maxTagBytes)
+					f.Value = string(trimNul(b))
+				}
+				if x.end < 0 {
+					return 0, fmt.Errorf("mkv: tag field of unknown size: %w", codec.ErrMalformed)
+				}
+				return x.end, err
+			})
+			if err != nil {
+				return 0, err
+			}
+			switch strings.ToUpper(f.Name) {
+			case "", "DURATION":
+				return st.end, nil
+			case "TITLE":
+				for _, t := range d.tags {
+					if t.Name == "title" && t.Value == f.Value {
+						return st.end, nil // also the segment title
+					}
+				}
+			case "DATE_RELEASED", "DATE_RECORDED":
+				f.Name = "date"
+			case "PART_NUMBER":
+				f.Name = "tracknumber"
+			}
+			if len(d.tags) >= maxTags {
+				return 0, fmt.Errorf("mkv: more than %d tags: %w", maxTags, codec.ErrMalformed)
+			}
+			d.tags = append(d.tags, f)
+			return st.end, nil
+		})
+	})
+	return err
 }
 
 // walk parses the file structure and indexes the packets of the first
@@ -140,6 +216,31 @@ func walk(r *reader, choose func(t *track) error, frames func(head []byte) (int,
 				return 0, err
 			}
 			d.track = t
+			return e.end, nil
+		case idInfo:
+			if e.end < 0 {
+				return 0, fmt.Errorf("mkv: Info of unknown size: %w", codec.ErrMalformed)
+			}
+			return r.children(e.data, e.end, nil, func(x elem) (int64, error) {
+				if x.id == idTitle {
+					b, err := r.bytes(x, maxTagBytes)
+					if err != nil {
+						return 0, err
+					}
+					d.tags = append([]vorbiscomment.Field{{Name: "title", Value: string(trimNul(b))}}, d.tags...)
+				}
+				if x.end < 0 {
+					return 0, fmt.Errorf("mkv: Info element of unknown size: %w", codec.ErrMalformed)
+				}
+				return x.end, nil
+			})
+		case idTags:
+			if e.end < 0 {
+				return 0, fmt.Errorf("mkv: Tags of unknown size: %w", codec.ErrMalformed)
+			}
+			if err := d.readTags(r, e); err != nil {
+				d.warnings = append(d.warnings, fmt.Sprintf("the tags could not be read: %v", err))
+			}
 			return e.end, nil
 		case idCluster:
 			if d.track == nil {

@@ -22,6 +22,10 @@
 // in milliseconds cannot, so the index rather than the Cues serves
 // seeking.
 //
+// Info.Tags holds the segment title and the SimpleTags of the Tags element
+// (DATE_RELEASED and PART_NUMBER mapped to year and track), over a Vorbis
+// track's comment header; a broken Tags element is a warning.
+//
 // Length is exact: Opus loses its pre-skip (OpusHead in CodecPrivate,
 // mirrored by CodecDelay) at the start and the last block's
 // DiscardPadding at the end; Vorbis keeps every sample its packets give.

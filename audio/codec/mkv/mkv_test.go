@@ -84,7 +84,7 @@ func TestAgainstFFmpeg(t *testing.T) {
 		dec         string
 		frames      int64 // expected; 0: as many as ffmpeg gives
 	}{
-		{"webm opus stereo", "webm", 48000, 2, 96000, nil, []string{"-c:a", "libopus", "-b:a", "96k"}, "libopus", 96000},
+		{"webm opus stereo", "webm", 48000, 2, 96000, nil, []string{"-c:a", "libopus", "-b:a", "96k", "-metadata", "title=Ein Titel", "-metadata", "artist=Künstlerin"}, "libopus", 96000},
 		{"mka opus mono 16k", "mka", 16000, 1, 20000, nil, []string{"-c:a", "libopus", "-b:a", "16k"}, "libopus", 60000},
 		{"webm vorbis stereo", "webm", 44100, 2, 70000, nil, []string{"-c:a", "libvorbis", "-q:a", "4"}, "vorbis", 0},
 		{"mka vorbis 5.1", "mka", 48000, 6, 40000, nil, []string{"-c:a", "libvorbis", "-q:a", "3"}, "vorbis", 0},
@@ -103,6 +103,9 @@ func TestAgainstFFmpeg(t *testing.T) {
 			}
 			got := audiotest.ReadAll(t, s)
 			want := ffmpegF32(t, file, c.dec)
+			if c.name == "webm opus stereo" && (info.Tags["title"] != "Ein Titel" || info.Tags["artist"] != "Künstlerin") {
+				t.Errorf("tags %v", info.Tags)
+			}
 			if c.frames != 0 && info.Frames != c.frames {
 				t.Errorf("Frames = %d, want %d", info.Frames, c.frames)
 			}
