@@ -335,6 +335,38 @@ func TestAbort(t *testing.T) {
 	}
 }
 
+// TestAbortQueued: cancelling a job that waits in the queue takes it out
+// of the queue and leaves the running job alone (it finishes, on the same
+// worker); a plan asked again is answered from the cache.
+func TestAbortQueued(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	mid := WriteWAV(t, filepath.Join(dir, "mid.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 30 * 44100})
+	small := WriteWAV(t, filepath.Join(dir, "small.wav"), WAVSpec{Rate: 8000, Channels: 1, Bits: 16, Frames: 8000})
+	ctx := site.OpenAPIPage(t)
+	SetFiles(t, ctx, "#files", mid, small)
+	got := Eval[map[string]any](t, ctx, `(async () => {
+		const [mid, small] = e2e.files();
+		const doc = { version: 1, clips: [{ source: 0, in: 0, out: 30 * 44100, gain: -6 }] };
+		const ac = new AbortController();
+		const running = oc.render(doc, [mid]);
+		const queued = oc.peaks(small, { buckets: 4, signal: ac.signal });
+		let queuedErr = null;
+		queued.catch((e) => { queuedErr = e.name; });
+		ac.abort();
+		const blob = await running;
+		await Promise.resolve();
+		const p1 = await oc.plan({ version: 1, clips: [{ source: 0, in: 0, out: 4000 }] }, [small]);
+		const t0 = performance.now();
+		const p2 = await oc.plan({ version: 1, clips: [{ source: 0, in: 0, out: 4000 }] }, [small]);
+		return { size: blob.size, queuedErr, same: JSON.stringify(p1) === JSON.stringify(p2), cachedMs: performance.now() - t0 };
+	})()`)
+	if got["queuedErr"] != "AbortError" || got["size"].(float64) != 44+30*44100*4 || got["same"] != true {
+		t.Errorf("queued abort: %v", got)
+	}
+	t.Logf("a cached plan answered in %.2f ms", got["cachedMs"])
+}
+
 // TestErrors checks that bad inputs reject with the engine's words and
 // leave the engine working.
 func TestErrors(t *testing.T) {
