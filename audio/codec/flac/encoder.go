@@ -316,6 +316,8 @@ func (e *Encoder) take(in []float32) {
 				v = lo
 			} else if v > hi {
 				v = hi
+			} else if v != v {
+				v = 0 // NaN
 			}
 			x := int32(math.RoundToEven(v))
 			dst[i] = x
