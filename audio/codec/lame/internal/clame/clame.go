@@ -2394,24 +2394,24 @@ var crc16_lookup = [256]uint32{
 func addVbr(tls *libc.TLS, v uintptr, bitrate int32) {
 	var i int32
 	_ = i
-	(*VBR_seek_info_t)(unsafe.Pointer(v)).FnVbrNumFrames = (*VBR_seek_info_t)(unsafe.Pointer(v)).FnVbrNumFrames + 1
+	(*VBR_seek_info_t)(__ccgo_ptr(v)).FnVbrNumFrames = (*VBR_seek_info_t)(__ccgo_ptr(v)).FnVbrNumFrames + 1
 	*(*int32)(__ccgo_ptr(v)) += bitrate
-	(*VBR_seek_info_t)(unsafe.Pointer(v)).Fseen = (*VBR_seek_info_t)(unsafe.Pointer(v)).Fseen + 1
-	if (*VBR_seek_info_t)(unsafe.Pointer(v)).Fseen < (*VBR_seek_info_t)(unsafe.Pointer(v)).Fwant {
+	(*VBR_seek_info_t)(__ccgo_ptr(v)).Fseen = (*VBR_seek_info_t)(__ccgo_ptr(v)).Fseen + 1
+	if (*VBR_seek_info_t)(__ccgo_ptr(v)).Fseen < (*VBR_seek_info_t)(__ccgo_ptr(v)).Fwant {
 		return
 	}
-	if (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos < (*VBR_seek_info_t)(unsafe.Pointer(v)).Fsize {
-		*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(unsafe.Pointer(v)).Fbag + uintptr((*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos)*4)) = (*VBR_seek_info_t)(unsafe.Pointer(v)).Fsum
-		(*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos = (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos + 1
-		(*VBR_seek_info_t)(unsafe.Pointer(v)).Fseen = 0
+	if (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos < (*VBR_seek_info_t)(__ccgo_ptr(v)).Fsize {
+		*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(__ccgo_ptr(v)).Fbag + uintptr((*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos)*4)) = (*VBR_seek_info_t)(__ccgo_ptr(v)).Fsum
+		(*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos = (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos + 1
+		(*VBR_seek_info_t)(__ccgo_ptr(v)).Fseen = 0
 	}
-	if (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos == (*VBR_seek_info_t)(unsafe.Pointer(v)).Fsize {
+	if (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos == (*VBR_seek_info_t)(__ccgo_ptr(v)).Fsize {
 		i = int32(1)
 		for {
-			if !(i < (*VBR_seek_info_t)(unsafe.Pointer(v)).Fsize) {
+			if !(i < (*VBR_seek_info_t)(__ccgo_ptr(v)).Fsize) {
 				break
 			}
-			*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(unsafe.Pointer(v)).Fbag + uintptr(i/int32(2))*4)) = *(*int32)(__ccgo_ptr((*VBR_seek_info_t)(unsafe.Pointer(v)).Fbag + uintptr(i)*4))
+			*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(__ccgo_ptr(v)).Fbag + uintptr(i/int32(2))*4)) = *(*int32)(__ccgo_ptr((*VBR_seek_info_t)(__ccgo_ptr(v)).Fbag + uintptr(i)*4))
 			goto _1
 		_1:
 			;
@@ -2426,7 +2426,7 @@ func Xing_seek_table(tls *libc.TLS, v uintptr, t unsafe.Pointer) {
 	var act, j, sum float32
 	var i, indx, seek_point int32
 	_, _, _, _, _, _ = act, i, indx, j, seek_point, sum
-	if (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos <= 0 {
+	if (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos <= 0 {
 		return
 	}
 	i = int32(1)
@@ -2435,12 +2435,12 @@ func Xing_seek_table(tls *libc.TLS, v uintptr, t unsafe.Pointer) {
 			break
 		}
 		j = float32(i) / libc.Float32FromInt32(NUMTOCENTRIES)
-		indx = int32(libc.Xfloor(tls, float64(j*float32((*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos))))
-		if indx > (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos-int32(1) {
-			indx = (*VBR_seek_info_t)(unsafe.Pointer(v)).Fpos - int32(1)
+		indx = int32(libc.Xfloor(tls, float64(j*float32((*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos))))
+		if indx > (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos-int32(1) {
+			indx = (*VBR_seek_info_t)(__ccgo_ptr(v)).Fpos - int32(1)
 		}
-		act = float32(*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(unsafe.Pointer(v)).Fbag + uintptr(indx)*4)))
-		sum = float32((*VBR_seek_info_t)(unsafe.Pointer(v)).Fsum)
+		act = float32(*(*int32)(__ccgo_ptr((*VBR_seek_info_t)(__ccgo_ptr(v)).Fbag + uintptr(indx)*4)))
+		sum = float32((*VBR_seek_info_t)(__ccgo_ptr(v)).Fsum)
 		seek_point = int32(float64(libc.Float64FromFloat64(256)*float64(act)) / float64(sum))
 		if seek_point > int32(255) {
 			seek_point = int32(255)
@@ -2466,8 +2466,8 @@ func XAddVbrFrame(tls *libc.TLS, gfc uintptr) {
 	var kbps int32
 	var v1 bool
 	_, _ = kbps, v1
-	kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fversion)*64 + uintptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index)*4))
-	if v1 = (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag != 0; !v1 {
+	kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fversion)*64 + uintptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index)*4))
+	if v1 = (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag != 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts, __ccgo_ts+24, int32(199), uintptr(unsafe.Pointer(&__func__)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -2527,55 +2527,55 @@ func setLameTagFrameHeader(tls *libc.TLS, gfc uintptr, buffer unsafe.Pointer) {
 	eov = gfc + 86688
 	*(*uint8)(buffer) = uint8(libc.Uint32FromInt32(libc.Int32FromUint8(*(*uint8)(buffer))<<libc.Uint32FromUint32(8)) | libc.Uint32FromUint32(0xff)&libc.Uint32FromInt32(^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(8))))
 	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(3) | libc.Int32FromInt32(7) & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(3)))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 		v1 = 0
 	} else {
 		v1 = int32(1)
 	}
 	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(1) | v1 & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(1) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
+	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(1) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
 	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(2) | (libc.Int32FromInt32(4)-libc.Int32FromInt32(3)) & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
-	if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0) {
+	if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0) {
 		v1 = int32(1)
 	} else {
 		v1 = 0
 	}
 	*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1)))<<uint32(1) | v1 & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(4) | (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(4)))
-	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(2) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
+	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(4) | (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(4)))
+	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(2) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
 	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(1) | libc.Int32FromInt32(0) & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(1) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Fextension & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
-	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
-	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(1) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Fcopyright & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(1) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Foriginal & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
-	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*SessionConfig_t)(unsafe.Pointer(cfg)).Femphasis & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
+	*(*uint8)(unsafe.Add(buffer, 2)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2)))<<uint32(1) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Fextension & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
+	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
+	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
+	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(1) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Fcopyright & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
+	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(1) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Foriginal & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(1)))
+	*(*uint8)(unsafe.Add(buffer, 3)) = libc.Uint8FromInt32(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 3)))<<uint32(2) | (*SessionConfig_t)(__ccgo_ptr(cfg)).Femphasis & ^(-libc.Int32FromInt32(1)<<libc.Uint32FromUint32(2)))
 	/* the default VBR header. 48 kbps layer III, no padding, no crc */
 	/* but sampling freq, mode andy copyright/copy protection taken */
 	/* from first valid frame */
 	*(*uint8)(buffer) = libc.Uint8FromInt32(0xff)
 	abyte = int8(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 1))) & libc.Int32FromUint8(libc.Uint8FromInt32(0xf1)))
-	if int32(1) == (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion {
+	if int32(1) == (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion {
 		bitrate = int32(XING_BITRATE1)
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 			bitrate = int32(XING_BITRATE25)
 		} else {
 			bitrate = int32(XING_BITRATE2)
 		}
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-		bitrate = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+		bitrate = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 		bbyte = 0x00
 	} else {
-		bbyte = int8(int32(16) * XBitrateIndex(tls, bitrate, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out))
+		bbyte = int8(int32(16) * XBitrateIndex(tls, bitrate, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out))
 	}
 	/* Use as much of the info from the real frames in the
 	 * Xing header:  samplerate, channels, crc, etc...
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion == int32(1) {
 		/* MPEG1 */
 		*(*uint8)(unsafe.Add(buffer, 1)) = libc.Uint8FromInt32(int32(abyte) | int32(libc.Int8FromInt32(0x0a))) /* was 0x0b; */
 		abyte = int8(libc.Int32FromUint8(*(*uint8)(unsafe.Add(buffer, 2))) & int32(libc.Int8FromInt32(0x0d)))  /* AF keep also private bit */
@@ -2592,7 +2592,7 @@ func XGetVbrTag(tls *libc.TLS, pTagData uintptr, buf uintptr) (r int32) {
 	var enc_delay, enc_padding, h_bitrate, h_id, h_layer, h_mode, h_sr_index, head_flags, i, v1 int32
 	_, _, _, _, _, _, _, _, _, _ = enc_delay, enc_padding, h_bitrate, h_id, h_layer, h_mode, h_sr_index, head_flags, i, v1
 	/* get Vbr header data */
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fflags = 0
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fflags = 0
 	/* get selected MPEG header data */
 	h_layer = libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(buf + 1))) >> int32(1) & int32(3)
 	if h_layer != int32(0x01) {
@@ -2606,9 +2606,9 @@ func XGetVbrTag(tls *libc.TLS, pTagData uintptr, buf uintptr) (r int32) {
 	h_bitrate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr(h_id)*64 + uintptr(h_bitrate)*4))
 	/* check for FFE syncword */
 	if libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(buf + 1)))>>int32(4) == int32(0xE) {
-		(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fsamprate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xsamplerate_table)) + 2*16 + uintptr(h_sr_index)*4))
+		(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fsamprate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xsamplerate_table)) + 2*16 + uintptr(h_sr_index)*4))
 	} else {
-		(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fsamprate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xsamplerate_table)) + uintptr(h_id)*16 + uintptr(h_sr_index)*4))
+		(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fsamprate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xsamplerate_table)) + uintptr(h_id)*16 + uintptr(h_sr_index)*4))
 	}
 	/* if( h_id == 0 ) */
 	/*  pTagData->samprate >>= 1; */
@@ -2632,17 +2632,17 @@ func XGetVbrTag(tls *libc.TLS, pTagData uintptr, buf uintptr) (r int32) {
 		return 0
 	}
 	buf = buf + uintptr(4)
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fh_id = h_id
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fh_id = h_id
 	v1 = ExtractI4(tls, buf)
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fflags = v1
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fflags = v1
 	head_flags = v1
 	buf = buf + uintptr(4) /* get flags */
 	if head_flags&int32(FRAMES_FLAG) != 0 {
-		(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fframes = ExtractI4(tls, buf)
+		(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fframes = ExtractI4(tls, buf)
 		buf = buf + uintptr(4)
 	}
 	if head_flags&int32(BYTES_FLAG) != 0 {
-		(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fbytes = ExtractI4(tls, buf)
+		(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fbytes = ExtractI4(tls, buf)
 		buf = buf + uintptr(4)
 	}
 	if head_flags&int32(TOC_FLAG) != 0 {
@@ -2661,12 +2661,12 @@ func XGetVbrTag(tls *libc.TLS, pTagData uintptr, buf uintptr) (r int32) {
 		}
 		buf = buf + uintptr(NUMTOCENTRIES)
 	}
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fvbr_scale = -int32(1)
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fvbr_scale = -int32(1)
 	if head_flags&int32(VBR_SCALE_FLAG) != 0 {
-		(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fvbr_scale = ExtractI4(tls, buf)
+		(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fvbr_scale = ExtractI4(tls, buf)
 		buf = buf + uintptr(4)
 	}
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fheadersize = (h_id + int32(1)) * int32(72000) * h_bitrate / (*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fsamprate
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fheadersize = (h_id + int32(1)) * int32(72000) * h_bitrate / (*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fsamprate
 	buf = buf + uintptr(21)
 	enc_delay = libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(buf))) << int32(4)
 	enc_delay = enc_delay + libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(buf + 1)))>>int32(4)
@@ -2680,8 +2680,8 @@ func XGetVbrTag(tls *libc.TLS, pTagData uintptr, buf uintptr) (r int32) {
 	if enc_padding < 0 || enc_padding > int32(3000) {
 		enc_padding = -int32(1)
 	}
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fenc_delay = enc_delay
-	(*VBRTAGDATA)(unsafe.Pointer(pTagData)).Fenc_padding = enc_padding
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fenc_delay = enc_delay
+	(*VBRTAGDATA)(__ccgo_ptr(pTagData)).Fenc_padding = enc_padding
 	return int32(1) /* success */
 }
 
@@ -2702,7 +2702,7 @@ func XInitVbrTag(tls *libc.TLS, gfp uintptr) (r int32) {
 	var i, n size_t
 	var _ /* buffer at bp+0 */ [2880]uint8_t
 	_, _, _, _, _, _, _ = cfg, gfc, header_size, i, kbps_header, n, total_frame_size
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
 	/*
 	 * Xing VBR pretends to be a 48kbs layer III frame.  (at 44.1kHz).
@@ -2718,49 +2718,49 @@ func XInitVbrTag(tls *libc.TLS, gfp uintptr) (r int32) {
 	 * MPEG 2 values are the same since the framesize and samplerate
 	 * are each reduced by a factor of 2.
 	 */
-	if int32(1) == (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion {
+	if int32(1) == (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion {
 		kbps_header = int32(XING_BITRATE1)
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 			kbps_header = int32(XING_BITRATE25)
 		} else {
 			kbps_header = int32(XING_BITRATE2)
 		}
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-		kbps_header = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+		kbps_header = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 	}
 	/** make sure LAME Header fits into Frame
 	 */
-	total_frame_size = ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion + int32(1)) * int32(72000) * kbps_header / (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out
-	header_size = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len + (libc.Int32FromInt32(NUMTOCENTRIES) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(9) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(8) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(3) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(2) + libc.Int32FromInt32(4) + libc.Int32FromInt32(2) + libc.Int32FromInt32(2))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize = libc.Uint32FromInt32(total_frame_size)
+	total_frame_size = ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion + int32(1)) * int32(72000) * kbps_header / (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out
+	header_size = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len + (libc.Int32FromInt32(NUMTOCENTRIES) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(4) + libc.Int32FromInt32(9) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(8) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(3) + libc.Int32FromInt32(1) + libc.Int32FromInt32(1) + libc.Int32FromInt32(2) + libc.Int32FromInt32(4) + libc.Int32FromInt32(2) + libc.Int32FromInt32(2))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize = libc.Uint32FromInt32(total_frame_size)
 	if total_frame_size < header_size || total_frame_size > int32(MAXFRAMESIZE) {
 		/* disable tag, it wont fit */
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fwrite_lame_tag = 0
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fwrite_lame_tag = 0
 		return 0
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FnVbrNumFrames = uint32(0)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FnBytesWritten = uint64(0)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fsum = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fseen = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fwant = int32(1)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fpos = 0
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag == libc.UintptrFromInt32(0) {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag = libc.Xcalloc(tls, uint64(400), uint64(4))
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag != libc.UintptrFromInt32(0) {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fsize = int32(400)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FnVbrNumFrames = uint32(0)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FnBytesWritten = uint64(0)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fsum = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fseen = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fwant = int32(1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fpos = 0
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag == libc.UintptrFromInt32(0) {
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag = libc.Xcalloc(tls, uint64(400), uint64(4))
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag != libc.UintptrFromInt32(0) {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fsize = int32(400)
 		} else {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fsize = 0
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fsize = 0
 			Xlame_errorf(tls, gfc, __ccgo_ts+55, 0)
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fwrite_lame_tag = 0
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fwrite_lame_tag = 0
 			return -int32(1)
 		}
 	}
 	/* write dummy VBR tag of all 0's into bitstream */
 	libc.Xmemset(tls, bp, 0, uint64(2880))
 	setLameTagFrameHeader(tls, gfc, __ccgo_ptr(bp))
-	n = uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize)
+	n = uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize)
 	i = uint64(0)
 	for {
 		if !(i < n) {
@@ -2826,14 +2826,14 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 	var vbr_type_translator [7]uint8_t
 	var v1 float64
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = RadioGain, bExpNPsyTune, bNoGapMore, bNoGapPrevious, bNonOptimal, bSafeJoint, cfg, enc_delay, enc_padding, gfc, i, nABRBitrate, nAthType, nAudiophileReplayGain, nBytesWritten, nFlags, nLowpass, nMisc, nMusicCRC, nNoGapCount, nNoGapCurr, nNoiseShaping, nPeakSignalAmplitude, nQuality, nRadioReplayGain, nRevMethod, nRevision, nSourceFreq, nStereoMode, nVBR, szVersion, vbr_type_translator, v1, v2
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
 	nBytesWritten = 0
-	enc_delay = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_delay     /* encoder delay */
-	enc_padding = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_padding /* encoder padding  */
+	enc_delay = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_delay     /* encoder delay */
+	enc_padding = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_padding /* encoder padding  */
 	/*recall: cfg->vbr_q is for example set by the switch -V  */
 	/*   gfp->quality by -q, -h, -f, etc */
-	nQuality = int32(100) - int32(10)*(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q - (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality
+	nQuality = int32(100) - int32(10)*(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q - (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality
 	/*
 	   NOTE:
 	           Even though the specification for the LAME VBR tag
@@ -2854,16 +2854,16 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 		4: uint8(4),
 		6: uint8(3),
 	}
-	if float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq)/float64(100)+float64(0.5) > libc.Float64FromInt32(255) {
+	if float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq)/float64(100)+float64(0.5) > libc.Float64FromInt32(255) {
 		v1 = libc.Float64FromInt32(255)
 	} else {
-		v1 = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq)/float64(100) + float64(0.5)
+		v1 = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq)/float64(100) + float64(0.5)
 	} /*numbering different in vbr_mode vs. Lame tag */
 	nLowpass = uint8(v1)
 	nPeakSignalAmplitude = uint32(0)
 	nRadioReplayGain = uint16(0)
 	nAudiophileReplayGain = uint16(0)
-	nNoiseShaping = libc.Uint8FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping)
+	nNoiseShaping = libc.Uint8FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping)
 	nStereoMode = uint8(0)
 	bNonOptimal = 0
 	nSourceFreq = uint8(0)
@@ -2871,31 +2871,31 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 	nMusicCRC = uint16(0)
 	/*psy model type: Gpsycho or NsPsytune */
 	bExpNPsyTune = uint8(1) /* only NsPsytune */
-	bSafeJoint = libc.BoolUint8((*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_safe_joint_stereo != 0)
+	bSafeJoint = libc.BoolUint8((*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_safe_joint_stereo != 0)
 	bNoGapMore = uint8(0)
 	bNoGapPrevious = uint8(0)
-	nNoGapCount = (*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_total
-	nNoGapCurr = (*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_current
-	nAthType = libc.Uint8FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).FATHtype) /*4 bits. */
+	nNoGapCount = (*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_total
+	nNoGapCurr = (*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_current
+	nAthType = libc.Uint8FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).FATHtype) /*4 bits. */
 	nFlags = uint8(0)
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_abr):
-		nABRBitrate = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_avg_bitrate_kbps
+		nABRBitrate = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_avg_bitrate_kbps
 	case int32(vbr_off):
-		nABRBitrate = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+		nABRBitrate = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 	default: /*vbr modes */
-		nABRBitrate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index)*4))
+		nABRBitrate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index)*4))
 	}
 	/*revision and vbr method */
-	if libc.Uint64FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr) < uint64(7) {
-		nVBR = vbr_type_translator[(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr]
+	if libc.Uint64FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr) < uint64(7) {
+		nVBR = vbr_type_translator[(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr]
 	} else {
 		nVBR = uint8(0x00)
 	} /*unknown. */
 	nRevMethod = libc.Uint8FromInt32(int32(0x10)*libc.Int32FromUint8(nRevision) + libc.Int32FromUint8(nVBR))
 	/* ReplayGain */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain != 0 {
-		RadioGain = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FRadioGain
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain != 0 {
+		RadioGain = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FRadioGain
 		if RadioGain > int32(0x1FE) {
 			RadioGain = int32(0x1FE)
 		}
@@ -2912,8 +2912,8 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 		}
 	}
 	/* peak sample */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindPeakSample != 0 {
-		nPeakSignalAmplitude = libc.Uint32FromInt32(libc.Xabs(tls, int32(float64(float64((*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FPeakSample)/libc.Float64FromFloat64(32767)*libc.Xpow(tls, libc.Float64FromInt32(2), libc.Float64FromInt32(23)))+libc.Float64FromFloat64(0.5))))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindPeakSample != 0 {
+		nPeakSignalAmplitude = libc.Uint32FromInt32(libc.Xabs(tls, int32(float64(float64((*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FPeakSample)/libc.Float64FromFloat64(32767)*libc.Xpow(tls, libc.Float64FromInt32(2), libc.Float64FromInt32(23)))+libc.Float64FromFloat64(0.5))))
 	}
 	/*nogap */
 	if nNoGapCount != -int32(1) {
@@ -2930,7 +2930,7 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 		nQuality = 0
 	}
 	/*stereo mode field... a bit ugly. */
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode {
 	case int32(MONO):
 		nStereoMode = uint8(0)
 	case int32(STEREO):
@@ -2938,7 +2938,7 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 	case int32(DUAL_CHANNEL):
 		nStereoMode = uint8(2)
 	case int32(JOINT_STEREO):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fforce_ms != 0 {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fforce_ms != 0 {
 			nStereoMode = uint8(4)
 		} else {
 			nStereoMode = uint8(3)
@@ -2951,13 +2951,13 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 		break
 	}
 	/*Intensity stereo : nStereoMode = 6. IS is not implemented */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in <= int32(32000) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in <= int32(32000) {
 		nSourceFreq = uint8(0x00)
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in == int32(48000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in == int32(48000) {
 			nSourceFreq = uint8(0x02)
 		} else {
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in > int32(48000) {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in > int32(48000) {
 				nSourceFreq = uint8(0x03)
 			} else {
 				nSourceFreq = uint8(0x01)
@@ -2965,11 +2965,11 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 		}
 	} /*default is 44100Hz. */
 	/*Check if the user overrided the default LAME behaviour with some nasty options */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks == int32(short_block_forced) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks == int32(short_block_dispensed) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq == -int32(1) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq == -int32(1) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fdisable_reservoir != 0 && (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate < int32(320) || (*SessionConfig_t)(unsafe.Pointer(cfg)).FnoATH != 0 || (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHonly != 0 || libc.Int32FromUint8(nAthType) == 0 || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in <= int32(32000) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks == int32(short_block_forced) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks == int32(short_block_dispensed) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq == -int32(1) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq == -int32(1) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fdisable_reservoir != 0 && (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate < int32(320) || (*SessionConfig_t)(__ccgo_ptr(cfg)).FnoATH != 0 || (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHonly != 0 || libc.Int32FromUint8(nAthType) == 0 || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in <= int32(32000) {
 		bNonOptimal = int32(1)
 	}
 	nMisc = libc.Uint8FromInt32(libc.Int32FromUint8(nNoiseShaping) + libc.Int32FromUint8(nStereoMode)<<int32(2) + bNonOptimal<<int32(5) + libc.Int32FromUint8(nSourceFreq)<<int32(6))
-	nMusicCRC = (*lame_internal_flags)(unsafe.Pointer(gfc)).FnMusicCRC
+	nMusicCRC = (*lame_internal_flags)(__ccgo_ptr(gfc)).FnMusicCRC
 	/*Write all this information into the stream */
 	CreateI4(tls, pbtStreamBuffer+uintptr(nBytesWritten), libc.Uint32FromInt32(nQuality))
 	nBytesWritten = nBytesWritten + int32(4)
@@ -3002,7 +3002,7 @@ func PutLameVBR(tls *libc.TLS, gfp uintptr, nMusicLength size_t, pbtStreamBuffer
 	v2 = nBytesWritten
 	nBytesWritten = nBytesWritten + 1
 	*(*uint8_t)(__ccgo_ptr(pbtStreamBuffer + uintptr(v2))) = uint8(0) /*unused in rev0 */
-	CreateI2(tls, pbtStreamBuffer+uintptr(nBytesWritten), (*SessionConfig_t)(unsafe.Pointer(cfg)).Fpreset)
+	CreateI2(tls, pbtStreamBuffer+uintptr(nBytesWritten), (*SessionConfig_t)(__ccgo_ptr(cfg)).Fpreset)
 	nBytesWritten = nBytesWritten + int32(2)
 	CreateI4(tls, pbtStreamBuffer+uintptr(nBytesWritten), libc.Uint32FromInt32(libc.Int32FromUint64(nMusicLength)))
 	nBytesWritten = nBytesWritten + int32(4)
@@ -3067,7 +3067,7 @@ func Xlame_get_lametag_frame(tls *libc.TLS, gfp uintptr, buffer uintptr, size si
 	if gfp == uintptr(0) {
 		return uint64(0)
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if gfc == uintptr(0) {
 		return uint64(0)
 	}
@@ -3075,24 +3075,24 @@ func Xlame_get_lametag_frame(tls *libc.TLS, gfp uintptr, buffer uintptr, size si
 		return uint64(0)
 	}
 	cfg = gfc + 24
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fwrite_lame_tag == 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fwrite_lame_tag == 0 {
 		return uint64(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fpos <= 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fpos <= 0 {
 		return uint64(0)
 	}
-	if size < uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize) {
-		return uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize)
+	if size < uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize) {
+		return uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize)
 	}
 	if buffer == uintptr(0) {
 		return uint64(0)
 	}
-	libc.Xmemset(tls, buffer, 0, uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize))
+	libc.Xmemset(tls, buffer, 0, uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize))
 	/* 4 bytes frame header */
-	setLameTagFrameHeader(tls, gfc, unsafe.Pointer(buffer))
+	setLameTagFrameHeader(tls, gfc, __ccgo_ptr(buffer))
 	/* Clear all TOC entries */
 	libc.Xmemset(tls, bp, 0, uint64(100))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 		i = int32(1)
 		for {
 			if !(i < int32(NUMTOCENTRIES)) {
@@ -3108,17 +3108,17 @@ func Xlame_get_lametag_frame(tls *libc.TLS, gfp uintptr, buffer uintptr, size si
 		Xing_seek_table(tls, gfc+88448, __ccgo_ptr(bp))
 	}
 	/* Start writing the tag after the zero frame */
-	nStreamIndex = libc.Uint32FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len)
+	nStreamIndex = libc.Uint32FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len)
 	/* note! Xing header specifies that Xing data goes in the
 	 * ancillary data with NO ERROR PROTECTION.  If error protecton
 	 * in enabled, the Xing data still starts at the same offset,
 	 * and now it is in sideinfo data block, and thus will not
 	 * decode correctly by non-Xing tag aware players */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0 {
 		nStreamIndex = nStreamIndex - uint32(2)
 	}
 	/* Put Vbr tag */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
 		v2 = nStreamIndex
 		nStreamIndex = nStreamIndex + 1
 		*(*uint8)(__ccgo_ptr(buffer + uintptr(v2))) = libc.Uint8FromInt8(VBRTag1[0])
@@ -3149,16 +3149,16 @@ func Xlame_get_lametag_frame(tls *libc.TLS, gfp uintptr, buffer uintptr, size si
 	CreateI4(tls, buffer+uintptr(nStreamIndex), libc.Uint32FromInt32(libc.Int32FromInt32(FRAMES_FLAG)+libc.Int32FromInt32(BYTES_FLAG)+libc.Int32FromInt32(TOC_FLAG)+libc.Int32FromInt32(VBR_SCALE_FLAG)))
 	nStreamIndex = nStreamIndex + uint32(4)
 	/* Put Total Number of frames */
-	CreateI4(tls, buffer+uintptr(nStreamIndex), (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FnVbrNumFrames)
+	CreateI4(tls, buffer+uintptr(nStreamIndex), (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FnVbrNumFrames)
 	nStreamIndex = nStreamIndex + uint32(4)
 	/* Put total audio stream size, including Xing/LAME Header */
-	stream_size = (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FnBytesWritten + uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize)
+	stream_size = (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FnBytesWritten + uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize)
 	CreateI4(tls, buffer+uintptr(nStreamIndex), uint32(stream_size))
 	nStreamIndex = nStreamIndex + uint32(4)
 	/* Put TOC */
 	libc.Xmemcpy(tls, buffer+uintptr(nStreamIndex), bp, uint64(100))
 	nStreamIndex = uint32(uint64(nStreamIndex) + libc.Uint64FromInt64(100))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0 {
 		/* (jo) error_protection: add crc16 information to header */
 		XCRC_writeheader(tls, gfc, buffer)
 	}
@@ -3177,7 +3177,7 @@ func Xlame_get_lametag_frame(tls *libc.TLS, gfp uintptr, buffer uintptr, size si
 	}
 	/*Put LAME VBR info */
 	nStreamIndex = nStreamIndex + libc.Uint32FromInt32(PutLameVBR(tls, gfp, stream_size, buffer+uintptr(nStreamIndex), crc))
-	return uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FTotalFrameSize)
+	return uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FTotalFrameSize)
 }
 
 /***********************************************************************
@@ -3197,8 +3197,8 @@ func XPutVbrTag(tls *libc.TLS, gfp uintptr, fpStream uintptr) (r int32) {
 	var nbytes size_t
 	var _ /* buffer at bp+0 */ [2880]uint8_t
 	_, _, _, _ = gfc, id3v2TagSize, lFileSize, nbytes
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fpos <= 0 {
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fpos <= 0 {
 		return -int32(1)
 	}
 	/* Seek to end of file */
@@ -3358,7 +3358,7 @@ const MAX_SAMPLES_PER_WINDOW = 2401
  * ourselves to MAX_LENGTH-2 just to be on the safe side */
 
 func calcFrameLength(tls *libc.TLS, cfg uintptr, kbps int32, pad int32) (r int32) {
-	return int32(8) * (((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion+int32(1))*int32(72000)*kbps/(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out + pad)
+	return int32(8) * (((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion+int32(1))*int32(72000)*kbps/(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out + pad)
 }
 
 // C documentation
@@ -3374,10 +3374,10 @@ func Xgetframebits(tls *libc.TLS, gfc uintptr) (r int32) {
 	cfg = gfc + 24
 	eov = gfc + 86688
 	/* get bitrate in kbps [?] */
-	if (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index != 0 {
-		bit_rate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*4))
+	if (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index != 0 {
+		bit_rate = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*4))
 	} else {
-		bit_rate = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+		bit_rate = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 	}
 	/*assert(bit_rate <= 550); */
 	if v1 = int32(8) <= bit_rate && bit_rate <= int32(640); !v1 {
@@ -3386,7 +3386,7 @@ func Xgetframebits(tls *libc.TLS, gfc uintptr) (r int32) {
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* main encoding routine toggles padding on and off */
 	/* one Layer3 Slot consists of 8 bits */
-	return calcFrameLength(tls, cfg, bit_rate, (*EncResult_t)(unsafe.Pointer(eov)).Fpadding)
+	return calcFrameLength(tls, cfg, bit_rate, (*EncResult_t)(__ccgo_ptr(eov)).Fpadding)
 }
 
 var __func__1 = [13]int8{'g', 'e', 't', 'f', 'r', 'a', 'm', 'e', 'b', 'i', 't', 's'}
@@ -3395,19 +3395,19 @@ func Xget_max_frame_buffer_size_by_constraint(tls *libc.TLS, cfg uintptr, constr
 	var max_kbps, maxmp3buf int32
 	_, _ = max_kbps, maxmp3buf
 	maxmp3buf = 0
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate > int32(320) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate > int32(320) {
 		/* in freeformat the buffer is constant */
 		if constraint == int32(MDB_STRICT_ISO) {
-			maxmp3buf = calcFrameLength(tls, cfg, (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate, 0)
+			maxmp3buf = calcFrameLength(tls, cfg, (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate, 0)
 		} else {
 			/* maximum allowed bits per granule are 7680 */
-			maxmp3buf = int32(7680) * ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion + int32(1))
+			maxmp3buf = int32(7680) * ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion + int32(1))
 		}
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
-			max_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + 8*4)) /* default: allow 64 kbps (MPEG-2.5) */
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
+			max_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + 8*4)) /* default: allow 64 kbps (MPEG-2.5) */
 		} else {
-			max_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + 14*4))
+			max_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + 14*4))
 		}
 		switch constraint {
 		default:
@@ -3419,7 +3419,7 @@ func Xget_max_frame_buffer_size_by_constraint(tls *libc.TLS, cfg uintptr, constr
 		case int32(MDB_STRICT_ISO):
 			maxmp3buf = calcFrameLength(tls, cfg, max_kbps, 0)
 		case int32(MDB_MAXIMUM):
-			maxmp3buf = int32(7680) * ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion + int32(1))
+			maxmp3buf = int32(7680) * ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion + int32(1))
 			break
 		}
 	}
@@ -3432,10 +3432,10 @@ func putheader_bits(tls *libc.TLS, gfc uintptr) {
 	cfg = gfc + 24
 	esv = gfc + 27888
 	bs = gfc + 296
-	libc.Xmemcpy(tls, (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf+uintptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx), esv+14588+uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr)*48+8, libc.Uint64FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len))
-	*(*int32)(__ccgo_ptr(bs + 16)) += (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len
-	*(*int32)(__ccgo_ptr(bs + 12)) += (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len * int32(8)
-	(*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr = ((*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr + int32(1)) & (libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1))
+	libc.Xmemcpy(tls, (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf+uintptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx), esv+14588+uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr)*48+8, libc.Uint64FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len))
+	*(*int32)(__ccgo_ptr(bs + 16)) += (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len
+	*(*int32)(__ccgo_ptr(bs + 12)) += (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len * int32(8)
+	(*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr = ((*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr + int32(1)) & (libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1))
 }
 
 // C documentation
@@ -3453,10 +3453,10 @@ func putbits2(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	for j > 0 {
-		if (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx == 0 {
-			(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx = int32(8)
-			(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx + 1
-			if v1 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx < libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024); !v1 {
+		if (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx == 0 {
+			(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx = int32(8)
+			(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx + 1
+			if v1 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx < libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024); !v1 {
 				libc.X__assert_fail(tls, __ccgo_ts+185, __ccgo_ts+132, int32(165), uintptr(unsafe.Pointer(&__func__2)))
 			}
 			_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -3464,7 +3464,7 @@ func putbits2(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 				Fwrite_timing int32
 				Fptr          int32
 				Fbuf          [40]int8
-			})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr)*48))).Fwrite_timing >= (*Bit_stream_struc)(unsafe.Pointer(bs)).Ftotbit; !v1 {
+			})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr)*48))).Fwrite_timing >= (*Bit_stream_struc)(__ccgo_ptr(bs)).Ftotbit; !v1 {
 				libc.X__assert_fail(tls, __ccgo_ts+216, __ccgo_ts+132, int32(166), uintptr(unsafe.Pointer(&__func__2)))
 			}
 			_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -3472,15 +3472,15 @@ func putbits2(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 				Fwrite_timing int32
 				Fptr          int32
 				Fbuf          [40]int8
-			})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr)*48))).Fwrite_timing == (*Bit_stream_struc)(unsafe.Pointer(bs)).Ftotbit {
+			})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr)*48))).Fwrite_timing == (*Bit_stream_struc)(__ccgo_ptr(bs)).Ftotbit {
 				putheader_bits(tls, gfc)
 			}
-			*(*uint8)(__ccgo_ptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf + uintptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx))) = uint8(0)
+			*(*uint8)(__ccgo_ptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf + uintptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx))) = uint8(0)
 		}
-		if j < (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx {
+		if j < (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx {
 			v4 = j
 		} else {
-			v4 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx
+			v4 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx
 		}
 		k = v4
 		j = j - k
@@ -3489,12 +3489,12 @@ func putbits2(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 			libc.X__assert_fail(tls, __ccgo_ts+267, __ccgo_ts+132, int32(178), uintptr(unsafe.Pointer(&__func__2)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0) /* 32 too large on 32 bit machines */
-		if v1 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx < int32(MAX_LENGTH); !v1 {
+		if v1 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx < int32(MAX_LENGTH); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+282, __ccgo_ts+132, int32(179), uintptr(unsafe.Pointer(&__func__2)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		v7 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf + uintptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx)
-		*(*uint8)(unsafe.Pointer(v7)) = uint8(int32(*(*uint8)(unsafe.Pointer(v7))) | val>>j<<(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx)
+		v7 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf + uintptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx)
+		*(*uint8)(__ccgo_ptr(v7)) = uint8(int32(*(*uint8)(__ccgo_ptr(v7))) | val>>j<<(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx)
 		*(*int32)(__ccgo_ptr(bs + 12)) += k
 	}
 }
@@ -3515,19 +3515,19 @@ func putbits_noheaders(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	for j > 0 {
-		if (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx == 0 {
-			(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx = int32(8)
-			(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx + 1
-			if v1 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx < libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024); !v1 {
+		if (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx == 0 {
+			(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx = int32(8)
+			(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx + 1
+			if v1 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx < libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024); !v1 {
 				libc.X__assert_fail(tls, __ccgo_ts+185, __ccgo_ts+132, int32(200), uintptr(unsafe.Pointer(&__func__3)))
 			}
 			_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-			*(*uint8)(__ccgo_ptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf + uintptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx))) = uint8(0)
+			*(*uint8)(__ccgo_ptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf + uintptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx))) = uint8(0)
 		}
-		if j < (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx {
+		if j < (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx {
 			v3 = j
 		} else {
-			v3 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx
+			v3 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx
 		}
 		k = v3
 		j = j - k
@@ -3536,12 +3536,12 @@ func putbits_noheaders(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 			libc.X__assert_fail(tls, __ccgo_ts+267, __ccgo_ts+132, int32(209), uintptr(unsafe.Pointer(&__func__3)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0) /* 32 too large on 32 bit machines */
-		if v1 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx < int32(MAX_LENGTH); !v1 {
+		if v1 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx < int32(MAX_LENGTH); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+282, __ccgo_ts+132, int32(210), uintptr(unsafe.Pointer(&__func__3)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		v6 = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf + uintptr((*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx)
-		*(*uint8)(unsafe.Pointer(v6)) = uint8(int32(*(*uint8)(unsafe.Pointer(v6))) | val>>j<<(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx)
+		v6 = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf + uintptr((*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx)
+		*(*uint8)(__ccgo_ptr(v6)) = uint8(int32(*(*uint8)(__ccgo_ptr(v6))) | val>>j<<(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx)
 		*(*int32)(__ccgo_ptr(bs + 12)) += k
 	}
 }
@@ -3602,8 +3602,8 @@ func drain_into_ancillary(tls *libc.TLS, gfc uintptr, remainingBits int32) {
 		if !(remainingBits >= int32(1)) {
 			break
 		}
-		putbits2(tls, gfc, (*EncStateVar_t)(unsafe.Pointer(esv)).Fancillary_flag, int32(1))
-		*(*int32)(__ccgo_ptr(esv + 26884)) ^= libc.BoolInt32(!((*SessionConfig_t)(unsafe.Pointer(cfg)).Fdisable_reservoir != 0))
+		putbits2(tls, gfc, (*EncStateVar_t)(__ccgo_ptr(esv)).Fancillary_flag, int32(1))
+		*(*int32)(__ccgo_ptr(esv + 26884)) ^= libc.BoolInt32(!((*SessionConfig_t)(__ccgo_ptr(cfg)).Fdisable_reservoir != 0))
 		goto _3
 	_3:
 		;
@@ -3630,7 +3630,7 @@ func writeheader(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48))).Fptr
+	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48))).Fptr
 	for j > 0 {
 		if j < int32(8)-ptr&int32(7) {
 			v1 = j
@@ -3643,15 +3643,15 @@ func writeheader(tls *libc.TLS, gfc uintptr, val int32, j int32) {
 			libc.X__assert_fail(tls, __ccgo_ts+267, __ccgo_ts+132, int32(278), uintptr(unsafe.Pointer(&__func__5)))
 		}
 		_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0) /* >> 32  too large for 32 bit machines */
-		v3 = esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48 + 8 + uintptr(ptr>>int32(3))
-		*(*int8)(unsafe.Pointer(v3)) = int8(int32(*(*int8)(unsafe.Pointer(v3))) | val>>j<<(libc.Int32FromInt32(8)-ptr&libc.Int32FromInt32(7)-k))
+		v3 = esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48 + 8 + uintptr(ptr>>int32(3))
+		*(*int8)(__ccgo_ptr(v3)) = int8(int32(*(*int8)(__ccgo_ptr(v3))) | val>>j<<(libc.Int32FromInt32(8)-ptr&libc.Int32FromInt32(7)-k))
 		ptr = ptr + k
 	}
 	(*(*struct {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48))).Fptr = ptr
+	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48))).Fptr = ptr
 }
 
 var __func__5 = [12]int8{'w', 'r', 'i', 't', 'e', 'h', 'e', 'a', 'd', 'e', 'r'}
@@ -3688,7 +3688,7 @@ func XCRC_writeheader(tls *libc.TLS, gfc uintptr, header uintptr) {
 	crc = CRC_update(tls, libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(header + 3))), crc)
 	i = int32(6)
 	for {
-		if !(i < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len) {
+		if !(i < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len) {
 			break
 		}
 		crc = CRC_update(tls, libc.Int32FromUint8(*(*uint8)(__ccgo_ptr(header + uintptr(i)))), crc)
@@ -3714,43 +3714,43 @@ func encodeSideInfo2(tls *libc.TLS, gfc uintptr, bitsPerFrame int32) {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48))).Fptr = 0
-	libc.Xmemset(tls, esv+14588+uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48+8, 0, libc.Uint64FromInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48))).Fptr = 0
+	libc.Xmemset(tls, esv+14588+uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48+8, 0, libc.Uint64FromInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 		writeheader(tls, gfc, int32(0xffe), int32(12))
 	} else {
 		writeheader(tls, gfc, int32(0xfff), int32(12))
 	}
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, int32(1))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, int32(1))
 	writeheader(tls, gfc, libc.Int32FromInt32(4)-libc.Int32FromInt32(3), int32(2))
-	writeheader(tls, gfc, libc.BoolInt32(!((*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0)), int32(1))
-	writeheader(tls, gfc, (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index, int32(4))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index, int32(2))
-	writeheader(tls, gfc, (*EncResult_t)(unsafe.Pointer(eov)).Fpadding, int32(1))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fextension, int32(1))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode, int32(2))
-	writeheader(tls, gfc, (*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext, int32(2))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fcopyright, int32(1))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Foriginal, int32(1))
-	writeheader(tls, gfc, (*SessionConfig_t)(unsafe.Pointer(cfg)).Femphasis, int32(2))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0 {
+	writeheader(tls, gfc, libc.BoolInt32(!((*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0)), int32(1))
+	writeheader(tls, gfc, (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index, int32(4))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index, int32(2))
+	writeheader(tls, gfc, (*EncResult_t)(__ccgo_ptr(eov)).Fpadding, int32(1))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fextension, int32(1))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode, int32(2))
+	writeheader(tls, gfc, (*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext, int32(2))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fcopyright, int32(1))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Foriginal, int32(1))
+	writeheader(tls, gfc, (*SessionConfig_t)(__ccgo_ptr(cfg)).Femphasis, int32(2))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0 {
 		writeheader(tls, gfc, 0, int32(16)) /* dummy */
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion == int32(1) {
 		/* MPEG1 */
-		if v1 = (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin >= 0; !v1 {
+		if v1 = (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin >= 0; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+349, __ccgo_ts+132, int32(354), uintptr(unsafe.Pointer(&__func__6)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		writeheader(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin, int32(9))
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
-			writeheader(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).Fprivate_bits, int32(3))
+		writeheader(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin, int32(9))
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
+			writeheader(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).Fprivate_bits, int32(3))
 		} else {
-			writeheader(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).Fprivate_bits, int32(5))
+			writeheader(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).Fprivate_bits, int32(5))
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			band = 0
@@ -3776,18 +3776,18 @@ func encodeSideInfo2(tls *libc.TLS, gfc uintptr, bitsPerFrame int32) {
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				gi = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length+(*gr_info)(unsafe.Pointer(gi)).Fpart2_length, int32(12))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fbig_values/int32(2), int32(9))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain, int32(8))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fscalefac_compress, int32(4))
-				if (*gr_info)(unsafe.Pointer(gi)).Fblock_type != NORM_TYPE {
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length+(*gr_info)(__ccgo_ptr(gi)).Fpart2_length, int32(12))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fbig_values/int32(2), int32(9))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain, int32(8))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fscalefac_compress, int32(4))
+				if (*gr_info)(__ccgo_ptr(gi)).Fblock_type != NORM_TYPE {
 					writeheader(tls, gfc, int32(1), int32(1)) /* window_switching_flag */
-					writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fblock_type, int32(2))
-					writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fmixed_block_flag, int32(1))
+					writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fblock_type, int32(2))
+					writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fmixed_block_flag, int32(1))
 					if *(*int32)(__ccgo_ptr(gi + 4796)) == int32(14) {
 						*(*int32)(__ccgo_ptr(gi + 4796)) = int32(16)
 					}
@@ -3813,20 +3813,20 @@ func encodeSideInfo2(tls *libc.TLS, gfc uintptr, bitsPerFrame int32) {
 						*(*int32)(__ccgo_ptr(gi + 4796 + 2*4)) = int32(16)
 					}
 					writeheader(tls, gfc, *(*int32)(__ccgo_ptr(gi + 4796 + 2*4)), int32(5))
-					if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi)).Fregion0_count && (*gr_info)(unsafe.Pointer(gi)).Fregion0_count < int32(16); !v1 {
+					if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi)).Fregion0_count && (*gr_info)(__ccgo_ptr(gi)).Fregion0_count < int32(16); !v1 {
 						libc.X__assert_fail(tls, __ccgo_ts+379, __ccgo_ts+132, int32(405), uintptr(unsafe.Pointer(&__func__6)))
 					}
 					_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-					if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi)).Fregion1_count && (*gr_info)(unsafe.Pointer(gi)).Fregion1_count < int32(8); !v1 {
+					if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi)).Fregion1_count && (*gr_info)(__ccgo_ptr(gi)).Fregion1_count < int32(8); !v1 {
 						libc.X__assert_fail(tls, __ccgo_ts+428, __ccgo_ts+132, int32(406), uintptr(unsafe.Pointer(&__func__6)))
 					}
 					_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-					writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fregion0_count, int32(4))
-					writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fregion1_count, int32(3))
+					writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fregion0_count, int32(4))
+					writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fregion1_count, int32(3))
 				}
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fpreflag, int32(1))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fscalefac_scale, int32(1))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi)).Fcount1table_select, int32(1))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fpreflag, int32(1))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fscalefac_scale, int32(1))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi)).Fcount1table_select, int32(1))
 				goto _5
 			_5:
 				;
@@ -3839,27 +3839,27 @@ func encodeSideInfo2(tls *libc.TLS, gfc uintptr, bitsPerFrame int32) {
 		}
 	} else {
 		/* MPEG2 */
-		if v1 = (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin >= 0; !v1 {
+		if v1 = (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin >= 0; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+349, __ccgo_ts+132, int32(418), uintptr(unsafe.Pointer(&__func__6)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		writeheader(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin, int32(8))
-		writeheader(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).Fprivate_bits, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out)
+		writeheader(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin, int32(8))
+		writeheader(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).Fprivate_bits, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out)
 		gr = 0
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			gi1 = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fpart2_3_length+(*gr_info)(unsafe.Pointer(gi1)).Fpart2_length, int32(12))
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fbig_values/int32(2), int32(9))
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fglobal_gain, int32(8))
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fscalefac_compress, int32(9))
-			if (*gr_info)(unsafe.Pointer(gi1)).Fblock_type != NORM_TYPE {
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fpart2_3_length+(*gr_info)(__ccgo_ptr(gi1)).Fpart2_length, int32(12))
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fbig_values/int32(2), int32(9))
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fglobal_gain, int32(8))
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fscalefac_compress, int32(9))
+			if (*gr_info)(__ccgo_ptr(gi1)).Fblock_type != NORM_TYPE {
 				writeheader(tls, gfc, int32(1), int32(1)) /* window_switching_flag */
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fblock_type, int32(2))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fmixed_block_flag, int32(1))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fblock_type, int32(2))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fmixed_block_flag, int32(1))
 				if *(*int32)(__ccgo_ptr(gi1 + 4796)) == int32(14) {
 					*(*int32)(__ccgo_ptr(gi1 + 4796)) = int32(16)
 				}
@@ -3885,49 +3885,49 @@ func encodeSideInfo2(tls *libc.TLS, gfc uintptr, bitsPerFrame int32) {
 					*(*int32)(__ccgo_ptr(gi1 + 4796 + 2*4)) = int32(16)
 				}
 				writeheader(tls, gfc, *(*int32)(__ccgo_ptr(gi1 + 4796 + 2*4)), int32(5))
-				if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi1)).Fregion0_count && (*gr_info)(unsafe.Pointer(gi1)).Fregion0_count < int32(16); !v1 {
+				if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi1)).Fregion0_count && (*gr_info)(__ccgo_ptr(gi1)).Fregion0_count < int32(16); !v1 {
 					libc.X__assert_fail(tls, __ccgo_ts+379, __ccgo_ts+132, int32(458), uintptr(unsafe.Pointer(&__func__6)))
 				}
 				_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi1)).Fregion1_count && (*gr_info)(unsafe.Pointer(gi1)).Fregion1_count < int32(8); !v1 {
+				if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi1)).Fregion1_count && (*gr_info)(__ccgo_ptr(gi1)).Fregion1_count < int32(8); !v1 {
 					libc.X__assert_fail(tls, __ccgo_ts+428, __ccgo_ts+132, int32(459), uintptr(unsafe.Pointer(&__func__6)))
 				}
 				_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fregion0_count, int32(4))
-				writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fregion1_count, int32(3))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fregion0_count, int32(4))
+				writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fregion1_count, int32(3))
 			}
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fscalefac_scale, int32(1))
-			writeheader(tls, gfc, (*gr_info)(unsafe.Pointer(gi1)).Fcount1table_select, int32(1))
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fscalefac_scale, int32(1))
+			writeheader(tls, gfc, (*gr_info)(__ccgo_ptr(gi1)).Fcount1table_select, int32(1))
 			goto _9
 		_9:
 			;
 			ch = ch + 1
 		}
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0 {
 		/* (jo) error_protection: add crc16 information to header */
-		XCRC_writeheader(tls, gfc, esv+14588+uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48+8)
+		XCRC_writeheader(tls, gfc, esv+14588+uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48+8)
 	}
-	old = (*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr
+	old = (*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr
 	if v1 = (*(*struct {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr(old)*48))).Fptr == (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len*int32(8); !v1 {
+	})(__ccgo_ptr(esv + 14588 + uintptr(old)*48))).Fptr == (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len*int32(8); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+476, __ccgo_ts+132, int32(476), uintptr(unsafe.Pointer(&__func__6)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	(*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr = (old + int32(1)) & (libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1))
+	(*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr = (old + int32(1)) & (libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1))
 	(*(*struct {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48))).Fwrite_timing = (*(*struct {
+	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48))).Fwrite_timing = (*(*struct {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
 	})(__ccgo_ptr(esv + 14588 + uintptr(old)*48))).Fwrite_timing + bitsPerFrame
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr == (*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr {
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr == (*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr {
 		/* yikes! we are out of header buffer space */
 		Xlame_errorf(tls, gfc, __ccgo_ts+522, 0)
 	}
@@ -3941,15 +3941,15 @@ func huffman_coder_count1(tls *libc.TLS, gfc uintptr, gi uintptr) (r int32) {
 	var v1 bool
 	_, _, _, _, _, _, _, _, _ = bits, h, huffbits, i, ix, p, v, xr, v1
 	/* Write count1 area */
-	h = uintptr(unsafe.Pointer(&Xht)) + uintptr((*gr_info)(unsafe.Pointer(gi)).Fcount1table_select+int32(32))*24
+	h = uintptr(unsafe.Pointer(&Xht)) + uintptr((*gr_info)(__ccgo_ptr(gi)).Fcount1table_select+int32(32))*24
 	bits = 0
-	ix = gi + 2304 + uintptr((*gr_info)(unsafe.Pointer(gi)).Fbig_values)*4
-	xr = gi + uintptr((*gr_info)(unsafe.Pointer(gi)).Fbig_values)*4
-	if v1 = (*gr_info)(unsafe.Pointer(gi)).Fcount1table_select < int32(2); !v1 {
+	ix = gi + 2304 + uintptr((*gr_info)(__ccgo_ptr(gi)).Fbig_values)*4
+	xr = gi + uintptr((*gr_info)(__ccgo_ptr(gi)).Fbig_values)*4
+	if v1 = (*gr_info)(__ccgo_ptr(gi)).Fcount1table_select < int32(2); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+571, __ccgo_ts+132, int32(502), uintptr(unsafe.Pointer(&__func__7)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	i = ((*gr_info)(unsafe.Pointer(gi)).Fcount1 - (*gr_info)(unsafe.Pointer(gi)).Fbig_values) / int32(4)
+	i = ((*gr_info)(__ccgo_ptr(gi)).Fcount1 - (*gr_info)(__ccgo_ptr(gi)).Fbig_values) / int32(4)
 	for {
 		if !(i > 0) {
 			break
@@ -4005,8 +4005,8 @@ func huffman_coder_count1(tls *libc.TLS, gfc uintptr, gi uintptr) (r int32) {
 		}
 		ix = ix + uintptr(4)*4
 		xr = xr + uintptr(4)*4
-		putbits2(tls, gfc, huffbits+libc.Int32FromUint16(*(*uint16_t)(__ccgo_ptr((*huffcodetab)(unsafe.Pointer(h)).Ftable + uintptr(p)*2))), libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(unsafe.Pointer(h)).Fhlen + uintptr(p)))))
-		bits = bits + libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(unsafe.Pointer(h)).Fhlen + uintptr(p))))
+		putbits2(tls, gfc, huffbits+libc.Int32FromUint16(*(*uint16_t)(__ccgo_ptr((*huffcodetab)(__ccgo_ptr(h)).Ftable + uintptr(p)*2))), libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(__ccgo_ptr(h)).Fhlen + uintptr(p)))))
+		bits = bits + libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(__ccgo_ptr(h)).Fhlen + uintptr(p))))
 		goto _2
 	_2:
 		;
@@ -4031,7 +4031,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 	var v1 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _ = bits, cbits, ext, h, i, linbits, linbits_x1, linbits_x2, x1, x2, xbits, xlen, v1
 	h = uintptr(unsafe.Pointer(&Xht)) + uintptr(tableindex)*24
-	linbits = (*huffcodetab)(unsafe.Pointer(h)).Fxlen
+	linbits = (*huffcodetab)(__ccgo_ptr(h)).Fxlen
 	bits = 0
 	if v1 = tableindex < uint32(32); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+605, __ccgo_ts+132, int32(568), uintptr(unsafe.Pointer(&__func__8)))
@@ -4047,7 +4047,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 		}
 		cbits = 0
 		xbits = uint16(0)
-		xlen = (*huffcodetab)(unsafe.Pointer(h)).Fxlen
+		xlen = (*huffcodetab)(__ccgo_ptr(h)).Fxlen
 		ext = uint32(0)
 		x1 = libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(gi + 2304 + uintptr(i)*4)))
 		x2 = libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(gi + 2304 + uintptr(i+int32(1))*4)))
@@ -4069,7 +4069,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 			/* use ESC-words */
 			if x1 >= uint32(15) {
 				linbits_x1 = uint16(x1 - uint32(15))
-				if v1 = uint32(linbits_x1) <= (*huffcodetab)(unsafe.Pointer(h)).Flinmax; !v1 {
+				if v1 = uint32(linbits_x1) <= (*huffcodetab)(__ccgo_ptr(h)).Flinmax; !v1 {
 					libc.X__assert_fail(tls, __ccgo_ts+662, __ccgo_ts+132, int32(593), uintptr(unsafe.Pointer(&__func__8)))
 				}
 				_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -4079,7 +4079,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 			}
 			if x2 >= uint32(15) {
 				linbits_x2 = uint16(x2 - uint32(15))
-				if v1 = uint32(linbits_x2) <= (*huffcodetab)(unsafe.Pointer(h)).Flinmax; !v1 {
+				if v1 = uint32(linbits_x2) <= (*huffcodetab)(__ccgo_ptr(h)).Flinmax; !v1 {
 					libc.X__assert_fail(tls, __ccgo_ts+686, __ccgo_ts+132, int32(601), uintptr(unsafe.Pointer(&__func__8)))
 				}
 				_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -4103,7 +4103,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 		x1 = x1*xlen + x2
 		xbits = libc.Uint16FromInt32(int32(xbits) - int32(cbits))
-		cbits = int16(int32(cbits) + libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(unsafe.Pointer(h)).Fhlen + uintptr(x1)))))
+		cbits = int16(int32(cbits) + libc.Int32FromUint8(*(*uint8_t)(__ccgo_ptr((*huffcodetab)(__ccgo_ptr(h)).Fhlen + uintptr(x1)))))
 		if v1 = int32(cbits) <= int32(MAX_LENGTH); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+726, __ccgo_ts+132, int32(623), uintptr(unsafe.Pointer(&__func__8)))
 		}
@@ -4112,7 +4112,7 @@ func Huffmancode(tls *libc.TLS, gfc uintptr, tableindex uint32, start int32, end
 			libc.X__assert_fail(tls, __ccgo_ts+746, __ccgo_ts+132, int32(624), uintptr(unsafe.Pointer(&__func__8)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		putbits2(tls, gfc, libc.Int32FromUint16(*(*uint16_t)(__ccgo_ptr((*huffcodetab)(unsafe.Pointer(h)).Ftable + uintptr(x1)*2))), int32(cbits))
+		putbits2(tls, gfc, libc.Int32FromUint16(*(*uint16_t)(__ccgo_ptr((*huffcodetab)(__ccgo_ptr(h)).Ftable + uintptr(x1)*2))), int32(cbits))
 		putbits2(tls, gfc, libc.Int32FromUint32(ext), libc.Int32FromUint16(xbits))
 		bits = bits + (int32(cbits) + libc.Int32FromUint16(xbits))
 		goto _2
@@ -4136,12 +4136,12 @@ func ShortHuffmancodebits(tls *libc.TLS, gfc uintptr, gi uintptr) (r int32) {
 	var bits, region1Start int32
 	_, _ = bits, region1Start
 	region1Start = int32(3) * *(*int32)(__ccgo_ptr(gfc + 21424 + 92 + 3*4))
-	if region1Start > (*gr_info)(unsafe.Pointer(gi)).Fbig_values {
-		region1Start = (*gr_info)(unsafe.Pointer(gi)).Fbig_values
+	if region1Start > (*gr_info)(__ccgo_ptr(gi)).Fbig_values {
+		region1Start = (*gr_info)(__ccgo_ptr(gi)).Fbig_values
 	}
 	/* short blocks do not have a region2 */
 	bits = Huffmancode(tls, gfc, libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(gi + 4796))), 0, region1Start, gi)
-	bits = bits + Huffmancode(tls, gfc, libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(gi + 4796 + 1*4))), region1Start, (*gr_info)(unsafe.Pointer(gi)).Fbig_values, gi)
+	bits = bits + Huffmancode(tls, gfc, libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(gi + 4796 + 1*4))), region1Start, (*gr_info)(__ccgo_ptr(gi)).Fbig_values, gi)
 	return bits
 }
 
@@ -4150,26 +4150,26 @@ func LongHuffmancodebits(tls *libc.TLS, gfc uintptr, gi uintptr) (r int32) {
 	var i uint32
 	var v1 bool
 	_, _, _, _, _, _ = bigvalues, bits, i, region1Start, region2Start, v1
-	bigvalues = (*gr_info)(unsafe.Pointer(gi)).Fbig_values
+	bigvalues = (*gr_info)(__ccgo_ptr(gi)).Fbig_values
 	if v1 = 0 <= bigvalues && bigvalues <= int32(576); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+766, __ccgo_ts+132, int32(662), uintptr(unsafe.Pointer(&__func__9)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = (*gr_info)(unsafe.Pointer(gi)).Fregion0_count >= -int32(1); !v1 {
+	if v1 = (*gr_info)(__ccgo_ptr(gi)).Fregion0_count >= -int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+801, __ccgo_ts+132, int32(664), uintptr(unsafe.Pointer(&__func__9)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = (*gr_info)(unsafe.Pointer(gi)).Fregion1_count >= -int32(1); !v1 {
+	if v1 = (*gr_info)(__ccgo_ptr(gi)).Fregion1_count >= -int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+825, __ccgo_ts+132, int32(665), uintptr(unsafe.Pointer(&__func__9)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	i = libc.Uint32FromInt32((*gr_info)(unsafe.Pointer(gi)).Fregion0_count + int32(1))
+	i = libc.Uint32FromInt32((*gr_info)(__ccgo_ptr(gi)).Fregion0_count + int32(1))
 	if v1 = uint64(i) < libc.Uint64FromInt64(92)/libc.Uint64FromInt64(4); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+849, __ccgo_ts+132, int32(667), uintptr(unsafe.Pointer(&__func__9)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	region1Start = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(i)*4))
-	i = i + libc.Uint32FromInt32((*gr_info)(unsafe.Pointer(gi)).Fregion1_count+int32(1))
+	i = i + libc.Uint32FromInt32((*gr_info)(__ccgo_ptr(gi)).Fregion1_count+int32(1))
 	if v1 = uint64(i) < libc.Uint64FromInt64(92)/libc.Uint64FromInt64(4); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+849, __ccgo_ts+132, int32(670), uintptr(unsafe.Pointer(&__func__9)))
 	}
@@ -4197,7 +4197,7 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 	cfg = gfc + 24
 	l3_side = gfc + 320
 	tot_bits = 0
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion == int32(1) {
 		/* MPEG 1 */
 		gr = 0
 		for {
@@ -4206,16 +4206,16 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				gi = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
-				slen11 = Xslen1_tab[(*gr_info)(unsafe.Pointer(gi)).Fscalefac_compress]
-				slen2 = Xslen2_tab[(*gr_info)(unsafe.Pointer(gi)).Fscalefac_compress]
+				slen11 = Xslen1_tab[(*gr_info)(__ccgo_ptr(gi)).Fscalefac_compress]
+				slen2 = Xslen2_tab[(*gr_info)(__ccgo_ptr(gi)).Fscalefac_compress]
 				data_bits = 0
 				sfb = 0
 				for {
-					if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbdivide) {
+					if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbdivide) {
 						break
 					}
 					if *(*int32)(__ccgo_ptr(gi + 4608 + uintptr(sfb)*4)) == -int32(1) {
@@ -4229,7 +4229,7 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 					sfb = sfb + 1
 				}
 				for {
-					if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+					if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 						break
 					}
 					if *(*int32)(__ccgo_ptr(gi + 4608 + uintptr(sfb)*4)) == -int32(1) {
@@ -4242,18 +4242,18 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 					;
 					sfb = sfb + 1
 				}
-				if v5 = data_bits == (*gr_info)(unsafe.Pointer(gi)).Fpart2_length; !v5 {
+				if v5 = data_bits == (*gr_info)(__ccgo_ptr(gi)).Fpart2_length; !v5 {
 					libc.X__assert_fail(tls, __ccgo_ts+897, __ccgo_ts+132, int32(715), uintptr(unsafe.Pointer(&__func__10)))
 				}
 				_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) {
+				if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) {
 					data_bits = data_bits + ShortHuffmancodebits(tls, gfc, gi)
 				} else {
 					data_bits = data_bits + LongHuffmancodebits(tls, gfc, gi)
 				}
 				data_bits = data_bits + huffman_coder_count1(tls, gfc, gi)
 				/* does bitcount in quantize.c agree with actual bit count? */
-				if v5 = data_bits == (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length+(*gr_info)(unsafe.Pointer(gi)).Fpart2_length; !v5 {
+				if v5 = data_bits == (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length+(*gr_info)(__ccgo_ptr(gi)).Fpart2_length; !v5 {
 					libc.X__assert_fail(tls, __ccgo_ts+927, __ccgo_ts+132, int32(728), uintptr(unsafe.Pointer(&__func__10)))
 				}
 				_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -4273,24 +4273,24 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 		gr = 0
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			gi1 = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
 			scale_bits = 0
-			if v5 = (*gr_info)(unsafe.Pointer(gi1)).Fsfb_partition_table != 0; !v5 {
+			if v5 = (*gr_info)(__ccgo_ptr(gi1)).Fsfb_partition_table != 0; !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+978, __ccgo_ts+132, int32(739), uintptr(unsafe.Pointer(&__func__10)))
 			}
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
 			data_bits = 0
 			sfb = 0
 			sfb_partition = 0
-			if (*gr_info)(unsafe.Pointer(gi1)).Fblock_type == int32(SHORT_TYPE) {
+			if (*gr_info)(__ccgo_ptr(gi1)).Fblock_type == int32(SHORT_TYPE) {
 				for {
 					if !(sfb_partition < int32(4)) {
 						break
 					}
-					sfbs = *(*int32)(__ccgo_ptr((*gr_info)(unsafe.Pointer(gi1)).Fsfb_partition_table + uintptr(sfb_partition)*4)) / int32(3)
+					sfbs = *(*int32)(__ccgo_ptr((*gr_info)(__ccgo_ptr(gi1)).Fsfb_partition_table + uintptr(sfb_partition)*4)) / int32(3)
 					slen = *(*int32)(__ccgo_ptr(gi1 + 5200 + uintptr(sfb_partition)*4))
 					i = 0
 					for {
@@ -4333,7 +4333,7 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 					if !(sfb_partition < int32(4)) {
 						break
 					}
-					sfbs1 = *(*int32)(__ccgo_ptr((*gr_info)(unsafe.Pointer(gi1)).Fsfb_partition_table + uintptr(sfb_partition)*4))
+					sfbs1 = *(*int32)(__ccgo_ptr((*gr_info)(__ccgo_ptr(gi1)).Fsfb_partition_table + uintptr(sfb_partition)*4))
 					slen1 = *(*int32)(__ccgo_ptr(gi1 + 5200 + uintptr(sfb_partition)*4))
 					i = 0
 					for {
@@ -4362,11 +4362,11 @@ func writeMainData(tls *libc.TLS, gfc uintptr) (r int32) {
 			}
 			data_bits = data_bits + huffman_coder_count1(tls, gfc, gi1)
 			/* does bitcount in quantize.c agree with actual bit count? */
-			if v5 = data_bits == (*gr_info)(unsafe.Pointer(gi1)).Fpart2_3_length; !v5 {
+			if v5 = data_bits == (*gr_info)(__ccgo_ptr(gi1)).Fpart2_3_length; !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+1002, __ccgo_ts+132, int32(776), uintptr(unsafe.Pointer(&__func__10)))
 			}
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
-			if v5 = scale_bits == (*gr_info)(unsafe.Pointer(gi1)).Fpart2_length; !v5 {
+			if v5 = scale_bits == (*gr_info)(__ccgo_ptr(gi1)).Fpart2_length; !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+1034, __ccgo_ts+132, int32(777), uintptr(unsafe.Pointer(&__func__10)))
 			}
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -4407,8 +4407,8 @@ func compute_flushbits__ccgo_gp(tls *libc.TLS, gfc uintptr, total_bytes_output u
 	_, _, _, _, _, _, _ = bitsPerFrame, cfg, esv, first_ptr, flushbits, last_ptr, remaining_headers
 	cfg = gfc + 24
 	esv = gfc + 27888
-	first_ptr = (*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr           /* first header to add to bitstream */
-	last_ptr = (*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr - int32(1) /* last header to add to bitstream */
+	first_ptr = (*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr           /* first header to add to bitstream */
+	last_ptr = (*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr - int32(1) /* last header to add to bitstream */
 	if last_ptr == -int32(1) {
 		last_ptr = libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1)
 	}
@@ -4417,7 +4417,7 @@ func compute_flushbits__ccgo_gp(tls *libc.TLS, gfc uintptr, total_bytes_output u
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr(last_ptr)*48))).Fwrite_timing - (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit
+	})(__ccgo_ptr(esv + 14588 + uintptr(last_ptr)*48))).Fwrite_timing - (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit
 	*(*int32)(total_bytes_output) = flushbits
 	if flushbits >= 0 {
 		/* if flushbits >= 0, some headers have not yet been written */
@@ -4426,7 +4426,7 @@ func compute_flushbits__ccgo_gp(tls *libc.TLS, gfc uintptr, total_bytes_output u
 		if last_ptr < first_ptr {
 			remaining_headers = int32(1) + last_ptr - first_ptr + int32(MAX_HEADER_BUF)
 		}
-		flushbits = flushbits - remaining_headers*int32(8)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len
+		flushbits = flushbits - remaining_headers*int32(8)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len
 	}
 	/* finally, add some bits so that the last frame is complete
 	 * these bits are not necessary to decode the last frame, but
@@ -4441,7 +4441,7 @@ func compute_flushbits__ccgo_gp(tls *libc.TLS, gfc uintptr, total_bytes_output u
 	} else {
 		*(*int32)(total_bytes_output) = *(*int32)(total_bytes_output) / int32(8)
 	}
-	*(*int32)(total_bytes_output) += (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf_byte_idx + int32(1)
+	*(*int32)(total_bytes_output) += (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf_byte_idx + int32(1)
 	if flushbits < 0 {
 		Xlame_errorf(tls, gfc, __ccgo_ts+1065, 0)
 	}
@@ -4449,7 +4449,7 @@ func compute_flushbits__ccgo_gp(tls *libc.TLS, gfc uintptr, total_bytes_output u
 }
 
 func Xcompute_flushbits(tls *libc.TLS, gfc uintptr, total_bytes_output uintptr) int32 {
-	return compute_flushbits__ccgo_gp(tls, gfc, unsafe.Pointer(total_bytes_output))
+	return compute_flushbits__ccgo_gp(tls, gfc, __ccgo_ptr(total_bytes_output))
 }
 
 func Xflush_bitstream(tls *libc.TLS, gfc uintptr) {
@@ -4458,7 +4458,7 @@ func Xflush_bitstream(tls *libc.TLS, gfc uintptr) {
 	var v2 bool
 	_, _, _, _, _, _, _ = esv, flushbits, l3_side, last_ptr, nbytes, v1, v2
 	esv = gfc + 27888
-	last_ptr = (*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr - int32(1) /* last header to add to bitstream */
+	last_ptr = (*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr - int32(1) /* last header to add to bitstream */
 	if last_ptr == -int32(1) {
 		last_ptr = libc.Int32FromInt32(MAX_HEADER_BUF) - libc.Int32FromInt32(1)
 	}
@@ -4474,14 +4474,14 @@ func Xflush_bitstream(tls *libc.TLS, gfc uintptr) {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr(last_ptr)*48))).Fwrite_timing+Xgetframebits(tls, gfc) == (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit; !v2 {
+	})(__ccgo_ptr(esv + 14588 + uintptr(last_ptr)*48))).Fwrite_timing+Xgetframebits(tls, gfc) == (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit; !v2 {
 		libc.X__assert_fail(tls, __ccgo_ts+1101, __ccgo_ts+132, int32(880), uintptr(unsafe.Pointer(&__func__11)))
 	}
 	_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* we have padded out all frames with ancillary data, which is the
 	   same as filling the bitreservoir with ancillary data, so : */
-	(*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize = 0
-	(*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin = 0
+	(*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize = 0
+	(*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin = 0
 }
 
 var __func__11 = [16]int8{'f', 'l', 'u', 's', 'h', '_', 'b', 'i', 't', 's', 't', 'r', 'e', 'a', 'm'}
@@ -4540,33 +4540,33 @@ func Xformat_bitstream(tls *libc.TLS, gfc uintptr) (r int32) {
 	esv = gfc + 27888
 	l3_side = gfc + 320
 	bitsPerFrame = Xgetframebits(tls, gfc)
-	drain_into_ancillary(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_pre)
+	drain_into_ancillary(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_pre)
 	encodeSideInfo2(tls, gfc, bitsPerFrame)
-	bits = int32(8) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len
+	bits = int32(8) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len
 	bits = bits + writeMainData(tls, gfc)
-	drain_into_ancillary(tls, gfc, (*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_post)
-	bits = bits + (*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_post
+	drain_into_ancillary(tls, gfc, (*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_post)
+	bits = bits + (*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_post
 	*(*int32)(__ccgo_ptr(l3_side + 21056)) += (bitsPerFrame - bits) / int32(8)
 	/* compare number of bits needed to clear all buffered mp3 frames
 	 * with what we think the resvsize is: */
-	if compute_flushbits__ccgo_gp(tls, gfc, unsafe.Pointer(&nbytes)) != (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize {
+	if compute_flushbits__ccgo_gp(tls, gfc, unsafe.Pointer(&nbytes)) != (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize {
 		Xlame_errorf(tls, gfc, __ccgo_ts+1174, 0)
 	}
 	/* compare main_data_begin for the next frame with what we
 	 * think the resvsize is: */
-	if (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin*int32(8) != (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize {
-		Xlame_errorf(tls, gfc, __ccgo_ts+1227, libc.VaList(bp+8, int32(8)*(*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin, (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize, (*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_post, (*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_pre, int32(8)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len, bits-(*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_post-int32(8)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len, bits, bits%int32(8), bitsPerFrame))
+	if (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin*int32(8) != (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize {
+		Xlame_errorf(tls, gfc, __ccgo_ts+1227, libc.VaList(bp+8, int32(8)*(*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin, (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize, (*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_post, (*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_pre, int32(8)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len, bits-(*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_post-int32(8)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len, bits, bits%int32(8), bitsPerFrame))
 		Xlame_errorf(tls, gfc, __ccgo_ts+1506, 0)
 		Xlame_errorf(tls, gfc, __ccgo_ts+1562, 0)
 		Xlame_errorf(tls, gfc, __ccgo_ts+1637, 0)
 		Xlame_errorf(tls, gfc, __ccgo_ts+1670, 0)
-		(*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize = (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin * int32(8)
+		(*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize = (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin * int32(8)
 	}
-	if v1 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit%int32(8) == 0; !v1 {
+	if v1 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit%int32(8) == 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+1705, __ccgo_ts+132, int32(972), uintptr(unsafe.Pointer(&__func__12)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit > int32(1000000000) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit > int32(1000000000) {
 		i = 0
 		for {
 			if !(i < int32(MAX_HEADER_BUF)) {
@@ -4576,13 +4576,13 @@ func Xformat_bitstream(tls *libc.TLS, gfc uintptr) (r int32) {
 				Fwrite_timing int32
 				Fptr          int32
 				Fbuf          [40]int8
-			})(__ccgo_ptr(esv + 14588 + uintptr(i)*48))).Fwrite_timing -= (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit
+			})(__ccgo_ptr(esv + 14588 + uintptr(i)*48))).Fwrite_timing -= (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit
 			goto _2
 		_2:
 			;
 			i = i + 1
 		}
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit = 0
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit = 0
 	}
 	return 0
 }
@@ -4603,16 +4603,16 @@ func do_copy_buffer(tls *libc.TLS, gfc uintptr, buffer uintptr, size int32) (r i
 	var minimum int32
 	_, _ = bs, minimum
 	bs = gfc + 296
-	minimum = (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx + int32(1)
+	minimum = (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx + int32(1)
 	if minimum <= 0 {
 		return 0
 	}
 	if minimum > size {
 		return -int32(1)
 	} /* buffer is too small */
-	libc.Xmemcpy(tls, buffer, (*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf, libc.Uint64FromInt32(minimum))
-	(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_byte_idx = -int32(1)
-	(*Bit_stream_struc)(unsafe.Pointer(bs)).Fbuf_bit_idx = 0
+	libc.Xmemcpy(tls, buffer, (*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf, libc.Uint64FromInt32(minimum))
+	(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_byte_idx = -int32(1)
+	(*Bit_stream_struc)(__ccgo_ptr(bs)).Fbuf_bit_idx = 0
 	return minimum
 }
 
@@ -4635,7 +4635,7 @@ func Xcopy_buffer(tls *libc.TLS, gfc uintptr, buffer uintptr, size int32, mp3dat
 		/** sum number of bytes belonging to the mp3 stream
 		 *  this info will be written into the Xing/LAME header for seeking
 		 */
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.FnBytesWritten += libc.Uint64FromInt32(minimum)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.FnBytesWritten += libc.Uint64FromInt32(minimum)
 		return do_gain_analysis(tls, gfc, buffer, minimum)
 	} /* if (mp3data) */
 	return minimum
@@ -4647,18 +4647,18 @@ func Xinit_bit_stream_w(tls *libc.TLS, gfc uintptr) {
 	_, _ = esv, v1
 	esv = gfc + 27888
 	v1 = libc.Int32FromInt32(0)
-	(*EncStateVar_t)(unsafe.Pointer(esv)).Fw_ptr = v1
-	(*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr = v1
+	(*EncStateVar_t)(__ccgo_ptr(esv)).Fw_ptr = v1
+	(*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr = v1
 	(*(*struct {
 		Fwrite_timing int32
 		Fptr          int32
 		Fbuf          [40]int8
-	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fh_ptr)*48))).Fwrite_timing = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf = libc.Xcalloc(tls, libc.Uint64FromInt32(libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024)), uint64(1))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf_size = libc.Int32FromInt32(16384) + libc.Int32FromInt32(128)*libc.Int32FromInt32(1024)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf_byte_idx = -int32(1)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf_bit_idx = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Ftotbit = 0
+	})(__ccgo_ptr(esv + 14588 + uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fh_ptr)*48))).Fwrite_timing = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf = libc.Xcalloc(tls, libc.Uint64FromInt32(libc.Int32FromInt32(16384)+libc.Int32FromInt32(128)*libc.Int32FromInt32(1024)), uint64(1))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf_size = libc.Int32FromInt32(16384) + libc.Int32FromInt32(128)*libc.Int32FromInt32(1024)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf_byte_idx = -int32(1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf_bit_idx = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Ftotbit = 0
 }
 
 const CRC16_POLYNOMIAL2 = 0x8005
@@ -4754,8 +4754,8 @@ func adjust_ATH(tls *libc.TLS, gfc uintptr) {
 	var cfg, v2 uintptr
 	_, _, _, _, _, _ = adj_lim_new, cfg, gr2_max, max_pow, v1, v2
 	cfg = gfc + 24
-	if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fuse_adjust == 0 {
-		(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = float32(1) /* no adjustment */
+	if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fuse_adjust == 0 {
+		(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = float32(1) /* no adjustment */
 		return
 	}
 	/* jd - 2001 mar 12, 27, jun 30 */
@@ -4763,14 +4763,14 @@ func adjust_ATH(tls *libc.TLS, gfc uintptr) {
 	/* use granule with maximum combined loudness */
 	max_pow = *(*FLOAT)(__ccgo_ptr(gfc + 27868))
 	gr2_max = *(*FLOAT)(__ccgo_ptr(gfc + 27868 + 1*8))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
 		max_pow = max_pow + *(*FLOAT)(__ccgo_ptr(gfc + 27868 + 1*4))
 		gr2_max = gr2_max + *(*FLOAT)(__ccgo_ptr(gfc + 27868 + 1*8 + 1*4))
 	} else {
 		max_pow = max_pow + max_pow
 		gr2_max = gr2_max + gr2_max
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(2) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(2) {
 		if max_pow > gr2_max {
 			v1 = max_pow
 		} else {
@@ -4781,7 +4781,7 @@ func adjust_ATH(tls *libc.TLS, gfc uintptr) {
 	max_pow = float32(float64(max_pow) * libc.Float64FromFloat64(0.5)) /* max_pow approaches 1.0 for full band noise */
 	/* jd - 2001 mar 31, jun 30 */
 	/* user tuning of ATH adjustment region */
-	max_pow = FLOAT(max_pow * (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Faa_sensitivity_p)
+	max_pow = FLOAT(max_pow * (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Faa_sensitivity_p)
 	/*  adjust ATH depending on range of maximum value
 	 */
 	/* jd - 2001 feb27, mar12,20, jun30, jul22 */
@@ -4794,37 +4794,37 @@ func adjust_ATH(tls *libc.TLS, gfc uintptr) {
 	/* towards adjust_limit gradually. */
 	/* max_pow is a loudness squared or a power. */
 	if float64(max_pow) > float64(0.03125) { /* ((1 - 0.000625)/ 31.98) from curve below */
-		if float64((*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor) >= float64(1) {
-			(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = float32(1)
+		if float64((*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor) >= float64(1) {
+			(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = float32(1)
 		} else {
 			/* preceding frame has lower ATH adjust; */
 			/* ascend only to the preceding adjust_limit */
 			/* in case there is leading low volume */
-			if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor < (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit {
-				(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit
+			if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor < (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit {
+				(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit
 			}
 		}
-		(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit = float32(1)
+		(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit = float32(1)
 	} else { /* adjustment curve */
 		/* about 32 dB maximum adjust (0.000625) */
 		adj_lim_new = float32(float64(float64(31.98)*float64(max_pow)) + float64(0.000625))
-		if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor >= adj_lim_new { /* descend gradually */
-			v2 = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 8
-			*(*FLOAT)(unsafe.Pointer(v2)) = FLOAT(float64(*(*FLOAT)(unsafe.Pointer(v2))) * (float64(float64(adj_lim_new)*libc.Float64FromFloat64(0.075)) + libc.Float64FromFloat64(0.925)))
-			if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor < adj_lim_new { /* stop descent */
-				(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = adj_lim_new
+		if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor >= adj_lim_new { /* descend gradually */
+			v2 = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 8
+			*(*FLOAT)(__ccgo_ptr(v2)) = FLOAT(float64(*(*FLOAT)(__ccgo_ptr(v2))) * (float64(float64(adj_lim_new)*libc.Float64FromFloat64(0.075)) + libc.Float64FromFloat64(0.925)))
+			if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor < adj_lim_new { /* stop descent */
+				(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = adj_lim_new
 			}
 		} else { /* ascend */
-			if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit >= adj_lim_new {
-				(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = adj_lim_new
+			if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit >= adj_lim_new {
+				(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = adj_lim_new
 			} else { /* preceding frame has lower ATH adjust; */
 				/* ascend only to the preceding adjust_limit */
-				if (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor < (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit {
-					(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit
+				if (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor < (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit {
+					(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit
 				}
 			}
 		}
-		(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit = adj_lim_new
+		(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit = adj_lim_new
 	}
 }
 
@@ -4851,38 +4851,38 @@ func updateStats(tls *libc.TLS, gfc uintptr) {
 	_, _, _, _, _, _ = bt, cfg, ch, eov, gr, v1
 	cfg = gfc + 24
 	eov = gfc + 86688
-	if v1 = 0 <= (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index && (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index < int32(16); !v1 {
+	if v1 = 0 <= (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index && (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index < int32(16); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+1729, __ccgo_ts+1780, int32(161), uintptr(unsafe.Pointer(&__func__13)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = 0 <= (*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext && (*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext < int32(4); !v1 {
+	if v1 = 0 <= (*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext && (*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext < int32(4); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+1812, __ccgo_ts+1780, int32(162), uintptr(unsafe.Pointer(&__func__13)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* count bitrate indices */
-	*(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*20 + 4*4)) = *(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*20 + 4*4)) + 1
+	*(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*20 + 4*4)) = *(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*20 + 4*4)) + 1
 	*(*int32)(__ccgo_ptr(eov + 15*20 + 4*4)) = *(*int32)(__ccgo_ptr(eov + 15*20 + 4*4)) + 1
 	/* count 'em for every mode extension in case of 2 channel encoding */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
-		*(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*20 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext)*4)) = *(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*20 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext)*4)) + 1
-		*(*int32)(__ccgo_ptr(eov + 15*20 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext)*4)) = *(*int32)(__ccgo_ptr(eov + 15*20 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fmode_ext)*4)) + 1
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
+		*(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*20 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext)*4)) = *(*int32)(__ccgo_ptr(eov + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*20 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext)*4)) + 1
+		*(*int32)(__ccgo_ptr(eov + 15*20 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext)*4)) = *(*int32)(__ccgo_ptr(eov + 15*20 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fmode_ext)*4)) + 1
 	}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			bt = (*(*gr_info)(__ccgo_ptr(gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264))).Fblock_type
 			if (*(*gr_info)(__ccgo_ptr(gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264))).Fmixed_block_flag != 0 {
 				bt = int32(4)
 			}
-			*(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*24 + uintptr(bt)*4)) = *(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*24 + uintptr(bt)*4)) + 1
-			*(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*24 + 5*4)) = *(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index)*24 + 5*4)) + 1
+			*(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*24 + uintptr(bt)*4)) = *(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*24 + uintptr(bt)*4)) + 1
+			*(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*24 + 5*4)) = *(*int32)(__ccgo_ptr(eov + 320 + uintptr((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index)*24 + 5*4)) + 1
 			*(*int32)(__ccgo_ptr(eov + 320 + 15*24 + uintptr(bt)*4)) = *(*int32)(__ccgo_ptr(eov + 320 + 15*24 + uintptr(bt)*4)) + 1
 			*(*int32)(__ccgo_ptr(eov + 320 + 15*24 + 5*4)) = *(*int32)(__ccgo_ptr(eov + 320 + 15*24 + 5*4)) + 1
 			goto _4
@@ -4909,25 +4909,25 @@ func lame_encode_frame_init(tls *libc.TLS, gfc uintptr, inbuf unsafe.Pointer) {
 	var _ /* primebuff1 at bp+8056 */ [2014]sample_t
 	_, _, _, _, _, _, _ = cfg, ch, framesize, gr, i, j, v4
 	cfg = gfc + 24
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_encode_frame_init == 0 {
-		framesize = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_encode_frame_init = int32(1)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_encode_frame_init == 0 {
+		framesize = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_encode_frame_init = int32(1)
 		libc.Xmemset(tls, bp, 0, uint64(8056))
 		libc.Xmemset(tls, bp+8056, 0, uint64(8056))
 		i = 0
 		j = libc.Int32FromInt32(0)
 		for {
-			if !(i < int32(286)+int32(576)*(int32(1)+(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr)) {
+			if !(i < int32(286)+int32(576)*(int32(1)+(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr)) {
 				break
 			}
 			if i < framesize {
 				(*(*[2014]sample_t)(__ccgo_ptr(bp)))[i] = libc.Float32FromInt32(0)
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
 					(*(*[2014]sample_t)(__ccgo_ptr(bp + 8056)))[i] = libc.Float32FromInt32(0)
 				}
 			} else {
 				(*(*[2014]sample_t)(__ccgo_ptr(bp)))[i] = *(*sample_t)(__ccgo_ptr(*(*uintptr)(inbuf) + uintptr(j)*4))
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
 					(*(*[2014]sample_t)(__ccgo_ptr(bp + 8056)))[i] = *(*sample_t)(__ccgo_ptr(*(*uintptr)(unsafe.Add(inbuf, 8)) + uintptr(j)*4))
 				}
 				j = j + 1
@@ -4940,12 +4940,12 @@ func lame_encode_frame_init(tls *libc.TLS, gfc uintptr, inbuf unsafe.Pointer) {
 		/* polyphase filtering / mdct */
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				(*(*gr_info)(__ccgo_ptr(gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264))).Fblock_type = int32(SHORT_TYPE)
@@ -4962,12 +4962,12 @@ func lame_encode_frame_init(tls *libc.TLS, gfc uintptr, inbuf unsafe.Pointer) {
 		Xmdct_sub48(tls, gfc, bp, bp+8056)
 		/* check FFT will not use a negative starting offset */
 		/* check if we have enough data for FFT */
-		if v4 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_size >= int32(BLKSIZE)+framesize-(libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)); !v4 {
+		if v4 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_size >= int32(BLKSIZE)+framesize-(libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)); !v4 {
 			libc.X__assert_fail(tls, __ccgo_ts+1852, __ccgo_ts+1780, int32(231), uintptr(unsafe.Pointer(&__func__14)))
 		}
 		_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
 		/* check if we have enough data for polyphase filterbank */
-		if v4 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_size >= int32(512)+framesize-int32(32); !v4 {
+		if v4 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_size >= int32(512)+framesize-int32(32); !v4 {
 			libc.X__assert_fail(tls, __ccgo_ts+1909, __ccgo_ts+1780, int32(233), uintptr(unsafe.Pointer(&__func__14)))
 		}
 		_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -5061,7 +5061,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	*(*[2][2]FLOAT)(__ccgo_ptr(bp + 3960)) = [2][2]FLOAT{}
 	inbuf[0] = inbuf_l
 	inbuf[int32(1)] = inbuf_r
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_encode_frame_init == 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_encode_frame_init == 0 {
 		/*first run? */
 		lame_encode_frame_init(tls, gfc, unsafe.Pointer(&inbuf))
 	}
@@ -5074,12 +5074,12 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	 *
 	 * Robert Hegemann 2000-06-22
 	 */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fpadding = FALSE
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fpadding = FALSE
 	v1 = gfc + 27888 + 14584
-	*(*int32)(unsafe.Pointer(v1)) -= (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Ffrac_SpF
-	if *(*int32)(unsafe.Pointer(v1)) < 0 {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fslot_lag += (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fpadding = libc.BoolInt32(!(libc.Int32FromInt32(FALSE) != 0))
+	*(*int32)(__ccgo_ptr(v1)) -= (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Ffrac_SpF
+	if *(*int32)(__ccgo_ptr(v1)) < 0 {
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fslot_lag += (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fpadding = libc.BoolInt32(!(libc.Int32FromInt32(FALSE) != 0))
 	}
 	/****************************************
 	 *   Stage 1: psychoacoustic model       *
@@ -5087,12 +5087,12 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	*(*[2]uintptr)(__ccgo_ptr(bp + 3976)) = [2]uintptr{}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			(*(*[2]uintptr)(__ccgo_ptr(bp + 3976)))[ch] = inbuf[ch] + uintptr(int32(576)+gr*int32(576)-(libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)))*4
@@ -5105,7 +5105,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 		if ret != 0 {
 			return -int32(4)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 			(*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr] = *(*FLOAT)(__ccgo_ptr(bp + 3904 + uintptr(gr)*16 + 2*4)) + *(*FLOAT)(__ccgo_ptr(bp + 3904 + uintptr(gr)*16 + 3*4))
 			if (*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr] > libc.Float32FromInt32(0) {
 				(*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr] = *(*FLOAT)(__ccgo_ptr(bp + 3904 + uintptr(gr)*16 + 3*4)) / (*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr]
@@ -5114,12 +5114,12 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 		/* block type flags */
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
-			(*gr_info)(unsafe.Pointer(cod_info)).Fblock_type = (*(*[2]int32)(__ccgo_ptr(bp + 3992)))[ch]
-			(*gr_info)(unsafe.Pointer(cod_info)).Fmixed_block_flag = 0
+			(*gr_info)(__ccgo_ptr(cod_info)).Fblock_type = (*(*[2]int32)(__ccgo_ptr(bp + 3992)))[ch]
+			(*gr_info)(__ccgo_ptr(cod_info)).Fmixed_block_flag = 0
 			goto _4
 		_4:
 			;
@@ -5141,11 +5141,11 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	 *   Stage 3: MS/LR decision             *
 	 ****************************************/
 	/* Here will be selected MS or LR coding of the 2 stereo channels */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_LR_LR)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fforce_ms != 0 {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_MS_LR)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_LR_LR)
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fforce_ms != 0 {
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_MS_LR)
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 			/* ms_ratio = is scaled, for historical reasons, to look like
 			   a ratio of side_channel / total.
 			   0 = signal is 100% mono
@@ -5160,12 +5160,12 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 			sum_pe_LR = libc.Float32FromInt32(0)
 			gr = 0
 			for {
-				if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+				if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 					break
 				}
 				ch = 0
 				for {
-					if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+					if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 						break
 					}
 					sum_pe_MS = sum_pe_MS + *(*FLOAT)(__ccgo_ptr(bp + 3960 + uintptr(gr)*8 + uintptr(ch)*4))
@@ -5183,15 +5183,15 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 			/* based on PE: M/S coding would not use much more bits than L/R */
 			if float64(sum_pe_MS) <= float64(float64(1)*float64(sum_pe_LR)) {
 				gi0 = gfc + 320
-				gi1 = gfc + 320 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr-int32(1))*10528
+				gi1 = gfc + 320 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr-int32(1))*10528
 				if (*(*gr_info)(__ccgo_ptr(gi0))).Fblock_type == (*(*gr_info)(__ccgo_ptr(gi0 + 1*5264))).Fblock_type && (*(*gr_info)(__ccgo_ptr(gi1))).Fblock_type == (*(*gr_info)(__ccgo_ptr(gi1 + 1*5264))).Fblock_type {
-					(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_MS_LR)
+					(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext = int32(MPG_MD_MS_LR)
 				}
 			}
 		}
 	}
 	/* bit and noise allocation */
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 		masking = bp + 1952 /* use MS masking */
 		pe_use = bp + 3960
 	} else {
@@ -5199,27 +5199,27 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 		pe_use = bp + 3944
 	}
 	/* copy data for MP3 frame analyzer */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 90904 + uintptr(gr)*8)) = libc.Float64FromInt32(0)
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 90920 + uintptr(gr)*8)) = float64((*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr])
-				*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203288 + uintptr(gr)*8 + uintptr(ch)*4)) = (*(*gr_info)(__ccgo_ptr(gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264))).Fblock_type
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 189240 + uintptr(gr)*32 + uintptr(ch)*8)) = float64(*(*FLOAT)(__ccgo_ptr(pe_use + uintptr(gr)*8 + uintptr(ch)*4)))
-				libc.Xmemcpy(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo+54040+uintptr(gr)*9216+uintptr(ch)*4608, gfc+320+uintptr(gr)*10528+uintptr(ch)*5264, libc.Uint64FromInt64(4)*libc.Uint64FromInt32(576))
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 90904 + uintptr(gr)*8)) = libc.Float64FromInt32(0)
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 90920 + uintptr(gr)*8)) = float64((*(*[2]FLOAT)(__ccgo_ptr(bp + 3936)))[gr])
+				*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203288 + uintptr(gr)*8 + uintptr(ch)*4)) = (*(*gr_info)(__ccgo_ptr(gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264))).Fblock_type
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 189240 + uintptr(gr)*32 + uintptr(ch)*8)) = float64(*(*FLOAT)(__ccgo_ptr(pe_use + uintptr(gr)*8 + uintptr(ch)*4)))
+				libc.Xmemcpy(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo+54040+uintptr(gr)*9216+uintptr(ch)*4608, gfc+320+uintptr(gr)*10528+uintptr(ch)*5264, libc.Uint64FromInt64(4)*libc.Uint64FromInt32(576))
 				/* in psymodel, LR and MS data was stored in pinfo.
 				   switch to MS data: */
-				if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
-					*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 197144 + uintptr(gr)*32 + uintptr(ch)*8)) = *(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 197144 + uintptr(gr)*32 + uintptr(ch+int32(2))*8))
-					libc.Xmemcpy(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo+123704+uintptr(gr)*32768+uintptr(ch)*8192, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo+123704+uintptr(gr)*32768+uintptr(ch+int32(2))*8192, uint64(8192))
+				if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+					*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 197144 + uintptr(gr)*32 + uintptr(ch)*8)) = *(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 197144 + uintptr(gr)*32 + uintptr(ch+int32(2))*8))
+					libc.Xmemcpy(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo+123704+uintptr(gr)*32768+uintptr(ch)*8192, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo+123704+uintptr(gr)*32768+uintptr(ch+int32(2))*8192, uint64(8192))
 				}
 				goto _8
 			_8:
@@ -5235,7 +5235,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	/****************************************
 	 *   Stage 4: quantization loop          *
 	 ****************************************/
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_abr) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_abr) {
 		i = 0
 		for {
 			if !(i < int32(18)) {
@@ -5250,12 +5250,12 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 		f = float32(0)
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				f = f + *(*FLOAT)(__ccgo_ptr(pe_use + uintptr(gr)*8 + uintptr(ch)*4))
@@ -5282,15 +5282,15 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 			;
 			i = i + 1
 		}
-		f = float32(libc.Int32FromInt32(670)*libc.Int32FromInt32(5)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / f
+		f = float32(libc.Int32FromInt32(670)*libc.Int32FromInt32(5)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / f
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				v1 = pe_use + uintptr(gr)*8 + uintptr(ch)*4
@@ -5306,7 +5306,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 			gr = gr + 1
 		}
 	}
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	default:
 		fallthrough
 	case int32(vbr_off):
@@ -5328,14 +5328,14 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 	Xformat_bitstream(tls, gfc)
 	/* copy mp3 bit buffer into array */
 	mp3count = Xcopy_buffer(tls, gfc, mp3buf, mp3buf_size, int32(1))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fwrite_lame_tag != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fwrite_lame_tag != 0 {
 		XAddVbrFrame(tls, gfc)
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
-		framesize = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
+		framesize = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			j = 0
@@ -5343,7 +5343,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 				if !(j < libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)) {
 					break
 				}
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j)*8)) = *(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j+framesize)*8))
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j)*8)) = *(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j+framesize)*8))
 				goto _17
 			_17:
 				;
@@ -5354,7 +5354,7 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 				if !(j < int32(1600)) {
 					break
 				}
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j)*8)) = float64(*(*sample_t)(__ccgo_ptr(inbuf[ch] + uintptr(j-(libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)))*4)))
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 24 + uintptr(ch)*12800 + uintptr(j)*8)) = float64(*(*sample_t)(__ccgo_ptr(inbuf[ch] + uintptr(j-(libc.Int32FromInt32(224)+libc.Int32FromInt32(MDCTDELAY)))*4)))
 				goto _18
 			_18:
 				;
@@ -5365,10 +5365,10 @@ func Xlame_encode_mp3_frame(tls *libc.TLS, gfc uintptr, inbuf_l uintptr, inbuf_r
 			;
 			ch = ch + 1
 		}
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = float32(1)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = float32(1)
 		Xset_frame_pinfo(tls, gfc, masking)
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number + 1
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number + 1
 	updateStats(tls, gfc)
 	return mp3count
 }
@@ -5635,12 +5635,12 @@ func Xfft_short(tls *libc.TLS, gfc uintptr, x_real uintptr, chn int32, buffer ui
 		j = libc.Int32FromInt32(BLKSIZE_s)/libc.Int32FromInt32(8) - libc.Int32FromInt32(1)
 		for {
 			i = libc.Int32FromUint8(rv_tbl[j<<int32(2)])
-			f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k))*4)))
-			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(int32(0x7f)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x80))*4)))
+			f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k))*4)))
+			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(int32(0x7f)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x80))*4)))
 			f1 = f0 - w
 			f0 = f0 + w
-			f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x40))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x40))*4)))
-			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(int32(0x3f)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0xc0))*4)))
+			f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x40))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x40))*4)))
+			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(int32(0x3f)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0xc0))*4)))
 			f3 = f2 - w
 			f2 = f2 + w
 			x = x - uintptr(4)*4
@@ -5648,12 +5648,12 @@ func Xfft_short(tls *libc.TLS, gfc uintptr, x_real uintptr, chn int32, buffer ui
 			*(*FLOAT)(__ccgo_ptr(x + 2*4)) = f0 - f2
 			*(*FLOAT)(__ccgo_ptr(x + 1*4)) = f1 + f3
 			*(*FLOAT)(__ccgo_ptr(x + 3*4)) = f1 - f3
-			f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x01))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x01))*4)))
-			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(int32(0x7e)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x81))*4)))
+			f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x01))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x01))*4)))
+			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(int32(0x7e)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x81))*4)))
 			f1 = f0 - w
 			f0 = f0 + w
-			f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x41))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x41))*4)))
-			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(int32(0x3e)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0xc1))*4)))
+			f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(i+int32(0x41))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0x41))*4)))
+			w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(int32(0x3e)-i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(k)+int32(0xc1))*4)))
 			f3 = f2 - w
 			f2 = f2 + w
 			*(*FLOAT)(__ccgo_ptr(x + uintptr(libc.Int32FromInt32(BLKSIZE_s)/libc.Int32FromInt32(2)+libc.Int32FromInt32(0))*4)) = f0 + f2
@@ -5669,7 +5669,7 @@ func Xfft_short(tls *libc.TLS, gfc uintptr, x_real uintptr, chn int32, buffer ui
 				break
 			}
 		}
-		(*(*func(*libc.TLS, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Ffft_fht})))(tls, x, libc.Int32FromInt32(BLKSIZE_s)/libc.Int32FromInt32(2))
+		(*(*func(*libc.TLS, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Ffft_fht})))(tls, x, libc.Int32FromInt32(BLKSIZE_s)/libc.Int32FromInt32(2))
 		/* BLKSIZE_s/2 because of 3DNow! ASM routine */
 		goto _1
 	_1:
@@ -5686,12 +5686,12 @@ func Xfft_long(tls *libc.TLS, gfc uintptr, x uintptr, chn int32, buffer uintptr)
 	x = x + uintptr(libc.Int32FromInt32(BLKSIZE)/libc.Int32FromInt32(2))*4
 	for {
 		i = libc.Int32FromUint8(rv_tbl[jj])
-		f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i)*4)))
-		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x200))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x200))*4)))
+		f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i)*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i)*4)))
+		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x200))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x200))*4)))
 		f1 = f0 - w
 		f0 = f0 + w
-		f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x100))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x100))*4)))
-		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x300))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x300))*4)))
+		f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x100))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x100))*4)))
+		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x300))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x300))*4)))
 		f3 = f2 - w
 		f2 = f2 + w
 		x = x - uintptr(4)*4
@@ -5699,12 +5699,12 @@ func Xfft_long(tls *libc.TLS, gfc uintptr, x uintptr, chn int32, buffer uintptr)
 		*(*FLOAT)(__ccgo_ptr(x + 2*4)) = f0 - f2
 		*(*FLOAT)(__ccgo_ptr(x + 1*4)) = f1 + f3
 		*(*FLOAT)(__ccgo_ptr(x + 3*4)) = f1 - f3
-		f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x001))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x001))*4)))
-		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x201))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x201))*4)))
+		f0 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x001))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x001))*4)))
+		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x201))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x201))*4)))
 		f1 = f0 - w
 		f0 = f0 + w
-		f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x101))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x101))*4)))
-		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i+int32(0x301))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x301))*4)))
+		f2 = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x101))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x101))*4)))
+		w = FLOAT(*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i+int32(0x301))*4)) * *(*sample_t)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(buffer + uintptr(chn)*8)) + uintptr(i+int32(0x301))*4)))
 		f3 = f2 - w
 		f2 = f2 + w
 		*(*FLOAT)(__ccgo_ptr(x + uintptr(libc.Int32FromInt32(BLKSIZE)/libc.Int32FromInt32(2)+libc.Int32FromInt32(0))*4)) = f0 + f2
@@ -5720,7 +5720,7 @@ func Xfft_long(tls *libc.TLS, gfc uintptr, x uintptr, chn int32, buffer uintptr)
 			break
 		}
 	}
-	(*(*func(*libc.TLS, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Ffft_fht})))(tls, x, libc.Int32FromInt32(BLKSIZE)/libc.Int32FromInt32(2))
+	(*(*func(*libc.TLS, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Ffft_fht})))(tls, x, libc.Int32FromInt32(BLKSIZE)/libc.Int32FromInt32(2))
 	/* BLKSIZE/2 because of 3DNow! ASM routine */
 }
 
@@ -5735,7 +5735,7 @@ func Xinit_fft(tls *libc.TLS, gfc uintptr) {
 			break
 		}
 		/* blackman window */
-		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + uintptr(i)*4)) = float32(float64(0.42) - float64(float64(0.5)*libc.Xcos(tls, float64(float64(libc.Float64FromInt32(2)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE))) + float64(float64(0.08)*libc.Xcos(tls, float64(float64(libc.Float64FromInt32(4)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE))))
+		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + uintptr(i)*4)) = float32(float64(0.42) - float64(float64(0.5)*libc.Xcos(tls, float64(float64(libc.Float64FromInt32(2)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE))) + float64(float64(0.08)*libc.Xcos(tls, float64(float64(libc.Float64FromInt32(4)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE))))
 		goto _1
 	_1:
 		;
@@ -5746,13 +5746,13 @@ func Xinit_fft(tls *libc.TLS, gfc uintptr) {
 		if !(i < libc.Int32FromInt32(BLKSIZE_s)/libc.Int32FromInt32(2)) {
 			break
 		}
-		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4096 + uintptr(i)*4)) = FLOAT(float64(0.5) * (float64(1) - libc.Xcos(tls, float64(float64(libc.Float64FromFloat64(2)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE_s))))
+		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4096 + uintptr(i)*4)) = FLOAT(float64(0.5) * (float64(1) - libc.Xcos(tls, float64(float64(libc.Float64FromFloat64(2)*libc.Float64FromFloat64(3.141592653589793))*(float64(i)+float64(0.5)))/libc.Float64FromInt32(BLKSIZE_s))))
 		goto _2
 	_2:
 		;
 		i = i + 1
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ffft_fht = __ccgo_fp(fht)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ffft_fht = __ccgo_fp(fht)
 }
 
 const M_PI2 = 3.14159265358979323846
@@ -6109,30 +6109,30 @@ func ResetSampleFrequency(tls *libc.TLS, rgData uintptr, samplefreq int64) (r in
 	libc.Xmemset(tls, rgData+29144, 0, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
 	switch int32(samplefreq) {
 	case int32(48000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = 0
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = 0
 	case int32(44100):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(1)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(1)
 	case int32(32000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(2)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(2)
 	case int32(24000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(3)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(3)
 	case int32(22050):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(4)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(4)
 	case int32(16000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(5)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(5)
 	case int32(12000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(6)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(6)
 	case int32(11025):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(7)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(7)
 	case int32(8000):
-		(*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex = int32(8)
+		(*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex = int32(8)
 	default:
 		return int32(INIT_GAIN_ANALYSIS_ERROR)
 	}
-	(*replaygain_t)(unsafe.Pointer(rgData)).FsampleWindow = (samplefreq*int64(1) + int64(20) - int64(1)) / int64(20)
-	(*replaygain_t)(unsafe.Pointer(rgData)).Flsum = float64(0)
-	(*replaygain_t)(unsafe.Pointer(rgData)).Frsum = float64(0)
-	(*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp = 0
+	(*replaygain_t)(__ccgo_ptr(rgData)).FsampleWindow = (samplefreq*int64(1) + int64(20) - int64(1)) / int64(20)
+	(*replaygain_t)(__ccgo_ptr(rgData)).Flsum = float64(0)
+	(*replaygain_t)(__ccgo_ptr(rgData)).Frsum = float64(0)
+	(*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp = 0
 	libc.Xmemset(tls, rgData+38840, 0, uint64(48000))
 	return int32(INIT_GAIN_ANALYSIS_OK)
 }
@@ -6141,12 +6141,12 @@ func XInitGainAnalysis(tls *libc.TLS, rgData uintptr, samplefreq int64) (r int32
 	if ResetSampleFrequency(tls, rgData, samplefreq) != int32(INIT_GAIN_ANALYSIS_OK) {
 		return int32(INIT_GAIN_ANALYSIS_ERROR)
 	}
-	(*replaygain_t)(unsafe.Pointer(rgData)).Flinpre = rgData + uintptr(MAX_ORDER)*4
-	(*replaygain_t)(unsafe.Pointer(rgData)).Frinpre = rgData + 19400 + uintptr(MAX_ORDER)*4
-	(*replaygain_t)(unsafe.Pointer(rgData)).Flstep = rgData + 88 + uintptr(MAX_ORDER)*4
-	(*replaygain_t)(unsafe.Pointer(rgData)).Frstep = rgData + 19488 + uintptr(MAX_ORDER)*4
-	(*replaygain_t)(unsafe.Pointer(rgData)).Flout = rgData + 9744 + uintptr(MAX_ORDER)*4
-	(*replaygain_t)(unsafe.Pointer(rgData)).Frout = rgData + 29144 + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Flinpre = rgData + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Frinpre = rgData + 19400 + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Flstep = rgData + 88 + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Frstep = rgData + 19488 + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Flout = rgData + 9744 + uintptr(MAX_ORDER)*4
+	(*replaygain_t)(__ccgo_ptr(rgData)).Frout = rgData + 29144 + uintptr(MAX_ORDER)*4
 	libc.Xmemset(tls, rgData+86840, 0, uint64(48000))
 	return int32(INIT_GAIN_ANALYSIS_OK)
 }
@@ -6182,15 +6182,15 @@ func XAnalyzeSamples(tls *libc.TLS, rgData uintptr, left_samples uintptr, right_
 		libc.Xmemcpy(tls, rgData+19400+uintptr(MAX_ORDER)*4, right_samples, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
 	}
 	for batchsamples > 0 {
-		if batchsamples > (*replaygain_t)(unsafe.Pointer(rgData)).FsampleWindow-(*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp {
-			v1 = (*replaygain_t)(unsafe.Pointer(rgData)).FsampleWindow - (*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp
+		if batchsamples > (*replaygain_t)(__ccgo_ptr(rgData)).FsampleWindow-(*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp {
+			v1 = (*replaygain_t)(__ccgo_ptr(rgData)).FsampleWindow - (*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp
 		} else {
 			v1 = batchsamples
 		}
 		cursamples = v1
 		if cursamplepos < int64(MAX_ORDER) {
-			curleft = (*replaygain_t)(unsafe.Pointer(rgData)).Flinpre + uintptr(cursamplepos)*4
-			curright = (*replaygain_t)(unsafe.Pointer(rgData)).Frinpre + uintptr(cursamplepos)*4
+			curleft = (*replaygain_t)(__ccgo_ptr(rgData)).Flinpre + uintptr(cursamplepos)*4
+			curright = (*replaygain_t)(__ccgo_ptr(rgData)).Frinpre + uintptr(cursamplepos)*4
 			if cursamples > int64(MAX_ORDER)-cursamplepos {
 				cursamples = int64(MAX_ORDER) - cursamplepos
 			}
@@ -6198,12 +6198,12 @@ func XAnalyzeSamples(tls *libc.TLS, rgData uintptr, left_samples uintptr, right_
 			curleft = left_samples + uintptr(cursamplepos)*4
 			curright = right_samples + uintptr(cursamplepos)*4
 		}
-		filterYule(tls, curleft, (*replaygain_t)(unsafe.Pointer(rgData)).Flstep+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABYule))+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex)*96)
-		filterYule(tls, curright, (*replaygain_t)(unsafe.Pointer(rgData)).Frstep+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABYule))+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex)*96)
-		filterButter(tls, (*replaygain_t)(unsafe.Pointer(rgData)).Flstep+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, (*replaygain_t)(unsafe.Pointer(rgData)).Flout+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABButter))+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex)*32)
-		filterButter(tls, (*replaygain_t)(unsafe.Pointer(rgData)).Frstep+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, (*replaygain_t)(unsafe.Pointer(rgData)).Frout+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABButter))+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ffreqindex)*32)
-		curleft = (*replaygain_t)(unsafe.Pointer(rgData)).Flout + uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4 /* Get the squared values */
-		curright = (*replaygain_t)(unsafe.Pointer(rgData)).Frout + uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4
+		filterYule(tls, curleft, (*replaygain_t)(__ccgo_ptr(rgData)).Flstep+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABYule))+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex)*96)
+		filterYule(tls, curright, (*replaygain_t)(__ccgo_ptr(rgData)).Frstep+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABYule))+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex)*96)
+		filterButter(tls, (*replaygain_t)(__ccgo_ptr(rgData)).Flstep+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, (*replaygain_t)(__ccgo_ptr(rgData)).Flout+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABButter))+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex)*32)
+		filterButter(tls, (*replaygain_t)(__ccgo_ptr(rgData)).Frstep+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, (*replaygain_t)(__ccgo_ptr(rgData)).Frout+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, libc.Uint64FromInt64(cursamples), uintptr(unsafe.Pointer(&ABButter))+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ffreqindex)*32)
+		curleft = (*replaygain_t)(__ccgo_ptr(rgData)).Flout + uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4 /* Get the squared values */
+		curright = (*replaygain_t)(__ccgo_ptr(rgData)).Frout + uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4
 		sum_l = libc.Float32FromInt32(0)
 		sum_r = libc.Float32FromInt32(0)
 		i = int32(cursamples & int64(0x03))
@@ -6249,8 +6249,8 @@ func XAnalyzeSamples(tls *libc.TLS, rgData uintptr, left_samples uintptr, right_
 		batchsamples = batchsamples - cursamples
 		cursamplepos = cursamplepos + cursamples
 		*(*int64)(__ccgo_ptr(rgData + 38808)) += cursamples
-		if (*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp == (*replaygain_t)(unsafe.Pointer(rgData)).FsampleWindow { /* Get the Root Mean Square (RMS) for this set of samples */
-			val = float64(float64(libc.Float64FromInt32(STEPS_per_dB)*libc.Float64FromFloat64(10)) * libc.Xlog10(tls, float64(((*replaygain_t)(unsafe.Pointer(rgData)).Flsum+(*replaygain_t)(unsafe.Pointer(rgData)).Frsum)/float64((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*float64(0.5))+float64(1e-37)))
+		if (*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp == (*replaygain_t)(__ccgo_ptr(rgData)).FsampleWindow { /* Get the Root Mean Square (RMS) for this set of samples */
+			val = float64(float64(libc.Float64FromInt32(STEPS_per_dB)*libc.Float64FromFloat64(10)) * libc.Xlog10(tls, float64(((*replaygain_t)(__ccgo_ptr(rgData)).Flsum+(*replaygain_t)(__ccgo_ptr(rgData)).Frsum)/float64((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*float64(0.5))+float64(1e-37)))
 			if val <= libc.Float64FromInt32(0) {
 				v6 = uint64(0)
 			} else {
@@ -6262,15 +6262,15 @@ func XAnalyzeSamples(tls *libc.TLS, rgData uintptr, left_samples uintptr, right_
 			}
 			*(*uint32_t)(__ccgo_ptr(rgData + 38840 + uintptr(ival)*4)) = *(*uint32_t)(__ccgo_ptr(rgData + 38840 + uintptr(ival)*4)) + 1
 			v7 = libc.Float64FromFloat64(0)
-			(*replaygain_t)(unsafe.Pointer(rgData)).Frsum = v7
-			(*replaygain_t)(unsafe.Pointer(rgData)).Flsum = v7
-			libc.Xmemmove(tls, rgData+9744, rgData+9744+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
-			libc.Xmemmove(tls, rgData+29144, rgData+29144+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
-			libc.Xmemmove(tls, rgData+88, rgData+88+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
-			libc.Xmemmove(tls, rgData+19488, rgData+19488+uintptr((*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
-			(*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp = 0
+			(*replaygain_t)(__ccgo_ptr(rgData)).Frsum = v7
+			(*replaygain_t)(__ccgo_ptr(rgData)).Flsum = v7
+			libc.Xmemmove(tls, rgData+9744, rgData+9744+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
+			libc.Xmemmove(tls, rgData+29144, rgData+29144+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
+			libc.Xmemmove(tls, rgData+88, rgData+88+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
+			libc.Xmemmove(tls, rgData+19488, rgData+19488+uintptr((*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp)*4, uint64(MAX_ORDER)*libc.Uint64FromInt64(4))
+			(*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp = 0
 		}
-		if (*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp > (*replaygain_t)(unsafe.Pointer(rgData)).FsampleWindow { /* somehow I really screwed up: Error in programming! Contact author about totsamp > sampleWindow */
+		if (*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp > (*replaygain_t)(__ccgo_ptr(rgData)).FsampleWindow { /* somehow I really screwed up: Error in programming! Contact author about totsamp > sampleWindow */
 			return int32(GAIN_ANALYSIS_ERROR)
 		}
 	}
@@ -6363,10 +6363,10 @@ func XGetTitleGain(tls *libc.TLS, rgData uintptr) (r Float_t) {
 		;
 		i = i + 1
 	}
-	(*replaygain_t)(unsafe.Pointer(rgData)).Ftotsamp = 0
+	(*replaygain_t)(__ccgo_ptr(rgData)).Ftotsamp = 0
 	v8 = libc.Float64FromFloat64(0)
-	(*replaygain_t)(unsafe.Pointer(rgData)).Frsum = v8
-	(*replaygain_t)(unsafe.Pointer(rgData)).Flsum = v8
+	(*replaygain_t)(__ccgo_ptr(rgData)).Frsum = v8
+	(*replaygain_t)(__ccgo_ptr(rgData)).Flsum = v8
 	return retval
 }
 
@@ -6755,7 +6755,7 @@ func isFrameIdMatching(tls *libc.TLS, id int32, mask int32) (r int32) {
 func test_tag_spec_flags(tls *libc.TLS, gfc uintptr, tst uint32) (r int32) {
 	var v1 int32
 	_ = v1
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags&tst != 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags&tst != 0 {
 		v1 = int32(1)
 	} else {
 		v1 = 0
@@ -6766,7 +6766,7 @@ func test_tag_spec_flags(tls *libc.TLS, gfc uintptr, tst uint32) (r int32) {
 func is_lame_internal_flags_null(tls *libc.TLS, gfp lame_t) (r int32) {
 	var v1 int32
 	_ = v1
-	if gfp != 0 && (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags != 0 {
+	if gfp != 0 && (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags != 0 {
 		v1 = 0
 	} else {
 		v1 = int32(1)
@@ -6779,15 +6779,15 @@ func copyV1ToV2(tls *libc.TLS, gfp lame_t, frame_id int32, s uintptr) {
 	var gfc, v1 uintptr
 	_, _, _ = flags, gfc, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != uintptr(0) {
-		flags = (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags
+		flags = (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags
 		id3v2_add_latin1_lng(tls, gfp, libc.Uint32FromInt32(frame_id), uintptr(0), s)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags = flags
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags = flags
 	}
 }
 
@@ -6818,10 +6818,10 @@ func id3v2AddAudioDuration(tls *libc.TLS, gfp lame_t, ms float64) {
 	var playlength_ms uint64
 	var _ /* buffer at bp+0 */ [1024]int8
 	_, _, _ = cfg, max_ulong, playlength_ms
-	cfg = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags + 24
+	cfg = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags + 24
 	max_ulong = libc.Float64FromUint32(0xffffffff)
 	ms = float64(ms * libc.Float64FromInt32(1000))
-	ms = ms / float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in)
+	ms = ms / float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in)
 	if ms > max_ulong {
 		playlength_ms = uint64(max_ulong)
 	} else {
@@ -6865,11 +6865,11 @@ func Xid3tag_init(tls *libc.TLS, gfp lame_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	Xfree_id3tag(tls, gfc)
 	libc.Xmemset(tls, gfc+88352, 0, uint64(88))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_NUM_UNKNOWN)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fpadding_size = uint32(128)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_NUM_UNKNOWN)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fpadding_size = uint32(128)
 	id3v2AddLameVersion(tls, gfp)
 }
 
@@ -6880,9 +6880,9 @@ func Xid3tag_add_v2(tls *libc.TLS, gfp lame_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
 }
 
 func Xid3tag_v1_only(tls *libc.TLS, gfp lame_t) {
@@ -6892,9 +6892,9 @@ func Xid3tag_v1_only(tls *libc.TLS, gfp lame_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(3))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(2)
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(3))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(2)
 }
 
 func Xid3tag_v2_only(tls *libc.TLS, gfp lame_t) {
@@ -6904,9 +6904,9 @@ func Xid3tag_v2_only(tls *libc.TLS, gfp lame_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(3)
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(3)
 }
 
 func Xid3tag_space_v1(tls *libc.TLS, gfp lame_t) {
@@ -6916,9 +6916,9 @@ func Xid3tag_space_v1(tls *libc.TLS, gfp lame_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(3))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(4)
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(3))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(4)
 }
 
 func Xid3tag_pad_v2(tls *libc.TLS, gfp lame_t) {
@@ -6932,11 +6932,11 @@ func Xid3tag_set_pad(tls *libc.TLS, gfp lame_t, n size_t) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(5)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fpadding_size = uint32(n)
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags &= ^(libc.Uint32FromUint32(1) << libc.Int32FromInt32(2))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(5)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fpadding_size = uint32(n)
 }
 
 func hasUcs2ByteOrderMarker(tls *libc.TLS, bom uint16) (r int32) {
@@ -7194,7 +7194,7 @@ func id3tag_set_genre_utf16(tls *libc.TLS, gfp lame_t, text uintptr) (r int32) {
 	var gfc, latin1 uintptr
 	var num, ret int32
 	_, _, _, _ = gfc, latin1, num, ret
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if text == uintptr(0) {
 		return -int32(3)
 	}
@@ -7209,16 +7209,16 @@ func id3tag_set_genre_utf16(tls *libc.TLS, gfp lame_t, text uintptr) (r int32) {
 			return -int32(1)
 		} /* number out of range */
 		if num >= 0 { /* common genre found  */
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1 = num
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1 = num
 			copyV1ToV2(tls, gfp, int32(ID_GENRE), genre_names[num])
 			return 0
 		}
 	}
 	ret = id3v2_add_ucs2_lng(tls, gfp, uint32(ID_GENRE), uintptr(0), text)
 	if ret == 0 {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_INDEX_OTHER)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_INDEX_OTHER)
 	}
 	return ret
 }
@@ -7243,7 +7243,7 @@ func Xid3tag_set_albumart(tls *libc.TLS, gfp lame_t, image uintptr, size size_t)
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return 0
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if image != uintptr(0) {
 		data = image
 		/* determine MIME type from the actual image data */
@@ -7261,21 +7261,21 @@ func Xid3tag_set_albumart(tls *libc.TLS, gfp lame_t, image uintptr, size size_t)
 			}
 		}
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart = uintptr(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size = uint32(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_mimetype = int32(MIMETYPE_NONE)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart = uintptr(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size = uint32(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_mimetype = int32(MIMETYPE_NONE)
 	}
 	if size < uint64(1) || mimetype == int32(MIMETYPE_NONE) {
 		return 0
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart = libc.Xcalloc(tls, size, uint64(1))
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart != uintptr(0) {
-		libc.Xmemcpy(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart, image, size)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size = uint32(size)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_mimetype = mimetype
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart = libc.Xcalloc(tls, size, uint64(1))
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart != uintptr(0) {
+		libc.Xmemcpy(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart, image, size)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size = uint32(size)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_mimetype = mimetype
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		Xid3tag_add_v2(tls, gfp)
 	}
 	return 0
@@ -7397,27 +7397,27 @@ func findNode(tls *libc.TLS, tag uintptr, frame_id uint32_t, last uintptr) (r ui
 	var node, v1 uintptr
 	_, _ = node, v1
 	if last != 0 {
-		v1 = (*FrameDataNode)(unsafe.Pointer(last)).Fnxt
+		v1 = (*FrameDataNode)(__ccgo_ptr(last)).Fnxt
 	} else {
-		v1 = (*id3tag_spec)(unsafe.Pointer(tag)).Fv2_head
+		v1 = (*id3tag_spec)(__ccgo_ptr(tag)).Fv2_head
 	}
 	node = v1
 	for node != uintptr(0) {
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ffid == frame_id {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ffid == frame_id {
 			return node
 		}
-		node = (*FrameDataNode)(unsafe.Pointer(node)).Fnxt
+		node = (*FrameDataNode)(__ccgo_ptr(node)).Fnxt
 	}
 	return uintptr(0)
 }
 
 func appendNode(tls *libc.TLS, tag uintptr, node uintptr) {
-	if (*id3tag_spec)(unsafe.Pointer(tag)).Fv2_tail == uintptr(0) || (*id3tag_spec)(unsafe.Pointer(tag)).Fv2_head == uintptr(0) {
-		(*id3tag_spec)(unsafe.Pointer(tag)).Fv2_head = node
-		(*id3tag_spec)(unsafe.Pointer(tag)).Fv2_tail = node
+	if (*id3tag_spec)(__ccgo_ptr(tag)).Fv2_tail == uintptr(0) || (*id3tag_spec)(__ccgo_ptr(tag)).Fv2_head == uintptr(0) {
+		(*id3tag_spec)(__ccgo_ptr(tag)).Fv2_head = node
+		(*id3tag_spec)(__ccgo_ptr(tag)).Fv2_tail = node
 	} else {
-		(*FrameDataNode)(unsafe.Pointer((*id3tag_spec)(unsafe.Pointer(tag)).Fv2_tail)).Fnxt = node
-		(*id3tag_spec)(unsafe.Pointer(tag)).Fv2_tail = node
+		(*FrameDataNode)(__ccgo_ptr((*id3tag_spec)(__ccgo_ptr(tag)).Fv2_tail)).Fnxt = node
+		(*id3tag_spec)(__ccgo_ptr(tag)).Fv2_tail = node
 	}
 }
 
@@ -7486,15 +7486,15 @@ func isSameLang(tls *libc.TLS, l1 uintptr, l2 unsafe.Pointer) (r int32) {
 func isSameDescriptor(tls *libc.TLS, node uintptr, dsc uintptr) (r int32) {
 	var i size_t
 	_ = i
-	if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc == int32(1) && (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
+	if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc == int32(1) && (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
 		return 0
 	}
 	i = uint64(0)
 	for {
-		if !(i < (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim) {
+		if !(i < (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim) {
 			break
 		}
-		if !(dsc != 0) || int32(*(*int8)(__ccgo_ptr(*(*uintptr)(unsafe.Pointer(node + 16)) + uintptr(i)))) != int32(*(*int8)(__ccgo_ptr(dsc + uintptr(i)))) {
+		if !(dsc != 0) || int32(*(*int8)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(node + 16)) + uintptr(i)))) != int32(*(*int8)(__ccgo_ptr(dsc + uintptr(i)))) {
 			return 0
 		}
 		goto _1
@@ -7508,15 +7508,15 @@ func isSameDescriptor(tls *libc.TLS, node uintptr, dsc uintptr) (r int32) {
 func isSameDescriptorUcs2(tls *libc.TLS, node uintptr, dsc uintptr) (r int32) {
 	var i size_t
 	_ = i
-	if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc != int32(1) && (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
+	if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc != int32(1) && (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
 		return 0
 	}
 	i = uint64(0)
 	for {
-		if !(i < (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim) {
+		if !(i < (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim) {
 			break
 		}
-		if !(dsc != 0) || libc.Int32FromUint16(*(*uint16)(__ccgo_ptr(*(*uintptr)(unsafe.Pointer(node + 16)) + uintptr(i)*2))) != libc.Int32FromUint16(*(*uint16)(__ccgo_ptr(dsc + uintptr(i)*2))) {
+		if !(dsc != 0) || libc.Int32FromUint16(*(*uint16)(__ccgo_ptr(*(*uintptr)(__ccgo_ptr(node + 16)) + uintptr(i)*2))) != libc.Int32FromUint16(*(*uint16)(__ccgo_ptr(dsc + uintptr(i)*2))) {
 			return 0
 		}
 		goto _1
@@ -7532,14 +7532,14 @@ func id3v2_add_ucs2(tls *libc.TLS, gfp lame_t, frame_id uint32_t, lng uintptr, d
 	var lang [4]int8
 	_, _, _, _ = gfc, lang, node, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != uintptr(0) {
 		node = findNode(tls, gfc+88352, frame_id, uintptr(0))
-		setLang(tls, unsafe.Pointer(&lang), unsafe.Pointer(lng))
+		setLang(tls, unsafe.Pointer(&lang), __ccgo_ptr(lng))
 		if isMultiFrame(tls, frame_id) != 0 {
 			for node != 0 {
 				if isSameLang(tls, node+12, unsafe.Pointer(&lang)) != 0 {
@@ -7557,13 +7557,13 @@ func id3v2_add_ucs2(tls *libc.TLS, gfp lame_t, frame_id uint32_t, lng uintptr, d
 			}
 			appendNode(tls, gfc+88352, node)
 		}
-		(*FrameDataNode)(unsafe.Pointer(node)).Ffid = frame_id
-		setLang(tls, unsafe.Pointer(node+12), unsafe.Pointer(&lang))
-		(*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim = local_ucs2_strdup(tls, node+16, desc)
-		(*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc = int32(1)
-		(*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim = local_ucs2_strdup(tls, node+40, text)
-		(*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc = int32(1)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
+		(*FrameDataNode)(__ccgo_ptr(node)).Ffid = frame_id
+		setLang(tls, __ccgo_ptr(node+12), unsafe.Pointer(&lang))
+		(*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim = local_ucs2_strdup(tls, node+16, desc)
+		(*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc = int32(1)
+		(*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim = local_ucs2_strdup(tls, node+40, text)
+		(*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc = int32(1)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
 		return 0
 	}
 	return -int32(255)
@@ -7574,14 +7574,14 @@ func id3v2_add_latin1(tls *libc.TLS, gfp lame_t, frame_id uint32_t, lng uintptr,
 	var lang [4]int8
 	_, _, _, _ = gfc, lang, node, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != uintptr(0) {
 		node = findNode(tls, gfc+88352, frame_id, uintptr(0))
-		setLang(tls, unsafe.Pointer(&lang), unsafe.Pointer(lng))
+		setLang(tls, unsafe.Pointer(&lang), __ccgo_ptr(lng))
 		if isMultiFrame(tls, frame_id) != 0 {
 			for node != 0 {
 				if isSameLang(tls, node+12, unsafe.Pointer(&lang)) != 0 {
@@ -7599,13 +7599,13 @@ func id3v2_add_latin1(tls *libc.TLS, gfp lame_t, frame_id uint32_t, lng uintptr,
 			}
 			appendNode(tls, gfc+88352, node)
 		}
-		(*FrameDataNode)(unsafe.Pointer(node)).Ffid = frame_id
-		setLang(tls, unsafe.Pointer(node+12), unsafe.Pointer(&lang))
-		(*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim = local_strdup(tls, unsafe.Pointer(node+16), desc)
-		(*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc = 0
-		(*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim = local_strdup(tls, unsafe.Pointer(node+40), text)
-		(*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc = 0
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
+		(*FrameDataNode)(__ccgo_ptr(node)).Ffid = frame_id
+		setLang(tls, __ccgo_ptr(node+12), unsafe.Pointer(&lang))
+		(*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim = local_strdup(tls, __ccgo_ptr(node+16), desc)
+		(*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc = 0
+		(*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim = local_strdup(tls, __ccgo_ptr(node+40), text)
+		(*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc = 0
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
 		return 0
 	}
 	return -int32(255)
@@ -7615,7 +7615,7 @@ func id3v2_get_language(tls *libc.TLS, gfp lame_t) (r uintptr) {
 	var gfc, v1 uintptr
 	_, _ = gfc, v1
 	if gfp != 0 {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
@@ -7718,17 +7718,17 @@ func id3tag_set_textinfo_utf16__ccgo_gp(tls *libc.TLS, gfp lame_t, id unsafe.Poi
 }
 
 func Xid3tag_set_textinfo_utf16(tls *libc.TLS, gfp lame_t, id uintptr, text uintptr) int32 {
-	return id3tag_set_textinfo_utf16__ccgo_gp(tls, gfp, unsafe.Pointer(id), text)
+	return id3tag_set_textinfo_utf16__ccgo_gp(tls, gfp, __ccgo_ptr(id), text)
 }
 
 func Xid3tag_set_textinfo_ucs2(tls *libc.TLS, gfp lame_t, id uintptr, text uintptr) (r int32) {
-	return id3tag_set_textinfo_utf16__ccgo_gp(tls, gfp, unsafe.Pointer(id), text)
+	return id3tag_set_textinfo_utf16__ccgo_gp(tls, gfp, __ccgo_ptr(id), text)
 }
 
 func Xid3tag_set_textinfo_latin1(tls *libc.TLS, gfp lame_t, id uintptr, text uintptr) (r int32) {
 	var frame_id uint32_t
 	_ = frame_id
-	frame_id = toID3v2TagId(tls, unsafe.Pointer(id))
+	frame_id = toID3v2TagId(tls, __ccgo_ptr(id))
 	if frame_id == uint32(0) {
 		return -int32(1)
 	}
@@ -7784,14 +7784,14 @@ func Xid3tag_set_title(tls *libc.TLS, gfp lame_t, title uintptr) {
 	var gfc, v1 uintptr
 	_, _ = gfc, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != 0 && title != 0 && *(*int8)(__ccgo_ptr(title)) != 0 {
-		local_strdup(tls, unsafe.Pointer(gfc+88352+8), title)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		local_strdup(tls, __ccgo_ptr(gfc+88352+8), title)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		copyV1ToV2(tls, gfp, int32(ID_TITLE), title)
 	}
 }
@@ -7800,14 +7800,14 @@ func Xid3tag_set_artist(tls *libc.TLS, gfp lame_t, artist uintptr) {
 	var gfc, v1 uintptr
 	_, _ = gfc, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != 0 && artist != 0 && *(*int8)(__ccgo_ptr(artist)) != 0 {
-		local_strdup(tls, unsafe.Pointer(gfc+88352+16), artist)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		local_strdup(tls, __ccgo_ptr(gfc+88352+16), artist)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		copyV1ToV2(tls, gfp, int32(ID_ARTIST), artist)
 	}
 }
@@ -7816,14 +7816,14 @@ func Xid3tag_set_album(tls *libc.TLS, gfp lame_t, album uintptr) {
 	var gfc, v1 uintptr
 	_, _ = gfc, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != 0 && album != 0 && *(*int8)(__ccgo_ptr(album)) != 0 {
-		local_strdup(tls, unsafe.Pointer(gfc+88352+24), album)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		local_strdup(tls, __ccgo_ptr(gfc+88352+24), album)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		copyV1ToV2(tls, gfp, int32(ID_ALBUM), album)
 	}
 }
@@ -7833,7 +7833,7 @@ func Xid3tag_set_year(tls *libc.TLS, gfp lame_t, year uintptr) {
 	var num int32
 	_, _, _ = gfc, num, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
@@ -7848,8 +7848,8 @@ func Xid3tag_set_year(tls *libc.TLS, gfp lame_t, year uintptr) {
 			num = int32(9999)
 		}
 		if num != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fyear = num
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fyear = num
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		}
 		copyV1ToV2(tls, gfp, int32(ID_YEAR), year)
 	}
@@ -7860,17 +7860,17 @@ func Xid3tag_set_comment(tls *libc.TLS, gfp lame_t, comment uintptr) {
 	var gfc, v1 uintptr
 	_, _, _ = flags, gfc, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
 	gfc = v1
 	if gfc != 0 && comment != 0 && *(*int8)(__ccgo_ptr(comment)) != 0 {
-		local_strdup(tls, unsafe.Pointer(gfc+88352+32), comment)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
-		flags = (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags
+		local_strdup(tls, __ccgo_ptr(gfc+88352+32), comment)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		flags = (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags
 		id3v2_add_latin1_lng(tls, gfp, uint32(ID_COMMENT), __ccgo_ts+3421, comment)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags = flags
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags = flags
 	}
 }
 
@@ -7879,7 +7879,7 @@ func Xid3tag_set_track(tls *libc.TLS, gfp lame_t, track uintptr) (r int32) {
 	var num, ret int32
 	_, _, _, _, _ = gfc, num, ret, trackcount, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
@@ -7891,16 +7891,16 @@ func Xid3tag_set_track(tls *libc.TLS, gfp lame_t, track uintptr) (r int32) {
 		if num < int32(1) || num > int32(255) {
 			num = 0
 			ret = -int32(1) /* track number out of ID3v1 range, ignored for ID3v1 */
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
 		}
 		if num != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftrack_id3v1 = num
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftrack_id3v1 = num
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		}
 		/* Look for the total track count after a "/", same restrictions */
 		trackcount = libc.Xstrchr(tls, track, int32('/'))
 		if trackcount != 0 && *(*int8)(__ccgo_ptr(trackcount)) != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1)<<libc.Int32FromInt32(0) | libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)
 		}
 		copyV1ToV2(tls, gfp, int32(ID_TRACK), track)
 	}
@@ -8024,7 +8024,7 @@ func Xid3tag_set_genre(tls *libc.TLS, gfp lame_t, genre uintptr) (r int32) {
 	var num, ret int32
 	_, _, _, _ = gfc, num, ret, v1
 	if gfp != uintptr(0) {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	} else {
 		v1 = uintptr(0)
 	}
@@ -8035,13 +8035,13 @@ func Xid3tag_set_genre(tls *libc.TLS, gfp lame_t, genre uintptr) (r int32) {
 		if num == -int32(1) {
 			return num
 		}
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(0)
 		if num >= 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1 = num
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1 = num
 			genre = genre_names[num]
 		} else {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_INDEX_OTHER)
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1 = int32(GENRE_INDEX_OTHER)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fflags |= libc.Uint32FromUint32(1) << libc.Int32FromInt32(1)
 		}
 		copyV1ToV2(tls, gfp, int32(ID_GENRE), genre)
 	}
@@ -8055,19 +8055,19 @@ func sizeOfNode(tls *libc.TLS, node uintptr) (r size_t) {
 	if node != 0 {
 		n = uint64(10)    /* header size */
 		n = n + uint64(1) /* text encoding flag */
-		switch (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc {
+		switch (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc {
 		default:
 			fallthrough
 		case 0:
-			if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
-				n = n + ((*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim + uint64(1))
+			if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
+				n = n + ((*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim + uint64(1))
 			}
-			n = n + (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim
+			n = n + (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim
 		case int32(1):
-			if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
-				n = n + ((*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim+uint64(1))*uint64(2)
+			if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
+				n = n + ((*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim+uint64(1))*uint64(2)
 			}
-			n = n + (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim*uint64(2)
+			n = n + (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim*uint64(2)
 			break
 		}
 	}
@@ -8082,22 +8082,22 @@ func sizeOfCommentNode(tls *libc.TLS, node uintptr) (r size_t) {
 		n = uint64(10)    /* header size */
 		n = n + uint64(1) /* text encoding flag */
 		n = n + uint64(3) /* language */
-		switch (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc {
+		switch (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc {
 		default:
 			fallthrough
 		case 0:
-			n = n + (uint64(1) + (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+			n = n + (uint64(1) + (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 		case int32(1):
-			n = n + (uint64(2) + (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim*uint64(2))
+			n = n + (uint64(2) + (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim*uint64(2))
 			break
 		}
-		switch (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc {
+		switch (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc {
 		default:
 			fallthrough
 		case 0:
-			n = n + (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim
+			n = n + (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim
 		case int32(1):
-			n = n + (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim*uint64(2)
+			n = n + (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim*uint64(2)
 			break
 		}
 	}
@@ -8110,26 +8110,26 @@ func sizeOfWxxxNode(tls *libc.TLS, node uintptr) (r size_t) {
 	n = uint64(0)
 	if node != 0 {
 		n = uint64(10) /* header size */
-		if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
 			n = n + uint64(1) /* text encoding flag */
-			switch (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc {
+			switch (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc {
 			default:
 				fallthrough
 			case 0:
-				n = n + (uint64(1) + (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+				n = n + (uint64(1) + (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 			case int32(1):
-				n = n + (uint64(2) + (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim*uint64(2))
+				n = n + (uint64(2) + (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim*uint64(2))
 				break
 			}
 		}
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim > uint64(0) {
-			switch (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim > uint64(0) {
+			switch (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc {
 			default:
 				fallthrough
 			case 0:
-				n = n + (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim
+				n = n + (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim
 			case int32(1):
-				n = n + ((*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim - uint64(1)) /* UCS2 -> Latin1, skip BOM */
+				n = n + ((*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim - uint64(1)) /* UCS2 -> Latin1, skip BOM */
 				break
 			}
 		}
@@ -8224,7 +8224,7 @@ func set_frame_comment(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 	_, _, _ = n, v1, v4
 	n = sizeOfCommentNode(tls, node)
 	if n > uint64(10) {
-		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(unsafe.Pointer(node)).Ffid)
+		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(__ccgo_ptr(node)).Ffid)
 		frame = set_4_byte_value(tls, frame, uint32(n-libc.Uint64FromInt32(10)))
 		/* clear 2-byte header flags */
 		v1 = frame
@@ -8236,7 +8236,7 @@ func set_frame_comment(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 		/* encoding descriptor byte */
 		v1 = frame
 		frame = frame + 1
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc == int32(1) {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc == int32(1) {
 			v4 = int32(1)
 		} else {
 			v4 = 0
@@ -8253,13 +8253,13 @@ func set_frame_comment(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 		frame = frame + 1
 		*(*uint8)(__ccgo_ptr(v1)) = libc.Uint8FromInt8(*(*int8)(__ccgo_ptr(node + 12 + 2)))
 		/* descriptor with zero byte(s) separator */
-		if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc != int32(1) {
-			frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+		if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc != int32(1) {
+			frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 			v1 = frame
 			frame = frame + 1
 			*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 		} else {
-			frame = writeUcs2s(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+			frame = writeUcs2s(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 			v1 = frame
 			frame = frame + 1
 			*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
@@ -8268,10 +8268,10 @@ func set_frame_comment(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 			*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 		}
 		/* comment full text */
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc != int32(1) {
-			frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc != int32(1) {
+			frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		} else {
-			frame = writeUcs2s(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+			frame = writeUcs2s(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		}
 	}
 	return frame
@@ -8284,7 +8284,7 @@ func set_frame_custom2(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 	_, _, _ = n, v1, v4
 	n = sizeOfNode(tls, node)
 	if n > uint64(10) {
-		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(unsafe.Pointer(node)).Ffid)
+		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(__ccgo_ptr(node)).Ffid)
 		frame = set_4_byte_value(tls, frame, uint32(n-libc.Uint64FromInt32(10)))
 		/* clear 2-byte header flags */
 		v1 = frame
@@ -8296,20 +8296,20 @@ func set_frame_custom2(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 		/* clear 1 encoding descriptor byte to indicate ISO-8859-1 format */
 		v1 = frame
 		frame = frame + 1
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc == int32(1) {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc == int32(1) {
 			v4 = int32(1)
 		} else {
 			v4 = 0
 		}
 		*(*uint8)(__ccgo_ptr(v1)) = libc.Uint8FromInt32(v4)
-		if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
-			if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc != int32(1) {
-				frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+		if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
+			if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc != int32(1) {
+				frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 				v1 = frame
 				frame = frame + 1
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 			} else {
-				frame = writeUcs2s(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+				frame = writeUcs2s(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 				v1 = frame
 				frame = frame + 1
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
@@ -8318,10 +8318,10 @@ func set_frame_custom2(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 			}
 		}
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc != int32(1) {
-			frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc != int32(1) {
+			frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		} else {
-			frame = writeUcs2s(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+			frame = writeUcs2s(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		}
 	}
 	return frame
@@ -8334,7 +8334,7 @@ func set_frame_wxxx(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 	_, _, _ = n, v1, v4
 	n = sizeOfWxxxNode(tls, node)
 	if n > uint64(10) {
-		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(unsafe.Pointer(node)).Ffid)
+		frame = set_4_byte_value(tls, frame, (*FrameDataNode)(__ccgo_ptr(node)).Ffid)
 		frame = set_4_byte_value(tls, frame, uint32(n-libc.Uint64FromInt32(10)))
 		/* clear 2-byte header flags */
 		v1 = frame
@@ -8343,23 +8343,23 @@ func set_frame_wxxx(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 		v1 = frame
 		frame = frame + 1
 		*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
-		if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim > uint64(0) {
+		if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim > uint64(0) {
 			/* clear 1 encoding descriptor byte to indicate ISO-8859-1 format */
 			v1 = frame
 			frame = frame + 1
-			if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc == int32(1) {
+			if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc == int32(1) {
 				v4 = int32(1)
 			} else {
 				v4 = 0
 			}
 			*(*uint8)(__ccgo_ptr(v1)) = libc.Uint8FromInt32(v4)
-			if (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fenc != int32(1) {
-				frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+			if (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fenc != int32(1) {
+				frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 				v1 = frame
 				frame = frame + 1
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 			} else {
-				frame = writeUcs2s(tls, frame, *(*uintptr)(unsafe.Pointer(node + 16)), (*FrameDataNode)(unsafe.Pointer(node)).Fdsc.Fdim)
+				frame = writeUcs2s(tls, frame, *(*uintptr)(__ccgo_ptr(node + 16)), (*FrameDataNode)(__ccgo_ptr(node)).Fdsc.Fdim)
 				v1 = frame
 				frame = frame + 1
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
@@ -8368,10 +8368,10 @@ func set_frame_wxxx(tls *libc.TLS, frame uintptr, node uintptr) (r uintptr) {
 				*(*uint8)(__ccgo_ptr(v1)) = uint8(0)
 			}
 		}
-		if (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fenc != int32(1) {
-			frame = writeChars(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+		if (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fenc != int32(1) {
+			frame = writeChars(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		} else {
-			frame = writeLoBytes(tls, frame, *(*uintptr)(unsafe.Pointer(node + 40)), (*FrameDataNode)(unsafe.Pointer(node)).Ftxt.Fdim)
+			frame = writeLoBytes(tls, frame, *(*uintptr)(__ccgo_ptr(node + 40)), (*FrameDataNode)(__ccgo_ptr(node)).Ftxt.Fdim)
 		}
 	}
 	return frame
@@ -8503,49 +8503,49 @@ func Xlame_get_id3v2_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return uint64(0)
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if test_tag_spec_flags(tls, gfc, libc.Uint32FromUint32(1)<<libc.Int32FromInt32(2)) != 0 {
 		return uint64(0)
 	}
 	usev2 = test_tag_spec_flags(tls, gfc, libc.Uint32FromUint32(1)<<libc.Int32FromInt32(1)|libc.Uint32FromUint32(1)<<libc.Int32FromInt32(3))
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle != 0 {
-		v1 = libc.Xstrlen(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle != 0 {
+		v1 = libc.Xstrlen(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle)
 	} else {
 		v1 = uint64(0)
 	}
 	/* calculate length of four fields which may not fit in verion 1 tag */
 	title_length = v1
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist != 0 {
-		v2 = libc.Xstrlen(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist != 0 {
+		v2 = libc.Xstrlen(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist)
 	} else {
 		v2 = uint64(0)
 	}
 	artist_length = v2
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum != 0 {
-		v3 = libc.Xstrlen(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum != 0 {
+		v3 = libc.Xstrlen(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum)
 	} else {
 		v3 = uint64(0)
 	}
 	album_length = v3
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment != 0 {
-		v4 = libc.Xstrlen(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment != 0 {
+		v4 = libc.Xstrlen(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment)
 	} else {
 		v4 = uint64(0)
 	}
 	comment_length = v4
 	/* write tag if explicitly requested or if fields overflow */
-	if title_length > uint64(30) || artist_length > uint64(30) || album_length > uint64(30) || comment_length > uint64(30) || (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftrack_id3v1 != 0 && comment_length > uint64(28) {
+	if title_length > uint64(30) || artist_length > uint64(30) || album_length > uint64(30) || comment_length > uint64(30) || (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftrack_id3v1 != 0 && comment_length > uint64(28) {
 		usev2 = int32(1)
 	}
 	if usev2 != 0 {
 		albumart_mime = libc.UintptrFromInt32(0)
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples != uint64(0xffffffff) {
-			id3v2AddAudioDuration(tls, gfp, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples))
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples != uint64(0xffffffff) {
+			id3v2AddAudioDuration(tls, gfp, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples))
 		}
 		/* calulate size of tag starting with 10-byte tag header */
 		tag_size = uint64(10)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size != 0 {
-			switch (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_mimetype {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size != 0 {
+			switch (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_mimetype {
 			case int32(MIMETYPE_JPEG):
 				albumart_mime = mime_jpeg
 			case int32(MIMETYPE_PNG):
@@ -8555,20 +8555,20 @@ func Xlame_get_id3v2_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 				break
 			}
 			if albumart_mime != 0 {
-				tag_size = tag_size + (libc.Uint64FromInt32(libc.Int32FromInt32(10)+libc.Int32FromInt32(4)) + libc.Xstrlen(tls, albumart_mime) + uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size))
+				tag_size = tag_size + (libc.Uint64FromInt32(libc.Int32FromInt32(10)+libc.Int32FromInt32(4)) + libc.Xstrlen(tls, albumart_mime) + uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size))
 			}
 		}
 		tag = gfc + 88352
-		if (*id3tag_spec)(unsafe.Pointer(tag)).Fv2_head != uintptr(0) {
-			node = (*id3tag_spec)(unsafe.Pointer(tag)).Fv2_head
+		if (*id3tag_spec)(__ccgo_ptr(tag)).Fv2_head != uintptr(0) {
+			node = (*id3tag_spec)(__ccgo_ptr(tag)).Fv2_head
 			for {
 				if !(node != uintptr(0)) {
 					break
 				}
-				if (*FrameDataNode)(unsafe.Pointer(node)).Ffid == uint32(ID_COMMENT) || (*FrameDataNode)(unsafe.Pointer(node)).Ffid == uint32(ID_USER) {
+				if (*FrameDataNode)(__ccgo_ptr(node)).Ffid == uint32(ID_COMMENT) || (*FrameDataNode)(__ccgo_ptr(node)).Ffid == uint32(ID_USER) {
 					tag_size = tag_size + sizeOfCommentNode(tls, node)
 				} else {
-					if isFrameIdMatching(tls, libc.Int32FromUint32((*FrameDataNode)(unsafe.Pointer(node)).Ffid), libc.Int32FromUint64(libc.Uint64FromInt32(libc.Int32FromUint8('W'))<<libc.Int32FromInt32(24)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(16)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(8)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(0))) != 0 {
+					if isFrameIdMatching(tls, libc.Int32FromUint32((*FrameDataNode)(__ccgo_ptr(node)).Ffid), libc.Int32FromUint64(libc.Uint64FromInt32(libc.Int32FromUint8('W'))<<libc.Int32FromInt32(24)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(16)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(8)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(0))) != 0 {
 						tag_size = tag_size + sizeOfWxxxNode(tls, node)
 					} else {
 						tag_size = tag_size + sizeOfNode(tls, node)
@@ -8577,12 +8577,12 @@ func Xlame_get_id3v2_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 				goto _5
 			_5:
 				;
-				node = (*FrameDataNode)(unsafe.Pointer(node)).Fnxt
+				node = (*FrameDataNode)(__ccgo_ptr(node)).Fnxt
 			}
 		}
 		if test_tag_spec_flags(tls, gfc, libc.Uint32FromUint32(1)<<libc.Int32FromInt32(5)) != 0 {
 			/* add some bytes of padding */
-			tag_size = tag_size + uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fpadding_size)
+			tag_size = tag_size + uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fpadding_size)
 		}
 		if size < tag_size {
 			return tag_size
@@ -8639,16 +8639,16 @@ func Xlame_get_id3v2_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 		 */
 		/* set each frame in tag */
 		tag1 = gfc + 88352
-		if (*id3tag_spec)(unsafe.Pointer(tag1)).Fv2_head != uintptr(0) {
-			node1 = (*id3tag_spec)(unsafe.Pointer(tag1)).Fv2_head
+		if (*id3tag_spec)(__ccgo_ptr(tag1)).Fv2_head != uintptr(0) {
+			node1 = (*id3tag_spec)(__ccgo_ptr(tag1)).Fv2_head
 			for {
 				if !(node1 != uintptr(0)) {
 					break
 				}
-				if (*FrameDataNode)(unsafe.Pointer(node1)).Ffid == uint32(ID_COMMENT) || (*FrameDataNode)(unsafe.Pointer(node1)).Ffid == uint32(ID_USER) {
+				if (*FrameDataNode)(__ccgo_ptr(node1)).Ffid == uint32(ID_COMMENT) || (*FrameDataNode)(__ccgo_ptr(node1)).Ffid == uint32(ID_USER) {
 					p = set_frame_comment(tls, p, node1)
 				} else {
-					if isFrameIdMatching(tls, libc.Int32FromUint32((*FrameDataNode)(unsafe.Pointer(node1)).Ffid), libc.Int32FromUint64(libc.Uint64FromInt32(libc.Int32FromUint8('W'))<<libc.Int32FromInt32(24)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(16)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(8)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(0))) != 0 {
+					if isFrameIdMatching(tls, libc.Int32FromUint32((*FrameDataNode)(__ccgo_ptr(node1)).Ffid), libc.Int32FromUint64(libc.Uint64FromInt32(libc.Int32FromUint8('W'))<<libc.Int32FromInt32(24)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(16)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(8)|libc.Uint64FromInt32(libc.Int32FromInt32(0))<<libc.Int32FromInt32(0))) != 0 {
 						p = set_frame_wxxx(tls, p, node1)
 					} else {
 						p = set_frame_custom2(tls, p, node1)
@@ -8657,11 +8657,11 @@ func Xlame_get_id3v2_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 				goto _16
 			_16:
 				;
-				node1 = (*FrameDataNode)(unsafe.Pointer(node1)).Fnxt
+				node1 = (*FrameDataNode)(__ccgo_ptr(node1)).Fnxt
 			}
 		}
 		if albumart_mime != 0 {
-			p = set_frame_apic(tls, p, albumart_mime, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart, uint64((*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size))
+			p = set_frame_apic(tls, p, albumart_mime, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart, uint64((*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size))
 		}
 		/* clear any padding bytes */
 		libc.Xmemset(tls, p, 0, tag_size-libc.Uint64FromInt64(int64(p)-int64(buffer)))
@@ -8684,7 +8684,7 @@ func Xid3tag_write_v2(tls *libc.TLS, gfp lame_t) (r int32) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return 0
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if test_tag_spec_flags(tls, gfc, libc.Uint32FromUint32(1)<<libc.Int32FromInt32(2)) != 0 {
 		return 0
 	}
@@ -8759,7 +8759,7 @@ func Xlame_get_id3v1_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 	if size < tag_size {
 		return tag_size
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if gfc == uintptr(0) {
 		return uint64(0)
 	}
@@ -8788,35 +8788,35 @@ func Xlame_get_id3v1_tag(tls *libc.TLS, gfp lame_t, buffer uintptr, size size_t)
 		p = p + 1
 		*(*uint8)(__ccgo_ptr(v2)) = uint8('G')
 		/* set each field in tag */
-		p = set_text_field(tls, p, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle, uint64(30), pad)
-		p = set_text_field(tls, p, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist, uint64(30), pad)
-		p = set_text_field(tls, p, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum, uint64(30), pad)
-		libc.Xsprintf(tls, bp, __ccgo_ts+3453, libc.VaList(bp+16, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fyear))
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fyear != 0 {
+		p = set_text_field(tls, p, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle, uint64(30), pad)
+		p = set_text_field(tls, p, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist, uint64(30), pad)
+		p = set_text_field(tls, p, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum, uint64(30), pad)
+		libc.Xsprintf(tls, bp, __ccgo_ts+3453, libc.VaList(bp+16, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fyear))
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fyear != 0 {
 			v2 = bp
 		} else {
 			v2 = libc.UintptrFromInt32(0)
 		}
 		p = set_text_field(tls, p, v2, uint64(4), pad)
 		/* limit comment field to 28 bytes if a track is specified */
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftrack_id3v1 != 0 {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftrack_id3v1 != 0 {
 			v1 = int32(28)
 		} else {
 			v1 = int32(30)
 		}
-		p = set_text_field(tls, p, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment, libc.Uint64FromInt32(v1), pad)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftrack_id3v1 != 0 {
+		p = set_text_field(tls, p, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment, libc.Uint64FromInt32(v1), pad)
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftrack_id3v1 != 0 {
 			/* clear the next byte to indicate a version 1.1 tag */
 			v2 = p
 			p = p + 1
 			*(*uint8)(__ccgo_ptr(v2)) = uint8(0)
 			v2 = p
 			p = p + 1
-			*(*uint8)(__ccgo_ptr(v2)) = libc.Uint8FromInt32((*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftrack_id3v1)
+			*(*uint8)(__ccgo_ptr(v2)) = libc.Uint8FromInt32((*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftrack_id3v1)
 		}
 		v2 = p
 		p = p + 1
-		*(*uint8)(__ccgo_ptr(v2)) = libc.Uint8FromInt32((*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fgenre_id3v1)
+		*(*uint8)(__ccgo_ptr(v2)) = libc.Uint8FromInt32((*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fgenre_id3v1)
 		return tag_size
 	}
 	return uint64(0)
@@ -8833,7 +8833,7 @@ func Xid3tag_write_v1(tls *libc.TLS, gfp lame_t) (r int32) {
 	if is_lame_internal_flags_null(tls, gfp) != 0 {
 		return 0
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	m = uint64(128)
 	n = Xlame_get_id3v1_tag(tls, gfp, bp, m)
 	if n > m {
@@ -8863,7 +8863,7 @@ func Xis_lame_global_flags_valid(tls *libc.TLS, gfp uintptr) (r int32) {
 	if gfp == libc.UintptrFromInt32(0) {
 		return 0
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fclass_id != uint32(LAME_ID1) {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fclass_id != uint32(LAME_ID1) {
 		return 0
 	}
 	return int32(1)
@@ -8873,10 +8873,10 @@ func Xis_lame_internal_flags_valid(tls *libc.TLS, gfc uintptr) (r int32) {
 	if gfc == libc.UintptrFromInt32(0) {
 		return 0
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fclass_id != uint64(LAME_ID1) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fclass_id != uint64(LAME_ID1) {
 		return 0
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_init_params_successful <= 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_init_params_successful <= 0 {
 		return 0
 	}
 	return int32(1)
@@ -8900,7 +8900,7 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 	cfg = gfc + 24
 	lowpass_band = int32(32)
 	highpass_band = -int32(1)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 > libc.Float32FromInt32(0) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 > libc.Float32FromInt32(0) {
 		minband = int32(999)
 		band = 0
 		for {
@@ -8909,7 +8909,7 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 			}
 			freq = float32(float64(band) / float64(31))
 			/* this band and above will be zeroed: */
-			if freq >= (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 {
+			if freq >= (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 {
 				if lowpass_band < band {
 					v2 = lowpass_band
 				} else {
@@ -8917,7 +8917,7 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 				}
 				lowpass_band = v2
 			}
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 < freq && freq < (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 < freq && freq < (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 {
 				if minband < band {
 					v2 = minband
 				} else {
@@ -8933,22 +8933,22 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 		/* compute the *actual* transition band implemented by
 		 * the polyphase filter */
 		if minband == int32(999) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = float32((float64(lowpass_band) - float64(0.75)) / float64(31))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = float32((float64(lowpass_band) - float64(0.75)) / float64(31))
 		} else {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = float32((float64(minband) - float64(0.75)) / float64(31))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = float32((float64(minband) - float64(0.75)) / float64(31))
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 = float32(float64(lowpass_band) / float64(31))
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 = float32(float64(lowpass_band) / float64(31))
 	}
 	/* make sure highpass filter is within 90% of what the effective
 	 * highpass frequency will be */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 > libc.Float32FromInt32(0) {
-		if float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2) < float64(libc.Float64FromFloat64(0.9)*(libc.Float64FromFloat64(0.75)/libc.Float64FromFloat64(31))) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 = libc.Float32FromInt32(0)
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = libc.Float32FromInt32(0)
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 > libc.Float32FromInt32(0) {
+		if float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2) < float64(libc.Float64FromFloat64(0.9)*(libc.Float64FromFloat64(0.75)/libc.Float64FromFloat64(31))) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 = libc.Float32FromInt32(0)
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = libc.Float32FromInt32(0)
 			Xlame_msgf(tls, gfc, __ccgo_ts+3456, 0)
 		}
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 > libc.Float32FromInt32(0) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 > libc.Float32FromInt32(0) {
 		maxband = -int32(1)
 		band = 0
 		for {
@@ -8957,7 +8957,7 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 			}
 			freq = float32(float64(band) / float64(31))
 			/* this band and below will be zereod */
-			if freq <= (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 {
+			if freq <= (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 {
 				if highpass_band > band {
 					v2 = highpass_band
 				} else {
@@ -8965,7 +8965,7 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 				}
 				highpass_band = v2
 			}
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 < freq && freq < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 < freq && freq < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 {
 				if maxband > band {
 					v2 = maxband
 				} else {
@@ -8980,11 +8980,11 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 		}
 		/* compute the *actual* transition band implemented by
 		 * the polyphase filter */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 = float32(float64(highpass_band) / float64(31))
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 = float32(float64(highpass_band) / float64(31))
 		if maxband == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = float32((float64(highpass_band) + float64(0.75)) / float64(31))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = float32((float64(highpass_band) + float64(0.75)) / float64(31))
 		} else {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = float32((float64(maxband) + float64(0.75)) / float64(31))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = float32((float64(maxband) + float64(0.75)) / float64(31))
 		}
 	}
 	band = 0
@@ -8993,13 +8993,13 @@ func lame_init_params_ppflt(tls *libc.TLS, gfc uintptr) {
 			break
 		}
 		freq = float32(band) / libc.Float32FromFloat32(31)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 > (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 {
-			fc1 = filter_coef(tls, float32(float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2-freq)/(float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2-(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1)+float64(1e-20))))
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 > (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 {
+			fc1 = filter_coef(tls, float32(float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2-freq)/(float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2-(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1)+float64(1e-20))))
 		} else {
 			fc1 = libc.Float32FromFloat32(1)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 > (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 {
-			fc2 = filter_coef(tls, float32(float64(freq-(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1)/(float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2-(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1)+float64(1e-20))))
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 > (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 {
+			fc2 = filter_coef(tls, float32(float64(freq-(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1)/(float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2-(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1)+float64(1e-20))))
 		} else {
 			fc2 = libc.Float32FromFloat32(1)
 		}
@@ -9238,117 +9238,117 @@ func optimum_samplefreq(tls *libc.TLS, lowpassfreq int32, input_samplefreq int32
 func lame_init_qval(tls *libc.TLS, gfp uintptr) {
 	var cfg, gfc uintptr
 	_, _ = cfg, gfc
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
-	switch (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality {
+	switch (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality {
 	default:
 		fallthrough
 	case int32(9): /* no psymodel, no noise shaping */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(8):
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(7)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(7)
 		/*lint --fallthrough */
 		fallthrough
 	case int32(7): /* use psymodel (for short block and m/s switching), but no noise shapping */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mtrh) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = -int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mtrh) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = -int32(1)
 		}
 	case int32(6):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = 0
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = 0
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(5):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = 0
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = 0
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(4):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = 0
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = 0
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = 0
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = int32(1)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(3):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = int32(1)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = int32(1)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = int32(1)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(2):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = int32(1)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = int32(1)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = int32(1) /* inner loop */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = int32(1) /* inner loop */
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case int32(1):
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = int32(2)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = int32(1)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = int32(2)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = int32(1)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = 0
 	case 0:
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = int32(1)
 		}
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping == 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping = int32(2)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp = int32(2)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop = int32(1)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain == -int32(1) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp = int32(2)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop = int32(1)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain == -int32(1) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = int32(1)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = int32(1) /*type 2 disabled because of it slowness,
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = int32(1) /*type 2 disabled because of it slowness,
 		  in favor of full outer loop search */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop = int32(1)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop = int32(1)
 		break
 	}
 }
@@ -9431,7 +9431,7 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	if !(Xis_lame_global_flags_valid(tls, gfp) != 0) {
 		return -int32(1)
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if gfc == uintptr(0) {
 		return -int32(1)
 	}
@@ -9439,74 +9439,74 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 		return -int32(1)
 	} /* already initialized */
 	/* start updating lame internal flags */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fclass_id = uint64(LAME_ID1)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_init_params_successful = 0 /* will be set to one, when we get through until the end */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in < int32(1) {
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fclass_id = uint64(LAME_ID1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_init_params_successful = 0 /* will be set to one, when we get through until the end */
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in < int32(1) {
 		return -int32(1)
 	} /* input sample rate makes no sense */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels < int32(1) || int32(2) < (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels < int32(1) || int32(2) < (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels {
 		return -int32(1)
 	} /* number of input channels makes no sense */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out != 0 {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out != 0 {
 		*(*int32)(__ccgo_ptr(bp)) = 0
-		if XSmpFrqIndex(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out, bp) < 0 {
+		if XSmpFrqIndex(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out, bp) < 0 {
 			return -int32(1)
 		} /* output sample rate makes no sense */
 	}
 	cfg = gfc + 24
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fenforce_min_bitrate = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis = (*lame_global_flags)(unsafe.Pointer(gfp)).Fanalysis
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag = 0
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fenforce_min_bitrate = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis = (*lame_global_flags)(__ccgo_ptr(gfp)).Fanalysis
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag = 0
 	}
 	/* some file options not allowed if output is: not specified or stdout */
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag = 0
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag = 0
 	} /* disable Xing VBR tag */
 	/* report functions */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_msg = (*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fmsgf
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_dbg = (*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fdebugf
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_err = (*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Ferrorf
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Famd3dnow != 0 {
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_msg = (*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fmsgf
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_dbg = (*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fdebugf
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_err = (*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Ferrorf
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Famd3dnow != 0 {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(Xhas_3DNow(tls)), 1, 0x2)
 	} else {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(0), 1, 0x2)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fmmx != 0 {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fmmx != 0 {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(Xhas_MMX(tls)), 0, 0x1)
 	} else {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(0), 0, 0x1)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fsse != 0 {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fsse != 0 {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(Xhas_SSE(tls)), 2, 0x4)
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, libc.Uint32FromInt32(Xhas_SSE2(tls)), 3, 0x8)
 	} else {
 		libc.SetBitFieldPtr32Uint32(gfc+88444+0, 0x0, 0, 0xc)
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection = (*lame_global_flags)(unsafe.Pointer(gfp)).Ferror_protection
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fcopyright = (*lame_global_flags)(unsafe.Pointer(gfp)).Fcopyright
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Foriginal = (*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fextension = (*lame_global_flags)(unsafe.Pointer(gfp)).Fextension
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Femphasis = (*lame_global_flags)(unsafe.Pointer(gfp)).Femphasis
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_in = (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_in == int32(1) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmode = int32(MONO)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection = (*lame_global_flags)(__ccgo_ptr(gfp)).Ferror_protection
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fcopyright = (*lame_global_flags)(__ccgo_ptr(gfp)).Fcopyright
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Foriginal = (*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fextension = (*lame_global_flags)(__ccgo_ptr(gfp)).Fextension
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Femphasis = (*lame_global_flags)(__ccgo_ptr(gfp)).Femphasis
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_in = (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_in == int32(1) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmode = int32(MONO)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode == int32(MONO) {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode == int32(MONO) {
 		v1 = int32(1)
 	} else {
 		v1 = int32(2)
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out = v1
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode != int32(JOINT_STEREO) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms = 0
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out = v1
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode != int32(JOINT_STEREO) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms = 0
 	} /* forced mid/side stereo for j-stereo only */
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fforce_ms = (*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps != int32(128) && (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate == 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fforce_ms = (*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps != int32(128) && (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate == 0 {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 	}
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_off):
 		fallthrough
 	case int32(vbr_mtrh):
@@ -9514,88 +9514,88 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	case int32(vbr_mt):
 		/* these modes can handle free format condition */
 	default:
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format = 0 /* mode can't be mixed with free format */
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format = 0 /* mode can't be mixed with free format */
 		break
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format = (*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate == 0 {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format = (*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate == 0 {
 		/* no bitrate or compression ratio specified, use 11.025 */
-		if libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio)) > libc.Xfabs(tls, libc.Float64FromInt32(0)) {
-			v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio-float32(libc.Int32FromInt32(0)))) <= float64(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio))*libc.Float64FromFloat32(9.999999974752427e-07)))
+		if libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio)) > libc.Xfabs(tls, libc.Float64FromInt32(0)) {
+			v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio-float32(libc.Int32FromInt32(0)))) <= float64(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio))*libc.Float64FromFloat32(9.999999974752427e-07)))
 		} else {
-			v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio-float32(libc.Int32FromInt32(0)))) <= float64(libc.Xfabs(tls, libc.Float64FromInt32(0))*libc.Float64FromFloat32(9.999999974752427e-07)))
+			v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio-float32(libc.Int32FromInt32(0)))) <= float64(libc.Xfabs(tls, libc.Float64FromInt32(0))*libc.Float64FromFloat32(9.999999974752427e-07)))
 		}
 		if v1 != 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = float32(11.025)
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = float32(11.025)
 		} /* rate to compress a CD down to exactly 128000 bps */
 	}
 	/* find bitrate if user specify a compression ratio */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio > libc.Float32FromInt32(0) {
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out == 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out = Xmap2MP3Frequency(tls, int32(float64(libc.Float64FromFloat64(0.97)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in))))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) && (*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio > libc.Float32FromInt32(0) {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out == 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out = Xmap2MP3Frequency(tls, int32(float64(libc.Float64FromFloat64(0.97)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in))))
 		} /* round up with a margin of 3% */
 		/* choose a bitrate for the output samplerate which achieves
 		 * specified compression ratio
 		 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate = int32(float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio)))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate = int32(float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio)))
 		/* we need the version for the bitrate table look up */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index = XSmpFrqIndex(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out, cfg)
-		if v3 = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index >= 0; !v3 {
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index = XSmpFrqIndex(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out, cfg)
+		if v3 = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index >= 0; !v3 {
 			libc.X__assert_fail(tls, __ccgo_ts+3522, __ccgo_ts+3548, int32(658), uintptr(unsafe.Pointer(&__func__17)))
 		}
 		_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0) { /* for non Free Format find the nearest allowed bitrate */
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate = XFindNearestBitrate(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out)
+		if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0) { /* for non Free Format find the nearest allowed bitrate */
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate = XFindNearestBitrate(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out)
 		}
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out != 0 {
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out < int32(16000) {
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps > int32(8) {
-				v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out != 0 {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out < int32(16000) {
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps > int32(8) {
+				v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 			} else {
 				v1 = int32(8)
 			}
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps < int32(64) {
-				v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps < int32(64) {
+				v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 			} else {
 				v1 = int32(64)
 			}
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
 		} else {
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out < int32(32000) {
-				if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps > int32(8) {
-					v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out < int32(32000) {
+				if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps > int32(8) {
+					v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 				} else {
 					v1 = int32(8)
 				}
-				(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
-				if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps < int32(160) {
-					v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+				(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
+				if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps < int32(160) {
+					v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 				} else {
 					v1 = int32(160)
 				}
-				(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
+				(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
 			} else {
-				if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps > int32(32) {
-					v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+				if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps > int32(32) {
+					v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 				} else {
 					v1 = int32(32)
 				}
-				(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
-				if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps < int32(320) {
-					v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+				(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
+				if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps < int32(320) {
+					v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 				} else {
 					v1 = int32(320)
 				}
-				(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
+				(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
 			}
 		}
 	}
 	/* WORK IN PROGRESS */
 	/* mapping VBR scale to internal VBR quality settings */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out == 0 && ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mtrh)) {
-		qval = float32((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q) + (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out == 0 && ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mtrh)) {
+		qval = float32((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q) + (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac
 		m = [9]struct {
 			Fsr_a int32
 			Fqa   float32
@@ -9678,24 +9678,24 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 			if !(i < int32(9)) {
 				break
 			}
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in == m[i].Fsr_a {
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in == m[i].Fsr_a {
 				if qval < m[i].Fqa {
 					d = float64(qval / m[i].Fqa)
 					d = float64(d * float64(m[i].Fta))
-					(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = int32(d)
-					(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac = float32(d - float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q))
+					(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = int32(d)
+					(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac = float32(d - float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q))
 				}
 			}
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in >= m[i].Fsr_a {
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in >= m[i].Fsr_a {
 				if m[i].Fqa <= qval && qval < m[i].Fqb {
 					q_ = m[i].Fqb - m[i].Fqa
 					t_ = m[i].Ftb - m[i].Fta
 					d1 = float64(m[i].Fta + float32(t_*(qval-m[i].Fqa))/q_)
-					(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = int32(d1)
-					(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac = float32(d1 - float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q))
-					(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out = m[i].Fsr_a
-					if (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq == 0 {
-						(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = -int32(1)
+					(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = int32(d1)
+					(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac = float32(d1 - float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q))
+					(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out = m[i].Fsr_a
+					if (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq == 0 {
+						(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = -int32(1)
 					}
 					break
 				}
@@ -9709,13 +9709,13 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	/****************************************************************/
 	/* if a filter has not been enabled, see if we should add one: */
 	/****************************************************************/
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq == 0 {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq == 0 {
 		lowpass = libc.Float64FromInt32(16000)
-		switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+		switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 		case int32(vbr_off):
-			optimum_bandwidth(tls, unsafe.Pointer(&lowpass), unsafe.Pointer(&highpass), libc.Uint32FromInt32((*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate))
+			optimum_bandwidth(tls, unsafe.Pointer(&lowpass), unsafe.Pointer(&highpass), libc.Uint32FromInt32((*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate))
 		case int32(vbr_abr):
-			optimum_bandwidth(tls, unsafe.Pointer(&lowpass), unsafe.Pointer(&highpass), libc.Uint32FromInt32((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps))
+			optimum_bandwidth(tls, unsafe.Pointer(&lowpass), unsafe.Pointer(&highpass), libc.Uint32FromInt32((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps))
 		case int32(vbr_rh):
 			x = [11]int32{
 				0:  int32(19500),
@@ -9730,10 +9730,10 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 				9:  int32(10000),
 				10: int32(3950),
 			}
-			if 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q && (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q <= int32(9) {
-				a = float64(x[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q])
-				b = float64(x[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q+int32(1)])
-				m1 = float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac)
+			if 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q && (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q <= int32(9) {
+				a = float64(x[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q])
+				b = float64(x[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q+int32(1)])
+				m1 = float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac)
 				lowpass = linear_int(tls, a, b, m1)
 			} else {
 				lowpass = libc.Float64FromInt32(19500)
@@ -9754,10 +9754,10 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 				9:  int32(7230),
 				10: int32(3950),
 			}
-			if 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q && (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q <= int32(9) {
-				a1 = float64(x1[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q])
-				b1 = float64(x1[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q+int32(1)])
-				m2 = float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac)
+			if 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q && (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q <= int32(9) {
+				a1 = float64(x1[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q])
+				b1 = float64(x1[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q+int32(1)])
+				m2 = float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac)
 				lowpass = linear_int(tls, a1, b1, m2)
 			} else {
 				lowpass = libc.Float64FromInt32(21500)
@@ -9776,64 +9776,64 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 				9:  int32(9500),
 				10: int32(3950),
 			}
-			if 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q && (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q <= int32(9) {
-				a2 = float64(x2[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q])
-				b2 = float64(x2[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q+int32(1)])
-				m3 = float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac)
+			if 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q && (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q <= int32(9) {
+				a2 = float64(x2[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q])
+				b2 = float64(x2[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q+int32(1)])
+				m3 = float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac)
 				lowpass = linear_int(tls, a2, b2, m3)
 			} else {
 				lowpass = libc.Float64FromInt32(19500)
 			}
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode == int32(MONO) && ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_abr)) {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode == int32(MONO) && ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_abr)) {
 			lowpass = float64(lowpass * float64(1.5))
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = int32(lowpass)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = int32(lowpass)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out == 0 {
-		if int32(2)*(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq > (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in / int32(2)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out == 0 {
+		if int32(2)*(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq > (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in / int32(2)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out = optimum_samplefreq(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq, (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out = optimum_samplefreq(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq, (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in)
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mtrh) {
-		if int32(24000) < (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mt) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mtrh) {
+		if int32(24000) < (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq {
 			v1 = int32(24000)
 		} else {
-			v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq
+			v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = v1
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = v1
 	} else {
-		if int32(20500) < (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq {
+		if int32(20500) < (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq {
 			v1 = int32(20500)
 		} else {
-			v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq
+			v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = v1
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = v1
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out/int32(2) < (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out / int32(2)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out/int32(2) < (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq {
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out / int32(2)
 	} else {
-		v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq
+		v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq
 	}
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = v1
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = float32(float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate)))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = v1
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = float32(float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate)))
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_abr) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = float32(float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps)))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_abr) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = float32(float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps)))
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fdisable_reservoir = (*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq = (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq = (*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpassfreq
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out <= int32(24000) {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fdisable_reservoir = (*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq = (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq = (*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpassfreq
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out <= int32(24000) {
 		v1 = int32(1)
 	} else {
 		v1 = int32(2)
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr = v1 /* Number of granules per frame */
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr = v1 /* Number of granules per frame */
 	/*
 	 *  sample freq       bitrate     compression ratio
 	 *     [kHz]      [kbps/channel]   for 16 bit input
@@ -9861,7 +9861,7 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	 *
 	 *  for lower bitrates, downsample with --resample
 	 */
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_mt):
 		fallthrough
 	case int32(vbr_rh):
@@ -9880,50 +9880,50 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 			8: libc.Float32FromInt32(15),
 			9: float32(16.5),
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = cmp[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q]
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = cmp[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q]
 	case int32(vbr_abr):
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = float32(float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps)))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = float32(float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps)))
 	default:
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = float32(float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate)))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = float32(float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out*int32(16)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) / float64(float64(1000)*float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate)))
 		break
 	}
 	/* mode = -1 (not set by user) or
 	 * mode = MONO (because of only 1 input channel).
 	 * If mode has not been set, then select J-STEREO
 	 */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode == int32(NOT_SET) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmode = int32(JOINT_STEREO)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode == int32(NOT_SET) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmode = int32(JOINT_STEREO)
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode = (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode = (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode
 	/* apply user driven high pass filter */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq > 0 {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 = FLOAT(float64(2) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq))
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpasswidth >= 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = FLOAT(float64(2) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq+(*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpasswidth))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq > 0 {
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 = FLOAT(float64(2) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq))
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpasswidth >= 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = FLOAT(float64(2) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq+(*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpasswidth))
 		} else { /* 0% above on default */
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = FLOAT(float64((libc.Float64FromInt32(1)+libc.Float64FromFloat64(0))*libc.Float64FromFloat64(2)) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpassfreq))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = FLOAT(float64((libc.Float64FromInt32(1)+libc.Float64FromFloat64(0))*libc.Float64FromFloat64(2)) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpassfreq))
 		}
-		*(*FLOAT)(__ccgo_ptr(cfg + 240)) /= float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-		*(*FLOAT)(__ccgo_ptr(cfg + 244)) /= float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+		*(*FLOAT)(__ccgo_ptr(cfg + 240)) /= float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+		*(*FLOAT)(__ccgo_ptr(cfg + 244)) /= float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	} else {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1 = libc.Float32FromInt32(0)
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2 = libc.Float32FromInt32(0)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1 = libc.Float32FromInt32(0)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2 = libc.Float32FromInt32(0)
 	}
 	/* apply user driven low pass filter */
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = libc.Float32FromInt32(0)
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 = libc.Float32FromInt32(0)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq > 0 && (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out/int32(2) {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2 = FLOAT(float64(2) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq))
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpasswidth >= 0 {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = FLOAT(float64(2) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq-(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpasswidth))
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 < libc.Float32FromInt32(0) { /* has to be >= 0 */
-				(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = libc.Float32FromInt32(0)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = libc.Float32FromInt32(0)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 = libc.Float32FromInt32(0)
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq > 0 && (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out/int32(2) {
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2 = FLOAT(float64(2) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq))
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpasswidth >= 0 {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = FLOAT(float64(2) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq-(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpasswidth))
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 < libc.Float32FromInt32(0) { /* has to be >= 0 */
+				(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = libc.Float32FromInt32(0)
 			}
 		} else { /* 0% below on default */
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1 = FLOAT(float64((libc.Float64FromInt32(1)-libc.Float64FromFloat64(0))*libc.Float64FromFloat64(2)) * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpassfreq))
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1 = FLOAT(float64((libc.Float64FromInt32(1)-libc.Float64FromFloat64(0))*libc.Float64FromFloat64(2)) * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpassfreq))
 		}
-		*(*FLOAT)(__ccgo_ptr(cfg + 232)) /= float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-		*(*FLOAT)(__ccgo_ptr(cfg + 236)) /= float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+		*(*FLOAT)(__ccgo_ptr(cfg + 232)) /= float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+		*(*FLOAT)(__ccgo_ptr(cfg + 236)) /= float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	}
 	/**********************************************************************/
 	/* compute info needed for polyphase filter (filter type==0, default) */
@@ -9932,18 +9932,18 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	/*******************************************************
 	 * samplerate and bitrate index
 	 *******************************************************/
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index = XSmpFrqIndex(tls, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out, cfg)
-	if v3 = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index >= 0; !v3 {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index = XSmpFrqIndex(tls, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out, cfg)
+	if v3 = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index >= 0; !v3 {
 		libc.X__assert_fail(tls, __ccgo_ts+3577, __ccgo_ts+3548, int32(917), uintptr(unsafe.Pointer(&__func__17)))
 	}
 	_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index = 0
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index = 0
 		} else {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate = XFindNearestBitrate(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index = XBitrateIndex(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index <= 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate = XFindNearestBitrate(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index = XBitrateIndex(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index <= 0 {
 				/* This never happens, because of preceding FindNearestBitrate!
 				 * But, set a sane value, just in case
 				 */
@@ -9951,14 +9951,14 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 					libc.X__assert_fail(tls, __ccgo_ts+3604, __ccgo_ts+3548, int32(930), uintptr(unsafe.Pointer(&__func__17)))
 				}
 				_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index = int32(8)
+				(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index = int32(8)
 			}
 		}
 	} else {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fbitrate_index = int32(1)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fbitrate_index = int32(1)
 	}
 	Xinit_bit_stream_w(tls, gfc)
-	j = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_index + int32(3)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion + int32(6)*libc.BoolInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000))
+	j = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_index + int32(3)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion + int32(6)*libc.BoolInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000))
 	i = 0
 	for {
 		if !(i < libc.Int32FromInt32(SBMAX_l)+libc.Int32FromInt32(1)) {
@@ -10010,22 +10010,22 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	}
 	*(*int32)(__ccgo_ptr(gfc + 21424 + 176 + 6*4)) = int32(192)
 	/* determine the mean bitrate for main data */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(2) { /* MPEG 1 */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(2) { /* MPEG 1 */
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(1) {
 			v1 = libc.Int32FromInt32(4) + libc.Int32FromInt32(17)
 		} else {
 			v1 = libc.Int32FromInt32(4) + libc.Int32FromInt32(32)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len = v1
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len = v1
 	} else { /* MPEG 2 */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(1) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(1) {
 			v1 = libc.Int32FromInt32(4) + libc.Int32FromInt32(9)
 		} else {
 			v1 = libc.Int32FromInt32(4) + libc.Int32FromInt32(17)
 		}
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len = v1
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len = v1
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ferror_protection != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ferror_protection != 0 {
 		*(*int32)(__ccgo_ptr(cfg + 8)) += int32(2)
 	}
 	k = 0
@@ -10033,109 +10033,109 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 		if !(k < int32(19)) {
 			break
 		}
-		*(*FLOAT)(__ccgo_ptr(gfc + 27888 + 14504 + uintptr(k)*4)) = FLOAT(int32(700) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out)
+		*(*FLOAT)(__ccgo_ptr(gfc + 27888 + 14504 + uintptr(k)*4)) = FLOAT(int32(700) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out)
 		goto _23
 	_23:
 		;
 		k = k + 1
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype == -int32(1) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype = int32(4)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype == -int32(1) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype = int32(4)
 	}
-	if v3 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q <= int32(9); !v3 {
+	if v3 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q <= int32(9); !v3 {
 		libc.X__assert_fail(tls, __ccgo_ts+3606, __ccgo_ts+3548, int32(981), uintptr(unsafe.Pointer(&__func__17)))
 	}
 	_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v3 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q >= 0; !v3 {
+	if v3 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q >= 0; !v3 {
 		libc.X__assert_fail(tls, __ccgo_ts+3622, __ccgo_ts+3548, int32(982), uintptr(unsafe.Pointer(&__func__17)))
 	}
 	_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_mt):
 		fallthrough
 	case int32(vbr_mtrh):
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO = int32(MDB_MAXIMUM)
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO < 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO = int32(MDB_MAXIMUM)
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal = 0 /* off by default for this VBR mode */
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal < 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal = 0 /* off by default for this VBR mode */
 		}
-		Xapply_preset(tls, gfp, int32(500)-(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q*int32(10), 0)
+		Xapply_preset(tls, gfp, int32(500)-(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q*int32(10), 0)
 		/*  The newer VBR code supports only a limited
 		    subset of quality levels:
 		    9-5=5 are the same, uses x^3/4 quantization
 		    4-0=0 are the same  5 plus best huffman divide code
 		*/
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality < 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality < int32(5) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = 0
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality < int32(5) {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = 0
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality > int32(7) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(7)
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality > int32(7) {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(7)
 		}
 		/*  sfb21 extra only with MPEG-1 at higher sampling rates
 		 */
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalY != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = 0
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalY != 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = 0
 		} else {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = libc.BoolInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out > int32(44000))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = libc.BoolInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out > int32(44000))
 		}
 	case int32(vbr_rh):
-		Xapply_preset(tls, gfp, int32(500)-(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q*int32(10), 0)
+		Xapply_preset(tls, gfp, int32(500)-(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q*int32(10), 0)
 		/*  sfb21 extra only with MPEG-1 at higher sampling rates
 		 */
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalY != 0 {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = 0
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalY != 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = 0
 		} else {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = libc.BoolInt32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out > int32(44000))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = libc.BoolInt32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out > int32(44000))
 		}
 		/*  VBR needs at least the output of GPSYCHO,
 		 *  so we have to garantee that by setting a minimum
 		 *  quality level, actually level 6 does it.
 		 *  down to level 6
 		 */
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality > int32(6) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(6)
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality > int32(6) {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(6)
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality < 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
 		}
 	default: /* cbr/abr */
 		/*  no sfb21 extra with CBR code
 		 */
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = 0
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = 0
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality < 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(LAME_DEFAULT_QUALITY)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-			Xlame_set_VBR_mean_bitrate_kbps(tls, gfp, (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+			Xlame_set_VBR_mean_bitrate_kbps(tls, gfp, (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate)
 		}
 		/* second, set parameters depending on bitrate */
-		Xapply_preset(tls, gfp, (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps, 0)
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr
+		Xapply_preset(tls, gfp, (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps, 0)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr
 		break
 	}
 	/*initialize default values common for all modes */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust = (*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short = (*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust_short
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust = (*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short = (*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust_short
 	/*  just another daily changing developer switch  */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Ftune != 0 {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust += (*lame_global_flags)(unsafe.Pointer(gfp)).Ftune_value_a
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short += (*lame_global_flags)(unsafe.Pointer(gfp)).Ftune_value_a
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Ftune != 0 {
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust += (*lame_global_flags)(__ccgo_ptr(gfp)).Ftune_value_a
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short += (*lame_global_flags)(__ccgo_ptr(gfp)).Ftune_value_a
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr != int32(vbr_off) { /* choose a min/max bitrate for VBR */
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr != int32(vbr_off) { /* choose a min/max bitrate for VBR */
 		/* if the user didn't specify VBR_max_bitrate: */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index = int32(1)  /* default: allow   8 kbps (MPEG-2) or  32 kbps (MPEG-1) */
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index = int32(14) /* default: allow 160 kbps (MPEG-2) or 320 kbps (MPEG-1) */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index = int32(8)
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index = int32(1)  /* default: allow   8 kbps (MPEG-2) or  32 kbps (MPEG-1) */
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index = int32(14) /* default: allow 160 kbps (MPEG-2) or 320 kbps (MPEG-1) */
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index = int32(8)
 		} /* default: allow 64 kbps (MPEG-2.5) */
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps != 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps = XFindNearestBitrate(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index = XBitrateIndex(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index < 0 {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps != 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps = XFindNearestBitrate(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index = XBitrateIndex(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index < 0 {
 				/* This never happens, because of preceding FindNearestBitrate!
 				 * But, set a sane value, just in case
 				 */
@@ -10143,13 +10143,13 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 					libc.X__assert_fail(tls, __ccgo_ts+3604, __ccgo_ts+3548, int32(1091), uintptr(unsafe.Pointer(&__func__17)))
 				}
 				_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index = int32(1)
+				(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index = int32(1)
 			}
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps != 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps = XFindNearestBitrate(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index = XBitrateIndex(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index < 0 {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps != 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps = XFindNearestBitrate(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index = XBitrateIndex(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index < 0 {
 				/* This never happens, because of preceding FindNearestBitrate!
 				 * But, set a sane value, just in case
 				 */
@@ -10157,51 +10157,51 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 					libc.X__assert_fail(tls, __ccgo_ts+3604, __ccgo_ts+3548, int32(1104), uintptr(unsafe.Pointer(&__func__17)))
 				}
 				_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 					v1 = int32(8)
 				} else {
 					v1 = int32(14)
 				}
-				(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index = v1
+				(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index = v1
 			}
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index)*4))
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4))
-		if *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4)) < (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps {
-			v1 = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index)*4))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4))
+		if *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4)) < (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps {
+			v1 = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4))
 		} else {
-			v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+			v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
-		if *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index)*4)) > (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps {
-			v1 = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index)*4))
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
+		if *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index)*4)) > (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps {
+			v1 = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index)*4))
 		} else {
-			v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+			v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = v1
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = v1
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fpreset = (*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fwrite_lame_tag = (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubstep_shaping
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping = (*lame_global_flags)(unsafe.Pointer(gfp)).Fnoise_shaping
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain = (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubblock_gain
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman = (*lame_global_flags)(unsafe.Pointer(gfp)).Fuse_best_huffman
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate = (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_avg_bitrate_kbps = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fcompression_ratio = (*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fpreset = (*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fwrite_lame_tag = (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubstep_shaping
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping = (*lame_global_flags)(__ccgo_ptr(gfp)).Fnoise_shaping
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain = (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubblock_gain
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman = (*lame_global_flags)(__ccgo_ptr(gfp)).Fuse_best_huffman
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate = (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_avg_bitrate_kbps = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fcompression_ratio = (*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio
 	/* initialize internal qval settings */
 	lame_init_qval(tls, gfp)
 	/*  automatic ATH adjustment on
 	 */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_type < 0 {
-		(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fuse_adjust = int32(3)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_type < 0 {
+		(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fuse_adjust = int32(3)
 	} else {
-		(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fuse_adjust = (*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_type
+		(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fuse_adjust = (*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_type
 	}
 	/* initialize internal adaptive ATH settings  -jd */
-	(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Faa_sensitivity_p = float32(libc.Xpow(tls, float64(10), float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_sensitivity)/-libc.Float64FromFloat64(10)))
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks == int32(short_block_not_set) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = int32(short_block_allowed)
+	(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Faa_sensitivity_p = float32(libc.Xpow(tls, float64(10), float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_sensitivity)/-libc.Float64FromFloat64(10)))
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks == int32(short_block_not_set) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = int32(short_block_allowed)
 	}
 	/*Note Jan/2003: Many hardware decoders cannot handle short blocks in regular
 	  stereo mode unless they are coupled (same type in both channels)
@@ -10211,10 +10211,10 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	  even though it is in the standard.  */
 	/* rh 20040217: coupling makes no sense for mono and dual-mono streams
 	 */
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks == int32(short_block_allowed) && ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(STEREO)) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = int32(short_block_coupled)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks == int32(short_block_allowed) && ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(STEREO)) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = int32(short_block_coupled)
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks = (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks = (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks
 	if Xlame_get_quant_comp(tls, gfp) < 0 {
 		Xlame_set_quant_comp(tls, gfp, int32(1))
 	}
@@ -10226,62 +10226,62 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	}
 	/* select psychoacoustic model */
 	Xlame_set_exp_nspsytune(tls, gfp, Xlame_get_exp_nspsytune(tls, gfp)|int32(1))
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype < 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype = int32(4)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype < 0 {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype = int32(4)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve < libc.Float32FromInt32(0) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve = libc.Float32FromInt32(4)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve < libc.Float32FromInt32(0) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve = libc.Float32FromInt32(4)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio < libc.Float32FromInt32(0) {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio = libc.Float32FromInt32(0)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio < libc.Float32FromInt32(0) {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio = libc.Float32FromInt32(0)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal < 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal = int32(1)
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal < 0 {
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal = int32(1)
 	} /* on by default */
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FinterChRatio = (*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix = (*lame_global_flags)(unsafe.Pointer(gfp)).Fmsfix
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_db = libc.Float32FromInt32(0) - (*lame_global_flags)(unsafe.Pointer(gfp)).FATH_lower_db
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_factor = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32((*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_db*libc.Float32FromFloat32(0.10000000149011612)))
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATHcurve = (*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATHtype = (*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATHonly = (*lame_global_flags)(unsafe.Pointer(gfp)).FATHonly
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FATHshort = (*lame_global_flags)(unsafe.Pointer(gfp)).FATHshort
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FnoATH = (*lame_global_flags)(unsafe.Pointer(gfp)).FnoATH
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp = (*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp_short = (*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp_short
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_temporal_masking_effect = (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_safe_joint_stereo = (*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune & int32(2)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FinterChRatio = (*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix = (*lame_global_flags)(__ccgo_ptr(gfp)).Fmsfix
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_db = libc.Float32FromInt32(0) - (*lame_global_flags)(__ccgo_ptr(gfp)).FATH_lower_db
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_factor = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32((*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_db*libc.Float32FromFloat32(0.10000000149011612)))
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATHcurve = (*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATHtype = (*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATHonly = (*lame_global_flags)(__ccgo_ptr(gfp)).FATHonly
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FATHshort = (*lame_global_flags)(__ccgo_ptr(gfp)).FATHshort
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FnoATH = (*lame_global_flags)(__ccgo_ptr(gfp)).FnoATH
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp = (*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp_short = (*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp_short
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_temporal_masking_effect = (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_safe_joint_stereo = (*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune & int32(2)
 	} else {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_safe_joint_stereo = 0
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_safe_joint_stereo = 0
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_bass_db = float32((*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune >> int32(2) & int32(63))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_bass_db >= libc.Float32FromFloat32(32) {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_bass_db = float32((*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune >> int32(2) & int32(63))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_bass_db >= libc.Float32FromFloat32(32) {
 		*(*float32)(__ccgo_ptr(cfg + 216)) -= libc.Float32FromFloat32(64)
 	}
 	v31 = cfg + 216
 	*(*float32)(__ccgo_ptr(v31)) = float32(*(*float32)(__ccgo_ptr(v31)) * libc.Float32FromFloat32(0.25))
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_alto_db = float32((*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune >> int32(8) & int32(63))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_alto_db >= libc.Float32FromFloat32(32) {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_alto_db = float32((*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune >> int32(8) & int32(63))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_alto_db >= libc.Float32FromFloat32(32) {
 		*(*float32)(__ccgo_ptr(cfg + 212)) -= libc.Float32FromFloat32(64)
 	}
 	v31 = cfg + 212
 	*(*float32)(__ccgo_ptr(v31)) = float32(*(*float32)(__ccgo_ptr(v31)) * libc.Float32FromFloat32(0.25))
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_treble_db = float32((*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune >> int32(14) & int32(63))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_treble_db >= libc.Float32FromFloat32(32) {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_treble_db = float32((*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune >> int32(14) & int32(63))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_treble_db >= libc.Float32FromFloat32(32) {
 		*(*float32)(__ccgo_ptr(cfg + 220)) -= libc.Float32FromFloat32(64)
 	}
 	v31 = cfg + 220
 	*(*float32)(__ccgo_ptr(v31)) = float32(*(*float32)(__ccgo_ptr(v31)) * libc.Float32FromFloat32(0.25))
 	/*  to be compatible with Naoki's original code, the next 6 bits
 	 *  define only the amount of changing treble for sfb21 */
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_sfb21_db = float32((*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune >> int32(20) & int32(63))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_sfb21_db >= libc.Float32FromFloat32(32) {
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_sfb21_db = float32((*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune >> int32(20) & int32(63))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_sfb21_db >= libc.Float32FromFloat32(32) {
 		*(*float32)(__ccgo_ptr(cfg + 224)) -= libc.Float32FromFloat32(64)
 	}
 	v31 = cfg + 224
 	*(*float32)(__ccgo_ptr(v31)) = float32(*(*float32)(__ccgo_ptr(v31)) * libc.Float32FromFloat32(0.25))
-	*(*float32)(__ccgo_ptr(cfg + 224)) += (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_treble_db
+	*(*float32)(__ccgo_ptr(cfg + 224)) += (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_treble_db
 	/* Setting up the PCM input data transform matrix, to apply
 	 * user defined re-scaling, and or two-to-one channel downmix.
 	 */
@@ -10295,25 +10295,25 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	}
 	/* user selected scaling of the samples */
 	v31 = bp + 4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale)
 	v31 = bp + 4 + 1*4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale)
 	v31 = bp + 4 + 1*8
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale)
 	v31 = bp + 4 + 1*8 + 1*4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale)
 	/* user selected scaling of the channel 0 (left) samples */
 	v31 = bp + 4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left)
 	v31 = bp + 4 + 1*4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left)
 	/* user selected scaling of the channel 1 (right) samples */
 	v31 = bp + 4 + 1*8
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right)
 	v31 = bp + 4 + 1*8 + 1*4
-	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right)
+	*(*FLOAT)(__ccgo_ptr(v31)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v31)) * (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right)
 	/* Downsample to Mono if 2 channels in and 1 channel out */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_in == int32(2) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_in == int32(2) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(1) {
 		*(*FLOAT)(__ccgo_ptr(bp + 4)) = FLOAT(libc.Float32FromFloat32(0.5) * (*(*FLOAT)(__ccgo_ptr(bp + 4)) + *(*FLOAT)(__ccgo_ptr(bp + 4 + 1*8))))
 		*(*FLOAT)(__ccgo_ptr(bp + 4 + 1*4)) = FLOAT(libc.Float32FromFloat32(0.5) * (*(*FLOAT)(__ccgo_ptr(bp + 4 + 1*4)) + *(*FLOAT)(__ccgo_ptr(bp + 4 + 1*8 + 1*4))))
 		*(*FLOAT)(__ccgo_ptr(bp + 4 + 1*8)) = libc.Float32FromInt32(0)
@@ -10332,24 +10332,24 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 	 * Robert Hegemann 2000-06-22
 	 */
 	v1 = libc.Int32FromInt32(0)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Ffrac_SpF = v1
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fslot_lag = v1
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-		v1 = int32(int64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion+libc.Int32FromInt32(1)) * libc.Int64FromInt64(72000) * int64((*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate) % int64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out))
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Ffrac_SpF = v1
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fslot_lag = v1
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Ffrac_SpF = v1
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fslot_lag = v1
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+		v1 = int32(int64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion+libc.Int32FromInt32(1)) * libc.Int64FromInt64(72000) * int64((*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate) % int64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out))
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Ffrac_SpF = v1
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fslot_lag = v1
 	}
 	Xlame_init_bitstream(tls, gfp)
 	Xiteration_init(tls, gfc)
 	Xpsymodel_init(tls, gfp)
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fbuffer_constraint = Xget_max_frame_buffer_size_by_constraint(tls, cfg, (*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO)
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain = (*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fdecode_on_the_fly = (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_on_the_fly
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fdecode_on_the_fly != 0 {
-		(*SessionConfig_t)(unsafe.Pointer(cfg)).FfindPeakSample = int32(1)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fbuffer_constraint = Xget_max_frame_buffer_size_by_constraint(tls, cfg, (*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO)
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain = (*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fdecode_on_the_fly = (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_on_the_fly
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fdecode_on_the_fly != 0 {
+		(*SessionConfig_t)(__ccgo_ptr(cfg)).FfindPeakSample = int32(1)
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain != 0 {
-		if XInitGainAnalysis(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata, int64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)) == int32(INIT_GAIN_ANALYSIS_ERROR) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain != 0 {
+		if XInitGainAnalysis(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata, int64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)) == int32(INIT_GAIN_ANALYSIS_ERROR) {
 			/* Actually this never happens, our samplerates are the ones RG accepts!
 			 * But just in case, turn RG off
 			 */
@@ -10357,11 +10357,11 @@ func Xlame_init_params(tls *libc.TLS, gfp uintptr) (r int32) {
 				libc.X__assert_fail(tls, __ccgo_ts+3604, __ccgo_ts+3548, int32(1295), uintptr(unsafe.Pointer(&__func__17)))
 			}
 			_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-			(*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain = 0
+			(*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain = 0
 		}
 	}
 	/* updating lame internal flags finished successful */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_init_params_successful = int32(1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_init_params_successful = int32(1)
 	return 0
 }
 
@@ -10391,18 +10391,18 @@ func Xlame_print_config(tls *libc.TLS, gfp uintptr) {
 	var in_samplerate, out_samplerate float64
 	var _ /* text at bp+0 */ [256]int8
 	_, _, _, _, _, _ = cfg, fft_asm_used, gfc, in_samplerate, out_samplerate, v1
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
-	out_samplerate = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
-	in_samplerate = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in)
+	out_samplerate = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
+	in_samplerate = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in)
 	Xlame_msgf(tls, gfc, __ccgo_ts+3638, libc.VaList(bp+264, Xget_lame_version(tls), Xget_lame_os_bitness(tls), Xget_lame_url(tls)))
-	if int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x1>>0) != 0 || int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x2>>1) != 0 || int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x4>>2) != 0 || int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x8>>3) != 0 {
+	if int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x1>>0) != 0 || int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x2>>1) != 0 || int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x4>>2) != 0 || int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x8>>3) != 0 {
 		*(*[256]int8)(__ccgo_ptr(bp)) = [256]int8{}
 		fft_asm_used = 0
-		if int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x1>>0) != 0 {
+		if int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x1>>0) != 0 {
 			concatSep(tls, bp, __ccgo_ts+3655, __ccgo_ts+3658)
 		}
-		if int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x2>>1) != 0 {
+		if int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x2>>1) != 0 {
 			if fft_asm_used == int32(1) {
 				v1 = __ccgo_ts + 3662
 			} else {
@@ -10410,7 +10410,7 @@ func Xlame_print_config(tls *libc.TLS, gfp uintptr) {
 			}
 			concatSep(tls, bp, __ccgo_ts+3655, v1)
 		}
-		if int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x4>>2) != 0 {
+		if int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x4>>2) != 0 {
 			if fft_asm_used == int32(2) {
 				v1 = __ccgo_ts + 3687
 			} else {
@@ -10418,7 +10418,7 @@ func Xlame_print_config(tls *libc.TLS, gfp uintptr) {
 			}
 			concatSep(tls, bp, __ccgo_ts+3655, v1)
 		}
-		if int32(*(*uint32)(unsafe.Pointer(gfc + 88444 + 0))&0x8>>3) != 0 {
+		if int32(*(*uint32)(__ccgo_ptr(gfc + 88444 + 0))&0x8>>3) != 0 {
 			if fft_asm_used == int32(3) {
 				v1 = __ccgo_ts + 3706
 			} else {
@@ -10428,23 +10428,23 @@ func Xlame_print_config(tls *libc.TLS, gfp uintptr) {
 		}
 		Xlame_msgf(tls, gfc, __ccgo_ts+3727, libc.VaList(bp+264, bp))
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_in == int32(2) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_in == int32(2) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(1) {
 		Xlame_msgf(tls, gfc, __ccgo_ts+3745, 0)
 	}
 	if XisResamplingNecessary(tls, cfg) != 0 {
 		Xlame_msgf(tls, gfc, __ccgo_ts+3813, libc.VaList(bp+264, float64(float64(0.001)*in_samplerate), float64(float64(0.001)*out_samplerate)))
 	}
-	if float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2) > float64(0) {
-		Xlame_msgf(tls, gfc, __ccgo_ts+3855, libc.VaList(bp+264, float64(float64(float64(0.5)*float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass1))*out_samplerate), float64(float64(float64(0.5)*float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fhighpass2))*out_samplerate)))
+	if float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2) > float64(0) {
+		Xlame_msgf(tls, gfc, __ccgo_ts+3855, libc.VaList(bp+264, float64(float64(float64(0.5)*float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass1))*out_samplerate), float64(float64(float64(0.5)*float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fhighpass2))*out_samplerate)))
 	}
-	if float64(0) < float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1) || float64(0) < float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2) {
-		Xlame_msgf(tls, gfc, __ccgo_ts+3926, libc.VaList(bp+264, float64(float64(float64(0.5)*float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass1))*out_samplerate), float64(float64(float64(0.5)*float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Flowpass2))*out_samplerate)))
+	if float64(0) < float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1) || float64(0) < float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2) {
+		Xlame_msgf(tls, gfc, __ccgo_ts+3926, libc.VaList(bp+264, float64(float64(float64(0.5)*float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass1))*out_samplerate), float64(float64(float64(0.5)*float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Flowpass2))*out_samplerate)))
 	} else {
 		Xlame_msgf(tls, gfc, __ccgo_ts+3996, 0)
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 		Xlame_msgf(tls, gfc, __ccgo_ts+4031, 0)
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate > int32(320) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate > int32(320) {
 			Xlame_msgf(tls, gfc, __ccgo_ts+4092, 0)
 		}
 	}
@@ -10462,16 +10462,16 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 	defer tls.Free(48)
 	var cfg, gfc, pc, v1 uintptr
 	_, _, _, _ = cfg, gfc, pc, v1
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
 	pc = __ccgo_ts + 3421
 	/*  compiler/processor optimizations, operational, etc.
 	 */
 	Xlame_msgf(tls, gfc, __ccgo_ts+4181, 0)
-	Xlame_msgf(tls, gfc, __ccgo_ts+4190, libc.VaList(bp+8, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fscale)))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4204, libc.VaList(bp+8, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left)))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4229, libc.VaList(bp+8, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right)))
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman {
+	Xlame_msgf(tls, gfc, __ccgo_ts+4190, libc.VaList(bp+8, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fscale)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4204, libc.VaList(bp+8, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4229, libc.VaList(bp+8, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right)))
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman {
 	default:
 		pc = __ccgo_ts + 4255
 	case int32(1):
@@ -10481,12 +10481,12 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		break
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+4307, libc.VaList(bp+8, pc))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4328, libc.VaList(bp+8, (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalY))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4328, libc.VaList(bp+8, (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalY))
 	Xlame_msgf(tls, gfc, __ccgo_ts+4348, 0)
 	/*  everything controlling the stream format
 	 */
 	Xlame_msgf(tls, gfc, __ccgo_ts+4354, 0)
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion {
 	case 0:
 		pc = __ccgo_ts + 4372
 	case int32(1):
@@ -10498,7 +10498,7 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		break
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+4382, libc.VaList(bp+8, pc))
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode {
 	case int32(JOINT_STEREO):
 		pc = __ccgo_ts + 4400
 	case int32(STEREO):
@@ -10513,8 +10513,8 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		pc = __ccgo_ts + 4454
 		break
 	}
-	Xlame_msgf(tls, gfc, __ccgo_ts+4470, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out, pc))
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	Xlame_msgf(tls, gfc, __ccgo_ts+4470, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out, pc))
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_off):
 		pc = __ccgo_ts + 4488
 	default:
@@ -10522,16 +10522,16 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		break
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+4496, libc.VaList(bp+8, pc))
-	if int32(vbr_default) == (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	if int32(vbr_default) == (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 		pc = __ccgo_ts + 4510
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 			pc = __ccgo_ts + 4520
 		} else {
 			pc = __ccgo_ts + 3421
 		}
 	}
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr {
 	case int32(vbr_off):
 		Xlame_msgf(tls, gfc, __ccgo_ts+4534, libc.VaList(bp+8, pc))
 	case int32(vbr_abr):
@@ -10546,14 +10546,14 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		Xlame_msgf(tls, gfc, __ccgo_ts+4685, 0)
 		break
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fwrite_lame_tag != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fwrite_lame_tag != 0 {
 		Xlame_msgf(tls, gfc, __ccgo_ts+4714, 0)
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+4348, 0)
 	/*  everything controlling psychoacoustic settings, like ATH, etc.
 	 */
 	Xlame_msgf(tls, gfc, __ccgo_ts+4731, 0)
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks {
 	default:
 		fallthrough
 	case int32(short_block_not_set):
@@ -10569,40 +10569,40 @@ func Xlame_print_internals(tls *libc.TLS, gfp uintptr) {
 		break
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+4791, libc.VaList(bp+8, pc))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4816, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4836, libc.VaList(bp+8, float64((*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust)))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4860, libc.VaList(bp+8, float64((*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short)))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4890, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4920, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp_short))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4953, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4973, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp))
-	Xlame_msgf(tls, gfc, __ccgo_ts+4996, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_stop))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4816, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4836, libc.VaList(bp+8, float64((*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4860, libc.VaList(bp+8, float64((*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4890, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4920, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp_short))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4953, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4973, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp))
+	Xlame_msgf(tls, gfc, __ccgo_ts+4996, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_stop))
 	pc = __ccgo_ts + 5014
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHshort != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHshort != 0 {
 		pc = __ccgo_ts + 5020
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHonly != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHonly != 0 {
 		pc = __ccgo_ts + 5054
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FnoATH != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FnoATH != 0 {
 		pc = __ccgo_ts + 5071
 	}
 	Xlame_msgf(tls, gfc, __ccgo_ts+5080, libc.VaList(bp+8, pc))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5090, libc.VaList(bp+8, (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHtype))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5104, libc.VaList(bp+8, float64((*SessionConfig_t)(unsafe.Pointer(cfg)).FATHcurve), __ccgo_ts+5121))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5140, libc.VaList(bp+8, float64((*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_db)))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5170, libc.VaList(bp+8, (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fuse_adjust))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5191, libc.VaList(bp+8, float64((*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Faa_sensitivity_p)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5090, libc.VaList(bp+8, (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHtype))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5104, libc.VaList(bp+8, float64((*SessionConfig_t)(__ccgo_ptr(cfg)).FATHcurve), __ccgo_ts+5121))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5140, libc.VaList(bp+8, float64((*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_db)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5170, libc.VaList(bp+8, (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fuse_adjust))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5191, libc.VaList(bp+8, float64((*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Faa_sensitivity_p)))
 	Xlame_msgf(tls, gfc, __ccgo_ts+5225, 0)
 	Xlame_msgf(tls, gfc, __ccgo_ts+5269, libc.VaList(bp+8, float64(libc.Float64FromInt32(10)*libc.Xlog10(tls, float64(*(*FLOAT)(__ccgo_ptr(gfc + 87416))))), float64(libc.Float64FromInt32(10)*libc.Xlog10(tls, float64(*(*FLOAT)(__ccgo_ptr(gfc + 87416 + 7*4))))), float64(libc.Float64FromInt32(10)*libc.Xlog10(tls, float64(*(*FLOAT)(__ccgo_ptr(gfc + 87416 + 14*4))))), float64(libc.Float64FromInt32(10)*libc.Xlog10(tls, float64(*(*FLOAT)(__ccgo_ptr(gfc + 87416 + 21*4)))))))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_temporal_masking_effect != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_temporal_masking_effect != 0 {
 		v1 = __ccgo_ts + 5339
 	} else {
 		v1 = __ccgo_ts + 5343
 	}
 	pc = v1
 	Xlame_msgf(tls, gfc, __ccgo_ts+5346, libc.VaList(bp+8, pc))
-	Xlame_msgf(tls, gfc, __ccgo_ts+5382, libc.VaList(bp+8, float64((*SessionConfig_t)(unsafe.Pointer(cfg)).FinterChRatio)))
+	Xlame_msgf(tls, gfc, __ccgo_ts+5382, libc.VaList(bp+8, float64((*SessionConfig_t)(__ccgo_ptr(cfg)).FinterChRatio)))
 	Xlame_msgf(tls, gfc, __ccgo_ts+4348, 0)
 	/*  that's all ?
 	 */
@@ -10619,26 +10619,26 @@ func save_gain_values(tls *libc.TLS, gfc uintptr) {
 	rsv = gfc + 88328
 	rov = gfc + 88336
 	/* save the ReplayGain value */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain != 0 {
-		RadioGain = XGetTitleGain(tls, (*RpgStateVar_t)(unsafe.Pointer(rsv)).Frgdata)
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain != 0 {
+		RadioGain = XGetTitleGain(tls, (*RpgStateVar_t)(__ccgo_ptr(rsv)).Frgdata)
 		if libc.Xfabs(tls, float64(RadioGain)) > libc.Xfabs(tls, float64(GAIN_NOT_ENOUGH_SAMPLES)) {
 			v1 = libc.BoolInt32(libc.Xfabs(tls, float64(RadioGain-float32(int32(GAIN_NOT_ENOUGH_SAMPLES)))) <= float64(libc.Xfabs(tls, float64(RadioGain))*libc.Float64FromFloat32(9.999999974752427e-07)))
 		} else {
 			v1 = libc.BoolInt32(libc.Xfabs(tls, float64(RadioGain-float32(int32(GAIN_NOT_ENOUGH_SAMPLES)))) <= float64(libc.Xfabs(tls, float64(GAIN_NOT_ENOUGH_SAMPLES))*libc.Float64FromFloat32(9.999999974752427e-07)))
 		}
 		if !(v1 != 0) {
-			(*RpgResult_t)(unsafe.Pointer(rov)).FRadioGain = int32(libc.Xfloor(tls, float64(float64(RadioGain)*float64(10))+float64(0.5))) /* round to nearest */
+			(*RpgResult_t)(__ccgo_ptr(rov)).FRadioGain = int32(libc.Xfloor(tls, float64(float64(RadioGain)*float64(10))+float64(0.5))) /* round to nearest */
 		} else {
-			(*RpgResult_t)(unsafe.Pointer(rov)).FRadioGain = 0
+			(*RpgResult_t)(__ccgo_ptr(rov)).FRadioGain = 0
 		}
 	}
 	/* find the gain and scale change required for no clipping */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindPeakSample != 0 {
-		(*RpgResult_t)(unsafe.Pointer(rov)).FnoclipGainChange = int32(libc.Xceil(tls, float64(float64(libc.Xlog10(tls, float64((*RpgResult_t)(unsafe.Pointer(rov)).FPeakSample)/float64(32767))*float64(20))*float64(10)))) /* round up */
-		if (*RpgResult_t)(unsafe.Pointer(rov)).FnoclipGainChange > 0 {                                                                                                                                                      /* clipping occurs */
-			(*RpgResult_t)(unsafe.Pointer(rov)).FnoclipScale = float32(libc.Xfloor(tls, float64(libc.Float32FromFloat32(32767)/(*RpgResult_t)(unsafe.Pointer(rov)).FPeakSample*libc.Float32FromFloat32(100))) / libc.Float64FromFloat32(100)) /* round down */
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindPeakSample != 0 {
+		(*RpgResult_t)(__ccgo_ptr(rov)).FnoclipGainChange = int32(libc.Xceil(tls, float64(float64(libc.Xlog10(tls, float64((*RpgResult_t)(__ccgo_ptr(rov)).FPeakSample)/float64(32767))*float64(20))*float64(10)))) /* round up */
+		if (*RpgResult_t)(__ccgo_ptr(rov)).FnoclipGainChange > 0 {                                                                                                                                                  /* clipping occurs */
+			(*RpgResult_t)(__ccgo_ptr(rov)).FnoclipScale = float32(libc.Xfloor(tls, float64(libc.Float32FromFloat32(32767)/(*RpgResult_t)(__ccgo_ptr(rov)).FPeakSample*libc.Float32FromFloat32(100))) / libc.Float64FromFloat32(100)) /* round down */
 		} else { /* no clipping */
-			(*RpgResult_t)(unsafe.Pointer(rov)).FnoclipScale = -libc.Float32FromFloat32(1)
+			(*RpgResult_t)(__ccgo_ptr(rov)).FnoclipScale = -libc.Float32FromFloat32(1)
 		}
 	}
 }
@@ -10647,27 +10647,27 @@ func update_inbuffer_size(tls *libc.TLS, gfc uintptr, nsamples int32) (r int32) 
 	var esv uintptr
 	_ = esv
 	esv = gfc + 27888
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 == uintptr(0) || (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_nsamples < nsamples {
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 != 0 {
-			libc.Xfree(tls, (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0)
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 == uintptr(0) || (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_nsamples < nsamples {
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 != 0 {
+			libc.Xfree(tls, (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0)
 		}
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1 != 0 {
-			libc.Xfree(tls, (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1)
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1 != 0 {
+			libc.Xfree(tls, (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1)
 		}
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 = libc.Xcalloc(tls, libc.Uint64FromInt32(nsamples), uint64(4))
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1 = libc.Xcalloc(tls, libc.Uint64FromInt32(nsamples), uint64(4))
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_nsamples = nsamples
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 = libc.Xcalloc(tls, libc.Uint64FromInt32(nsamples), uint64(4))
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1 = libc.Xcalloc(tls, libc.Uint64FromInt32(nsamples), uint64(4))
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_nsamples = nsamples
 	}
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 == libc.UintptrFromInt32(0) || (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1 == libc.UintptrFromInt32(0) {
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 != 0 {
-			libc.Xfree(tls, (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0)
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 == libc.UintptrFromInt32(0) || (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1 == libc.UintptrFromInt32(0) {
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 != 0 {
+			libc.Xfree(tls, (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0)
 		}
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1 != 0 {
-			libc.Xfree(tls, (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1)
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1 != 0 {
+			libc.Xfree(tls, (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1)
 		}
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0 = uintptr(0)
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1 = uintptr(0)
-		(*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_nsamples = 0
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0 = uintptr(0)
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1 = uintptr(0)
+		(*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_nsamples = 0
 		Xlame_errorf(tls, gfc, __ccgo_ts+5417, 0)
 		return -int32(2)
 	}
@@ -10678,7 +10678,7 @@ func calcNeeded(tls *libc.TLS, cfg uintptr) (r int32) {
 	var mf_needed, pcm_samples_per_frame, v1 int32
 	var v2 bool
 	_, _, _, _ = mf_needed, pcm_samples_per_frame, v1, v2
-	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	/* some sanity checks */
 	mf_needed = int32(BLKSIZE) + pcm_samples_per_frame - (libc.Int32FromInt32(224) + libc.Int32FromInt32(MDCTDELAY)) /* amount needed for FFT */
 	/*mf_needed = Max(mf_needed, 286 + 576 * (1 + gfc->mode_gr)); */
@@ -10733,9 +10733,9 @@ func lame_encode_buffer_sample_t(tls *libc.TLS, gfc uintptr, nsamples int32, mp3
 	_, _, _, _, _, _, _, _, _, _, _, _, _ = buf_size, buf_size1, cfg, ch, esv, i, mf_needed, mp3out, mp3size, pcm_samples_per_frame, ret, v1, v2
 	cfg = gfc + 24
 	esv = gfc + 27888
-	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	mp3size = 0
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fclass_id != uint64(LAME_ID1) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fclass_id != uint64(LAME_ID1) {
 		return -int32(3)
 	}
 	if nsamples == 0 {
@@ -10754,8 +10754,8 @@ func lame_encode_buffer_sample_t(tls *libc.TLS, gfc uintptr, nsamples int32, mp3
 	} /* not enough buffer space */
 	mp3buf = mp3buf + uintptr(mp3out)
 	mp3size = mp3size + mp3out
-	(*(*[2]uintptr)(__ccgo_ptr(bp + 16)))[0] = (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0
-	(*(*[2]uintptr)(__ccgo_ptr(bp + 16)))[int32(1)] = (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1
+	(*(*[2]uintptr)(__ccgo_ptr(bp + 16)))[0] = (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0
+	(*(*[2]uintptr)(__ccgo_ptr(bp + 16)))[int32(1)] = (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1
 	mf_needed = calcNeeded(tls, cfg)
 	(*(*[2]uintptr)(__ccgo_ptr(bp)))[0] = esv + 26920
 	(*(*[2]uintptr)(__ccgo_ptr(bp)))[int32(1)] = esv + 26920 + 1*15936
@@ -10768,31 +10768,31 @@ func lame_encode_buffer_sample_t(tls *libc.TLS, gfc uintptr, nsamples int32, mp3
 		/* copy in new samples into mfbuf, with resampling */
 		Xfill_buffer(tls, gfc, bp, bp+32, nsamples, bp+48, bp+52)
 		/* compute ReplayGain of resampled input if requested */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).FfindReplayGain != 0 && !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fdecode_on_the_fly != 0) {
-			if XAnalyzeSamples(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata, (*(*[2]uintptr)(__ccgo_ptr(bp)))[0]+uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size)*4, (*(*[2]uintptr)(__ccgo_ptr(bp)))[int32(1)]+uintptr((*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size)*4, libc.Uint64FromInt32(*(*int32)(__ccgo_ptr(bp + 52))), (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) == int32(GAIN_ANALYSIS_ERROR) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).FfindReplayGain != 0 && !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fdecode_on_the_fly != 0) {
+			if XAnalyzeSamples(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata, (*(*[2]uintptr)(__ccgo_ptr(bp)))[0]+uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size)*4, (*(*[2]uintptr)(__ccgo_ptr(bp)))[int32(1)]+uintptr((*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size)*4, libc.Uint64FromInt32(*(*int32)(__ccgo_ptr(bp + 52))), (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) == int32(GAIN_ANALYSIS_ERROR) {
 				return -int32(6)
 			}
 		}
 		/* update in_buffer counters */
 		nsamples = nsamples - *(*int32)(__ccgo_ptr(bp + 48))
 		*(*uintptr)(__ccgo_ptr(bp + 16)) += uintptr(*(*int32)(__ccgo_ptr(bp + 48))) * 4
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out == int32(2) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out == int32(2) {
 			*(*uintptr)(__ccgo_ptr(bp + 16 + 1*8)) += uintptr(*(*int32)(__ccgo_ptr(bp + 48))) * 4
 		}
 		/* update mfbuf[] counters */
 		*(*int32)(__ccgo_ptr(esv + 58796)) += *(*int32)(__ccgo_ptr(bp + 52))
-		if v2 = (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size <= libc.Int32FromInt32(3)*libc.Int32FromInt32(1152)+libc.Int32FromInt32(ENCDELAY)-libc.Int32FromInt32(MDCTDELAY); !v2 {
+		if v2 = (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size <= libc.Int32FromInt32(3)*libc.Int32FromInt32(1152)+libc.Int32FromInt32(ENCDELAY)-libc.Int32FromInt32(MDCTDELAY); !v2 {
 			libc.X__assert_fail(tls, __ccgo_ts+5477, __ccgo_ts+3548, int32(1768), uintptr(unsafe.Pointer(&__func__19)))
 		}
 		_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
 		/* lame_encode_flush may have set gfc->mf_sample_to_encode to 0
 		 * so we have to reinitialize it here when that happened.
 		 */
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_samples_to_encode < int32(1) {
-			(*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_samples_to_encode = libc.Int32FromInt32(ENCDELAY) + libc.Int32FromInt32(POSTDELAY)
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_samples_to_encode < int32(1) {
+			(*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_samples_to_encode = libc.Int32FromInt32(ENCDELAY) + libc.Int32FromInt32(POSTDELAY)
 		}
 		*(*int32)(__ccgo_ptr(esv + 58792)) += *(*int32)(__ccgo_ptr(bp + 52))
-		if (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size >= mf_needed {
+		if (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size >= mf_needed {
 			/* encode the frame.  */
 			/* mp3buf              = pointer to current location in buffer */
 			/* mp3buf_size         = size of original mp3 output buffer */
@@ -10816,12 +10816,12 @@ func lame_encode_buffer_sample_t(tls *libc.TLS, gfc uintptr, nsamples int32, mp3
 			*(*int32)(__ccgo_ptr(esv + 58792)) -= pcm_samples_per_frame
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				i = 0
 				for {
-					if !(i < (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size) {
+					if !(i < (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size) {
 						break
 					}
 					*(*sample_t)(__ccgo_ptr((*(*[2]uintptr)(__ccgo_ptr(bp)))[ch] + uintptr(i)*4)) = *(*sample_t)(__ccgo_ptr((*(*[2]uintptr)(__ccgo_ptr(bp)))[ch] + uintptr(i+pcm_samples_per_frame)*4))
@@ -10865,8 +10865,8 @@ func lame_copy_inbuffer(tls *libc.TLS, gfc uintptr, l unsafe.Pointer, r unsafe.P
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = bl, bl1, bl2, bl3, bl4, br, br1, br2, br3, br4, cfg, esv, i, i1, i2, i3, i4, ib0, ib1, u, u1, u2, u3, u4, v, v1, v2, v3, v4, xl, xl1, xl2, xl3, xl4, xr, xr1, xr2, xr3, xr4
 	cfg = gfc + 24
 	esv = gfc + 27888
-	ib0 = (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_0
-	ib1 = (*EncStateVar_t)(unsafe.Pointer(esv)).Fin_buffer_1
+	ib0 = (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_0
+	ib1 = (*EncStateVar_t)(__ccgo_ptr(esv)).Fin_buffer_1
 	/* Apply user defined re-scaling */
 	*(*FLOAT)(__ccgo_ptr(bp)) = FLOAT(s * *(*FLOAT)(__ccgo_ptr(cfg + 248)))
 	*(*FLOAT)(__ccgo_ptr(bp + 1*4)) = FLOAT(s * *(*FLOAT)(__ccgo_ptr(cfg + 248 + 1*4)))
@@ -10987,7 +10987,7 @@ func lame_encode_buffer_template(tls *libc.TLS, gfp uintptr, buffer_l unsafe.Poi
 	var cfg, gfc uintptr
 	_, _ = cfg, gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
 			if nsamples == 0 {
@@ -10997,7 +10997,7 @@ func lame_encode_buffer_template(tls *libc.TLS, gfp uintptr, buffer_l unsafe.Poi
 				return -int32(2)
 			}
 			/* make a copy of input buffer, changing type to sample_t */
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_in > int32(1) {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_in > int32(1) {
 				if buffer_l == nil || buffer_r == nil {
 					return 0
 				}
@@ -11019,32 +11019,32 @@ func lame_encode_buffer__ccgo_gp(tls *libc.TLS, gfp uintptr, pcm_l unsafe.Pointe
 }
 
 func Xlame_encode_buffer(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) int32 {
-	return lame_encode_buffer__ccgo_gp(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size)
+	return lame_encode_buffer__ccgo_gp(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size)
 }
 
 func Xlame_encode_buffer_float(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 32768 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(1), float32(1))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(1), float32(1))
 }
 
 func Xlame_encode_buffer_ieee_float(tls *libc.TLS, gfp lame_t, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 1.0 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(1), float32(32767))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(1), float32(32767))
 }
 
 func Xlame_encode_buffer_interleaved_ieee_float(tls *libc.TLS, gfp lame_t, pcm uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 1.0 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm), unsafe.Pointer(pcm+libc.UintptrFromInt32(1)*4), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(2), float32(32767))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm), __ccgo_ptr(pcm+libc.UintptrFromInt32(1)*4), nsamples, mp3buf, mp3buf_size, int32(pcm_float_type), int32(2), float32(32767))
 }
 
 func Xlame_encode_buffer_ieee_double(tls *libc.TLS, gfp lame_t, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 1.0 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_double_type), int32(1), float32(32767))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_double_type), int32(1), float32(32767))
 }
 
 func Xlame_encode_buffer_interleaved_ieee_double(tls *libc.TLS, gfp lame_t, pcm uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 1.0 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm), unsafe.Pointer(pcm+libc.UintptrFromInt32(1)*8), nsamples, mp3buf, mp3buf_size, int32(pcm_double_type), int32(2), float32(32767))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm), __ccgo_ptr(pcm+libc.UintptrFromInt32(1)*8), nsamples, mp3buf, mp3buf_size, int32(pcm_double_type), int32(2), float32(32767))
 }
 
 func Xlame_encode_buffer_int(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
@@ -11052,7 +11052,7 @@ func Xlame_encode_buffer_int(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r ui
 	_ = norm
 	/* input is assumed to be normalized to +/- MAX_INT for full scale */
 	norm = float32(libc.Float64FromFloat64(1) / float64(libc.Int64FromInt64(1)<<(libc.Uint64FromInt32(8)*libc.Uint64FromInt64(4)-libc.Uint64FromInt32(16))))
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_int_type), int32(1), norm)
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_int_type), int32(1), norm)
 }
 
 func Xlame_encode_buffer_long2(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
@@ -11060,17 +11060,17 @@ func Xlame_encode_buffer_long2(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r 
 	_ = norm
 	/* input is assumed to be normalized to +/- MAX_LONG for full scale */
 	norm = float32(libc.Float64FromFloat64(1) / float64(libc.Int64FromInt64(1)<<(libc.Uint64FromInt32(8)*libc.Uint64FromInt64(8)-libc.Uint64FromInt32(16))))
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_long_type), int32(1), norm)
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_long_type), int32(1), norm)
 }
 
 func Xlame_encode_buffer_long(tls *libc.TLS, gfp uintptr, pcm_l uintptr, pcm_r uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- 32768 for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm_l), unsafe.Pointer(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_long_type), int32(1), float32(1))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm_l), __ccgo_ptr(pcm_r), nsamples, mp3buf, mp3buf_size, int32(pcm_long_type), int32(1), float32(1))
 }
 
 func Xlame_encode_buffer_interleaved(tls *libc.TLS, gfp uintptr, pcm uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
 	/* input is assumed to be normalized to +/- MAX_SHORT for full scale */
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm), unsafe.Pointer(pcm+libc.UintptrFromInt32(1)*2), nsamples, mp3buf, mp3buf_size, int32(pcm_short_type), int32(2), float32(1))
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm), __ccgo_ptr(pcm+libc.UintptrFromInt32(1)*2), nsamples, mp3buf, mp3buf_size, int32(pcm_short_type), int32(2), float32(1))
 }
 
 func Xlame_encode_buffer_interleaved_int(tls *libc.TLS, gfp lame_t, pcm uintptr, nsamples int32, mp3buf uintptr, mp3buf_size int32) (r int32) {
@@ -11078,7 +11078,7 @@ func Xlame_encode_buffer_interleaved_int(tls *libc.TLS, gfp lame_t, pcm uintptr,
 	_ = norm
 	/* input is assumed to be normalized to +/- MAX(int) for full scale */
 	norm = float32(libc.Float64FromFloat64(1) / float64(libc.Int64FromInt64(1)<<(libc.Uint64FromInt32(8)*libc.Uint64FromInt64(4)-libc.Uint64FromInt32(16))))
-	return lame_encode_buffer_template(tls, gfp, unsafe.Pointer(pcm), unsafe.Pointer(pcm+libc.UintptrFromInt32(1)*4), nsamples, mp3buf, mp3buf_size, int32(pcm_int_type), int32(2), norm)
+	return lame_encode_buffer_template(tls, gfp, __ccgo_ptr(pcm), __ccgo_ptr(pcm+libc.UintptrFromInt32(1)*4), nsamples, mp3buf, mp3buf_size, int32(pcm_int_type), int32(2), norm)
 }
 
 // C documentation
@@ -11098,7 +11098,7 @@ func Xlame_encode_flush_nogap(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3
 	_, _ = gfc, rc
 	rc = -int32(3)
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			Xflush_bitstream(tls, gfc)
 			/* if user specifed buffer size = 0, dont check size */
@@ -11120,18 +11120,18 @@ func Xlame_init_bitstream(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if gfc != uintptr(0) {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number = 0
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_id3tag_automatic != 0 {
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number = 0
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_id3tag_automatic != 0 {
 				Xid3tag_write_v2(tls, gfp)
 			}
 			/* initialize histogram data optionally used by frontend */
 			libc.Xmemset(tls, gfc+86688, 0, uint64(320))
 			libc.Xmemset(tls, gfc+86688+320, 0, uint64(384))
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FPeakSample = float32(0)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FPeakSample = float32(0)
 			/* Write initial VBR Header to bitstream and init VBR data */
-			if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fwrite_lame_tag != 0 {
+			if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fwrite_lame_tag != 0 {
 				XInitVbrTag(tls, gfp)
 			}
 			return 0
@@ -11158,24 +11158,24 @@ func Xlame_encode_flush(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3buffer
 	if !(Xis_lame_global_flags_valid(tls, gfp) != 0) {
 		return -int32(3)
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if !(Xis_lame_internal_flags_valid(tls, gfc) != 0) {
 		return -int32(3)
 	}
 	cfg = gfc + 24
 	esv = gfc + 27888
 	/* Was flush already called? */
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_samples_to_encode < int32(1) {
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_samples_to_encode < int32(1) {
 		return 0
 	}
-	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	mf_needed = calcNeeded(tls, cfg)
-	samples_to_encode = (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_samples_to_encode - int32(POSTDELAY)
+	samples_to_encode = (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_samples_to_encode - int32(POSTDELAY)
 	libc.Xmemset(tls, bp, 0, uint64(4608))
 	mp3count = 0
 	is_resampling_necessary = XisResamplingNecessary(tls, cfg)
 	if is_resampling_necessary != 0 {
-		resample_ratio = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+		resample_ratio = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 		/* delay due to resampling; needs to be fixed, if resampling code gets changed */
 		samples_to_encode = int32(float64(samples_to_encode) + libc.Float64FromFloat64(16)/resample_ratio)
 	}
@@ -11183,11 +11183,11 @@ func Xlame_encode_flush(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3buffer
 	if end_padding < int32(576) {
 		end_padding = end_padding + pcm_samples_per_frame
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_padding = end_padding
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_padding = end_padding
 	frames_left = (samples_to_encode + end_padding) / pcm_samples_per_frame
 	for frames_left > 0 && imp3 >= 0 {
-		frame_num = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number
-		bunch = mf_needed - (*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_size
+		frame_num = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number
+		bunch = mf_needed - (*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_size
 		bunch = int32(float64(bunch) * resample_ratio)
 		if bunch > int32(1152) {
 			bunch = int32(1152)
@@ -11209,7 +11209,7 @@ func Xlame_encode_flush(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3buffer
 		/* even a single pcm sample can produce several frames!
 		 * for example: 1 Hz input file resampled to 8 kHz mpeg2.5
 		 */
-		new_frames = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number - frame_num
+		new_frames = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number - frame_num
 		if new_frames > 0 {
 			frames_left = frames_left - new_frames
 		}
@@ -11217,7 +11217,7 @@ func Xlame_encode_flush(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3buffer
 	/* Set esv->mf_samples_to_encode to 0, so we may detect
 	 * and break loops calling it more than once in a row.
 	 */
-	(*EncStateVar_t)(unsafe.Pointer(esv)).Fmf_samples_to_encode = 0
+	(*EncStateVar_t)(__ccgo_ptr(esv)).Fmf_samples_to_encode = 0
 	if imp3 < 0 {
 		/* some type of fatal error */
 		return imp3
@@ -11242,7 +11242,7 @@ func Xlame_encode_flush(tls *libc.TLS, gfp uintptr, mp3buffer uintptr, mp3buffer
 	if mp3buffer_size == 0 {
 		mp3buffer_size_remaining = int32(INT_MAX1)
 	}
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_id3tag_automatic != 0 {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_id3tag_automatic != 0 {
 		/* write a id3 tag to the bitstream */
 		Xid3tag_write_v1(tls, gfp)
 		imp3 = Xcopy_buffer(tls, gfc, mp3buffer, mp3buffer_size_remaining, 0)
@@ -11267,21 +11267,21 @@ func Xlame_close(tls *libc.TLS, gfp uintptr) (r int32) {
 	var ret int32
 	_, _ = gfc, ret
 	ret = 0
-	if gfp != 0 && (*lame_global_flags)(unsafe.Pointer(gfp)).Fclass_id == uint32(LAME_ID1) {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fclass_id = uint32(0)
-		if libc.UintptrFromInt32(0) == gfc || (*lame_internal_flags)(unsafe.Pointer(gfc)).Fclass_id != uint64(LAME_ID1) {
+	if gfp != 0 && (*lame_global_flags)(__ccgo_ptr(gfp)).Fclass_id == uint32(LAME_ID1) {
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fclass_id = uint32(0)
+		if libc.UintptrFromInt32(0) == gfc || (*lame_internal_flags)(__ccgo_ptr(gfc)).Fclass_id != uint64(LAME_ID1) {
 			ret = -int32(3)
 		}
 		if libc.UintptrFromInt32(0) != gfc {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Flame_init_params_successful = 0
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fclass_id = uint64(0)
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Flame_init_params_successful = 0
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fclass_id = uint64(0)
 			/* this routine will free all malloc'd data in gfc, and then free gfc: */
 			Xfreegfc(tls, gfc)
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags = libc.UintptrFromInt32(0)
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags = libc.UintptrFromInt32(0)
 		}
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Flame_allocated_gfp != 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Flame_allocated_gfp = 0
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Flame_allocated_gfp != 0 {
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Flame_allocated_gfp = 0
 			libc.Xfree(tls, gfp)
 		}
 	}
@@ -11303,12 +11303,12 @@ func Xlame_mp3_tags_fid(tls *libc.TLS, gfp uintptr, fpStream uintptr) {
 	if !(Xis_lame_global_flags_valid(tls, gfp) != 0) {
 		return
 	}
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	if !(Xis_lame_internal_flags_valid(tls, gfc) != 0) {
 		return
 	}
 	cfg = gfc + 24
-	if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fwrite_lame_tag != 0) {
+	if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fwrite_lame_tag != 0) {
 		return
 	}
 	/* Write Xing header again */
@@ -11332,16 +11332,16 @@ func lame_init_internal_flags(tls *libc.TLS, gfc uintptr) (r int32) {
 	if libc.UintptrFromInt32(0) == gfc {
 		return -int32(1)
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fvbr_min_bitrate_index = int32(1)  /* not  0 ????? */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fvbr_max_bitrate_index = int32(13) /* not 14 ????? */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fdecode_on_the_fly = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.FfindReplayGain = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.FfindPeakSample = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fvbr_min_bitrate_index = int32(1)  /* not  0 ????? */
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fvbr_max_bitrate_index = int32(13) /* not 14 ????? */
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fdecode_on_the_fly = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.FfindReplayGain = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.FfindPeakSample = 0
 	*(*int32)(__ccgo_ptr(gfc + 87416 + 152)) = int32(180)
 	*(*int32)(__ccgo_ptr(gfc + 87416 + 152 + 1*4)) = int32(180)
 	*(*int32)(__ccgo_ptr(gfc + 87416 + 160)) = int32(4)
 	*(*int32)(__ccgo_ptr(gfc + 87416 + 160 + 1*4)) = int32(4)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = libc.Float32FromInt32(1)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = libc.Float32FromInt32(1)
 	/* The reason for
 	 *       int mf_samples_to_encode = ENCDELAY + POSTDELAY;
 	 * ENCDELAY = internal encoder delay.  And then we have to add POSTDELAY=288
@@ -11352,19 +11352,19 @@ func lame_init_internal_flags(tls *libc.TLS, gfc uintptr) (r int32) {
 	 * granule).  So we need to pad with 288 samples to make sure we can
 	 * encode the 576 samples we are interested in.
 	 */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_samples_to_encode = libc.Int32FromInt32(ENCDELAY) + libc.Int32FromInt32(POSTDELAY)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_size = libc.Int32FromInt32(ENCDELAY) - libc.Int32FromInt32(MDCTDELAY) /* we pad input with this many 0's */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_padding = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_delay = int32(ENCDELAY)
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FRadioGain = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FnoclipGainChange = 0
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FnoclipScale = float32(-libc.Float64FromFloat64(1))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).FATH = libc.Xcalloc(tls, uint64(1), uint64(2772))
-	if libc.UintptrFromInt32(0) == (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH {
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_samples_to_encode = libc.Int32FromInt32(ENCDELAY) + libc.Int32FromInt32(POSTDELAY)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_size = libc.Int32FromInt32(ENCDELAY) - libc.Int32FromInt32(MDCTDELAY) /* we pad input with this many 0's */
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_padding = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_delay = int32(ENCDELAY)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FRadioGain = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FnoclipGainChange = 0
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FnoclipScale = float32(-libc.Float64FromFloat64(1))
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).FATH = libc.Xcalloc(tls, uint64(1), uint64(2772))
+	if libc.UintptrFromInt32(0) == (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH {
 		return -int32(2)
 	} /* maybe error codes should be enumerated in lame.h ?? */
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata = libc.Xcalloc(tls, uint64(1), uint64(134840))
-	if libc.UintptrFromInt32(0) == (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata {
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata = libc.Xcalloc(tls, uint64(1), uint64(134840))
+	if libc.UintptrFromInt32(0) == (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata {
 		return -int32(2)
 	}
 	return 0
@@ -11376,62 +11376,62 @@ func lame_init_internal_flags(tls *libc.TLS, gfc uintptr) (r int32) {
 func lame_init_old(tls *libc.TLS, gfp uintptr) (r int32) {
 	Xdisable_FPE(tls) /* disable floating point exceptions */
 	libc.Xmemset(tls, gfp, 0, uint64(336))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fclass_id = uint32(LAME_ID1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fclass_id = uint32(LAME_ID1)
 	/* Global flags.  set defaults here for non-zero values */
 	/* see lame.h for description */
 	/* set integer values to -1 to mean that LAME will compute the
 	 * best value, UNLESS the calling program as set it
 	 * (and the value is no longer -1)
 	 */
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO = int32(MDB_MAXIMUM)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fmode = int32(NOT_SET)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in = int32(44100)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels = int32(2)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples = uint64(0xffffffff)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = int32(short_block_not_set)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fsubblock_gain = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpassfreq = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpasswidth = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpasswidth = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR = int32(vbr_off)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = int32(4)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = int32(128)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp_short = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fmsfix = float32(-libc.Int32FromInt32(1))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre = float32(-libc.Int32FromInt32(1))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre_s = float32(-libc.Int32FromInt32(1))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale = libc.Float32FromInt32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left = libc.Float32FromInt32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right = libc.Float32FromInt32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve = float32(-libc.Int32FromInt32(1))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype = -int32(1) /* default = -1 = set in lame_init_params */
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO = int32(MDB_MAXIMUM)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fmode = int32(NOT_SET)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in = int32(44100)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels = int32(2)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples = uint64(0xffffffff)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = int32(short_block_not_set)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fsubblock_gain = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpassfreq = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpasswidth = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpasswidth = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR = int32(vbr_off)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = int32(4)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = int32(128)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp_short = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fmsfix = float32(-libc.Int32FromInt32(1))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre = float32(-libc.Int32FromInt32(1))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre_s = float32(-libc.Int32FromInt32(1))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale = libc.Float32FromInt32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left = libc.Float32FromInt32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right = libc.Float32FromInt32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve = float32(-libc.Int32FromInt32(1))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype = -int32(1) /* default = -1 = set in lame_init_params */
 	/* 2 = equal loudness curve */
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_sensitivity = float32(0) /* no offset */
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_type = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal = -int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio = float32(-libc.Int32FromInt32(1))
-	(*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_on_the_fly = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fmmx = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Famd3dnow = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fsse = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset = 0
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_id3tag_automatic = int32(1)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fdebugf = __ccgo_fp(Xlame_report_def)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Ferrorf = __ccgo_fp(Xlame_report_def)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fmsgf = __ccgo_fp(Xlame_report_def)
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags = libc.Xcalloc(tls, uint64(1), uint64(88584))
-	if lame_init_internal_flags(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags) < 0 {
-		Xfreegfc(tls, (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags)
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags = uintptr(0)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_sensitivity = float32(0) /* no offset */
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_type = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal = -int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio = float32(-libc.Int32FromInt32(1))
+	(*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_on_the_fly = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fmmx = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Famd3dnow = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fsse = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset = 0
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_id3tag_automatic = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fdebugf = __ccgo_fp(Xlame_report_def)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Ferrorf = __ccgo_fp(Xlame_report_def)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fmsgf = __ccgo_fp(Xlame_report_def)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags = libc.Xcalloc(tls, uint64(1), uint64(88584))
+	if lame_init_internal_flags(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags) < 0 {
+		Xfreegfc(tls, (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags = uintptr(0)
 		return -int32(1)
 	}
 	return 0
@@ -11451,7 +11451,7 @@ func Xlame_init(tls *libc.TLS) (r uintptr) {
 		libc.Xfree(tls, gfp)
 		return libc.UintptrFromInt32(0)
 	}
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Flame_allocated_gfp = int32(1)
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Flame_allocated_gfp = int32(1)
 	return gfp
 }
 
@@ -11486,10 +11486,10 @@ func Xlame_bitrate_kbps(tls *libc.TLS, gfp uintptr, bitrate_kbps uintptr) {
 	var i int32
 	_, _, _ = cfg, gfc, i
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 				i = 0
 				for {
 					if !(i < int32(14)) {
@@ -11501,14 +11501,14 @@ func Xlame_bitrate_kbps(tls *libc.TLS, gfp uintptr, bitrate_kbps uintptr) {
 					;
 					i = i + 1
 				}
-				*(*int32)(__ccgo_ptr(bitrate_kbps)) = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+				*(*int32)(__ccgo_ptr(bitrate_kbps)) = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 			} else {
 				i = 0
 				for {
 					if !(i < int32(14)) {
 						break
 					}
-					*(*int32)(__ccgo_ptr(bitrate_kbps + uintptr(i)*4)) = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion)*64 + uintptr(i+int32(1))*4))
+					*(*int32)(__ccgo_ptr(bitrate_kbps + uintptr(i)*4)) = *(*int32)(__ccgo_ptr(uintptr(unsafe.Pointer(&Xbitrate_table)) + uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion)*64 + uintptr(i+int32(1))*4))
 					goto _2
 				_2:
 					;
@@ -11524,11 +11524,11 @@ func Xlame_bitrate_hist(tls *libc.TLS, gfp uintptr, bitrate_count uintptr) {
 	var i int32
 	_, _, _, _ = cfg, eov, gfc, i
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
 			eov = gfc + 86688
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 				i = 0
 				for {
 					if !(i < int32(14)) {
@@ -11563,7 +11563,7 @@ func Xlame_stereo_mode_hist(tls *libc.TLS, gfp uintptr, stmode_count uintptr) {
 	var i int32
 	_, _, _ = eov, gfc, i
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			eov = gfc + 86688
 			i = 0
@@ -11586,11 +11586,11 @@ func Xlame_bitrate_stereo_mode_hist(tls *libc.TLS, gfp uintptr, bitrate_stmode_c
 	var i, j int32
 	_, _, _, _, _ = cfg, eov, gfc, i, j
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
 			eov = gfc + 86688
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 				j = 0
 				for {
 					if !(j < int32(14)) {
@@ -11655,7 +11655,7 @@ func Xlame_block_type_hist(tls *libc.TLS, gfp uintptr, btype_count uintptr) {
 	var i int32
 	_, _, _ = eov, gfc, i
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			eov = gfc + 86688
 			i = 0
@@ -11678,11 +11678,11 @@ func Xlame_bitrate_block_type_hist(tls *libc.TLS, gfp uintptr, bitrate_btype_cou
 	var i, j int32
 	_, _, _, _, _ = cfg, eov, gfc, i, j
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
 			eov = gfc + 86688
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
 				j = 0
 				for {
 					if !(j < int32(14)) {
@@ -12716,12 +12716,12 @@ func Xmdct_sub48(tls *libc.TLS, gfc uintptr, w0 uintptr, w1 uintptr) {
 	/* thinking cache performance, ch->gr loop is better than gr->ch loop */
 	ch = 0
 	for {
-		if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+		if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 			break
 		}
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			gi = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
@@ -12765,10 +12765,10 @@ func Xmdct_sub48(tls *libc.TLS, gfc uintptr, w0 uintptr, w1 uintptr) {
 				if !(band < int32(32)) {
 					break
 				}
-				type1 = (*gr_info)(unsafe.Pointer(gi)).Fblock_type
+				type1 = (*gr_info)(__ccgo_ptr(gi)).Fblock_type
 				band0 = esv + uintptr(ch)*4608 + uintptr(gr)*2304 + uintptr(order[band])*4
 				band1 = esv + uintptr(ch)*4608 + uintptr(int32(1)-gr)*2304 + uintptr(order[band])*4
-				if (*gr_info)(unsafe.Pointer(gi)).Fmixed_block_flag != 0 && band < int32(2) {
+				if (*gr_info)(__ccgo_ptr(gi)).Fmixed_block_flag != 0 && band < int32(2) {
 					type1 = 0
 				}
 				if float64(*(*FLOAT)(__ccgo_ptr(esv + 9216 + uintptr(band)*4))) < float64(1e-12) {
@@ -12856,7 +12856,7 @@ func Xmdct_sub48(tls *libc.TLS, gfc uintptr, w0 uintptr, w1 uintptr) {
 			gr = gr + 1
 		}
 		wk = w1 + uintptr(286)*4
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(1) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(1) {
 			libc.Xmemcpy(tls, esv+uintptr(ch)*4608, esv+uintptr(ch)*4608+1*2304, libc.Uint64FromInt32(576)*libc.Uint64FromInt64(4))
 		}
 		goto _1
@@ -13290,7 +13290,7 @@ func get_vbr_preset(tls *libc.TLS, v int32) (r uintptr) {
 	default:
 		return uintptr(unsafe.Pointer(&vbr_old_switch_map))
 	}
-	return r
+
 }
 
 func apply_vbr_preset(tls *libc.TLS, gfp uintptr, a int32, enforce int32) {
@@ -13302,7 +13302,7 @@ func apply_vbr_preset(tls *libc.TLS, gfp uintptr, a int32, enforce int32) {
 	var x1, y, v1 float64
 	_, _, _, _, _, _, _, _, _, _, _ = nsp, p, q, set, sf21mod, val, vbr_preset, x, x1, y, v1
 	vbr_preset = get_vbr_preset(tls, Xlame_get_VBR(tls, gfp))
-	x = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac
+	x = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac
 	p = *(*vbr_presets_t)(__ccgo_ptr(vbr_preset + uintptr(a)*68))
 	q = *(*vbr_presets_t)(__ccgo_ptr(vbr_preset + uintptr(a+int32(1))*68))
 	set = unsafe.Pointer(&p)
@@ -13422,19 +13422,19 @@ func apply_vbr_preset(tls *libc.TLS, gfp uintptr, a int32, enforce int32) {
 		}
 	}
 	if enforce == 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = a
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac = x
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = a
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac = x
 	}
-	(*lame_internal_flags)(unsafe.Pointer((*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags)).Fcfg.Fminval = *(*FLOAT)(unsafe.Add(set, 60))
+	(*lame_internal_flags)(__ccgo_ptr((*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags)).Fcfg.Fminval = *(*FLOAT)(unsafe.Add(set, 60))
 	/* take care of gain adjustments */
-	x1 = libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).Fscale))
+	x1 = libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).Fscale))
 	if x1 > libc.Float64FromFloat32(0) {
 		v1 = float64(libc.Float64FromFloat32(10) * libc.Xlog10(tls, x1))
 	} else {
 		v1 = libc.Float64FromFloat32(0)
 	}
 	y = v1
-	(*lame_internal_flags)(unsafe.Pointer((*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags)).Fcfg.FATHfixpoint = float32(float64(*(*FLOAT)(unsafe.Add(set, 64))) - y)
+	(*lame_internal_flags)(__ccgo_ptr((*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags)).Fcfg.FATHfixpoint = float32(float64(*(*FLOAT)(unsafe.Add(set, 64))) - y)
 }
 
 func apply_abr_preset(tls *libc.TLS, gfp uintptr, preset int32, enforce int32) (r1 int32) {
@@ -13784,7 +13784,7 @@ func apply_abr_preset(tls *libc.TLS, gfp uintptr, preset int32, enforce int32) (
 		}
 	}
 	_ = abr_switch_map[r].Fabr_kbps
-	(*lame_internal_flags)(unsafe.Pointer((*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags)).Fcfg.Fminval = FLOAT(float64(5) * (float64(abr_switch_map[r].Fabr_kbps) / float64(320)))
+	(*lame_internal_flags)(__ccgo_ptr((*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags)).Fcfg.Fminval = FLOAT(float64(5) * (float64(abr_switch_map[r].Fabr_kbps) / float64(320)))
 	return preset
 }
 
@@ -13811,12 +13811,12 @@ func Xapply_preset(tls *libc.TLS, gfp uintptr, preset int32, enforce int32) (r i
 		Xlame_set_VBR(tls, gfp, int32(vbr_mtrh))
 	case int32(INSANE):
 		preset = int32(320)
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset = preset
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset = preset
 		apply_abr_preset(tls, gfp, preset, enforce)
 		Xlame_set_VBR(tls, gfp, int32(vbr_off))
 		return preset
 	}
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset = preset
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset = preset
 	switch preset {
 	case int32(V9):
 		apply_vbr_preset(tls, gfp, int32(9), enforce)
@@ -13854,7 +13854,7 @@ func Xapply_preset(tls *libc.TLS, gfp uintptr, preset int32, enforce int32) (r i
 	if int32(8) <= preset && preset <= int32(320) {
 		return apply_abr_preset(tls, gfp, preset, enforce)
 	}
-	(*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset = 0 /*no corresponding preset found */
+	(*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset = 0 /*no corresponding preset found */
 	return preset
 }
 
@@ -14132,7 +14132,7 @@ func convert_partition2scalefac(tls *libc.TLS, gd uintptr, eb uintptr, thr uintp
 	var enn, thmm, w_curr, w_next, v1 FLOAT
 	var v5 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _ = b, b_lim, bo_sb, enn, n, npart, sb, thmm, w_curr, w_next, v1, v3, v4, v5
-	n = (*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fn_sb
+	n = (*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fn_sb
 	v1 = libc.Float32FromFloat32(0)
 	thmm = v1
 	enn = v1
@@ -14144,7 +14144,7 @@ func convert_partition2scalefac(tls *libc.TLS, gd uintptr, eb uintptr, thr uintp
 			break
 		}
 		bo_sb = *(*int32)(__ccgo_ptr(gd + 2060 + uintptr(sb)*4))
-		npart = (*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fnpart
+		npart = (*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fnpart
 		if bo_sb < npart {
 			v4 = bo_sb
 		} else {
@@ -14215,7 +14215,7 @@ func convert_partition2scalefac_s(tls *libc.TLS, gfc uintptr, eb uintptr, thr ui
 	var sb int32
 	_, _, _, _, _ = enn, gds, psv, sb, thm
 	psv = gfc + 21628
-	gds = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 6776
+	gds = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 6776
 	convert_partition2scalefac(tls, gds, eb, thr, unsafe.Pointer(&enn), unsafe.Pointer(&thm))
 	sb = 0
 	for {
@@ -14238,10 +14238,10 @@ func convert_partition2scalefac_l(tls *libc.TLS, gfc uintptr, eb uintptr, thr ui
 	var enn, gdl, psv, thm uintptr
 	_, _, _, _ = enn, gdl, psv, thm
 	psv = gfc + 21628
-	gdl = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4608
+	gdl = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4608
 	enn = psv + 5072 + uintptr(chn)*244
 	thm = psv + 4096 + uintptr(chn)*244
-	convert_partition2scalefac(tls, gdl, eb, thr, unsafe.Pointer(enn), unsafe.Pointer(thm))
+	convert_partition2scalefac(tls, gdl, eb, thr, __ccgo_ptr(enn), __ccgo_ptr(thm))
 }
 
 func convert_partition2scalefac_l_to_s(tls *libc.TLS, gfc uintptr, eb uintptr, thr uintptr, chn int32) {
@@ -14251,7 +14251,7 @@ func convert_partition2scalefac_l_to_s(tls *libc.TLS, gfc uintptr, eb uintptr, t
 	var scale, tmp_enn, tmp_thm FLOAT
 	_, _, _, _, _, _, _, _, _ = enn, gds, psv, sb, sblock, scale, thm, tmp_enn, tmp_thm
 	psv = gfc + 21628
-	gds = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 8944
+	gds = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 8944
 	convert_partition2scalefac(tls, gds, eb, thr, unsafe.Pointer(&enn), unsafe.Pointer(&thm))
 	sb = 0
 	for {
@@ -14434,7 +14434,7 @@ func calc_energy(tls *libc.TLS, l uintptr, fftenergy unsafe.Pointer, eb uintptr,
 	j = v2
 	b = v2
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(l)).Fnpart) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(l)).Fnpart) {
 			break
 		}
 		ebb = libc.Float32FromInt32(0)
@@ -14497,7 +14497,7 @@ func calc_mask_index_l(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, avg unsaf
 	var gdl uintptr
 	var v1 bool
 	_, _, _, _, _, _, _ = a, b, gdl, k, last_tab_entry, m, v1
-	gdl = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4608
+	gdl = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4608
 	last_tab_entry = libc.Int32FromUint64(libc.Uint64FromInt64(36)/libc.Uint64FromInt64(4) - libc.Uint64FromInt32(1))
 	b = 0
 	a = *(*FLOAT)(unsafe.Add(avg, uintptr(b)*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b+int32(1))*4))
@@ -14525,7 +14525,7 @@ func calc_mask_index_l(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, avg unsaf
 	}
 	b = int32(1)
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fnpart-int32(1)) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fnpart-int32(1)) {
 			break
 		}
 		a = *(*FLOAT)(unsafe.Add(avg, uintptr(b-int32(1))*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b)*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b+int32(1))*4))
@@ -14563,7 +14563,7 @@ func calc_mask_index_l(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, avg unsaf
 		libc.X__assert_fail(tls, __ccgo_ts+6127, __ccgo_ts+5684, int32(641), uintptr(unsafe.Pointer(&__func__26)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = b == (*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fnpart-int32(1); !v1 {
+	if v1 = b == (*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fnpart-int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6133, __ccgo_ts+5684, int32(642), uintptr(unsafe.Pointer(&__func__26)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -14590,7 +14590,7 @@ func calc_mask_index_l(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, avg unsaf
 	} else {
 		*(*uint8)(unsafe.Add(mask_idx, uintptr(b))) = uint8(0)
 	}
-	if v1 = b == (*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fnpart-int32(1); !v1 {
+	if v1 = b == (*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fnpart-int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6203, __ccgo_ts+5684, int32(661), uintptr(unsafe.Pointer(&__func__26)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -14606,8 +14606,8 @@ func vbrpsy_compute_fft_l(tls *libc.TLS, gfc uintptr, buffer uintptr, chn int32,
 	_, _, _, _, _, _, _, _, _, _, _, _ = cfg, im, j, l, plt, psv, r, re, sqrt2_half, totalenergy, v1, v3
 	cfg = gfc + 24
 	psv = gfc + 21628
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 {
-		v1 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 {
+		v1 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo
 	} else {
 		v1 = uintptr(0)
 	}
@@ -14741,7 +14741,7 @@ func vbrpsy_compute_loudness_approximation_l(tls *libc.TLS, gfc uintptr, gr_out 
 	psv = gfc + 21628
 	if chn < int32(2) { /*no loudness for mid/side ch */
 		*(*FLOAT)(__ccgo_ptr(gfc + 27868 + uintptr(gr_out)*8 + uintptr(chn)*4)) = *(*FLOAT)(__ccgo_ptr(psv + 6048 + uintptr(chn)*4))
-		*(*FLOAT)(__ccgo_ptr(psv + 6048 + uintptr(chn)*4)) = psycho_loudness_approx(tls, fftenergy, (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH+724)
+		*(*FLOAT)(__ccgo_ptr(psv + 6048 + uintptr(chn)*4)) = psycho_loudness_approx(tls, fftenergy, (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH+724)
 	}
 }
 
@@ -14764,14 +14764,14 @@ func vbrpsy_attack_detection(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out 
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = attack_intensity, cfg, chn, en_subshort, enn, factor, firbuf, i, j, l, m, n_chn_out, n_chn_psy, ns_uselongblock, p, pf, pfe, plt, psv, r, sum1, sum2, u, v, x, x1, v1, v13, v2, v4
 	cfg = gfc + 24
 	psv = gfc + 21628
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 {
-		v1 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 {
+		v1 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo
 	} else {
 		v1 = uintptr(0)
 	}
 	plt = v1
-	n_chn_out = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+	n_chn_out = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 		v2 = int32(4)
 	} else {
 		v2 = n_chn_out
@@ -14962,7 +14962,7 @@ func vbrpsy_attack_detection(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out 
 			*(*float64)(__ccgo_ptr(plt + 197112 + uintptr(chn)*8)) = float64(x)
 		}
 		/* compare energies between sub-shortblocks */
-		x1 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 11112 + uintptr(chn)*4))
+		x1 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 11112 + uintptr(chn)*4))
 		i = 0
 		for {
 			if !(i < int32(12)) {
@@ -15065,7 +15065,7 @@ func vbrpsy_skip_masking_s(tls *libc.TLS, gfc uintptr, chn int32, sblock int32) 
 	if sblock == 0 {
 		nbs2 = gfc + 21628 + 3072 + uintptr(chn)*256
 		nbs1 = gfc + 21628 + 2048 + uintptr(chn)*256
-		n = (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fs.Fnpart
+		n = (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fs.Fnpart
 		b = 0
 		for {
 			if !(b < n) {
@@ -15086,7 +15086,7 @@ func vbrpsy_calc_mask_index_s(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, av
 	var gds uintptr
 	var v1 bool
 	_, _, _, _, _, _, _ = a, b, gds, k, last_tab_entry, m, v1
-	gds = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 6776
+	gds = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 6776
 	last_tab_entry = libc.Int32FromUint64(libc.Uint64FromInt64(36)/libc.Uint64FromInt64(4) - libc.Uint64FromInt32(1))
 	b = 0
 	a = *(*FLOAT)(unsafe.Add(avg, uintptr(b)*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b+int32(1))*4))
@@ -15114,11 +15114,11 @@ func vbrpsy_calc_mask_index_s(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, av
 	}
 	b = int32(1)
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart-int32(1)) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart-int32(1)) {
 			break
 		}
 		a = *(*FLOAT)(unsafe.Add(avg, uintptr(b-int32(1))*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b)*4)) + *(*FLOAT)(unsafe.Add(avg, uintptr(b+int32(1))*4))
-		if v1 = b+int32(1) < (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart; !v1 {
+		if v1 = b+int32(1) < (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+6392, __ccgo_ts+5684, int32(997), uintptr(unsafe.Pointer(&__func__28)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -15156,7 +15156,7 @@ func vbrpsy_calc_mask_index_s(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, av
 		libc.X__assert_fail(tls, __ccgo_ts+6127, __ccgo_ts+5684, int32(1017), uintptr(unsafe.Pointer(&__func__28)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = b == (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart-int32(1); !v1 {
+	if v1 = b == (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart-int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6484, __ccgo_ts+5684, int32(1018), uintptr(unsafe.Pointer(&__func__28)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -15183,7 +15183,7 @@ func vbrpsy_calc_mask_index_s(tls *libc.TLS, gfc uintptr, max unsafe.Pointer, av
 	} else {
 		*(*uint8)(unsafe.Add(mask_idx, uintptr(b))) = uint8(0)
 	}
-	if v1 = b == (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart-int32(1); !v1 {
+	if v1 = b == (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart-int32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6554, __ccgo_ts+5684, int32(1037), uintptr(unsafe.Pointer(&__func__28)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -15203,14 +15203,14 @@ func vbrpsy_compute_masking_s(tls *libc.TLS, gfc uintptr, fftenergy_s unsafe.Poi
 	var _ /* max at bp+0 */ [64]FLOAT
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = avg_mask, b, dd, dd_n, delta, ebb, ecb, el, gds, i, j, kk, last, m, mask_idx_s, masking_lower, n, psv, x, v11, v2, v4
 	psv = gfc + 21628
-	gds = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 6776
+	gds = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 6776
 	libc.Xmemset(tls, bp, 0, uint64(256))
 	libc.Xmemset(tls, bp+256, 0, uint64(256))
 	v2 = libc.Int32FromInt32(0)
 	j = v2
 	b = v2
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart) {
 			break
 		}
 		ebb = libc.Float32FromInt32(0)
@@ -15252,7 +15252,7 @@ func vbrpsy_compute_masking_s(tls *libc.TLS, gfc uintptr, fftenergy_s unsafe.Poi
 		;
 		b = b + 1
 	}
-	if v4 = b == (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart; !v4 {
+	if v4 = b == (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart; !v4 {
 		libc.X__assert_fail(tls, __ccgo_ts+6582, __ccgo_ts+5684, int32(1070), uintptr(unsafe.Pointer(&__func__29)))
 	}
 	_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -15265,22 +15265,22 @@ func vbrpsy_compute_masking_s(tls *libc.TLS, gfc uintptr, fftenergy_s unsafe.Poi
 	b = v2
 	j = v2
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart) {
 			break
 		}
 		kk = *(*int32)(__ccgo_ptr(gds + 1204 + uintptr(b)*8))
 		last = *(*int32)(__ccgo_ptr(gds + 1204 + uintptr(b)*8 + 1*4))
 		delta = mask_add_delta(tls, libc.Int32FromUint8(mask_idx_s[b]))
-		masking_lower = FLOAT(*(*FLOAT)(__ccgo_ptr(gds + uintptr(b)*4)) * (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower)
+		masking_lower = FLOAT(*(*FLOAT)(__ccgo_ptr(gds + uintptr(b)*4)) * (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower)
 		dd = libc.Int32FromUint8(mask_idx_s[kk])
 		dd_n = int32(1)
-		ecb = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fs3 + uintptr(j)*4))**(*FLOAT)(__ccgo_ptr(eb + uintptr(kk)*4))) * tab[mask_idx_s[kk]])
+		ecb = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fs3 + uintptr(j)*4))**(*FLOAT)(__ccgo_ptr(eb + uintptr(kk)*4))) * tab[mask_idx_s[kk]])
 		j = j + 1
 		kk = kk + 1
 		for kk <= last {
 			dd = dd + libc.Int32FromUint8(mask_idx_s[kk])
 			dd_n = dd_n + int32(1)
-			x = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fs3 + uintptr(j)*4))**(*FLOAT)(__ccgo_ptr(eb + uintptr(kk)*4))) * tab[mask_idx_s[kk]])
+			x = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fs3 + uintptr(j)*4))**(*FLOAT)(__ccgo_ptr(eb + uintptr(kk)*4))) * tab[mask_idx_s[kk]])
 			ecb = vbrpsy_mask_add(tls, ecb, x, kk-b, delta)
 			j = j + 1
 			kk = kk + 1
@@ -15346,7 +15346,7 @@ func vbrpsy_compute_masking_l(tls *libc.TLS, gfc uintptr, fftenergy unsafe.Point
 	var v8 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = avg, avg_mask, b, dd, dd_n, delta, ecb, ecb_limit, ecb_limit1, ecb_limit_1, ecb_limit_2, gdl, k, kk, last, mask_idx_l, masking_lower, max, psv, t, x, v2, v3, v6, v8
 	psv = gfc + 21628
-	gdl = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4608
+	gdl = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4608
 	/*********************************************************************
 	   *    Calculate the energy and the tonality of each partition.
 	*********************************************************************/
@@ -15359,10 +15359,10 @@ func vbrpsy_compute_masking_l(tls *libc.TLS, gfc uintptr, fftenergy unsafe.Point
 	k = 0
 	b = 0
 	for {
-		if !(b < (*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fnpart) {
+		if !(b < (*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fnpart) {
 			break
 		}
-		masking_lower = FLOAT(*(*FLOAT)(__ccgo_ptr(gdl + uintptr(b)*4)) * (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower)
+		masking_lower = FLOAT(*(*FLOAT)(__ccgo_ptr(gdl + uintptr(b)*4)) * (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower)
 		/* convolve the partitioned energy with the spreading function */
 		kk = *(*int32)(__ccgo_ptr(gdl + 1204 + uintptr(b)*8))
 		last = *(*int32)(__ccgo_ptr(gdl + 1204 + uintptr(b)*8 + 1*4))
@@ -15371,13 +15371,13 @@ func vbrpsy_compute_masking_l(tls *libc.TLS, gfc uintptr, fftenergy unsafe.Point
 		dd_n = 0
 		dd = libc.Int32FromUint8(mask_idx_l[kk])
 		dd_n = dd_n + int32(1)
-		ecb = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fs3 + uintptr(k)*4))**(*FLOAT)(__ccgo_ptr(eb_l + uintptr(kk)*4))) * tab[mask_idx_l[kk]])
+		ecb = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fs3 + uintptr(k)*4))**(*FLOAT)(__ccgo_ptr(eb_l + uintptr(kk)*4))) * tab[mask_idx_l[kk]])
 		k = k + 1
 		kk = kk + 1
 		for kk <= last {
 			dd = dd + libc.Int32FromUint8(mask_idx_l[kk])
 			dd_n = dd_n + int32(1)
-			x = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fs3 + uintptr(k)*4))**(*FLOAT)(__ccgo_ptr(eb_l + uintptr(kk)*4))) * tab[mask_idx_l[kk]])
+			x = FLOAT(FLOAT(*(*FLOAT)(__ccgo_ptr((*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fs3 + uintptr(k)*4))**(*FLOAT)(__ccgo_ptr(eb_l + uintptr(kk)*4))) * tab[mask_idx_l[kk]])
 			t = vbrpsy_mask_add(tls, ecb, x, kk-b, delta)
 			ecb = t
 			k = k + 1
@@ -15498,21 +15498,21 @@ var __func__30 = [25]int8{'v', 'b', 'r', 'p', 's', 'y', '_', 'c', 'o', 'm', 'p',
 func vbrpsy_compute_block_type(tls *libc.TLS, cfg uintptr, uselongblock unsafe.Pointer) {
 	var chn, v1 int32
 	_, _ = chn, v1
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks == int32(short_block_coupled) && !(*(*int32)(uselongblock) != 0 && *(*int32)(unsafe.Add(uselongblock, 4)) != 0) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks == int32(short_block_coupled) && !(*(*int32)(uselongblock) != 0 && *(*int32)(unsafe.Add(uselongblock, 4)) != 0) {
 		v1 = libc.Int32FromInt32(0)
 		*(*int32)(unsafe.Add(uselongblock, 4)) = v1
 		*(*int32)(uselongblock) = v1
 	}
 	chn = 0
 	for {
-		if !(chn < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+		if !(chn < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 			break
 		}
 		/* disable short blocks */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks == int32(short_block_dispensed) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks == int32(short_block_dispensed) {
 			*(*int32)(unsafe.Add(uselongblock, uintptr(chn)*4)) = int32(1)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fshort_blocks == int32(short_block_forced) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fshort_blocks == int32(short_block_forced) {
 			*(*int32)(unsafe.Add(uselongblock, uintptr(chn)*4)) = 0
 		}
 		goto _2
@@ -15720,17 +15720,17 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = ath_factor, cfg, ch01, ch011, ch012, chn, const_eb, const_fftenergy_s, fftenergy, fftenergy_s, force_short_block_calc, gdl, gds, mr, n_chn_psy, new_thmm, pcfact, plt, ppe, prev_thm, psv, sb, sblock, t1, t2, thmm, type1, uselongblock, wsamp_l, wsamp_s, v1, v12, v2, v3
 	cfg = gfc + 24
 	psv = gfc + 21628
-	gdl = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 4608
-	gds = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy + 6776
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fanalysis != 0 {
-		v1 = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo
+	gdl = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 4608
+	gds = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy + 6776
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fanalysis != 0 {
+		v1 = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo
 	} else {
 		v1 = uintptr(0)
 	}
 	plt = v1
 	pcfact = libc.Float32FromFloat32(0.6000000238418579)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix > libc.Float32FromFloat32(0) {
-		v2 = float32((*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_factor * (*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor)
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix > libc.Float32FromFloat32(0) {
+		v2 = float32((*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_factor * (*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor)
 	} else {
 		v2 = libc.Float32FromFloat32(1)
 	}
@@ -15739,10 +15739,10 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 	const_fftenergy_s = unsafe.Pointer(&fftenergy_s)
 	/* block type  */
 	*(*[4][4]int32)(__ccgo_ptr(bp + 17408)) = [4][4]int32{}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 		v3 = int32(4)
 	} else {
-		v3 = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out
+		v3 = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out
 	}
 	/* chn=2 and 3 = Mid and Side channels */
 	n_chn_psy = v3
@@ -15765,9 +15765,9 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 		;
 		chn = chn + 1
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 		if uselongblock[0]+uselongblock[int32(1)] == int32(2) {
-			vbrpsy_compute_MS_thresholds(tls, const_eb, __ccgo_ptr(bp+16336), gdl+768, (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH+212, ath_factor, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix, (*PsyConst_CB2SB_t)(unsafe.Pointer(gdl)).Fnpart)
+			vbrpsy_compute_MS_thresholds(tls, const_eb, __ccgo_ptr(bp+16336), gdl+768, (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH+212, ath_factor, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix, (*PsyConst_CB2SB_t)(__ccgo_ptr(gdl)).Fnpart)
 		}
 	}
 	/* TODO: apply adaptive ATH masking here ?? */
@@ -15784,7 +15784,7 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 		chn = chn + 1
 	}
 	/* SHORT BLOCKS CASE */
-	force_short_block_calc = (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fforce_short_block_calc
+	force_short_block_calc = (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fforce_short_block_calc
 	sblock = 0
 	for {
 		if !(sblock < int32(3)) {
@@ -15809,9 +15809,9 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 			;
 			chn = chn + 1
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode == int32(JOINT_STEREO) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode == int32(JOINT_STEREO) {
 			if uselongblock[0]+uselongblock[int32(1)] == 0 {
-				vbrpsy_compute_MS_thresholds(tls, const_eb, __ccgo_ptr(bp+16336), gds+768, (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH+468, ath_factor, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix, (*PsyConst_CB2SB_t)(unsafe.Pointer(gds)).Fnpart)
+				vbrpsy_compute_MS_thresholds(tls, const_eb, __ccgo_ptr(bp+16336), gds+768, (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH+468, ath_factor, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix, (*PsyConst_CB2SB_t)(__ccgo_ptr(gds)).Fnpart)
 			}
 		}
 		/* TODO: apply adaptive ATH masking here ?? */
@@ -15940,7 +15940,7 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 	/***************************************************************
 	 * determine final block type
 	 ***************************************************************/
-	vbrpsy_apply_block_type(tls, psv, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out, unsafe.Pointer(&uselongblock), blocktype_d)
+	vbrpsy_apply_block_type(tls, psv, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out, unsafe.Pointer(&uselongblock), blocktype_d)
 	/*********************************************************************
 	 * compute the value of PE to return ... no delay and advance
 	 *********************************************************************/
@@ -15962,9 +15962,9 @@ func XL3psycho_anal_vbr(tls *libc.TLS, gfc uintptr, buffer uintptr, gr_out int32
 			mr = masking_ratio + uintptr(gr_out)*976 + uintptr(chn)*488
 		}
 		if type1 == int32(SHORT_TYPE) {
-			*(*FLOAT)(__ccgo_ptr(ppe + uintptr(chn)*4)) = pecalc_s(tls, mr, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower)
+			*(*FLOAT)(__ccgo_ptr(ppe + uintptr(chn)*4)) = pecalc_s(tls, mr, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower)
 		} else {
-			*(*FLOAT)(__ccgo_ptr(ppe + uintptr(chn)*4)) = pecalc_l(tls, mr, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower)
+			*(*FLOAT)(__ccgo_ptr(ppe + uintptr(chn)*4)) = pecalc_l(tls, mr, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower)
 		}
 		if plt != 0 {
 			*(*float64)(__ccgo_ptr(plt + 189240 + uintptr(gr_out)*32 + uintptr(chn)*8)) = float64(*(*FLOAT)(__ccgo_ptr(ppe + uintptr(chn)*4)))
@@ -16095,12 +16095,12 @@ func init_numline(tls *libc.TLS, gd uintptr, sfreq FLOAT, fft_size int32, mdct_s
 	}
 	_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	b_frq[i] = FLOAT(sfreq * float32(j))
-	(*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fn_sb = sbmax
-	(*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fnpart = ni
+	(*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fn_sb = sbmax
+	(*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fnpart = ni
 	j = 0
 	i = 0
 	for {
-		if !(i < (*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fnpart) {
+		if !(i < (*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fnpart) {
 			break
 		}
 		nl1 = *(*int32)(__ccgo_ptr(gd + 1716 + uintptr(i)*4))
@@ -16166,7 +16166,7 @@ func compute_bark_values(tls *libc.TLS, gd uintptr, sfreq FLOAT, fft_size int32,
 	var j, k, ni, w int32
 	_, _, _, _, _, _ = bark1, bark2, j, k, ni, w
 	j = 0
-	ni = (*PsyConst_CB2SB_t)(unsafe.Pointer(gd)).Fnpart
+	ni = (*PsyConst_CB2SB_t)(__ccgo_ptr(gd)).Fnpart
 	sfreq = sfreq / float32(fft_size)
 	k = 0
 	for {
@@ -16307,7 +16307,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v10 bool
 	var _ /* norm at bp+0 */ [64]FLOAT
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = b, bval, bval_width, bvl_a, bvl_b, cfg, eql_balance, freq, freq1, freq2, freq_inc, gd, gfc, i, j, k, level, level1, m, m1, minval_low, msfix, psv, sb, sfreq, sk_l, sk_s, snr, snr1, snr_l_a, snr_l_b, snr_s_a, snr_s_b, x, x1, x2, xav, xbv, y, v1, v10, v23, v34, v4, v9
-	gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+	gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 	cfg = gfc + 24
 	psv = gfc + 21628
 	bvl_a = libc.Float32FromInt32(13)
@@ -16316,17 +16316,17 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	snr_l_b = libc.Float32FromInt32(0)
 	snr_s_a = float32(-libc.Float64FromFloat64(8.25))
 	snr_s_b = float32(-libc.Float64FromFloat64(4.5))
-	sfreq = float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+	sfreq = float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	xav = libc.Float32FromInt32(10)
 	xbv = libc.Float32FromInt32(12)
-	minval_low = libc.Float32FromFloat32(0) - (*SessionConfig_t)(unsafe.Pointer(cfg)).Fminval
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy != uintptr(0) {
+	minval_low = libc.Float32FromFloat32(0) - (*SessionConfig_t)(__ccgo_ptr(cfg)).Fminval
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy != uintptr(0) {
 		return 0
 	}
 	libc.Xmemset(tls, bp, 0, uint64(256))
 	gd = libc.Xcalloc(tls, uint64(1), uint64(11136))
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy = gd
-	(*PsyConst_t)(unsafe.Pointer(gd)).Fforce_short_block_calc = (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalZ
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy = gd
+	(*PsyConst_t)(__ccgo_ptr(gd)).Fforce_short_block_calc = (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalZ
 	v1 = libc.Int32FromInt32(NORM_TYPE)
 	*(*int32)(__ccgo_ptr(psv + 6232 + 1*4)) = v1
 	*(*int32)(__ccgo_ptr(psv + 6232)) = v1 /* the vbr header is long blocks */
@@ -16410,7 +16410,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	 ************************************************************************/
 	/* compute numlines, bo, bm, bval, bval_width, mld */
 	init_numline(tls, gd+4608, sfreq, int32(BLKSIZE), int32(576), int32(SBMAX_l), gfc+21424)
-	if v10 = (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart < int32(CBANDS); !v10 {
+	if v10 = (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart < int32(CBANDS); !v10 {
 		libc.X__assert_fail(tls, __ccgo_ts+6681, __ccgo_ts+5684, int32(1941), uintptr(unsafe.Pointer(&__func__34)))
 	}
 	_ = v10 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -16418,7 +16418,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	/* compute the spreading function */
 	i = 0
 	for {
-		if !(i < (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart) {
+		if !(i < (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart) {
 			break
 		}
 		snr = float64(snr_l_a)
@@ -16431,7 +16431,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 		;
 		i = i + 1
 	}
-	i = init_s3_values(tls, gd+4608+2160, gd+4608+1204, (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart, unsafe.Pointer(&bval), unsafe.Pointer(&bval_width), __ccgo_ptr(bp))
+	i = init_s3_values(tls, gd+4608+2160, gd+4608+1204, (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart, unsafe.Pointer(&bval), unsafe.Pointer(&bval_width), __ccgo_ptr(bp))
 	if i != 0 {
 		return i
 	}
@@ -16439,7 +16439,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	j = 0
 	i = 0
 	for {
-		if !(i < (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart) {
+		if !(i < (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart) {
 			break
 		}
 		/* ATH */
@@ -16463,7 +16463,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 			k = k + 1
 			j = j + 1
 		}
-		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 212 + uintptr(i)*4)) = float32(x)
+		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 212 + uintptr(i)*4)) = float32(x)
 		/* MINVAL.
 		   For low freq, the strength of the masking is limited by minval
 		   this is an ISO MPEG1 thing, dont know if it is really needed */
@@ -16478,7 +16478,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 		if x < float64(minval_low) {
 			x = float64(minval_low)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(44000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(44000) {
 			x = libc.Float64FromInt32(30)
 		}
 		x = x - float64(8)
@@ -16492,7 +16492,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	 * do the same things for short blocks
 	 ************************************************************************/
 	init_numline(tls, gd+6776, sfreq, int32(BLKSIZE_s), int32(192), int32(SBMAX_s), gfc+21424+92)
-	if v10 = (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart < int32(CBANDS); !v10 {
+	if v10 = (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart < int32(CBANDS); !v10 {
 		libc.X__assert_fail(tls, __ccgo_ts+6702, __ccgo_ts+5684, int32(2001), uintptr(unsafe.Pointer(&__func__34)))
 	}
 	_ = v10 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -16501,7 +16501,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	j = 0
 	i = 0
 	for {
-		if !(i < (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart) {
+		if !(i < (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart) {
 			break
 		}
 		snr1 = float64(snr_s_a)
@@ -16530,7 +16530,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 			k = k + 1
 			j = j + 1
 		}
-		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 468 + uintptr(i)*4)) = float32(x1)
+		*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 468 + uintptr(i)*4)) = float32(x1)
 		/* MINVAL.
 		   For low freq, the strength of the masking is limited by minval
 		   this is an ISO MPEG1 thing, dont know if it is really needed */
@@ -16547,7 +16547,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 		if x1 < float64(minval_low) {
 			x1 = float64(minval_low)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(44000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(44000) {
 			x1 = libc.Float64FromInt32(30)
 		}
 		x1 = x1 - libc.Float64FromInt32(8)
@@ -16557,32 +16557,32 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 		;
 		i = i + 1
 	}
-	i = init_s3_values(tls, gd+6776+2160, gd+6776+1204, (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart, unsafe.Pointer(&bval), unsafe.Pointer(&bval_width), __ccgo_ptr(bp))
+	i = init_s3_values(tls, gd+6776+2160, gd+6776+1204, (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart, unsafe.Pointer(&bval), unsafe.Pointer(&bval_width), __ccgo_ptr(bp))
 	if i != 0 {
 		return i
 	}
 	init_mask_add_max_values(tls)
 	Xinit_fft(tls, gfc)
 	/* setup temporal masking */
-	(*PsyConst_t)(unsafe.Pointer(gd)).Fdecay = float32(libc.Xexp(tls, float64(-libc.Float64FromFloat64(1)*libc.Float64FromFloat64(2.302585092994046))/(float64(float64(temporalmask_sustain_sec)*float64(sfreq))/float64(192))))
+	(*PsyConst_t)(__ccgo_ptr(gd)).Fdecay = float32(libc.Xexp(tls, float64(-libc.Float64FromFloat64(1)*libc.Float64FromFloat64(2.302585092994046))/(float64(float64(temporalmask_sustain_sec)*float64(sfreq))/float64(192))))
 	msfix = float32(NS_MSFIX)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_safe_joint_stereo != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_safe_joint_stereo != 0 {
 		msfix = float32(1)
 	}
-	if libc.Xfabs(tls, float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix)) > float64(0) {
-		msfix = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix
+	if libc.Xfabs(tls, float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix)) > float64(0) {
+		msfix = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix
 	}
-	(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmsfix = msfix
+	(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmsfix = msfix
 	/* spread only from npart_l bands.  Normally, we use the spreading
 	 * function to convolve from npart_l down to npart_l bands
 	 */
 	b = 0
 	for {
-		if !(b < (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart) {
+		if !(b < (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart) {
 			break
 		}
-		if *(*int32)(__ccgo_ptr(gd + 4608 + 1204 + uintptr(b)*8 + 1*4)) > (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart-int32(1) {
-			*(*int32)(__ccgo_ptr(gd + 4608 + 1204 + uintptr(b)*8 + 1*4)) = (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart - int32(1)
+		if *(*int32)(__ccgo_ptr(gd + 4608 + 1204 + uintptr(b)*8 + 1*4)) > (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart-int32(1) {
+			*(*int32)(__ccgo_ptr(gd + 4608 + 1204 + uintptr(b)*8 + 1*4)) = (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart - int32(1)
 		}
 		goto _17
 	_17:
@@ -16592,19 +16592,19 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	/*  prepare for ATH auto adjustment:
 	 *  we want to decrease the ATH by 12 dB per second
 	 */
-	(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fdecay = float32(libc.Xpow(tls, float64(10), float64(-libc.Float64FromFloat64(12)/libc.Float64FromFloat64(10)*(float64(float64(576)*float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr))/float64(sfreq)))))
-	(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_factor = float32(0.01) /* minimum, for leading low loudness */
-	(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Fadjust_limit = float32(1)     /* on lead, allow adjust up to maximum */
-	if v10 = *(*int32)(__ccgo_ptr(gd + 4608 + 2060 + uintptr(libc.Int32FromInt32(SBMAX_l)-libc.Int32FromInt32(1))*4)) <= (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart; !v10 {
+	(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fdecay = float32(libc.Xpow(tls, float64(10), float64(-libc.Float64FromFloat64(12)/libc.Float64FromFloat64(10)*(float64(float64(576)*float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr))/float64(sfreq)))))
+	(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_factor = float32(0.01) /* minimum, for leading low loudness */
+	(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Fadjust_limit = float32(1)     /* on lead, allow adjust up to maximum */
+	if v10 = *(*int32)(__ccgo_ptr(gd + 4608 + 2060 + uintptr(libc.Int32FromInt32(SBMAX_l)-libc.Int32FromInt32(1))*4)) <= (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart; !v10 {
 		libc.X__assert_fail(tls, __ccgo_ts+6723, __ccgo_ts+5684, int32(2089), uintptr(unsafe.Pointer(&__func__34)))
 	}
 	_ = v10 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v10 = *(*int32)(__ccgo_ptr(gd + 6776 + 2060 + uintptr(libc.Int32FromInt32(SBMAX_s)-libc.Int32FromInt32(1))*4)) <= (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart; !v10 {
+	if v10 = *(*int32)(__ccgo_ptr(gd + 6776 + 2060 + uintptr(libc.Int32FromInt32(SBMAX_s)-libc.Int32FromInt32(1))*4)) <= (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart; !v10 {
 		libc.X__assert_fail(tls, __ccgo_ts+6760, __ccgo_ts+5684, int32(2090), uintptr(unsafe.Pointer(&__func__34)))
 	}
 	_ = v10 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHtype != -int32(1) {
-		freq_inc = float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out) / float32(libc.Int32FromInt32(BLKSIZE))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHtype != -int32(1) {
+		freq_inc = float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out) / float32(libc.Int32FromInt32(BLKSIZE))
 		eql_balance = float32(0)
 		freq2 = float32(0)
 		i = 0
@@ -16615,8 +16615,8 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 			/* convert ATH dB to relative power (not dB) */
 			/*  to determine eql_w */
 			freq2 = freq2 + freq_inc
-			*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 724 + uintptr(i)*4)) = float32(float64(1) / libc.Xpow(tls, libc.Float64FromInt32(10), float64(XATHformula(tls, cfg, freq2)/libc.Float32FromInt32(10))))
-			eql_balance = eql_balance + *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 724 + uintptr(i)*4))
+			*(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 724 + uintptr(i)*4)) = float32(float64(1) / libc.Xpow(tls, libc.Float64FromInt32(10), float64(XATHformula(tls, cfg, freq2)/libc.Float32FromInt32(10))))
+			eql_balance = eql_balance + *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 724 + uintptr(i)*4))
 			goto _20
 		_20:
 			;
@@ -16630,7 +16630,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 			if !(v1 >= 0) {
 				break
 			} /* scale weights */
-			v23 = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 724 + uintptr(i)*4
+			v23 = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 724 + uintptr(i)*4
 			*(*FLOAT)(__ccgo_ptr(v23)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v23)) * eql_balance)
 			goto _21
 		_21:
@@ -16640,7 +16640,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	j = v1
 	b = v1
 	for {
-		if !(b < (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart) {
+		if !(b < (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart) {
 			break
 		}
 		i = 0
@@ -16667,7 +16667,7 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	j = v1
 	b = v1
 	for {
-		if !(b < (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart) {
+		if !(b < (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart) {
 			break
 		}
 		i = 0
@@ -16691,8 +16691,8 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	}
 	_ = v10 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* short block attack threshold */
-	x2 = (*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre
-	y = (*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre_s
+	x2 = (*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre
+	y = (*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre_s
 	if x2 < libc.Float32FromInt32(0) {
 		x2 = float32(NSATTACKTHRE)
 	}
@@ -16707,21 +16707,21 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	*(*FLOAT)(__ccgo_ptr(gd + 11112 + 3*4)) = y
 	sk_s = -libc.Float32FromFloat32(10)
 	sk_l = -libc.Float32FromFloat32(4.699999809265137)
-	if (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q < int32(4) {
+	if (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q < int32(4) {
 		v34 = sk[0]
 		sk_s = v34
 		sk_l = v34
 	} else {
-		v34 = sk[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q] + float32((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac*(sk[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q]-sk[(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q+int32(1)]))
+		v34 = sk[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q] + float32((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac*(sk[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q]-sk[(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q+int32(1)]))
 		sk_s = v34
 		sk_l = v34
 	}
 	b = 0
 	for {
-		if !(b < (*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart) {
+		if !(b < (*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart) {
 			break
 		}
-		m = float32((*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart-b) / float32((*PsyConst_t)(unsafe.Pointer(gd)).Fs.Fnpart)
+		m = float32((*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart-b) / float32((*PsyConst_t)(__ccgo_ptr(gd)).Fs.Fnpart)
 		*(*FLOAT)(__ccgo_ptr(gd + 6776 + uintptr(b)*4)) = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(float32(sk_s*m)*libc.Float32FromFloat32(0.10000000149011612)))
 		goto _36
 	_36:
@@ -16740,10 +16740,10 @@ func Xpsymodel_init(tls *libc.TLS, gfp uintptr) (r int32) {
 	}
 	b = 0
 	for {
-		if !(b < (*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart) {
+		if !(b < (*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart) {
 			break
 		}
-		m1 = float32((*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart-b) / float32((*PsyConst_t)(unsafe.Pointer(gd)).Fl.Fnpart)
+		m1 = float32((*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart-b) / float32((*PsyConst_t)(__ccgo_ptr(gd)).Fl.Fnpart)
 		*(*FLOAT)(__ccgo_ptr(gd + 4608 + uintptr(b)*4)) = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(float32(sk_l*m1)*libc.Float32FromFloat32(0.10000000149011612)))
 		goto _38
 	_38:
@@ -16832,8 +16832,8 @@ func init_xrpow_core_c(tls *libc.TLS, cod_info uintptr, xrpow uintptr, upper int
 		tmp = float32(libc.Xfabs(tls, float64(*(*FLOAT)(__ccgo_ptr(cod_info + uintptr(i)*4)))))
 		*(*FLOAT)(__ccgo_ptr(sum)) += tmp
 		*(*FLOAT)(__ccgo_ptr(xrpow + uintptr(i)*4)) = float32(libc.Xsqrt(tls, float64(float64(tmp)*libc.Xsqrt(tls, float64(tmp)))))
-		if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(i)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(i)*4))
+		if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(i)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(i)*4))
 		}
 		goto _1
 	_1:
@@ -16843,7 +16843,7 @@ func init_xrpow_core_c(tls *libc.TLS, cod_info uintptr, xrpow uintptr, upper int
 }
 
 func Xinit_xrpow_core_init(tls *libc.TLS, gfc uintptr) {
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Finit_xrpow_core = __ccgo_fp(init_xrpow_core_c)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Finit_xrpow_core = __ccgo_fp(init_xrpow_core_c)
 }
 
 func init_xrpow(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintptr) (r int32) {
@@ -16854,12 +16854,12 @@ func init_xrpow(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintptr) (r 
 	var _ /* sum at bp+0 */ FLOAT
 	_, _, _, _ = i, j, upper, v1
 	*(*FLOAT)(__ccgo_ptr(bp)) = libc.Float32FromInt32(0)
-	upper = (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff
+	upper = (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff
 	if v1 = xrpow != libc.UintptrFromInt32(0); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6806, __ccgo_ts+6820, int32(117), uintptr(unsafe.Pointer(&__func__35)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = libc.Float32FromInt32(0)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = libc.Float32FromInt32(0)
 	/*  check if there is some energy we have to quantize
 	 *  and calculate xrpow matching our fresh scalefactors
 	 */
@@ -16868,17 +16868,17 @@ func init_xrpow(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintptr) (r 
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	libc.Xmemset(tls, xrpow+uintptr(upper)*4, 0, libc.Uint64FromInt32(libc.Int32FromInt32(576)-upper)*uint64(4))
-	(*(*func(*libc.TLS, uintptr, uintptr, int32, uintptr))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Finit_xrpow_core})))(tls, cod_info, xrpow, upper, bp)
+	(*(*func(*libc.TLS, uintptr, uintptr, int32, uintptr))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Finit_xrpow_core})))(tls, cod_info, xrpow, upper, bp)
 	/*  return 1 if we have something to quantize, else 0
 	 */
 	if *(*FLOAT)(__ccgo_ptr(bp)) > libc.Float32FromFloat64(1e-20) {
 		j = 0
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
 			j = int32(1)
 		}
 		i = 0
 		for {
-			if !(i < (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax) {
+			if !(i < (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax) {
 				break
 			}
 			*(*int32)(__ccgo_ptr(gfc + 87416 + 168 + uintptr(i)*4)) = j
@@ -16911,9 +16911,9 @@ func psfb21_analogsilence(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 	var ath12, ath21 FLOAT
 	var block, end, end1, gsfb, gsfb1, j, j1, start, start1, stop, stop1 int32
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = ATH, ath12, ath21, block, end, end1, gsfb, gsfb1, j, j1, start, start1, stop, stop1, xr
-	ATH = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH
+	ATH = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH
 	xr = cod_info
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) {
 		stop = 0
 		gsfb = libc.Int32FromInt32(PSFB21) - libc.Int32FromInt32(1)
 		for {
@@ -16922,7 +16922,7 @@ func psfb21_analogsilence(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 			}
 			start = *(*int32)(__ccgo_ptr(gfc + 21424 + 148 + uintptr(gsfb)*4))
 			end = *(*int32)(__ccgo_ptr(gfc + 21424 + 148 + uintptr(gsfb+int32(1))*4))
-			ath21 = XathAdjust(tls, (*ATH_t)(unsafe.Pointer(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 164 + uintptr(gsfb)*4)), (*ATH_t)(unsafe.Pointer(ATH)).Ffloor, libc.Float32FromInt32(0))
+			ath21 = XathAdjust(tls, (*ATH_t)(__ccgo_ptr(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 164 + uintptr(gsfb)*4)), (*ATH_t)(__ccgo_ptr(ATH)).Ffloor, libc.Float32FromInt32(0))
 			if *(*FLOAT)(__ccgo_ptr(gfc + 87416 + 21*4)) > libc.Float32FromFloat32(9.999999960041972e-13) {
 				ath21 = FLOAT(ath21 * *(*FLOAT)(__ccgo_ptr(gfc + 87416 + 21*4)))
 			}
@@ -16961,7 +16961,7 @@ func psfb21_analogsilence(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 				}
 				start1 = *(*int32)(__ccgo_ptr(gfc + 21424 + 92 + 12*4))*int32(3) + (*(*int32)(__ccgo_ptr(gfc + 21424 + 92 + 13*4))-*(*int32)(__ccgo_ptr(gfc + 21424 + 92 + 12*4)))*block + (*(*int32)(__ccgo_ptr(gfc + 21424 + 176 + uintptr(gsfb1)*4)) - *(*int32)(__ccgo_ptr(gfc + 21424 + 176)))
 				end1 = start1 + (*(*int32)(__ccgo_ptr(gfc + 21424 + 176 + uintptr(gsfb1+int32(1))*4)) - *(*int32)(__ccgo_ptr(gfc + 21424 + 176 + uintptr(gsfb1)*4)))
-				ath12 = XathAdjust(tls, (*ATH_t)(unsafe.Pointer(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 188 + uintptr(gsfb1)*4)), (*ATH_t)(unsafe.Pointer(ATH)).Ffloor, libc.Float32FromInt32(0))
+				ath12 = XathAdjust(tls, (*ATH_t)(__ccgo_ptr(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 188 + uintptr(gsfb1)*4)), (*ATH_t)(__ccgo_ptr(ATH)).Ffloor, libc.Float32FromInt32(0))
 				if *(*FLOAT)(__ccgo_ptr(gfc + 87416 + 88 + 12*4)) > libc.Float32FromFloat32(9.999999960041972e-13) {
 					ath12 = FLOAT(ath12 * *(*FLOAT)(__ccgo_ptr(gfc + 87416 + 88 + 12*4)))
 				}
@@ -17004,11 +17004,11 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 	cfg = gfc + 24
 	/*  initialize fresh cod_info
 	 */
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fbig_values = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fcount1 = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = int32(210)
-	(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_compress = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fbig_values = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fcount1 = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = int32(210)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_compress = 0
 	/* mixed_block_flag, block_type was set in psymodel.c */
 	*(*int32)(__ccgo_ptr(cod_info + 4796)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 4796 + 1*4)) = 0
@@ -17017,29 +17017,29 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 	*(*int32)(__ccgo_ptr(cod_info + 4808 + 1*4)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 4808 + 2*4)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 4808 + 3*4)) = 0 /* this one is always 0 */
-	(*gr_info)(unsafe.Pointer(cod_info)).Fregion0_count = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fregion1_count = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fcount1table_select = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length = 0
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out <= int32(8000) {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax = int32(17)
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin = int32(9)
-		(*gr_info)(unsafe.Pointer(cod_info)).Fpsy_lmax = int32(17)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fregion0_count = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fregion1_count = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fcount1table_select = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length = 0
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out <= int32(8000) {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax = int32(17)
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin = int32(9)
+		(*gr_info)(__ccgo_ptr(cod_info)).Fpsy_lmax = int32(17)
 	} else {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax = int32(SBPSY_l)
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin = int32(SBPSY_s)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax = int32(SBPSY_l)
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin = int32(SBPSY_s)
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
 			v1 = int32(SBMAX_l)
 		} else {
 			v1 = int32(SBPSY_l)
 		}
-		(*gr_info)(unsafe.Pointer(cod_info)).Fpsy_lmax = v1
+		(*gr_info)(__ccgo_ptr(cod_info)).Fpsy_lmax = v1
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpsymax = (*gr_info)(unsafe.Pointer(cod_info)).Fpsy_lmax
-	(*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax
-	(*gr_info)(unsafe.Pointer(cod_info)).Fsfbdivide = int32(11)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpsymax = (*gr_info)(__ccgo_ptr(cod_info)).Fpsy_lmax
+	(*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax
+	(*gr_info)(__ccgo_ptr(cod_info)).Fsfbdivide = int32(11)
 	sfb = 0
 	for {
 		if !(sfb < int32(SBMAX_l)) {
@@ -17052,31 +17052,31 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 		;
 		sfb = sfb + 1
 	}
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin = 0
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax = 0
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fmixed_block_flag != 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin = 0
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax = 0
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fmixed_block_flag != 0 {
 			/*
 			 *  MPEG-1:      sfbs 0-7 long block, 3-12 short blocks
 			 *  MPEG-2(.5):  sfbs 0-5 long block, 3-12 short blocks
 			 */
-			(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin = int32(3)
-			(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr*int32(2) + int32(4)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin = int32(3)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr*int32(2) + int32(4)
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out <= int32(8000) {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fpsymax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + int32(3)*(int32(9)-(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin)
-			(*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + int32(3)*(int32(9)-(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin)
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out <= int32(8000) {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fpsymax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + int32(3)*(int32(9)-(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + int32(3)*(int32(9)-(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin)
 		} else {
-			if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
+			if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
 				v1 = int32(SBMAX_s)
 			} else {
 				v1 = int32(SBPSY_s)
 			}
-			(*gr_info)(unsafe.Pointer(cod_info)).Fpsymax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + int32(3)*(v1-(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin)
-			(*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + int32(3)*(int32(SBPSY_s)-(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fpsymax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + int32(3)*(v1-(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + int32(3)*(int32(SBPSY_s)-(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin)
 		}
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfbdivide = (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax - int32(18)
-		(*gr_info)(unsafe.Pointer(cod_info)).Fpsy_lmax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfbdivide = (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax - int32(18)
+		(*gr_info)(__ccgo_ptr(cod_info)).Fpsy_lmax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax
 		/* re-order the short blocks, for more efficient encoding below */
 		/* By Takehiro TOMINAGA */
 		/*
@@ -17085,9 +17085,9 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 		   Within each window, the quantized values are then arranged in
 		   order of increasing frequency...
 		*/
-		ix = cod_info + uintptr(*(*int32)(__ccgo_ptr(gfc + 21424 + uintptr((*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax)*4)))*4
+		ix = cod_info + uintptr(*(*int32)(__ccgo_ptr(gfc + 21424 + uintptr((*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax)*4)))*4
 		libc.Xmemcpy(tls, bp, cod_info, libc.Uint64FromInt32(576)*libc.Uint64FromInt64(4))
-		sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin
+		sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin
 		for {
 			if !(sfb < int32(SBMAX_s)) {
 				break
@@ -17122,8 +17122,8 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 			;
 			sfb = sfb + 1
 		}
-		j = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax
-		sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin
+		j = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax
+		sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin
 		for {
 			if !(sfb < int32(SBMAX_s)) {
 				break
@@ -17143,17 +17143,17 @@ func init_outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr) {
 			sfb = sfb + 1
 		}
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fcount1bits = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_partition_table = uintptr(unsafe.Pointer(&Xnr_of_sfb_block))
+	(*gr_info)(__ccgo_ptr(cod_info)).Fcount1bits = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_partition_table = uintptr(unsafe.Pointer(&Xnr_of_sfb_block))
 	*(*int32)(__ccgo_ptr(cod_info + 5200)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 5200 + 1*4)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 5200 + 2*4)) = 0
 	*(*int32)(__ccgo_ptr(cod_info + 5200 + 3*4)) = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff = int32(575)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff = int32(575)
 	/*  fresh scalefactors are all zero
 	 */
 	libc.Xmemset(tls, cod_info+4608, 0, uint64(156))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr != int32(vbr_mt) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr != int32(vbr_mtrh) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr != int32(vbr_abr) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr != int32(vbr_off) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr != int32(vbr_mt) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr != int32(vbr_mtrh) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr != int32(vbr_abr) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr != int32(vbr_off) {
 		psfb21_analogsilence(tls, gfc, cod_info)
 	}
 }
@@ -17184,8 +17184,8 @@ func bin_search_StepSize(tls *libc.TLS, gfc uintptr, cod_info uintptr, desired_r
 	flag_GoneOver = 0
 	start = *(*int32)(__ccgo_ptr(gfc + 87416 + 152 + uintptr(ch)*4))
 	Direction = int32(BINSEARCH_NONE)
-	(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = start
-	desired_rate = desired_rate - (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length
+	(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = start
+	desired_rate = desired_rate - (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length
 	if v1 = CurrentStep != 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6880, __ccgo_ts+6820, int32(379), uintptr(unsafe.Pointer(&__func__36)))
 	}
@@ -17217,37 +17217,37 @@ func bin_search_StepSize(tls *libc.TLS, gfc uintptr, cod_info uintptr, desired_r
 			step = -CurrentStep
 		}
 		*(*int32)(__ccgo_ptr(cod_info + 4780)) += step
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain < 0 {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = 0
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain < 0 {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = 0
 			flag_GoneOver = int32(1)
 		}
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain > int32(255) {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = int32(255)
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain > int32(255) {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = int32(255)
 			flag_GoneOver = int32(1)
 		}
 		goto _2
 	_2:
 	}
-	if v1 = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain >= 0; !v1 {
+	if v1 = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain >= 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6892, __ccgo_ts+6820, int32(418), uintptr(unsafe.Pointer(&__func__36)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v1 = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain < int32(256); !v1 {
+	if v1 = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain < int32(256); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+6919, __ccgo_ts+6820, int32(419), uintptr(unsafe.Pointer(&__func__36)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	for nBits > desired_rate && (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain < int32(255) {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain + 1
+	for nBits > desired_rate && (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain < int32(255) {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain + 1
 		nBits = Xcount_bits(tls, gfc, xrpow, cod_info, uintptr(0))
 	}
-	if start-(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain >= int32(4) {
+	if start-(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain >= int32(4) {
 		v5 = int32(4)
 	} else {
 		v5 = int32(2)
 	}
 	*(*int32)(__ccgo_ptr(gfc + 87416 + 160 + uintptr(ch)*4)) = v5
-	*(*int32)(__ccgo_ptr(gfc + 87416 + 152 + uintptr(ch)*4)) = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length = nBits
+	*(*int32)(__ccgo_ptr(gfc + 87416 + 152 + uintptr(ch)*4)) = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length = nBits
 	return nBits
 }
 
@@ -17286,7 +17286,7 @@ func trancate_smallspectrums(tls *libc.TLS, gfc uintptr, gi uintptr, l3_xmin uin
 	var _ /* distort at bp+0 */ [39]FLOAT
 	var _ /* dummy at bp+156 */ calc_noise_result
 	_, _, _, _, _, _, _, _, _, _ = allowedNoise, j, noise, nsame, sfb, start, trancateThreshold, width, xr, v2
-	if !((*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&libc.Int32FromInt32(4) != 0) && (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) || (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(0x80) != 0 {
+	if !((*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&libc.Int32FromInt32(4) != 0) && (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) || (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(0x80) != 0 {
 		return
 	}
 	Xcalc_noise(tls, gi, l3_xmin, bp, bp+156, uintptr(0))
@@ -17307,7 +17307,7 @@ func trancate_smallspectrums(tls *libc.TLS, gfc uintptr, gi uintptr, l3_xmin uin
 	}
 	j = 0
 	sfb = int32(8)
-	if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) {
 		sfb = int32(6)
 	}
 	for {
@@ -17390,11 +17390,11 @@ func trancate_smallspectrums(tls *libc.TLS, gfc uintptr, gi uintptr, l3_xmin uin
 		;
 		sfb = sfb + 1
 		v2 = sfb
-		if !(v2 < (*gr_info)(unsafe.Pointer(gi)).Fpsymax) {
+		if !(v2 < (*gr_info)(__ccgo_ptr(gi)).Fpsymax) {
 			break
 		}
 	}
-	(*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length = Xnoquant_count_bits(tls, gfc, gi, uintptr(0))
+	(*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length = Xnoquant_count_bits(tls, gfc, gi, uintptr(0))
 }
 
 /*************************************************************************
@@ -17412,7 +17412,7 @@ func loop_break(tls *libc.TLS, cod_info uintptr) (r int32) {
 	_ = sfb
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 			break
 		}
 		if *(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))+*(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4)) == 0 {
@@ -17588,7 +17588,7 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 	var j, l, noise_shaping_amp, sfb, width int32
 	_, _, _, _, _, _, _, _, _ = cfg, ifqstep34, j, l, noise_shaping_amp, sfb, trigger, width, v4
 	cfg = gfc + 24
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		ifqstep34 = float32(1.2968395546510096) /* 2**(.75*.5) */
 	} else {
 		ifqstep34 = float32(1.6817928305074292) /* 2**(.75*1) */
@@ -17597,7 +17597,7 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 	trigger = libc.Float32FromInt32(0)
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 			break
 		}
 		if trigger < *(*FLOAT)(unsafe.Add(distort, uintptr(sfb)*4)) {
@@ -17608,7 +17608,7 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 		;
 		sfb = sfb + 1
 	}
-	noise_shaping_amp = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp
+	noise_shaping_amp = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp
 	if noise_shaping_amp == int32(3) {
 		if bRefine == int32(1) {
 			noise_shaping_amp = int32(2)
@@ -17640,7 +17640,7 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 	j = 0
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 			break
 		}
 		width = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4))
@@ -17648,9 +17648,9 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 		if *(*FLOAT)(unsafe.Add(distort, uintptr(sfb)*4)) < trigger {
 			goto _2
 		}
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
 			*(*int32)(__ccgo_ptr(gfc + 87416 + 168 + uintptr(sfb)*4)) = libc.BoolInt32(!(*(*int32)(__ccgo_ptr(gfc + 87416 + 168 + uintptr(sfb)*4)) != 0))
-			if !(*(*int32)(__ccgo_ptr(gfc + 87416 + 168 + uintptr(sfb)*4)) != 0) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp == int32(2) {
+			if !(*(*int32)(__ccgo_ptr(gfc + 87416 + 168 + uintptr(sfb)*4)) != 0) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp == int32(2) {
 				return
 			}
 		}
@@ -17662,15 +17662,15 @@ func amp_scalefac_bands(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort un
 			}
 			v4 = xrpow + uintptr(j+l)*4
 			*(*FLOAT)(__ccgo_ptr(v4)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v4)) * ifqstep34)
-			if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max {
-				(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
+			if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max {
+				(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
 			}
 			goto _3
 		_3:
 			;
 			l = l + 1
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp == int32(2) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp == int32(2) {
 			return
 		}
 		goto _2
@@ -17699,12 +17699,12 @@ func inc_scalefac_scale(tls *libc.TLS, cod_info uintptr, xrpow uintptr) {
 	j = 0
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 			break
 		}
 		width = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4))
 		s = *(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 			s = s + Xpretab[sfb]
 		}
 		j = j + width
@@ -17717,8 +17717,8 @@ func inc_scalefac_scale(tls *libc.TLS, cod_info uintptr, xrpow uintptr) {
 				}
 				v3 = xrpow + uintptr(j+l)*4
 				*(*FLOAT)(__ccgo_ptr(v3)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v3)) * ifqstep34)
-				if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max {
-					(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
+				if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max {
+					(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
 				}
 				goto _2
 			_2:
@@ -17732,8 +17732,8 @@ func inc_scalefac_scale(tls *libc.TLS, cod_info uintptr, xrpow uintptr) {
 		;
 		sfb = sfb + 1
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = 0
-	(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = int32(1)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = int32(1)
 }
 
 /*************************************************************************
@@ -17756,7 +17756,7 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 	/* subbloc_gain can't do anything in the long block region */
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax) {
 			break
 		}
 		if *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) >= int32(16) {
@@ -17775,9 +17775,9 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 		v3 = libc.Int32FromInt32(0)
 		s2 = v3
 		s1 = v3
-		sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + window
+		sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + window
 		for {
-			if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbdivide) {
+			if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbdivide) {
 				break
 			}
 			if s1 < *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) {
@@ -17789,7 +17789,7 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 			sfb = sfb + int32(3)
 		}
 		for {
-			if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+			if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 				break
 			}
 			if s2 < *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) {
@@ -17811,10 +17811,10 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 		 * we have to go up to SBMAX_s
 		 */
 		*(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(window)*4)) = *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(window)*4)) + 1
-		j = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr((*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax)*4))
-		sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax + window
+		j = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr((*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax)*4))
+		sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax + window
 		for {
-			if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+			if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 				break
 			}
 			width = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4))
@@ -17823,14 +17823,14 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 				libc.X__assert_fail(tls, __ccgo_ts+6947, __ccgo_ts+6820, int32(888), uintptr(unsafe.Pointer(&__func__37)))
 			}
 			_ = v7 || libc.Bool(libc.Int32FromInt32(0) != 0)
-			s = s - int32(4)>>(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale
+			s = s - int32(4)>>(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale
 			if s >= 0 {
 				*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) = s
 				j = j + width*int32(3)
 				goto _6
 			}
 			*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) = 0
-			gain = int32(210) + s<<((*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale+int32(1))
+			gain = int32(210) + s<<((*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale+int32(1))
 			if v7 = 0 <= gain && gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v7 {
 				libc.X__assert_fail(tls, __ccgo_ts+6954, __ccgo_ts+6820, int32(899), uintptr(unsafe.Pointer(&__func__37)))
 			}
@@ -17844,8 +17844,8 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 				}
 				v10 = xrpow + uintptr(j+l)*4
 				*(*FLOAT)(__ccgo_ptr(v10)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v10)) * amp)
-				if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max {
-					(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
+				if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max {
+					(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
 				}
 				goto _9
 			_9:
@@ -17871,8 +17871,8 @@ func inc_subblock_gain(tls *libc.TLS, gfc uintptr, cod_info uintptr, xrpow uintp
 			}
 			v10 = xrpow + uintptr(j+l)*4
 			*(*FLOAT)(__ccgo_ptr(v10)) = FLOAT(*(*FLOAT)(__ccgo_ptr(v10)) * amp1)
-			if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max {
-				(*gr_info)(unsafe.Pointer(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
+			if *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max {
+				(*gr_info)(__ccgo_ptr(cod_info)).Fxrpow_max = *(*FLOAT)(__ccgo_ptr(xrpow + uintptr(j+l)*4))
 			}
 			goto _12
 		_12:
@@ -17930,13 +17930,13 @@ func balance_noise(tls *libc.TLS, gfc uintptr, cod_info uintptr, distort unsafe.
 	/*  some scalefactors are too large.
 	 *  lets try setting scalefac_scale=1
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping > int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping > int32(1) {
 		libc.Xmemset(tls, gfc+87416+168, 0, uint64(156))
-		if !((*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale != 0) {
+		if !((*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale != 0) {
 			inc_scalefac_scale(tls, cod_info, xrpow)
 			status = 0
 		} else {
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsubblock_gain > 0 {
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsubblock_gain > 0 {
 				status = libc.BoolInt32(inc_subblock_gain(tls, gfc, cod_info, xrpow) != 0 || loop_break(tls, cod_info) != 0)
 			}
 		}
@@ -17984,7 +17984,7 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 	bRefine = 0
 	best_ggain_pass1 = 0
 	bin_search_StepSize(tls, gfc, cod_info, targ_bits, ch, xrpow)
-	if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping != 0) {
+	if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping != 0) {
 		/* fast mode, no noise shaping, we are ready */
 		return int32(100)
 	} /* default noise_info.over_count */
@@ -17992,7 +17992,7 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 	/* compute the distortion in this quantization */
 	/* coefficients and thresholds both l/r (or both mid/side) */
 	Xcalc_noise(tls, cod_info, l3_xmin, bp+7568, bp+7724, bp+7748)
-	(*(*calc_noise_result)(__ccgo_ptr(bp + 7724))).Fbits = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length
+	(*(*calc_noise_result)(__ccgo_ptr(bp + 7724))).Fbits = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length
 	*(*gr_info)(__ccgo_ptr(bp)) = *(*gr_info)(__ccgo_ptr(cod_info))
 	age = 0
 	/* if (cfg->vbr == vbr_rh || cfg->vbr == vbr_mtrh) */
@@ -18006,7 +18006,7 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 			 * gives us more possibilities for different quant_compare modes.
 			 * Much more than 3 makes not a big difference, it is only slower.
 			 */
-			if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
+			if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
 				search_limit = int32(20)
 			} else {
 				search_limit = int32(3)
@@ -18018,7 +18018,7 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 			 * binary identical, 2000/05/20 Robert Hegemann)
 			 * distort[] > 1 means noise > allowed noise
 			 */
-			if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
+			if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra != 0 {
 				if float64((*(*[39]FLOAT)(__ccgo_ptr(bp + 7568)))[(*(*gr_info)(__ccgo_ptr(bp))).Fsfbmax]) > float64(1) {
 					break
 				}
@@ -18073,15 +18073,15 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 			(*(*calc_noise_result)(__ccgo_ptr(bp + 8224))).Fbits = (*(*gr_info)(__ccgo_ptr(bp))).Fpart2_3_length
 			/* check if this quantization is better
 			 * than our saved quantization */
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
-				better = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
+				better = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp
 			} else {
-				better = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fquant_comp_short
+				better = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fquant_comp_short
 			}
 			better = quant_compare(tls, better, __ccgo_ptr(bp+7724), __ccgo_ptr(bp+8224), __ccgo_ptr(bp), __ccgo_ptr(bp+7568))
 			/* save data so we can restore this quantization later */
 			if better != 0 {
-				best_part2_3_length = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length
+				best_part2_3_length = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length
 				*(*calc_noise_result)(__ccgo_ptr(bp + 7724)) = *(*calc_noise_result)(__ccgo_ptr(bp + 8224))
 				*(*gr_info)(__ccgo_ptr(cod_info)) = *(*gr_info)(__ccgo_ptr(bp))
 				age = 0
@@ -18091,22 +18091,22 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 				libc.Xmemcpy(tls, bp+5264, xrpow, libc.Uint64FromInt64(4)*libc.Uint64FromInt32(576))
 			} else {
 				/* early stop? */
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop == 0 {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop == 0 {
 					age = age + 1
 					v1 = age
 					if v1 > search_limit && (*(*calc_noise_result)(__ccgo_ptr(bp + 7724))).Fover_count == 0 {
 						break
 					}
-					if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp == int32(3) && bRefine != 0 && age > int32(30) {
+					if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp == int32(3) && bRefine != 0 && age > int32(30) {
 						break
 					}
-					if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp == int32(3) && bRefine != 0 && (*(*gr_info)(__ccgo_ptr(bp))).Fglobal_gain-best_ggain_pass1 > int32(15) {
+					if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp == int32(3) && bRefine != 0 && (*(*gr_info)(__ccgo_ptr(bp))).Fglobal_gain-best_ggain_pass1 > int32(15) {
 						break
 					}
 				}
 			}
 		}
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping_amp == int32(3) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping_amp == int32(3) {
 			if !(bRefine != 0) {
 				/* refine search */
 				*(*gr_info)(__ccgo_ptr(bp)) = *(*gr_info)(__ccgo_ptr(cod_info))
@@ -18122,17 +18122,17 @@ func outer_loop(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin uintptr, x
 			bEndOfSearch = int32(1)
 		}
 	}
-	if v4 = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain+(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale <= int32(255); !v4 {
+	if v4 = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain+(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale <= int32(255); !v4 {
 		libc.X__assert_fail(tls, __ccgo_ts+7004, __ccgo_ts+6820, int32(1185), uintptr(unsafe.Pointer(&__func__38)))
 	}
 	_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/*  finish up
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_rh) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mtrh) || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_mt) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_rh) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mtrh) || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_mt) {
 		/* restore for reuse on next try */
 		libc.Xmemcpy(tls, xrpow, bp+5264, libc.Uint64FromInt64(4)*libc.Uint64FromInt32(576))
 	} else {
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
 			trancate_smallspectrums(tls, gfc, cod_info, l3_xmin, xrpow)
 		}
 	}
@@ -18162,7 +18162,7 @@ func iteration_finish_one(tls *libc.TLS, gfc uintptr, gr int32, ch int32) {
 	Xbest_scalefac_store(tls, gfc, gr, ch, l3_side)
 	/*  best huffman_divide may save some bits too
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman == int32(1) {
 		Xbest_huffman_divide(tls, gfc, cod_info)
 	}
 	/*  update reservoir status after FINAL quantization/bitrate
@@ -18190,7 +18190,7 @@ func VBR_encode_granule(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin ui
 	real_bits = max_bits + int32(1)
 	this_bits = (max_bits + min_bits) / int32(2)
 	found = 0
-	sfb21_extra = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra
+	sfb21_extra = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra
 	if v1 = Max_bits <= int32(MAX_BITS_PER_CHANNEL); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+7062, __ccgo_ts+6820, int32(1257), uintptr(unsafe.Pointer(&__func__39)))
 	}
@@ -18212,9 +18212,9 @@ func VBR_encode_granule(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin ui
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 		if this_bits > Max_bits-int32(42) {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = 0
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = 0
 		} else {
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = sfb21_extra
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = sfb21_extra
 		}
 		over = outer_loop(tls, gfc, cod_info, l3_xmin, xrpow, ch, this_bits)
 		/*  is quantization as good as we are looking for ?
@@ -18225,7 +18225,7 @@ func VBR_encode_granule(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin ui
 			/*  now we know it can be done with "real_bits"
 			 *  and maybe we can skip some iterations
 			 */
-			real_bits = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length
+			real_bits = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length
 			/*  store best quantization so far
 			 */
 			*(*gr_info)(__ccgo_ptr(bp)) = *(*gr_info)(__ccgo_ptr(cod_info))
@@ -18250,7 +18250,7 @@ func VBR_encode_granule(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin ui
 			}
 		}
 	}
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra = sfb21_extra
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra = sfb21_extra
 	/*  found=0 => nothing found, use last one
 	 *  found=1 => we just found the best and left the loop
 	 *  found=2 => we restored a good one and have now l3_enc to restore too
@@ -18258,7 +18258,7 @@ func VBR_encode_granule(tls *libc.TLS, gfc uintptr, cod_info uintptr, l3_xmin ui
 	if found == int32(2) {
 		libc.Xmemcpy(tls, cod_info+2304, bp+2304, libc.Uint64FromInt64(4)*libc.Uint64FromInt32(576))
 	}
-	if v1 = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length <= Max_bits; !v1 {
+	if v1 = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length <= Max_bits; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+7160, __ccgo_ts+6820, int32(1321), uintptr(unsafe.Pointer(&__func__39)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -18291,18 +18291,18 @@ func get_framebits(tls *libc.TLS, gfc uintptr, frameBits unsafe.Pointer) {
 	/*  always use at least this many bits per granule per channel
 	 *  unless we detect analog silence, see below
 	 */
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index
 	*(*int32)(__ccgo_ptr(bp)) = Xgetframebits(tls, gfc)
 	/*  bits for analog silence
 	 */
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = int32(1)
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = int32(1)
 	*(*int32)(__ccgo_ptr(bp)) = Xgetframebits(tls, gfc)
 	i = int32(1)
 	for {
-		if !(i <= (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index) {
+		if !(i <= (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index) {
 			break
 		}
-		(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = i
+		(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = i
 		*(*int32)(unsafe.Add(frameBits, uintptr(i)*4)) = XResvFrameBegin(tls, gfc, bp)
 		goto _1
 	_1:
@@ -18347,33 +18347,33 @@ func VBR_old_prepare(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uintp
 	adjust = float32(0)
 	analog_silence = int32(1)
 	bits = 0
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index
-	*(*int32)(__ccgo_ptr(bp)) = XResvFrameBegin(tls, gfc, bp) / (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index
+	*(*int32)(__ccgo_ptr(bp)) = XResvFrameBegin(tls, gfc, bp) / (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	get_framebits(tls, gfc, frameBits)
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		mxb = Xon_pe(tls, gfc, pe, max_bits+uintptr(gr)*8, *(*int32)(__ccgo_ptr(bp)), gr, 0)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 			ms_convert(tls, gfc+320, gr)
 			Xreduce_side(tls, max_bits+uintptr(gr)*8, *(*FLOAT)(__ccgo_ptr(ms_ener_ratio + uintptr(gr)*4)), *(*int32)(__ccgo_ptr(bp)), mxb)
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
 				adjust = float32(float64(1.28)/(libc.Float64FromInt32(1)+libc.Xexp(tls, float64(3.5)-float64(*(*FLOAT)(__ccgo_ptr(pe + uintptr(gr)*8 + uintptr(ch)*4)))/float64(300))) - float64(0.05))
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust - adjust
 			} else {
 				adjust = float32(float64(2.56)/(libc.Float64FromInt32(1)+libc.Xexp(tls, float64(3.5)-float64(*(*FLOAT)(__ccgo_ptr(pe + uintptr(gr)*8 + uintptr(ch)*4)))/float64(300))) - float64(0.14))
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
 			}
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
 			init_outer_loop(tls, gfc, cod_info)
 			*(*int32)(unsafe.Add(unsafe.Add(bands, uintptr(gr)*8), uintptr(ch)*4)) = Xcalc_xmin(tls, gfc, ratio+uintptr(gr)*976+uintptr(ch)*488, cod_info, l3_xmin+uintptr(gr)*312+uintptr(ch)*156)
 			if *(*int32)(unsafe.Add(unsafe.Add(bands, uintptr(gr)*8), uintptr(ch)*4)) != 0 {
@@ -18393,16 +18393,16 @@ func VBR_old_prepare(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uintp
 	}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
-			if bits > *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4)) && bits > 0 {
-				*(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) *= *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4))
+			if bits > *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4)) && bits > 0 {
+				*(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) *= *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4))
 				*(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) /= bits
 			}
 			if *(*int32)(unsafe.Add(unsafe.Add(min_bits, uintptr(gr)*8), uintptr(ch)*4)) > *(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) {
@@ -18429,32 +18429,32 @@ func bitpressure_strategy(tls *libc.TLS, gfc uintptr, l3_xmin uintptr, min_bits 
 	cfg = gfc + 24
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			gi = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
 			pxmin = l3_xmin + uintptr(gr)*312 + uintptr(ch)*156
 			sfb = 0
 			for {
-				if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fpsy_lmax) {
+				if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fpsy_lmax) {
 					break
 				}
 				v5 = pxmin
 				pxmin += 4
 				v4 = v5
-				*(*FLOAT)(unsafe.Pointer(v4)) = FLOAT(float64(*(*FLOAT)(unsafe.Pointer(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_l)/libc.Float64FromInt32(SBMAX_l)))
+				*(*FLOAT)(__ccgo_ptr(v4)) = FLOAT(float64(*(*FLOAT)(__ccgo_ptr(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_l)/libc.Float64FromInt32(SBMAX_l)))
 				goto _3
 			_3:
 				;
 				sfb = sfb + 1
 			}
-			if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) {
-				sfb = (*gr_info)(unsafe.Pointer(gi)).Fsfb_smin
+			if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) {
+				sfb = (*gr_info)(__ccgo_ptr(gi)).Fsfb_smin
 				for {
 					if !(sfb < int32(SBMAX_s)) {
 						break
@@ -18462,15 +18462,15 @@ func bitpressure_strategy(tls *libc.TLS, gfc uintptr, l3_xmin uintptr, min_bits 
 					v5 = pxmin
 					pxmin += 4
 					v4 = v5
-					*(*FLOAT)(unsafe.Pointer(v4)) = FLOAT(float64(*(*FLOAT)(unsafe.Pointer(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
+					*(*FLOAT)(__ccgo_ptr(v4)) = FLOAT(float64(*(*FLOAT)(__ccgo_ptr(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
 					v5 = pxmin
 					pxmin += 4
 					v4 = v5
-					*(*FLOAT)(unsafe.Pointer(v4)) = FLOAT(float64(*(*FLOAT)(unsafe.Pointer(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
+					*(*FLOAT)(__ccgo_ptr(v4)) = FLOAT(float64(*(*FLOAT)(__ccgo_ptr(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
 					v5 = pxmin
 					pxmin += 4
 					v4 = v5
-					*(*FLOAT)(unsafe.Pointer(v4)) = FLOAT(float64(*(*FLOAT)(unsafe.Pointer(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
+					*(*FLOAT)(__ccgo_ptr(v4)) = FLOAT(float64(*(*FLOAT)(__ccgo_ptr(v4))) * (libc.Float64FromFloat64(1) + float64(float64(libc.Float64FromFloat64(0.029)*float64(sfb))*float64(sfb))/libc.Float64FromInt32(SBMAX_s)/libc.Float64FromInt32(SBMAX_s)))
 					goto _6
 				_6:
 					;
@@ -18531,12 +18531,12 @@ func XVBR_old_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 		used_bits = 0
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				cod_info = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
@@ -18552,10 +18552,10 @@ func XVBR_old_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 				VBR_encode_granule(tls, gfc, cod_info, bp+uintptr(gr)*312+uintptr(ch)*156, bp+624, ch, *(*int32)(__ccgo_ptr(bp + 2928 + uintptr(gr)*8 + uintptr(ch)*4)), *(*int32)(__ccgo_ptr(bp + 2944 + uintptr(gr)*8 + uintptr(ch)*4)))
 				/*  do the 'substep shaping'
 				 */
-				if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
+				if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
 					trancate_smallspectrums(tls, gfc, l3_side+uintptr(gr)*10528+uintptr(ch)*5264, bp+uintptr(gr)*312+uintptr(ch)*156, bp+624)
 				}
-				ret = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length + (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length
+				ret = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length + (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length
 				used_bits = used_bits + ret
 				goto _3
 			_3:
@@ -18569,25 +18569,25 @@ func XVBR_old_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 		} /* for gr */
 		/*  find lowest bitrate able to hold used bits
 		 */
-		if analog_silence != 0 && !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fenforce_min_bitrate != 0) {
+		if analog_silence != 0 && !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fenforce_min_bitrate != 0) {
 			/*  we detected analog silence and the user did not specify
 			 *  any hard framesize limit, so start with smallest possible frame
 			 */
-			(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = int32(1)
+			(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = int32(1)
 		} else {
-			(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index
+			(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index
 		}
 		for {
-			if !((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index) {
+			if !((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index) {
 				break
 			}
-			if used_bits <= frameBits[(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index] {
+			if used_bits <= frameBits[(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index] {
 				break
 			}
 			goto _4
 		_4:
 			;
-			(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index + 1
+			(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index + 1
 		}
 		bits = XResvFrameBegin(tls, gfc, bp+2960)
 		if used_bits <= bits {
@@ -18600,12 +18600,12 @@ func XVBR_old_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 	/*--------------------------------------*/
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			iteration_finish_one(tls, gfc, gr, ch)
@@ -18633,34 +18633,34 @@ func VBR_new_prepare(tls *libc.TLS, gfc uintptr, pe uintptr, ratio uintptr, l3_x
 	eov = gfc + 86688
 	analog_silence = int32(1)
 	bits = 0
-	if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0) {
-		(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index
+	if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0) {
+		(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index
 		XResvFrameBegin(tls, gfc, bp)
-		*(*int32)(max_resv) = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.FResvMax
+		*(*int32)(max_resv) = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.FResvMax
 		get_framebits(tls, gfc, frameBits)
-		maximum_framebits = *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index)*4))
+		maximum_framebits = *(*int32)(unsafe.Add(frameBits, uintptr((*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index)*4))
 	} else {
-		(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = 0
+		(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = 0
 		maximum_framebits = XResvFrameBegin(tls, gfc, bp)
 		*(*int32)(frameBits) = maximum_framebits
-		*(*int32)(max_resv) = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.FResvMax
+		*(*int32)(max_resv) = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.FResvMax
 	}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		Xon_pe(tls, gfc, pe, max_bits+uintptr(gr)*8, *(*int32)(__ccgo_ptr(bp)), gr, 0)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 			ms_convert(tls, gfc+320, gr)
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64((*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust)*float64(0.1))))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64((*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust)*float64(0.1))))
 			init_outer_loop(tls, gfc, cod_info)
 			if 0 != Xcalc_xmin(tls, gfc, ratio+uintptr(gr)*976+uintptr(ch)*488, cod_info, l3_xmin+uintptr(gr)*312+uintptr(ch)*156) {
 				analog_silence = 0
@@ -18678,12 +18678,12 @@ func VBR_new_prepare(tls *libc.TLS, gfc uintptr, pe uintptr, ratio uintptr, l3_x
 	}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			if bits > maximum_framebits && bits > 0 {
@@ -18729,12 +18729,12 @@ func XVBR_new_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 	analog_silence = VBR_new_prepare(tls, gfc, pe, ratio, bp, unsafe.Pointer(&frameBits), bp+9840, unsafe.Pointer(&pad))
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
@@ -18756,19 +18756,19 @@ func XVBR_new_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 	/*  quantize granules with lowest possible number of bits
 	 */
 	used_bits = XVBR_encode_frame(tls, gfc, const_xrpow, const_l3_xmin, const_max_bits)
-	if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0) {
+	if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0) {
 		/*  find lowest bitrate able to hold used bits
 		 */
-		if analog_silence != 0 && !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fenforce_min_bitrate != 0) {
+		if analog_silence != 0 && !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fenforce_min_bitrate != 0) {
 			/*  we detected analog silence and the user did not specify
 			 *  any hard framesize limit, so start with smallest possible frame
 			 */
 			i = int32(1)
 		} else {
-			i = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index
+			i = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index
 		}
 		for {
-			if !(i < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index) {
+			if !(i < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index) {
 				break
 			}
 			if used_bits <= frameBits[i] {
@@ -18779,11 +18779,11 @@ func XVBR_new_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 			;
 			i = i + 1
 		}
-		if i > (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index {
-			i = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index
+		if i > (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index {
+			i = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index
 		}
 		if pad > 0 {
-			j = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index
+			j = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index
 			for {
 				if !(j > i) {
 					break
@@ -18797,14 +18797,14 @@ func XVBR_new_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 				;
 				j = j - 1
 			}
-			(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = j
+			(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = j
 		} else {
-			(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = i
+			(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = i
 		}
 	} else {
-		(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = 0
+		(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = 0
 	}
-	if used_bits <= frameBits[(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index] {
+	if used_bits <= frameBits[(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index] {
 		fullframebits = XResvFrameBegin(tls, gfc, bp+9856)
 		if v5 = used_bits <= fullframebits; !v5 {
 			libc.X__assert_fail(tls, __ccgo_ts+7197, __ccgo_ts+6820, int32(1736), uintptr(unsafe.Pointer(&__func__40)))
@@ -18812,12 +18812,12 @@ func XVBR_new_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_rat
 		_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				cod_info1 = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
@@ -18864,19 +18864,19 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 	cfg = gfc + 24
 	eov = gfc + 86688
 	l3_side = gfc + 320
-	framesize = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index
+	framesize = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index
 	*(*int32)(max_frame_bits) = XResvFrameBegin(tls, gfc, bp)
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = int32(1)
-	*(*int32)(__ccgo_ptr(bp)) = Xgetframebits(tls, gfc) - (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len*int32(8)
-	*(*int32)(analog_silence_bits) = *(*int32)(__ccgo_ptr(bp)) / ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out)
-	*(*int32)(__ccgo_ptr(bp)) = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_avg_bitrate_kbps * framesize * int32(1000)
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = int32(1)
+	*(*int32)(__ccgo_ptr(bp)) = Xgetframebits(tls, gfc) - (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len*int32(8)
+	*(*int32)(analog_silence_bits) = *(*int32)(__ccgo_ptr(bp)) / ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out)
+	*(*int32)(__ccgo_ptr(bp)) = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_avg_bitrate_kbps * framesize * int32(1000)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
 		*(*int32)(__ccgo_ptr(bp)) = int32(float64(*(*int32)(__ccgo_ptr(bp))) * libc.Float64FromFloat64(1.09))
 	}
-	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) / (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out
-	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) - (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len*int32(8)
-	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) / ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out)
+	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) / (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out
+	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) - (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len*int32(8)
+	*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp)) / ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out)
 	/*
 	   res_factor is the percentage of the target bitrate that should
 	   be used on average.  the remaining bits are added to the
@@ -18892,7 +18892,7 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 	   11   (128kbps)         .93      7% held for reservoir
 	   with linear interpolation for other values.
 	*/
-	res_factor = float32(float64(0.93) + float64(float64(0.07)*(float64(11)-float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fcompression_ratio)))/(libc.Float64FromFloat64(11)-libc.Float64FromFloat64(5.5)))
+	res_factor = float32(float64(0.93) + float64(float64(0.07)*(float64(11)-float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fcompression_ratio)))/(libc.Float64FromFloat64(11)-libc.Float64FromFloat64(5.5)))
 	if float64(res_factor) < float64(0.9) {
 		res_factor = float32(0.9)
 	}
@@ -18901,13 +18901,13 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 	}
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		sum = 0
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			*(*int32)(__ccgo_ptr(targ_bits + uintptr(gr)*8 + uintptr(ch)*4)) = int32(res_factor * float32(*(*int32)(__ccgo_ptr(bp))))
@@ -18916,7 +18916,7 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 				cod_info = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
 				*(*int32)(__ccgo_ptr(targ_bits + uintptr(gr)*8 + uintptr(ch)*4)) = int32(res_factor * float32(*(*int32)(__ccgo_ptr(bp))))
 				/* short blocks use a little extra, no matter what the pe */
-				if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+				if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
 					if add_bits < *(*int32)(__ccgo_ptr(bp))/int32(2) {
 						add_bits = *(*int32)(__ccgo_ptr(bp)) / int32(2)
 					}
@@ -18943,7 +18943,7 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 		if sum > int32(MAX_BITS_PER_GRANULE) {
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				*(*int32)(__ccgo_ptr(targ_bits + uintptr(gr)*8 + uintptr(ch)*4)) *= int32(MAX_BITS_PER_GRANULE)
@@ -18959,13 +18959,13 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 		;
 		gr = gr + 1
 	} /* for gr */
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
-			Xreduce_side(tls, targ_bits+uintptr(gr)*8, *(*FLOAT)(__ccgo_ptr(ms_ener_ratio + uintptr(gr)*4)), *(*int32)(__ccgo_ptr(bp))*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out, int32(MAX_BITS_PER_GRANULE))
+			Xreduce_side(tls, targ_bits+uintptr(gr)*8, *(*FLOAT)(__ccgo_ptr(ms_ener_ratio + uintptr(gr)*4)), *(*int32)(__ccgo_ptr(bp))*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out, int32(MAX_BITS_PER_GRANULE))
 			goto _4
 		_4:
 			;
@@ -18977,12 +18977,12 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 	totbits = 0
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			if *(*int32)(__ccgo_ptr(targ_bits + uintptr(gr)*8 + uintptr(ch)*4)) > int32(MAX_BITS_PER_CHANNEL) {
@@ -19004,12 +19004,12 @@ func calc_target_bits(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio uint
 	if totbits > *(*int32)(max_frame_bits) && totbits > 0 {
 		gr = 0
 		for {
-			if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+			if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 				break
 			}
 			ch = 0
 			for {
-				if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+				if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 					break
 				}
 				*(*int32)(__ccgo_ptr(targ_bits + uintptr(gr)*8 + uintptr(ch)*4)) *= *(*int32)(max_frame_bits)
@@ -19058,28 +19058,28 @@ func XABR_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio u
 	 */
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 			ms_convert(tls, gfc+320, gr)
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
 				/* adjust = 1.28/(1+exp(3.5-pe[gr][ch]/300.))-0.05; */
 				adjust = libc.Float32FromInt32(0)
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust - adjust
 			} else {
 				/* adjust = 2.56/(1+exp(3.5-pe[gr][ch]/300.))-0.14; */
 				adjust = libc.Float32FromInt32(0)
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
 			}
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
 			/*  cod_info, scalefac and xrpow get initialized in init_outer_loop
 			 */
 			init_outer_loop(tls, gfc, cod_info)
@@ -19107,9 +19107,9 @@ func XABR_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio u
 	} /* gr */
 	/*  find a bitrate which can refill the resevoir to positive size.
 	 */
-	(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_min_bitrate_index
+	(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_min_bitrate_index
 	for {
-		if !((*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index <= (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index) {
+		if !((*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index <= (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index) {
 			break
 		}
 		if XResvFrameBegin(tls, gfc, bp+2476) >= 0 {
@@ -19118,9 +19118,9 @@ func XABR_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio u
 		goto _3
 	_3:
 		;
-		(*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index = (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index + 1
+		(*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index = (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index + 1
 	}
-	if v4 = (*EncResult_t)(unsafe.Pointer(eov)).Fbitrate_index <= (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr_max_bitrate_index; !v4 {
+	if v4 = (*EncResult_t)(__ccgo_ptr(eov)).Fbitrate_index <= (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr_max_bitrate_index; !v4 {
 		libc.X__assert_fail(tls, __ccgo_ts+7280, __ccgo_ts+6820, int32(1968), uintptr(unsafe.Pointer(&__func__41)))
 	}
 	_ = v4 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -19157,32 +19157,32 @@ func XCBR_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio u
 	/* quantize! */
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		/*  calculate needed bits
 		 */
 		max_bits = Xon_pe(tls, gfc, pe, bp+2464, *(*int32)(__ccgo_ptr(bp + 2472)), gr, gr)
-		if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
+		if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fmode_ext == int32(MPG_MD_MS_LR) {
 			ms_convert(tls, gfc+320, gr)
 			Xreduce_side(tls, bp+2464, *(*FLOAT)(__ccgo_ptr(ms_ener_ratio + uintptr(gr)*4)), *(*int32)(__ccgo_ptr(bp + 2472)), max_bits)
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = l3_side + uintptr(gr)*10528 + uintptr(ch)*5264
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type */
 				/* adjust = 1.28/(1+exp(3.5-pe[gr][ch]/300.))-0.05; */
 				adjust = libc.Float32FromInt32(0)
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust - adjust
 			} else {
 				/* adjust = 2.56/(1+exp(3.5-pe[gr][ch]/300.))-0.14; */
 				adjust = libc.Float32FromInt32(0)
-				masking_lower_db = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
+				masking_lower_db = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmask_adjust_short - adjust
 			}
-			(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
+			(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fmasking_lower = float32(libc.Xpow(tls, float64(10), float64(float64(masking_lower_db)*float64(0.1))))
 			/*  init_outer_loop sets up cod_info, scalefac and xrpow
 			 */
 			init_outer_loop(tls, gfc, cod_info)
@@ -19195,11 +19195,11 @@ func XCBR_iteration_loop(tls *libc.TLS, gfc uintptr, pe uintptr, ms_ener_ratio u
 				outer_loop(tls, gfc, cod_info, bp, bp+156, ch, (*(*[2]int32)(__ccgo_ptr(bp + 2464)))[ch])
 			}
 			iteration_finish_one(tls, gfc, gr, ch)
-			if v3 = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length <= int32(MAX_BITS_PER_CHANNEL); !v3 {
+			if v3 = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length <= int32(MAX_BITS_PER_CHANNEL); !v3 {
 				libc.X__assert_fail(tls, __ccgo_ts+7329, __ccgo_ts+6820, int32(2044), uintptr(unsafe.Pointer(&__func__42)))
 			}
 			_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-			if v3 = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length <= (*(*[2]int32)(__ccgo_ptr(bp + 2464)))[ch]; !v3 {
+			if v3 = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length <= (*(*[2]int32)(__ccgo_ptr(bp + 2464)))[ch]; !v3 {
 				libc.X__assert_fail(tls, __ccgo_ts+7378, __ccgo_ts+6820, int32(2045), uintptr(unsafe.Pointer(&__func__42)))
 			}
 			_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -19257,12 +19257,12 @@ func ATHmdct(tls *libc.TLS, cfg uintptr, f FLOAT) (r FLOAT) {
 	var ath FLOAT
 	_ = ath
 	ath = XATHformula(tls, cfg, f)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHfixpoint > libc.Float32FromInt32(0) {
-		ath = ath - (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHfixpoint
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHfixpoint > libc.Float32FromInt32(0) {
+		ath = ath - (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHfixpoint
 	} else {
 		ath = ath - libc.Float32FromInt32(NSATHSCALE)
 	}
-	ath = ath + (*SessionConfig_t)(unsafe.Pointer(cfg)).FATH_offset_db
+	ath = ath + (*SessionConfig_t)(__ccgo_ptr(cfg)).FATH_offset_db
 	/* modify the MDCT scaling for the ATH and convert to energy */
 	ath = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(ath*libc.Float32FromFloat32(0.10000000149011612)))
 	return ath
@@ -19274,11 +19274,11 @@ func compute_ath(tls *libc.TLS, gfc uintptr) {
 	var end, i, sfb, start int32
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = ATH_f, ATH_l, ATH_psfb12, ATH_psfb21, ATH_s, cfg, end, freq, freq1, freq2, freq3, i, samp_freq, sfb, start, v10, v3
 	cfg = gfc + 24
-	ATH_l = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 24
-	ATH_psfb21 = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 164
-	ATH_s = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 112
-	ATH_psfb12 = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 188
-	samp_freq = float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+	ATH_l = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 24
+	ATH_psfb21 = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 164
+	ATH_s = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 112
+	ATH_psfb12 = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 188
+	samp_freq = float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	sfb = 0
 	for {
 		if !(sfb < int32(SBMAX_l)) {
@@ -19411,7 +19411,7 @@ func compute_ath(tls *libc.TLS, gfc uintptr) {
 	/*  no-ATH mode:
 	 *  reduce ATH to -200 dB
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).FnoATH != 0 {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).FnoATH != 0 {
 		sfb = 0
 		for {
 			if !(sfb < int32(SBMAX_l)) {
@@ -19459,7 +19459,7 @@ func compute_ath(tls *libc.TLS, gfc uintptr) {
 	}
 	/*  work in progress, don't rely on it too much
 	 */
-	(*ATH_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)).Ffloor = FLOAT(float64(10) * libc.Xlog10(tls, float64(ATHmdct(tls, cfg, float32(-libc.Float64FromFloat64(1))))))
+	(*ATH_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)).Ffloor = FLOAT(float64(10) * libc.Xlog10(tls, float64(ATHmdct(tls, cfg, float32(-libc.Float64FromFloat64(1))))))
 	/*
 	   {   FLOAT g=10000, t=1e30, x;
 	   for ( f = 100; f < 10000; f++ ) {
@@ -19509,9 +19509,9 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 	_, _, _, _, _, _ = adjust, cfg, db, i, l3_side, sel
 	cfg = gfc + 24
 	l3_side = gfc + 320
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fiteration_init_init == 0 {
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fiteration_init_init = int32(1)
-		(*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin = 0
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fiteration_init_init == 0 {
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fiteration_init_init = int32(1)
+		(*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin = 0
 		compute_ath(tls, gfc)
 		Xpow43[0] = float32(0)
 		i = int32(1)
@@ -19563,7 +19563,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 		Xinit_xrpow_core_init(tls, gfc)
 		sel = int32(1) /* RH: all modes like vbr-new (cfg->vbr == vbr_mt || cfg->vbr == vbr_mtrh) ? 1 : 0;*/
 		/* long */
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_bass_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_bass_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		i = 0
 		for {
@@ -19576,7 +19576,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_alto_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 1*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_alto_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 1*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i <= int32(13)) {
@@ -19588,7 +19588,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_treble_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 2*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_treble_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 2*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i <= int32(20)) {
@@ -19600,7 +19600,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_sfb21_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 3*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_sfb21_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_long)) + uintptr(sel)*16 + 3*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i < int32(SBMAX_l)) {
@@ -19613,7 +19613,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			i = i + 1
 		}
 		/* short */
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_bass_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_bass_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		i = 0
 		for {
@@ -19626,7 +19626,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_alto_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 1*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_alto_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 1*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i <= int32(6)) {
@@ -19638,7 +19638,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_treble_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 2*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_treble_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 2*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i <= int32(11)) {
@@ -19650,7 +19650,7 @@ func Xiteration_init(tls *libc.TLS, gfc uintptr) {
 			;
 			i = i + 1
 		}
-		db = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fadjust_sfb21_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 3*4))
+		db = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fadjust_sfb21_db + *(*float32)(__ccgo_ptr(uintptr(unsafe.Pointer(&payload_short)) + uintptr(sel)*16 + 3*4))
 		adjust = libc.Xpowf(tls, libc.Float32FromFloat32(10), float32(db*libc.Float32FromFloat32(0.10000000149011612)))
 		for {
 			if !(i < int32(SBMAX_s)) {
@@ -19694,16 +19694,16 @@ func Xon_pe(tls *libc.TLS, gfc uintptr, pe uintptr, targ_bits uintptr, mean_bits
 	bits = 0
 	ch = libc.Int32FromInt32(0)
 	for {
-		if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+		if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 			break
 		}
 		/******************************************************************
 		 * allocate bits for each channel
 		 ******************************************************************/
-		if int32(MAX_BITS_PER_CHANNEL) < *(*int32)(__ccgo_ptr(bp + 4))/(*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out {
+		if int32(MAX_BITS_PER_CHANNEL) < *(*int32)(__ccgo_ptr(bp + 4))/(*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out {
 			v2 = int32(MAX_BITS_PER_CHANNEL)
 		} else {
-			v2 = *(*int32)(__ccgo_ptr(bp + 4)) / (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out
+			v2 = *(*int32)(__ccgo_ptr(bp + 4)) / (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out
 		}
 		*(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4)) = v2
 		add_bits[ch] = int32(float64(float32(*(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4)))**(*FLOAT)(__ccgo_ptr(pe + uintptr(gr)*8 + uintptr(ch)*4)))/float64(700) - float64(*(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4))))
@@ -19731,7 +19731,7 @@ func Xon_pe(tls *libc.TLS, gfc uintptr, pe uintptr, targ_bits uintptr, mean_bits
 	if bits > *(*int32)(__ccgo_ptr(bp)) && bits > 0 {
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			add_bits[ch] = *(*int32)(__ccgo_ptr(bp)) * add_bits[ch] / bits
@@ -19743,7 +19743,7 @@ func Xon_pe(tls *libc.TLS, gfc uintptr, pe uintptr, targ_bits uintptr, mean_bits
 	}
 	ch = 0
 	for {
-		if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+		if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 			break
 		}
 		*(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4)) += add_bits[ch]
@@ -19756,7 +19756,7 @@ func Xon_pe(tls *libc.TLS, gfc uintptr, pe uintptr, targ_bits uintptr, mean_bits
 	bits = 0
 	ch = libc.Int32FromInt32(0)
 	for {
-		if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+		if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 			break
 		}
 		bits = bits + *(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4))
@@ -19769,7 +19769,7 @@ func Xon_pe(tls *libc.TLS, gfc uintptr, pe uintptr, targ_bits uintptr, mean_bits
 		sum = 0
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			*(*int32)(__ccgo_ptr(targ_bits + uintptr(ch)*4)) *= int32(MAX_BITS_PER_GRANULE)
@@ -19913,14 +19913,14 @@ func Xcalc_xmin(tls *libc.TLS, gfc uintptr, ratio uintptr, cod_info uintptr, pxm
 	cfg = gfc + 24
 	j = 0
 	ath_over = 0
-	ATH = (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH
+	ATH = (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH
 	xr = cod_info
 	gsfb = 0
 	for {
-		if !(gsfb < (*gr_info)(unsafe.Pointer(cod_info)).Fpsy_lmax) {
+		if !(gsfb < (*gr_info)(__ccgo_ptr(cod_info)).Fpsy_lmax) {
 			break
 		}
-		xmin = XathAdjust(tls, (*ATH_t)(unsafe.Pointer(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 24 + uintptr(gsfb)*4)), (*ATH_t)(unsafe.Pointer(ATH)).Ffloor, (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHfixpoint)
+		xmin = XathAdjust(tls, (*ATH_t)(__ccgo_ptr(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 24 + uintptr(gsfb)*4)), (*ATH_t)(__ccgo_ptr(ATH)).Ffloor, (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHfixpoint)
 		xmin = FLOAT(xmin * *(*FLOAT)(__ccgo_ptr(gfc + 87416 + uintptr(gsfb)*4)))
 		width = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(gsfb)*4))
 		rh1 = xmin / float32(width)
@@ -20004,28 +20004,28 @@ func Xcalc_xmin(tls *libc.TLS, gfc uintptr, ratio uintptr, cod_info uintptr, pxm
 		;
 		k = k - 1
 	}
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type, but not SHORT */
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type, but not SHORT */
 		max_nonzero = max_nonzero | int32(1) /* only odd numbers */
 	} else {
 		max_nonzero = max_nonzero / int32(6) /* 3 short blocks */
 		max_nonzero = max_nonzero * int32(6)
 		max_nonzero = max_nonzero + int32(5)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsfb21_extra == 0 && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(44000) {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out <= int32(8000) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsfb21_extra == 0 && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(44000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out <= int32(8000) {
 			v3 = int32(17)
 		} else {
 			v3 = int32(21)
 		}
 		sfb_l = v3
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out <= int32(8000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out <= int32(8000) {
 			v6 = int32(9)
 		} else {
 			v6 = int32(12)
 		}
 		sfb_s = v6
 		limit = int32(575)
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type, but not SHORT */
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) { /* NORM, START or STOP type, but not SHORT */
 			limit = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(sfb_l)*4)) - int32(1)
 		} else {
 			limit = int32(3)**(*int32)(__ccgo_ptr(gfc + 21424 + 92 + uintptr(sfb_s)*4)) - int32(1)
@@ -20034,13 +20034,13 @@ func Xcalc_xmin(tls *libc.TLS, gfc uintptr, ratio uintptr, cod_info uintptr, pxm
 			max_nonzero = limit
 		}
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff = max_nonzero
-	sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin
+	(*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff = max_nonzero
+	sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin
 	for {
-		if !(gsfb < (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax) {
+		if !(gsfb < (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax) {
 			break
 		}
-		tmpATH = XathAdjust(tls, (*ATH_t)(unsafe.Pointer(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 112 + uintptr(sfb)*4)), (*ATH_t)(unsafe.Pointer(ATH)).Ffloor, (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHfixpoint)
+		tmpATH = XathAdjust(tls, (*ATH_t)(__ccgo_ptr(ATH)).Fadjust_factor, *(*FLOAT)(__ccgo_ptr(ATH + 112 + uintptr(sfb)*4)), (*ATH_t)(__ccgo_ptr(ATH)).Ffloor, (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHfixpoint)
 		tmpATH = FLOAT(tmpATH * *(*FLOAT)(__ccgo_ptr(gfc + 87416 + 88 + uintptr(sfb)*4)))
 		width1 = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(gsfb)*4))
 		b = 0
@@ -20114,12 +20114,12 @@ func Xcalc_xmin(tls *libc.TLS, gfc uintptr, ratio uintptr, cod_info uintptr, pxm
 			;
 			b = b + 1
 		} /* b */
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_temporal_masking_effect != 0 {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_temporal_masking_effect != 0 {
 			if *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3))*4)) > *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) {
-				*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) += FLOAT((*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3))*4)) - *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4))) * (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fdecay)
+				*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) += FLOAT((*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3))*4)) - *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4))) * (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fdecay)
 			}
 			if *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) > *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(2))*4)) {
-				*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(2))*4)) += FLOAT((*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) - *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(2))*4))) * (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fdecay)
+				*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(2))*4)) += FLOAT((*(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(1))*4)) - *(*FLOAT)(__ccgo_ptr(pxmin + uintptr(-libc.Int32FromInt32(3)+libc.Int32FromInt32(2))*4))) * (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fdecay)
 			}
 		}
 		goto _11
@@ -20140,7 +20140,7 @@ func calc_noise_core_c(tls *libc.TLS, cod_info uintptr, startline unsafe.Pointer
 	noise = libc.Float32FromInt32(0)
 	j = *(*int32)(startline)
 	ix = cod_info + 2304
-	if j > (*gr_info)(unsafe.Pointer(cod_info)).Fcount1 {
+	if j > (*gr_info)(__ccgo_ptr(cod_info)).Fcount1 {
 		for {
 			v1 = l
 			l = l - 1
@@ -20155,7 +20155,7 @@ func calc_noise_core_c(tls *libc.TLS, cod_info uintptr, startline unsafe.Pointer
 			noise = noise + FLOAT(temp*temp)
 		}
 	} else {
-		if j > (*gr_info)(unsafe.Pointer(cod_info)).Fbig_values {
+		if j > (*gr_info)(__ccgo_ptr(cod_info)).Fbig_values {
 			ix01[0] = libc.Float32FromInt32(0)
 			ix01[int32(1)] = step
 			for {
@@ -20222,17 +20222,17 @@ func calc_noise__ccgo_gp(tls *libc.TLS, cod_info uintptr, l3_xmin uintptr, disto
 	*(*int32)(unsafe.Add(res, 16)) = 0
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax) {
 			break
 		}
 		v2 = scalefac
 		scalefac += 4
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 			v3 = Xpretab[sfb]
 		} else {
 			v3 = 0
 		}
-		s = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain - (*(*int32)(__ccgo_ptr(v2))+v3)<<((*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale+int32(1)) - *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
+		s = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain - (*(*int32)(__ccgo_ptr(v2))+v3)<<((*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale+int32(1)) - *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
 		v4 = l3_xmin
 		l3_xmin += 4
 		r_l3_xmin = libc.Float32FromFloat32(1) / *(*FLOAT)(__ccgo_ptr(v4))
@@ -20250,8 +20250,8 @@ func calc_noise__ccgo_gp(tls *libc.TLS, cod_info uintptr, l3_xmin uintptr, disto
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
 			step = Xpow20[s+int32(Q_MAX2)]
 			l = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) >> int32(1)
-			if j+*(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff {
-				usefullsize = (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff - j + int32(1)
+			if j+*(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff {
+				usefullsize = (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff - j + int32(1)
 				if usefullsize > 0 {
 					l = usefullsize >> int32(1)
 				} else {
@@ -20282,7 +20282,7 @@ func calc_noise__ccgo_gp(tls *libc.TLS, cod_info uintptr, l3_xmin uintptr, disto
 		*(*FLOAT)(__ccgo_ptr(v2)) = distort_
 		if prev_noise != 0 {
 			/* save noise values */
-			(*calc_noise_data)(unsafe.Pointer(prev_noise)).Fglobal_gain = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain
+			(*calc_noise_data)(__ccgo_ptr(prev_noise)).Fglobal_gain = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain
 		}
 		/*tot_noise *= Max(noise, 1E-20); */
 		tot_noise_db = tot_noise_db + noise
@@ -20320,7 +20320,7 @@ func calc_noise__ccgo_gp(tls *libc.TLS, cod_info uintptr, l3_xmin uintptr, disto
 var __func__45 = [11]int8{'c', 'a', 'l', 'c', '_', 'n', 'o', 'i', 's', 'e'}
 
 func Xcalc_noise(tls *libc.TLS, cod_info uintptr, l3_xmin uintptr, distort uintptr, res uintptr, prev_noise uintptr) int32 {
-	return calc_noise__ccgo_gp(tls, cod_info, l3_xmin, distort, unsafe.Pointer(res), prev_noise)
+	return calc_noise__ccgo_gp(tls, cod_info, l3_xmin, distort, __ccgo_ptr(res), prev_noise)
 }
 
 /************************************************************************
@@ -20348,7 +20348,7 @@ func set_pinfo(tls *libc.TLS, gfc uintptr, cod_info uintptr, ratio uintptr, gr i
 	var _ /* xfsf at bp+156 */ [39]FLOAT
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = bw, cfg, en0, en1, end, i, ifqstep, j, l, noise, scalefac, sfb, sfb2, start, v1, v4, v5
 	cfg = gfc + 24
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v1 = float64(0.5)
 	} else {
 		v1 = float64(1)
@@ -20358,8 +20358,8 @@ func set_pinfo(tls *libc.TLS, gfc uintptr, cod_info uintptr, ratio uintptr, gr i
 	Xcalc_xmin(tls, gfc, ratio, cod_info, bp)
 	calc_noise__ccgo_gp(tls, cod_info, bp, bp+156, unsafe.Pointer(&noise), uintptr(0))
 	j = 0
-	sfb2 = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type != int32(SHORT_TYPE) && !((*gr_info)(unsafe.Pointer(cod_info)).Fmixed_block_flag != 0) {
+	sfb2 = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type != int32(SHORT_TYPE) && !((*gr_info)(__ccgo_ptr(cod_info)).Fmixed_block_flag != 0) {
 		sfb2 = int32(22)
 	}
 	sfb = 0
@@ -20384,39 +20384,39 @@ func set_pinfo(tls *libc.TLS, gfc uintptr, cod_info uintptr, ratio uintptr, gr i
 		en0 = en0 / float32(bw)
 		/* convert to MDCT units */
 		en1 = float32(1e+15) /* scaling so it shows up on FFT plot */
-		*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 190712 + uintptr(gr)*704 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(en1 * en0)
-		*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 201208 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(FLOAT(FLOAT(en1*(*(*[39]FLOAT)(__ccgo_ptr(bp)))[sfb])*(*(*[39]FLOAT)(__ccgo_ptr(bp + 156)))[sfb]) / float32(bw))
-		if *(*FLOAT)(__ccgo_ptr(ratio + 244 + uintptr(sfb)*4)) > libc.Float32FromInt32(0) && !((*SessionConfig_t)(unsafe.Pointer(cfg)).FATHonly != 0) {
+		*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 190712 + uintptr(gr)*704 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(en1 * en0)
+		*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 201208 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(FLOAT(FLOAT(en1*(*(*[39]FLOAT)(__ccgo_ptr(bp)))[sfb])*(*(*[39]FLOAT)(__ccgo_ptr(bp + 156)))[sfb]) / float32(bw))
+		if *(*FLOAT)(__ccgo_ptr(ratio + 244 + uintptr(sfb)*4)) > libc.Float32FromInt32(0) && !((*SessionConfig_t)(__ccgo_ptr(cfg)).FATHonly != 0) {
 			en0 = en0 / *(*FLOAT)(__ccgo_ptr(ratio + 244 + uintptr(sfb)*4))
 		} else {
 			en0 = float32(0)
 		}
-		if FLOAT(en0**(*FLOAT)(__ccgo_ptr(ratio + uintptr(sfb)*4))) > *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 24 + uintptr(sfb)*4)) {
+		if FLOAT(en0**(*FLOAT)(__ccgo_ptr(ratio + uintptr(sfb)*4))) > *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 24 + uintptr(sfb)*4)) {
 			v4 = FLOAT(en0 * *(*FLOAT)(__ccgo_ptr(ratio + uintptr(sfb)*4)))
 		} else {
-			v4 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 24 + uintptr(sfb)*4))
+			v4 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 24 + uintptr(sfb)*4))
 		}
-		*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 189304 + uintptr(gr)*704 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(en1 * v4)
+		*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 189304 + uintptr(gr)*704 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(en1 * v4)
 		/* there is no scalefactor bands >= SBPSY_l */
-		*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = libc.Float64FromInt32(0)
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 && sfb >= int32(11) {
-			*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(-ifqstep * float32(Xpretab[sfb]))
+		*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = libc.Float64FromInt32(0)
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 && sfb >= int32(11) {
+			*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) = float64(-ifqstep * float32(Xpretab[sfb]))
 		}
 		if sfb < int32(SBPSY_l) {
 			if v5 = *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) >= 0; !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+7673, __ccgo_ts+7448, int32(981), uintptr(unsafe.Pointer(&__func__46)))
 			}
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0) /* scfsi should be decoded by caller side */
-			*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) -= float64(ifqstep * float32(*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4))))
+			*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 199160 + uintptr(gr)*352 + uintptr(ch)*176 + uintptr(sfb)*8)) -= float64(ifqstep * float32(*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4))))
 		}
 		goto _2
 	_2:
 		;
 		sfb = sfb + 1
 	} /* for sfb */
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
 		sfb2 = sfb
-		sfb = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_smin
+		sfb = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_smin
 		for {
 			if !(sfb < int32(SBMAX_s)) {
 				break
@@ -20450,26 +20450,26 @@ func set_pinfo(tls *libc.TLS, gfc uintptr, cod_info uintptr, ratio uintptr, gr i
 				en0 = float32(v1)
 				/* convert to MDCT units */
 				en1 = float32(1e+15) /* scaling so it shows up on FFT plot */
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 194616 + uintptr(gr)*1248 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(en1 * en0)
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 201912 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(FLOAT(FLOAT(en1*(*(*[39]FLOAT)(__ccgo_ptr(bp)))[sfb2])*(*(*[39]FLOAT)(__ccgo_ptr(bp + 156)))[sfb2]) / float32(bw))
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 194616 + uintptr(gr)*1248 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(en1 * en0)
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 201912 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(FLOAT(FLOAT(en1*(*(*[39]FLOAT)(__ccgo_ptr(bp)))[sfb2])*(*(*[39]FLOAT)(__ccgo_ptr(bp + 156)))[sfb2]) / float32(bw))
 				if *(*FLOAT)(__ccgo_ptr(ratio + 244 + 88 + uintptr(sfb)*12 + uintptr(i)*4)) > libc.Float32FromInt32(0) {
 					en0 = en0 / *(*FLOAT)(__ccgo_ptr(ratio + 244 + 88 + uintptr(sfb)*12 + uintptr(i)*4))
 				} else {
 					en0 = float32(0)
 				}
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHonly != 0 || (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHshort != 0 {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHonly != 0 || (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHshort != 0 {
 					en0 = libc.Float32FromInt32(0)
 				}
-				if FLOAT(en0**(*FLOAT)(__ccgo_ptr(ratio + 88 + uintptr(sfb)*12 + uintptr(i)*4))) > *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 112 + uintptr(sfb)*4)) {
+				if FLOAT(en0**(*FLOAT)(__ccgo_ptr(ratio + 88 + uintptr(sfb)*12 + uintptr(i)*4))) > *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 112 + uintptr(sfb)*4)) {
 					v4 = FLOAT(en0 * *(*FLOAT)(__ccgo_ptr(ratio + 88 + uintptr(sfb)*12 + uintptr(i)*4)))
 				} else {
-					v4 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).FATH + 112 + uintptr(sfb)*4))
+					v4 = *(*FLOAT)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).FATH + 112 + uintptr(sfb)*4))
 				}
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 192120 + uintptr(gr)*1248 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(en1 * v4)
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 192120 + uintptr(gr)*1248 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(en1 * v4)
 				/* there is no scalefactor bands >= SBPSY_s */
-				*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 199864 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(-libc.Float64FromFloat64(2) * float64(*(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(i)*4))))
+				*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 199864 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) = float64(-libc.Float64FromFloat64(2) * float64(*(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(i)*4))))
 				if sfb < int32(SBPSY_s) {
-					*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 199864 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) -= float64(ifqstep * float32(*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb2)*4))))
+					*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 199864 + uintptr(gr)*624 + uintptr(ch)*312 + uintptr(int32(3)*sfb+i)*8)) -= float64(ifqstep * float32(*(*int32)(__ccgo_ptr(scalefac + uintptr(sfb2)*4))))
 				}
 				sfb2 = sfb2 + 1
 				goto _7
@@ -20483,14 +20483,14 @@ func set_pinfo(tls *libc.TLS, gfc uintptr, cod_info uintptr, ratio uintptr, gr i
 			sfb = sfb + 1
 		}
 	} /* block type short */
-	*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 201112 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain
-	*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203400 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length + (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length
-	*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203416 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length
-	*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203160 + uintptr(gr)*8 + uintptr(ch)*4)) = noise.Fover_count
-	*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203208 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Fmax_noise) * float64(10))
-	*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203240 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Fover_noise) * float64(10))
-	*(*float64)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203176 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Ftot_noise) * float64(10))
-	*(*int32)(__ccgo_ptr((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo + 203272 + uintptr(gr)*8 + uintptr(ch)*4)) = noise.Fover_SSD
+	*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 201112 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain
+	*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203400 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length + (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length
+	*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203416 + uintptr(gr)*8 + uintptr(ch)*4)) = (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length
+	*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203160 + uintptr(gr)*8 + uintptr(ch)*4)) = noise.Fover_count
+	*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203208 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Fmax_noise) * float64(10))
+	*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203240 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Fover_noise) * float64(10))
+	*(*float64)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203176 + uintptr(gr)*16 + uintptr(ch)*8)) = float64(float64(noise.Ftot_noise) * float64(10))
+	*(*int32)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo + 203272 + uintptr(gr)*8 + uintptr(ch)*4)) = noise.Fover_SSD
 }
 
 var __func__46 = [10]int8{'s', 'e', 't', '_', 'p', 'i', 'n', 'f', 'o'}
@@ -20517,12 +20517,12 @@ func Xset_frame_pinfo(tls *libc.TLS, gfc uintptr, ratio uintptr) {
 	 */
 	gr = 0
 	for {
-		if !(gr < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr) {
+		if !(gr < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr) {
 			break
 		}
 		ch = 0
 		for {
-			if !(ch < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out) {
+			if !(ch < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out) {
 				break
 			}
 			cod_info = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
@@ -20532,7 +20532,7 @@ func Xset_frame_pinfo(tls *libc.TLS, gfc uintptr, ratio uintptr) {
 			if gr == int32(1) {
 				sfb = 0
 				for {
-					if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_lmax) {
+					if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_lmax) {
 						break
 					}
 					if *(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4)) < 0 { /* scfsi */
@@ -20613,7 +20613,7 @@ func XResvFrameBegin(tls *libc.TLS, gfc uintptr, mean_bits uintptr) (r int32) {
 	esv = gfc + 27888
 	l3_side = gfc + 320
 	frameLength = Xgetframebits(tls, gfc)
-	meanBits = (frameLength - (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsideinfo_len*int32(8)) / (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	meanBits = (frameLength - (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsideinfo_len*int32(8)) / (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	/*
 	 *  Meaning of the variables:
 	 *      resvLimit: (0, 8, ..., 8*255 (MPEG-2), 8*511 (MPEG-1))
@@ -20654,38 +20654,38 @@ func XResvFrameBegin(tls *libc.TLS, gfc uintptr, mean_bits uintptr) (r int32) {
 	 *
 	 */
 	/* main_data_begin has 9 bits in MPEG-1, 8 bits MPEG-2 */
-	resvLimit = libc.Int32FromInt32(8)*libc.Int32FromInt32(256)*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr - int32(8)
+	resvLimit = libc.Int32FromInt32(8)*libc.Int32FromInt32(256)*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr - int32(8)
 	/* maximum allowed frame size.  dont use more than this number of
 	   bits, even if the frame has the space for them: */
-	maxmp3buf = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fbuffer_constraint
-	(*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax = maxmp3buf - frameLength
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax > resvLimit {
-		(*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax = resvLimit
+	maxmp3buf = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fbuffer_constraint
+	(*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax = maxmp3buf - frameLength
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax > resvLimit {
+		(*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax = resvLimit
 	}
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax < 0 || (*SessionConfig_t)(unsafe.Pointer(cfg)).Fdisable_reservoir != 0 {
-		(*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax = 0
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax < 0 || (*SessionConfig_t)(__ccgo_ptr(cfg)).Fdisable_reservoir != 0 {
+		(*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax = 0
 	}
-	if (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize < (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax {
-		v1 = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize
+	if (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize < (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax {
+		v1 = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize
 	} else {
-		v1 = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax
+		v1 = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax
 	}
-	fullFrameBits = meanBits*(*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr + v1
+	fullFrameBits = meanBits*(*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr + v1
 	if fullFrameBits > maxmp3buf {
 		fullFrameBits = maxmp3buf
 	}
-	if v2 = 0 == (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax%int32(8); !v2 {
+	if v2 = 0 == (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax%int32(8); !v2 {
 		libc.X__assert_fail(tls, __ccgo_ts+7692, __ccgo_ts+7714, int32(154), uintptr(unsafe.Pointer(&__func__47)))
 	}
 	_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v2 = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax >= 0; !v2 {
+	if v2 = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax >= 0; !v2 {
 		libc.X__assert_fail(tls, __ccgo_ts+7748, __ccgo_ts+7714, int32(155), uintptr(unsafe.Pointer(&__func__47)))
 	}
 	_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	(*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_pre = 0
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
-		(*plotting_data)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo)).Fmean_bits = meanBits / int32(2) /* expected bits per channel per granule [is this also right for mono/stereo, MPEG-1/2 ?] */
-		(*plotting_data)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fpinfo)).Fresvsize = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize
+	(*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_pre = 0
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo != libc.UintptrFromInt32(0) {
+		(*plotting_data)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo)).Fmean_bits = meanBits / int32(2) /* expected bits per channel per granule [is this also right for mono/stereo, MPEG-1/2 ?] */
+		(*plotting_data)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fpinfo)).Fresvsize = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize
 	}
 	*(*int32)(__ccgo_ptr(mean_bits)) = meanBits
 	return fullFrameBits
@@ -20707,13 +20707,13 @@ func XResvMaxBits(tls *libc.TLS, gfc uintptr, mean_bits int32, targ_bits uintptr
 	_, _, _, _, _, _, _, _ = ResvMax, ResvSize, add_bits, cfg, esv, extraBits, targBits, v1
 	cfg = gfc + 24
 	esv = gfc + 27888
-	ResvSize = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize
-	ResvMax = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax
+	ResvSize = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize
+	ResvMax = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax
 	/* conpensate the saved bits used in the 1st granule */
 	if cbr != 0 {
 		ResvSize = ResvSize + mean_bits
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(1) != 0 {
 		ResvMax = int32(float64(ResvMax) * libc.Float64FromFloat64(0.9))
 	}
 	targBits = mean_bits
@@ -20721,23 +20721,23 @@ func XResvMaxBits(tls *libc.TLS, gfc uintptr, mean_bits int32, targ_bits uintptr
 	if ResvSize*int32(10) > ResvMax*int32(9) {
 		add_bits = ResvSize - ResvMax*int32(9)/int32(10)
 		targBits = targBits + add_bits
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping |= int32(0x80)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping |= int32(0x80)
 	} else {
 		add_bits = 0
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping &= int32(0x7f)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping &= int32(0x7f)
 		/* build up reservoir.  this builds the reservoir a little slower
 		 * than FhG.  It could simple be mean_bits/15, but this was rigged
 		 * to always produce 100 (the old value) at 128kbs */
 		/*    *targ_bits -= (int) (mean_bits/15.2); */
-		if !((*SessionConfig_t)(unsafe.Pointer(cfg)).Fdisable_reservoir != 0) && !((*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&libc.Int32FromInt32(1) != 0) {
+		if !((*SessionConfig_t)(__ccgo_ptr(cfg)).Fdisable_reservoir != 0) && !((*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&libc.Int32FromInt32(1) != 0) {
 			targBits = int32(float64(targBits) - float64(libc.Float64FromFloat64(0.1)*float64(mean_bits)))
 		}
 	}
 	/* amount from the reservoir we are allowed to use. ISO says 6/10 */
-	if ResvSize < (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax*int32(6)/int32(10) {
+	if ResvSize < (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax*int32(6)/int32(10) {
 		v1 = ResvSize
 	} else {
-		v1 = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax * int32(6) / int32(10)
+		v1 = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax * int32(6) / int32(10)
 	}
 	extraBits = v1
 	extraBits = extraBits - add_bits
@@ -20756,7 +20756,7 @@ func XResvMaxBits(tls *libc.TLS, gfc uintptr, mean_bits int32, targ_bits uintptr
 //	  the reservoir to reflect the granule's usage.
 //	*/
 func XResvAdjust(tls *libc.TLS, gfc uintptr, gi uintptr) {
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.FResvSize -= (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length + (*gr_info)(unsafe.Pointer(gi)).Fpart2_length
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.FResvSize -= (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length + (*gr_info)(__ccgo_ptr(gi)).Fpart2_length
 }
 
 // C documentation
@@ -20775,17 +20775,17 @@ func XResvFrameEnd(tls *libc.TLS, gfc uintptr, mean_bits int32) {
 	cfg = gfc + 24
 	esv = gfc + 27888
 	l3_side = gfc + 320
-	*(*int32)(__ccgo_ptr(esv + 26888)) += mean_bits * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	*(*int32)(__ccgo_ptr(esv + 26888)) += mean_bits * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	stuffingBits = 0
-	(*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_post = 0
-	(*III_side_info_t)(unsafe.Pointer(l3_side)).FresvDrain_pre = 0
+	(*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_post = 0
+	(*III_side_info_t)(__ccgo_ptr(l3_side)).FresvDrain_pre = 0
 	/* we must be byte aligned */
-	v1 = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize % libc.Int32FromInt32(8)
+	v1 = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize % libc.Int32FromInt32(8)
 	over_bits = v1
 	if v1 != 0 {
 		stuffingBits = stuffingBits + over_bits
 	}
-	over_bits = (*EncStateVar_t)(unsafe.Pointer(esv)).FResvSize - stuffingBits - (*EncStateVar_t)(unsafe.Pointer(esv)).FResvMax
+	over_bits = (*EncStateVar_t)(__ccgo_ptr(esv)).FResvSize - stuffingBits - (*EncStateVar_t)(__ccgo_ptr(esv)).FResvMax
 	if over_bits > 0 {
 		if v2 = 0 == over_bits%int32(8); !v2 {
 			libc.X__assert_fail(tls, __ccgo_ts+7766, __ccgo_ts+7714, int32(259), uintptr(unsafe.Pointer(&__func__48)))
@@ -20812,8 +20812,8 @@ func XResvFrameEnd(tls *libc.TLS, gfc uintptr, mean_bits int32) {
 	 * In particular, in VBR mode ResvMax may have changed, and we have
 	 * to make sure main_data_begin does not create a reservoir bigger
 	 * than ResvMax  mt 4/00*/
-	if (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin*int32(8) < stuffingBits {
-		v1 = (*III_side_info_t)(unsafe.Pointer(l3_side)).Fmain_data_begin * int32(8)
+	if (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin*int32(8) < stuffingBits {
+		v1 = (*III_side_info_t)(__ccgo_ptr(l3_side)).Fmain_data_begin * int32(8)
 	} else {
 		v1 = stuffingBits
 	}
@@ -20842,7 +20842,7 @@ const INT_MAX3 = 2147483647
 func Xlame_set_num_samples(tls *libc.TLS, gfp uintptr, num_samples uint64) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 2^32-1 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples = num_samples
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples = num_samples
 		return 0
 	}
 	return -int32(1)
@@ -20850,7 +20850,7 @@ func Xlame_set_num_samples(tls *libc.TLS, gfp uintptr, num_samples uint64) (r in
 
 func Xlame_get_num_samples(tls *libc.TLS, gfp uintptr) (r uint64) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples
 	}
 	return uint64(0)
 }
@@ -20864,7 +20864,7 @@ func Xlame_set_in_samplerate(tls *libc.TLS, gfp uintptr, in_samplerate int32) (r
 			return -int32(1)
 		}
 		/* input sample rate in Hz,  default = 44100 Hz */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in = in_samplerate
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in = in_samplerate
 		return 0
 	}
 	return -int32(1)
@@ -20872,7 +20872,7 @@ func Xlame_set_in_samplerate(tls *libc.TLS, gfp uintptr, in_samplerate int32) (r
 
 func Xlame_get_in_samplerate(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_in
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_in
 	}
 	return 0
 }
@@ -20886,7 +20886,7 @@ func Xlame_set_num_channels(tls *libc.TLS, gfp uintptr, num_channels int32) (r i
 		if int32(2) < num_channels || 0 >= num_channels {
 			return -int32(1) /* we don't support more than 2 channels */
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels = num_channels
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels = num_channels
 		return 0
 	}
 	return -int32(1)
@@ -20894,7 +20894,7 @@ func Xlame_set_num_channels(tls *libc.TLS, gfp uintptr, num_channels int32) (r i
 
 func Xlame_get_num_channels(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_channels
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_channels
 	}
 	return 0
 }
@@ -20905,7 +20905,7 @@ func Xlame_get_num_channels(tls *libc.TLS, gfp uintptr) (r int32) {
 func Xlame_set_scale(tls *libc.TLS, gfp uintptr, scale float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 1 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale = scale
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale = scale
 		return 0
 	}
 	return -int32(1)
@@ -20913,7 +20913,7 @@ func Xlame_set_scale(tls *libc.TLS, gfp uintptr, scale float32) (r int32) {
 
 func Xlame_get_scale(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -20925,7 +20925,7 @@ func Xlame_get_scale(tls *libc.TLS, gfp uintptr) (r float32) {
 func Xlame_set_scale_left(tls *libc.TLS, gfp uintptr, scale float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 1 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left = scale
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left = scale
 		return 0
 	}
 	return -int32(1)
@@ -20933,7 +20933,7 @@ func Xlame_set_scale_left(tls *libc.TLS, gfp uintptr, scale float32) (r int32) {
 
 func Xlame_get_scale_left(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_left
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_left
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -20945,7 +20945,7 @@ func Xlame_get_scale_left(tls *libc.TLS, gfp uintptr) (r float32) {
 func Xlame_set_scale_right(tls *libc.TLS, gfp uintptr, scale float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 1 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right = scale
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right = scale
 		return 0
 	}
 	return -int32(1)
@@ -20953,7 +20953,7 @@ func Xlame_set_scale_right(tls *libc.TLS, gfp uintptr, scale float32) (r int32) 
 
 func Xlame_get_scale_right(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fscale_right
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fscale_right
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -20982,7 +20982,7 @@ func Xlame_set_out_samplerate(tls *libc.TLS, gfp uintptr, out_samplerate int32) 
 				return -int32(1)
 			}
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out = out_samplerate
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out = out_samplerate
 		return 0
 	}
 	return -int32(1)
@@ -20990,7 +20990,7 @@ func Xlame_set_out_samplerate(tls *libc.TLS, gfp uintptr, out_samplerate int32) 
 
 func Xlame_get_out_samplerate(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fsamplerate_out
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fsamplerate_out
 	}
 	return 0
 }
@@ -21011,7 +21011,7 @@ func Xlame_set_analysis(tls *libc.TLS, gfp uintptr, analysis int32) (r int32) {
 		if 0 > analysis || int32(1) < analysis {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fanalysis = analysis
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fanalysis = analysis
 		return 0
 	}
 	return -int32(1)
@@ -21021,11 +21021,11 @@ func Xlame_get_analysis(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fanalysis && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fanalysis; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fanalysis && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fanalysis; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+7800, __ccgo_ts+7841, int32(247), uintptr(unsafe.Pointer(&__func__49)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fanalysis
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fanalysis
 	}
 	return 0
 }
@@ -21044,7 +21044,7 @@ func Xlame_set_bWriteVbrTag(tls *libc.TLS, gfp uintptr, bWriteVbrTag int32) (r i
 		if 0 > bWriteVbrTag || int32(1) < bWriteVbrTag {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag = bWriteVbrTag
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag = bWriteVbrTag
 		return 0
 	}
 	return -int32(1)
@@ -21054,11 +21054,11 @@ func Xlame_get_bWriteVbrTag(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+7873, __ccgo_ts+7841, int32(276), uintptr(unsafe.Pointer(&__func__50)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_lame_tag
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_lame_tag
 	}
 	return 0
 }
@@ -21077,7 +21077,7 @@ func Xlame_set_decode_only(tls *libc.TLS, gfp uintptr, decode_only int32) (r int
 		if 0 > decode_only || int32(1) < decode_only {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_only = decode_only
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_only = decode_only
 		return 0
 	}
 	return -int32(1)
@@ -21087,11 +21087,11 @@ func Xlame_get_decode_only(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_only && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_only; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_only && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_only; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+7926, __ccgo_ts+7841, int32(306), uintptr(unsafe.Pointer(&__func__51)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_only
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_only
 	}
 	return 0
 }
@@ -21127,12 +21127,12 @@ func Xlame_get_ogg(tls *libc.TLS, gfp uintptr) (r int32) {
 func Xlame_set_quality(tls *libc.TLS, gfp uintptr, quality int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		if quality < 0 {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = 0
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = 0
 		} else {
 			if quality > int32(9) {
-				(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = int32(9)
+				(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = int32(9)
 			} else {
-				(*lame_global_flags)(unsafe.Pointer(gfp)).Fquality = quality
+				(*lame_global_flags)(__ccgo_ptr(gfp)).Fquality = quality
 			}
 		}
 		return 0
@@ -21142,7 +21142,7 @@ func Xlame_set_quality(tls *libc.TLS, gfp uintptr, quality int32) (r int32) {
 
 func Xlame_get_quality(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fquality
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fquality
 	}
 	return 0
 }
@@ -21159,7 +21159,7 @@ func Xlame_set_mode(tls *libc.TLS, gfp uintptr, mode MPEG_mode) (r int32) {
 		if mpg_mode < 0 || int32(MAX_INDICATOR) <= mpg_mode {
 			return -int32(1)
 		} /* Unknown MPEG mode! */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmode = mode
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmode = mode
 		return 0
 	}
 	return -int32(1)
@@ -21169,11 +21169,11 @@ func Xlame_get_mode(tls *libc.TLS, gfp uintptr) (r MPEG_mode) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode < int32(MAX_INDICATOR); !v1 {
+		if v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode < int32(MAX_INDICATOR); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+7973, __ccgo_ts+7841, int32(395), uintptr(unsafe.Pointer(&__func__52)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fmode
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fmode
 	}
 	return int32(NOT_SET)
 }
@@ -21219,7 +21219,7 @@ func Xlame_set_force_ms(tls *libc.TLS, gfp uintptr, force_ms int32) (r int32) {
 		if 0 > force_ms || int32(1) < force_ms {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms = force_ms
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms = force_ms
 		return 0
 	}
 	return -int32(1)
@@ -21229,11 +21229,11 @@ func Xlame_get_force_ms(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+7999, __ccgo_ts+7841, int32(465), uintptr(unsafe.Pointer(&__func__53)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fforce_ms
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fforce_ms
 	}
 	return 0
 }
@@ -21252,7 +21252,7 @@ func Xlame_set_free_format(tls *libc.TLS, gfp uintptr, free_format int32) (r int
 		if 0 > free_format || int32(1) < free_format {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format = free_format
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format = free_format
 		return 0
 	}
 	return -int32(1)
@@ -21262,11 +21262,11 @@ func Xlame_get_free_format(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8040, __ccgo_ts+7841, int32(494), uintptr(unsafe.Pointer(&__func__54)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Ffree_format
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Ffree_format
 	}
 	return 0
 }
@@ -21285,7 +21285,7 @@ func Xlame_set_findReplayGain(tls *libc.TLS, gfp uintptr, findReplayGain int32) 
 		if 0 > findReplayGain || int32(1) < findReplayGain {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain = findReplayGain
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain = findReplayGain
 		return 0
 	}
 	return -int32(1)
@@ -21295,11 +21295,11 @@ func Xlame_get_findReplayGain(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8087, __ccgo_ts+7841, int32(524), uintptr(unsafe.Pointer(&__func__55)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FfindReplayGain
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FfindReplayGain
 	}
 	return 0
 }
@@ -21321,11 +21321,11 @@ func Xlame_get_decode_on_the_fly(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_on_the_fly && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_on_the_fly; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_on_the_fly && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_on_the_fly; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8140, __ccgo_ts+7841, int32(560), uintptr(unsafe.Pointer(&__func__56)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fdecode_on_the_fly
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fdecode_on_the_fly
 	}
 	return 0
 }
@@ -21364,7 +21364,7 @@ func Xlame_set_ReplayGain_decode(tls *libc.TLS, gfp uintptr, arg int32) (r int32
 	} else {
 		return 0
 	}
-	return r
+
 }
 
 func Xlame_get_ReplayGain_decode(tls *libc.TLS, gfp uintptr) (r int32) {
@@ -21373,14 +21373,14 @@ func Xlame_get_ReplayGain_decode(tls *libc.TLS, gfp uintptr) (r int32) {
 	} else {
 		return 0
 	}
-	return r
+
 }
 
 /* set and get some gapless encoding flags */
 
 func Xlame_set_nogap_total(tls *libc.TLS, gfp uintptr, the_nogap_total int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_total = the_nogap_total
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_total = the_nogap_total
 		return 0
 	}
 	return -int32(1)
@@ -21388,14 +21388,14 @@ func Xlame_set_nogap_total(tls *libc.TLS, gfp uintptr, the_nogap_total int32) (r
 
 func Xlame_get_nogap_total(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_total
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_total
 	}
 	return 0
 }
 
 func Xlame_set_nogap_currentindex(tls *libc.TLS, gfp uintptr, the_nogap_index int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_current = the_nogap_index
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_current = the_nogap_index
 		return 0
 	}
 	return -int32(1)
@@ -21403,7 +21403,7 @@ func Xlame_set_nogap_currentindex(tls *libc.TLS, gfp uintptr, the_nogap_index in
 
 func Xlame_get_nogap_currentindex(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fnogap_current
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fnogap_current
 	}
 	return 0
 }
@@ -21415,7 +21415,7 @@ type __ccgo_fp__Xlame_set_errorf_1 = func(*libc.TLS, uintptr, uintptr)
 //	/* message handlers */
 func Xlame_set_errorf(tls *libc.TLS, gfp uintptr, __ccgo_fp_func uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Ferrorf = __ccgo_fp_func
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Ferrorf = __ccgo_fp_func
 		return 0
 	}
 	return -int32(1)
@@ -21425,7 +21425,7 @@ type __ccgo_fp__Xlame_set_debugf_1 = func(*libc.TLS, uintptr, uintptr)
 
 func Xlame_set_debugf(tls *libc.TLS, gfp uintptr, __ccgo_fp_func uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fdebugf = __ccgo_fp_func
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fdebugf = __ccgo_fp_func
 		return 0
 	}
 	return -int32(1)
@@ -21435,7 +21435,7 @@ type __ccgo_fp__Xlame_set_msgf_1 = func(*libc.TLS, uintptr, uintptr)
 
 func Xlame_set_msgf(tls *libc.TLS, gfp uintptr, __ccgo_fp_func uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Freport.Fmsgf = __ccgo_fp_func
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Freport.Fmsgf = __ccgo_fp_func
 		return 0
 	}
 	return -int32(1)
@@ -21452,9 +21452,9 @@ func Xlame_set_msgf(tls *libc.TLS, gfp uintptr, __ccgo_fp_func uintptr) (r int32
 //	 */
 func Xlame_set_brate(tls *libc.TLS, gfp uintptr, brate int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate = brate
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate = brate
 		if brate > int32(320) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir = int32(1)
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir = int32(1)
 		}
 		return 0
 	}
@@ -21463,14 +21463,14 @@ func Xlame_set_brate(tls *libc.TLS, gfp uintptr, brate int32) (r int32) {
 
 func Xlame_get_brate(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fbrate
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fbrate
 	}
 	return 0
 }
 
 func Xlame_set_compression_ratio(tls *libc.TLS, gfp uintptr, compression_ratio float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio = compression_ratio
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio = compression_ratio
 		return 0
 	}
 	return -int32(1)
@@ -21478,7 +21478,7 @@ func Xlame_set_compression_ratio(tls *libc.TLS, gfp uintptr, compression_ratio f
 
 func Xlame_get_compression_ratio(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fcompression_ratio
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fcompression_ratio
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -21499,7 +21499,7 @@ func Xlame_set_copyright(tls *libc.TLS, gfp uintptr, copyright int32) (r int32) 
 		if 0 > copyright || int32(1) < copyright {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fcopyright = copyright
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fcopyright = copyright
 		return 0
 	}
 	return -int32(1)
@@ -21509,11 +21509,11 @@ func Xlame_get_copyright(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fcopyright && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fcopyright; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fcopyright && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fcopyright; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8199, __ccgo_ts+7841, int32(782), uintptr(unsafe.Pointer(&__func__57)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fcopyright
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fcopyright
 	}
 	return 0
 }
@@ -21532,7 +21532,7 @@ func Xlame_set_original(tls *libc.TLS, gfp uintptr, original int32) (r int32) {
 		if 0 > original || int32(1) < original {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal = original
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal = original
 		return 0
 	}
 	return -int32(1)
@@ -21542,11 +21542,11 @@ func Xlame_get_original(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8242, __ccgo_ts+7841, int32(811), uintptr(unsafe.Pointer(&__func__58)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Foriginal
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Foriginal
 	}
 	return 0
 }
@@ -21568,7 +21568,7 @@ func Xlame_set_error_protection(tls *libc.TLS, gfp uintptr, error_protection int
 		if 0 > error_protection || int32(1) < error_protection {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Ferror_protection = error_protection
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Ferror_protection = error_protection
 		return 0
 	}
 	return -int32(1)
@@ -21578,11 +21578,11 @@ func Xlame_get_error_protection(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Ferror_protection && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Ferror_protection; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Ferror_protection && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Ferror_protection; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8283, __ccgo_ts+7841, int32(843), uintptr(unsafe.Pointer(&__func__59)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Ferror_protection
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Ferror_protection
 	}
 	return 0
 }
@@ -21620,7 +21620,7 @@ func Xlame_set_extension(tls *libc.TLS, gfp uintptr, extension int32) (r int32) 
 		if 0 > extension || int32(1) < extension {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fextension = extension
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fextension = extension
 		return 0
 	}
 	return -int32(1)
@@ -21630,11 +21630,11 @@ func Xlame_get_extension(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fextension && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fextension; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fextension && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fextension; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8340, __ccgo_ts+7841, int32(900), uintptr(unsafe.Pointer(&__func__60)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fextension
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fextension
 	}
 	return 0
 }
@@ -21653,7 +21653,7 @@ func Xlame_set_strict_ISO(tls *libc.TLS, gfp uintptr, val int32) (r int32) {
 		if val < int32(MDB_DEFAULT) || int32(MDB_MAXIMUM) < val {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO = val
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO = val
 		return 0
 	}
 	return -int32(1)
@@ -21661,7 +21661,7 @@ func Xlame_set_strict_ISO(tls *libc.TLS, gfp uintptr, val int32) (r int32) {
 
 func Xlame_get_strict_ISO(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fstrict_ISO
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fstrict_ISO
 	}
 	return 0
 }
@@ -21682,7 +21682,7 @@ func Xlame_set_disable_reservoir(tls *libc.TLS, gfp uintptr, disable_reservoir i
 		if 0 > disable_reservoir || int32(1) < disable_reservoir {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir = disable_reservoir
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir = disable_reservoir
 		return 0
 	}
 	return -int32(1)
@@ -21692,11 +21692,11 @@ func Xlame_get_disable_reservoir(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8383, __ccgo_ts+7841, int32(962), uintptr(unsafe.Pointer(&__func__61)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fdisable_reservoir
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fdisable_reservoir
 	}
 	return 0
 }
@@ -21721,7 +21721,7 @@ func Xlame_get_experimentalX(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Select a different "best quantization" function. default = 0 */
 func Xlame_set_quant_comp(tls *libc.TLS, gfp uintptr, quant_type int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp = quant_type
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp = quant_type
 		return 0
 	}
 	return -int32(1)
@@ -21729,7 +21729,7 @@ func Xlame_set_quant_comp(tls *libc.TLS, gfp uintptr, quant_type int32) (r int32
 
 func Xlame_get_quant_comp(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp
 	}
 	return 0
 }
@@ -21739,7 +21739,7 @@ func Xlame_get_quant_comp(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Select a different "best quantization" function. default = 0 */
 func Xlame_set_quant_comp_short(tls *libc.TLS, gfp uintptr, quant_type int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp_short = quant_type
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp_short = quant_type
 		return 0
 	}
 	return -int32(1)
@@ -21747,7 +21747,7 @@ func Xlame_set_quant_comp_short(tls *libc.TLS, gfp uintptr, quant_type int32) (r
 
 func Xlame_get_quant_comp_short(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fquant_comp_short
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fquant_comp_short
 	}
 	return 0
 }
@@ -21757,7 +21757,7 @@ func Xlame_get_quant_comp_short(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Another experimental option. For testing only. */
 func Xlame_set_experimentalY(tls *libc.TLS, gfp uintptr, experimentalY int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalY = experimentalY
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalY = experimentalY
 		return 0
 	}
 	return -int32(1)
@@ -21765,14 +21765,14 @@ func Xlame_set_experimentalY(tls *libc.TLS, gfp uintptr, experimentalY int32) (r
 
 func Xlame_get_experimentalY(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalY
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalY
 	}
 	return 0
 }
 
 func Xlame_set_experimentalZ(tls *libc.TLS, gfp uintptr, experimentalZ int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalZ = experimentalZ
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalZ = experimentalZ
 		return 0
 	}
 	return -int32(1)
@@ -21780,7 +21780,7 @@ func Xlame_set_experimentalZ(tls *libc.TLS, gfp uintptr, experimentalZ int32) (r
 
 func Xlame_get_experimentalZ(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FexperimentalZ
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FexperimentalZ
 	}
 	return 0
 }
@@ -21791,7 +21791,7 @@ func Xlame_get_experimentalZ(tls *libc.TLS, gfp uintptr) (r int32) {
 func Xlame_set_exp_nspsytune(tls *libc.TLS, gfp uintptr, exp_nspsytune int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 0 (disabled) */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune = exp_nspsytune
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune = exp_nspsytune
 		return 0
 	}
 	return -int32(1)
@@ -21799,7 +21799,7 @@ func Xlame_set_exp_nspsytune(tls *libc.TLS, gfp uintptr, exp_nspsytune int32) (r
 
 func Xlame_get_exp_nspsytune(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fexp_nspsytune
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fexp_nspsytune
 	}
 	return 0
 }
@@ -21819,7 +21819,7 @@ func Xlame_set_VBR(tls *libc.TLS, gfp uintptr, VBR vbr_mode) (r int32) {
 		if 0 > vbr_q || int32(vbr_max_indicator) <= vbr_q {
 			return -int32(1)
 		} /* Unknown VBR mode! */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR = VBR
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR = VBR
 		return 0
 	}
 	return -int32(1)
@@ -21829,11 +21829,11 @@ func Xlame_get_VBR(tls *libc.TLS, gfp uintptr) (r vbr_mode) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR < int32(vbr_max_indicator); !v1 {
+		if v1 = (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR < int32(vbr_max_indicator); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8442, __ccgo_ts+7841, int32(1118), uintptr(unsafe.Pointer(&__func__62)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR
 	}
 	return int32(vbr_off)
 }
@@ -21860,8 +21860,8 @@ func Xlame_set_VBR_q(tls *libc.TLS, gfp uintptr, VBR_q int32) (r int32) {
 			ret = -int32(1)
 			VBR_q = int32(9)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = VBR_q
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac = libc.Float32FromInt32(0)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = VBR_q
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac = libc.Float32FromInt32(0)
 		return ret
 	}
 	return -int32(1)
@@ -21871,11 +21871,11 @@ func Xlame_get_VBR_q(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q && int32(10) > (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q && int32(10) > (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8471, __ccgo_ts+7841, int32(1155), uintptr(unsafe.Pointer(&__func__63)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q
 	}
 	return 0
 }
@@ -21895,8 +21895,8 @@ func Xlame_set_VBR_quality(tls *libc.TLS, gfp uintptr, VBR_q float32) (r int32) 
 			ret = -int32(1)
 			VBR_q = float32(9.999)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q = int32(VBR_q)
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac = VBR_q - float32((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q = int32(VBR_q)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac = VBR_q - float32((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q)
 		return ret
 	}
 	return -int32(1)
@@ -21904,7 +21904,7 @@ func Xlame_set_VBR_quality(tls *libc.TLS, gfp uintptr, VBR_q float32) (r int32) 
 
 func Xlame_get_VBR_quality(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return float32((*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q) + (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_q_frac
+		return float32((*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q) + (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_q_frac
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -21914,7 +21914,7 @@ func Xlame_get_VBR_quality(tls *libc.TLS, gfp uintptr) (r float32) {
 //	/* Ignored except for VBR = vbr_abr (ABR mode) */
 func Xlame_set_VBR_mean_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_mean_bitrate_kbps int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps = VBR_mean_bitrate_kbps
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps = VBR_mean_bitrate_kbps
 		return 0
 	}
 	return -int32(1)
@@ -21922,14 +21922,14 @@ func Xlame_set_VBR_mean_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_mean_bitrat
 
 func Xlame_get_VBR_mean_bitrate_kbps(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_mean_bitrate_kbps
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_mean_bitrate_kbps
 	}
 	return 0
 }
 
 func Xlame_set_VBR_min_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_min_bitrate_kbps int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps = VBR_min_bitrate_kbps
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps = VBR_min_bitrate_kbps
 		return 0
 	}
 	return -int32(1)
@@ -21937,14 +21937,14 @@ func Xlame_set_VBR_min_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_min_bitrate_
 
 func Xlame_get_VBR_min_bitrate_kbps(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_min_bitrate_kbps
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_min_bitrate_kbps
 	}
 	return 0
 }
 
 func Xlame_set_VBR_max_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_max_bitrate_kbps int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps = VBR_max_bitrate_kbps
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps = VBR_max_bitrate_kbps
 		return 0
 	}
 	return -int32(1)
@@ -21952,7 +21952,7 @@ func Xlame_set_VBR_max_bitrate_kbps(tls *libc.TLS, gfp uintptr, VBR_max_bitrate_
 
 func Xlame_get_VBR_max_bitrate_kbps(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_max_bitrate_kbps
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_max_bitrate_kbps
 	}
 	return 0
 }
@@ -21972,7 +21972,7 @@ func Xlame_set_VBR_hard_min(tls *libc.TLS, gfp uintptr, VBR_hard_min int32) (r i
 		if 0 > VBR_hard_min || int32(1) < VBR_hard_min {
 			return -int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min = VBR_hard_min
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min = VBR_hard_min
 		return 0
 	}
 	return -int32(1)
@@ -21982,11 +21982,11 @@ func Xlame_get_VBR_hard_min(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8506, __ccgo_ts+7841, int32(1280), uintptr(unsafe.Pointer(&__func__64)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FVBR_hard_min
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FVBR_hard_min
 	}
 	return 0
 }
@@ -22006,7 +22006,7 @@ var __func__64 = [22]int8{'l', 'a', 'm', 'e', '_', 'g', 'e', 't', '_', 'V', 'B',
 //	 */
 func Xlame_set_lowpassfreq(tls *libc.TLS, gfp uintptr, lowpassfreq int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq = lowpassfreq
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq = lowpassfreq
 		return 0
 	}
 	return -int32(1)
@@ -22014,7 +22014,7 @@ func Xlame_set_lowpassfreq(tls *libc.TLS, gfp uintptr, lowpassfreq int32) (r int
 
 func Xlame_get_lowpassfreq(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpassfreq
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpassfreq
 	}
 	return 0
 }
@@ -22027,7 +22027,7 @@ func Xlame_get_lowpassfreq(tls *libc.TLS, gfp uintptr) (r int32) {
 //	 */
 func Xlame_set_lowpasswidth(tls *libc.TLS, gfp uintptr, lowpasswidth int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Flowpasswidth = lowpasswidth
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Flowpasswidth = lowpasswidth
 		return 0
 	}
 	return -int32(1)
@@ -22035,7 +22035,7 @@ func Xlame_set_lowpasswidth(tls *libc.TLS, gfp uintptr, lowpasswidth int32) (r i
 
 func Xlame_get_lowpasswidth(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Flowpasswidth
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Flowpasswidth
 	}
 	return 0
 }
@@ -22049,7 +22049,7 @@ func Xlame_get_lowpasswidth(tls *libc.TLS, gfp uintptr) (r int32) {
 //	 */
 func Xlame_set_highpassfreq(tls *libc.TLS, gfp uintptr, highpassfreq int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpassfreq = highpassfreq
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpassfreq = highpassfreq
 		return 0
 	}
 	return -int32(1)
@@ -22057,7 +22057,7 @@ func Xlame_set_highpassfreq(tls *libc.TLS, gfp uintptr, highpassfreq int32) (r i
 
 func Xlame_get_highpassfreq(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpassfreq
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpassfreq
 	}
 	return 0
 }
@@ -22070,7 +22070,7 @@ func Xlame_get_highpassfreq(tls *libc.TLS, gfp uintptr) (r int32) {
 //	 */
 func Xlame_set_highpasswidth(tls *libc.TLS, gfp uintptr, highpasswidth int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpasswidth = highpasswidth
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpasswidth = highpasswidth
 		return 0
 	}
 	return -int32(1)
@@ -22078,7 +22078,7 @@ func Xlame_set_highpasswidth(tls *libc.TLS, gfp uintptr, highpasswidth int32) (r
 
 func Xlame_get_highpasswidth(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fhighpasswidth
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fhighpasswidth
 	}
 	return 0
 }
@@ -22093,7 +22093,7 @@ func Xlame_get_highpasswidth(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Adjust masking values. */
 func Xlame_set_maskingadjust(tls *libc.TLS, gfp uintptr, adjust float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust = adjust
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust = adjust
 		return 0
 	}
 	return -int32(1)
@@ -22101,14 +22101,14 @@ func Xlame_set_maskingadjust(tls *libc.TLS, gfp uintptr, adjust float32) (r int3
 
 func Xlame_get_maskingadjust(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust
 	}
 	return libc.Float32FromInt32(0)
 }
 
 func Xlame_set_maskingadjust_short(tls *libc.TLS, gfp uintptr, adjust float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust_short = adjust
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust_short = adjust
 		return 0
 	}
 	return -int32(1)
@@ -22116,7 +22116,7 @@ func Xlame_set_maskingadjust_short(tls *libc.TLS, gfp uintptr, adjust float32) (
 
 func Xlame_get_maskingadjust_short(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fmaskingadjust_short
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fmaskingadjust_short
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22126,7 +22126,7 @@ func Xlame_get_maskingadjust_short(tls *libc.TLS, gfp uintptr) (r float32) {
 //	/* Only use ATH for masking. */
 func Xlame_set_ATHonly(tls *libc.TLS, gfp uintptr, ATHonly int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHonly = ATHonly
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHonly = ATHonly
 		return 0
 	}
 	return -int32(1)
@@ -22134,7 +22134,7 @@ func Xlame_set_ATHonly(tls *libc.TLS, gfp uintptr, ATHonly int32) (r int32) {
 
 func Xlame_get_ATHonly(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FATHonly
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FATHonly
 	}
 	return 0
 }
@@ -22144,7 +22144,7 @@ func Xlame_get_ATHonly(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Only use ATH for short blocks. */
 func Xlame_set_ATHshort(tls *libc.TLS, gfp uintptr, ATHshort int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHshort = ATHshort
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHshort = ATHshort
 		return 0
 	}
 	return -int32(1)
@@ -22152,7 +22152,7 @@ func Xlame_set_ATHshort(tls *libc.TLS, gfp uintptr, ATHshort int32) (r int32) {
 
 func Xlame_get_ATHshort(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FATHshort
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FATHshort
 	}
 	return 0
 }
@@ -22162,7 +22162,7 @@ func Xlame_get_ATHshort(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Disable ATH. */
 func Xlame_set_noATH(tls *libc.TLS, gfp uintptr, noATH int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FnoATH = noATH
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FnoATH = noATH
 		return 0
 	}
 	return -int32(1)
@@ -22170,7 +22170,7 @@ func Xlame_set_noATH(tls *libc.TLS, gfp uintptr, noATH int32) (r int32) {
 
 func Xlame_get_noATH(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FnoATH
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FnoATH
 	}
 	return 0
 }
@@ -22181,7 +22181,7 @@ func Xlame_get_noATH(tls *libc.TLS, gfp uintptr) (r int32) {
 func Xlame_set_ATHtype(tls *libc.TLS, gfp uintptr, ATHtype int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* XXX: ATHtype should be converted to an enum. */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype = ATHtype
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype = ATHtype
 		return 0
 	}
 	return -int32(1)
@@ -22189,7 +22189,7 @@ func Xlame_set_ATHtype(tls *libc.TLS, gfp uintptr, ATHtype int32) (r int32) {
 
 func Xlame_get_ATHtype(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FATHtype
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FATHtype
 	}
 	return 0
 }
@@ -22199,7 +22199,7 @@ func Xlame_get_ATHtype(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Select ATH formula 4 shape. */
 func Xlame_set_ATHcurve(tls *libc.TLS, gfp uintptr, ATHcurve float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve = ATHcurve
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve = ATHcurve
 		return 0
 	}
 	return -int32(1)
@@ -22207,7 +22207,7 @@ func Xlame_set_ATHcurve(tls *libc.TLS, gfp uintptr, ATHcurve float32) (r int32) 
 
 func Xlame_get_ATHcurve(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FATHcurve
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FATHcurve
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22217,7 +22217,7 @@ func Xlame_get_ATHcurve(tls *libc.TLS, gfp uintptr) (r float32) {
 //	/* Lower ATH by this many db. */
 func Xlame_set_ATHlower(tls *libc.TLS, gfp uintptr, ATHlower float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).FATH_lower_db = ATHlower
+		(*lame_global_flags)(__ccgo_ptr(gfp)).FATH_lower_db = ATHlower
 		return 0
 	}
 	return -int32(1)
@@ -22225,7 +22225,7 @@ func Xlame_set_ATHlower(tls *libc.TLS, gfp uintptr, ATHlower float32) (r int32) 
 
 func Xlame_get_ATHlower(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FATH_lower_db
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FATH_lower_db
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22235,7 +22235,7 @@ func Xlame_get_ATHlower(tls *libc.TLS, gfp uintptr) (r float32) {
 //	/* Select ATH adaptive adjustment scheme. */
 func Xlame_set_athaa_type(tls *libc.TLS, gfp uintptr, athaa_type int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_type = athaa_type
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_type = athaa_type
 		return 0
 	}
 	return -int32(1)
@@ -22243,7 +22243,7 @@ func Xlame_set_athaa_type(tls *libc.TLS, gfp uintptr, athaa_type int32) (r int32
 
 func Xlame_get_athaa_type(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_type
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_type
 	}
 	return 0
 }
@@ -22268,7 +22268,7 @@ func Xlame_get_athaa_loudapprox(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* Adjust (in dB) the point below which adaptive ATH level adjustment occurs. */
 func Xlame_set_athaa_sensitivity(tls *libc.TLS, gfp uintptr, athaa_sensitivity float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_sensitivity = athaa_sensitivity
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_sensitivity = athaa_sensitivity
 		return 0
 	}
 	return -int32(1)
@@ -22276,7 +22276,7 @@ func Xlame_set_athaa_sensitivity(tls *libc.TLS, gfp uintptr, athaa_sensitivity f
 
 func Xlame_get_athaa_sensitivity(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fathaa_sensitivity
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fathaa_sensitivity
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22309,7 +22309,7 @@ func Xlame_set_allow_diff_short(tls *libc.TLS, gfp uintptr, allow_diff_short int
 		} else {
 			v1 = int32(short_block_coupled)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = v1
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = v1
 		return 0
 	}
 	return -int32(1)
@@ -22317,7 +22317,7 @@ func Xlame_set_allow_diff_short(tls *libc.TLS, gfp uintptr, allow_diff_short int
 
 func Xlame_get_allow_diff_short(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks == int32(short_block_allowed) {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks == int32(short_block_allowed) {
 			return int32(1)
 		} else {
 			return 0
@@ -22336,7 +22336,7 @@ func Xlame_set_useTemporal(tls *libc.TLS, gfp uintptr, useTemporal int32) (r int
 		   we need to switch to an enum to have an apropriate representation
 		   of the possible meanings of the value */
 		if 0 <= useTemporal && useTemporal <= int32(1) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal = useTemporal
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal = useTemporal
 			return 0
 		}
 	}
@@ -22347,11 +22347,11 @@ func Xlame_get_useTemporal(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal && int32(1) >= (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal; !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal && int32(1) >= (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal; !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8555, __ccgo_ts+7841, int32(1701), uintptr(unsafe.Pointer(&__func__65)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FuseTemporal
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FuseTemporal
 	}
 	return 0
 }
@@ -22365,7 +22365,7 @@ func Xlame_set_interChRatio(tls *libc.TLS, gfp uintptr, ratio float32) (r int32)
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 0.0 (no inter-channel maskin) */
 		if libc.Float32FromInt32(0) <= ratio && float64(ratio) <= float64(1) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio = ratio
+			(*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio = ratio
 			return 0
 		}
 	}
@@ -22377,18 +22377,18 @@ func Xlame_get_interChRatio(tls *libc.TLS, gfp uintptr) (r float32) {
 	var v2, v3 bool
 	_, _, _ = v1, v2, v3
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v2 = libc.Float32FromInt32(0) <= (*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio && float64((*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio) <= float64(1); !v2 {
-			if libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio)) > libc.Xfabs(tls, float64(-libc.Int32FromInt32(1))) {
-				v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio-float32(-libc.Int32FromInt32(1)))) <= float64(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio))*libc.Float64FromFloat32(9.999999974752427e-07)))
+		if v2 = libc.Float32FromInt32(0) <= (*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio && float64((*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio) <= float64(1); !v2 {
+			if libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio)) > libc.Xfabs(tls, float64(-libc.Int32FromInt32(1))) {
+				v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio-float32(-libc.Int32FromInt32(1)))) <= float64(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio))*libc.Float64FromFloat32(9.999999974752427e-07)))
 			} else {
-				v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio-float32(-libc.Int32FromInt32(1)))) <= float64(libc.Xfabs(tls, float64(-libc.Int32FromInt32(1)))*libc.Float64FromFloat32(9.999999974752427e-07)))
+				v1 = libc.BoolInt32(libc.Xfabs(tls, float64((*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio-float32(-libc.Int32FromInt32(1)))) <= float64(libc.Xfabs(tls, float64(-libc.Int32FromInt32(1)))*libc.Float64FromFloat32(9.999999974752427e-07)))
 			}
 		}
 		if v3 = v2 || v1 != 0; !v3 {
 			libc.X__assert_fail(tls, __ccgo_ts+8602, __ccgo_ts+7841, int32(1726), uintptr(unsafe.Pointer(&__func__66)))
 		}
 		_ = v3 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).FinterChRatio
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).FinterChRatio
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22402,7 +22402,7 @@ func Xlame_set_substep(tls *libc.TLS, gfp uintptr, method int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 0.0 (no substep noise shaping) */
 		if 0 <= method && method <= int32(7) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fsubstep_shaping = method
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fsubstep_shaping = method
 			return 0
 		}
 	}
@@ -22413,11 +22413,11 @@ func Xlame_get_substep(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubstep_shaping && (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubstep_shaping <= int32(7); !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubstep_shaping && (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubstep_shaping <= int32(7); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8684, __ccgo_ts+7841, int32(1751), uintptr(unsafe.Pointer(&__func__67)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubstep_shaping
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubstep_shaping
 	}
 	return 0
 }
@@ -22436,7 +22436,7 @@ func Xlame_set_sfscale(tls *libc.TLS, gfp uintptr, val int32) (r int32) {
 		} else {
 			v1 = int32(1)
 		}
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fnoise_shaping = v1
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fnoise_shaping = v1
 		return 0
 	}
 	return -int32(1)
@@ -22446,7 +22446,7 @@ func Xlame_get_sfscale(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 int32
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if (*lame_global_flags)(unsafe.Pointer(gfp)).Fnoise_shaping == int32(2) {
+		if (*lame_global_flags)(__ccgo_ptr(gfp)).Fnoise_shaping == int32(2) {
 			v1 = int32(1)
 		} else {
 			v1 = 0
@@ -22461,7 +22461,7 @@ func Xlame_get_sfscale(tls *libc.TLS, gfp uintptr) (r int32) {
 //	/* subblock gain */
 func Xlame_set_subblock_gain(tls *libc.TLS, gfp uintptr, sbgain int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fsubblock_gain = sbgain
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fsubblock_gain = sbgain
 		return 0
 	}
 	return -int32(1)
@@ -22469,7 +22469,7 @@ func Xlame_set_subblock_gain(tls *libc.TLS, gfp uintptr, sbgain int32) (r int32)
 
 func Xlame_get_subblock_gain(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fsubblock_gain
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fsubblock_gain
 	}
 	return 0
 }
@@ -22490,7 +22490,7 @@ func Xlame_set_no_short_blocks(tls *libc.TLS, gfp uintptr, no_short_blocks int32
 			} else {
 				v1 = int32(short_block_allowed)
 			}
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = v1
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = v1
 			return 0
 		}
 	}
@@ -22499,7 +22499,7 @@ func Xlame_set_no_short_blocks(tls *libc.TLS, gfp uintptr, no_short_blocks int32
 
 func Xlame_get_no_short_blocks(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		switch (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks {
+		switch (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks {
 		default:
 			fallthrough
 		case int32(short_block_not_set):
@@ -22529,10 +22529,10 @@ func Xlame_set_force_short_blocks(tls *libc.TLS, gfp uintptr, short_blocks int32
 			return -int32(1)
 		}
 		if short_blocks == int32(1) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = int32(short_block_forced)
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = int32(short_block_forced)
 		} else {
-			if (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks == int32(short_block_forced) {
-				(*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks = int32(short_block_allowed)
+			if (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks == int32(short_block_forced) {
+				(*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks = int32(short_block_allowed)
 			}
 		}
 		return 0
@@ -22542,7 +22542,7 @@ func Xlame_set_force_short_blocks(tls *libc.TLS, gfp uintptr, short_blocks int32
 
 func Xlame_get_force_short_blocks(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		switch (*lame_global_flags)(unsafe.Pointer(gfp)).Fshort_blocks {
+		switch (*lame_global_flags)(__ccgo_ptr(gfp)).Fshort_blocks {
 		default:
 			fallthrough
 		case int32(short_block_not_set):
@@ -22562,7 +22562,7 @@ func Xlame_get_force_short_blocks(tls *libc.TLS, gfp uintptr) (r int32) {
 
 func Xlame_set_short_threshold_lrm(tls *libc.TLS, gfp uintptr, lrm float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre = lrm
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre = lrm
 		return 0
 	}
 	return -int32(1)
@@ -22570,14 +22570,14 @@ func Xlame_set_short_threshold_lrm(tls *libc.TLS, gfp uintptr, lrm float32) (r i
 
 func Xlame_get_short_threshold_lrm(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre
 	}
 	return libc.Float32FromInt32(0)
 }
 
 func Xlame_set_short_threshold_s(tls *libc.TLS, gfp uintptr, s float32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre_s = s
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre_s = s
 		return 0
 	}
 	return -int32(1)
@@ -22585,7 +22585,7 @@ func Xlame_set_short_threshold_s(tls *libc.TLS, gfp uintptr, s float32) (r int32
 
 func Xlame_get_short_threshold_s(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fattackthre_s
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fattackthre_s
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22613,7 +22613,7 @@ func Xlame_set_emphasis(tls *libc.TLS, gfp uintptr, emphasis int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* XXX: emphasis should be converted to an enum */
 		if 0 <= emphasis && emphasis < int32(4) {
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Femphasis = emphasis
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Femphasis = emphasis
 			return 0
 		}
 	}
@@ -22624,11 +22624,11 @@ func Xlame_get_emphasis(tls *libc.TLS, gfp uintptr) (r int32) {
 	var v1 bool
 	_ = v1
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		if v1 = 0 <= (*lame_global_flags)(unsafe.Pointer(gfp)).Femphasis && (*lame_global_flags)(unsafe.Pointer(gfp)).Femphasis < int32(4); !v1 {
+		if v1 = 0 <= (*lame_global_flags)(__ccgo_ptr(gfp)).Femphasis && (*lame_global_flags)(__ccgo_ptr(gfp)).Femphasis < int32(4); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+8739, __ccgo_ts+7841, int32(1949), uintptr(unsafe.Pointer(&__func__68)))
 		}
 		_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Femphasis
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Femphasis
 	}
 	return 0
 }
@@ -22651,9 +22651,9 @@ func Xlame_get_version(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fversion
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fversion
 		}
 	}
 	return 0
@@ -22666,9 +22666,9 @@ func Xlame_get_encoder_delay(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_delay
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_delay
 		}
 	}
 	return 0
@@ -22681,9 +22681,9 @@ func Xlame_get_encoder_padding(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fencoder_padding
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fencoder_padding
 		}
 	}
 	return 0
@@ -22696,10 +22696,10 @@ func Xlame_get_framesize(tls *libc.TLS, gfp uintptr) (r int32) {
 	var cfg, gfc uintptr
 	_, _ = cfg, gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
-			return int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+			return int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 		}
 	}
 	return 0
@@ -22712,9 +22712,9 @@ func Xlame_get_frameNum(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_enc.Fframe_number
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_enc.Fframe_number
 		}
 	}
 	return 0
@@ -22724,9 +22724,9 @@ func Xlame_get_mf_samples_to_encode(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_samples_to_encode
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_samples_to_encode
 		}
 	}
 	return 0
@@ -22739,7 +22739,7 @@ func Xlame_get_size_mp3buffer(tls *libc.TLS, gfp uintptr) (r int32) {
 	var _ /* size at bp+0 */ int32
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			Xcompute_flushbits(tls, gfc, bp)
 			return *(*int32)(__ccgo_ptr(bp))
@@ -22752,9 +22752,9 @@ func Xlame_get_RadioGain(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FRadioGain
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FRadioGain
 		}
 	}
 	return 0
@@ -22764,7 +22764,7 @@ func Xlame_get_AudiophileGain(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			return 0
 		}
@@ -22776,9 +22776,9 @@ func Xlame_get_PeakSample(tls *libc.TLS, gfp uintptr) (r float32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FPeakSample
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FPeakSample
 		}
 	}
 	return libc.Float32FromInt32(0)
@@ -22788,9 +22788,9 @@ func Xlame_get_noclipGainChange(tls *libc.TLS, gfp uintptr) (r int32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FnoclipGainChange
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FnoclipGainChange
 		}
 	}
 	return 0
@@ -22800,9 +22800,9 @@ func Xlame_get_noclipScale(tls *libc.TLS, gfp uintptr) (r float32) {
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
-			return (*lame_internal_flags)(unsafe.Pointer(gfc)).Fov_rpg.FnoclipScale
+			return (*lame_internal_flags)(__ccgo_ptr(gfc)).Fov_rpg.FnoclipScale
 		}
 	}
 	return libc.Float32FromInt32(0)
@@ -22821,25 +22821,25 @@ func Xlame_get_totalframes(tls *libc.TLS, gfp uintptr) (r int32) {
 	var frames_f, resampled_samples_to_encode float64
 	_, _, _, _, _, _, _, _ = cfg, end_padding, frames, frames_f, gfc, pcm_samples_per_frame, pcm_samples_to_encode, resampled_samples_to_encode
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			cfg = gfc + 24
-			pcm_samples_per_frame = libc.Uint64FromInt32(int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr)
-			pcm_samples_to_encode = (*lame_global_flags)(unsafe.Pointer(gfp)).Fnum_samples
+			pcm_samples_per_frame = libc.Uint64FromInt32(int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr)
+			pcm_samples_to_encode = (*lame_global_flags)(__ccgo_ptr(gfp)).Fnum_samples
 			end_padding = uint64(0)
 			frames = 0
 			if pcm_samples_to_encode == libc.Uint64FromUint64(0)-libc.Uint64FromUint64(1) {
 				return 0
 			} /* unknown */
 			/* estimate based on user set num_samples: */
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in != (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in != (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out {
 				/* resampling, estimate new samples_to_encode */
 				resampled_samples_to_encode = float64(0)
 				frames_f = float64(0)
-				if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in > 0 {
+				if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in > 0 {
 					resampled_samples_to_encode = float64(pcm_samples_to_encode)
-					resampled_samples_to_encode = float64(resampled_samples_to_encode * float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out))
-					resampled_samples_to_encode = resampled_samples_to_encode / float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in)
+					resampled_samples_to_encode = float64(resampled_samples_to_encode * float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out))
+					resampled_samples_to_encode = resampled_samples_to_encode / float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in)
 				}
 				if resampled_samples_to_encode <= float64(0) {
 					return 0
@@ -22873,7 +22873,7 @@ func Xlame_get_totalframes(tls *libc.TLS, gfp uintptr) (r int32) {
 
 func Xlame_set_preset(tls *libc.TLS, gfp uintptr, preset int32) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fpreset = preset
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fpreset = preset
 		return Xapply_preset(tls, gfp, preset, int32(1))
 	}
 	return -int32(1)
@@ -22891,13 +22891,13 @@ func Xlame_set_asm_optimizations(tls *libc.TLS, gfp uintptr, optim int32, mode i
 		mode = v1
 		switch optim {
 		case int32(MMX):
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fmmx = mode
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fmmx = mode
 			return optim
 		case int32(AMD_3DNOW):
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Famd3dnow = mode
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Famd3dnow = mode
 			return optim
 		case int32(SSE):
-			(*lame_global_flags)(unsafe.Pointer(gfp)).Fasm_optimizations.Fsse = mode
+			(*lame_global_flags)(__ccgo_ptr(gfp)).Fasm_optimizations.Fsse = mode
 			return optim
 		default:
 			return optim
@@ -22908,21 +22908,21 @@ func Xlame_set_asm_optimizations(tls *libc.TLS, gfp uintptr, optim int32, mode i
 
 func Xlame_set_write_id3tag_automatic(tls *libc.TLS, gfp uintptr, v int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_id3tag_automatic = v
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_id3tag_automatic = v
 	}
 }
 
 func Xlame_get_write_id3tag_automatic(tls *libc.TLS, gfp uintptr) (r int32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fwrite_id3tag_automatic
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fwrite_id3tag_automatic
 	}
 	return int32(1)
 }
 
 func Xlame_set_tune(tls *libc.TLS, gfp uintptr, val float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Ftune_value_a = val
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Ftune = int32(1)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Ftune_value_a = val
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Ftune = int32(1)
 	}
 }
 
@@ -22932,13 +22932,13 @@ func Xlame_set_tune(tls *libc.TLS, gfp uintptr, val float32) {
 func Xlame_set_msfix(tls *libc.TLS, gfp uintptr, msfix float64) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
 		/* default = 0 */
-		(*lame_global_flags)(unsafe.Pointer(gfp)).Fmsfix = float32(msfix)
+		(*lame_global_flags)(__ccgo_ptr(gfp)).Fmsfix = float32(msfix)
 	}
 }
 
 func Xlame_get_msfix(tls *libc.TLS, gfp uintptr) (r float32) {
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		return (*lame_global_flags)(unsafe.Pointer(gfp)).Fmsfix
+		return (*lame_global_flags)(__ccgo_ptr(gfp)).Fmsfix
 	}
 	return libc.Float32FromInt32(0)
 }
@@ -22961,30 +22961,30 @@ func calc_maximum_input_samples_for_buffer_size(tls *libc.TLS, gfc uintptr, buff
 	var ratio float64
 	_, _, _, _, _, _, _, _ = bpf, cfg, frames_per_buffer, input_samples_per_buffer, kbps, pad, pcm_samples_per_frame, ratio
 	cfg = gfc + 24
-	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	pcm_samples_per_frame = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	frames_per_buffer = 0
 	input_samples_per_buffer = 0
 	kbps = int32(320)
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(16000) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(16000) {
 		kbps = int32(64)
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out < int32(32000) {
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out < int32(32000) {
 			kbps = int32(160)
 		} else {
 			kbps = int32(320)
 		}
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffree_format != 0 {
-		kbps = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffree_format != 0 {
+		kbps = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 	} else {
-		if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fvbr == int32(vbr_off) {
-			kbps = (*SessionConfig_t)(unsafe.Pointer(cfg)).Favg_bitrate
+		if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fvbr == int32(vbr_off) {
+			kbps = (*SessionConfig_t)(__ccgo_ptr(cfg)).Favg_bitrate
 		}
 	}
 	pad = int32(1)
-	bpf = ((*SessionConfig_t)(unsafe.Pointer(cfg)).Fversion+libc.Int32FromInt32(1))*libc.Int32FromInt32(72000)*kbps/(*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out + pad
+	bpf = ((*SessionConfig_t)(__ccgo_ptr(cfg)).Fversion+libc.Int32FromInt32(1))*libc.Int32FromInt32(72000)*kbps/(*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out + pad
 	frames_per_buffer = libc.Int32FromUint64(buffer_size / libc.Uint64FromInt32(bpf))
-	ratio = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+	ratio = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	input_samples_per_buffer = int32(float64(pcm_samples_per_frame*frames_per_buffer) * ratio)
 	return input_samples_per_buffer
 }
@@ -22993,7 +22993,7 @@ func Xlame_get_maximum_number_of_samples(tls *libc.TLS, gfp lame_t, buffer_size 
 	var gfc uintptr
 	_ = gfc
 	if Xis_lame_global_flags_valid(tls, gfp) != 0 {
-		gfc = (*lame_global_flags)(unsafe.Pointer(gfp)).Finternal_flags
+		gfc = (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
 		if Xis_lame_internal_flags_valid(tls, gfc) != 0 {
 			return calc_maximum_input_samples_for_buffer_size(tls, gfc, buffer_size)
 		}
@@ -26326,21 +26326,21 @@ func quantize_lines_xrpow(tls *libc.TLS, l uint32, istep FLOAT, xp uintptr, pi u
 		x2 = float64(istep * *(*FLOAT)(__ccgo_ptr(xp + 2*4)))
 		x3 = float64(istep * *(*FLOAT)(__ccgo_ptr(xp + 3*4)))
 		x0 = x0 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi)) = float32(x0)
+		*(*float32)(__ccgo_ptr(fi)) = float32(x0)
 		x1 = x1 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi + 1*4)) = float32(x1)
+		*(*float32)(__ccgo_ptr(fi + 1*4)) = float32(x1)
 		x2 = x2 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi + 2*4)) = float32(x2)
+		*(*float32)(__ccgo_ptr(fi + 2*4)) = float32(x2)
 		x3 = x3 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi + 3*4)) = float32(x3)
-		*(*float32)(unsafe.Pointer(fi)) = float32(x0 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi))-int32(MAGIC_INT)]))
-		*(*float32)(unsafe.Pointer(fi + 1*4)) = float32(x1 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi + 1*4))-int32(MAGIC_INT)]))
-		*(*float32)(unsafe.Pointer(fi + 2*4)) = float32(x2 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi + 2*4))-int32(MAGIC_INT)]))
-		*(*float32)(unsafe.Pointer(fi + 3*4)) = float32(x3 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi + 3*4))-int32(MAGIC_INT)]))
-		*(*int32)(unsafe.Pointer(fi)) -= int32(MAGIC_INT)
-		*(*int32)(unsafe.Pointer(fi + 1*4)) -= int32(MAGIC_INT)
-		*(*int32)(unsafe.Pointer(fi + 2*4)) -= int32(MAGIC_INT)
-		*(*int32)(unsafe.Pointer(fi + 3*4)) -= int32(MAGIC_INT)
+		*(*float32)(__ccgo_ptr(fi + 3*4)) = float32(x3)
+		*(*float32)(__ccgo_ptr(fi)) = float32(x0 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi))-int32(MAGIC_INT)]))
+		*(*float32)(__ccgo_ptr(fi + 1*4)) = float32(x1 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi + 1*4))-int32(MAGIC_INT)]))
+		*(*float32)(__ccgo_ptr(fi + 2*4)) = float32(x2 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi + 2*4))-int32(MAGIC_INT)]))
+		*(*float32)(__ccgo_ptr(fi + 3*4)) = float32(x3 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi + 3*4))-int32(MAGIC_INT)]))
+		*(*int32)(__ccgo_ptr(fi)) -= int32(MAGIC_INT)
+		*(*int32)(__ccgo_ptr(fi + 1*4)) -= int32(MAGIC_INT)
+		*(*int32)(__ccgo_ptr(fi + 2*4)) -= int32(MAGIC_INT)
+		*(*int32)(__ccgo_ptr(fi + 3*4)) -= int32(MAGIC_INT)
 		fi = fi + uintptr(4)*4
 		xp = xp + uintptr(4)*4
 	}
@@ -26348,13 +26348,13 @@ func quantize_lines_xrpow(tls *libc.TLS, l uint32, istep FLOAT, xp uintptr, pi u
 		x01 = float64(istep * *(*FLOAT)(__ccgo_ptr(xp)))
 		x11 = float64(istep * *(*FLOAT)(__ccgo_ptr(xp + 1*4)))
 		x01 = x01 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi)) = float32(x01)
+		*(*float32)(__ccgo_ptr(fi)) = float32(x01)
 		x11 = x11 + float64(libc.Int32FromInt32(65536)*libc.Int32FromInt32(128))
-		*(*float32)(unsafe.Pointer(fi + 1*4)) = float32(x11)
-		*(*float32)(unsafe.Pointer(fi)) = float32(x01 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi))-int32(MAGIC_INT)]))
-		*(*float32)(unsafe.Pointer(fi + 1*4)) = float32(x11 + float64(Xadj43asm[*(*int32)(unsafe.Pointer(fi + 1*4))-int32(MAGIC_INT)]))
-		*(*int32)(unsafe.Pointer(fi)) -= int32(MAGIC_INT)
-		*(*int32)(unsafe.Pointer(fi + 1*4)) -= int32(MAGIC_INT)
+		*(*float32)(__ccgo_ptr(fi + 1*4)) = float32(x11)
+		*(*float32)(__ccgo_ptr(fi)) = float32(x01 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi))-int32(MAGIC_INT)]))
+		*(*float32)(__ccgo_ptr(fi + 1*4)) = float32(x11 + float64(Xadj43asm[*(*int32)(__ccgo_ptr(fi + 1*4))-int32(MAGIC_INT)]))
+		*(*int32)(__ccgo_ptr(fi)) -= int32(MAGIC_INT)
+		*(*int32)(__ccgo_ptr(fi + 1*4)) -= int32(MAGIC_INT)
 	}
 }
 
@@ -26381,8 +26381,8 @@ func quantize_xrpow(tls *libc.TLS, xp uintptr, pi uintptr, istep FLOAT, cod_info
 	   is changed. Finding why it behaves this way would allow to use a cache of
 	   previously computed values (let's 10 cached values per sfb) that would
 	   probably provide a noticeable speedup */
-	prev_data_use = libc.BoolInt32(prev_noise != 0 && (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain == (*calc_noise_data)(unsafe.Pointer(prev_noise)).Fglobal_gain)
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+	prev_data_use = libc.BoolInt32(prev_noise != 0 && (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain == (*calc_noise_data)(__ccgo_ptr(prev_noise)).Fglobal_gain)
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
 		sfbmax = int32(38)
 	} else {
 		sfbmax = int32(21)
@@ -26393,13 +26393,13 @@ func quantize_xrpow(tls *libc.TLS, xp uintptr, pi uintptr, istep FLOAT, cod_info
 			break
 		}
 		step = -int32(1)
-		if prev_data_use != 0 || (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == NORM_TYPE {
-			if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+		if prev_data_use != 0 || (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == NORM_TYPE {
+			if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 				v2 = Xpretab[sfb]
 			} else {
 				v2 = 0
 			}
-			step = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain - (*(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))+v2)<<((*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale+int32(1)) - *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
+			step = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain - (*(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))+v2)<<((*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale+int32(1)) - *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
 		}
 		if v3 = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) >= 0; !v3 {
 			libc.X__assert_fail(tls, __ccgo_ts+8829, __ccgo_ts+8785, int32(322), uintptr(unsafe.Pointer(&__func__71)))
@@ -26418,9 +26418,9 @@ func quantize_xrpow(tls *libc.TLS, xp uintptr, pi uintptr, istep FLOAT, cod_info
 			}
 		} else {
 			l = *(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4))
-			if j+*(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff {
-				usefullsize = (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff - j + int32(1)
-				libc.Xmemset(tls, pi+uintptr((*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff)*4, 0, uint64(4)*libc.Uint64FromInt32(libc.Int32FromInt32(576)-(*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff))
+			if j+*(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff {
+				usefullsize = (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff - j + int32(1)
+				libc.Xmemset(tls, pi+uintptr((*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff)*4, 0, uint64(4)*libc.Uint64FromInt32(libc.Int32FromInt32(576)-(*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff))
 				l = usefullsize
 				if l < 0 {
 					l = 0
@@ -26433,7 +26433,7 @@ func quantize_xrpow(tls *libc.TLS, xp uintptr, pi uintptr, istep FLOAT, cod_info
 				acc_iData = iData
 				acc_xp = xp
 			}
-			if prev_noise != 0 && (*calc_noise_data)(unsafe.Pointer(prev_noise)).Fsfb_count1 > 0 && sfb >= (*calc_noise_data)(unsafe.Pointer(prev_noise)).Fsfb_count1 && *(*int32)(__ccgo_ptr(prev_noise + 8 + uintptr(sfb)*4)) > 0 && step >= *(*int32)(__ccgo_ptr(prev_noise + 8 + uintptr(sfb)*4)) {
+			if prev_noise != 0 && (*calc_noise_data)(__ccgo_ptr(prev_noise)).Fsfb_count1 > 0 && sfb >= (*calc_noise_data)(__ccgo_ptr(prev_noise)).Fsfb_count1 && *(*int32)(__ccgo_ptr(prev_noise + 8 + uintptr(sfb)*4)) > 0 && step >= *(*int32)(__ccgo_ptr(prev_noise + 8 + uintptr(sfb)*4)) {
 				if accumulate != 0 {
 					quantize_lines_xrpow(tls, libc.Uint32FromInt32(accumulate), istep, acc_xp, acc_iData)
 					accumulate = 0
@@ -26772,14 +26772,14 @@ func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uint
 	cfg = gfc + 24
 	*(*int32)(__ccgo_ptr(bp)) = 0
 	ix = gi + 2304
-	if int32(576) < ((*gr_info)(unsafe.Pointer(gi)).Fmax_nonzero_coeff+int32(2))>>int32(1)<<int32(1) {
+	if int32(576) < ((*gr_info)(__ccgo_ptr(gi)).Fmax_nonzero_coeff+int32(2))>>int32(1)<<int32(1) {
 		v1 = int32(576)
 	} else {
-		v1 = ((*gr_info)(unsafe.Pointer(gi)).Fmax_nonzero_coeff + int32(2)) >> int32(1) << int32(1)
+		v1 = ((*gr_info)(__ccgo_ptr(gi)).Fmax_nonzero_coeff + int32(2)) >> int32(1) << int32(1)
 	}
 	i = v1
 	if prev_noise != 0 {
-		(*calc_noise_data)(unsafe.Pointer(prev_noise)).Fsfb_count1 = 0
+		(*calc_noise_data)(__ccgo_ptr(prev_noise)).Fsfb_count1 = 0
 	}
 	/* Determine count1 region */
 	for {
@@ -26794,7 +26794,7 @@ func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uint
 		;
 		i = i - int32(2)
 	}
-	(*gr_info)(unsafe.Pointer(gi)).Fcount1 = i
+	(*gr_info)(__ccgo_ptr(gi)).Fcount1 = i
 	/* Determines the number of bits to encode the quadruples. */
 	v1 = libc.Int32FromInt32(0)
 	a2 = v1
@@ -26820,33 +26820,33 @@ func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uint
 		i = i - int32(4)
 	}
 	*(*int32)(__ccgo_ptr(bp)) = a1
-	(*gr_info)(unsafe.Pointer(gi)).Fcount1table_select = 0
+	(*gr_info)(__ccgo_ptr(gi)).Fcount1table_select = 0
 	if a1 > a2 {
 		*(*int32)(__ccgo_ptr(bp)) = a2
-		(*gr_info)(unsafe.Pointer(gi)).Fcount1table_select = int32(1)
+		(*gr_info)(__ccgo_ptr(gi)).Fcount1table_select = int32(1)
 	}
-	(*gr_info)(unsafe.Pointer(gi)).Fcount1bits = *(*int32)(__ccgo_ptr(bp))
-	(*gr_info)(unsafe.Pointer(gi)).Fbig_values = i
+	(*gr_info)(__ccgo_ptr(gi)).Fcount1bits = *(*int32)(__ccgo_ptr(bp))
+	(*gr_info)(__ccgo_ptr(gi)).Fbig_values = i
 	if i == 0 {
 		return *(*int32)(__ccgo_ptr(bp))
 	}
-	if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) {
 		a1 = int32(3) * *(*int32)(__ccgo_ptr(gfc + 21424 + 92 + 3*4))
-		if a1 > (*gr_info)(unsafe.Pointer(gi)).Fbig_values {
-			a1 = (*gr_info)(unsafe.Pointer(gi)).Fbig_values
+		if a1 > (*gr_info)(__ccgo_ptr(gi)).Fbig_values {
+			a1 = (*gr_info)(__ccgo_ptr(gi)).Fbig_values
 		}
-		a2 = (*gr_info)(unsafe.Pointer(gi)).Fbig_values
+		a2 = (*gr_info)(__ccgo_ptr(gi)).Fbig_values
 	} else {
-		if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == NORM_TYPE {
+		if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == NORM_TYPE {
 			if v5 = i <= int32(576); !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+8855, __ccgo_ts+8785, int32(711), uintptr(unsafe.Pointer(&__func__72)))
 			}
 			_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0) /* bv_scf has 576 entries (0..575) */
 			v1 = int32(*(*int8)(__ccgo_ptr(gfc + 87416 + 332 + uintptr(i-int32(2)))))
-			(*gr_info)(unsafe.Pointer(gi)).Fregion0_count = v1
+			(*gr_info)(__ccgo_ptr(gi)).Fregion0_count = v1
 			a1 = v1
 			v1 = int32(*(*int8)(__ccgo_ptr(gfc + 87416 + 332 + uintptr(i-int32(1)))))
-			(*gr_info)(unsafe.Pointer(gi)).Fregion1_count = v1
+			(*gr_info)(__ccgo_ptr(gi)).Fregion1_count = v1
 			a2 = v1
 			if v5 = a1+a2+int32(2) < int32(SBPSY_l); !v5 {
 				libc.X__assert_fail(tls, __ccgo_ts+8864, __ccgo_ts+8785, int32(715), uintptr(unsafe.Pointer(&__func__72)))
@@ -26855,12 +26855,12 @@ func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uint
 			a2 = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(a1+a2+int32(2))*4))
 			a1 = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(a1+int32(1))*4))
 			if a2 < i {
-				*(*int32)(__ccgo_ptr(gi + 4796 + 2*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix+uintptr(a2)*4, ix+uintptr(i)*4, bp)
+				*(*int32)(__ccgo_ptr(gi + 4796 + 2*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix+uintptr(a2)*4, ix+uintptr(i)*4, bp)
 			}
 		} else {
-			(*gr_info)(unsafe.Pointer(gi)).Fregion0_count = int32(7)
+			(*gr_info)(__ccgo_ptr(gi)).Fregion0_count = int32(7)
 			/*gi->region1_count = SBPSY_l - 7 - 1; */
-			(*gr_info)(unsafe.Pointer(gi)).Fregion1_count = libc.Int32FromInt32(SBMAX_l) - libc.Int32FromInt32(1) - libc.Int32FromInt32(7) - libc.Int32FromInt32(1)
+			(*gr_info)(__ccgo_ptr(gi)).Fregion1_count = libc.Int32FromInt32(SBMAX_l) - libc.Int32FromInt32(1) - libc.Int32FromInt32(7) - libc.Int32FromInt32(1)
 			a1 = *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(libc.Int32FromInt32(7)+libc.Int32FromInt32(1))*4))
 			a2 = i
 			if a1 > a2 {
@@ -26892,23 +26892,23 @@ func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uint
 	_ = v5 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* Count the number of bits necessary to code the bigvalues region. */
 	if 0 < a1 {
-		*(*int32)(__ccgo_ptr(gi + 4796)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp)
+		*(*int32)(__ccgo_ptr(gi + 4796)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp)
 	}
 	if a1 < a2 {
-		*(*int32)(__ccgo_ptr(gi + 4796 + 1*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(a2)*4, bp)
+		*(*int32)(__ccgo_ptr(gi + 4796 + 1*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(a2)*4, bp)
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman == int32(2) {
-		(*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length = *(*int32)(__ccgo_ptr(bp))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman == int32(2) {
+		(*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length = *(*int32)(__ccgo_ptr(bp))
 		Xbest_huffman_divide(tls, gfc, gi)
-		*(*int32)(__ccgo_ptr(bp)) = (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length
+		*(*int32)(__ccgo_ptr(bp)) = (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length
 	}
 	if prev_noise != 0 {
-		if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == NORM_TYPE {
+		if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == NORM_TYPE {
 			sfb = 0
-			for *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(sfb)*4)) < (*gr_info)(unsafe.Pointer(gi)).Fbig_values {
+			for *(*int32)(__ccgo_ptr(gfc + 21424 + uintptr(sfb)*4)) < (*gr_info)(__ccgo_ptr(gi)).Fbig_values {
 				sfb = sfb + 1
 			}
-			(*calc_noise_data)(unsafe.Pointer(prev_noise)).Fsfb_count1 = sfb
+			(*calc_noise_data)(__ccgo_ptr(prev_noise)).Fsfb_count1 = sfb
 		}
 	}
 	return *(*int32)(__ccgo_ptr(bp))
@@ -26923,24 +26923,24 @@ func Xcount_bits(tls *libc.TLS, gfc uintptr, xr uintptr, gi uintptr, prev_noise 
 	var v1, v2 bool
 	_, _, _, _, _, _, _, _, _, _, _ = gain, ix, j, k, roundfac, sfb, w, width, v1, v2, v7
 	ix = gi + 2304
-	if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain && (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v1 {
+	if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain && (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+8902, __ccgo_ts+8785, int32(774), uintptr(unsafe.Pointer(&__func__73)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	/* since quantize_xrpow uses table lookup, we need to check this first: */
-	w = float32(libc.Int32FromInt32(IXMAX_VAL)) / Xipow20[(*gr_info)(unsafe.Pointer(gi)).Fglobal_gain]
-	if (*gr_info)(unsafe.Pointer(gi)).Fxrpow_max > w {
+	w = float32(libc.Int32FromInt32(IXMAX_VAL)) / Xipow20[(*gr_info)(__ccgo_ptr(gi)).Fglobal_gain]
+	if (*gr_info)(__ccgo_ptr(gi)).Fxrpow_max > w {
 		return int32(LARGE_BITS)
 	}
-	if v1 = 0 <= (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain && (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v1 {
+	if v1 = 0 <= (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain && (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+8902, __ccgo_ts+8785, int32(779), uintptr(unsafe.Pointer(&__func__73)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	quantize_xrpow(tls, xr, ix, Xipow20[(*gr_info)(unsafe.Pointer(gi)).Fglobal_gain], gi, prev_noise)
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
+	quantize_xrpow(tls, xr, ix, Xipow20[(*gr_info)(__ccgo_ptr(gi)).Fglobal_gain], gi, prev_noise)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_qnt.Fsubstep_shaping&int32(2) != 0 {
 		j = 0
 		/* 0.634521682242439 = 0.5946*2**(.5*0.1875) */
-		gain = (*gr_info)(unsafe.Pointer(gi)).Fglobal_gain + (*gr_info)(unsafe.Pointer(gi)).Fscalefac_scale
+		gain = (*gr_info)(__ccgo_ptr(gi)).Fglobal_gain + (*gr_info)(__ccgo_ptr(gi)).Fscalefac_scale
 		if v1 = 0 <= gain && gain < libc.Int32FromInt32(256)+libc.Int32FromInt32(1); !v1 {
 			libc.X__assert_fail(tls, __ccgo_ts+6954, __ccgo_ts+8785, int32(785), uintptr(unsafe.Pointer(&__func__73)))
 		}
@@ -26948,7 +26948,7 @@ func Xcount_bits(tls *libc.TLS, gfc uintptr, xr uintptr, gi uintptr, prev_noise 
 		roundfac = float32(float64(0.634521682242439) / float64(Xipow20[gain]))
 		sfb = 0
 		for {
-			if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+			if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 				break
 			}
 			width = *(*int32)(__ccgo_ptr(gi + 4872 + uintptr(sfb)*4))
@@ -27002,7 +27002,7 @@ func recalc_divide_init(tls *libc.TLS, gfc uintptr, cod_info uintptr, ix uintptr
 	var _ /* bits at bp+0 */ int32
 	var _ /* r0bits at bp+4 */ int32
 	_, _, _, _, _, _, _ = a1, a2, bigv, r0, r0t, r1, r1t
-	bigv = (*gr_info)(unsafe.Pointer(cod_info)).Fbig_values
+	bigv = (*gr_info)(__ccgo_ptr(cod_info)).Fbig_values
 	r0 = 0
 	for {
 		if !(r0 <= libc.Int32FromInt32(7)+libc.Int32FromInt32(15)) {
@@ -27024,7 +27024,7 @@ func recalc_divide_init(tls *libc.TLS, gfc uintptr, cod_info uintptr, ix uintptr
 			break
 		}
 		*(*int32)(__ccgo_ptr(bp + 4)) = 0
-		r0t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp+4)
+		r0t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp+4)
 		r1 = 0
 		for {
 			if !(r1 < int32(8)) {
@@ -27035,7 +27035,7 @@ func recalc_divide_init(tls *libc.TLS, gfc uintptr, cod_info uintptr, ix uintptr
 				break
 			}
 			*(*int32)(__ccgo_ptr(bp)) = *(*int32)(__ccgo_ptr(bp + 4))
-			r1t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(a2)*4, bp)
+			r1t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(a2)*4, bp)
 			if *(*int32)(unsafe.Add(r01_bits, uintptr(r0+r1)*4)) > *(*int32)(__ccgo_ptr(bp)) {
 				*(*int32)(unsafe.Add(r01_bits, uintptr(r0+r1)*4)) = *(*int32)(__ccgo_ptr(bp))
 				*(*int32)(unsafe.Add(r01_div, uintptr(r0+r1)*4)) = r0
@@ -27060,7 +27060,7 @@ func recalc_divide_sub(tls *libc.TLS, gfc uintptr, cod_info2 uintptr, gi uintptr
 	var a2, bigv, r2, r2t int32
 	var _ /* bits at bp+0 */ int32
 	_, _, _, _ = a2, bigv, r2, r2t
-	bigv = (*gr_info)(unsafe.Pointer(cod_info2)).Fbig_values
+	bigv = (*gr_info)(__ccgo_ptr(cod_info2)).Fbig_values
 	r2 = int32(2)
 	for {
 		if !(r2 < libc.Int32FromInt32(SBMAX_l)+libc.Int32FromInt32(1)) {
@@ -27070,18 +27070,18 @@ func recalc_divide_sub(tls *libc.TLS, gfc uintptr, cod_info2 uintptr, gi uintptr
 		if a2 >= bigv {
 			break
 		}
-		*(*int32)(__ccgo_ptr(bp)) = *(*int32)(unsafe.Add(r01_bits, uintptr(r2-int32(2))*4)) + (*gr_info)(unsafe.Pointer(cod_info2)).Fcount1bits
-		if (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length <= *(*int32)(__ccgo_ptr(bp)) {
+		*(*int32)(__ccgo_ptr(bp)) = *(*int32)(unsafe.Add(r01_bits, uintptr(r2-int32(2))*4)) + (*gr_info)(__ccgo_ptr(cod_info2)).Fcount1bits
+		if (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length <= *(*int32)(__ccgo_ptr(bp)) {
 			break
 		}
-		r2t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix+uintptr(a2)*4, ix+uintptr(bigv)*4, bp)
-		if (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length <= *(*int32)(__ccgo_ptr(bp)) {
+		r2t = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix+uintptr(a2)*4, ix+uintptr(bigv)*4, bp)
+		if (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length <= *(*int32)(__ccgo_ptr(bp)) {
 			goto _1
 		}
 		libc.Xmemcpy(tls, gi, cod_info2, uint64(5264))
-		(*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length = *(*int32)(__ccgo_ptr(bp))
-		(*gr_info)(unsafe.Pointer(gi)).Fregion0_count = *(*int32)(unsafe.Add(r01_div, uintptr(r2-int32(2))*4))
-		(*gr_info)(unsafe.Pointer(gi)).Fregion1_count = r2 - int32(2) - *(*int32)(unsafe.Add(r01_div, uintptr(r2-int32(2))*4))
+		(*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length = *(*int32)(__ccgo_ptr(bp))
+		(*gr_info)(__ccgo_ptr(gi)).Fregion0_count = *(*int32)(unsafe.Add(r01_div, uintptr(r2-int32(2))*4))
+		(*gr_info)(__ccgo_ptr(gi)).Fregion1_count = r2 - int32(2) - *(*int32)(unsafe.Add(r01_div, uintptr(r2-int32(2))*4))
 		*(*int32)(__ccgo_ptr(gi + 4796)) = *(*int32)(unsafe.Add(r0_tbl, uintptr(r2-int32(2))*4))
 		*(*int32)(__ccgo_ptr(gi + 4796 + 1*4)) = *(*int32)(unsafe.Add(r1_tbl, uintptr(r2-int32(2))*4))
 		*(*int32)(__ccgo_ptr(gi + 4796 + 2*4)) = r2t
@@ -27104,11 +27104,11 @@ func Xbest_huffman_divide(tls *libc.TLS, gfc uintptr, gi uintptr) {
 	cfg = gfc + 24
 	ix = gi + 2304
 	/* SHORT BLOCK stuff fails for MPEG2 */
-	if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == int32(SHORT_TYPE) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(1) {
+	if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == int32(SHORT_TYPE) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(1) {
 		return
 	}
 	libc.Xmemcpy(tls, bp, gi, uint64(5264))
-	if (*gr_info)(unsafe.Pointer(gi)).Fblock_type == NORM_TYPE {
+	if (*gr_info)(__ccgo_ptr(gi)).Fblock_type == NORM_TYPE {
 		recalc_divide_init(tls, gfc, gi, ix, unsafe.Pointer(&r01_bits), unsafe.Pointer(&r01_div), unsafe.Pointer(&r0_tbl), unsafe.Pointer(&r1_tbl))
 		recalc_divide_sub(tls, gfc, bp, gi, ix, unsafe.Pointer(&r01_bits), unsafe.Pointer(&r01_div), unsafe.Pointer(&r0_tbl), unsafe.Pointer(&r1_tbl))
 	}
@@ -27116,7 +27116,7 @@ func Xbest_huffman_divide(tls *libc.TLS, gfc uintptr, gi uintptr) {
 	if i == 0 || libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(ix + uintptr(i-int32(2))*4))|*(*int32)(__ccgo_ptr(ix + uintptr(i-int32(1))*4))) > uint32(1) {
 		return
 	}
-	i = (*gr_info)(unsafe.Pointer(gi)).Fcount1 + int32(2)
+	i = (*gr_info)(__ccgo_ptr(gi)).Fcount1 + int32(2)
 	if i > int32(576) {
 		return
 	}
@@ -27159,12 +27159,12 @@ func Xbest_huffman_divide(tls *libc.TLS, gfc uintptr, gi uintptr) {
 			a1 = i
 		}
 		if a1 > 0 {
-			*(*int32)(__ccgo_ptr(bp + 4796)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp+4768)
+			*(*int32)(__ccgo_ptr(bp + 4796)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix, ix+uintptr(a1)*4, bp+4768)
 		}
 		if i > a1 {
-			*(*int32)(__ccgo_ptr(bp + 4796 + 1*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(i)*4, bp+4768)
+			*(*int32)(__ccgo_ptr(bp + 4796 + 1*4)) = (*(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table})))(tls, ix+uintptr(a1)*4, ix+uintptr(i)*4, bp+4768)
 		}
-		if (*gr_info)(unsafe.Pointer(gi)).Fpart2_3_length > (*(*gr_info)(__ccgo_ptr(bp))).Fpart2_3_length {
+		if (*gr_info)(__ccgo_ptr(gi)).Fpart2_3_length > (*(*gr_info)(__ccgo_ptr(bp))).Fpart2_3_length {
 			libc.Xmemcpy(tls, gi, bp, uint64(5264))
 		}
 	}
@@ -27299,9 +27299,9 @@ func scfsi_calc(tls *libc.TLS, ch int32, l3_side uintptr) {
 		}
 		if s1 < slen1_n[i] && s2 < slen2_n[i] {
 			c = Xslen1_tab[i]*c1 + Xslen2_tab[i]*c2
-			if (*gr_info)(unsafe.Pointer(gi)).Fpart2_length > c {
-				(*gr_info)(unsafe.Pointer(gi)).Fpart2_length = c
-				(*gr_info)(unsafe.Pointer(gi)).Fscalefac_compress = libc.Int32FromUint32(i)
+			if (*gr_info)(__ccgo_ptr(gi)).Fpart2_length > c {
+				(*gr_info)(__ccgo_ptr(gi)).Fpart2_length = c
+				(*gr_info)(__ccgo_ptr(gi)).Fscalefac_compress = libc.Int32FromUint32(i)
 			}
 		}
 		goto _8
@@ -27333,7 +27333,7 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 	j = 0
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 			break
 		}
 		width = *(*int32)(__ccgo_ptr(gi + 4872 + uintptr(sfb)*4))
@@ -27368,11 +27368,11 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 		;
 		sfb = sfb + 1
 	}
-	if !((*gr_info)(unsafe.Pointer(gi)).Fscalefac_scale != 0) && !((*gr_info)(unsafe.Pointer(gi)).Fpreflag != 0) {
+	if !((*gr_info)(__ccgo_ptr(gi)).Fscalefac_scale != 0) && !((*gr_info)(__ccgo_ptr(gi)).Fpreflag != 0) {
 		s = 0
 		sfb = 0
 		for {
-			if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+			if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 				break
 			}
 			if *(*int32)(__ccgo_ptr(gi + 4608 + uintptr(sfb)*4)) > 0 {
@@ -27386,7 +27386,7 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 		if !(s&libc.Int32FromInt32(1) != 0) && s != 0 {
 			sfb = 0
 			for {
-				if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+				if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 					break
 				}
 				if *(*int32)(__ccgo_ptr(gi + 4608 + uintptr(sfb)*4)) > 0 {
@@ -27399,10 +27399,10 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 			}
 			v4 = libc.Int32FromInt32(1)
 			recalc = v4
-			(*gr_info)(unsafe.Pointer(gi)).Fscalefac_scale = v4
+			(*gr_info)(__ccgo_ptr(gi)).Fscalefac_scale = v4
 		}
 	}
-	if !((*gr_info)(unsafe.Pointer(gi)).Fpreflag != 0) && (*gr_info)(unsafe.Pointer(gi)).Fblock_type != int32(SHORT_TYPE) && (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(2) {
+	if !((*gr_info)(__ccgo_ptr(gi)).Fpreflag != 0) && (*gr_info)(__ccgo_ptr(gi)).Fblock_type != int32(SHORT_TYPE) && (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(2) {
 		sfb = int32(11)
 		for {
 			if !(sfb < int32(SBPSY_l)) {
@@ -27432,7 +27432,7 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 			}
 			v4 = libc.Int32FromInt32(1)
 			recalc = v4
-			(*gr_info)(unsafe.Pointer(gi)).Fpreflag = v4
+			(*gr_info)(__ccgo_ptr(gi)).Fpreflag = v4
 		}
 	}
 	i = 0
@@ -27446,13 +27446,13 @@ func Xbest_scalefac_store(tls *libc.TLS, gfc uintptr, gr int32, ch int32, l3_sid
 		;
 		i = i + 1
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(2) && gr == int32(1) && (*(*gr_info)(__ccgo_ptr(l3_side + uintptr(ch)*5264))).Fblock_type != int32(SHORT_TYPE) && (*(*gr_info)(__ccgo_ptr(l3_side + 1*10528 + uintptr(ch)*5264))).Fblock_type != int32(SHORT_TYPE) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(2) && gr == int32(1) && (*(*gr_info)(__ccgo_ptr(l3_side + uintptr(ch)*5264))).Fblock_type != int32(SHORT_TYPE) && (*(*gr_info)(__ccgo_ptr(l3_side + 1*10528 + uintptr(ch)*5264))).Fblock_type != int32(SHORT_TYPE) {
 		scfsi_calc(tls, ch, l3_side)
 		recalc = 0
 	}
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(gi)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(gi)).Fsfbmax) {
 			break
 		}
 		if *(*int32)(__ccgo_ptr(gi + 4608 + uintptr(sfb)*4)) == -int32(2) {
@@ -27569,18 +27569,18 @@ func mpeg1_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 	max_slen2 = 0
 	scalefac = cod_info + 4608
 	_ = gfc
-	if v1 = all_scalefactors_not_negative(tls, scalefac, (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) != 0; !v1 {
+	if v1 = all_scalefactors_not_negative(tls, scalefac, (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) != 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+8961, __ccgo_ts+8785, int32(1145), uintptr(unsafe.Pointer(&__func__76)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
 		tab = uintptr(unsafe.Pointer(&scale_short))
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fmixed_block_flag != 0 {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fmixed_block_flag != 0 {
 			tab = uintptr(unsafe.Pointer(&scale_mixed))
 		}
 	} else { /* block_type == 1,2,or 3 */
 		tab = uintptr(unsafe.Pointer(&scale_long))
-		if !((*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0) {
+		if !((*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0) {
 			sfb = int32(11)
 			for {
 				if !(sfb < int32(SBPSY_l)) {
@@ -27595,7 +27595,7 @@ func mpeg1_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 				sfb = sfb + 1
 			}
 			if sfb == int32(SBPSY_l) {
-				(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = int32(1)
+				(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = int32(1)
 				sfb = int32(11)
 				for {
 					if !(sfb < int32(SBPSY_l)) {
@@ -27612,7 +27612,7 @@ func mpeg1_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 	}
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbdivide) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbdivide) {
 			break
 		}
 		if max_slen1 < *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) {
@@ -27624,7 +27624,7 @@ func mpeg1_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 		sfb = sfb + 1
 	}
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax) {
 			break
 		}
 		if max_slen2 < *(*int32)(__ccgo_ptr(scalefac + uintptr(sfb)*4)) {
@@ -27639,22 +27639,22 @@ func mpeg1_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 	 * loop over *all* posible values of scalefac_compress to find the
 	 * one which uses the smallest number of bits.  ISO would stop
 	 * at first valid index */
-	(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length = int32(LARGE_BITS)
+	(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length = int32(LARGE_BITS)
 	k = 0
 	for {
 		if !(k < int32(16)) {
 			break
 		}
-		if max_slen1 < slen1_n[k] && max_slen2 < slen2_n[k] && (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length > *(*int32)(__ccgo_ptr(tab + uintptr(k)*4)) {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length = *(*int32)(__ccgo_ptr(tab + uintptr(k)*4))
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_compress = k
+		if max_slen1 < slen1_n[k] && max_slen2 < slen2_n[k] && (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length > *(*int32)(__ccgo_ptr(tab + uintptr(k)*4)) {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length = *(*int32)(__ccgo_ptr(tab + uintptr(k)*4))
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_compress = k
 		}
 		goto _6
 	_6:
 		;
 		k = k + 1
 	}
-	return libc.BoolInt32((*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length == int32(LARGE_BITS))
+	return libc.BoolInt32((*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length == int32(LARGE_BITS))
 }
 
 var __func__76 = [21]int8{'m', 'p', 'e', 'g', '1', '_', 's', 'c', 'a', 'l', 'e', '_', 'b', 'i', 't', 'c', 'o', 'u', 'n', 't'}
@@ -27717,7 +27717,7 @@ func mpeg2_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 	   Set partition table. Note that should try to use table one,
 	   but do not yet...
 	*/
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 		table_number = int32(2)
 	} else {
 		table_number = 0
@@ -27733,7 +27733,7 @@ func mpeg2_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 		;
 		i = i + 1
 	}
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fblock_type == int32(SHORT_TYPE) {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fblock_type == int32(SHORT_TYPE) {
 		row_in_table = int32(1)
 		partition_table = uintptr(unsafe.Pointer(&Xnr_of_sfb_block)) + uintptr(table_number)*48 + uintptr(row_in_table)*16
 		sfb = 0
@@ -27817,7 +27817,7 @@ func mpeg2_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 		partition = partition + 1
 	}
 	if !(over != 0) {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fsfb_partition_table = uintptr(unsafe.Pointer(&Xnr_of_sfb_block)) + uintptr(table_number)*48 + uintptr(row_in_table)*16
+		(*gr_info)(__ccgo_ptr(cod_info)).Fsfb_partition_table = uintptr(unsafe.Pointer(&Xnr_of_sfb_block)) + uintptr(table_number)*48 + uintptr(row_in_table)*16
 		partition = 0
 		for {
 			if !(partition < int32(4)) {
@@ -27836,28 +27836,28 @@ func mpeg2_scale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32
 		slen4 = *(*int32)(__ccgo_ptr(cod_info + 5200 + 3*4))
 		switch table_number {
 		case 0:
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_compress = (slen1*int32(5)+slen2)<<int32(4) + slen3<<int32(2) + slen4
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_compress = (slen1*int32(5)+slen2)<<int32(4) + slen3<<int32(2) + slen4
 		case int32(1):
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_compress = int32(400) + (slen1*int32(5)+slen2)<<int32(2) + slen3
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_compress = int32(400) + (slen1*int32(5)+slen2)<<int32(2) + slen3
 		case int32(2):
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_compress = int32(500) + slen1*int32(3) + slen2
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_compress = int32(500) + slen1*int32(3) + slen2
 		default:
 			Xlame_errorf(tls, gfc, __ccgo_ts+9019, 0)
 			break
 		}
 	}
 	if !(over != 0) {
-		if v9 = (*gr_info)(unsafe.Pointer(cod_info)).Fsfb_partition_table != 0; !v9 {
+		if v9 = (*gr_info)(__ccgo_ptr(cod_info)).Fsfb_partition_table != 0; !v9 {
 			libc.X__assert_fail(tls, __ccgo_ts+9057, __ccgo_ts+8785, int32(1308), uintptr(unsafe.Pointer(&__func__77)))
 		}
 		_ = v9 || libc.Bool(libc.Int32FromInt32(0) != 0)
-		(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length = 0
+		(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length = 0
 		partition = 0
 		for {
 			if !(partition < int32(4)) {
 				break
 			}
-			*(*int32)(__ccgo_ptr(cod_info + 4844)) += *(*int32)(__ccgo_ptr(cod_info + 5200 + uintptr(partition)*4)) * *(*int32)(__ccgo_ptr((*gr_info)(unsafe.Pointer(cod_info)).Fsfb_partition_table + uintptr(partition)*4))
+			*(*int32)(__ccgo_ptr(cod_info + 4844)) += *(*int32)(__ccgo_ptr(cod_info + 5200 + uintptr(partition)*4)) * *(*int32)(__ccgo_ptr((*gr_info)(__ccgo_ptr(cod_info)).Fsfb_partition_table + uintptr(partition)*4))
 			goto _10
 		_10:
 			;
@@ -27892,18 +27892,18 @@ var log2tab = [16]int32{
 }
 
 func Xscale_bitcount(tls *libc.TLS, gfc uintptr, cod_info uintptr) (r int32) {
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcfg.Fmode_gr == int32(2) {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcfg.Fmode_gr == int32(2) {
 		return mpeg1_scale_bitcount(tls, gfc, cod_info)
 	} else {
 		return mpeg2_scale_bitcount(tls, gfc, cod_info)
 	}
-	return r
+
 }
 
 func Xhuffman_init(tls *libc.TLS, gfc uintptr) {
 	var bv_index, i, scfb_anz, v2 int32
 	_, _, _, _ = bv_index, i, scfb_anz, v2
-	(*lame_internal_flags)(unsafe.Pointer(gfc)).Fchoose_table = __ccgo_fp(choose_table_nonMMX)
+	(*lame_internal_flags)(__ccgo_ptr(gfc)).Fchoose_table = __ccgo_fp(choose_table_nonMMX)
 	i = int32(2)
 	for {
 		if !(i <= int32(576)) {
@@ -27962,56 +27962,56 @@ func Xfree_id3tag(tls *libc.TLS, gfc uintptr) {
 	var node, p, q, r uintptr
 	_, _, _, _ = node, p, q, r
 	*(*int8)(__ccgo_ptr(gfc + 88352 + 68)) = 0
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Ftitle = uintptr(0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Ftitle = uintptr(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fartist = uintptr(0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fartist = uintptr(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbum = uintptr(0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbum = uintptr(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fcomment = uintptr(0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fcomment = uintptr(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart != uintptr(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart = uintptr(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_size = uint32(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Falbumart_mimetype = int32(MIMETYPE_NONE)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart != uintptr(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart = uintptr(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_size = uint32(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Falbumart_mimetype = int32(MIMETYPE_NONE)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fv2_head != uintptr(0) {
-		node = (*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fv2_head
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fv2_head != uintptr(0) {
+		node = (*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fv2_head
 		for cond := true; cond; cond = node != uintptr(0) {
-			p = *(*uintptr)(unsafe.Pointer(node + 16))
-			q = *(*uintptr)(unsafe.Pointer(node + 40))
+			p = *(*uintptr)(__ccgo_ptr(node + 16))
+			q = *(*uintptr)(__ccgo_ptr(node + 40))
 			r = node
-			node = (*FrameDataNode)(unsafe.Pointer(node)).Fnxt
+			node = (*FrameDataNode)(__ccgo_ptr(node)).Fnxt
 			libc.Xfree(tls, p)
 			libc.Xfree(tls, q)
 			libc.Xfree(tls, r)
 		}
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fv2_head = uintptr(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ftag_spec.Fv2_tail = uintptr(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fv2_head = uintptr(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ftag_spec.Fv2_tail = uintptr(0)
 	}
 }
 
 func free_global_data(tls *libc.TLS, gfc uintptr) {
-	if gfc != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy != 0 {
-		if (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fl.Fs3 != 0 {
+	if gfc != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy != 0 {
+		if (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fl.Fs3 != 0 {
 			/* XXX allocated in psymodel_init() */
-			libc.Xfree(tls, (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fl.Fs3)
+			libc.Xfree(tls, (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fl.Fs3)
 		}
-		if (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fs.Fs3 != 0 {
+		if (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fs.Fs3 != 0 {
 			/* XXX allocated in psymodel_init() */
-			libc.Xfree(tls, (*PsyConst_t)(unsafe.Pointer((*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)).Fs.Fs3)
+			libc.Xfree(tls, (*PsyConst_t)(__ccgo_ptr((*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)).Fs.Fs3)
 		}
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fcd_psy = uintptr(0)
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fcd_psy = uintptr(0)
 	}
 }
 
@@ -28043,26 +28043,26 @@ func Xfreegfc(tls *libc.TLS, gfc uintptr) {
 		libc.Xfree(tls, *(*uintptr)(__ccgo_ptr(gfc + 27888 + 9360 + 1*8)))
 		*(*uintptr)(__ccgo_ptr(gfc + 27888 + 9360 + 1*8)) = libc.UintptrFromInt32(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf != libc.UintptrFromInt32(0) {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Fbs.Fbuf = libc.UintptrFromInt32(0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf != libc.UintptrFromInt32(0) {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Fbs.Fbuf = libc.UintptrFromInt32(0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag != 0 {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fbag = libc.UintptrFromInt32(0)
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).FVBR_seek_table.Fsize = 0
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag != 0 {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fbag = libc.UintptrFromInt32(0)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).FVBR_seek_table.Fsize = 0
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH != 0 {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).FATH)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH != 0 {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).FATH)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata != 0 {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_rpg.Frgdata)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata != 0 {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_rpg.Frgdata)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fin_buffer_0 != 0 {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fin_buffer_0)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fin_buffer_0 != 0 {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fin_buffer_0)
 	}
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fin_buffer_1 != 0 {
-		libc.Xfree(tls, (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fin_buffer_1)
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fin_buffer_1 != 0 {
+		libc.Xfree(tls, (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fin_buffer_1)
 	}
 	Xfree_id3tag(tls, gfc)
 	free_global_data(tls, gfc)
@@ -28071,17 +28071,17 @@ func Xfreegfc(tls *libc.TLS, gfc uintptr) {
 
 func Xcalloc_aligned(tls *libc.TLS, ptr uintptr, size uint32, bytes uint32) {
 	if ptr != 0 {
-		if !((*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer != 0) {
-			(*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer = libc.Xmalloc(tls, uint64(size+bytes))
-			if (*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer != uintptr(0) {
-				libc.Xmemset(tls, (*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer, 0, uint64(size+bytes))
+		if !((*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer != 0) {
+			(*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer = libc.Xmalloc(tls, uint64(size+bytes))
+			if (*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer != uintptr(0) {
+				libc.Xmemset(tls, (*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer, 0, uint64(size+bytes))
 				if bytes > uint32(0) {
-					(*aligned_pointer_t)(unsafe.Pointer(ptr)).Faligned = uintptr((uint64((*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer) + uint64(bytes) - libc.Uint64FromInt32(1)) / uint64(bytes) * uint64(bytes))
+					(*aligned_pointer_t)(__ccgo_ptr(ptr)).Faligned = uintptr((uint64((*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer) + uint64(bytes) - libc.Uint64FromInt32(1)) / uint64(bytes) * uint64(bytes))
 				} else {
-					(*aligned_pointer_t)(unsafe.Pointer(ptr)).Faligned = (*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer
+					(*aligned_pointer_t)(__ccgo_ptr(ptr)).Faligned = (*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer
 				}
 			} else {
-				(*aligned_pointer_t)(unsafe.Pointer(ptr)).Faligned = uintptr(0)
+				(*aligned_pointer_t)(__ccgo_ptr(ptr)).Faligned = uintptr(0)
 			}
 		}
 	}
@@ -28089,10 +28089,10 @@ func Xcalloc_aligned(tls *libc.TLS, ptr uintptr, size uint32, bytes uint32) {
 
 func Xfree_aligned(tls *libc.TLS, ptr uintptr) {
 	if ptr != 0 {
-		if (*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer != 0 {
-			libc.Xfree(tls, (*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer)
-			(*aligned_pointer_t)(unsafe.Pointer(ptr)).Fpointer = uintptr(0)
-			(*aligned_pointer_t)(unsafe.Pointer(ptr)).Faligned = uintptr(0)
+		if (*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer != 0 {
+			libc.Xfree(tls, (*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer)
+			(*aligned_pointer_t)(__ccgo_ptr(ptr)).Fpointer = uintptr(0)
+			(*aligned_pointer_t)(__ccgo_ptr(ptr)).Faligned = uintptr(0)
 		}
 	}
 }
@@ -28127,7 +28127,7 @@ func ATHformula_GB(tls *libc.TLS, f FLOAT, value FLOAT, f_min FLOAT, f_max FLOAT
 func XATHformula(tls *libc.TLS, cfg uintptr, f FLOAT) (r FLOAT) {
 	var ath FLOAT
 	_ = ath
-	switch (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHtype {
+	switch (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHtype {
 	case 0:
 		ath = ATHformula_GB(tls, f, libc.Float32FromInt32(9), libc.Float32FromFloat32(0.10000000149011612), libc.Float32FromFloat32(24))
 	case int32(1):
@@ -28137,9 +28137,9 @@ func XATHformula(tls *libc.TLS, cfg uintptr, f FLOAT) (r FLOAT) {
 	case int32(3):
 		ath = ATHformula_GB(tls, f, libc.Float32FromInt32(1), libc.Float32FromFloat32(0.10000000149011612), libc.Float32FromFloat32(24)) + libc.Float32FromInt32(6) /*modification of GB formula by Roel */
 	case int32(4):
-		ath = ATHformula_GB(tls, f, (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHcurve, libc.Float32FromFloat32(0.10000000149011612), libc.Float32FromFloat32(24))
+		ath = ATHformula_GB(tls, f, (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHcurve, libc.Float32FromFloat32(0.10000000149011612), libc.Float32FromFloat32(24))
 	case int32(5):
-		ath = ATHformula_GB(tls, f, (*SessionConfig_t)(unsafe.Pointer(cfg)).FATHcurve, libc.Float32FromFloat32(3.4100000858306885), libc.Float32FromFloat32(16.100000381469727))
+		ath = ATHformula_GB(tls, f, (*SessionConfig_t)(__ccgo_ptr(cfg)).FATHcurve, libc.Float32FromFloat32(3.4100000858306885), libc.Float32FromFloat32(16.100000381469727))
 	default:
 		ath = ATHformula_GB(tls, f, libc.Float32FromInt32(0), libc.Float32FromFloat32(0.10000000149011612), libc.Float32FromFloat32(24))
 		break
@@ -28362,7 +28362,7 @@ func XSmpFrqIndex(tls *libc.TLS, sample_freq int32, version uintptr) (r int32) {
 		*(*int32)(__ccgo_ptr(version)) = 0
 		return -int32(1)
 	}
-	return r
+
 }
 
 /*****************************************************************************
@@ -28392,7 +28392,7 @@ func blackman(tls *libc.TLS, x FLOAT, fcn FLOAT, l int32) (r FLOAT) {
 	} else {
 		return float32(float64(float64(bkwn)*libc.Xsin(tls, float64(FLOAT(float32(l)*wcn)*x2))) / float64(float64(libc.Float64FromFloat64(3.141592653589793)*float64(l))*float64(x2)))
 	}
-	return r
+
 }
 
 /* gcd - greatest common divisor */
@@ -28420,9 +28420,9 @@ func fill_buffer_resample(tls *libc.TLS, gfc uintptr, outbuf uintptr, desired_le
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = BLACKSIZE, bpc, cfg, esv, fcn, filter_l, i, inbuf_old, intratio, j, j2, joff, k, n_shift, offset, resample_ratio, sum, time0, xvalue, y, v11, v12, v4, v7
 	cfg = gfc + 24
 	esv = gfc + 27888
-	resample_ratio = float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out)
+	resample_ratio = float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in) / float64((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out)
 	j = 0 /* number of convolution functions to pre-compute */
-	bpc = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out / gcd(tls, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out, (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in)
+	bpc = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out / gcd(tls, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out, (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in)
 	if bpc > int32(BPC) {
 		bpc = int32(BPC)
 	}
@@ -28434,7 +28434,7 @@ func fill_buffer_resample(tls *libc.TLS, gfc uintptr, outbuf uintptr, desired_le
 	filter_l = int32(31)                         /* must be odd */
 	filter_l = int32(FLOAT(filter_l) + intratio) /* unless resample_ratio=int, it must be even */
 	BLACKSIZE = filter_l + int32(1)              /* size of data needed for FIR */
-	if (*lame_internal_flags)(unsafe.Pointer(gfc)).Ffill_buffer_resample_init == 0 {
+	if (*lame_internal_flags)(__ccgo_ptr(gfc)).Ffill_buffer_resample_init == 0 {
 		*(*uintptr)(__ccgo_ptr(esv + 9360)) = libc.Xcalloc(tls, libc.Uint64FromInt32(BLACKSIZE), uint64(4))
 		*(*uintptr)(__ccgo_ptr(esv + 9360 + 1*8)) = libc.Xcalloc(tls, libc.Uint64FromInt32(BLACKSIZE), uint64(4))
 		i = 0
@@ -28487,7 +28487,7 @@ func fill_buffer_resample(tls *libc.TLS, gfc uintptr, outbuf uintptr, desired_le
 			;
 			j = j + 1
 		}
-		(*lame_internal_flags)(unsafe.Pointer(gfc)).Ffill_buffer_resample_init = int32(1)
+		(*lame_internal_flags)(__ccgo_ptr(gfc)).Ffill_buffer_resample_init = int32(1)
 	}
 	inbuf_old = *(*uintptr)(__ccgo_ptr(esv + 9360 + uintptr(ch)*8))
 	/* time of j'th element in inbuf = itime + j/ifreq; */
@@ -28613,9 +28613,9 @@ var __func__78 = [21]int8{'f', 'i', 'l', 'l', '_', 'b', 'u', 'f', 'f', 'e', 'r',
 func XisResamplingNecessary(tls *libc.TLS, cfg uintptr) (r int32) {
 	var h, l, v1 int32
 	_, _, _ = h, l, v1
-	l = int32(float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out) * libc.Float32FromFloat32(0.9994999766349792))
-	h = int32(float32((*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_out) * libc.Float32FromFloat32(1.000499963760376))
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in < l || h < (*SessionConfig_t)(unsafe.Pointer(cfg)).Fsamplerate_in {
+	l = int32(float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out) * libc.Float32FromFloat32(0.9994999766349792))
+	h = int32(float32((*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_out) * libc.Float32FromFloat32(1.000499963760376))
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in < l || h < (*SessionConfig_t)(__ccgo_ptr(cfg)).Fsamplerate_in {
 		v1 = int32(1)
 	} else {
 		v1 = 0
@@ -28632,10 +28632,10 @@ func Xfill_buffer(tls *libc.TLS, gfc uintptr, mfbuf uintptr, in_buffer uintptr, 
 	var ch, framesize, mf_size, nch, nout, v1 int32
 	_, _, _, _, _, _, _ = cfg, ch, framesize, mf_size, nch, nout, v1
 	cfg = gfc + 24
-	mf_size = (*lame_internal_flags)(unsafe.Pointer(gfc)).Fsv_enc.Fmf_size
-	framesize = int32(576) * (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
+	mf_size = (*lame_internal_flags)(__ccgo_ptr(gfc)).Fsv_enc.Fmf_size
+	framesize = int32(576) * (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
 	ch = 0
-	nch = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out
+	nch = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out
 	/* copy in new samples into mfbuf, with resampling if necessary */
 	if XisResamplingNecessary(tls, cfg) != 0 {
 		for {
@@ -28699,9 +28699,9 @@ func Xlame_report_fnc(tls *libc.TLS, __ccgo_fp_print_f lame_report_function, for
 func Xlame_debugf(tls *libc.TLS, gfc uintptr, format uintptr, va uintptr) {
 	var args va_list
 	_ = args
-	if gfc != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_dbg != 0 {
+	if gfc != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_dbg != 0 {
 		args = va
-		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_dbg})))(tls, format, args)
+		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_dbg})))(tls, format, args)
 		_ = args
 	}
 }
@@ -28709,9 +28709,9 @@ func Xlame_debugf(tls *libc.TLS, gfc uintptr, format uintptr, va uintptr) {
 func Xlame_msgf(tls *libc.TLS, gfc uintptr, format uintptr, va uintptr) {
 	var args va_list
 	_ = args
-	if gfc != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_msg != 0 {
+	if gfc != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_msg != 0 {
 		args = va
-		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_msg})))(tls, format, args)
+		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_msg})))(tls, format, args)
 		_ = args
 	}
 }
@@ -28719,9 +28719,9 @@ func Xlame_msgf(tls *libc.TLS, gfc uintptr, format uintptr, va uintptr) {
 func Xlame_errorf(tls *libc.TLS, gfc uintptr, format uintptr, va uintptr) {
 	var args va_list
 	_ = args
-	if gfc != 0 && (*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_err != 0 {
+	if gfc != 0 && (*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_err != 0 {
 		args = va
-		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(unsafe.Pointer(gfc)).Freport_err})))(tls, format, args)
+		(*(*func(*libc.TLS, uintptr, va_list))(unsafe.Pointer(&struct{ uintptr }{(*lame_internal_flags)(__ccgo_ptr(gfc)).Freport_err})))(tls, format, args)
 		_ = args
 	}
 }
@@ -28948,21 +28948,21 @@ func k_34_4(tls *libc.TLS, x unsafe.Pointer, l3 unsafe.Pointer) {
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	*(*float64)(x) += MAGIC_FLOAT
-	*(*float32)(unsafe.Pointer(bp)) = float32(*(*float64)(x))
+	*(*float32)(__ccgo_ptr(bp)) = float32(*(*float64)(x))
 	*(*float64)(unsafe.Add(x, 8)) += MAGIC_FLOAT
-	*(*float32)(unsafe.Pointer(bp + 1*4)) = float32(*(*float64)(unsafe.Add(x, 8)))
+	*(*float32)(__ccgo_ptr(bp + 1*4)) = float32(*(*float64)(unsafe.Add(x, 8)))
 	*(*float64)(unsafe.Add(x, 16)) += MAGIC_FLOAT
-	*(*float32)(unsafe.Pointer(bp + 2*4)) = float32(*(*float64)(unsafe.Add(x, 16)))
+	*(*float32)(__ccgo_ptr(bp + 2*4)) = float32(*(*float64)(unsafe.Add(x, 16)))
 	*(*float64)(unsafe.Add(x, 24)) += MAGIC_FLOAT
-	*(*float32)(unsafe.Pointer(bp + 3*4)) = float32(*(*float64)(unsafe.Add(x, 24)))
-	*(*float32)(unsafe.Pointer(bp)) = float32(*(*float64)(x) + float64(Xadj43asm[*(*int32)(unsafe.Pointer(bp))-MAGIC_INT1]))
-	*(*float32)(unsafe.Pointer(bp + 1*4)) = float32(*(*float64)(unsafe.Add(x, 8)) + float64(Xadj43asm[*(*int32)(unsafe.Pointer(bp + 1*4))-MAGIC_INT1]))
-	*(*float32)(unsafe.Pointer(bp + 2*4)) = float32(*(*float64)(unsafe.Add(x, 16)) + float64(Xadj43asm[*(*int32)(unsafe.Pointer(bp + 2*4))-MAGIC_INT1]))
-	*(*float32)(unsafe.Pointer(bp + 3*4)) = float32(*(*float64)(unsafe.Add(x, 24)) + float64(Xadj43asm[*(*int32)(unsafe.Pointer(bp + 3*4))-MAGIC_INT1]))
-	*(*int32)(l3) = *(*int32)(unsafe.Pointer(bp)) - MAGIC_INT1
-	*(*int32)(unsafe.Add(l3, 4)) = *(*int32)(unsafe.Pointer(bp + 1*4)) - MAGIC_INT1
-	*(*int32)(unsafe.Add(l3, 8)) = *(*int32)(unsafe.Pointer(bp + 2*4)) - MAGIC_INT1
-	*(*int32)(unsafe.Add(l3, 12)) = *(*int32)(unsafe.Pointer(bp + 3*4)) - MAGIC_INT1
+	*(*float32)(__ccgo_ptr(bp + 3*4)) = float32(*(*float64)(unsafe.Add(x, 24)))
+	*(*float32)(__ccgo_ptr(bp)) = float32(*(*float64)(x) + float64(Xadj43asm[*(*int32)(__ccgo_ptr(bp))-MAGIC_INT1]))
+	*(*float32)(__ccgo_ptr(bp + 1*4)) = float32(*(*float64)(unsafe.Add(x, 8)) + float64(Xadj43asm[*(*int32)(__ccgo_ptr(bp + 1*4))-MAGIC_INT1]))
+	*(*float32)(__ccgo_ptr(bp + 2*4)) = float32(*(*float64)(unsafe.Add(x, 16)) + float64(Xadj43asm[*(*int32)(__ccgo_ptr(bp + 2*4))-MAGIC_INT1]))
+	*(*float32)(__ccgo_ptr(bp + 3*4)) = float32(*(*float64)(unsafe.Add(x, 24)) + float64(Xadj43asm[*(*int32)(__ccgo_ptr(bp + 3*4))-MAGIC_INT1]))
+	*(*int32)(l3) = *(*int32)(__ccgo_ptr(bp)) - MAGIC_INT1
+	*(*int32)(unsafe.Add(l3, 4)) = *(*int32)(__ccgo_ptr(bp + 1*4)) - MAGIC_INT1
+	*(*int32)(unsafe.Add(l3, 8)) = *(*int32)(__ccgo_ptr(bp + 2*4)) - MAGIC_INT1
+	*(*int32)(unsafe.Add(l3, 12)) = *(*int32)(__ccgo_ptr(bp + 3*4)) - MAGIC_INT1
 }
 
 var __func__80 = [7]int8{'k', '_', '3', '4', '_', '4'}
@@ -29191,22 +29191,22 @@ func block_sf(tls *libc.TLS, that uintptr, l3_xmin uintptr, vbrsf uintptr, vbrsf
 	var max_xr34 FLOAT
 	var v1 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = energy_above_cutoff, i, j, l, m, m1, m2, m_o, max_nonzero_coeff, max_xr34, maxsf, psymax, sfb, w, width, xr, xr34_orig, v1, v2
-	xr = (*algo_t)(unsafe.Pointer(that)).Fcod_info
-	xr34_orig = (*algo_t)(unsafe.Pointer(that)).Fxr34orig
-	width = (*algo_t)(unsafe.Pointer(that)).Fcod_info + 4872
-	energy_above_cutoff = (*algo_t)(unsafe.Pointer(that)).Fcod_info + 5220
-	max_nonzero_coeff = libc.Uint32FromInt32((*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fmax_nonzero_coeff)
+	xr = (*algo_t)(__ccgo_ptr(that)).Fcod_info
+	xr34_orig = (*algo_t)(__ccgo_ptr(that)).Fxr34orig
+	width = (*algo_t)(__ccgo_ptr(that)).Fcod_info + 4872
+	energy_above_cutoff = (*algo_t)(__ccgo_ptr(that)).Fcod_info + 5220
+	max_nonzero_coeff = libc.Uint32FromInt32((*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fmax_nonzero_coeff)
 	maxsf = uint8(0)
 	sfb = 0
 	m_o = -int32(1)
 	j = uint32(0)
 	i = uint32(0)
-	psymax = (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fpsymax
-	if v1 = (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fmax_nonzero_coeff >= 0; !v1 {
+	psymax = (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fpsymax
+	if v1 = (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fmax_nonzero_coeff >= 0; !v1 {
 		libc.X__assert_fail(tls, __ccgo_ts+9331, __ccgo_ts+9295, int32(408), uintptr(unsafe.Pointer(&__func__81)))
 	}
 	_ = v1 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	(*algo_t)(unsafe.Pointer(that)).Fmingain_l = 0
+	(*algo_t)(__ccgo_ptr(that)).Fmingain_l = 0
 	*(*int32)(__ccgo_ptr(that + 44)) = 0
 	*(*int32)(__ccgo_ptr(that + 44 + 1*4)) = 0
 	*(*int32)(__ccgo_ptr(that + 44 + 2*4)) = 0
@@ -29220,8 +29220,8 @@ func block_sf(tls *libc.TLS, that uintptr, l3_xmin uintptr, vbrsf uintptr, vbrsf
 		max_xr34 = vec_max_c(tls, xr34_orig+uintptr(j)*4, l)
 		m1 = find_lowest_scalefac(tls, max_xr34)
 		*(*int32)(__ccgo_ptr(vbrsfmin + uintptr(sfb)*4)) = libc.Int32FromUint8(m1)
-		if (*algo_t)(unsafe.Pointer(that)).Fmingain_l < libc.Int32FromUint8(m1) {
-			(*algo_t)(unsafe.Pointer(that)).Fmingain_l = libc.Int32FromUint8(m1)
+		if (*algo_t)(__ccgo_ptr(that)).Fmingain_l < libc.Int32FromUint8(m1) {
+			(*algo_t)(__ccgo_ptr(that)).Fmingain_l = libc.Int32FromUint8(m1)
 		}
 		if *(*int32)(__ccgo_ptr(that + 44 + uintptr(i)*4)) < libc.Int32FromUint8(m1) {
 			*(*int32)(__ccgo_ptr(that + 44 + uintptr(i)*4)) = libc.Int32FromUint8(m1)
@@ -29233,7 +29233,7 @@ func block_sf(tls *libc.TLS, that uintptr, l3_xmin uintptr, vbrsf uintptr, vbrsf
 		}
 		if sfb < psymax && w > uint32(2) { /* mpeg2.5 at 8 kHz doesn't use all scalefactors, unused have width 2 */
 			if *(*int8)(__ccgo_ptr(energy_above_cutoff + uintptr(sfb))) != 0 {
-				m2 = (*(*func(*libc.TLS, uintptr, uintptr, FLOAT, uint32, uint8_t) uint8_t)(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(unsafe.Pointer(that)).Ffind})))(tls, xr+uintptr(j)*4, xr34_orig+uintptr(j)*4, *(*FLOAT)(__ccgo_ptr(l3_xmin + uintptr(sfb)*4)), l, m1)
+				m2 = (*(*func(*libc.TLS, uintptr, uintptr, FLOAT, uint32, uint8_t) uint8_t)(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(__ccgo_ptr(that)).Ffind})))(tls, xr+uintptr(j)*4, xr34_orig+uintptr(j)*4, *(*FLOAT)(__ccgo_ptr(l3_xmin + uintptr(sfb)*4)), l, m1)
 				if libc.Int32FromUint8(maxsf) < libc.Int32FromUint8(m2) {
 					maxsf = m2
 				}
@@ -29308,9 +29308,9 @@ func quantize_x34(tls *libc.TLS, that uintptr) {
 	var v10, v11, v9 float64
 	var v2 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = cod_info, i, ifqstep, j, l3, m, max_nonzero_coeff, remaining, s, sfac, sfb, sfpow34, tmp_l3, w, x, xr34_orig, v1, v10, v11, v2, v7, v9
-	xr34_orig = (*algo_t)(unsafe.Pointer(that)).Fxr34orig
-	cod_info = (*algo_t)(unsafe.Pointer(that)).Fcod_info
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	xr34_orig = (*algo_t)(__ccgo_ptr(that)).Fxr34orig
+	cod_info = (*algo_t)(__ccgo_ptr(that)).Fcod_info
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v1 = int32(2)
 	} else {
 		v1 = int32(4)
@@ -29319,27 +29319,27 @@ func quantize_x34(tls *libc.TLS, that uintptr) {
 	l3 = cod_info + 2304
 	j = uint32(0)
 	sfb = uint32(0)
-	max_nonzero_coeff = libc.Uint32FromInt32((*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff)
-	if v2 = (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff >= 0; !v2 {
+	max_nonzero_coeff = libc.Uint32FromInt32((*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff)
+	if v2 = (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff >= 0; !v2 {
 		libc.X__assert_fail(tls, __ccgo_ts+9370, __ccgo_ts+9295, int32(511), uintptr(unsafe.Pointer(&__func__82)))
 	}
 	_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
-	if v2 = (*gr_info)(unsafe.Pointer(cod_info)).Fmax_nonzero_coeff < int32(576); !v2 {
+	if v2 = (*gr_info)(__ccgo_ptr(cod_info)).Fmax_nonzero_coeff < int32(576); !v2 {
 		libc.X__assert_fail(tls, __ccgo_ts+9403, __ccgo_ts+9295, int32(512), uintptr(unsafe.Pointer(&__func__82)))
 	}
 	_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
 	for j <= max_nonzero_coeff {
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 			v1 = Xpretab[sfb]
 		} else {
 			v1 = 0
 		}
 		s = (*(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))+v1)*ifqstep + *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
-		sfac = libc.Uint8FromInt32((*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain - s)
+		sfac = libc.Uint8FromInt32((*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain - s)
 		sfpow34 = Xipow20[sfac]
 		w = libc.Uint32FromInt32(*(*int32)(__ccgo_ptr(cod_info + 4872 + uintptr(sfb)*4)))
 		m = max_nonzero_coeff - j + libc.Uint32FromInt32(1)
-		if v2 = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain-s >= 0; !v2 {
+		if v2 = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain-s >= 0; !v2 {
 			libc.X__assert_fail(tls, __ccgo_ts+9437, __ccgo_ts+9295, int32(524), uintptr(unsafe.Pointer(&__func__82)))
 		}
 		_ = v2 || libc.Bool(libc.Int32FromInt32(0) != 0)
@@ -29367,7 +29367,7 @@ func quantize_x34(tls *libc.TLS, that uintptr) {
 			x[int32(1)] = float64(sfpow34 * *(*FLOAT)(__ccgo_ptr(xr34_orig + 1*4)))
 			x[int32(2)] = float64(sfpow34 * *(*FLOAT)(__ccgo_ptr(xr34_orig + 2*4)))
 			x[int32(3)] = float64(sfpow34 * *(*FLOAT)(__ccgo_ptr(xr34_orig + 3*4)))
-			k_34_4(tls, unsafe.Pointer(&x), unsafe.Pointer(l3))
+			k_34_4(tls, unsafe.Pointer(&x), __ccgo_ptr(l3))
 			l3 = l3 + uintptr(4)*4
 			xr34_orig = xr34_orig + uintptr(4)*4
 		}
@@ -29502,14 +29502,14 @@ func set_subblock_gain(tls *libc.TLS, cod_info uintptr, mingain_s uintptr, sf un
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = i, ifqstepShift, m1, m11, m2, m21, maxrange1, maxrange2, maxsf1, maxsf2, min_sbg, minsf, psydiv, psymax, sbg, sbg0, sbg1, sbg2, sfb, v, v1, v11
 	maxrange1 = int32(15)
 	maxrange2 = int32(7)
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v11 = int32(1)
 	} else {
 		v11 = int32(2)
 	}
 	ifqstepShift = v11
 	sbg = cod_info + 4808
-	psymax = libc.Uint32FromInt32((*gr_info)(unsafe.Pointer(cod_info)).Fpsymax)
+	psymax = libc.Uint32FromInt32((*gr_info)(__ccgo_ptr(cod_info)).Fpsymax)
 	psydiv = uint32(18)
 	min_sbg = int32(7)
 	if psydiv > psymax {
@@ -29584,8 +29584,8 @@ func set_subblock_gain(tls *libc.TLS, cod_info uintptr, mingain_s uintptr, sf un
 			}
 			*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) = v11
 		}
-		if *(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) > 0 && *(*int32)(__ccgo_ptr(mingain_s + uintptr(i)*4)) > (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain-*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4))*int32(8) {
-			*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) = ((*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain - *(*int32)(__ccgo_ptr(mingain_s + uintptr(i)*4))) >> int32(3)
+		if *(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) > 0 && *(*int32)(__ccgo_ptr(mingain_s + uintptr(i)*4)) > (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain-*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4))*int32(8) {
+			*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) = ((*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain - *(*int32)(__ccgo_ptr(mingain_s + uintptr(i)*4))) >> int32(3)
 		}
 		if *(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) > int32(7) {
 			*(*int32)(__ccgo_ptr(sbg + uintptr(i)*4)) = int32(7)
@@ -29643,23 +29643,23 @@ func set_scalefacs(tls *libc.TLS, cod_info uintptr, vbrsfmin uintptr, sf unsafe.
 	var gain, ifqstep, ifqstepShift, m, preflag, sfb, sfbmax, v1, v2 int32
 	var sbg, scalefac, window uintptr
 	_, _, _, _, _, _, _, _, _, _, _, _ = gain, ifqstep, ifqstepShift, m, preflag, sbg, scalefac, sfb, sfbmax, window, v1, v2
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v1 = int32(2)
 	} else {
 		v1 = int32(4)
 	}
 	ifqstep = v1
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v2 = int32(1)
 	} else {
 		v2 = int32(2)
 	}
 	ifqstepShift = v2
 	scalefac = cod_info + 4608
-	sfbmax = (*gr_info)(unsafe.Pointer(cod_info)).Fsfbmax
+	sfbmax = (*gr_info)(__ccgo_ptr(cod_info)).Fsfbmax
 	sbg = cod_info + 4808
 	window = cod_info + 5028
-	preflag = (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag
+	preflag = (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag
 	if preflag != 0 {
 		sfb = int32(11)
 		for {
@@ -29683,7 +29683,7 @@ func set_scalefacs(tls *libc.TLS, cod_info uintptr, vbrsfmin uintptr, sf unsafe.
 		} else {
 			v1 = 0
 		}
-		gain = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain - *(*int32)(__ccgo_ptr(sbg + uintptr(*(*int32)(__ccgo_ptr(window + uintptr(sfb)*4)))*4))*int32(8) - v1*ifqstep
+		gain = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain - *(*int32)(__ccgo_ptr(sbg + uintptr(*(*int32)(__ccgo_ptr(window + uintptr(sfb)*4)))*4))*int32(8) - v1*ifqstep
 		if *(*int32)(unsafe.Add(sf, uintptr(sfb)*4)) < 0 {
 			m = gain - *(*int32)(__ccgo_ptr(vbrsfmin + uintptr(sfb)*4))
 			/* ifqstep*scalefac >= -sf[sfb], so round UP */
@@ -29717,7 +29717,7 @@ func set_scalefacs(tls *libc.TLS, cod_info uintptr, vbrsfmin uintptr, sf unsafe.
 func checkScalefactor(tls *libc.TLS, cod_info uintptr, vbrsfmin uintptr) (r int32) {
 	var ifqstep, s, sfb, v1, v3 int32
 	_, _, _, _, _ = ifqstep, s, sfb, v1, v3
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale == 0 {
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale == 0 {
 		v1 = int32(2)
 	} else {
 		v1 = int32(4)
@@ -29725,16 +29725,16 @@ func checkScalefactor(tls *libc.TLS, cod_info uintptr, vbrsfmin uintptr) (r int3
 	ifqstep = v1
 	sfb = 0
 	for {
-		if !(sfb < (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax) {
+		if !(sfb < (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax) {
 			break
 		}
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fpreflag != 0 {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fpreflag != 0 {
 			v3 = Xpretab[sfb]
 		} else {
 			v3 = 0
 		}
 		s = (*(*int32)(__ccgo_ptr(cod_info + 4608 + uintptr(sfb)*4))+v3)*ifqstep + *(*int32)(__ccgo_ptr(cod_info + 4808 + uintptr(*(*int32)(__ccgo_ptr(cod_info + 5028 + uintptr(sfb)*4)))*4))*int32(8)
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain-s < *(*int32)(__ccgo_ptr(vbrsfmin + uintptr(sfb)*4)) {
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain-s < *(*int32)(__ccgo_ptr(vbrsfmin + uintptr(sfb)*4)) {
 			/*
 			   fprintf( stdout, "sf %d\n", sfb );
 			   fprintf( stdout, "min %d\n", vbrsfmin[sfb] );
@@ -29768,14 +29768,14 @@ func short_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin 
 	var sf_temp [39]int32
 	var v2 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = cfg, cod_info, delta, gfc, maxminsfb, maxover0, maxover1, mover, psymax, sf_temp, sfb, v, v0, v1, v2, v3
-	cod_info = (*algo_t)(unsafe.Pointer(that)).Fcod_info
-	gfc = (*algo_t)(unsafe.Pointer(that)).Fgfc
+	cod_info = (*algo_t)(__ccgo_ptr(that)).Fcod_info
+	gfc = (*algo_t)(__ccgo_ptr(that)).Fgfc
 	cfg = gfc + 24
-	maxminsfb = (*algo_t)(unsafe.Pointer(that)).Fmingain_l
+	maxminsfb = (*algo_t)(__ccgo_ptr(that)).Fmingain_l
 	maxover0 = 0
 	maxover1 = 0
 	delta = 0
-	psymax = (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax
+	psymax = (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax
 	sfb = 0
 	for {
 		if !(sfb < psymax) {
@@ -29802,7 +29802,7 @@ func short_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin 
 		;
 		sfb = sfb + 1
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping == int32(2) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping == int32(2) {
 		/* allow scalefac_scale=1 */
 		if maxover0 < maxover1 {
 			v3 = maxover0
@@ -29820,21 +29820,21 @@ func short_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin 
 	maxover0 = maxover0 - mover
 	maxover1 = maxover1 - mover
 	if maxover0 == 0 {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = 0
+		(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = 0
 	} else {
 		if maxover1 == 0 {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = int32(1)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = int32(1)
 		}
 	}
 	if vbrmax < maxminsfb {
 		vbrmax = maxminsfb
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = vbrmax
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain < 0 {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = vbrmax
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain < 0 {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = 0
 	} else {
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain > int32(255) {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = int32(255)
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain > int32(255) {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = int32(255)
 		}
 	}
 	sfb = 0
@@ -29870,15 +29870,15 @@ func long_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin u
 	var sf_temp [39]int32
 	var v3 bool
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = a, b, cfg, cod_info, delta, gain, gain1, gfc, max_rangep, maxminsfb, maxover0, maxover0p, maxover1, maxover1p, mover, psymax, sf_temp, sfb, v, v0, v0p, v1, v1p, vm0p, vm1p, v11, v3, v6
-	cod_info = (*algo_t)(unsafe.Pointer(that)).Fcod_info
-	gfc = (*algo_t)(unsafe.Pointer(that)).Fgfc
+	cod_info = (*algo_t)(__ccgo_ptr(that)).Fcod_info
+	gfc = (*algo_t)(__ccgo_ptr(that)).Fgfc
 	cfg = gfc + 24
-	maxminsfb = (*algo_t)(unsafe.Pointer(that)).Fmingain_l
+	maxminsfb = (*algo_t)(__ccgo_ptr(that)).Fmingain_l
 	delta = 0
 	vm0p = int32(1)
 	vm1p = int32(1)
-	psymax = (*gr_info)(unsafe.Pointer(cod_info)).Fpsymax
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr == int32(2) {
+	psymax = (*gr_info)(__ccgo_ptr(cod_info)).Fpsymax
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr == int32(2) {
 		v11 = uintptr(unsafe.Pointer(&max_range_long))
 	} else {
 		v11 = uintptr(unsafe.Pointer(&max_range_long_lsf_pretab))
@@ -29971,7 +29971,7 @@ func long_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin u
 	if vm1p == 0 {
 		maxover1p = maxover1
 	}
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fnoise_shaping != int32(2) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fnoise_shaping != int32(2) {
 		maxover1 = maxover0
 		maxover1p = maxover0p
 	}
@@ -30005,22 +30005,22 @@ func long_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin u
 	maxover1 = maxover1 - mover
 	maxover1p = maxover1p - mover
 	if maxover0 == 0 {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = 0
-		(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = 0
+		(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = 0
+		(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = 0
 		max_rangep = uintptr(unsafe.Pointer(&max_range_long))
 	} else {
 		if maxover0p == 0 {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = 0
-			(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = int32(1)
+			(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = 0
+			(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = int32(1)
 		} else {
 			if maxover1 == 0 {
-				(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = int32(1)
-				(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = 0
+				(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = int32(1)
+				(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = 0
 				max_rangep = uintptr(unsafe.Pointer(&max_range_long))
 			} else {
 				if maxover1p == 0 {
-					(*gr_info)(unsafe.Pointer(cod_info)).Fscalefac_scale = int32(1)
-					(*gr_info)(unsafe.Pointer(cod_info)).Fpreflag = int32(1)
+					(*gr_info)(__ccgo_ptr(cod_info)).Fscalefac_scale = int32(1)
+					(*gr_info)(__ccgo_ptr(cod_info)).Fpreflag = int32(1)
 				} else {
 					if v3 = libc.Bool(0 != 0); !v3 {
 						libc.X__assert_fail(tls, __ccgo_ts+3604, __ccgo_ts+9295, int32(963), uintptr(unsafe.Pointer(&__func__84)))
@@ -30030,12 +30030,12 @@ func long_block_constrain(tls *libc.TLS, that uintptr, vbrsf uintptr, vbrsfmin u
 			}
 		}
 	}
-	(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = vbrmax
-	if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain < 0 {
-		(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = 0
+	(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = vbrmax
+	if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain < 0 {
+		(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = 0
 	} else {
-		if (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain > int32(255) {
-			(*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain = int32(255)
+		if (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain > int32(255) {
+			(*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain = int32(255)
 		}
 	}
 	sfb = 0
@@ -30061,19 +30061,19 @@ var __func__84 = [21]int8{'l', 'o', 'n', 'g', '_', 'b', 'l', 'o', 'c', 'k', '_',
 func bitcount(tls *libc.TLS, that uintptr) {
 	var rc int32
 	_ = rc
-	rc = Xscale_bitcount(tls, (*algo_t)(unsafe.Pointer(that)).Fgfc, (*algo_t)(unsafe.Pointer(that)).Fcod_info)
+	rc = Xscale_bitcount(tls, (*algo_t)(__ccgo_ptr(that)).Fgfc, (*algo_t)(__ccgo_ptr(that)).Fcod_info)
 	if rc == 0 {
 		return
 	}
 	/*  this should not happen due to the way the scalefactors are selected  */
-	Xlame_errorf(tls, (*algo_t)(unsafe.Pointer(that)).Fgfc, __ccgo_ts+9535, 0)
+	Xlame_errorf(tls, (*algo_t)(__ccgo_ptr(that)).Fgfc, __ccgo_ts+9535, 0)
 	libc.Xexit(tls, -int32(1))
 }
 
 func quantizeAndCountBits(tls *libc.TLS, that uintptr) (r int32) {
 	quantize_x34(tls, that)
-	(*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fpart2_3_length = Xnoquant_count_bits(tls, (*algo_t)(unsafe.Pointer(that)).Fgfc, (*algo_t)(unsafe.Pointer(that)).Fcod_info, uintptr(0))
-	return (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fpart2_3_length
+	(*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fpart2_3_length = Xnoquant_count_bits(tls, (*algo_t)(__ccgo_ptr(that)).Fgfc, (*algo_t)(__ccgo_ptr(that)).Fcod_info, uintptr(0))
+	return (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fpart2_3_length
 }
 
 func tryGlobalStepsize(tls *libc.TLS, that uintptr, sfwork unsafe.Pointer, vbrsfmin uintptr, delta int32) (r int32) {
@@ -30083,7 +30083,7 @@ func tryGlobalStepsize(tls *libc.TLS, that uintptr, sfwork unsafe.Pointer, vbrsf
 	var xrpow_max FLOAT
 	var _ /* sftemp at bp+0 */ [39]int32
 	_, _, _, _, _ = gain, i, nbits, vbrmax, xrpow_max
-	xrpow_max = (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fxrpow_max
+	xrpow_max = (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fxrpow_max
 	vbrmax = 0
 	i = 0
 	for {
@@ -30106,10 +30106,10 @@ func tryGlobalStepsize(tls *libc.TLS, that uintptr, sfwork unsafe.Pointer, vbrsf
 		;
 		i = i + 1
 	}
-	(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(unsafe.Pointer(that)).Falloc})))(tls, that, bp, vbrsfmin, vbrmax)
+	(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(__ccgo_ptr(that)).Falloc})))(tls, that, bp, vbrsfmin, vbrmax)
 	bitcount(tls, that)
 	nbits = quantizeAndCountBits(tls, that)
-	(*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fxrpow_max = xrpow_max
+	(*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fxrpow_max = xrpow_max
 	return nbits
 }
 
@@ -30118,8 +30118,8 @@ func searchGlobalStepsizeMax(tls *libc.TLS, that uintptr, sfwork unsafe.Pointer,
 	var curr, gain, gain_ok, l, nbits, r int32
 	var v1 bool
 	_, _, _, _, _, _, _, _ = cod_info, curr, gain, gain_ok, l, nbits, r, v1
-	cod_info = (*algo_t)(unsafe.Pointer(that)).Fcod_info
-	gain = (*gr_info)(unsafe.Pointer(cod_info)).Fglobal_gain
+	cod_info = (*algo_t)(__ccgo_ptr(that)).Fcod_info
+	gain = (*gr_info)(__ccgo_ptr(cod_info)).Fglobal_gain
 	curr = gain
 	gain_ok = int32(1024)
 	nbits = int32(LARGE_BITS)
@@ -30132,7 +30132,7 @@ func searchGlobalStepsizeMax(tls *libc.TLS, that uintptr, sfwork unsafe.Pointer,
 	for l <= r {
 		curr = (l + r) >> int32(1)
 		nbits = tryGlobalStepsize(tls, that, sfwork, vbrsfmin, curr-gain)
-		if nbits == 0 || nbits+(*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length < target {
+		if nbits == 0 || nbits+(*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length < target {
 			r = curr - int32(1)
 			gain_ok = curr
 		} else {
@@ -30275,13 +30275,13 @@ func tryThatOne(tls *libc.TLS, that uintptr, sftemp uintptr, vbrsfmin uintptr, v
 	var nbits int32
 	var xrpow_max FLOAT
 	_, _ = nbits, xrpow_max
-	xrpow_max = (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fxrpow_max
+	xrpow_max = (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fxrpow_max
 	nbits = int32(LARGE_BITS)
-	(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(unsafe.Pointer(that)).Falloc})))(tls, that, sftemp, vbrsfmin, vbrmax)
+	(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(__ccgo_ptr(that)).Falloc})))(tls, that, sftemp, vbrsfmin, vbrmax)
 	bitcount(tls, that)
 	nbits = quantizeAndCountBits(tls, that)
-	nbits = nbits + (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fpart2_length
-	(*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fxrpow_max = xrpow_max
+	nbits = nbits + (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fpart2_length
+	(*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fxrpow_max = xrpow_max
 	return nbits
 }
 
@@ -30292,7 +30292,7 @@ func outOfBitsStrategy(tls *libc.TLS, that uintptr, sfwork uintptr, vbrsfmin uin
 	var _ /* wrk at bp+0 */ [39]int32
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = bi, bi1, bi_ok, bi_ok1, bo, bo1, bu, bu1, dm, nbits, p, sfmax, sfmax1, sfmax2, sfmax3
 	dm = sfDepth(tls, sfwork)
-	p = (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that)).Fcod_info)).Fglobal_gain
+	p = (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that)).Fcod_info)).Fglobal_gain
 	/* PART 1 */
 	bi = dm / int32(2)
 	bi_ok = -int32(1)
@@ -30365,10 +30365,10 @@ func reduce_bit_usage(tls *libc.TLS, gfc uintptr, gr int32, ch int32) (r int32) 
 	Xbest_scalefac_store(tls, gfc, gr, ch, gfc+320)
 	/*  best huffman_divide may save some bits too
 	 */
-	if (*SessionConfig_t)(unsafe.Pointer(cfg)).Fuse_best_huffman == int32(1) {
+	if (*SessionConfig_t)(__ccgo_ptr(cfg)).Fuse_best_huffman == int32(1) {
 		Xbest_huffman_divide(tls, gfc, cod_info)
 	}
-	return (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_3_length + (*gr_info)(unsafe.Pointer(cod_info)).Fpart2_length
+	return (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_3_length + (*gr_info)(__ccgo_ptr(cod_info)).Fpart2_length
 }
 
 func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uintptr, max_bits uintptr) (r int32) {
@@ -30388,8 +30388,8 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 	var _ /* vbrsfmin_ at bp+624 */ [2][2][39]int32
 	_, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = cfg, ch, f, f1, f2, gr, max_nbits_fr, nch, ngr, ok, s, s1, s2, sfwork, sfwork1, sum_fr, sum_gr, that, that1, that2, use_nbits_fr, vbrmax, vbrsfmin, vbrsfmin1, v3, v31
 	cfg = gfc + 24
-	ngr = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fmode_gr
-	nch = (*SessionConfig_t)(unsafe.Pointer(cfg)).Fchannels_out
+	ngr = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fmode_gr
+	nch = (*SessionConfig_t)(__ccgo_ptr(cfg)).Fchannels_out
 	*(*[2][2]int32)(__ccgo_ptr(bp + 1472)) = [2][2]int32{}
 	*(*[2]int32)(__ccgo_ptr(bp + 1488)) = [2]int32{}
 	max_nbits_fr = 0
@@ -30425,7 +30425,7 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 			*(*int32)(__ccgo_ptr(bp + 1496 + uintptr(gr)*8 + uintptr(ch)*4)) = 0
 			*(*int32)(__ccgo_ptr(bp + 1488 + uintptr(gr)*4)) += *(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4))
 			max_nbits_fr = max_nbits_fr + *(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4))
-			if (*SessionConfig_t)(unsafe.Pointer(cfg)).Ffull_outer_loop < 0 {
+			if (*SessionConfig_t)(__ccgo_ptr(cfg)).Ffull_outer_loop < 0 {
 				v3 = __ccgo_fp(guess_scalefac_x34)
 			} else {
 				v3 = __ccgo_fp(find_scalefac_x34)
@@ -30434,7 +30434,7 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 			(*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Fgfc = gfc
 			(*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Fcod_info = gfc + 320 + uintptr(gr)*10528 + uintptr(ch)*5264
 			(*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Fxr34orig = xr34orig + uintptr(gr)*4608 + uintptr(ch)*2304
-			if (*gr_info)(unsafe.Pointer((*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Fcod_info)).Fblock_type == int32(SHORT_TYPE) {
+			if (*gr_info)(__ccgo_ptr((*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Fcod_info)).Fblock_type == int32(SHORT_TYPE) {
 				(*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Falloc = __ccgo_fp(short_block_constrain)
 			} else {
 				(*(*algo_t)(__ccgo_ptr(bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56))).Falloc = __ccgo_fp(long_block_constrain)
@@ -30466,7 +30466,7 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 				sfwork = bp + uintptr(gr)*312 + uintptr(ch)*156
 				vbrsfmin = bp + 624 + uintptr(gr)*312 + uintptr(ch)*156
 				vbrmax = block_sf(tls, that, l3_xmin+uintptr(gr)*312+uintptr(ch)*156, sfwork, vbrsfmin)
-				(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(unsafe.Pointer(that)).Falloc})))(tls, that, sfwork, vbrsfmin, vbrmax)
+				(*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32))(unsafe.Pointer(&struct{ uintptr }{(*algo_t)(__ccgo_ptr(that)).Falloc})))(tls, that, sfwork, vbrsfmin, vbrmax)
 				bitcount(tls, that)
 			} else {
 				/*  xr contains no energy
@@ -30500,7 +30500,7 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 			}
 			that1 = bp + 1248 + uintptr(gr)*112 + uintptr(ch)*56
 			if *(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) > 0 {
-				libc.Xmemset(tls, (*algo_t)(unsafe.Pointer(that1)).Fcod_info+2304, 0, uint64(2304))
+				libc.Xmemset(tls, (*algo_t)(__ccgo_ptr(that1)).Fcod_info+2304, 0, uint64(2304))
 				quantizeAndCountBits(tls, that1)
 			} else {
 				/*  xr contains no energy
@@ -30906,7 +30906,7 @@ func XVBR_encode_frame(tls *libc.TLS, gfc uintptr, xr34orig uintptr, l3_xmin uin
 			if *(*int32)(__ccgo_ptr(max_bits + uintptr(gr)*8 + uintptr(ch)*4)) > 0 {
 				sfwork1 = bp + uintptr(gr)*312 + uintptr(ch)*156
 				vbrsfmin1 = bp + 624 + uintptr(gr)*312 + uintptr(ch)*156
-				cutDistribution(tls, sfwork1, sfwork1, (*gr_info)(unsafe.Pointer((*algo_t)(unsafe.Pointer(that2)).Fcod_info)).Fglobal_gain)
+				cutDistribution(tls, sfwork1, sfwork1, (*gr_info)(__ccgo_ptr((*algo_t)(__ccgo_ptr(that2)).Fcod_info)).Fglobal_gain)
 				outOfBitsStrategy(tls, that2, sfwork1, vbrsfmin1, *(*int32)(__ccgo_ptr(bp + 1472 + uintptr(gr)*8 + uintptr(ch)*4)))
 			}
 			*(*int32)(__ccgo_ptr(bp + 1496 + uintptr(gr)*8 + uintptr(ch)*4)) = reduce_bit_usage(tls, gfc, gr, ch)
@@ -31072,18 +31072,18 @@ var str5 = __ccgo_ts + 9807
 //	*/
 func Xget_lame_version_numerical(tls *libc.TLS, lvp uintptr) {
 	/* generic version */
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fmajor = int32(LAME_MAJOR_VERSION)
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fminor = int32(LAME_MINOR_VERSION)
-	(*lame_version_t)(unsafe.Pointer(lvp)).Falpha = 0
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fbeta = 0
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fmajor = int32(LAME_MAJOR_VERSION)
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fminor = int32(LAME_MINOR_VERSION)
+	(*lame_version_t)(__ccgo_ptr(lvp)).Falpha = 0
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fbeta = 0
 	/* psy version */
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fpsy_major = int32(PSY_MAJOR_VERSION)
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fpsy_minor = PSY_MINOR_VERSION
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fpsy_alpha = PSY_ALPHA_VERSION
-	(*lame_version_t)(unsafe.Pointer(lvp)).Fpsy_beta = PSY_BETA_VERSION
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fpsy_major = int32(PSY_MAJOR_VERSION)
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fpsy_minor = PSY_MINOR_VERSION
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fpsy_alpha = PSY_ALPHA_VERSION
+	(*lame_version_t)(__ccgo_ptr(lvp)).Fpsy_beta = PSY_BETA_VERSION
 	/* compile time features */
 	/*@-mustfree@ */
-	(*lame_version_t)(unsafe.Pointer(lvp)).Ffeatures = features
+	(*lame_version_t)(__ccgo_ptr(lvp)).Ffeatures = features
 	/*@=mustfree@ */
 }
 
@@ -31098,7 +31098,7 @@ func Xget_lame_os_bitness(tls *libc.TLS) (r uintptr) {
 	default:
 		return strXX
 	}
-	return r
+
 }
 
 var strXX = __ccgo_ts + 3421
@@ -31113,7 +31113,7 @@ func __ccgo_fp(f interface{}) uintptr {
 }
 
 func __ccgo_ptr(p uintptr) unsafe.Pointer {
-	return unsafe.Pointer(p)
+	return *(*unsafe.Pointer)(unsafe.Pointer(&p))
 }
 
 // C documentation

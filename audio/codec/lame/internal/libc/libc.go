@@ -81,7 +81,10 @@ func (t *TLS) Free(int) {
 	t.cur, t.sp = m.cur, m.sp
 }
 
-// Xmalloc allocates n bytes (zeroed, 8-byte aligned).
+// Xmalloc allocates n bytes (zeroed, 8-byte aligned). Not inlined, as
+// Xmemcpy: inlined with constant sizes it crashes the Go 1.26 compiler.
+//
+//go:noinline
 func Xmalloc(t *TLS, n uint64) uintptr {
 	if n == 0 {
 		n = 1
