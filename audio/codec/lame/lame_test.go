@@ -146,6 +146,9 @@ func TestWriteDecodesExactly(t *testing.T) {
 	for i, c := range cases {
 		sizes := []int{c.rate*2 + 1234, 1, 1152, 5000}
 		if i >= 4 {
+			if runtime.GOOS == "js" {
+				break // keep the js/wasm run short; the cases above cover it
+			}
 			sizes = sizes[:1]
 		}
 		for _, n := range sizes {
