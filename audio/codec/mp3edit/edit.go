@@ -495,7 +495,7 @@ func (ih InfoHeader) Frame() ([]byte, error) {
 	for _, s := range sizes {
 		total += s
 	}
-	if total > 0xFFFFFFFF || len(sizes) > 0xFFFFFFFF {
+	if total > 0xFFFFFFFF || int64(len(sizes)) > 0xFFFFFFFF {
 		return nil, fmt.Errorf("mp3edit: %d bytes: %w", total, errTooLong)
 	}
 	id := "Xing"
