@@ -6,7 +6,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
-APT_PKGS := sox ffmpeg flac lame chromium
+APT_PKGS := sox ffmpeg flac lame mp3val chromium
 ADDR ?= :8080
 
 .PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit

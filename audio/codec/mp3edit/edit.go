@@ -413,6 +413,72 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 
 // infoFrame builds the Xing/Info frame with a LAME extension for the frames.
 func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]byte, error) {
+	ih := InfoHeader{Header: h0.m(), CBR: true, Encoder: "LAME    ", Delay: delay, Padding: padding}
+	firstBI := -1
+	add := func(size int64, bi int) {
+		ih.Sizes = append(ih.Sizes, size)
+		ih.CBR = ih.CBR && (firstBI < 0 || bi == firstBI)
+		if firstBI < 0 {
+			firstBI = bi
+		}
+	}
+	for _, f := range out {
+		if f.synth != nil {
+			add(f.size, f.bi)
+			continue
+		}
+		for i := f.first; i <= f.last; i++ {
+			fr := f.in.frames[i]
+			add(int64(fr.Size), hdr(fr.Header).bitrateIdx())
+		}
+	}
+	if orig != nil && orig.Lame && len(orig.Encoder) >= 4 {
+		switch orig.Encoder[:4] {
+		case "LAME", "Lavf", "Lavc":
+			ih.Encoder = orig.Encoder
+		}
+	}
+	b, err := ih.Frame()
+	if errors.Is(err, errTooLong) {
+		err = fmt.Errorf("%w: %w", ErrNotLossless, err)
+	}
+	return b, err
+}
+
+// InfoHeader describes the audio frames of a layer III file, for the
+// Xing/Info frame with a LAME extension that precedes them. Players read the
+// frame count, byte count and seek table from it, and the encoder delay and
+// padding that make the decode gapless and exact in length.
+type InfoHeader struct {
+	// Header is the first audio frame's header: the Info frame takes its
+	// version, sample rate and channel mode.
+	Header mp3.Header
+	// Sizes are the byte sizes of the audio frames, in order.
+	Sizes []int64
+	// CBR is true when every audio frame has the same bitrate ("Info"
+	// rather than "Xing").
+	CBR bool
+	// Encoder is the LAME extension's 9-byte encoder string (e.g.
+	// "LAME3.100"), space-padded or cut to 9 bytes.
+	Encoder string
+	// Delay and Padding are the encoder delay and padding in samples
+	// (0..4095 each).
+	Delay, Padding int
+}
+
+var errTooLong = errors.New("too many bytes for an Info header to count")
+
+// Frame builds the Info frame: the smallest frame of the stream's kind that
+// holds the Xing fields (frames, bytes, TOC, quality) and the LAME
+// extension (encoder, delay and padding, music length, CRC).
+func (ih InfoHeader) Frame() ([]byte, error) {
+	h0 := hdr(ih.Header)
+	if h0.layer() != 3 {
+		return nil, fmt.Errorf("mp3edit: Info header for a layer %d stream; only layer III has one", h0.layer())
+	}
+	if ih.Delay < 0 || ih.Delay > 4095 || ih.Padding < 0 || ih.Padding > 4095 {
+		return nil, fmt.Errorf("mp3edit: internal error: delay %d, padding %d do not fit the LAME header", ih.Delay, ih.Padding)
+	}
 	si := h0.sideInfoLen()
 	xing := 4 + si
 	need := xing + 120 + 36
@@ -420,42 +486,20 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	if err != nil {
 		return nil, err
 	}
-	ih := h0.with(bi)
-	b := make([]byte, ih.frameSize(bi))
-	copy(b, ih.bytes())
+	fh := h0.with(bi)
+	b := make([]byte, fh.frameSize(bi))
+	copy(b, fh.bytes())
 
-	// Frame sizes in order, for the counts and the seek table.
-	var sizes []int64
-	cbr := true
-	firstBI := -1
-	for _, f := range out {
-		if f.synth != nil {
-			sizes = append(sizes, f.size)
-			cbr = cbr && (firstBI < 0 || f.bi == firstBI)
-			if firstBI < 0 {
-				firstBI = f.bi
-			}
-			continue
-		}
-		for i := f.first; i <= f.last; i++ {
-			fr := f.in.frames[i]
-			sizes = append(sizes, int64(fr.Size))
-			fbi := hdr(fr.Header).bitrateIdx()
-			cbr = cbr && (firstBI < 0 || fbi == firstBI)
-			if firstBI < 0 {
-				firstBI = fbi
-			}
-		}
-	}
+	sizes := ih.Sizes
 	total := int64(len(b))
 	for _, s := range sizes {
 		total += s
 	}
-	if total > 0xFFFFFFFF || len(sizes) > 0xFFFFFFFF {
-		return nil, fmt.Errorf("%w: %d bytes is beyond what an Info header can count", ErrNotLossless, total)
+	if total > 0xFFFFFFFF || int64(len(sizes)) > 0xFFFFFFFF {
+		return nil, fmt.Errorf("mp3edit: %d bytes: %w", total, errTooLong)
 	}
 	id := "Xing"
-	if cbr {
+	if ih.CBR {
 		id = "Info"
 	}
 	x := b[xing:]
@@ -476,16 +520,9 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	}
 	binary.BigEndian.PutUint32(x[116:], 0) // quality
 	l := x[120:]
-	enc := "LAME    "
-	if orig != nil && orig.Lame && len(orig.Encoder) >= 4 {
-		switch orig.Encoder[:4] {
-		case "LAME", "Lavf", "Lavc":
-			enc = orig.Encoder
-		}
-	}
-	copy(l[:9], (enc + "         ")[:9])
+	copy(l[:9], (ih.Encoder + "         ")[:9])
 	l[9] = 0x00 // tag revision 0, VBR method unknown
-	v := uint32(delay)<<12 | uint32(padding)
+	v := uint32(ih.Delay)<<12 | uint32(ih.Padding)
 	l[21], l[22], l[23] = byte(v>>16), byte(v>>8), byte(v)
 	binary.BigEndian.PutUint32(l[28:], uint32(total))
 	crcEnd := xing + 120 + 34
