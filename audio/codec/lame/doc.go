@@ -9,7 +9,7 @@
 // input's length.
 //
 // LAME is licensed under the GNU LGPL, version 2 or later: see COPYING and
-// NOTICE in this directory.
+// NOTICE in internal/clame, beside the generated code.
 //
 // References: ISO/IEC 11172-3 and 13818-3; LAME, https://lame.sourceforge.io/;
 // the LAME tag, http://gabriel.mp3-tech.org/mp3infotag.html.

@@ -8,7 +8,7 @@
 // and reports errors by panicking with a *libc.Abort.
 //
 // LAME is free software under the GNU Library General Public License,
-// version 2 or later: see ../../COPYING and ../../NOTICE.
+// version 2 or later: see COPYING and NOTICE beside this file.
 package clame
 
 //go:generate go run ../gen -out clame.go
