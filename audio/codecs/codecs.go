@@ -15,7 +15,7 @@ import (
 	"offcut/audio/codec"
 	"offcut/audio/codec/flac"
 	"offcut/audio/codec/mkv"
-	"offcut/audio/codec/mp3edit"
+	"offcut/audio/codec/mp3format"
 	"offcut/audio/codec/opus"
 	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
@@ -30,7 +30,7 @@ var All = []*codec.Desc{
 	&vorbis.Desc,
 	&opus.Desc,
 	&mkv.Desc,
-	&mp3edit.Desc,
+	&mp3format.Desc,
 }
 
 // WriterNames lists the names of the formats Offcut writes.

@@ -172,7 +172,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"cut", in, "--from", "2", "--to", "3", "-o", out}, 1, "in.wav: --to 3 is past the end"},
 		{[]string{"cut", in, "--from", "0.5", "--to", "0.2", "-o", out}, 1, "range 4000..1600 frames is empty"},
 		{[]string{"cut", in, "--from", "0", "--to", "1", "--remove", "-o", out}, 1, "leaves nothing"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output of this edit needs re-encoding"},
+		{[]string{"cut", in, "--to", "0.5", "--option", "quality=7", "-o", filepath.Join(dir, "o.mp3")}, 1, `quality "7" is not one of v0`},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.xyz")}, 1, "Offcut does not write .xyz files; use one of .wav"},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "nodir", "o.wav")}, 1, "no such file"},
 		{[]string{"fade", in, "--in", "2", "-o", out}, 1, "fadeIn is 16000 frames, the clip is 8000"},

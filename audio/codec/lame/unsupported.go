@@ -47,3 +47,11 @@ type Result struct {
 
 // Write fails on this architecture.
 func Write(io.Writer, audio.Stream, Options) (Result, error) { return Result{}, errArch }
+
+// Stream is not available on this architecture.
+func Stream(io.Writer, audio.Stream, Options) ([]byte, Result, error) {
+	return nil, Result{}, errArch
+}
+
+// InfoSize is not available on this architecture.
+func InfoSize(int, bool) int { return 0 }
