@@ -136,9 +136,9 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 	}
 	var opt project.Options
 	if cover != "" {
-		b, err := os.ReadFile(cover)
+		b, err := readSmall(cover, "a cover image", MaxCoverBytes)
 		if err != nil {
-			return fmt.Errorf("%s: %w", cover, unwrapPathError(err))
+			return err
 		}
 		mime := http.DetectContentType(b)
 		if mime != "image/jpeg" && mime != "image/png" {
@@ -593,9 +593,9 @@ func runRender(c *ctx, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one project file, got %d", len(pos))
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readSmall(pos[0], "document", project.MaxDocumentBytes)
 	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], unwrapPathError(err))
+		return err
 	}
 	doc, err := project.Parse(data)
 	if err != nil {

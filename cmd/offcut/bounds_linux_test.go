@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"offcut/audio"
+)
+
+// runBounded runs the built CLI with a time limit and returns its exit
+// status, stderr and peak RSS in bytes.
+func runBounded(t testing.TB, limit time.Duration, bin string, args ...string) (int, string, int64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("offcut %v: still running after %v", args, limit)
+	}
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatalf("offcut %v: %v", args, err)
+		}
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return cmd.ProcessState.ExitCode(), stderr.String(), ru.Maxrss * 1024
+}
+
+// checkRefusal asserts one clear line on stderr, exit status 1 and peak RSS
+// under 64 MB.
+func checkRefusal(t *testing.T, bin, want string, args ...string) {
+	t.Helper()
+	code, stderr, rss := runBounded(t, 20*time.Second, bin, args...)
+	t.Logf("offcut %s: exit %d, peak RSS %.1f MB: %s", strings.Join(args, " "), code, float64(rss)/1e6, strings.TrimSpace(stderr))
+	if code != 1 || !strings.Contains(stderr, want) || !strings.HasPrefix(stderr, "offcut: ") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("offcut %v: exit %d, stderr %q; want exit 1 and one line mentioning %q", args, code, stderr, want)
+	}
+	if rss > 64<<20 {
+		t.Errorf("offcut %v: peak RSS %d MB, want under 64 MB", args, rss>>20)
+	}
+}
+
+// TestHugeDocumentsAndCoversAreRefusedCheaply: documents and covers are
+// checked before they are read; devices and FIFOs are refused unopened.
+func TestHugeDocumentsAndCoversAreRefusedCheaply(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildCLI(t, dir)
+	big := filepath.Join(dir, "doc.json")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 MB of a real document's bytes (not sparse), so reading it would cost.
+	chunk := []byte(strings.Repeat(`{"version":1,"clips":[]}`+"\n", 1<<14))
+	for written := 0; written < 100<<20; written += len(chunk) {
+		f.Write(chunk)
+	}
+	f.Close()
+	fifo := filepath.Join(dir, "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := writeWAV(t, dir, "in.wav", audio.Format{Rate: 48000, Channels: 2, Bits: 16}, 4800)
+	out := filepath.Join(dir, "out.mp3")
+
+	checkRefusal(t, bin, "doc.json: document is over 4 MiB", "render", big, "-o", filepath.Join(dir, "o.wav"))
+	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "render", "/dev/zero", "-o", filepath.Join(dir, "o.wav"))
+	checkRefusal(t, bin, "fifo.json: is a named pipe (FIFO), not a regular file", "render", fifo, "-o", filepath.Join(dir, "o.wav"))
+	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "info", "/dev/zero")
+	checkRefusal(t, bin, "fifo.json: is a named pipe (FIFO), not a regular file", "info", fifo)
+	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "cut", in, "--to", "0.01", "--cover", "/dev/zero", "-o", out)
+	checkRefusal(t, bin, "doc.json: a cover image is over 16 MiB", "cut", in, "--to", "0.01", "--cover", big, "-o", out)
+}

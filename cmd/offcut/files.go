@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"offcut/audio"
+)
+
+// MaxCoverBytes bounds a --cover image (an ID3 tag holds at most
+// id3.MaxTagSize; a cover of over 16 MiB is a mistake).
+const MaxCoverBytes = 16 << 20
+
+// readSmall reads a whole small file: a document or a cover image. It
+// refuses FIFOs and devices before opening them (so `/dev/zero` or a pipe
+// without a writer cannot exhaust memory or block) and files over limit
+// before reading them; the read itself is bounded too, in case the file
+// grows meanwhile. what names the file in errors ("document").
+func readSmall(path, what string, limit int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if err := audio.CheckRegular(path, st); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s: %s is over %s", path, what, mib(limit))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if err := audio.CheckRegular(path, st); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: %s is over %s", path, what, mib(limit))
+	}
+	return b, nil
+}
+
+func mib(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
