@@ -1,7 +1,9 @@
 package project_test
 
 import (
+	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	"offcut/audio/audiotest"
@@ -61,5 +63,30 @@ func TestTenThousandClipsStayBounded(t *testing.T) {
 		res.Plan.Size()>>20, float64(w.peak)/1e6, float64(base)/1e6)
 	if w.peak > 64<<20 {
 		t.Errorf("peak live heap %d MB while writing 10,000 clips, want under 64 MB", w.peak>>20)
+	}
+}
+
+// TestHugeOutputIsRefused: a 180-byte document with a gap of 2^40 frames
+// would write 4 TiB; Render refuses it before anything is read, unless
+// forced.
+func TestHugeOutputIsRefused(t *testing.T) {
+	doc, err := project.Parse([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":4800},{"source":0,"in":0,"out":4800}],
+		"joins":[{"type":"gap","length":1099511627776}],"output":{"normalize":-1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decs, _ := memInputs(t, audiotest.WAV(f16, audiotest.Signal(4800, 2, 48000, 1)))
+	_, err = project.Render(doc, decs, project.Options{})
+	if !errors.Is(err, project.ErrTooLarge) || !strings.Contains(err.Error(), "4.0 TiB") {
+		t.Fatalf("Render of a 4 TiB output: %v; want ErrTooLarge saying 4.0 TiB", err)
+	}
+	t.Log(err)
+	doc.Output.Normalize = nil
+	res, err := project.Render(doc, decs, project.Options{Force: true})
+	if err != nil {
+		t.Fatalf("Render with Force: %v", err)
+	}
+	if want := int64(1<<40+9600) * 4; res.Plan.Size() < want {
+		t.Errorf("forced plan is %d bytes, want over %d", res.Plan.Size(), want)
 	}
 }

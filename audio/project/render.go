@@ -23,6 +23,9 @@ type Options struct {
 	// Cover, if set, replaces the front cover of an MP3 output (image bytes,
 	// JPEG or PNG; empty Data removes it).
 	Cover *Cover
+	// Force plans outputs over MaxOutputBytes, which are otherwise refused
+	// with ErrTooLarge before anything is read or written.
+	Force bool
 }
 
 // Cover is an image for the output's tags.
@@ -124,7 +127,14 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 		if err := r.renderMP3(res, opt.Cover); err != nil {
 			return nil, err
 		}
+		if err := checkSize(res.Plan.Size(), res.Frames, res.Format.Rate, opt.Force); err != nil {
+			return nil, err
+		}
 		return res, nil
+	}
+	// Before the normalisation pass, which reads the whole output.
+	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {
+		return nil, err
 	}
 	if doc.Output.Normalize != nil {
 		s, err := r.stream()

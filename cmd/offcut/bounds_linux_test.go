@@ -80,3 +80,25 @@ func TestHugeDocumentsAndCoversAreRefusedCheaply(t *testing.T) {
 	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "cut", in, "--to", "0.01", "--cover", "/dev/zero", "-o", out)
 	checkRefusal(t, bin, "doc.json: a cover image is over 16 MiB", "cut", in, "--to", "0.01", "--cover", big, "-o", out)
 }
+
+// TestHugeOutputIsRefusedByTheCLI: the 180-byte document that would write
+// 4 TiB is refused at once, in one line that says how to force it.
+func TestHugeOutputIsRefusedByTheCLI(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildCLI(t, dir)
+	writeWAV(t, dir, "in.wav", audio.Format{Rate: 48000, Channels: 2, Bits: 16}, 4800)
+	doc := filepath.Join(dir, "doc.json")
+	body := `{"version":1,"sources":[{"name":"in.wav"}],"clips":[{"source":0,"in":0,"out":4800},{"source":0,"in":0,"out":4800}],"joins":[{"type":"gap","length":1099511627776}]}`
+	if err := os.WriteFile(doc, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("document: %d bytes", len(body))
+	out := filepath.Join(dir, "out.wav")
+	checkRefusal(t, bin, "out.wav: output too large: the output would be 4.0 TiB", "render", doc, "-o", out)
+	checkRefusal(t, bin, "add --force to write it anyway", "render", doc, "-o", out)
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(m) > 0 || fileExists(out) {
+		t.Errorf("a refused render left files: %v", m)
+	}
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -63,6 +63,7 @@ type outputFlags struct {
 	float    bool
 	tags     map[string]*string
 	cover    string
+	force    bool
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
@@ -74,6 +75,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
 	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
 	fs.StringVar(&o.cover, "cover", "", "set the front cover of an MP3 output from a JPEG or PNG file")
+	fs.BoolVar(&o.force, "force", false, fmt.Sprintf("write an output over %d GiB (refused otherwise, as a likely mistake)", project.MaxOutputBytes>>30))
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
 		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
@@ -127,14 +129,17 @@ func (o *outputFlags) apply(d *project.Document) error {
 	return nil
 }
 
-// render plans doc over the inputs and writes it to path atomically.
-func render(c *ctx, doc *project.Document, ins []*input, path, cover string) error {
+// render plans doc over the inputs and writes it to o.out atomically.
+// docPath, if set, is the edit document's file: errors about the document
+// name it rather than the inputs.
+func render(c *ctx, doc *project.Document, ins []*input, o *outputFlags, docPath string) error {
+	path, cover := o.out, o.cover
 	decs := make([]audio.Decoder, len(ins))
 	srcs := make([]audio.Source, len(ins))
 	for i, in := range ins {
 		decs[i], srcs[i] = in.dec, in.src
 	}
-	var opt project.Options
+	opt := project.Options{Force: o.force}
 	if cover != "" {
 		b, err := readSmall(cover, "a cover image", MaxCoverBytes)
 		if err != nil {
@@ -147,7 +152,13 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 		opt.Cover = &project.Cover{MIME: mime, Data: b}
 	}
 	res, err := project.Render(doc, decs, opt)
+	if errors.Is(err, project.ErrTooLarge) {
+		return fmt.Errorf("%s: %w; add --force to write it anyway", path, err)
+	}
 	if err != nil {
+		if docPath != "" {
+			return fmt.Errorf("%s: %w", docPath, err)
+		}
 		// Name the input the error is about when the document has several.
 		name := ins[0].path
 		if len(ins) > 1 {
@@ -326,7 +337,7 @@ func runCut(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runSplit(c *ctx, args []string) error {
@@ -371,7 +382,7 @@ func runSplit(c *ctx, args []string) error {
 		if err := o.apply(d); err != nil {
 			return err
 		}
-		if err := render(c, d, []*input{in}, name, o.cover); err != nil {
+		if err := render(c, d, []*input{in}, o, ""); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.stdout, name)
@@ -432,7 +443,7 @@ func runJoin(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out, o.cover)
+	return render(c, doc, ins, o, "")
 }
 
 func runFade(c *ctx, args []string) error {
@@ -473,7 +484,7 @@ func runFade(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runGain(c *ctx, args []string) error {
@@ -510,7 +521,7 @@ func runGain(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runConvert(c *ctx, args []string) error {
@@ -529,7 +540,7 @@ func runConvert(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runPeaks(c *ctx, args []string) error {
@@ -625,5 +636,5 @@ func runRender(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out, o.cover)
+	return render(c, doc, ins, o, pos[0])
 }
