@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -102,3 +103,42 @@ func TestHugeOutputIsRefusedByTheCLI(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestLongMP3OfEmptyFramesStaysBounded: 200 MB of the smallest layer III
+// frames (MPEG-2.5, 8 kbit/s, 72 bytes: 2.9 million frames, 6.5 hours)
+// open, describe and cut in under 64 MB RSS.
+func TestLongMP3OfEmptyFramesStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 200 MB; skipped with -short")
+	}
+	dir := t.TempDir()
+	bin := buildCLI(t, dir)
+	in := filepath.Join(dir, "empty.mp3")
+	frame := make([]byte, 72)
+	copy(frame, "\xff\xe3\x18\xc0") // MPEG-2.5 layer III, 8 kbit/s, 8 kHz, mono, no CRC
+	chunk := bytes.Repeat(frame, 1<<14)
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < 200<<20; n += len(chunk) {
+		if _, err := f.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	for _, args := range [][]string{
+		{"info", in},
+		{"cut", in, "--from", "3:00:00", "--to", "3:00:10", "-o", filepath.Join(dir, "cut.mp3")},
+		{"cut", in, "--from", "3:00:00", "--to", "3:00:10", "-o", filepath.Join(dir, "cut.wav")},
+	} {
+		code, stderr, rss := runBounded(t, 60*time.Second, bin, args...)
+		t.Logf("offcut %s: exit %d, peak RSS %.1f MB %s", args[0], code, float64(rss)/1e6, strings.TrimSpace(stderr))
+		if code != 0 {
+			t.Errorf("offcut %v: exit %d: %s", args, code, stderr)
+		}
+		if rss > 64<<20 {
+			t.Errorf("offcut %v: peak RSS %d MB, want under 64 MB", args, rss>>20)
+		}
+	}
+}

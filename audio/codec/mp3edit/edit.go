@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
-	"sort"
 
 	"offcut/audio"
 	"offcut/audio/codec/id3"
@@ -24,8 +24,9 @@ type Input struct {
 	src    audio.Source
 	source int // index in the plan's sources
 	lay    *mp3.Layout
-	frames []mp3.Frame // audio frames: the VBR tag frame excluded
-	cum    []int64     // decoded samples before audio frame i
+	first  int   // the layout's first audio frame: 1 after a VBR tag frame
+	nf     int   // audio frames
+	before int64 // samples the layout counts before the first audio frame
 	h0     hdr
 	spf    int
 	skip   int64 // decoded samples before gapless sample 0
@@ -50,36 +51,35 @@ func Open(source int, src audio.Source) (*Input, error) {
 func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 	var err error
 	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
-	in.frames = lay.Frames
 	if lay.Tag != nil {
-		in.frames = lay.Frames[1:]
+		in.first = 1
 	}
-	if len(in.frames) == 0 {
+	in.nf = lay.Len() - in.first
+	if in.nf <= 0 {
 		return nil, fmt.Errorf("%w: the file has no audio frames", ErrNotLossless)
 	}
-	in.h0 = hdr(in.frames[0].Header)
+	in.before = lay.SamplesBefore(in.first)
+	in.h0 = hdr(in.frame(0).Header)
 	if in.h0.layer() != 3 {
 		return nil, fmt.Errorf("%w: lossless editing works on MPEG layer III; this is layer %d", ErrNotLossless, in.h0.layer())
 	}
 	in.spf = in.h0.samplesPerFrame()
-	in.cum = make([]int64, len(in.frames)+1)
-	for i, f := range in.frames {
+	for j, f := range lay.FramesFrom(in.first) {
 		h := hdr(f.Header)
 		if !h.compatible(in.h0) || h.mono() != in.h0.mono() {
-			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, i, f.Offset)
+			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, j-in.first, f.Offset)
 		}
 		if h.bitrateIdx() == 0 {
 			return nil, fmt.Errorf("%w: free-format streams are not supported for lossless editing", ErrNotLossless)
 		}
-		in.cum[i+1] = in.cum[i] + int64(f.Samples)
 	}
 	// The same gapless arithmetic as the decoder (mp3.Open).
-	total := in.cum[len(in.frames)]
+	total := in.cum(in.nf)
 	in.skip = mp3.DecoderDelay
 	end := total
 	if t := lay.Tag; t != nil && t.Lame {
 		in.skip += int64(t.Delay)
-		if t.Frames == 0 || t.Frames == int64(len(in.frames)) {
+		if t.Frames == 0 || t.Frames == int64(in.nf) {
 			end = min(end, total-int64(t.Padding)+mp3.DecoderDelay)
 		}
 	}
@@ -94,6 +94,26 @@ func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 		in.tail = id3.Tail{AudioEnd: lay.End}
 	}
 	return in, nil
+}
+
+// frame returns audio frame i (the VBR tag frame is not counted).
+func (in *Input) frame(i int) mp3.Frame { return in.lay.Frame(in.first + i) }
+
+// cum returns the decoded samples before audio frame i.
+func (in *Input) cum(i int) int64 { return in.lay.SamplesBefore(in.first+i) - in.before }
+
+// frameAt returns the audio frame holding decoded sample pos.
+func (in *Input) frameAt(pos int64) int { return in.lay.FrameAt(pos+in.before) - in.first }
+
+// frames yields audio frames first..last in order.
+func (in *Input) frames(first, last int) iter.Seq2[int, mp3.Frame] {
+	return func(yield func(int, mp3.Frame) bool) {
+		for j, f := range in.lay.FramesFrom(in.first + first) {
+			if j-in.first > last || !yield(j-in.first, f) {
+				return
+			}
+		}
+	}
 }
 
 // Frames is the number of gapless samples per channel.
@@ -189,6 +209,7 @@ type outFrame struct {
 	in    *Input
 	first int // audio frame index of a run of input frames
 	last  int
+	off   int64          // byte offset of frame first
 	synth []byte         // synthetic frame head (header, side info, filler)
 	res   []plan.Segment // reservoir ranges closing a synthetic frame
 	size  int64
@@ -224,8 +245,8 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	for k, p := range pieces {
 		in := p.In
 		pa, pb := p.From+in.skip, p.To+in.skip
-		f0 := frameAt(in.cum, pa)
-		f1 := frameAt(in.cum, pb-1)
+		f0 := in.frameAt(pa)
+		f1 := in.frameAt(pb - 1)
 		first := f0
 		if k == 0 {
 			// Prime two granules before f0 (one MPEG-1 frame, two MPEG-2
@@ -233,13 +254,14 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			// start leaves them in; FFmpeg's output then matches bit for bit.
 			first = max(0, f0-int(1152/spf))
 		}
-		for f := first; f <= f1; f++ {
-			if int(in.frames[f].Samples) != in.spf {
-				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, in.frames[f].Offset)
+		for f, fr := range in.frames(first, f1) {
+			if int(fr.Samples) != in.spf {
+				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
 			}
 		}
-		pieceLead := pa - in.cum[first]
-		if mdb := in.frames[first].MainDataBegin; mdb > 0 {
+		pieceLead := pa - in.cum(first)
+		ff, fl := in.frame(first), in.frame(f1)
+		if mdb := ff.MainDataBegin; mdb > 0 {
 			s, err := in.synthetic(first, int(mdb))
 			if err != nil {
 				return nil, err
@@ -247,13 +269,14 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			out = append(out, s)
 			pieceLead += spf
 		}
-		run := outFrame{in: in, first: first, last: f1, size: in.frames[f1].Offset + int64(in.frames[f1].Size) - in.frames[first].Offset, bi: -1}
+		run := outFrame{in: in, first: first, last: f1, off: ff.Offset, size: fl.Offset + int64(fl.Size) - ff.Offset, bi: -1}
 		if p.hasGain() {
-			piece, gsz := p, int64(in.spf/hdr(in.frames[first].Header).granules())
+			piece, gran := p, in.h0.granules()
+			gsz := int64(in.spf / gran)
 			run.steps = func(f int) []int {
-				st := make([]int, hdr(in.frames[f].Header).granules())
+				st := make([]int, gran)
 				for g := range st {
-					c := in.cum[f] + int64(g)*gsz + gsz/2 - pa
+					c := in.cum(f) + int64(g)*gsz + gsz/2 - pa
 					st[g] = GainSteps(piece.gainAt(c))
 				}
 				return st
@@ -266,7 +289,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			junctions = append(junctions, trail+pieceLead)
 			wanted += trail + pieceLead
 		}
-		trail = in.cum[f1+1] - pb
+		trail = in.cum(f1+1) - pb
 		wanted += p.To - p.From
 	}
 	// Players (FFmpeg among them) want a few consecutive frames before
@@ -311,29 +334,37 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			continue
 		}
 		if f.steps == nil {
-			p.Range(f.in.source, f.in.frames[f.first].Offset, f.size)
+			p.Range(f.in.source, f.off, f.size)
 			continue
 		}
 		// Frames whose gain does not change stay ranges; runs of changed
 		// frames are computed, streaming.
-		for a := f.first; a <= f.last; {
-			changed := nonzero(f.steps(a))
-			b := a
-			for b < f.last && nonzero(f.steps(b+1)) == changed {
-				b++
+		var (
+			a, runOff, runEnd int64 = -1, 0, 0
+			changed           bool
+		)
+		flush := func(b int) {
+			if a < 0 {
+				return
 			}
-			off := f.in.frames[a].Offset
-			n := f.in.frames[b].Offset + int64(f.in.frames[b].Size) - off
 			if !changed {
-				p.Range(f.in.source, off, n)
+				p.Range(f.in.source, runOff, runEnd-runOff)
 			} else {
-				in, first, last, steps := f.in, a, b, f.steps
-				p.Compute(n, func() (io.Reader, error) {
+				in, first, last, steps := f.in, int(a), b, f.steps
+				p.Compute(runEnd-runOff, func() (io.Reader, error) {
 					return &gainReader{in: in, frame: first, last: last, steps: steps, clamped: clampedCount}, nil
 				})
 			}
-			a = b + 1
 		}
+		for j, fr := range f.in.frames(f.first, f.last) {
+			c := nonzero(f.steps(j))
+			if a < 0 || c != changed {
+				flush(j - 1)
+				a, runOff, changed = int64(j), fr.Offset, c
+			}
+			runEnd = fr.Offset + int64(fr.Size)
+		}
+		flush(f.last)
 	}
 	last := pieces[len(pieces)-1].In
 	if last.tail.AudioEnd < last.src.Size() {
@@ -373,15 +404,17 @@ func countFrames(out []outFrame) int {
 	return n
 }
 
-// frameAt returns the audio frame holding decoded sample pos.
-func frameAt(cum []int64, pos int64) int {
-	return sort.Search(len(cum)-1, func(i int) bool { return cum[i+1] > pos })
-}
-
 // synthetic builds the silent frame that carries the mdb reservoir bytes
 // frame f reads from the frames before it.
 func (in *Input) synthetic(f, mdb int) (outFrame, error) {
-	h := hdr(in.frames[f].Header)
+	fr := in.frame(f)
+	// The frame's own header, read from the file: the index keeps only
+	// some of its fields, and the synthetic frame copies all of them.
+	var hb [4]byte
+	if err := audio.ReadAtFull(in.src, hb[:], fr.Offset); err != nil {
+		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d: %w", f, fr.Offset, err)
+	}
+	h := hdr(binary.BigEndian.Uint32(hb[:]))
 	need := 4 + h.sideInfoLen() + mdb
 	bi, err := h.smallestFrame(need)
 	if err != nil {
@@ -393,7 +426,7 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 	var res []plan.Segment
 	left := int64(mdb)
 	for j := f - 1; j >= 0 && left > 0; j-- {
-		fr := in.frames[j]
+		fr := in.frame(j)
 		start := fr.Offset + int64(hdr(fr.Header).payloadStart())
 		end := fr.Offset + int64(fr.Size)
 		n := min(left, end-start)
@@ -404,7 +437,7 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 		left -= n
 	}
 	if left > 0 {
-		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, in.frames[f].Offset, mdb)
+		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, fr.Offset, mdb)
 	}
 	head := make([]byte, size-mdb)
 	copy(head, sh.bytes()) // side info and filler stay zero: silent granules, main_data_begin 0
@@ -424,34 +457,32 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	b := make([]byte, ih.frameSize(bi))
 	copy(b, ih.bytes())
 
-	// Frame sizes in order, for the counts and the seek table.
-	var sizes []int64
+	// Frame sizes in order, for the counts and the seek table, walked twice
+	// rather than kept (an output can have millions of frames).
+	each := func(fn func(size int64, bi int)) {
+		for _, f := range out {
+			if f.synth != nil {
+				fn(f.size, f.bi)
+				continue
+			}
+			for _, fr := range f.in.frames(f.first, f.last) {
+				fn(int64(fr.Size), hdr(fr.Header).bitrateIdx())
+			}
+		}
+	}
 	cbr := true
 	firstBI := -1
-	for _, f := range out {
-		if f.synth != nil {
-			sizes = append(sizes, f.size)
-			cbr = cbr && (firstBI < 0 || f.bi == firstBI)
-			if firstBI < 0 {
-				firstBI = f.bi
-			}
-			continue
-		}
-		for i := f.first; i <= f.last; i++ {
-			fr := f.in.frames[i]
-			sizes = append(sizes, int64(fr.Size))
-			fbi := hdr(fr.Header).bitrateIdx()
-			cbr = cbr && (firstBI < 0 || fbi == firstBI)
-			if firstBI < 0 {
-				firstBI = fbi
-			}
-		}
-	}
 	total := int64(len(b))
-	for _, s := range sizes {
-		total += s
-	}
-	if total > 0xFFFFFFFF || len(sizes) > 0xFFFFFFFF {
+	count := 0
+	each(func(size int64, bi int) {
+		cbr = cbr && (firstBI < 0 || bi == firstBI)
+		if firstBI < 0 {
+			firstBI = bi
+		}
+		total += size
+		count++
+	})
+	if total > 0xFFFFFFFF || count > 0xFFFFFFFF {
 		return nil, fmt.Errorf("%w: %d bytes is beyond what an Info header can count", ErrNotLossless, total)
 	}
 	id := "Xing"
@@ -461,17 +492,20 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	x := b[xing:]
 	copy(x, id)
 	binary.BigEndian.PutUint32(x[4:], 0x0F) // frames, bytes, TOC, quality
-	binary.BigEndian.PutUint32(x[8:], uint32(len(sizes)))
+	binary.BigEndian.PutUint32(x[8:], uint32(count))
 	binary.BigEndian.PutUint32(x[12:], uint32(total))
-	// TOC: for each percent of the duration, the byte position (of 256).
-	var pos int64 = int64(len(b))
-	k := 0
-	for i := range 100 {
-		target := len(sizes) * i / 100
-		for k < target {
-			pos += sizes[k]
-			k++
+	// TOC: for each percent of the duration, the byte position (of 256):
+	// entry i is where frame count*i/100 starts.
+	pos, k, i := int64(len(b)), 0, 0
+	each(func(size int64, _ int) {
+		for i < 100 && count*i/100 <= k {
+			x[16+i] = byte(min(255, pos*256/total))
+			i++
 		}
+		pos += size
+		k++
+	})
+	for ; i < 100; i++ {
 		x[16+i] = byte(min(255, pos*256/total))
 	}
 	binary.BigEndian.PutUint32(x[116:], 0) // quality
