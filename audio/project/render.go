@@ -80,6 +80,18 @@ func (r *Result) Clipped() int64 {
 	return n
 }
 
+// NonFinite is the number of NaN or infinite samples that were written as
+// silence, counted while the plan's computed segments were written.
+func (r *Result) NonFinite() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for _, e := range r.encoders {
+		n += e.NonFinite
+	}
+	return n
+}
+
 // Duration is the output length in seconds.
 func (r *Result) Duration() float64 { return audio.Duration(r.Frames, r.Format.Rate) }
 
@@ -136,21 +148,25 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {
 		return nil, err
 	}
+	var notes []string
 	if doc.Output.Normalize != nil {
 		s, err := r.stream()
 		if err != nil {
 			return nil, err
 		}
-		peak, err := measurePeak(s, opt.Progress)
+		peak, bad, err := measurePeak(s, opt.Progress)
 		if err != nil {
 			return nil, err
+		}
+		if bad > 0 {
+			notes = append(notes, fmt.Sprintf("%d samples are NaN or infinite (a damaged float source); normalisation left them out and they are written as silence", bad))
 		}
 		if peak > 0 {
 			r.norm = audio.DBToLinear(*doc.Output.Normalize) / peak
 		}
 		r.markPassthrough()
 	}
-	res := &Result{Format: r.out, Frames: r.total, Container: "wav"}
+	res := &Result{Format: r.out, Frames: r.total, Container: "wav", Notes: notes}
 	res.Plan, err = r.plan(res)
 	if err != nil {
 		return nil, err
@@ -534,24 +550,31 @@ func (r *renderer) plan(res *Result) (*plan.Plan, error) {
 	return p, nil
 }
 
-func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, error) {
+// measurePeak returns the largest absolute finite sample of s, and how many
+// samples were NaN or infinite.
+func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, int64, error) {
 	buf := make([]float32, 16384*s.Channels())
 	var peak float64
-	var done int64
+	var done, bad int64
 	for {
 		n, err := s.Read(buf)
 		for _, v := range buf[:n*s.Channels()] {
-			peak = math.Max(peak, math.Abs(float64(v)))
+			a := math.Abs(float64(v))
+			if a > math.MaxFloat32 || a != a {
+				bad++
+				continue
+			}
+			peak = max(peak, a)
 		}
 		done += int64(n)
 		if err == io.EOF {
-			return peak, nil
+			return peak, bad, nil
 		}
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if progress != nil && !progress(done, s.Len()) {
-			return 0, ErrCanceled
+			return 0, 0, ErrCanceled
 		}
 	}
 }

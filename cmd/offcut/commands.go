@@ -182,6 +182,9 @@ func render(c *ctx, doc *project.Document, ins []*input, o *outputFlags, docPath
 	if n := res.GainLimited(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d MP3 granules could not take the whole gain (global_gain is at its limit there)\n", path, n)
 	}
+	if n := res.NonFinite(); n > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were NaN or infinite and were written as silence\n", path, n)
+	}
 	if n := res.Clipped(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were beyond full scale and clipped; lower the gain or use offcut gain --normalize -1\n", path, n)
 	}
@@ -577,9 +580,12 @@ func runPeaks(c *ctx, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
-	peaks, err := audio.Peaks(s, *buckets, nil)
+	peaks, st, err := audio.PeaksStats(s, *buckets, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	if st.NonFinite > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples are NaN or infinite; the peaks leave them out\n", in.path, st.NonFinite)
 	}
 	pairs := make([][2]float32, len(peaks))
 	for i, p := range peaks {

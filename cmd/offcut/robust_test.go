@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+	"offcut/audio/codec/wav"
+)
+
+// TestNonFiniteSamples: NaN and infinite samples in a float WAV give
+// finite peaks and a sane normalisation, and each command says what it
+// found in a warning line.
+func TestNonFiniteSamples(t *testing.T) {
+	dir := t.TempDir()
+	f := audio.Format{Rate: 8000, Channels: 1, Bits: 32, Float: true}
+	s := audiotest.Signal(8000, 1, 8000, 3)
+	for i := range s {
+		s[i] *= 0.5
+	}
+	b := audiotest.WAV(f, s)
+	// Poke the bits in (the encoder would write silence for them); the
+	// samples start after the 44-byte header.
+	for i, v := range map[int]float64{100: math.NaN(), 200: math.Inf(1), 300: math.Inf(-1)} {
+		binary.LittleEndian.PutUint32(b[44+4*i:], math.Float32bits(float32(v)))
+	}
+	in := filepath.Join(dir, "nan.wav")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := offcut("peaks", in, "--buckets", "4", "--json")
+	var peaks struct{ Peaks [][2]float32 }
+	if code != 0 || json.Unmarshal([]byte(stdout), &peaks) != nil || len(peaks.Peaks) != 4 {
+		t.Fatalf("peaks: exit %d, %q, %q", code, stdout, stderr)
+	}
+	for _, p := range peaks.Peaks {
+		if p[0] < -0.6 || p[1] > 0.6 {
+			t.Errorf("peaks %v: the infinite samples leaked in", p)
+		}
+	}
+	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "3 samples are NaN or infinite") {
+		t.Errorf("peaks stderr %q: want a warning counting 3 NaN or infinite samples", stderr)
+	}
+
+	out := filepath.Join(dir, "norm.wav")
+	code, _, stderr = offcut("gain", in, "--normalize", "-6.0206", "-o", out)
+	if code != 0 {
+		t.Fatalf("normalize: %s", stderr)
+	}
+	if !strings.Contains(stderr, "3 samples") || !strings.Contains(stderr, "NaN or infinite") {
+		t.Errorf("normalize stderr %q: want a note counting 3 NaN or infinite samples", stderr)
+	}
+	b, _ = os.ReadFile(out)
+	w, err := wav.Open(audio.NewBytesSource(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := w.Stream(0, w.Info().Frames)
+	got := audiotest.ReadAll(t, st)
+	var peak float64
+	for i, v := range got {
+		x := float64(v)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			t.Fatalf("sample %d of the normalised output is %v", i, v)
+		}
+		peak = max(peak, math.Abs(x))
+	}
+	if math.Abs(peak-0.5) > 1e-3 {
+		t.Errorf("normalised peak %v, want 0.5 (-6.02 dBFS); non-finite samples must not count", peak)
+	}
+	if got[100] != 0 || got[200] != 0 || got[300] != 0 {
+		t.Errorf("non-finite samples written as %v %v %v, want silence", got[100], got[200], got[300])
+	}
+}
