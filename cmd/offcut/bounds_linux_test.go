@@ -142,3 +142,50 @@ func TestLongMP3OfEmptyFramesStaysBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalRemovesTheTemporaryOutput: SIGTERM (or SIGINT) during a long
+// render removes the half-written temporary file and exits 128+signal.
+func TestSignalRemovesTheTemporaryOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes up to 2 GB; skipped with -short")
+	}
+	dir := t.TempDir()
+	bin := buildCLI(t, dir)
+	in := filepath.Join(dir, "big.wav")
+	bigWAV(t, in, 2<<30)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		out := filepath.Join(dir, "out.wav")
+		cmd := exec.Command(bin, "gain", in, "--db", "-1", "-o", out)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait until the temporary output has grown.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			m, _ := filepath.Glob(filepath.Join(dir, ".offcut-*.tmp"))
+			if len(m) == 1 {
+				if st, err := os.Stat(m[0]); err == nil && st.Size() > 1<<20 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatal("no temporary output appeared")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cmd.Process.Signal(sig)
+		cmd.Wait()
+		code := cmd.ProcessState.ExitCode()
+		m, _ := filepath.Glob(filepath.Join(dir, ".offcut-*.tmp"))
+		t.Logf("%v: exit %d, %q, left %v", sig, code, strings.TrimSpace(stderr.String()), m)
+		if len(m) > 0 || fileExists(out) {
+			t.Errorf("%v: the interrupted render left %v (output exists: %v)", sig, m, fileExists(out))
+		}
+		if code != 128+int(sig) || !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("%v: exit %d, stderr %q; want %d and a line saying it was interrupted", sig, code, stderr.String(), 128+int(sig))
+		}
+	}
+}

@@ -199,6 +199,8 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 	}
+	temps.add(f.Name())
+	defer temps.remove(f.Name())
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
 		f.Close()

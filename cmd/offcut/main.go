@@ -50,6 +50,7 @@ type ctx struct {
 }
 
 func main() {
+	cleanUpOnSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
