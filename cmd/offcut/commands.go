@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/codec/id3"
 	"offcut/audio/codec/wav"
 	"offcut/audio/codecs"
@@ -27,7 +28,22 @@ type input struct {
 
 func (in *input) info() audio.Info { return in.dec.Info() }
 
+// openInput opens an input to edit: one that has no audio (no frames that
+// decode) is refused with codec.ErrNoAudio.
 func openInput(path string) (*input, error) {
+	in, err := openAny(path)
+	if err != nil {
+		return nil, err
+	}
+	if in.info().Frames == 0 {
+		in.src.Close()
+		return nil, fmt.Errorf("%s: %w", path, codec.ErrNoAudio)
+	}
+	return in, nil
+}
+
+// openAny opens an input to describe, with or without audio.
+func openAny(path string) (*input, error) {
 	src, err := audio.OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
@@ -240,7 +256,10 @@ func runInfo(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := oneInput(pos)
+	if len(pos) != 1 {
+		return usagef("want exactly one input file, got %d", len(pos))
+	}
+	in, err := openAny(pos[0])
 	if err != nil {
 		return err
 	}
@@ -260,7 +279,8 @@ func runInfo(c *ctx, args []string) error {
 			ID3      string        `json:"id3,omitempty"`
 			Pictures []picture     `json:"pictures,omitempty"`
 			Chapters []id3.Chapter `json:"chapters,omitempty"`
-		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info}
+			NoAudio  bool          `json:"noAudio,omitempty"`
+		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info, NoAudio: info.Frames == 0}
 		if w, ok := in.dec.(*wav.File); ok {
 			out.Chunks = w.Chunks()
 		}
@@ -277,6 +297,9 @@ func runInfo(c *ctx, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", in.path, info.Container, info.Codec,
 		info.Format, formatTime(info.Frames, info.Format.Rate), info.Frames)
+	if info.Frames == 0 {
+		fmt.Fprintf(c.stdout, "  %s: %v\n", in.path, codec.ErrNoAudio)
+	}
 	for k, v := range info.Tags {
 		fmt.Fprintf(c.stdout, "  %s: %s\n", k, v)
 	}

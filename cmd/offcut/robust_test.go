@@ -79,3 +79,44 @@ func TestNonFiniteSamples(t *testing.T) {
 		t.Errorf("non-finite samples written as %v %v %v, want silence", got[100], got[200], got[300])
 	}
 }
+
+// TestNoAudio: a file whose frames decode to nothing (an empty WAV, an MP3
+// holding only its Info tag frame) says "has no audio" from every command.
+func TestNoAudio(t *testing.T) {
+	dir := t.TempDir()
+	emptyWAV := filepath.Join(dir, "empty.wav")
+	os.WriteFile(emptyWAV, audiotest.WAV(audio.Format{Rate: 8000, Channels: 1, Bits: 16}, nil), 0o644)
+	tagOnly := make([]byte, 417)
+	copy(tagOnly, "\xff\xfb\x90\x64")
+	copy(tagOnly[36:], "Info\x00\x00\x00\x0f\x00\x00\x00\x00\x00\x00\x01\xa1")
+	copy(tagOnly[36+120:], "LAME3.100")
+	emptyMP3 := filepath.Join(dir, "tagonly.mp3")
+	os.WriteFile(emptyMP3, tagOnly, 0o644)
+	doc := filepath.Join(dir, "doc.json")
+	os.WriteFile(doc, []byte(`{"version":1,"sources":[{"name":"tagonly.mp3"}],"clips":[{"source":0,"in":0,"out":10}]}`), 0o644)
+	o := filepath.Join(dir, "o.wav")
+	for _, f := range []string{emptyWAV, emptyMP3} {
+		for _, args := range [][]string{
+			{"cut", f, "--to", "0.1", "-o", o}, {"peaks", f, "--buckets", "3"}, {"convert", f, "-o", o},
+			{"gain", f, "--db", "1", "-o", o}, {"fade", f, "--in", "0.1", "-o", o}, {"join", f, f, "-o", o},
+			{"split", f, "--at", "0.1", "-o", filepath.Join(dir, "p%d.wav")}, {"render", doc, "-o", o},
+		} {
+			code, _, stderr := offcut(args...)
+			want := filepath.Base(f) + ": the file has no audio"
+			if args[0] == "render" {
+				want = "tagonly.mp3: the file has no audio"
+			}
+			if code != 1 || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("offcut %s %s: exit %d, %q; want exit 1 and one line saying %q", args[0], filepath.Base(f), code, stderr, want)
+			}
+		}
+		code, stdout, _ := offcut("info", f)
+		if code != 0 || !strings.Contains(stdout, "has no audio") {
+			t.Errorf("offcut info %s: exit %d, %q; want a description saying it has no audio", filepath.Base(f), code, stdout)
+		}
+		code, stdout, _ = offcut("info", f, "--json")
+		if code != 0 || !strings.Contains(stdout, `"noAudio": true`) {
+			t.Errorf("offcut info --json %s: exit %d, %q; want noAudio true", filepath.Base(f), code, stdout)
+		}
+	}
+}
