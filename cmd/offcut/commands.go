@@ -627,6 +627,7 @@ func runPeaks(c *ctx, args []string) error {
 
 func runRender(c *ctx, args []string) error {
 	fs := newFlags(c, "render")
+	anyPath := fs.Bool("allow-any-path", false, "let the document name sources by absolute paths or through .. (refused by default, as ffmpeg's concat demuxer does)")
 	o := addOutputFlags(fs)
 	pos, err := parse(c, fs, args)
 	if err != nil {
@@ -650,6 +651,11 @@ func runRender(c *ctx, args []string) error {
 	defer func() { closeAll(ins) }()
 	base := filepath.Dir(pos[0])
 	for i, s := range doc.Sources {
+		if !*anyPath {
+			if err := safeSourcePath(s.Name); err != nil {
+				return fmt.Errorf("%s: sources[%d] %q %v; a document may name files beside it or below it (--allow-any-path lifts this)", pos[0], i, s.Name, err)
+			}
+		}
 		p := s.Name
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, p)

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"offcut/audio"
 )
@@ -54,4 +57,24 @@ func mib(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// safeSourcePath refuses a document's source name that reaches outside the
+// document's folder: an absolute path (or a Windows volume), or one with a
+// ".." element. A document from elsewhere must not read arbitrary files
+// into its output.
+func safeSourcePath(name string) error {
+	slashed := strings.ReplaceAll(name, "\\", "/")
+	switch {
+	case name == "":
+		return errors.New("is empty")
+	case filepath.IsAbs(name) || strings.HasPrefix(slashed, "/") || filepath.VolumeName(name) != "":
+		return errors.New("is an absolute path")
+	}
+	for _, e := range strings.Split(slashed, "/") {
+		if e == ".." {
+			return errors.New("goes up through ..")
+		}
+	}
+	return nil
 }

@@ -40,7 +40,7 @@ func init() {
 		{"gain", "IN (--db X | --normalize DBFS) -o OUT", "change the level, or normalise the peak", runGain},
 		{"convert", "IN -o OUT [--rate HZ] [--channels N] [--bits N|--float]", "convert rate, channels or sample format", runConvert},
 		{"peaks", "IN --buckets N [--from T --to T] --json", "waveform min/max per bucket", runPeaks},
-		{"render", "PROJECT.json -o OUT", "render an edit document", runRender},
+		{"render", "PROJECT.json -o OUT [--allow-any-path]", "render an edit document (sources beside or below it)", runRender},
 	}
 }
 

@@ -120,3 +120,45 @@ func TestNoAudio(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderSourcePaths: a document names files beside it or below it;
+// absolute paths and .. are refused unless --allow-any-path.
+func TestRenderSourcePaths(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "docs")
+	os.Mkdir(sub, 0o755)
+	os.Mkdir(filepath.Join(sub, "audio"), 0o755)
+	in := writeWAV(t, dir, "in.wav", audio.Format{Rate: 8000, Channels: 1, Bits: 16}, 800)
+	writeWAV(t, filepath.Join(sub, "audio"), "below.wav", audio.Format{Rate: 8000, Channels: 1, Bits: 16}, 800)
+	out := filepath.Join(dir, "o.wav")
+	docWith := func(name string) string {
+		js, _ := json.Marshal(map[string]any{"version": 1, "sources": []map[string]string{{"name": name}},
+			"clips": []map[string]any{{"source": 0, "in": 0, "out": 100}}})
+		p := filepath.Join(sub, "doc.json")
+		os.WriteFile(p, js, 0o644)
+		return p
+	}
+	for _, c := range []struct {
+		name, want string
+	}{
+		{in, "is an absolute path"},
+		{"../in.wav", "goes up through .."},
+		{"audio/../../in.wav", "goes up through .."},
+		{`..\in.wav`, "goes up through .."},
+	} {
+		doc := docWith(c.name)
+		code, _, stderr := offcut("render", doc, "-o", out)
+		if code != 1 || !strings.Contains(stderr, "doc.json: sources[0]") || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "--allow-any-path") {
+			t.Errorf("source %q: exit %d, %q; want exit 1 saying it %s", c.name, code, stderr, c.want)
+		}
+		if c.name == `..\in.wav` {
+			continue // a backslash is a file name character here, not a separator
+		}
+		if code, _, stderr := offcut("render", doc, "--allow-any-path", "-o", out); code != 0 {
+			t.Errorf("source %q with --allow-any-path: exit %d, %q", c.name, code, stderr)
+		}
+	}
+	if code, _, stderr := offcut("render", docWith("audio/below.wav"), "-o", out); code != 0 {
+		t.Errorf("a source below the document: exit %d, %q", code, stderr)
+	}
+}
