@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -295,16 +296,23 @@ func runInfo(c *ctx, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", in.path, info.Container, info.Codec,
+	// Everything that comes from the file (tags, and warnings that quote
+	// it) is escaped: a tag can hold terminal escape sequences.
+	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", escapeText(in.path), info.Container, info.Codec,
 		info.Format, formatTime(info.Frames, info.Format.Rate), info.Frames)
 	if info.Frames == 0 {
-		fmt.Fprintf(c.stdout, "  %s: %v\n", in.path, codec.ErrNoAudio)
+		fmt.Fprintf(c.stdout, "  %s: %v\n", escapeText(in.path), codec.ErrNoAudio)
 	}
-	for k, v := range info.Tags {
-		fmt.Fprintf(c.stdout, "  %s: %s\n", k, v)
+	keys := make([]string, 0, len(info.Tags))
+	for k := range info.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(c.stdout, "  %s: %s\n", escapeText(k), escapeText(info.Tags[k]))
 	}
 	for _, w := range info.Warnings {
-		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
+		fmt.Fprintf(c.stdout, "  warning: %s\n", escapeText(w))
 	}
 	return nil
 }

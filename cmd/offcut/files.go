@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"offcut/audio"
 )
@@ -77,4 +80,41 @@ func safeSourcePath(name string) error {
 		}
 	}
 	return nil
+}
+
+// escapeText makes text from a file safe to print on a terminal: control
+// characters (C0, DEL, C1), bidirectional overrides and invalid UTF-8 are
+// written as Go escapes (\x1b, \n, \u202e), so a tag cannot move the
+// cursor, retitle the window or reorder what follows.
+func escapeText(s string) string {
+	clean := true
+	for _, r := range s {
+		if needsEscape(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		w = n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case needsEscape(r):
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\n', '\u202e'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError ||
+		unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }

@@ -78,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "offcut %s: %s\nusage: offcut %s %s\n", cmd.name, ue.msg, cmd.name, cmd.args)
 			return 2
 		default:
-			fmt.Fprintf(stderr, "offcut: %s\n", oneLine(err.Error()))
+			fmt.Fprintf(stderr, "offcut: %s\n", escapeText(oneLine(err.Error())))
 			return 1
 		}
 	}

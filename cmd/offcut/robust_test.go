@@ -11,6 +11,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
+	"offcut/audio/codec/id3"
 	"offcut/audio/codec/wav"
 )
 
@@ -160,5 +161,37 @@ func TestRenderSourcePaths(t *testing.T) {
 	}
 	if code, _, stderr := offcut("render", docWith("audio/below.wav"), "-o", out); code != 0 {
 		t.Errorf("a source below the document: exit %d, %q", code, stderr)
+	}
+}
+
+// TestInfoEscapesControlCharacters: tag text can carry terminal escape
+// sequences; offcut info prints them escaped, never raw.
+func TestInfoEscapesControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	tag := id3.NewTag()
+	evil := "Song\x1b]0;pwned\x07\x1b[2J\r\nartist: fake\u202egnp.exe\u009b"
+	tag.Apply(id3.Edit{Title: &evil})
+	b, err := tag.Encode(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := make([]byte, 417)
+	copy(frame, "\xff\xfb\x90\x64")
+	for range 20 {
+		b = append(b, frame...)
+	}
+	in := filepath.Join(dir, "evil.mp3")
+	os.WriteFile(in, b, 0o644)
+	code, stdout, stderr := offcut("info", in)
+	if code != 0 {
+		t.Fatalf("info: exit %d %q", code, stderr)
+	}
+	for _, r := range stdout {
+		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u202e') {
+			t.Fatalf("info printed a raw control character %U: %q", r, stdout)
+		}
+	}
+	if !strings.Contains(stdout, `title: Song\x1b]0;pwned\a\x1b[2J\r\nartist: fake\u202egnp.exe\u009b`) {
+		t.Errorf("info: %q; want the title escaped", stdout)
 	}
 }
