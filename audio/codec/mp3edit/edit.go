@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"strings"
 
 	"offcut/audio"
 	"offcut/audio/codec/id3"
@@ -444,6 +445,29 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 	return outFrame{synth: head, res: res, size: int64(size), bi: bi}, nil
 }
 
+// encoderString is the LAME header's 9-byte encoder string: the source's
+// own when it is one readers trust (LAME 3.90 or later, whose version
+// mutagen and others parse before they read delay and padding, or FFmpeg's
+// Lavf/Lavc, which FFmpeg reads), else "LAME3.100": a LAME header with no
+// parseable version is ignored by mutagen, which then counts the padding
+// and delay as audio (10.109 s for a 10.000 s cut).
+func encoderString(orig *mp3.VBRTag) string {
+	const fallback = "LAME3.100"
+	if orig == nil || !orig.Lame {
+		return fallback
+	}
+	e := orig.Encoder
+	switch {
+	case strings.HasPrefix(e, "Lavf"), strings.HasPrefix(e, "Lavc"):
+		return e
+	case len(e) >= 8 && strings.HasPrefix(e, "LAME3.") && isDigit(e[6]) && isDigit(e[7]) && (e[6] == '9' || e[6] == '1'):
+		return e // LAME3.90 .. LAME3.99x, LAME3.100
+	}
+	return fallback
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // infoFrame builds the Xing/Info frame with a LAME extension for the frames.
 func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]byte, error) {
 	si := h0.sideInfoLen()
@@ -510,13 +534,7 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	}
 	binary.BigEndian.PutUint32(x[116:], 0) // quality
 	l := x[120:]
-	enc := "LAME    "
-	if orig != nil && orig.Lame && len(orig.Encoder) >= 4 {
-		switch orig.Encoder[:4] {
-		case "LAME", "Lavf", "Lavc":
-			enc = orig.Encoder
-		}
-	}
+	enc := encoderString(orig)
 	copy(l[:9], (enc + "         ")[:9])
 	l[9] = 0x00 // tag revision 0, VBR method unknown
 	v := uint32(delay)<<12 | uint32(padding)
