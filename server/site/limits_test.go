@@ -1,12 +1,20 @@
 package site_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"offcut/server/site"
 )
 
 // TestRangeLimits: overlapping and nearby ranges are merged, and a Range
@@ -80,5 +88,102 @@ func TestRangeLimits(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// rawServer serves the fixture site through site.Listener(ln, maxConns)
+// and site.NewHTTPServer, as site.Serve does.
+func rawServer(t *testing.T, maxConns int) string {
+	t.Helper()
+	s := MustOpenServer(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := site.NewHTTPServer(s.Server.Config.Handler, slog.New(slog.DiscardHandler))
+	go srv.Serve(site.Listener(ln, maxConns))
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// rawExchange sends req on a new connection and returns what comes back
+// before the server closes it (or the deadline passes).
+func rawExchange(t *testing.T, addr, req string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	go c.Write([]byte(req))
+	b, _ := io.ReadAll(c)
+	return string(b)
+}
+
+// TestNetHTTPErrorsCarrySecurityHeaders: the responses net/http writes by
+// itself, before any handler runs, carry the security headers too.
+func TestNetHTTPErrorsCarrySecurityHeaders(t *testing.T) {
+	addr := rawServer(t, site.MaxConnections)
+	for _, c := range []struct{ name, req, status string }{
+		{"malformed", "NONSENSE\r\n\r\n", "400"},
+		{"headers too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", site.MaxHeaderBytes+8192) + "\r\n\r\n", "431"},
+		{"unknown transfer coding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: zip\r\n\r\n", "501"},
+		{"HTTP/9.9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "505"},
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", "400"},
+	} {
+		resp := rawExchange(t, addr, c.req)
+		head, _, _ := strings.Cut(resp, "\r\n\r\n")
+		if !strings.HasPrefix(resp, "HTTP/1.1 "+c.status+" ") {
+			t.Errorf("%s: response %.60q, want status %s", c.name, resp, c.status)
+			continue
+		}
+		r, err := http.ReadResponse(bufio.NewReader(strings.NewReader(resp)), nil)
+		if err != nil {
+			t.Fatalf("%s: %v in %q", c.name, err, head)
+		}
+		checkSecurityHeaders(t, c.name, r.Header)
+	}
+	// A handler's own response is left alone: one CSP header.
+	resp := rawExchange(t, addr, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	if n := strings.Count(resp, "Content-Security-Policy:"); !strings.HasPrefix(resp, "HTTP/1.1 404") || n != 1 {
+		t.Errorf("404 from the handler: %d CSP headers in %.200q", n, resp)
+	}
+}
+
+// TestConnectionLimit: with room for 2 connections, a third is served only
+// once one of the first two closes.
+func TestConnectionLimit(t *testing.T) {
+	addr := rawServer(t, 2)
+	get := "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	var open []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte(get))
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+			t.Fatalf("connection %d: %v", len(open), err)
+		}
+		open = append(open, c) // kept alive, idle
+	}
+	third, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	third.Write([]byte(get))
+	br := bufio.NewReader(third)
+	third.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if _, err := br.Peek(1); err == nil {
+		t.Fatal("a third connection was served while two were open, with a limit of 2")
+	}
+	open[0].Close()
+	third.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if r, err := http.ReadResponse(br, nil); err != nil || r.StatusCode != 200 {
+		t.Fatalf("the third connection once one closed: %v", err)
 	}
 }
