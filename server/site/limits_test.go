@@ -10,6 +10,8 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +187,28 @@ func TestConnectionLimit(t *testing.T) {
 	third.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if r, err := http.ReadResponse(br, nil); err != nil || r.StatusCode != 200 {
 		t.Fatalf("the third connection once one closed: %v", err)
+	}
+}
+
+// TestRequestLogIsSampled: over the rate, request lines are counted and
+// reported in one summary line instead; server errors are always logged.
+func TestRequestLogIsSampled(t *testing.T) {
+	fx := writeFixtureDist(t, 1024)
+	var buf logBuffer
+	s, err := site.New(site.Config{Dist: os.DirFS(fx.Dir), Logger: slog.New(slog.NewJSONHandler(&buf, nil)), RequestLogRate: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
+	}
+	lines := strings.Count(buf.String(), `"msg":"request"`)
+	if lines < 10 || lines > 12 {
+		t.Errorf("%d of 100 requests logged at 1 line/s (burst 10), want about 10", lines)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
+	if !strings.Contains(buf.String(), `"msg":"requests not logged","count":`) {
+		t.Errorf("no summary of the requests not logged:\n%s", buf.String())
 	}
 }
