@@ -255,14 +255,25 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			// start leaves them in; FFmpeg's output then matches bit for bit.
 			first = max(0, f0-int(1152/spf))
 		}
+		// The frames' bytes, as contiguous runs: damaged bytes the scan
+		// skipped between two frames are left out.
+		type span struct {
+			first, last int
+			off, end    int64
+		}
+		var spans []span
 		for f, fr := range in.frames(first, f1) {
 			if int(fr.Samples) != in.spf {
 				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
 			}
+			if n := len(spans); n > 0 && spans[n-1].end == fr.Offset {
+				spans[n-1].last, spans[n-1].end = f, fr.Offset+int64(fr.Size)
+				continue
+			}
+			spans = append(spans, span{f, f, fr.Offset, fr.Offset + int64(fr.Size)})
 		}
 		pieceLead := pa - in.cum(first)
-		ff, fl := in.frame(first), in.frame(f1)
-		if mdb := ff.MainDataBegin; mdb > 0 {
+		if mdb := in.frame(first).MainDataBegin; mdb > 0 {
 			s, err := in.synthetic(first, int(mdb))
 			if err != nil {
 				return nil, err
@@ -270,11 +281,11 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			out = append(out, s)
 			pieceLead += spf
 		}
-		run := outFrame{in: in, first: first, last: f1, off: ff.Offset, size: fl.Offset + int64(fl.Size) - ff.Offset, bi: -1}
+		var steps func(f int) []int
 		if p.hasGain() {
 			piece, gran := p, in.h0.granules()
 			gsz := int64(in.spf / gran)
-			run.steps = func(f int) []int {
+			steps = func(f int) []int {
 				st := make([]int, gran)
 				for g := range st {
 					c := in.cum(f) + int64(g)*gsz + gsz/2 - pa
@@ -283,7 +294,9 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 				return st
 			}
 		}
-		out = append(out, run)
+		for _, sp := range spans {
+			out = append(out, outFrame{in: in, first: sp.first, last: sp.last, off: sp.off, size: sp.end - sp.off, bi: -1, steps: steps})
+		}
 		if k == 0 {
 			lead = pieceLead
 		} else {
