@@ -195,3 +195,34 @@ func TestInfoEscapesControlCharacters(t *testing.T) {
 		t.Errorf("info: %q; want the title escaped", stdout)
 	}
 }
+
+// FuzzParseTime: any time argument at any rate parses to a frame count in
+// range or fails with an error, never panics; a parsed time printed by
+// formatTime (to the millisecond) parses back to within half a millisecond.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"0", "12.5", "1:02.250", "1:00:00", "44100s", "0.00001", "1e300", "NaN", "-1", "99:59:59.999", " 3 ", "1.5:00", "9223372036854775807s"} {
+		f.Add(s, uint32(48000))
+	}
+	f.Add("1:02.5", uint32(1))
+	f.Add("10", uint32(768000))
+	f.Fuzz(func(t *testing.T, s string, r uint32) {
+		rate := int(r%768000) + 1
+		n, err := parseTime(s, rate)
+		if err != nil {
+			return
+		}
+		if n < 0 {
+			t.Fatalf("parseTime(%q, %d) = %d", s, rate, n)
+		}
+		if strings.HasSuffix(strings.TrimSpace(s), "s") {
+			return // frames: exact, whatever the rate
+		}
+		back, err := parseTime(formatTime(n, rate), rate)
+		if err != nil {
+			t.Fatalf("formatTime(%d, %d) = %q does not parse: %v", n, rate, formatTime(n, rate), err)
+		}
+		if d := math.Abs(float64(back - n)); d > float64(rate)/2000+1 {
+			t.Fatalf("%q at %d Hz: %d frames, printed %q, parsed back as %d", s, rate, n, formatTime(n, rate), back)
+		}
+	})
+}
