@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,5 +188,41 @@ func TestSignalRemovesTheTemporaryOutput(t *testing.T) {
 		if code != 128+int(sig) || !strings.Contains(stderr.String(), "interrupted") {
 			t.Errorf("%v: exit %d, stderr %q; want %d and a line saying it was interrupted", sig, code, stderr.String(), 128+int(sig))
 		}
+	}
+}
+
+// TestTenThousandClipRenderStaysBounded renders the most clips a document
+// may hold, every one computed (gain), with the built binary: peak RSS
+// under 64 MB.
+func TestTenThousandClipRenderStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 150 MB; skipped with -short")
+	}
+	dir := t.TempDir()
+	bin := buildCLI(t, dir)
+	writeWAV(t, dir, "in.wav", audio.Format{Rate: 48000, Channels: 2, Bits: 16}, 16000)
+	var doc strings.Builder
+	doc.WriteString(`{"version":1,"sources":[{"name":"in.wav"}],"clips":[`)
+	for i := range 10000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		from := (i % 3) * 4000
+		fmt.Fprintf(&doc, `{"source":0,"in":%d,"out":%d,"gain":-1}`, from, from+4000)
+	}
+	doc.WriteString(`]}`)
+	p := filepath.Join(dir, "clips.json")
+	if err := os.WriteFile(p, []byte(doc.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.wav")
+	code, stderr, rss := runBounded(t, 120*time.Second, bin, "render", p, "-o", out)
+	st, _ := os.Stat(out)
+	t.Logf("10,000 clips: exit %d, %d MB written, peak RSS %.1f MB %s", code, st.Size()>>20, float64(rss)/1e6, strings.TrimSpace(stderr))
+	if code != 0 {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	if rss > 64<<20 {
+		t.Errorf("peak RSS %d MB rendering 10,000 clips, want under 64 MB", rss>>20)
 	}
 }
