@@ -6,7 +6,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
-APT_PKGS := sox ffmpeg flac lame mp3val chromium
+APT_PKGS := sox ffmpeg flac lame mp3val chromium python3-mutagen
 ADDR ?= :8080
 
 .PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
@@ -32,8 +32,10 @@ run: build
 test-deps:
 	@missing=""; \
 	for p in $(APT_PKGS); do \
-	  bin=$$p; \
-	  command -v $$bin >/dev/null 2>&1 || missing="$$missing $$p"; \
+	  case $$p in \
+	  python3-*) /usr/bin/python3 -c "import $${p#python3-}" >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  *) command -v $$p >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  esac; \
 	done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then \

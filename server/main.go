@@ -10,6 +10,12 @@
 //	-cors-origins  OFFCUT_CORS_ORIGINS   comma-separated origins allowed to call
 //	                                     /api/ cross-origin (default none)
 //	-log-json      OFFCUT_LOG_JSON=1     log JSON lines instead of text
+//	-log-file      OFFCUT_LOG_FILE       log to this file instead of stderr,
+//	                                     rotated to FILE.1 at -log-max-mb
+//	-log-max-mb    OFFCUT_LOG_MAX_MB     log file size limit (default 64)
+//
+// Request lines are logged at most site.DefaultRequestLogRate a second
+// (server errors always); the rest are counted in a summary line.
 //
 // A release binary can carry the app inside it: copy build/dist to
 // server/dist and build with -tags embed (see embed.go). Such a binary
@@ -55,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	dist := fl.String("dist", envOr(getenv, "OFFCUT_DIST", "build/dist"), "directory of the built app, from go run ./build (env OFFCUT_DIST)")
 	origins := fl.String("cors-origins", getenv("OFFCUT_CORS_ORIGINS"), "comma-separated origins allowed to call /api/ cross-origin, e.g. https://app.example.com (env OFFCUT_CORS_ORIGINS; default none)")
 	logJSON := fl.Bool("log-json", envBool(getenv, "OFFCUT_LOG_JSON"), "log JSON lines instead of text (env OFFCUT_LOG_JSON)")
+	logFile := fl.String("log-file", getenv("OFFCUT_LOG_FILE"), "log to this file instead of stderr, rotated to FILE.1 when it reaches -log-max-mb (env OFFCUT_LOG_FILE)")
+	logMax := fl.Int64("log-max-mb", envInt(getenv, "OFFCUT_LOG_MAX_MB", 64), "size limit of -log-file in MB; the log takes at most twice this (env OFFCUT_LOG_MAX_MB)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -62,9 +70,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("unexpected arguments %q", fl.Args())
 	}
 
-	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	logw := stderr
+	if *logFile != "" {
+		rf, err := openRotating(*logFile, *logMax<<20)
+		if err != nil {
+			return fmt.Errorf("log file: %w", err)
+		}
+		defer rf.Close()
+		logw = rf
+	}
+	var h slog.Handler = slog.NewTextHandler(logw, nil)
 	if *logJSON {
-		h = slog.NewJSONHandler(stderr, nil)
+		h = slog.NewJSONHandler(logw, nil)
 	}
 	log := slog.New(h)
 
@@ -107,6 +124,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, key string, def int64) int64 {
+	if v, err := strconv.ParseInt(getenv(key), 10, 64); err == nil {
 		return v
 	}
 	return def

@@ -162,6 +162,8 @@ func TestErrors(t *testing.T) {
 	notAudio := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notAudio, []byte("hello, this is text"), 0o644)
 	out := filepath.Join(dir, "o.wav")
+	pastEnd := filepath.Join(dir, "past.json")
+	os.WriteFile(pastEnd, []byte(`{"version":1,"sources":[{"name":"in.wav"}],"clips":[{"source":0,"in":0,"out":99999}]}`), 0o644)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -190,6 +192,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "are not written to WAV files"},
+		{[]string{"render", pastEnd, "-o", out}, 1, "past.json: invalid project: clips[0].out 99999 is past the end"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
