@@ -5,10 +5,10 @@ package main
 // tested natively. main_js.go binds it to syscall/js.
 
 import (
-	"errors"
-	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
 
