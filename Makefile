@@ -6,7 +6,11 @@ GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
-APT_PKGS := sox ffmpeg flac lame mp3val chromium python3-mutagen
+# The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
+# (python3-* packages are checked by import).
+APT_PKGS := sox:sox ffmpeg:ffmpeg flac:flac lame:lame mp3val:mp3val chromium:chromium \
+	oggenc:vorbis-tools oggdec:vorbis-tools opusenc:opus-tools opusdec:opus-tools \
+	mpg123:mpg123 metaflac:flac python3-mutagen:python3-mutagen
 ADDR ?= :8080
 
 .PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
@@ -31,10 +35,11 @@ run: build
 ## test-deps: install the reference tools the tests compare against (Debian, as root)
 test-deps:
 	@missing=""; \
-	for p in $(APT_PKGS); do \
-	  case $$p in \
-	  python3-*) /usr/bin/python3 -c "import $${p#python3-}" >/dev/null 2>&1 || missing="$$missing $$p";; \
-	  *) command -v $$p >/dev/null 2>&1 || missing="$$missing $$p";; \
+	for cp in $(APT_PKGS); do \
+	  c=$${cp%%:*}; p=$${cp#*:}; \
+	  case $$c in \
+	  python3-*) /usr/bin/python3 -c "import $${c#python3-}" >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  *) command -v $$c >/dev/null 2>&1 || missing="$$missing $$p";; \
 	  esac; \
 	done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
