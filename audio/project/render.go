@@ -152,7 +152,9 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 		if i := strings.Index(why, ": "); i >= 0 {
 			why = why[i+2:]
 		}
-		res, err = renderWith(&wav.Desc, doc, inputs, opt)
+		plain := *doc
+		plain.Output.Options = nil // the sources' format's settings
+		res, err = renderWith(&wav.Desc, &plain, inputs, opt)
 		if err == nil {
 			res.Fallback = fmt.Sprintf("%s, because %s", wav.Desc.Label, strings.TrimSuffix(why, "."))
 		}
