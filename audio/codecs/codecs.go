@@ -13,6 +13,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/aiff"
 	"offcut/audio/codec/mp3"
 	"offcut/audio/codec/wav"
 )
@@ -22,6 +23,7 @@ import (
 // chance in other files) last.
 var All = []*codec.Desc{
 	&wav.Desc,
+	&aiff.Desc,
 	&mp3.Desc,
 }
 
