@@ -15,6 +15,7 @@ import (
 	"offcut/audio/codec"
 	"offcut/audio/codec/aiff"
 	"offcut/audio/codec/mp3"
+	"offcut/audio/codec/mp4"
 	"offcut/audio/codec/wav"
 )
 
@@ -24,6 +25,7 @@ import (
 var All = []*codec.Desc{
 	&wav.Desc,
 	&aiff.Desc,
+	&mp4.Desc,
 	&mp3.Desc,
 }
 
