@@ -194,7 +194,7 @@ func (m *movie) tag(h *gomp4.ReadHandle, p boxRef, typ, parent string, item *str
 			m.freeform(h, p)
 			return nil, nil
 		}
-		*item = typ
+		*item = string(h.BoxInfo.Type[:]) // raw: String() spells 0xA9 as "(c)"
 		return h.Expand()
 	}
 	if typ != "data" || p.size < 8 {

@@ -33,7 +33,11 @@ func FuzzDecode(f *testing.F) {
 	for _, b := range seeds(f) {
 		f.Add(b)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Fuzz(fuzzOne)
+}
+
+func fuzzOne(t *testing.T, b []byte) {
+	{
 		d, err := mp4.Open(audio.NewBytesSource(b))
 		if err != nil {
 			return
@@ -58,7 +62,7 @@ func FuzzDecode(f *testing.F) {
 		if n > i.Frames {
 			t.Fatalf("decoded %d frames, Info says %d", n, i.Frames)
 		}
-	})
+	}
 }
 
 // box finds the first box of type typ in b (searching nested boxes by

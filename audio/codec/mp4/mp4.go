@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
 	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/codec/alac"
+	"offcut/audio/codec/mp3"
 )
 
 // ErrNotMP4 means the source does not look like an ISO base media or
@@ -39,6 +42,8 @@ type File struct {
 	skip      int64 // frames trimmed at the start (priming)
 	aac       *AACConfig
 	alac      *alac.Config
+	mp3       *mp3.Decoder // MPEG audio frames, decoded by package mp3
+	isMP3     bool
 }
 
 // Open reads the headers of an MP4 family file and indexes its first audio
@@ -81,8 +86,8 @@ func Open(src audio.Source) (*File, error) {
 	if err := f.setCodec(e); err != nil {
 		return nil, err
 	}
-	if f.timescale == 0 {
-		return nil, fmt.Errorf("%w: mp4: the audio track's timescale is 0", codec.ErrMalformed)
+	if f.timescale == 0 || f.timescale > audio.MaxSampleRate {
+		return nil, fmt.Errorf("%w: mp4: the audio track's timescale is %d Hz", codec.ErrMalformed, f.timescale)
 	}
 	tb, err := readTable(src, t)
 	if err != nil {
@@ -95,7 +100,21 @@ func Open(src audio.Source) (*File, error) {
 		return nil, fmt.Errorf("%w: mp4: the audio track has no samples", codec.ErrNoAudio)
 	}
 	f.tb = tb
+	if err := f.checkDurations(); err != nil {
+		return nil, err
+	}
+	if f.isMP3 {
+		if err := f.openMP3(); err != nil {
+			return nil, err
+		}
+	}
 	f.trim(t, m)
+	if f.mp3 != nil {
+		// The timeline is the frames' decode, however long stts says it is.
+		if n := f.mp3.Info().Frames; f.skip+f.info.Frames > n {
+			f.info.Frames = max(0, n-f.skip)
+		}
+	}
 	if f.info.Frames <= 0 {
 		return nil, fmt.Errorf("%w: mp4: the audio track is empty after its edit list", codec.ErrNoAudio)
 	}
@@ -134,12 +153,13 @@ func (f *File) setCodec(e *entry) error {
 		if fm.Rate == 0 {
 			fm.Rate = e.rate
 		}
-	case e.format == "mp4a" && (e.oti == 0x6B || e.oti == 0x69), e.format == ".mp3":
-		return fmt.Errorf("%w: mp4: MP3 audio inside MP4 is not decoded yet", codec.ErrUnsupported)
+	case e.format == "mp4a" && (e.oti == 0x6B || e.oti == 0x69), e.format == ".mp3", e.format == "ms\x00\x55":
+		f.isMP3 = true
+		f.info.Codec = "mp3"
 	case e.format == "mp4a":
 		return fmt.Errorf("%w: mp4: MPEG-4 audio with object type 0x%02X", codec.ErrUnsupported, e.oti)
 	default:
-		return fmt.Errorf("%w: mp4: audio codec %q (Offcut reads AAC and ALAC in MP4)", codec.ErrUnsupported, printable(e.format))
+		return fmt.Errorf("%w: mp4: audio codec %q (Offcut reads AAC, ALAC and MP3 in MP4)", codec.ErrUnsupported, printable(e.format))
 	}
 	if err := fm.Validate(); err != nil {
 		return fmt.Errorf("mp4: %w", err)
@@ -149,12 +169,44 @@ func (f *File) setCodec(e *entry) error {
 	return nil
 }
 
+// checkDurations refuses access units lasting longer than their codec's
+// frame: the timeline is built from the durations, and a claimed hour
+// would otherwise be an hour of silence.
+func (f *File) checkDurations() error {
+	frame := int64(1152) // MPEG audio
+	switch {
+	case f.aac != nil:
+		frame = int64(f.aac.FrameLength)
+	case f.alac != nil:
+		frame = int64(f.alac.FrameLength)
+	}
+	limit := frame*f.timescale/f.rate + 1
+	for _, r := range f.tb.runs {
+		if int64(r.delta) > limit {
+			return fmt.Errorf("%w: mp4: access units %d.. last %d ticks of %d Hz, longer than a %d-frame %s frame",
+				codec.ErrMalformed, r.first, r.delta, f.timescale, frame, f.info.Codec)
+		}
+	}
+	return nil
+}
+
 // frames converts media time to decoded frames.
 func (f *File) frames(t int64) int64 {
 	if f.timescale == f.rate {
 		return t
 	}
-	return t * f.rate / f.timescale
+	return mulDiv(t, f.rate, f.timescale)
+}
+
+// mulDiv returns a*b/c for a, b >= 0 and c > 0 without overflow in the
+// product, saturating at math.MaxInt64.
+func mulDiv(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(c) {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(min(q, math.MaxInt64))
 }
 
 // trim sets the priming to skip and the exact length: from iTunSMPB when
@@ -186,7 +238,7 @@ func (f *File) trim(t *trak, m *movie) {
 			break
 		}
 		skip := f.frames(mt)
-		if skip >= total {
+		if mt >= f.tb.total || skip >= total {
 			f.warn(fmt.Sprintf("edit list media time %d is past the track's end: ignored", mt))
 			return
 		}
@@ -195,7 +247,7 @@ func (f *File) trim(t *trak, m *movie) {
 			// The duration is in the movie's timescale (often 1000), so
 			// it is only trusted when it is shorter by more than its
 			// rounding.
-			n := int64(dur) * f.rate / int64(m.timescale)
+			n := mulDiv(int64(min(dur, math.MaxInt64)), f.rate, int64(m.timescale))
 			tick := (f.rate + int64(m.timescale) - 1) / int64(m.timescale)
 			if n < f.info.Frames-tick {
 				f.info.Frames = n
@@ -260,6 +312,9 @@ func (f *File) Stream(from, to int64) (audio.Stream, error) {
 	if from < 0 || to > f.info.Frames || from > to {
 		return nil, fmt.Errorf("mp4: frames %d..%d outside the file's 0..%d", from, to, f.info.Frames)
 	}
+	if f.mp3 != nil {
+		return f.mp3.Stream(f.skip+from, f.skip+to)
+	}
 	d, err := f.newDecoder()
 	if err != nil {
 		return nil, err
@@ -273,7 +328,7 @@ func (f *File) Stream(from, to int64) (audio.Stream, error) {
 func (f *File) auAt(pos int64) int {
 	t := pos
 	if f.timescale != f.rate {
-		t = pos * f.timescale / f.rate
+		t = mulDiv(pos, f.timescale, f.rate)
 	}
 	i := f.tb.sampleAt(t)
 	for i > 0 && f.auStart(i) > pos {

@@ -156,3 +156,39 @@ func allocBytes(f func()) uint64 {
 	runtime.ReadMemStats(&m1)
 	return m1.TotalAlloc - m0.TotalAlloc
 }
+
+// TestMP3 decodes MPEG audio in MP4 and QuickTime files through package
+// mp3 and compares with FFmpeg's decode (which applies the edit list: the
+// encoder and decoder delay).
+func TestMP3(t *testing.T) {
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
+	dir := t.TempDir()
+	for _, ext := range []string{"mp4", "mov"} {
+		t.Run(ext, func(t *testing.T) {
+			name := filepath.Join(dir, "a."+ext)
+			run(t, ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=f=440:r=44100:d=1", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "192k", name)
+			b := readFile(t, name)
+			f := open(t, b)
+			info := f.Info()
+			if info.Codec != "mp3" || info.Frames != 44100 || info.Format.Channels != 2 {
+				t.Fatalf("Info = %+v", info)
+			}
+			got := decode(t, f)
+			ref := ffdecode(t, ffmpeg, name)
+			if len(ref) < len(got) {
+				t.Fatalf("FFmpeg decodes %d samples, we %d", len(ref), len(got))
+			}
+			var maxDiff float64
+			for i := range got {
+				maxDiff = max(maxDiff, math.Abs(float64(got[i]-ref[i])))
+			}
+			t.Logf("largest difference from FFmpeg %g", maxDiff)
+			if maxDiff > 1e-4 {
+				t.Fatalf("largest difference from FFmpeg's decode %g > 1e-4", maxDiff)
+			}
+			if ext == "mp4" {
+				audiotest.CheckDecoder(t, audiotest.DecoderCase{Open: mp4.Desc.Open, File: b, Want: got, Seeks: 4})
+			}
+		})
+	}
+}
