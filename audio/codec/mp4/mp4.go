@@ -517,27 +517,32 @@ func (a *aacDec) decode(aus [][]byte) ([]float32, []int, error) {
 
 // alacDec runs the ALAC decoder.
 type alacDec struct {
-	d    *alac.Decoder
-	bits int
-	pcm  []int32
+	d      *alac.Decoder
+	bits   int
+	pcm    []int32
+	out    []float32
+	counts []int
 }
 
 func (a *alacDec) preroll() int { return 0 }
 func (a *alacDec) batch() int   { return 4 }
 func (a *alacDec) decode(aus [][]byte) ([]float32, []int, error) {
-	var out []float32
-	counts := make([]int, len(aus))
+	out := a.out[:0]
+	counts := a.counts[:0]
 	scale := 1 / float32(int64(1)<<(a.d.Config().BitDepth-1))
-	for i, au := range aus {
+	for _, au := range aus {
 		n, err := a.d.Decode(au, &a.pcm)
 		if err != nil {
 			return nil, nil, err
 		}
-		counts[i] = n
-		for _, v := range a.pcm {
-			out = append(out, float32(v)*scale)
+		counts = append(counts, n)
+		at := len(out)
+		out = append(out, make([]float32, len(a.pcm))...)
+		for i, v := range a.pcm {
+			out[at+i] = float32(v) * scale
 		}
 	}
+	a.out, a.counts = out, counts
 	return out, counts, nil
 }
 

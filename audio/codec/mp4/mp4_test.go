@@ -2,6 +2,7 @@ package mp4_test
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
+	"offcut/audio/codec"
 	"offcut/audio/codec/mp4"
 	"offcut/audio/codec/wav"
 )
@@ -190,5 +192,30 @@ func TestMP3(t *testing.T) {
 				audiotest.CheckDecoder(t, audiotest.DecoderCase{Open: mp4.Desc.Open, File: b, Want: got, Seeks: 4})
 			}
 		})
+	}
+}
+
+// TestRefused checks the plain-words errors: fragmented MP4, a codec that
+// is not decoded, and a file without audio.
+func TestRefused(t *testing.T) {
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		want error
+	}{
+		{"frag.m4a", []string{"-f", "lavfi", "-i", "sine=d=0.5", "-c:a", "alac", "-movflags", "frag_keyframe+empty_moov"}, codec.ErrUnsupported},
+		{"flac.mp4", []string{"-f", "lavfi", "-i", "sine=d=0.5", "-c:a", "flac", "-strict", "-2"}, codec.ErrUnsupported},
+		{"video.mp4", []string{"-f", "lavfi", "-i", "testsrc=size=32x32:d=0.5", "-c:v", "mpeg4"}, codec.ErrNoAudio},
+	} {
+		name := filepath.Join(dir, c.name)
+		run(t, ffmpeg, append(append([]string{"-v", "error"}, c.args...), name)...)
+		_, err := mp4.Open(audio.NewBytesSource(readFile(t, name)))
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
+		} else {
+			t.Logf("%s: %v", c.name, err)
+		}
 	}
 }
