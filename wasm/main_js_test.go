@@ -87,14 +87,22 @@ func TestHandlerRecoversPanics(t *testing.T) {
 		return nil, nil
 	})
 	defer h.Release()
-	v := h.Invoke()
-	if !v.InstanceOf(jsError) || !strings.HasPrefix(v.Get("message").String(), "frobnicate failed: internal error: assignment to entry in nil map") {
-		t.Errorf("a panicking handler returned %v", v)
+	p := h.Invoke()
+	if !p.InstanceOf(jsPromise) {
+		t.Fatalf("a handler returned %v, not a Promise", p)
+	}
+	if _, err := await(p); err == nil || !strings.HasPrefix(err.Error(), "frobnicate failed: internal error: assignment to entry in nil map") {
+		t.Errorf("a panicking handler's promise: %v", err)
 	}
 	e := handler("probe", func([]js.Value) (any, error) { return nil, errors.New("wav: no data chunk") })
 	defer e.Release()
-	if v := e.Invoke(); !v.InstanceOf(jsError) || v.Get("message").String() != "wav: no data chunk" {
-		t.Errorf("a failing handler returned %v", v)
+	if _, err := await(e.Invoke()); err == nil || err.Error() != "wav: no data chunk" {
+		t.Errorf("a failing handler's promise: %v", err)
+	}
+	ok := handler("probe", func([]js.Value) (any, error) { return "fine", nil })
+	defer ok.Release()
+	if v, err := await(ok.Invoke()); err != nil || v.String() != "fine" {
+		t.Errorf("a handler's promise = %v, %v", v, err)
 	}
 }
 
