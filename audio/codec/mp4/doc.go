@@ -15,6 +15,8 @@
 //   - ALAC is decoded in Go (package alac);
 //   - MPEG audio (MP3 in MP4, object type 0x6B) is decoded by package mp3,
 //     the access units presented to it as one MP3 stream;
+//   - uncompressed QuickTime audio (sowt, twos, in24, in32, fl32, fl64,
+//     raw, lpcm; byte order from the "enda" atom) is converted directly;
 //   - AAC needs an external decoder (SetAACDecoderFactory): the web app
 //     installs the browser's WebCodecs decoder. Without one, AAC files open
 //     for their Info, and Stream fails with ErrNoAACDecoder.

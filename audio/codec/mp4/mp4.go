@@ -44,6 +44,7 @@ type File struct {
 	alac      *alac.Config
 	mp3       *mp3.Decoder // MPEG audio frames, decoded by package mp3
 	isMP3     bool
+	pcm       *pcmLayout
 }
 
 // Open reads the headers of an MP4 family file and indexes its first audio
@@ -100,6 +101,21 @@ func Open(src audio.Source) (*File, error) {
 		return nil, fmt.Errorf("%w: mp4: the audio track has no samples", codec.ErrNoAudio)
 	}
 	f.tb = tb
+	if f.pcm != nil {
+		// One access unit per frame; stsz sizes of QuickTime sound
+		// descriptions count samples, not bytes.
+		tb.constSize, tb.sizes = uint32(f.info.Format.BytesPerFrame()), nil
+		for c, off := range tb.chunkOff {
+			next := tb.n
+			if c+1 < len(tb.chunkFirst) {
+				next = tb.chunkFirst[c+1]
+			}
+			if n := int64(next - tb.chunkFirst[c]); off < 0 || n > (src.Size()-off)/int64(tb.constSize) {
+				return nil, fmt.Errorf("%w: mp4: chunk %d (%d frames at byte %d) is past the end of the %d-byte file",
+					codec.ErrMalformed, c, n, off, src.Size())
+			}
+		}
+	}
 	if err := f.checkDurations(); err != nil {
 		return nil, err
 	}
@@ -153,13 +169,15 @@ func (f *File) setCodec(e *entry) error {
 		if fm.Rate == 0 {
 			fm.Rate = e.rate
 		}
+	case pcmEntry(e):
+		return f.setPCM(e)
 	case e.format == "mp4a" && (e.oti == 0x6B || e.oti == 0x69), e.format == ".mp3", e.format == "ms\x00\x55":
 		f.isMP3 = true
 		f.info.Codec = "mp3"
 	case e.format == "mp4a":
 		return fmt.Errorf("%w: mp4: MPEG-4 audio with object type 0x%02X", codec.ErrUnsupported, e.oti)
 	default:
-		return fmt.Errorf("%w: mp4: audio codec %q (Offcut reads AAC, ALAC and MP3 in MP4)", codec.ErrUnsupported, printable(e.format))
+		return fmt.Errorf("%w: mp4: audio codec %q (Offcut reads AAC, ALAC, MP3 and PCM in MP4 and MOV)", codec.ErrUnsupported, printable(e.format))
 	}
 	if err := fm.Validate(); err != nil {
 		return fmt.Errorf("mp4: %w", err)
@@ -175,6 +193,8 @@ func (f *File) setCodec(e *entry) error {
 func (f *File) checkDurations() error {
 	frame := int64(1152) // MPEG audio
 	switch {
+	case f.pcm != nil:
+		frame = 1
 	case f.aac != nil:
 		frame = int64(f.aac.FrameLength)
 	case f.alac != nil:
@@ -294,6 +314,8 @@ func (f *File) newDecoder() (auDecoder, error) {
 			return nil, fmt.Errorf("mp4: starting the AAC decoder: %w", err)
 		}
 		return &aacDec{d: d, cfg: *f.aac}, nil
+	case f.pcm != nil:
+		return &pcmDec{l: *f.pcm, f: f.info.Format}, nil
 	case f.alac != nil:
 		d, err := alac.NewDecoder(*f.alac)
 		if err != nil {

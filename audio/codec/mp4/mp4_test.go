@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"offcut/audio"
@@ -216,6 +217,52 @@ func TestRefused(t *testing.T) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		} else {
 			t.Logf("%s: %v", c.name, err)
+		}
+	}
+}
+
+// TestPCM decodes uncompressed QuickTime audio in every layout FFmpeg
+// writes and expects exactly the samples of the same signal as WAV.
+func TestPCM(t *testing.T) {
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
+	dir := t.TempDir()
+	for _, g := range []struct {
+		wav  string
+		movs []string
+	}{
+		{"pcm_s16le", []string{"pcm_s16le", "pcm_s16be"}},
+		{"pcm_s24le", []string{"pcm_s24le", "pcm_s24be"}},
+		{"pcm_s32le", []string{"pcm_s32le", "pcm_s32be"}},
+		{"pcm_f32le", []string{"pcm_f32be", "pcm_f32le"}},
+		{"pcm_f64le", []string{"pcm_f64be"}},
+		{"pcm_u8", []string{"pcm_u8", "pcm_s8"}},
+	} {
+		src := filepath.Join(dir, g.wav+".wav")
+		source(t, ffmpeg, src, 48000, 2, 0.3, g.wav)
+		args := []string{"-v", "error", "-i", src}
+		for _, m := range g.movs {
+			args = append(args, "-c:a", m, filepath.Join(dir, m+".mov"))
+		}
+		run(t, ffmpeg, args...)
+		w, err := wav.Open(audio.NewBytesSource(readFile(t, src)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := decode(t, w)
+		for _, m := range g.movs {
+			t.Run(m, func(t *testing.T) {
+				b := readFile(t, filepath.Join(dir, m+".mov"))
+				f := open(t, b)
+				if info := f.Info(); info.Codec != m || info.Frames != w.Info().Frames {
+					t.Fatalf("Info %+v, want codec %s and %d frames", info, m, w.Info().Frames)
+				}
+				if got := decode(t, f); !slices.Equal(got, want) {
+					t.Fatal("the decode differs from the WAV's samples")
+				}
+				if m == "pcm_s24be" {
+					audiotest.CheckDecoder(t, audiotest.DecoderCase{Open: mp4.Desc.Open, File: b, Want: want, Seeks: 4})
+				}
+			})
 		}
 	}
 }

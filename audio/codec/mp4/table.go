@@ -31,6 +31,8 @@ type entry struct {
 	oti      byte   // MPEG-4 object type indication from esds (0x40 AAC, 0x6B MP3)
 	asc      []byte // AudioSpecificConfig (AAC) or ALACSpecificConfig (alac)
 	bitrate  uint32
+	flags    uint32 // QuickTime v2 LPCM format flags
+	enda     bool   // QuickTime "enda" atom: little-endian samples
 }
 
 // parseStsd reads the first sample entry of an stsd box.
@@ -75,6 +77,7 @@ func parseStsd(src audio.Source, p boxRef) (*entry, error) {
 		}
 		e.channels = int(binary.BigEndian.Uint32(kids[12:]))
 		e.bits = int(binary.BigEndian.Uint32(kids[20:]))
+		e.flags = binary.BigEndian.Uint32(kids[24:])
 		kids = kids[36:]
 	}
 	e.children(kids, 0)
@@ -97,6 +100,8 @@ func (e *entry) children(b []byte, depth int) {
 			}
 		case "esds":
 			e.esds(body)
+		case "enda":
+			e.enda = len(body) >= 2 && body[1]&1 == 1
 		case "alac":
 			// ALACSpecificConfig is a full box: version and flags, then 24
 			// bytes (a QuickTime wave box may nest the alac box once more).
@@ -168,7 +173,7 @@ func readTable(src audio.Source, t *trak) (*table, error) {
 	}
 	tb.constSize = binary.BigEndian.Uint32(h[4:])
 	count := int64(binary.BigEndian.Uint32(h[8:]))
-	if count > MaxSamples {
+	if count > MaxSamples && tb.constSize == 0 {
 		return nil, fmt.Errorf("%w: mp4: stsz claims %d samples, more than %d", codec.ErrMalformed, count, MaxSamples)
 	}
 	tb.n = int(count)
