@@ -520,7 +520,13 @@ type aacDec struct {
 }
 
 func (a *aacDec) preroll() int { return 1 }
-func (a *aacDec) batch() int   { return 32 }
+func (a *aacDec) batch() int   { return aacBatch }
+
+// aacBatch is how many AAC access units are decoded per call of the
+// external decoder (about 6 s at 44.1 kHz): each call starts a fresh
+// decoder (a WebCodecs AudioDecoder in the browser), and a seek decodes at
+// most this many access units it does not need.
+var aacBatch = 256
 func (a *aacDec) decode(aus [][]byte) ([]float32, []int, error) {
 	out, err := a.d.Decode(aus)
 	if err != nil {
