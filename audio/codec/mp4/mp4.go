@@ -527,6 +527,7 @@ func (a *aacDec) batch() int   { return aacBatch }
 // decoder (a WebCodecs AudioDecoder in the browser), and a seek decodes at
 // most this many access units it does not need.
 var aacBatch = 256
+
 func (a *aacDec) decode(aus [][]byte) ([]float32, []int, error) {
 	out, err := a.d.Decode(aus)
 	if err != nil {
