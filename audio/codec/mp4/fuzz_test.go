@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"offcut/audio"
@@ -140,4 +141,31 @@ func (r *streamReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return 0, nil
+}
+
+// TestHostileMP3Count: an MP3 track whose stsz claims 2^32-1 samples of
+// one size must fail before anything is allocated per sample (the MP3
+// reader keeps an offset per access unit).
+func TestHostileMP3Count(t *testing.T) {
+	b := bytes.Clone(seeds(t)["tiny-aac.m4a"])
+	i := box(t, b, "esds")
+	if j := bytes.IndexByte(b[i:], 0x40); j > 0 { // objectTypeIndication: AAC -> MP3
+		b[i+j] = 0x6B
+	}
+	s := box(t, b, "stsz")
+	binary.BigEndian.PutUint32(b[s+12:], 100)
+	binary.BigEndian.PutUint32(b[s+16:], 0xFFFFFFFF)
+	c := box(t, b, "stsc") // one chunk run of 2^32-1 samples
+	binary.BigEndian.PutUint32(b[c+12:], 1)
+	binary.BigEndian.PutUint32(b[c+20:], 0xFFFFFFFF)
+	d := box(t, b, "stts") // one duration run of 2^32-1 samples
+	binary.BigEndian.PutUint32(b[d+12:], 1)
+	binary.BigEndian.PutUint32(b[d+16:], 0xFFFFFFFF)
+	var err error
+	if a := allocBytes(func() { _, err = mp4.Open(audio.NewBytesSource(b)) }); a > 16<<20 {
+		t.Errorf("allocated %d bytes", a)
+	}
+	if !errors.Is(err, codec.ErrMalformed) || !strings.Contains(err.Error(), "stsz claims") {
+		t.Errorf("err = %v, want ErrMalformed about stsz", err)
+	}
 }

@@ -90,7 +90,7 @@ func Open(src audio.Source) (*File, error) {
 	if f.timescale == 0 || f.timescale > audio.MaxSampleRate {
 		return nil, fmt.Errorf("%w: mp4: the audio track's timescale is %d Hz", codec.ErrMalformed, f.timescale)
 	}
-	tb, err := readTable(src, t)
+	tb, err := readTable(src, t, f.pcm != nil)
 	if err != nil {
 		return nil, err
 	}

@@ -153,7 +153,7 @@ type run struct {
 
 // readTable reads a track's sample tables, checking every count against the
 // size of its box before allocating.
-func readTable(src audio.Source, t *trak) (*table, error) {
+func readTable(src audio.Source, t *trak, pcm bool) (*table, error) {
 	if t.stz2 != nil && t.stsz == nil {
 		return nil, fmt.Errorf("%w: mp4: compact sample sizes (stz2)", codec.ErrUnsupported)
 	}
@@ -173,8 +173,13 @@ func readTable(src audio.Source, t *trak) (*table, error) {
 	}
 	tb.constSize = binary.BigEndian.Uint32(h[4:])
 	count := int64(binary.BigEndian.Uint32(h[8:]))
-	if count > MaxSamples && tb.constSize == 0 {
+	// Uncompressed QuickTime audio has one sample per frame, all of one
+	// size: nothing is allocated per sample, so only the file bounds them.
+	if count > MaxSamples && !(pcm && tb.constSize != 0) {
 		return nil, fmt.Errorf("%w: mp4: stsz claims %d samples, more than %d", codec.ErrMalformed, count, MaxSamples)
+	}
+	if tb.constSize != 0 && !pcm && count > src.Size()/int64(tb.constSize) {
+		return nil, fmt.Errorf("%w: mp4: stsz claims %d samples of %d bytes in a %d-byte file", codec.ErrMalformed, count, tb.constSize, src.Size())
 	}
 	tb.n = int(count)
 	if tb.constSize == 0 {
