@@ -4,10 +4,12 @@ package main
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"syscall/js"
 
+	"offcut/audio/codec"
 	"offcut/audio/codec/mp4"
 )
 
@@ -55,6 +57,15 @@ func (w *webAAC) Decode(aus [][]byte) ([]float32, error) {
 	}
 	v, err := await(w.fn.Invoke(w.cfg, bytesToJS(data), sizes))
 	if err != nil {
+		var r *rejection
+		if errors.As(err, &r) && r.v.Type() == js.TypeObject {
+			switch r.v.Get("name").String() {
+			case "NotSupportedError": // no WebCodecs, or not this configuration
+				return nil, fmt.Errorf("%w: the browser's AAC decoder: %v", codec.ErrUnsupported, err)
+			case "EncodingError": // the decoder could not decode an access unit
+				return nil, fmt.Errorf("%w: the browser's AAC decoder: %v", codec.ErrMalformed, err)
+			}
+		}
 		return nil, fmt.Errorf("the browser's AAC decoder: %w", err)
 	}
 	if !v.InstanceOf(jsFloat32) {

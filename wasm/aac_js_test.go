@@ -55,12 +55,16 @@ func TestAACThroughPromise(t *testing.T) {
 			t.Fatalf("bucket %d max = %v, want the stand-in decoder's 0.25", i, got)
 		}
 	}
-	// A rejected decode becomes the job's error.
-	js.Global().Set("offcutAACDecode", js.Global().Get("Function").New(
-		`return Promise.reject(new Error("AudioDecoder: unsupported configuration"))`))
-	installAAC()
-	_, err = await(h.Invoke(blob, read, 10))
-	if err == nil || !strings.Contains(err.Error(), "the browser's AAC decoder: AudioDecoder: unsupported configuration") {
-		t.Errorf("rejected decode: %v", err)
+	// A rejected decode becomes the job's error, in the UI's terms.
+	for _, c := range []struct{ name, code string }{
+		{"NotSupportedError", codeUnsupported}, {"EncodingError", codeMalformed}, {"Error", codeInternal},
+	} {
+		js.Global().Set("offcutAACDecode", js.Global().Get("Function").New("name",
+			`return () => Promise.reject(new DOMException("AudioDecoder says no", name))`).Invoke(c.name))
+		installAAC()
+		e := rejected(t, h.Invoke(blob, read, 10))
+		if e.Get("code").String() != c.code || !strings.Contains(e.Get("detail").String(), "the browser's AAC decoder: AudioDecoder says no") {
+			t.Errorf("%s: rejected with code %v, detail %v; want code %s", c.name, e.Get("code"), e.Get("detail"), c.code)
+		}
 	}
 }

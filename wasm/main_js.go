@@ -5,13 +5,14 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"runtime"
 	"runtime/debug"
 	"syscall/js"
+
+	"offcut/audio/codecs"
 )
 
 var (
@@ -29,6 +30,7 @@ func main() {
 	api.Set("plan", handler("plan", planJS))
 	api.Set("render", handler("render", renderJS))
 	api.Set("stats", handler("stats", statsJS))
+	api.Set("formats", handler("formats", formatsJS))
 	installAAC()
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
@@ -55,27 +57,43 @@ func handler(op string, f func(args []js.Value) (any, error)) js.Func {
 		p := jsPromise.New(executor)
 		executor.Release()
 		go func() {
-			v, err := runJob(op, f, args)
-			if err != nil {
+			v, err, panicked := runJob(op, f, args)
+			switch {
+			case panicked:
 				reject.Invoke(jsError.New(err.Error()))
-				return
+			case err != nil:
+				e := explain(err)
+				je := jsError.New(e.Message)
+				je.Set("code", e.Code)
+				je.Set("detail", e.Detail)
+				reject.Invoke(je)
+			default:
+				resolve.Invoke(v)
 			}
-			resolve.Invoke(v)
 		}()
 		return p
 	})
 }
 
-// runJob calls f, turning a panic into an error.
-func runJob(op string, f func(args []js.Value) (any, error), args []js.Value) (v any, err error) {
+// runJob calls f, turning a panic into an error (panicked true).
+func runJob(op string, f func(args []js.Value) (any, error), args []js.Value) (v any, err error, panicked bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			println("offcut:", op, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
-			v, err = nil, fmt.Errorf("%s failed: internal error: %v", op, r)
+			v, err, panicked = nil, fmt.Errorf("%s failed: internal error: %v", op, r), true
 		}
 	}()
-	return f(args)
+	v, err = f(args)
+	return v, err, false
 }
+
+// rejection is a rejected Promise's reason as a Go error.
+type rejection struct {
+	msg string
+	v   js.Value // the reason (usually an Error)
+}
+
+func (r *rejection) Error() string { return r.msg }
 
 // await waits for a JavaScript Promise and returns its value, or its
 // rejection as an error. It must be called from a goroutine that is not
@@ -99,7 +117,7 @@ func await(p js.Value) (js.Value, error) {
 		} else if e.Type() != js.TypeUndefined {
 			msg = e.Call("toString").String()
 		}
-		ch <- result{err: errors.New(msg)}
+		ch <- result{err: &rejection{msg: msg, v: e}}
 		return nil
 	})
 	defer catch.Release()
@@ -289,6 +307,11 @@ type jsSink struct{ emit js.Value }
 
 func (s jsSink) Bytes(b []byte) error { s.emit.Invoke("bytes", bytesToJS(b)); return nil }
 func (s jsSink) Chunk(b []byte) error { s.emit.Invoke("chunk", bytesToJS(b)); return nil }
+func (s jsSink) Patchable(id int, b []byte) error {
+	s.emit.Invoke("patchable", id, bytesToJS(b))
+	return nil
+}
+func (s jsSink) Patch(id int, b []byte) error { s.emit.Invoke("patch", id, bytesToJS(b)); return nil }
 func (s jsSink) Range(src int, off, n int64) error {
 	s.emit.Invoke("range", src, off, n)
 	return nil
@@ -326,3 +349,6 @@ func statsJS([]js.Value) (any, error) {
 		"totalAlloc": m.TotalAlloc,
 	})
 }
+
+// formats() lists the formats the engine reads and writes (the registry).
+func formatsJS([]js.Value) (any, error) { return toJSON(codecs.List()) }

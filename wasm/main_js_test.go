@@ -11,7 +11,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"offcut/audio/codecs"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -96,13 +98,20 @@ func TestHandlerRecoversPanics(t *testing.T) {
 	}
 	e := handler("probe", func([]js.Value) (any, error) { return nil, errors.New("wav: no data chunk") })
 	defer e.Release()
-	if _, err := await(e.Invoke()); err == nil || err.Error() != "wav: no data chunk" {
-		t.Errorf("a failing handler's promise: %v", err)
+	if v := rejected(t, e.Invoke()); !v.InstanceOf(jsError) || v.Get("code").String() != codeInternal || v.Get("detail").String() != "wav: no data chunk" || v.Get("message").String() == "" {
+		t.Errorf("a failing handler rejected with %v", v)
 	}
 	ok := handler("probe", func([]js.Value) (any, error) { return "fine", nil })
 	defer ok.Release()
 	if v, err := await(ok.Invoke()); err != nil || v.String() != "fine" {
 		t.Errorf("a handler's promise = %v, %v", v, err)
+	}
+	m := handler("probe", func([]js.Value) (any, error) {
+		return nil, &fileError{"a.wav", fmt.Errorf("%w: junk", codecs.ErrUnknownFormat)}
+	})
+	defer m.Release()
+	if v := rejected(t, m.Invoke()); v.Get("code").String() != codeUnknownFormat || !strings.HasPrefix(v.Get("message").String(), "a.wav is not an audio file Offcut can open") {
+		t.Errorf("an unknown format gave code %v, message %v", v.Get("code"), v.Get("message"))
 	}
 }
 
@@ -151,4 +160,18 @@ func TestRenderJS(t *testing.T) {
 	if _, err := renderJS([]js.Value{js.ValueOf(doc), js.ValueOf("nope"), read, emit.Value}); err == nil {
 		t.Error("render with files = a string: no error")
 	}
+}
+
+// rejected waits for a Promise that must reject and returns its reason.
+func rejected(t *testing.T, p js.Value) js.Value {
+	t.Helper()
+	if !p.InstanceOf(jsPromise) {
+		t.Fatalf("%v is not a Promise", p)
+	}
+	_, err := await(p)
+	var r *rejection
+	if !errors.As(err, &r) {
+		t.Fatalf("the promise resolved (%v)", err)
+	}
+	return r.v
 }

@@ -37,7 +37,15 @@
  * @property {number} frames exact output length in frames
  * @property {number} duration in seconds
  * @property {Format} format
- * @property {number} size exact size of the output file in bytes
+ * @property {number} size size of the output file in bytes (exact unless
+ *   `exact` is false: encoder output, known at the end)
+ * @property {boolean} exact
+ * @property {string} container output format name ("wav", "mp3", ...)
+ * @property {string} mime its media type
+ * @property {string} ext its file extension
+ * @property {string} label its name for people
+ * @property {string} [fallback] why WAV was chosen, when the sources' own
+ *   format could not carry the edit
  * @property {boolean} lossless true when the output only rearranges input bytes
  */
 
@@ -137,13 +145,14 @@ export class Offcut {
   }
 
   /**
-   * Renders an edit to a WAV Blob. Stretches that only rearrange input
+   * Renders an edit to a Blob in the output format (output.container, or
+   * the sources' own format when it can carry the edit, else WAV). Stretches that only rearrange input
    * bytes are slices of the input files (no copy); only fades, crossfades,
    * gain and conversions are computed. blob.size equals the plan's size.
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
    * @param {JobOptions} [options] progress counts bytes of output
-   * @returns {Promise<Blob>} of type audio/wav, or audio/mpeg for a lossless MP3 edit;
+   * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
    *   blob.summary is the plan's summary completed by the render (clipped:
    *   samples clamped at full scale; gainLimited: MP3 granules that could
    *   not take the whole gain; notes)
@@ -152,6 +161,18 @@ export class Offcut {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
+  }
+
+  /**
+   * The formats the engine reads and writes, from its registry: name,
+   * label, extensions, MIME types, lossless, reads, writes and, for
+   * writers, sampleFormats, rates, maxChannels, tags and options
+   * ({name, label, values, labels, default}). The UI builds its menus and
+   * accept lists from this; nothing else in the page names formats.
+   * @returns {Promise<Array<object>>}
+   */
+  formats() {
+    return this.#run('formats', {});
   }
 
   /**
@@ -248,7 +269,9 @@ export class Offcut {
         job.onProgress?.({ done, total });
       }
     } else if (m.error !== undefined) {
-      job.fail(new Error(m.error));
+      // code: a stable name the UI may act on (see API.md); the message is
+      // in plain words; detail is the engine's own wording.
+      job.fail(Object.assign(new Error(m.error), { code: m.code || 'internal', detail: m.detail || m.error }));
       if (m.fatal) this.#restart();
     } else {
       job.ok(m.result);

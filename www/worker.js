@@ -74,12 +74,14 @@ async function call(name, ...args) {
  */
 async function aacDecode(cfg, data, sizes) {
   if (typeof AudioDecoder !== 'function') {
-    throw new Error('this browser has no WebCodecs AudioDecoder, which AAC audio needs');
+    throw new DOMException('this browser has no WebCodecs AudioDecoder, which AAC audio needs', 'NotSupportedError');
   }
   const { codec, sampleRate, numberOfChannels, description, frameLength } = cfg;
   const config = { codec, sampleRate, numberOfChannels, description };
   const { supported } = await AudioDecoder.isConfigSupported(config);
-  if (!supported) throw new Error(`this browser cannot decode AAC (${codec}, ${sampleRate} Hz, ${numberOfChannels} ch)`);
+  if (!supported) {
+    throw new DOMException(`this browser cannot decode AAC (${codec}, ${sampleRate} Hz, ${numberOfChannels} ch)`, 'NotSupportedError');
+  }
   const ch = numberOfChannels;
   const out = new Float32Array(sizes.length * frameLength * ch);
   const usPerUnit = (frameLength * 1e6) / sampleRate;
@@ -124,16 +126,21 @@ const ops = {
   peaks: ({ file, buckets, from, to }, progress) =>
     call('peaks', file, read, buckets, from, to ?? -1, progress),
   plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
+  formats: async () => JSON.parse(await call('formats')),
   render: async ({ project, files }, progress) => {
     // Computed bytes are folded into a Blob every foldBytes, so that the
     // browser's blob store (which spills to disk) holds them, not this heap.
+    // Headers written last (patchable) stay parts of their own until the
+    // engine patches them.
     let parts = [];
     let held = 0;
+    let fixed = 0; // parts before this index are never folded
+    const patchAt = new Map();
     const hold = (u8) => {
       parts.push(u8);
       held += u8.byteLength;
       if (held >= foldBytes) {
-        parts = [new Blob(parts)];
+        parts = [...parts.slice(0, fixed), new Blob(parts.slice(fixed))];
         held = 0;
       }
     };
@@ -141,13 +148,16 @@ const ops = {
       switch (kind) {
         case 'bytes': case 'chunk': hold(a); break;
         case 'range': parts.push(files[a].slice(b, b + c)); break;
+        case 'patchable': patchAt.set(a, parts.length); parts.push(b); fixed = parts.length; held = 0; break;
+        case 'patch': parts[patchAt.get(a)] = b; break;
         case 'progress': progress(a, b); break;
       }
     }));
-    const blob = new Blob(parts, { type: summary.mime || 'audio/wav' });
-    if (blob.size !== summary.size) {
+    const blob = new Blob(parts, { type: summary.mime });
+    if (summary.exact && blob.size !== summary.size) {
       throw new Error(`render made ${blob.size} bytes, the plan says ${summary.size}`);
     }
+    summary.size = blob.size;
     return { blob, summary };
   },
   stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
@@ -172,6 +182,6 @@ async function job({ id, op, ...args }) {
     self.postMessage({ id, result }, transfer);
   } catch (e) {
     const fatal = go.exited || e instanceof WebAssembly.RuntimeError || !!e.fatal;
-    self.postMessage({ id, error: e.message || String(e), fatal });
+    self.postMessage({ id, error: e.message || String(e), code: e.code, detail: e.detail, fatal });
   }
 }

@@ -338,17 +338,20 @@ func TestErrors(t *testing.T) {
 	good := WriteWAV(t, filepath.Join(dir, "good.wav"), WAVSpec{Rate: 22050, Channels: 1, Bits: 16, Frames: 22050})
 	ctx := site.OpenAPIPage(t)
 	SetFiles(t, ctx, "#files", text, bad, good)
-	for _, c := range []struct{ name, js, want string }{
-		{"text file", `oc.probe(e2e.files()[0])`, "notes.txt: not audio Offcut can read: unrecognised header"},
-		{"malformed wav", `oc.probe(e2e.files()[1])`, "bad.wav: wav: malformed file"},
-		{"render of text", `oc.render({version: 1, clips: [{source: 0, in: 0, out: 10}]}, [e2e.files()[0]])`, "notes.txt: not audio"},
-		{"bad document", `oc.plan({version: 2, clips: []}, [e2e.files()[2]])`, "invalid project: version is 2"},
-		{"clip past the end", `oc.plan({version: 1, clips: [{source: 0, in: 0, out: 99999}]}, [e2e.files()[2]])`, "past the end of source 0"},
-		{"not a file", `oc.probe("hello")`, "not a File or Blob"},
+	for _, c := range []struct{ name, js, code, want, detail string }{
+		{"text file", `oc.probe(e2e.files()[0])`, "unknown_format", "notes.txt is not an audio file Offcut can open. Offcut opens WAV", "unrecognised header"},
+		{"malformed wav", `oc.probe(e2e.files()[1])`, "malformed", "bad.wav is damaged or incomplete", "wav: malformed file"},
+		{"render of text", `oc.render({version: 1, clips: [{source: 0, in: 0, out: 10}]}, [e2e.files()[0]])`, "unknown_format", "notes.txt is not an audio file", "notes.txt: not audio"},
+		{"bad document", `oc.plan({version: 2, clips: []}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "invalid project: version is 2"},
+		{"clip past the end", `oc.plan({version: 1, clips: [{source: 0, in: 0, out: 99999}]}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "past the end of source 0"},
+		{"not a file", `oc.probe("hello")`, "undefined", "not a File or Blob", "undefined"},
 	} {
 		got := Eval[map[string]string](t, ctx, `(async () => { try { await `+c.js+`; return { message: 'resolved' }; } catch (e) { return e2e.error(e); } })()`)
-		if !strings.Contains(got["message"], c.want) || (got["name"] != "Error" && got["name"] != "TypeError") {
-			t.Errorf("%s: rejected with %s: %q; want an Error containing %q", c.name, got["name"], got["message"], c.want)
+		if !strings.Contains(got["message"], c.want) || got["code"] != c.code || !strings.Contains(got["detail"], c.detail) || (got["name"] != "Error" && got["name"] != "TypeError") {
+			t.Errorf("%s: rejected with %s %q: %q (detail %q); want code %q, a message containing %q and a detail containing %q", c.name, got["name"], got["code"], got["message"], got["detail"], c.code, c.want, c.detail)
+		}
+		if strings.Contains(got["message"], "invalid project") || strings.Contains(got["message"], "clips[") {
+			t.Errorf("%s: engine wording reached the message: %q", c.name, got["message"])
 		}
 		if n := Eval[int64](t, ctx, `oc.probe(e2e.files()[2]).then((i) => i.frames)`); n != 22050 {
 			t.Errorf("after %s the next probe saw %d frames", c.name, n)

@@ -211,7 +211,7 @@ window.e2e = {
   files: () => Array.from(document.getElementById('files').files),
   sha256: async (blob) => hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())),
   hex: async (blob, a, b) => hex(await blob.slice(a, b).arrayBuffer()),
-  error: (e) => ({ name: e && e.name, message: String(e && e.message) }),
+  error: (e) => ({ name: e && e.name, message: String(e && e.message), code: String(e && e.code), detail: String(e && e.detail) }),
 };
 window.oc = await Offcut.load();
 document.documentElement.dataset.ready = '1';
@@ -325,7 +325,7 @@ func (s *Site) Open(t testing.TB, ctx context.Context, path string) {
 // window.oc holds a loaded Offcut. In the page: window.Offcut (the class),
 // window.oc (an instance), #files (a file input), and window.e2e with
 // files() (the input's files), sha256(blob) and hex(blob, a, b) (hex
-// strings) and error(e) ({name, message}).
+// strings) and error(e) ({name, message, code, detail}).
 func (s *Site) OpenAPIPage(t testing.TB) context.Context {
 	t.Helper()
 	ctx := NewBrowser(t)
