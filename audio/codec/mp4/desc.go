@@ -9,7 +9,7 @@ import (
 // QuickTime video) to the registry.
 var Desc = codec.Desc{
 	Name:       "mp4",
-	Label:      "MP4 / M4A / MOV audio",
+	Label:      "MP4 / M4A",
 	Extensions: []string{"m4a", "mp4", "m4b", "m4r", "m4v", "mov", "3gp"},
 	MIME:       []string{"audio/mp4", "audio/x-m4a", "video/mp4", "video/quicktime", "audio/x-m4b"},
 	Sniff:      Sniff,
