@@ -85,6 +85,9 @@ func TestFormatsInBrowser(t *testing.T) {
 		{"opus", formatFile(t, dir, wav, "src.opus", "opusenc", "--quiet", "--bitrate", "96", "IN", "OUT")},
 		{"webm", formatFile(t, dir, wav, "src.webm", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "libopus", "-b:a", "96k", "OUT")},
 		{"mp3", formatFile(t, dir, wav, "src.mp3", "lame", "--quiet", "-V", "4", "IN", "OUT")},
+		{"aiff", formatFile(t, dir, wav, "src.aiff", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "pcm_s16be", "OUT")},
+		{"alac", formatFile(t, dir, wav, "src.m4a", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "alac", "OUT")},
+		{"mov-video", formatFile(t, dir, wav, "src.mov", "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-i", "IN", "-shortest", "-c:v", "mpeg4", "-c:a", "alac", "OUT")},
 	}
 	ctx := NewBrowser(t)
 	reqs := RecordRequests(t, ctx)
