@@ -73,7 +73,7 @@ test: test-deps lint test-go test-wasm
 ## bench: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
 bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
-	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/project/ ./audio/resample/
+	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
 
 ## audit: Lighthouse 11 (the last with a PWA category) against the built app

@@ -205,3 +205,70 @@ func TestUIConvert(t *testing.T) {
 	}
 	reqs.AssertNoUpload(t, site)
 }
+
+// formatFiles makes one file of every format the engine reads from the
+// same 2-second signal.
+func formatFiles(t *testing.T, dir string) []struct{ name, path string } {
+	wav := WriteWAV(t, filepath.Join(dir, "tone.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 2 * 44100, Seed: 13})
+	return []struct{ name, path string }{
+		{"wav", wav},
+		{"flac", formatFile(t, dir, wav, "tone.flac", "flac", "-s", "-o", "OUT", "IN")},
+		{"vorbis", formatFile(t, dir, wav, "tone.ogg", "oggenc", "-Q", "-o", "OUT", "IN")},
+		{"opus", formatFile(t, dir, wav, "tone.opus", "opusenc", "--quiet", "IN", "OUT")},
+		{"webm", formatFile(t, dir, wav, "tone.webm", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "libopus", "OUT")},
+		{"mp3", formatFile(t, dir, wav, "tone.mp3", "lame", "--quiet", "IN", "OUT")},
+		{"aiff", formatFile(t, dir, wav, "tone.aiff", "sox", "IN", "OUT")},
+		{"m4a", formatFile(t, dir, wav, "tone.m4a", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "alac", "OUT")},
+		{"aac", formatFile(t, dir, wav, "tone-aac.m4a", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "aac", "-b:a", "128k", "OUT")},
+	}
+}
+
+// TestUIOpenEveryFormat opens a file of every format through the app's
+// file input: each shows in the cutter with its exact length, as the native
+// engine counts it (AAC decoded by the browser's WebCodecs).
+func TestUIOpenEveryFormat(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	for _, f := range formatFiles(t, dir) {
+		src, err := audio.OpenFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := codecs.Open(src)
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		frames := dec.Info().Frames
+		src.Close()
+		SetFiles(t, ctx, "[data-testid=file-input]", f.path)
+		WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === '`+filepath.Base(f.path)+`'`, 30*time.Second)
+		waitResult(t, ctx, "cutter", fmt.Sprint(frames))
+	}
+	if n := Eval[int](t, ctx, `document.querySelectorAll('[data-testid=error]').length`); n != 0 {
+		t.Errorf("%d errors shown: %s", n, Eval[string](t, ctx, `[...document.querySelectorAll('[data-testid=error]')].map((e) => e.textContent).join(' | ')`))
+	}
+	reqs.AssertNoUpload(t, site)
+}
+
+// TestMixedFormatJoin joins FLAC, ALAC (M4A) and MP3 in the page into one
+// WAV and one FLAC, equal to the native engine's renders.
+func TestMixedFormatJoin(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	all := formatFiles(t, dir)
+	paths := []string{all[1].path, all[7].path, all[5].path} // flac, m4a, mp3
+	ctx := NewBrowser(t)
+	reqs := RecordRequests(t, ctx)
+	site.LoadAPIPage(t, ctx)
+	SetFiles(t, ctx, "#files", paths...)
+	for _, container := range []string{"wav", "flac"} {
+		doc := `{"version": 1, "clips": [{"source": 0, "in": 0, "out": 44100}, {"source": 1, "in": 22050, "out": 88200}, {"source": 2, "in": 1000, "out": 60000}],
+			"joins": [{"type": "crossfade", "length": 4410}, {"type": "none"}], "output": {"container": "` + container + `"}}`
+		got := renderJS(t, ctx, doc)
+		sum, res := native(t, doc, paths...)
+		if got.SHA != sum || got.Summary.Frames != res.Frames {
+			t.Errorf("FLAC + M4A + MP3 as %s: page %d bytes %s (%d frames), native %s (%d frames)", container, got.Size, got.SHA, got.Summary.Frames, sum, res.Frames)
+		}
+	}
+	reqs.AssertNoUpload(t, site)
+}
