@@ -61,6 +61,9 @@ func (s *Store) uploadDir(key, ref string) (string, error) {
 }
 
 func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("blobfs: %s: %w", op, cloud.ErrNotFound)
 	}
@@ -169,6 +172,7 @@ func (s *Store) AbortUpload(ctx context.Context, key, ref string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return wrap("abort upload", err)
 	}
+	os.Remove(filepath.Dir(dir)) // the object's folder, when it is empty
 	return nil
 }
 

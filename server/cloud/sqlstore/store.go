@@ -143,6 +143,14 @@ func splitSQL(body string) []string {
 	return out
 }
 
+// nb keeps an empty byte slice from becoming NULL.
+func nb(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
 func micros(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -355,7 +363,7 @@ func scanUpload(r interface{ Scan(...any) error }) (*cloud.Upload, error) {
 // CreateUpload implements cloud.MetaStore.
 func (s *Store) CreateUpload(ctx context.Context, u *cloud.Upload) error {
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO uploads (`+uploadCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		u.ID, u.UserID, u.ObjectID, u.BaseVersion, u.Size, u.ChunkSize, u.Meta, u.BlobKey, u.BlobRef, micros(u.Created))
+		u.ID, u.UserID, u.ObjectID, u.BaseVersion, u.Size, u.ChunkSize, nb(u.Meta), u.BlobKey, u.BlobRef, micros(u.Created))
 	return s.wrap("create upload", err)
 }
 
@@ -437,7 +445,7 @@ func (s *Store) AddVersion(ctx context.Context, v *cloud.Version, base int64, ke
 		t := micros(v.Created)
 		if base == 0 {
 			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO objects (`+objectCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				v.ObjectID, v.UserID, v.Version, v.Size, v.Meta, t, t)
+				v.ObjectID, v.UserID, v.Version, v.Size, nb(v.Meta), t, t)
 			if err != nil && s.d.IsUnique(err) {
 				return cloud.Errorf(cloud.ECONFLICT, "object %s exists already", v.ObjectID)
 			} else if err != nil {
@@ -445,7 +453,7 @@ func (s *Store) AddVersion(ctx context.Context, v *cloud.Version, base int64, ke
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, s.q(`UPDATE objects SET version = ?, size = ?, meta = ?, updated = ?
-				WHERE id = ? AND user_id = ? AND version = ?`), v.Version, v.Size, v.Meta, t, v.ObjectID, v.UserID, base)
+				WHERE id = ? AND user_id = ? AND version = ?`), v.Version, v.Size, nb(v.Meta), t, v.ObjectID, v.UserID, base)
 			if err != nil {
 				return err
 			}
@@ -454,7 +462,7 @@ func (s *Store) AddVersion(ctx context.Context, v *cloud.Version, base int64, ke
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO versions (object_id, version, user_id, size, blob_key, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			v.ObjectID, v.Version, v.UserID, v.Size, v.BlobKey, v.Meta, t); err != nil {
+			v.ObjectID, v.Version, v.UserID, v.Size, v.BlobKey, nb(v.Meta), t); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, s.q(`SELECT blob_key FROM versions WHERE object_id = ? AND version <= ?`), v.ObjectID, v.Version-int64(keep))
