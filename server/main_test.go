@@ -24,6 +24,16 @@ func fixtureDir(t *testing.T) string {
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// withData adds OFFCUT_DATA, so the cloud save's SQLite file and blob
+// folder go to a temporary directory.
+func withData(t *testing.T, m map[string]string) map[string]string {
+	out := map[string]string{"OFFCUT_DATA": t.TempDir()}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
 // TestRun starts the server as main does, reads the startup line, makes a
 // request to the URL it printed and shuts down by cancelling the context.
 func TestRun(t *testing.T) {
@@ -43,7 +53,7 @@ func TestRun(t *testing.T) {
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
 			go func() {
-				done <- run(ctx, tc.args, env(tc.env), pw, io.Discard)
+				done <- run(ctx, tc.args, env(withData(t, tc.env)), pw, io.Discard)
 				pw.Close()
 			}()
 			line, err := bufio.NewReader(pr).ReadString('\n')
@@ -91,7 +101,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-dist", dist, "extra"}, "unexpected arguments"},
 	} {
 		var stderr strings.Builder
-		err := run(context.Background(), tc.args, env(nil), io.Discard, &stderr)
+		err := run(context.Background(), tc.args, env(withData(t, nil)), io.Discard, &stderr)
 		if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.want) {
 			t.Errorf("run(%q): error %v, want one containing %q", tc.args, err, tc.want)
 		}

@@ -134,6 +134,9 @@ func (s *Service) serverSecret(ctx context.Context) ([]byte, error) {
 	return s.secret, nil
 }
 
+// SessionIdle ends a session unused for this long.
+const SessionIdle = 30 * 24 * time.Hour
+
 // Registration is what the browser sends to open an account.
 type Registration struct {
 	Email      string
@@ -256,6 +259,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 	}
 	if subtle.ConstantTimeCompare(sess.TokenHash, TokenHash(token)) != 1 {
 		return nil, Errorf(EUNAUTHORIZED, "not signed in")
+	}
+	if now().Sub(sess.LastSeen) > SessionIdle {
+		s.Meta.DeleteSession(ctx, sess.UserID, sess.ID)
+		return nil, Errorf(EUNAUTHORIZED, "not signed in (the session expired)")
 	}
 	if t := now(); t.Sub(sess.LastSeen) > time.Minute {
 		if err := s.Meta.TouchSession(ctx, sess.ID, t); err != nil {
@@ -798,4 +805,10 @@ func checkAuthHash(phc string, key []byte) bool {
 	}
 	got := argon2.IDKey(key, salt, p.Time, p.MemoryKiB, p.Threads, 32)
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// CountDownload records one download of a share against its limit; it
+// answers ErrNotFound once the link is expired or used up.
+func (s *Service) CountDownload(ctx context.Context, shareID string) error {
+	return s.Meta.CountDownload(ctx, shareID, now())
 }
