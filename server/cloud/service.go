@@ -700,8 +700,11 @@ func (s *Service) RevokeShare(ctx context.Context, userID, id string) error {
 }
 
 // OpenShare returns the share and the newest version of its object, or
-// ErrNotFound for an unknown, revoked, expired or used-up link. count
-// records a download against its limit.
+// ErrNotFound for an unknown, revoked or expired link. count records a
+// download against the link's limit, and fails with ErrNotFound once it is
+// used up. A download is a read from the first byte: the range reads that
+// continue it are not counted (a ranged reader in the browser must be able
+// to finish), so a limit caps how many times a link can be opened.
 func (s *Service) OpenShare(ctx context.Context, id string, count bool) (*Share, *Version, error) {
 	if !ValidID(id) {
 		return nil, nil, ErrNotFound
@@ -711,7 +714,7 @@ func (s *Service) OpenShare(ctx context.Context, id string, count bool) (*Share,
 		return nil, nil, err
 	}
 	t := now()
-	if (!sh.Expires.IsZero() && !t.Before(sh.Expires)) || (sh.MaxDownloads > 0 && sh.Downloads >= sh.MaxDownloads) {
+	if !sh.Expires.IsZero() && !t.Before(sh.Expires) {
 		return nil, nil, ErrNotFound
 	}
 	v, err := s.Version(ctx, sh.UserID, sh.ObjectID, 0)

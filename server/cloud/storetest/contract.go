@@ -457,7 +457,7 @@ func testShares(t *testing.T, e *Env) {
 			t.Fatalf("download %d: %v", i, err)
 		}
 	}
-	_, _, err = s.OpenShare(ctx, lim.ID, false)
+	_, _, err = s.OpenShare(ctx, lim.ID, true)
 	wantCode(t, err, cloud.ENOTFOUND)
 	exp, err := s.CreateShare(ctx, uid, cloud.ShareRequest{ObjectID: o.ID, ExpiresIn: 50 * time.Millisecond})
 	if err != nil {
