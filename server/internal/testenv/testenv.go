@@ -210,7 +210,7 @@ func (p *Postgres) nullDevice() (string, error) {
 
 // Start starts the cluster (again, after Stop) and waits until it answers.
 func (p *Postgres) Start() error {
-	opts := fmt.Sprintf("-F -p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=32MB -c synchronous_commit=off -c full_page_writes=off", p.Port, p.sock)
+	opts := fmt.Sprintf("-F -p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=32MB -c full_page_writes=off", p.Port, p.sock)
 	out, err := p.cmd(p.pgctl, "-D", p.data, "-w", "-t", "30", "-l", filepath.Join(p.dir, "log"), "-o", opts, "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(p.dir, "log"))
