@@ -74,6 +74,16 @@ func TestRun(t *testing.T) {
 			if resp.StatusCode != 200 || string(body) != "<p>Offcut</p>" {
 				t.Errorf("GET / at the printed URL: %d %q", resp.StatusCode, body)
 			}
+			// The cloud save is on by default, on SQLite and a folder.
+			resp, err = http.Get(m[1] + "/api/v1/salt?email=a@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), `"kdf_salt"`) {
+				t.Errorf("GET /api/v1/salt: %d %q", resp.StatusCode, body)
+			}
 			cancel()
 			select {
 			case err := <-done:
@@ -99,6 +109,9 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-dist", dist, "-addr", "127.0.0.1:99999"}, "listening on 127.0.0.1:99999"},
 		{[]string{"-nope"}, "flag provided but not defined"},
 		{[]string{"-dist", dist, "extra"}, "unexpected arguments"},
+		{[]string{"-dist", dist, "-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, "database: postgres"},
+		{[]string{"-dist", dist, "-blobs", "s3://"}, "blob store"},
+		{[]string{"-dist", dist, "-quota-mib", "0"}, "must be positive"},
 	} {
 		var stderr strings.Builder
 		err := run(context.Background(), tc.args, env(withData(t, nil)), io.Discard, &stderr)

@@ -222,7 +222,9 @@ func TestCookies(t *testing.T) {
 		t.Fatalf("wrong key %s, unknown account %s", wrong, unknown)
 	}
 	// Salts: a real one, and a stable fake one for an unknown address.
-	var s1, s2 struct{ KDFSalt []byte `json:"kdf_salt"` }
+	var s1, s2 struct {
+		KDFSalt []byte `json:"kdf_salt"`
+	}
 	s.Client(t).Want(200, "GET", "/api/v1/salt?email=nobody@example.org", nil, &s1)
 	s.Client(t).Want(200, "GET", "/api/v1/salt?email=NOBODY@example.org", nil, &s2)
 	if len(s1.KDFSalt) != 16 || !bytes.Equal(s1.KDFSalt, s2.KDFSalt) {

@@ -797,7 +797,7 @@ func checkAuthHash(phc string, key []byte) bool {
 	if _, err := fmt.Sscanf(f[2], "v=%d", &v); err != nil || v != argon2.Version {
 		return false
 	}
-	if _, err := fmt.Sscanf(f[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil ||
+	if _, err := sscanParams(f[3], &p); err != nil ||
 		p.MemoryKiB > 1<<20 || p.Time > 16 || p.Threads == 0 {
 		return false
 	}
@@ -814,4 +814,14 @@ func checkAuthHash(phc string, key []byte) bool {
 // answers ErrNotFound once the link is expired or used up.
 func (s *Service) CountDownload(ctx context.Context, shareID string) error {
 	return s.Meta.CountDownload(ctx, shareID, now())
+}
+
+func sscanParams(s string, p *Argon2Params) (int, error) {
+	if i := strings.LastIndexByte(s, '$'); i >= 0 && strings.HasPrefix(s, "$argon2id$") {
+		// a whole PHC string: its fourth field
+		if f := strings.Split(s, "$"); len(f) > 3 {
+			s = f[3]
+		}
+	}
+	return fmt.Sscanf(s, "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads)
 }

@@ -6,6 +6,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -79,6 +81,8 @@ func StartServers() *Servers {
 	return s
 }
 
+var errFuzzing = errors.New("servers are not started while fuzzing")
+
 // Close stops both servers.
 func (s *Servers) Close() {
 	if s.PG != nil {
@@ -91,6 +95,12 @@ func (s *Servers) Close() {
 
 // Main runs a test binary with the servers up: use it as TestMain's body.
 func Main(m *testing.M, s **Servers) {
+	flag.Parse()
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		// Fuzzing needs no servers (and each worker would start its own).
+		*s = &Servers{PGErr: errFuzzing, S3Err: errFuzzing}
+		os.Exit(m.Run())
+	}
 	*s = StartServers()
 	code := m.Run()
 	(*s).Close()
