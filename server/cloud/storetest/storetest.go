@@ -81,6 +81,10 @@ func StartServers() *Servers {
 	return s
 }
 
+// HelperEnv is set in a test binary re-run as a helper process (a server
+// for a benchmark): it starts no servers of its own.
+const HelperEnv = "OFFCUT_TEST_HELPER"
+
 var errFuzzing = errors.New("servers are not started while fuzzing")
 
 // Close stops both servers.
@@ -96,7 +100,7 @@ func (s *Servers) Close() {
 // Main runs a test binary with the servers up: use it as TestMain's body.
 func Main(m *testing.M, s **Servers) {
 	flag.Parse()
-	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+	if f := flag.Lookup("test.fuzz"); os.Getenv(HelperEnv) != "" || f != nil && f.Value.String() != "" {
 		// Fuzzing needs no servers (and each worker would start its own).
 		*s = &Servers{PGErr: errFuzzing, S3Err: errFuzzing}
 		os.Exit(m.Run())
