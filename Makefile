@@ -6,7 +6,11 @@ GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
-APT_PKGS := sox ffmpeg flac lame chromium
+APT_PKGS := sox ffmpeg flac lame chromium postgresql
+# versitygw, the S3 gateway the cloud tests run against, goes to a
+# project-local bin (found there by server/internal/testenv).
+VERSITYGW_VERSION := v1.8.0
+CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
 .PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
@@ -28,11 +32,14 @@ build: cli dist
 run: build
 	./bin/offcut-server -addr $(ADDR) -dist build/dist
 
-## test-deps: install the reference tools the tests compare against (Debian, as root)
+## test-deps: install the reference tools the tests compare against (Debian, as root),
+## PostgreSQL and versitygw for the cloud tests (started by the tests themselves
+## on 127.0.0.1 with free ports: see server/internal/testenv)
 test-deps:
 	@missing=""; \
 	for p in $(APT_PKGS); do \
 	  bin=$$p; \
+	  [ $$p = postgresql ] && bin=$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1) && bin=$${bin:-initdb}; \
 	  command -v $$bin >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
@@ -43,6 +50,10 @@ test-deps:
 	  else \
 	    echo "warning: missing$$missing (not root: tests that need them will skip)"; \
 	  fi; \
+	fi
+	@if ! command -v versitygw >/dev/null 2>&1 && [ ! -x $(CACHE_BIN)/versitygw ]; then \
+	  echo "installing versitygw $(VERSITYGW_VERSION) into $(CACHE_BIN)"; \
+	  GOBIN=$(CACHE_BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION); \
 	fi
 
 ## lint: gofmt and go vet
@@ -68,6 +79,7 @@ bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
+	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/
 
 ## audit: Lighthouse 11 (the last with a PWA category) against the built app
 ## served as by make run; checks the installability audits. Needs node and
