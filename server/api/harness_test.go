@@ -31,6 +31,9 @@ type Server struct {
 func MustOpenServer(tb testing.TB, env *storetest.Env, cfg api.Config) *Server {
 	tb.Helper()
 	cfg.Service = env.Service
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger()
+	}
 	if cfg.IPLimit == (api.Limit{}) {
 		cfg.IPLimit = api.Limit{Burst: 100000, Every: 1}
 	}
