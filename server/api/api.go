@@ -93,6 +93,7 @@ func New(cfg Config) (*Handler, error) {
 	authed("POST /api/v1/logout", a.logout)
 	authed("GET /api/v1/account", a.account)
 	authed("DELETE /api/v1/account", a.deleteAccount)
+	authed("PUT /api/v1/account/keys", a.changeKeys)
 	authed("GET /api/v1/sessions", a.sessions)
 	authed("DELETE /api/v1/sessions/{id}", a.revokeSession)
 	authed("GET /api/v1/export", a.export)

@@ -124,6 +124,14 @@ func endpoints() []endpoint {
 		{"logout", simple("POST", "/api/v1/logout"), authed(s204, s204), false},
 		{"account", simple("GET", "/api/v1/account"), authed(s200, s200), false},
 		{"delete account", simple("DELETE", "/api/v1/account"), authed(s204, s204), false},
+		{"change keys", func(f *fixture, a int) (string, string, any, []string) {
+			key := storetest.RandBytes(32)
+			if a == owner {
+				key = f.owner.AuthKey
+			}
+			return "PUT", "/api/v1/account/keys", map[string]any{"auth_key": key, "new_auth_key": storetest.RandBytes(32),
+				"kdf_salt": storetest.RandBytes(16), "kdf_params": []byte("p"), "wrapped_key": []byte("k")}, nil
+		}, authed(s204, http.StatusForbidden), false},
 		{"sessions", simple("GET", "/api/v1/sessions"), authed(s200, s200), false},
 		{"revoke session", func(f *fixture, _ int) (string, string, any, []string) {
 			return "DELETE", "/api/v1/sessions/" + f.second.Session, nil, nil

@@ -203,6 +203,28 @@ func (a *Handler) account(w http.ResponseWriter, r *http.Request, s *cloud.Sessi
 	return nil
 }
 
+func (a *Handler) changeKeys(w http.ResponseWriter, r *http.Request, s *cloud.Session) error {
+	var in struct {
+		AuthKey    []byte `json:"auth_key"`
+		NewAuthKey []byte `json:"new_auth_key"`
+		KDFSalt    []byte `json:"kdf_salt"`
+		KDFParams  []byte `json:"kdf_params"`
+		WrappedKey []byte `json:"wrapped_key"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if !a.acctLim.allow("keys:" + s.UserID) {
+		return cloud.Errorf(cloud.ERATELIMITED, "too many attempts for this account; wait a minute")
+	}
+	if err := a.svc.ChangeKeys(r.Context(), s, in.AuthKey, cloud.Registration{AuthKey: in.NewAuthKey,
+		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (a *Handler) deleteAccount(w http.ResponseWriter, r *http.Request, s *cloud.Session) error {
 	if err := a.svc.DeleteAccount(r.Context(), s.UserID); err != nil {
 		return err

@@ -137,6 +137,7 @@ type MetaStore interface {
 	CreateUser(ctx context.Context, u *User) error // ECONFLICT if the e-mail is taken
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserByID(ctx context.Context, id string) (*User, error)
+	UpdateKeys(ctx context.Context, id, authHash string, kdfSalt, kdfParams, wrappedKey []byte) error
 	// DeleteUser removes the user and every row that refers to it.
 	DeleteUser(ctx context.Context, id string) error
 

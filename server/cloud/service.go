@@ -154,6 +154,53 @@ func checkAuthKey(k []byte) error {
 	return nil
 }
 
+func checkKeyBlobs(r Registration) error {
+	if len(r.KDFSalt) < 16 || len(r.KDFSalt) > 64 {
+		return Errorf(EINVALID, "KDF salt must be 16 to 64 bytes, got %d", len(r.KDFSalt))
+	}
+	for name, b := range map[string][]byte{"KDF parameters": r.KDFParams, "wrapped key": r.WrappedKey} {
+		if len(b) == 0 || len(b) > MaxKeyBlob {
+			return Errorf(EINVALID, "%s must be 1 to %d bytes, got %d", name, MaxKeyBlob, len(b))
+		}
+	}
+	return nil
+}
+
+// ChangeKeys replaces the auth key, KDF salt and parameters and wrapped
+// data key of the session's account (a password change: the browser
+// re-wraps the data key, nothing is re-uploaded) once the current auth key
+// checks out. Every other session of the account ends.
+func (s *Service) ChangeKeys(ctx context.Context, sess *Session, current []byte, r Registration) error {
+	if err := checkAuthKey(r.AuthKey); err != nil {
+		return err
+	}
+	if err := checkKeyBlobs(r); err != nil {
+		return err
+	}
+	u, err := s.Meta.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return err
+	}
+	if !checkAuthHash(u.AuthHash, current) {
+		return Errorf(EFORBIDDEN, "the current password is wrong")
+	}
+	if err := s.Meta.UpdateKeys(ctx, u.ID, s.hashAuthKey(r.AuthKey), r.KDFSalt, r.KDFParams, r.WrappedKey); err != nil {
+		return err
+	}
+	list, err := s.Meta.Sessions(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		if x.ID != sess.ID {
+			if err := s.Meta.DeleteSession(ctx, u.ID, x.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func checkDevice(d string) (string, error) {
 	d = strings.TrimSpace(d)
 	if len(d) > 100 {
@@ -175,13 +222,8 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Session, strin
 	if err := checkAuthKey(r.AuthKey); err != nil {
 		return nil, "", err
 	}
-	if len(r.KDFSalt) < 16 || len(r.KDFSalt) > 64 {
-		return nil, "", Errorf(EINVALID, "KDF salt must be 16 to 64 bytes, got %d", len(r.KDFSalt))
-	}
-	for name, b := range map[string][]byte{"KDF parameters": r.KDFParams, "wrapped key": r.WrappedKey} {
-		if len(b) == 0 || len(b) > MaxKeyBlob {
-			return nil, "", Errorf(EINVALID, "%s must be 1 to %d bytes, got %d", name, MaxKeyBlob, len(b))
-		}
+	if err := checkKeyBlobs(r); err != nil {
+		return nil, "", err
 	}
 	device, err := checkDevice(r.Device)
 	if err != nil {

@@ -232,6 +232,12 @@ func (s *Store) UserByID(ctx context.Context, id string) (*cloud.User, error) {
 	return u, s.wrap("user by id", err)
 }
 
+// UpdateKeys implements cloud.MetaStore.
+func (s *Store) UpdateKeys(ctx context.Context, id, authHash string, kdfSalt, kdfParams, wrappedKey []byte) error {
+	return s.exec1(ctx, "update keys", `UPDATE users SET auth_hash = ?, kdf_salt = ?, kdf_params = ?, wrapped_key = ? WHERE id = ?`,
+		authHash, kdfSalt, kdfParams, wrappedKey, id)
+}
+
 // DeleteUser implements cloud.MetaStore. It deletes explicitly, table by
 // table, rather than trusting cascades alone.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {

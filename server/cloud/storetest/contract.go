@@ -155,6 +155,33 @@ func testAccounts(t *testing.T, e *Env) {
 	}
 	_, _, err = s.Register(ctx, cloud.Registration{Email: "ann@example.org", AuthKey: key, KDFSalt: RandBytes(16), KDFParams: []byte("p"), WrappedKey: []byte("k")})
 	wantCode(t, err, cloud.ECONFLICT)
+	// A password change: the old key stops working, other sessions end.
+	cur, _, err := s.Login(ctx, "ann@example.org", key, "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherTok, _ := s.Login(ctx, "ann@example.org", key, "tablet")
+	newKey, newSalt := RandBytes(32), RandBytes(16)
+	err = s.ChangeKeys(ctx, cur, RandBytes(32), cloud.Registration{AuthKey: newKey, KDFSalt: newSalt, KDFParams: []byte("p2"), WrappedKey: []byte("w2")})
+	wantCode(t, err, cloud.EFORBIDDEN)
+	if err := s.ChangeKeys(ctx, cur, key, cloud.Registration{AuthKey: newKey, KDFSalt: newSalt, KDFParams: []byte("p2"), WrappedKey: []byte("w2")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "ann@example.org", key, "x"); err != cloud.ErrBadLogin {
+		t.Fatalf("old key after a change: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "ann@example.org", newKey, "x"); err != nil {
+		t.Fatalf("new key: %v", err)
+	}
+	if salt, params, _ := s.Salt(ctx, "ann@example.org"); !bytes.Equal(salt, newSalt) || string(params) != "p2" {
+		t.Fatalf("salt after a change: %x %s", salt, params)
+	}
+	if _, err := s.Authenticate(ctx, otherTok); cloud.ErrorCode(err) != cloud.EUNAUTHORIZED {
+		t.Fatalf("another session survived the change: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, cur.ID); err == nil {
+		t.Fatal("a session id authenticates as a token")
+	}
 	_, _, err = s.Register(ctx, cloud.Registration{Email: "not-an-address", AuthKey: key, KDFSalt: RandBytes(16), KDFParams: []byte("p"), WrappedKey: []byte("k")})
 	wantCode(t, err, cloud.EINVALID)
 }
