@@ -3,9 +3,11 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"offcut/server/api"
 	"offcut/server/cloud"
@@ -101,16 +103,40 @@ func TestS3KilledMidUpload(t *testing.T) {
 	if resp, out := a.PutChunk(up, 0, data); resp.StatusCode != 200 {
 		t.Fatalf("chunk 0: %d %s", resp.StatusCode, out)
 	}
-	env.S3.Kill()
+	// Chunk 1 is half sent, and so half streamed on to S3, when the
+	// gateway dies.
 	restarted := false
 	defer func() {
 		if !restarted {
 			env.S3.Start()
 		}
 	}()
-	resp, out := a.PutChunk(up, 1, data)
-	if resp.StatusCode != http.StatusServiceUnavailable || errCode(out) != cloud.EUNAVAILABLE {
-		t.Fatalf("chunk 1 with S3 down: %d %s", resp.StatusCode, out)
+	c1 := data[up.ChunkSize : 2*up.ChunkSize]
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write(c1[:len(c1)/2])
+		time.Sleep(300 * time.Millisecond)
+		env.S3.Kill()
+		pw.Write(c1[len(c1)/2:])
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("PUT", s.URL+"/api/v1/uploads/"+up.ID+"/chunks/1", pr)
+	req.ContentLength = int64(len(c1))
+	req.Header.Set(api.ChunkHashHeader, storetest.Hex(c1))
+	req.Header.Set("Origin", s.URL)
+	req.AddCookie(&http.Cookie{Name: api.CookieName, Value: a.Cookie})
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || errCode(out) != cloud.EUNAVAILABLE {
+		t.Fatalf("chunk 1 with S3 killed mid-chunk: %d %s", res.StatusCode, out)
+	}
+	resp, out := a.PutChunk(up, 2, data)
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("chunk 2 with S3 down: %d %s", resp.StatusCode, out)
 	}
 	resp, out = a.Do("POST", "/api/v1/uploads/"+up.ID+"/complete", nil)
 	if resp.StatusCode != http.StatusConflict {
