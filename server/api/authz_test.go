@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"offcut/server/api"
@@ -30,11 +31,11 @@ type fixture struct {
 	n                    int
 }
 
-var cellN int
+var cells atomic.Int64
 
 func newFixture(t *testing.T, s *Server) *fixture {
-	cellN++
-	f := &fixture{n: cellN}
+	cellN := cells.Add(1)
+	f := &fixture{n: int(cellN)}
 	f.owner = s.Register(t, fmt.Sprintf("owner%d@example.org", cellN))
 	f.second = f.owner.Login(t, "phone")
 	revoked := f.owner.Login(t, "old laptop")
@@ -184,9 +185,13 @@ func endpoints() []endpoint {
 // checks the status and that no answer to anyone but the owner holds
 // anything of the owner's.
 func TestAuthorization(t *testing.T) {
-	s := MustOpenServer(t, storetest.SQLiteFolder(t, storetest.TestConfig(storetest.FolderChunk)), api.Config{})
+	bothBackends(t, func(t *testing.T, env *storetest.Env) { testAuthorization(t, MustOpenServer(t, env, api.Config{})) })
+}
+
+func testAuthorization(t *testing.T, s *Server) {
 	for _, ep := range endpoints() {
 		t.Run(ep.name, func(t *testing.T) {
+			t.Parallel()
 			for actor, name := range actorNames {
 				f := newFixture(t, s)
 				var c *Client

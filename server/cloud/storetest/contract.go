@@ -34,6 +34,7 @@ func Run(t *testing.T, newEnv func(t testing.TB, cfg cloud.Config) *Env) {
 		{"DeleteObject", testDeleteObject},
 		{"DeleteAccount", testDeleteAccount},
 		{"Sweep", testSweep},
+		{"HostileKeys", testHostileKeys},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, cloud.Config{})
@@ -629,5 +630,37 @@ func testSweep(t *testing.T, e *Env) {
 	}
 	if !bytes.Equal(Read(t, s, uid, o.ID, 0, 0, -1), []byte("kept")) {
 		t.Fatal("the kept object changed")
+	}
+}
+
+// testHostileKeys: a blob store refuses every key, ref and prefix that
+// cloud.BlobKey could not have made, before it touches storage.
+func testHostileKeys(t *testing.T, e *Env) {
+	id := cloud.NewID()
+	for _, key := range []string{"../secret", "u/../../x", "/etc/passwd", "u/" + id + "/" + id + "/..",
+		"u/" + id + "/" + id, "u/" + id + "/" + id + "/" + strings.ToUpper(id), "", "u/" + id + "/" + id + "/" + id + "?x=1"} {
+		if _, err := e.Blobs.Get(ctx, key, 0, 1); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("Get(%q): %v", key, err)
+		}
+		if err := e.Blobs.Delete(ctx, key); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("Delete(%q): %v", key, err)
+		}
+		if _, err := e.Blobs.BeginUpload(ctx, key); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("BeginUpload(%q): %v", key, err)
+		}
+		if err := e.Blobs.Copy(ctx, cloud.BlobKey(id, id), key); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("Copy to %q: %v", key, err)
+		}
+	}
+	for _, p := range []string{"", "/", "u", "../", "u/" + id, "u/" + id + "/../"} {
+		if err := e.Blobs.DeletePrefix(ctx, p); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("DeletePrefix(%q): %v", p, err)
+		}
+		if _, err := e.Blobs.List(ctx, p); cloud.ErrorCode(err) != cloud.EINVALID {
+			t.Errorf("List(%q): %v", p, err)
+		}
+	}
+	if all := e.ListAll(t); len(all) != 0 {
+		t.Fatalf("blob store holds %q", all)
 	}
 }
