@@ -50,9 +50,8 @@ type Service struct {
 	Blobs BlobStore
 	cfg   Config
 
-	secretOnce sync.Once
-	secret     []byte
-	secretErr  error
+	secretMu sync.Mutex
+	secret   []byte
 }
 
 // NewService returns a Service over meta and blobs.
@@ -125,11 +124,14 @@ func (s *Service) Salt(ctx context.Context, email string) (salt, params []byte, 
 }
 
 func (s *Service) serverSecret(ctx context.Context) ([]byte, error) {
-	s.secretOnce.Do(func() { s.secret, s.secretErr = s.Meta.Secret(ctx) })
-	if s.secretErr != nil {
-		err := s.secretErr
-		s.secretOnce = sync.Once{} // try again next time
-		return nil, err
+	s.secretMu.Lock()
+	defer s.secretMu.Unlock()
+	if s.secret == nil {
+		sec, err := s.Meta.Secret(ctx)
+		if err != nil {
+			return nil, err // tried again next time
+		}
+		s.secret = sec
 	}
 	return s.secret, nil
 }
