@@ -10,12 +10,14 @@ require (
 	github.com/go-audio/riff v1.0.0
 	github.com/go-audio/wav v1.1.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/jfreymuth/vorbis v1.0.2
 	github.com/minio/minio-go/v7 v7.4.1
 	github.com/rs/cors v1.11.1
 	github.com/srwiley/oksvg v0.0.0-20221011165216-be6e8873101c
 	github.com/srwiley/rasterx v0.0.0-20220730225603-2ab79fcdd4ef
 	github.com/tdewolff/minify/v2 v2.24.25
 	github.com/tdewolff/parse/v2 v2.8.20
+	github.com/thesyncim/gopus v0.1.1
 	golang.org/x/crypto v0.59.0
 	modernc.org/sqlite v1.62.0
 )

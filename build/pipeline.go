@@ -97,6 +97,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err := addAppIcons(assets); err != nil {
 		return nil, err
 	}
+	if err := applyFormats(assets); err != nil {
+		return nil, err
+	}
 
 	// Everything about the sources is checked before the (slow) wasm build.
 	if err := checkOut(cfg.Out); err != nil {

@@ -40,10 +40,18 @@ type probeInfo struct {
 
 // summary describes a rendered document before any audio is computed.
 type summary struct {
-	// Container is the output file type ("wav" or "mp3") and MIME its
-	// media type.
+	// Container is the output format's registry name ("wav", "mp3", ...),
+	// MIME its media type, Ext its file extension and Label its name for
+	// people.
 	Container string `json:"container"`
 	MIME      string `json:"mime"`
+	Ext       string `json:"ext"`
+	Label     string `json:"label"`
+	// Fallback says why WAV was chosen when the sources' own format could
+	// not carry the edit ("" otherwise).
+	Fallback string `json:"fallback,omitempty"`
+	// Exact is false when Size is an estimate (encoder output).
+	Exact bool `json:"exact"`
 	// Notes are plain-words remarks on the output (MP3 junctions, gain
 	// steps).
 	Notes    []string     `json:"notes,omitempty"`
@@ -59,20 +67,21 @@ type summary struct {
 }
 
 func summarize(res *project.Result) summary {
-	mime := "audio/wav"
-	if res.Container == "mp3" {
-		mime = "audio/mpeg"
-	}
 	return summary{
-		Container: res.Container,
-		MIME:      mime,
-		Notes:     res.Notes,
-		Frames:    res.Frames,
-		Duration:  res.Duration(),
-		Format:    res.Format,
-		Size:      res.Plan.Size(),
-		Lossless:  res.Lossless,
-		Clipped:   res.Clipped(),
+		Container:   res.Container,
+		MIME:        res.Desc.MIME[0],
+		Ext:         res.Desc.Extensions[0],
+		Label:       res.Desc.Label,
+		Fallback:    res.Fallback,
+		Exact:       res.Plan.Exact(),
+		Notes:       res.Notes,
+		Frames:      res.Frames,
+		Duration:    res.Duration(),
+		Format:      res.Format,
+		Size:        res.Plan.Size(),
+		Lossless:    res.Lossless,
+		Clipped:     res.Clipped(),
+		GainLimited: res.GainLimited(),
 	}
 }
 
@@ -80,7 +89,7 @@ func summarize(res *project.Result) summary {
 func open(in input) (audio.Decoder, error) {
 	d, err := codecs.Open(in.src)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.name, err)
+		return nil, &fileError{in.name, err}
 	}
 	return d, nil
 }
@@ -155,7 +164,7 @@ func prepare(doc []byte, ins []input) (*project.Document, []audio.Decoder, error
 	decs := make([]audio.Decoder, len(ins))
 	for i, in := range ins {
 		if i < len(d.Sources) && d.Sources[i].Size != 0 && d.Sources[i].Size != in.src.Size() {
-			return nil, nil, fmt.Errorf("%s is %d bytes, the project's sources[%d] is %d bytes: is it the same file?", in.name, in.src.Size(), i, d.Sources[i].Size)
+			return nil, nil, &fileError{in.name, fmt.Errorf("%w: it is %d bytes, the project's sources[%d] is %d bytes", errChangedFile, in.src.Size(), i, d.Sources[i].Size)}
 		}
 		if decs[i], err = open(in); err != nil {
 			return nil, nil, err
@@ -187,6 +196,11 @@ type sink interface {
 	Range(src int, off, length int64) error
 	// Chunk receives at most chunkSize computed bytes.
 	Chunk(b []byte) error
+	// Patchable receives literal bytes (a header) that Patch later
+	// replaces with bytes of the same length, once the rest is written.
+	Patchable(id int, b []byte) error
+	// Patch replaces what Patchable id received.
+	Patch(id int, b []byte) error
 }
 
 // render renders the document into out. progress gets bytes of output done
@@ -248,9 +262,50 @@ var errShortComputed = errors.New("computed segment ended early")
 func emit(p *plan.Plan, inputs int, out sink, base, total int64, progress func(done, total int64)) error {
 	done := base
 	var buf []byte
+	chunks := func(i int, r io.Reader, length int64) error {
+		if buf == nil {
+			buf = make([]byte, chunkSize)
+		}
+		exact := length >= 0
+		for left := length; !exact || left > 0; {
+			b := buf
+			if exact {
+				b = buf[:min(left, int64(len(buf)))]
+			}
+			k, err := io.ReadFull(r, b)
+			if k > 0 {
+				if err := out.Chunk(b[:k]); err != nil {
+					return err
+				}
+				left -= int64(k)
+				done += int64(k)
+				total = max(total, done)
+				progress(done, total)
+			}
+			if !exact && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+				return nil
+			}
+			if err != nil && (!exact || left > 0) {
+				if err == io.EOF || err == io.ErrUnexpectedEOF {
+					err = fmt.Errorf("%w: %d of %d bytes missing", errShortComputed, left, length)
+				}
+				return fmt.Errorf("plan segment %d (computed, %d bytes): %w", i, length, err)
+			}
+		}
+		return nil
+	}
+	var patches []int
 	for i, s := range p.Segments {
 		switch s.Kind() {
 		case "bytes":
+			if s.Final != nil {
+				if err := out.Patchable(i, s.Literal); err != nil {
+					return err
+				}
+				patches = append(patches, i)
+				done += s.Length
+				break
+			}
 			if err := out.Bytes(s.Literal); err != nil {
 				return err
 			}
@@ -263,34 +318,40 @@ func emit(p *plan.Plan, inputs int, out sink, base, total int64, progress func(d
 				return err
 			}
 			done += s.Length
+		case "encoded":
+			r, err := s.Encoded()
+			if err != nil {
+				return fmt.Errorf("plan segment %d: %w", i, err)
+			}
+			err = chunks(i, r, -1)
+			if c, ok := r.(io.Closer); ok {
+				c.Close() // stops an encoder left behind by an error
+			}
+			if err != nil {
+				return err
+			}
 		default:
 			r, err := s.Computed()
 			if err != nil {
 				return fmt.Errorf("plan segment %d: %w", i, err)
 			}
-			if buf == nil {
-				buf = make([]byte, chunkSize)
-			}
-			for left := s.Length; left > 0; {
-				b := buf[:min(left, int64(len(buf)))]
-				k, err := io.ReadFull(r, b)
-				if k > 0 {
-					if err := out.Chunk(b[:k]); err != nil {
-						return err
-					}
-					left -= int64(k)
-					done += int64(k)
-					progress(done, total)
-				}
-				if err != nil && left > 0 {
-					if err == io.EOF || err == io.ErrUnexpectedEOF {
-						err = fmt.Errorf("%w: %d of %d bytes missing", errShortComputed, left, s.Length)
-					}
-					return fmt.Errorf("plan segment %d (computed, %d bytes): %w", i, s.Length, err)
-				}
+			if err := chunks(i, r, s.Length); err != nil {
+				return err
 			}
 		}
 		progress(done, total)
+	}
+	for _, i := range patches {
+		b, err := p.Segments[i].Final()
+		if err != nil {
+			return fmt.Errorf("plan segment %d (final header): %w", i, err)
+		}
+		if len(b) != len(p.Segments[i].Literal) {
+			return fmt.Errorf("plan segment %d: final header is %d bytes, %d were reserved", i, len(b), len(p.Segments[i].Literal))
+		}
+		if err := out.Patch(i, b); err != nil {
+			return err
+		}
 	}
 	return nil
 }

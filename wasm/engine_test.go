@@ -60,6 +60,24 @@ type assembler struct {
 	literals        int
 	rangeBytes      int64
 	failAfterChunks int
+	patchAt         map[int]int
+}
+
+func (a *assembler) Patchable(id int, b []byte) error {
+	if a.patchAt == nil {
+		a.patchAt = map[int]int{}
+	}
+	a.patchAt[id] = a.out.Len()
+	a.out.Write(b)
+	return nil
+}
+func (a *assembler) Patch(id int, b []byte) error {
+	at, ok := a.patchAt[id]
+	if !ok {
+		return fmt.Errorf("patch of segment %d, which was not patchable", id)
+	}
+	copy(a.out.Bytes()[at:], b)
+	return nil
 }
 
 func (a *assembler) Bytes(b []byte) error { a.literals++; a.out.Write(b); return nil }
@@ -263,3 +281,5 @@ type discard struct{}
 func (discard) Bytes([]byte) error            { return nil }
 func (discard) Chunk([]byte) error            { return nil }
 func (discard) Range(int, int64, int64) error { return nil }
+func (discard) Patchable(int, []byte) error   { return nil }
+func (discard) Patch(int, []byte) error       { return nil }

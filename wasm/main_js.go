@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"syscall/js"
+
+	"offcut/audio/codecs"
 )
 
 var (
@@ -27,6 +29,7 @@ func main() {
 	api.Set("plan", handler("plan", planJS))
 	api.Set("render", handler("render", renderJS))
 	api.Set("stats", handler("stats", statsJS))
+	api.Set("formats", handler("formats", formatsJS))
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
 }
@@ -43,7 +46,11 @@ func handler(op string, f func(args []js.Value) (any, error)) js.Func {
 		}()
 		v, err := f(args)
 		if err != nil {
-			return jsError.New(err.Error())
+			e := explain(err)
+			je := jsError.New(e.Message)
+			je.Set("code", e.Code)
+			je.Set("detail", e.Detail)
+			return je
 		}
 		return v
 	})
@@ -230,6 +237,11 @@ type jsSink struct{ emit js.Value }
 
 func (s jsSink) Bytes(b []byte) error { s.emit.Invoke("bytes", bytesToJS(b)); return nil }
 func (s jsSink) Chunk(b []byte) error { s.emit.Invoke("chunk", bytesToJS(b)); return nil }
+func (s jsSink) Patchable(id int, b []byte) error {
+	s.emit.Invoke("patchable", id, bytesToJS(b))
+	return nil
+}
+func (s jsSink) Patch(id int, b []byte) error { s.emit.Invoke("patch", id, bytesToJS(b)); return nil }
 func (s jsSink) Range(src int, off, n int64) error {
 	s.emit.Invoke("range", src, off, n)
 	return nil
@@ -267,3 +279,6 @@ func statsJS([]js.Value) (any, error) {
 		"totalAlloc": m.TotalAlloc,
 	})
 }
+
+// formats() lists the formats the engine reads and writes (the registry).
+func formatsJS([]js.Value) (any, error) { return toJSON(codecs.List()) }

@@ -11,7 +11,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"offcut/audio/codecs"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -93,8 +95,15 @@ func TestHandlerRecoversPanics(t *testing.T) {
 	}
 	e := handler("probe", func([]js.Value) (any, error) { return nil, errors.New("wav: no data chunk") })
 	defer e.Release()
-	if v := e.Invoke(); !v.InstanceOf(jsError) || v.Get("message").String() != "wav: no data chunk" {
+	if v := e.Invoke(); !v.InstanceOf(jsError) || v.Get("code").String() != codeInternal || v.Get("detail").String() != "wav: no data chunk" || v.Get("message").String() == "" {
 		t.Errorf("a failing handler returned %v", v)
+	}
+	m := handler("probe", func([]js.Value) (any, error) {
+		return nil, &fileError{"a.wav", fmt.Errorf("%w: junk", codecs.ErrUnknownFormat)}
+	})
+	defer m.Release()
+	if v := m.Invoke(); v.Get("code").String() != codeUnknownFormat || !strings.HasPrefix(v.Get("message").String(), "a.wav is not an audio file Offcut can open") {
+		t.Errorf("an unknown format gave code %v, message %v", v.Get("code"), v.Get("message"))
 	}
 }
 

@@ -37,7 +37,15 @@
  * @property {number} frames exact output length in frames
  * @property {number} duration in seconds
  * @property {Format} format
- * @property {number} size exact size of the output file in bytes
+ * @property {number} size size of the output file in bytes (exact unless
+ *   `exact` is false: encoder output, known at the end)
+ * @property {boolean} exact
+ * @property {string} container output format name ("wav", "mp3", ...)
+ * @property {string} mime its media type
+ * @property {string} ext its file extension
+ * @property {string} label its name for people
+ * @property {string} [fallback] why WAV was chosen, when the sources' own
+ *   format could not carry the edit
  * @property {boolean} lossless true when the output only rearranges input bytes
  */
 
@@ -72,19 +80,26 @@ function blob(file) {
 const json = (project) => (typeof project === 'string' ? project : JSON.stringify(project));
 
 /**
- * The Offcut engine, running in its own worker. Jobs queue in the worker
- * and run one at a time. A crashed worker (Go panic that escaped, out of
- * memory) rejects the job it was running and is replaced; the jobs queued
- * behind it run on the new worker.
+ * The Offcut engine, running in its own worker. Jobs wait in a queue on
+ * this side and go to the worker one at a time, so cancelling a job that
+ * has not started only takes it out of the queue; cancelling the running
+ * job terminates the worker, and the next job starts on a fresh one. A
+ * crashed worker (Go panic that escaped, out of memory) rejects the job it
+ * was running and is replaced. Plans are cached by document and files.
  */
 export class Offcut {
   /** @type {Worker|null} */
   #worker = null;
-  /** @type {Map<number, object>} jobs sent and not settled, by id */
+  /** @type {Map<number, object>} jobs not settled, by id, in order */
   #jobs = new Map();
   #nextId = 1;
-  /** id of the job the worker said it started, or 0 */
-  #running = 0;
+  /** the job the worker is running (sent to it), or null */
+  #current = null;
+  /** @type {Map<string, object>} plan summaries by document and files */
+  #plans = new Map();
+  /** @type {WeakMap<Blob, number>} */
+  #fileIds = new WeakMap();
+  #nextFileId = 1;
 
   /**
    * Starts the worker and waits until the engine is loaded.
@@ -133,17 +148,42 @@ export class Offcut {
    * @returns {Promise<Summary>}
    */
   plan(project, files, { signal } = {}) {
-    return this.#run('plan', { project: json(project), files: blobs(files) }, { signal });
+    const doc = json(project);
+    const list = blobs(files);
+    const key = doc + '\u0000' + list.map((f) => this.#fileId(f)).join(',');
+    const hit = this.#plans.get(key);
+    if (hit) {
+      // Most recently used last; a plan never changes for the same inputs.
+      this.#plans.delete(key);
+      this.#plans.set(key, hit);
+      return signal?.aborted ? Promise.reject(abortError()) : Promise.resolve(structuredClone(hit));
+    }
+    return this.#run('plan', { project: doc, files: list }, { signal }).then((summary) => {
+      this.#plans.set(key, summary);
+      if (this.#plans.size > 256) this.#plans.delete(this.#plans.keys().next().value);
+      return structuredClone(summary);
+    });
+  }
+
+  /** A number for each File or Blob object (Blobs never change). */
+  #fileId(f) {
+    let id = this.#fileIds.get(f);
+    if (!id) {
+      id = this.#nextFileId++;
+      this.#fileIds.set(f, id);
+    }
+    return id;
   }
 
   /**
-   * Renders an edit to a WAV Blob. Stretches that only rearrange input
+   * Renders an edit to a Blob in the output format (output.container, or
+   * the sources' own format when it can carry the edit, else WAV). Stretches that only rearrange input
    * bytes are slices of the input files (no copy); only fades, crossfades,
    * gain and conversions are computed. blob.size equals the plan's size.
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
    * @param {JobOptions} [options] progress counts bytes of output
-   * @returns {Promise<Blob>} of type audio/wav, or audio/mpeg for a lossless MP3 edit;
+   * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
    *   blob.summary is the plan's summary completed by the render (clipped:
    *   samples clamped at full scale; gainLimited: MP3 granules that could
    *   not take the whole gain; notes)
@@ -152,6 +192,18 @@ export class Offcut {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
+  }
+
+  /**
+   * The formats the engine reads and writes, from its registry: name,
+   * label, extensions, MIME types, lossless, reads, writes and, for
+   * writers, sampleFormats, rates, maxChannels, tags and options
+   * ({name, label, values, labels, default}). The UI builds its menus and
+   * accept lists from this; nothing else in the page names formats.
+   * @returns {Promise<Array<object>>}
+   */
+  formats() {
+    return this.#run('formats', {});
   }
 
   /**
@@ -166,8 +218,8 @@ export class Offcut {
   }
 
   /**
-   * Stops the worker. Jobs still running reject; a later call starts a
-   * fresh worker.
+   * Stops the worker. Jobs still running or queued reject; a later call
+   * starts a fresh worker.
    */
   terminate() {
     this.#stop();
@@ -186,8 +238,9 @@ export class Offcut {
       const onAbort = () => this.#abort(id);
       const settle = () => {
         this.#jobs.delete(id);
-        if (this.#running === id) this.#running = 0;
         signal?.removeEventListener('abort', onAbort);
+        if (this.#current === job) this.#current = null;
+        this.#pump();
       };
       const job = {
         msg: { id, op, ...args },
@@ -198,20 +251,28 @@ export class Offcut {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#jobs.set(id, job);
-      if (this.#worker) {
-        this.#worker.postMessage(job.msg);
-        return;
-      }
+      this.#pump();
+    });
+  }
+
+  /** Sends the oldest queued job to the worker when it is idle. */
+  #pump() {
+    if (this.#current || !this.#jobs.size) return;
+    const job = this.#jobs.values().next().value;
+    if (!this.#worker) {
       try {
         this.#spawn();
       } catch (e) { // e.g. a Content-Security-Policy without worker-src 'self'
         this.#stop();
         for (const j of [...this.#jobs.values()]) j.fail(e);
+        return;
       }
-    });
+    }
+    this.#current = job;
+    this.#worker.postMessage(job.msg);
   }
 
-  /** Starts a worker and hands it every unsettled job, in order. */
+  /** Starts a worker. */
   #spawn() {
     const w = new Worker(new URL('./worker.js', import.meta.url), { name: 'offcut-engine' });
     w.onmessage = (e) => this.#message(w, e.data);
@@ -221,14 +282,12 @@ export class Offcut {
     };
     w.onmessageerror = () => this.#crash(w, 'the Offcut engine sent a message that could not be read');
     this.#worker = w;
-    this.#running = 0;
-    for (const j of this.#jobs.values()) w.postMessage(j.msg);
   }
 
   #stop() {
     this.#worker?.terminate();
     this.#worker = null;
-    this.#running = 0;
+    this.#current = null;
   }
 
   #message(w, m) {
@@ -240,7 +299,7 @@ export class Offcut {
     const job = this.#jobs.get(m.id);
     if (!job) return;
     if (m.start) {
-      this.#running = m.id;
+      // started: nothing to do, the job is already current
     } else if (m.progress) {
       const { done, total } = m.progress;
       if (done > job.done) {
@@ -248,8 +307,11 @@ export class Offcut {
         job.onProgress?.({ done, total });
       }
     } else if (m.error !== undefined) {
-      job.fail(new Error(m.error));
-      if (m.fatal) this.#restart();
+      // code: a stable name the UI may act on (see API.md); the message is
+      // in plain words; detail is the engine's own wording.
+      const e = Object.assign(new Error(m.error), { code: m.code || 'internal', detail: m.detail || m.error });
+      if (m.fatal) this.#stop();
+      job.fail(e);
     } else {
       job.ok(m.result);
     }
@@ -257,28 +319,24 @@ export class Offcut {
 
   /**
    * The worker died: reject the job it was running (or every job, if it
-   * died before starting one, as when it fails to load), and restart it for
-   * the others.
+   * died before starting one, as when it fails to load); the others run
+   * on a fresh worker.
    */
   #crash(w, message) {
     if (w !== this.#worker) return;
-    const running = this.#jobs.get(this.#running);
+    const running = this.#current;
     const victims = running ? [running] : [...this.#jobs.values()];
     this.#stop();
+    for (const j of victims) this.#jobs.delete(j.msg.id);
     for (const j of victims) j.fail(new Error(message));
-    this.#restart();
+    this.#pump();
   }
 
+  /** Cancels a job: a queued one leaves the queue; the running one takes its worker with it. */
   #abort(id) {
     const job = this.#jobs.get(id);
     if (!job) return;
+    if (this.#current === job) this.#stop();
     job.fail(abortError());
-    this.#restart();
-  }
-
-  /** Replaces the worker; the jobs left run on a fresh one at once. */
-  #restart() {
-    this.#stop();
-    if (this.#jobs.size) this.#spawn();
   }
 }

@@ -66,16 +66,21 @@ const ops = {
   peaks: ({ file, buckets, from, to }, progress) =>
     call('peaks', file, read, buckets, from, to ?? -1, progress),
   plan: ({ project, files }) => JSON.parse(call('plan', project, files, read)),
+  formats: () => JSON.parse(call('formats')),
   render: ({ project, files }, progress) => {
     // Computed bytes are folded into a Blob every foldBytes, so that the
     // browser's blob store (which spills to disk) holds them, not this heap.
+    // Headers written last (patchable) stay parts of their own until the
+    // engine patches them.
     let parts = [];
     let held = 0;
+    let fixed = 0; // parts before this index are never folded
+    const patchAt = new Map();
     const hold = (u8) => {
       parts.push(u8);
       held += u8.byteLength;
       if (held >= foldBytes) {
-        parts = [new Blob(parts)];
+        parts = [...parts.slice(0, fixed), new Blob(parts.slice(fixed))];
         held = 0;
       }
     };
@@ -83,13 +88,16 @@ const ops = {
       switch (kind) {
         case 'bytes': case 'chunk': hold(a); break;
         case 'range': parts.push(files[a].slice(b, b + c)); break;
+        case 'patchable': patchAt.set(a, parts.length); parts.push(b); fixed = parts.length; held = 0; break;
+        case 'patch': parts[patchAt.get(a)] = b; break;
         case 'progress': progress(a, b); break;
       }
     }));
-    const blob = new Blob(parts, { type: summary.mime || 'audio/wav' });
-    if (blob.size !== summary.size) {
+    const blob = new Blob(parts, { type: summary.mime });
+    if (summary.exact && blob.size !== summary.size) {
       throw new Error(`render made ${blob.size} bytes, the plan says ${summary.size}`);
     }
+    summary.size = blob.size;
     return { blob, summary };
   },
   stats: () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(call('stats')) }),
@@ -106,6 +114,6 @@ self.onmessage = async ({ data: { id, op, ...args } }) => {
     self.postMessage({ id, result }, transfer);
   } catch (e) {
     const fatal = go.exited || e instanceof WebAssembly.RuntimeError || !!e.fatal;
-    self.postMessage({ id, error: e.message || String(e), fatal });
+    self.postMessage({ id, error: e.message || String(e), code: e.code, detail: e.detail, fatal });
   }
 };

@@ -13,9 +13,13 @@ import (
 	"offcut/audio"
 )
 
-// SniffLen is how many bytes of a file's start Sniff functions are given (or
-// fewer when the file is shorter).
-const SniffLen = 64 << 10
+// Sniff functions are first given the first SniffLen bytes of a file (or
+// the whole file when shorter); when no format matches, the registry asks
+// again with up to SniffMaxLen bytes (for MPEG audio after junk).
+const (
+	SniffLen    = 512
+	SniffMaxLen = 64 << 10
+)
 
 // Errors shared by every format package, so callers (and the code that turns
 // errors into plain words for people) can test for them with errors.Is.
@@ -42,13 +46,12 @@ type Desc struct {
 	MIME []string
 	// Lossless is true when the format stores samples exactly.
 	Lossless bool
-	// Sniff reports whether head (the first SniffLen bytes of a file, or
-	// the whole file when shorter) looks like this format. It must be cheap
+	// Sniff reports whether head (the first SniffLen or SniffMaxLen bytes
+	// of a file, or the whole file when shorter) looks like this format. It must be cheap
 	// and must not panic on any input.
 	Sniff func(head []byte) bool
 	// Open opens src for decoding. Nil for write-only formats.
 	Open func(src audio.Source) (audio.Decoder, error)
+	// Write, if not nil, writes the format.
+	Write *Writer
 }
-
-// Reads reports whether the format can be opened.
-func (d Desc) Reads() bool { return d.Open != nil }

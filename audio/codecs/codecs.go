@@ -13,7 +13,11 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
-	"offcut/audio/codec/mp3"
+	"offcut/audio/codec/flac"
+	"offcut/audio/codec/mkv"
+	"offcut/audio/codec/mp3edit"
+	"offcut/audio/codec/opus"
+	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
 )
 
@@ -22,7 +26,22 @@ import (
 // chance in other files) last.
 var All = []*codec.Desc{
 	&wav.Desc,
-	&mp3.Desc,
+	&flac.Desc,
+	&vorbis.Desc,
+	&opus.Desc,
+	&mkv.Desc,
+	&mp3edit.Desc,
+}
+
+// WriterNames lists the names of the formats Offcut writes.
+func WriterNames() []string {
+	var names []string
+	for _, d := range All {
+		if d.Write != nil {
+			names = append(names, d.Name)
+		}
+	}
+	return names
 }
 
 // ErrUnknownFormat means the file is not audio in a format Offcut reads.
@@ -61,15 +80,20 @@ func Lookup(key string) *codec.Desc {
 
 // Sniff returns the format src appears to be in, or nil.
 func Sniff(src audio.Source) (*codec.Desc, error) {
-	head := make([]byte, min(codec.SniffLen, max(src.Size(), 0)))
-	n, err := src.ReadAt(head, 0)
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("reading the first bytes: %w", err)
-	}
-	head = head[:n]
-	for _, d := range All {
-		if d.Open != nil && d.Sniff != nil && d.Sniff(head) {
-			return d, nil
+	for _, n := range []int64{codec.SniffLen, codec.SniffMaxLen} {
+		head := make([]byte, min(n, max(src.Size(), 0)))
+		k, err := src.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("reading the first bytes: %w", err)
+		}
+		head = head[:k]
+		for _, d := range All {
+			if d.Open != nil && d.Sniff != nil && d.Sniff(head) {
+				return d, nil
+			}
+		}
+		if int64(k) < n {
+			break // the whole file was seen
 		}
 	}
 	return nil, nil
@@ -91,7 +115,7 @@ func Open(src audio.Source) (audio.Decoder, error) {
 	}
 	dec, err := d.Open(src)
 	if err != nil {
-		if d == &mp3.Desc {
+		if d.Name == "mp3" {
 			// The loosest sniffer: a failed MP3 open most likely means the
 			// file is not MPEG audio at all.
 			return nil, fmt.Errorf("%w: %v", ErrUnknownFormat, err)
@@ -99,4 +123,39 @@ func Open(src audio.Source) (audio.Decoder, error) {
 		return nil, fmt.Errorf("%s: %w", d.Label, err)
 	}
 	return dec, nil
+}
+
+// FormatInfo is what the registry tells the CLI and the app about a format.
+type FormatInfo struct {
+	Name       string   `json:"name"`
+	Label      string   `json:"label"`
+	Extensions []string `json:"extensions"`
+	MIME       []string `json:"mime"`
+	Lossless   bool     `json:"lossless"`
+	Reads      bool     `json:"reads"`
+	Writes     bool     `json:"writes"`
+	// For writers: what they store and their settings.
+	SampleFormats []string       `json:"sampleFormats,omitempty"`
+	Rates         []int          `json:"rates,omitempty"`
+	MaxChannels   int            `json:"maxChannels,omitempty"`
+	Tags          bool           `json:"tags,omitempty"`
+	SourcesOnly   bool           `json:"sourcesOnly,omitempty"`
+	Options       []codec.Option `json:"options,omitempty"`
+}
+
+// List describes every format, in registry order.
+func List() []FormatInfo {
+	out := make([]FormatInfo, 0, len(All))
+	for _, d := range All {
+		f := FormatInfo{Name: d.Name, Label: d.Label, Extensions: d.Extensions, MIME: d.MIME,
+			Lossless: d.Lossless, Reads: d.Open != nil, Writes: d.Write != nil}
+		if w := d.Write; w != nil {
+			f.SampleFormats, f.Rates, f.MaxChannels, f.Tags, f.Options, f.SourcesOnly = w.SampleFormats, w.Rates, w.MaxChannels, w.Tags, w.Options, w.SourcesOnly
+			if f.MaxChannels == 0 {
+				f.MaxChannels = audio.MaxChannels
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }

@@ -14,25 +14,37 @@ import (
 )
 
 // Segment is one piece of an output file. Exactly one of Literal, Range
-// (Source >= 0) or Computed describes its bytes.
+// (Source >= 0), Computed or Encoded describes its bytes.
 type Segment struct {
 	// Literal holds the bytes of a literal segment.
 	Literal []byte
+	// Final, if not nil on a literal segment, gives the segment's final
+	// bytes (the same length as Literal) once every later segment has been
+	// written: headers whose checksums or counts are known only at the end
+	// (FLAC's STREAMINFO MD5, an MP3 encoder's Xing/LAME header). Sinks
+	// write Literal in order, then patch it in place.
+	Final func() ([]byte, error)
 	// Source is the index of the input for a range segment, -1 otherwise.
 	Source int
 	// Offset is where the range starts in the source.
 	Offset int64
-	// Length is the segment's size in bytes (for every kind).
+	// Length is the segment's size in bytes (for every kind but encoded,
+	// where it is an estimate).
 	Length int64
 	// Computed opens a reader that yields exactly Length bytes.
 	Computed func() (io.Reader, error)
+	// Encoded opens a reader whose size is known only at its end (the
+	// output of an encoder); Length is then an estimate.
+	Encoded func() (io.Reader, error)
 }
 
-// Kind names a segment's kind: "bytes", "range" or "computed".
+// Kind names a segment's kind: "bytes", "range", "computed" or "encoded".
 func (s Segment) Kind() string {
 	switch {
 	case s.Computed != nil:
 		return "computed"
+	case s.Encoded != nil:
+		return "encoded"
 	case s.Source >= 0:
 		return "range"
 	default:
@@ -50,7 +62,7 @@ func (p *Plan) Bytes(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	if n := len(p.Segments); n > 0 && p.Segments[n-1].Kind() == "bytes" {
+	if n := len(p.Segments); n > 0 && p.Segments[n-1].Kind() == "bytes" && p.Segments[n-1].Final == nil {
 		last := &p.Segments[n-1]
 		last.Literal = append(last.Literal[:len(last.Literal):len(last.Literal)], b...)
 		last.Length = int64(len(last.Literal))
@@ -83,21 +95,49 @@ func (p *Plan) Compute(length int64, open func() (io.Reader, error)) {
 	p.Segments = append(p.Segments, Segment{Source: -1, Length: length, Computed: open})
 }
 
+// Patchable appends literal bytes whose final value final gives once the
+// rest of the plan has been written (same length).
+func (p *Plan) Patchable(b []byte, final func() ([]byte, error)) {
+	p.Segments = append(p.Segments, Segment{Literal: b, Source: -1, Length: int64(len(b)), Final: final})
+}
+
+// Encode appends an encoder's output: open yields the bytes, whose count is
+// known only at the end; estimate is the expected size (for progress and
+// the announced size).
+func (p *Plan) Encode(estimate int64, open func() (io.Reader, error)) {
+	p.Segments = append(p.Segments, Segment{Source: -1, Length: max(estimate, 0), Encoded: open})
+}
+
 // Append appends every segment of q.
 func (p *Plan) Append(q *Plan) {
 	for _, s := range q.Segments {
-		switch s.Kind() {
-		case "bytes":
+		switch {
+		case s.Final != nil:
+			p.Patchable(s.Literal, s.Final)
+		case s.Kind() == "bytes":
 			p.Bytes(s.Literal)
-		case "range":
+		case s.Kind() == "range":
 			p.Range(s.Source, s.Offset, s.Length)
+		case s.Kind() == "encoded":
+			p.Encode(s.Length, s.Encoded)
 		default:
 			p.Compute(s.Length, s.Computed)
 		}
 	}
 }
 
-// Size is the total output size in bytes.
+// Exact reports whether Size is the exact output size (no encoder output,
+// whose size is an estimate until written).
+func (p *Plan) Exact() bool {
+	for _, s := range p.Segments {
+		if s.Encoded != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Size is the total output size in bytes (an estimate when !Exact()).
 func (p *Plan) Size() int64 {
 	var n int64
 	for _, s := range p.Segments {
@@ -110,7 +150,7 @@ func (p *Plan) Size() int64 {
 func (p *Plan) ComputedBytes() int64 {
 	var n int64
 	for _, s := range p.Segments {
-		if s.Computed != nil {
+		if s.Computed != nil || s.Encoded != nil {
 			n += s.Length
 		}
 	}
@@ -125,20 +165,43 @@ const CopyBufferSize = 1 << 20
 
 // WriteTo writes the planned bytes to w, reading ranges from sources.
 // progress, if not nil, is called after each chunk with bytes written so far
-// and the total; returning false cancels with ErrCanceled.
+// and the total (an estimate while an encoder writes: never below done);
+// returning false cancels with ErrCanceled. A plan with patchable segments
+// needs w to be an io.WriterAt as well (a file).
 func (p *Plan) WriteTo(w io.Writer, sources []audio.Source, progress func(done, total int64) bool) (int64, error) {
 	total := p.Size()
 	var done int64
 	buf := make([]byte, CopyBufferSize)
 	report := func(n int) error {
 		done += int64(n)
+		total = max(total, done)
 		if progress != nil && !progress(done, total) {
 			return ErrCanceled
 		}
 		return nil
 	}
+	type patch struct {
+		at  int64
+		seg int
+	}
+	var patches []patch
 	for i, s := range p.Segments {
+		if s.Final != nil {
+			patches = append(patches, patch{done, i})
+		}
 		switch s.Kind() {
+		case "encoded":
+			r, err := s.Encoded()
+			if err != nil {
+				return done, fmt.Errorf("plan: segment %d: %w", i, err)
+			}
+			err = copyAll(w, r, buf, report)
+			if c, ok := r.(io.Closer); ok {
+				c.Close() // stops an encoder left behind by an error
+			}
+			if err != nil {
+				return done, fmt.Errorf("plan: segment %d (encoded): %w", i, err)
+			}
 		case "bytes":
 			n, err := w.Write(s.Literal)
 			if err != nil {
@@ -165,7 +228,46 @@ func (p *Plan) WriteTo(w io.Writer, sources []audio.Source, progress func(done, 
 			}
 		}
 	}
+	if len(patches) > 0 {
+		wa, ok := w.(io.WriterAt)
+		if !ok {
+			return done, fmt.Errorf("plan: the output has headers written last and needs a seekable file")
+		}
+		for _, pt := range patches {
+			b, err := p.Segments[pt.seg].Final()
+			if err != nil {
+				return done, fmt.Errorf("plan: segment %d (final header): %w", pt.seg, err)
+			}
+			if len(b) != len(p.Segments[pt.seg].Literal) {
+				return done, fmt.Errorf("plan: segment %d: final header is %d bytes, %d were reserved", pt.seg, len(b), len(p.Segments[pt.seg].Literal))
+			}
+			if _, err := wa.WriteAt(b, pt.at); err != nil {
+				return done, err
+			}
+		}
+	}
 	return done, nil
+}
+
+// copyAll copies r to w until EOF.
+func copyAll(w io.Writer, r io.Reader, buf []byte, report func(int) error) error {
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return werr
+			}
+			if rerr := report(k); rerr != nil {
+				return rerr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func copyExact(w io.Writer, r io.Reader, n int64, buf []byte, report func(int) error) error {

@@ -75,3 +75,44 @@ func TestPlanProgressAndCancel(t *testing.T) {
 		t.Fatalf("cancel: err %v, progress %v", err, seen)
 	}
 }
+
+// fileLike is an in-memory io.Writer + io.WriterAt.
+type fileLike struct{ b []byte }
+
+func (f *fileLike) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }
+func (f *fileLike) WriteAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > int64(len(f.b)) {
+		return 0, io.ErrShortWrite
+	}
+	return copy(f.b[off:], p), nil
+}
+
+func TestEncodedAndPatchable(t *testing.T) {
+	var p plan.Plan
+	p.Bytes([]byte("ab"))
+	p.Patchable([]byte("HDR?"), func() ([]byte, error) { return []byte("HDR!"), nil })
+	p.Encode(3, func() (io.Reader, error) { return strings.NewReader("encoded bytes"), nil })
+	p.Bytes([]byte("z"))
+	if p.Exact() {
+		t.Error("a plan with encoder output says its size is exact")
+	}
+	if got := len(p.Segments); got != 4 {
+		t.Fatalf("%d segments, want 4 (a patchable segment is never merged)", got)
+	}
+	var f fileLike
+	var last [2]int64
+	n, err := p.WriteTo(&f, nil, func(done, total int64) bool {
+		if done > total || done < last[0] {
+			t.Errorf("progress %d of %d after %v", done, total, last)
+		}
+		last = [2]int64{done, total}
+		return true
+	})
+	if err != nil || string(f.b) != "abHDR!encoded bytesz" || n != int64(len(f.b)) {
+		t.Fatalf("WriteTo = %d, %v: %q", n, err, f.b)
+	}
+	var plain bytes.Buffer
+	if _, err := p.WriteTo(&plain, nil, nil); err == nil {
+		t.Error("patchable plan written to a plain io.Writer: no error")
+	}
+}

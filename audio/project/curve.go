@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
-	"offcut/audio"
 )
 
 // Curve names the shape of a fade or crossfade.
@@ -60,37 +58,5 @@ func (c Curve) Gain(x float64) float64 {
 		return (1 - math.Cos(math.Pi*x)) / 2
 	default:
 		return math.Sin(math.Pi / 2 * x)
-	}
-}
-
-// ParseSampleFormat maps u8, s16, s24, s32, f32 and f64 to a Format's Bits
-// and Float (Rate and Channels left zero).
-func ParseSampleFormat(s string) (audio.Format, error) {
-	switch strings.ToLower(s) {
-	case "u8":
-		return audio.Format{Bits: 8}, nil
-	case "s16":
-		return audio.Format{Bits: 16}, nil
-	case "s24":
-		return audio.Format{Bits: 24}, nil
-	case "s32":
-		return audio.Format{Bits: 32}, nil
-	case "f32":
-		return audio.Format{Bits: 32, Float: true}, nil
-	case "f64":
-		return audio.Format{Bits: 64, Float: true}, nil
-	}
-	return audio.Format{}, fmt.Errorf("%q is not one of u8, s16, s24, s32, f32, f64", s)
-}
-
-// SampleFormatName is the inverse of ParseSampleFormat.
-func SampleFormatName(f audio.Format) string {
-	switch {
-	case f.Float:
-		return fmt.Sprintf("f%d", f.Bits)
-	case f.Bits == 8:
-		return "u8"
-	default:
-		return fmt.Sprintf("s%d", f.Bits)
 	}
 }

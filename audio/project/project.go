@@ -8,6 +8,9 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"offcut/audio/codec"
+	"offcut/audio/codecs"
 )
 
 // Version is the document version this package reads and writes.
@@ -88,7 +91,9 @@ type Join struct {
 // Output describes the output file. Zero values mean "as the first clip's
 // source".
 type Output struct {
-	// Container is the file type; "wav" (the default) for now.
+	// Container is the output format's name in the registry ("wav",
+	// "mp3", ...; offcut formats lists them). Empty means the first
+	// source's format when it can carry the edit, else WAV.
 	Container string `json:"container,omitempty"`
 	// SampleRate in Hz.
 	SampleRate int `json:"sampleRate,omitempty"`
@@ -105,6 +110,9 @@ type Output struct {
 	// Tags, if set, replaces these tags of the output (MP3 output; other
 	// tags of the first source are kept).
 	Tags *Tags `json:"tags,omitempty"`
+	// Options are the output format's settings by name (bitrate, quality,
+	// ...), as that format's writer declares them (offcut formats).
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // Tags are the tags an export may set; nil fields stay as the source has
@@ -225,10 +233,13 @@ func (d *Document) Validate() error {
 		}
 	}
 	o := d.Output
-	switch strings.ToLower(o.Container) {
-	case "", "wav", "mp3":
-	default:
-		return invalid("output.container %q: Offcut writes wav, and mp3 without re-encoding", o.Container)
+	if o.Container != "" {
+		if d := codecs.Lookup(o.Container); d == nil || d.Write == nil {
+			return invalid("output.container %q: Offcut writes %s", o.Container, strings.Join(codecs.WriterNames(), ", "))
+		}
+	}
+	if len(o.Options) > 32 {
+		return invalid("output.options has %d entries, the limit is 32", len(o.Options))
 	}
 	if t := o.Tags; t != nil {
 		for name, v := range map[string]*string{"title": t.Title, "artist": t.Artist, "album": t.Album, "year": t.Year, "track": t.Track} {
@@ -244,7 +255,7 @@ func (d *Document) Validate() error {
 		return invalid("output.channels %d is out of range (1 to 32)", o.Channels)
 	}
 	if o.SampleFormat != "" {
-		if _, err := ParseSampleFormat(o.SampleFormat); err != nil {
+		if _, err := codec.ParseSampleFormat(o.SampleFormat); err != nil {
 			return invalid("output.sampleFormat: %v", err)
 		}
 	}

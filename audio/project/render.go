@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 
 	"offcut/audio"
-	"offcut/audio/codec/mp3edit"
+	"offcut/audio/codec"
 	"offcut/audio/codec/wav"
+	"offcut/audio/codecs"
 	"offcut/audio/pcm"
 	"offcut/audio/plan"
 	"offcut/audio/resample"
@@ -38,31 +40,37 @@ var ErrCanceled = errors.New("project: canceled")
 type Result struct {
 	// Plan is the output file.
 	Plan *plan.Plan
-	// Format is the output's sample format.
+	// Format is the output's sample format (for lossy formats, the
+	// nominal depth).
 	Format audio.Format
 	// Frames is the exact output length in frames.
 	Frames int64
 	// Lossless is true when the plan holds no computed bytes: the output's
-	// samples are the sources' bytes.
+	// samples (or coded frames) are the sources' bytes.
 	Lossless bool
-	// Container is the output file type: "wav" or "mp3".
+	// Container is the output format's registry name ("wav", "mp3", ...);
+	// Desc is its declaration (MIME type, extension, label).
 	Container string
+	Desc      *codec.Desc
 	// Notes are things the user should know about the output (e.g. what
 	// plays at the junctions of a lossless MP3 join).
 	Notes []string
+	// Fallback, when the output format was not named and the sources' own
+	// could not carry the edit, says in plain words why WAV was chosen.
+	Fallback string
 
-	mu       sync.Mutex
-	encoders []*pcm.Encoder
-	mp3      *mp3edit.Result
+	mu          sync.Mutex
+	encoders    []*pcm.Encoder
+	gainLimited func() int64
 }
 
 // GainLimited is, for MP3 output, the number of granules whose global_gain
 // hit its limit and so got less gain than asked (counted while writing).
 func (r *Result) GainLimited() int64 {
-	if r.mp3 == nil {
+	if r.gainLimited == nil {
 		return 0
 	}
-	return int64(r.mp3.Clamped())
+	return r.gainLimited()
 }
 
 // Clipped is the number of samples that were beyond full scale and were
@@ -97,11 +105,14 @@ type clip struct {
 
 type renderer struct {
 	doc     *Document
+	desc    *codec.Desc
+	res     *Result
+	cover   *Cover
+	ps      []piece
 	out     audio.Format
 	clips   []clip
 	gaps    []int64 // gap before clip i+1
 	dither  bool
-	chMask  uint32
 	total   int64
 	norm    float64
 	decs    []audio.Decoder
@@ -109,24 +120,70 @@ type renderer struct {
 }
 
 // Render checks doc against the inputs (decoders indexed like the
-// document's sources) and plans the output file.
+// document's sources) and plans the output file with the chosen format's
+// writer: output.container when set, else the first source's format when
+// it can write the edit, else WAV.
 func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error) {
-	r, err := prepare(doc, inputs)
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
+	desc, asked, err := outputDesc(doc, inputs)
 	if err != nil {
 		return nil, err
 	}
-	container, err := r.container()
-	if err != nil {
-		return nil, err
-	}
-	if container == "mp3" {
-		res := &Result{}
-		if err := r.renderMP3(res, opt.Cover); err != nil {
-			return nil, err
+	res, err := renderWith(desc, doc, inputs, opt)
+	if err != nil && !asked && errors.Is(err, codec.ErrCannotWrite) {
+		why := err.Error()
+		if i := strings.Index(why, ": "); i >= 0 {
+			why = why[i+2:]
 		}
-		return res, nil
+		res, err = renderWith(&wav.Desc, doc, inputs, opt)
+		if err == nil {
+			res.Fallback = fmt.Sprintf("%s, because %s", wav.Desc.Label, strings.TrimSuffix(why, "."))
+		}
 	}
-	if doc.Output.Normalize != nil {
+	if err != nil && errors.Is(err, codec.ErrCannotWrite) {
+		return nil, fmt.Errorf("%s output of this edit %w, which Offcut cannot do for %s yet (%w); export WAV instead", desc.Label, ErrNeedsEncoder, desc.Label, err)
+	}
+	return res, err
+}
+
+// ErrNeedsEncoder means the document asks for an output format that cannot
+// carry the edit as the sources' own coded frames (e.g. a crossfade in MP3
+// output), and that format has no encoder yet.
+var ErrNeedsEncoder = errors.New("needs re-encoding")
+
+// outputDesc picks the output format; asked is true when the document
+// names it.
+func outputDesc(doc *Document, inputs []audio.Decoder) (d *codec.Desc, asked bool, err error) {
+	if c := doc.Output.Container; c != "" {
+		d = codecs.Lookup(c)
+		if d == nil || d.Write == nil {
+			return nil, true, invalid("output.container %q: Offcut writes %s", c, strings.Join(codecs.WriterNames(), ", "))
+		}
+		return d, true, nil
+	}
+	first := doc.Clips[0].Source
+	if first < len(inputs) {
+		if d = codecs.Lookup(inputs[first].Info().Container); d != nil && d.Write != nil {
+			return d, false, nil
+		}
+	}
+	return &wav.Desc, false, nil
+}
+
+func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Options) (*Result, error) {
+	settings, err := desc.Write.Settings(doc.Output.Options)
+	if err != nil {
+		return nil, invalid("output.options: %v", err)
+	}
+	r, err := prepare(doc, inputs, desc)
+	if err != nil {
+		return nil, err
+	}
+	r.cover = opt.Cover
+	r.res = &Result{Container: desc.Name, Desc: desc}
+	if doc.Output.Normalize != nil && r.Transformed() != "" && desc.Write.SampleFormats != nil {
 		s, err := r.stream()
 		if err != nil {
 			return nil, err
@@ -140,11 +197,13 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 		}
 		r.markPassthrough()
 	}
-	res := &Result{Format: r.out, Frames: r.total, Container: "wav"}
-	res.Plan, err = r.plan(res)
+	out, err := desc.Write.Plan(r, settings)
 	if err != nil {
 		return nil, err
 	}
+	res := r.res
+	res.Plan, res.Format, res.Frames, res.Notes = out.Plan, out.Format, out.Frames, out.Notes
+	res.gainLimited = out.GainLimited
 	res.Lossless = res.Plan.ComputedBytes() == 0
 	return res, nil
 }
@@ -152,30 +211,82 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 // Stream renders doc as a stream of float32 frames (for previews, peaks and
 // analysis), without encoding.
 func Stream(doc *Document, inputs []audio.Decoder) (audio.Stream, error) {
-	r, err := prepare(doc, inputs)
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
+	desc, _, err := outputDesc(doc, inputs)
+	if err != nil {
+		return nil, err
+	}
+	r, err := prepare(doc, inputs, desc)
 	if err != nil {
 		return nil, err
 	}
 	return r.stream()
 }
 
-// OutputFormat is the format Render will write for doc.
+// OutputFormat is the sample format the output of doc will have (before a
+// lossless MP3 writer's fallback to WAV, which keeps it).
 func OutputFormat(doc *Document, inputs []audio.Decoder) (audio.Format, error) {
-	r, err := prepare(doc, inputs)
+	if err := doc.Validate(); err != nil {
+		return audio.Format{}, err
+	}
+	desc, _, err := outputDesc(doc, inputs)
+	if err != nil {
+		return audio.Format{}, err
+	}
+	r, err := prepare(doc, inputs, desc)
 	if err != nil {
 		return audio.Format{}, err
 	}
 	return r.out, nil
 }
 
-func prepare(doc *Document, inputs []audio.Decoder) (*renderer, error) {
-	if err := doc.Validate(); err != nil {
-		return nil, err
+// outputFormat resolves the output's sample layout: the document's
+// settings, else the first source's, adapted to what the writer stores.
+func outputFormat(o Output, src audio.Format, w *codec.Writer, label string) (audio.Format, error) {
+	out := src
+	if o.SampleRate != 0 {
+		out.Rate = o.SampleRate
+		if !w.WritesRate(out.Rate) {
+			return out, invalid("output.sampleRate: %s is not written at %d Hz", label, out.Rate)
+		}
 	}
+	out.Rate = w.NearestRate(out.Rate)
+	if o.Channels != 0 {
+		out.Channels = o.Channels
+	}
+	if m := w.MaxChannels; m > 0 && out.Channels > m {
+		if o.Channels != 0 {
+			return out, invalid("output.channels: %s holds at most %d channels", label, m)
+		}
+		out.Channels = m
+	}
+	switch {
+	case w.SampleFormats == nil:
+		if o.SampleFormat != "" {
+			return out, invalid("output.sampleFormat: %s has no sample format setting", label)
+		}
+		// Lossy formats take float samples.
+		out.Bits, out.Float = 32, true
+	case o.SampleFormat != "":
+		sf, _ := codec.ParseSampleFormat(o.SampleFormat)
+		out.Bits, out.Float = sf.Bits, sf.Float
+		if !w.Stores(out) {
+			return out, invalid("output.sampleFormat: %s does not store %s samples (it stores %s)", label, o.SampleFormat, strings.Join(w.SampleFormats, ", "))
+		}
+	case !w.Stores(out):
+		sf, _ := codec.ParseSampleFormat(w.SampleFormats[0])
+		out.Bits, out.Float = sf.Bits, sf.Float
+	}
+	return out, nil
+}
+
+func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer, error) {
 	if len(doc.Sources) > 0 && len(inputs) != len(doc.Sources) {
 		return nil, invalid("the document names %d sources, %d were given", len(doc.Sources), len(inputs))
 	}
-	r := &renderer{doc: doc, norm: 1, decs: inputs, layouts: make([]audio.PCMLayout, len(inputs))}
+	r := &renderer{doc: doc, desc: desc, norm: 1, decs: inputs, layouts: make([]audio.PCMLayout, len(inputs))}
 	for i, d := range inputs {
 		if l, ok := d.(audio.PCMLayout); ok {
 			r.layouts[i] = l
@@ -185,23 +296,13 @@ func prepare(doc *Document, inputs []audio.Decoder) (*renderer, error) {
 	if first.Source >= len(inputs) {
 		return nil, invalid("clips[0].source %d: only %d inputs were given", first.Source, len(inputs))
 	}
-	r.out = inputs[first.Source].Info().Format
 	o := doc.Output
-	if o.SampleRate != 0 {
-		r.out.Rate = o.SampleRate
-	}
-	if o.Channels != 0 {
-		r.out.Channels = o.Channels
-	}
-	if o.SampleFormat != "" {
-		sf, _ := ParseSampleFormat(o.SampleFormat)
-		r.out.Bits, r.out.Float = sf.Bits, sf.Float
+	var err error
+	if r.out, err = outputFormat(o, inputs[first.Source].Info().Format, desc.Write, desc.Label); err != nil {
+		return nil, err
 	}
 	if err := r.out.Validate(); err != nil {
 		return nil, invalid("output: %v", err)
-	}
-	if w, ok := inputs[first.Source].(*wav.File); ok && r.out.Channels == w.Info().Format.Channels {
-		r.chMask = w.ChannelMask()
 	}
 
 	r.clips = make([]clip, len(doc.Clips))
@@ -262,6 +363,7 @@ func prepare(doc *Document, inputs []audio.Decoder) (*renderer, error) {
 }
 
 func (r *renderer) markPassthrough() {
+	r.ps = nil
 	for i := range r.clips {
 		k := &r.clips[i]
 		l := r.layouts[k.Source]
@@ -428,100 +530,7 @@ func (r *renderer) pieces() []piece {
 
 // stream is the whole output as one stream of frames.
 func (r *renderer) stream() (audio.Stream, error) {
-	bc := &buildCtx{whole: map[int]audio.Stream{}, pos: map[int]int64{}}
-	var parts []audio.Stream
-	for _, p := range r.pieces() {
-		var s audio.Stream
-		var err error
-		if p.isRange {
-			s, err = r.decs[p.src].Stream(p.from, p.from+p.frames)
-			if err == nil {
-				s, err = audio.Remix(s, r.out.Channels)
-			}
-		} else {
-			s, err = p.open(bc)
-		}
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, s)
-	}
-	return audio.Seq(parts...)
-}
-
-// plan writes the header, the pieces and the metadata chunks.
-func (r *renderer) plan(res *Result) (*plan.Plan, error) {
-	var tail []wav.TailChunk
-	first := r.doc.Clips[0].Source
-	if w, ok := r.decs[first].(*wav.File); ok {
-		for _, c := range w.MetadataChunks() {
-			tc := wav.TailChunk{Source: first, Chunk: c}
-			if c.ID == "bext" {
-				// Its TimeReference is the time of the first sample: move it
-				// to the first sample kept (in output frames).
-				if c.Size > 1<<20 {
-					continue
-				}
-				payload := make([]byte, c.Size)
-				if err := audio.ReadAtFull(w.Source(), payload, c.Offset); err != nil {
-					continue
-				}
-				clip := r.clips[0]
-				tc.Data = wav.ShiftBext(payload, resample.OutLen(clip.In, clip.info.Format.Rate, r.out.Rate))
-				if tc.Data == nil {
-					continue
-				}
-			}
-			tail = append(tail, tc)
-		}
-	}
-	hdr, err := wav.Header(r.out, r.total, wav.HeaderOptions{TailBytes: wav.TailSize(tail), ChannelMask: r.chMask})
-	if err != nil {
-		return nil, err
-	}
-	p := &plan.Plan{}
-	p.Bytes(hdr)
-	bpf := int64(r.out.BytesPerFrame())
-	ps := r.pieces()
-	for i := 0; i < len(ps); {
-		if ps[i].isRange {
-			off, _ := r.layouts[ps[i].src].PCMData()
-			p.Range(ps[i].src, off+ps[i].from*bpf, ps[i].frames*bpf)
-			i++
-			continue
-		}
-		j := i
-		var frames int64
-		for j < len(ps) && !ps[j].isRange {
-			frames += ps[j].frames
-			j++
-		}
-		run := ps[i:j]
-		p.Compute(frames*bpf, func() (io.Reader, error) {
-			bc := &buildCtx{whole: map[int]audio.Stream{}, pos: map[int]int64{}}
-			parts := make([]audio.Stream, len(run))
-			for k, q := range run {
-				s, err := q.open(bc)
-				if err != nil {
-					return nil, err
-				}
-				parts[k] = s
-			}
-			s, err := audio.Seq(parts...)
-			if err != nil {
-				return nil, err
-			}
-			enc := pcm.NewEncoder(r.out, r.dither)
-			res.mu.Lock()
-			res.encoders = append(res.encoders, enc)
-			res.mu.Unlock()
-			return pcm.NewReader(s, enc), nil
-		})
-		i = j
-	}
-	p.Bytes(wav.DataPad(r.out, r.total))
-	wav.AppendTail(p, tail)
-	return p, nil
+	return r.Stream(0, len(r.timeline()))
 }
 
 func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, error) {

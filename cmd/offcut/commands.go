@@ -63,17 +63,40 @@ type outputFlags struct {
 	float    bool
 	tags     map[string]*string
 	cover    string
+	options  map[string]string
+}
+
+// writableExtensions lists the output extensions, from the registry.
+func writableExtensions() string {
+	var exts []string
+	for _, d := range codecs.All {
+		if d.Write != nil {
+			exts = append(exts, "."+d.Extensions[0])
+		}
+	}
+	return strings.Join(exts, ", ")
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
-	fs.StringVar(&o.out, "o", "", "output file (its extension picks the format: .wav, or .mp3 for lossless MP3 edits)")
+	fs.StringVar(&o.out, "o", "", "output file (its extension picks the format: "+writableExtensions()+")")
 	fs.StringVar(&o.out, "output", "", "same as -o")
 	fs.IntVar(&o.rate, "rate", 0, "output sample rate in Hz (default: as the input)")
 	fs.IntVar(&o.channels, "channels", 0, "output channel count (default: as the input)")
 	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
 	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
 	fs.StringVar(&o.cover, "cover", "", "set the front cover of an MP3 output from a JPEG or PNG file")
+	fs.Func("option", "a setting of the output format, NAME=VALUE (offcut formats lists them; repeatable)", func(v string) error {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("want NAME=VALUE, got %q", v)
+		}
+		if o.options == nil {
+			o.options = map[string]string{}
+		}
+		o.options[name] = value
+		return nil
+	})
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
 		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
@@ -88,18 +111,20 @@ func (o *outputFlags) apply(d *project.Document) error {
 	if o.out == "" {
 		return usagef("no output file (-o OUT)")
 	}
-	switch ext := strings.ToLower(filepath.Ext(o.out)); ext {
-	case ".wav", ".wave":
-		d.Output.Container = "wav"
-	case ".mp3":
-		d.Output.Container = "mp3"
-	case "":
-		return usagef("output %s has no extension; use .wav or .mp3", o.out)
-	default:
-		return fmt.Errorf("%s: writing %s files is not supported yet; use .wav (or .mp3 for lossless MP3 edits)", o.out, strings.TrimPrefix(ext, "."))
+	ext := strings.ToLower(filepath.Ext(o.out))
+	if ext == "" {
+		return usagef("output %s has no extension; use one of %s (offcut formats lists them)", o.out, writableExtensions())
 	}
-	if (len(o.tags) > 0 || o.cover != "") && d.Output.Container != "mp3" {
-		return usagef("--title, --artist, --album, --year, --track and --cover set MP3 tags; %s is not an .mp3", o.out)
+	desc := codecs.Lookup(ext)
+	if desc == nil || desc.Write == nil {
+		return fmt.Errorf("%s: Offcut does not write .%s files; use one of %s", o.out, strings.TrimPrefix(ext, "."), writableExtensions())
+	}
+	d.Output.Container = desc.Name
+	if (len(o.tags) > 0 || o.cover != "") && !desc.Write.Tags {
+		return usagef("--title, --artist, --album, --year, --track and --cover are not written to %s files yet", desc.Label)
+	}
+	if len(o.options) > 0 {
+		d.Output.Options = o.options
 	}
 	if len(o.tags) > 0 {
 		d.Output.Tags = &project.Tags{Title: o.tags["title"], Artist: o.tags["artist"], Album: o.tags["album"], Year: o.tags["year"], Track: o.tags["track"]}
@@ -626,4 +651,50 @@ func runRender(c *ctx, args []string) error {
 		return err
 	}
 	return render(c, doc, ins, o.out, o.cover)
+}
+
+// runFormats lists the formats Offcut reads and writes, from the registry.
+func runFormats(c *ctx, args []string) error {
+	fs := newFlags(c, "formats")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("formats takes no files")
+	}
+	list := codecs.List()
+	if *asJSON {
+		b, err := json.MarshalIndent(list, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s\n", b)
+		return nil
+	}
+	for _, f := range list {
+		rw := "read"
+		switch {
+		case f.Reads && f.Writes:
+			rw = "read, write"
+		case f.Writes:
+			rw = "write"
+		}
+		fmt.Fprintf(c.stdout, "%-7s %-16s %-12s .%s\n", f.Name, f.Label, rw, strings.Join(f.Extensions, " ."))
+		if len(f.SampleFormats) > 0 {
+			fmt.Fprintf(c.stdout, "        samples: %s\n", strings.Join(f.SampleFormats, ", "))
+		}
+		if len(f.Rates) > 0 {
+			rates := make([]string, len(f.Rates))
+			for i, r := range f.Rates {
+				rates[i] = strconv.Itoa(r)
+			}
+			fmt.Fprintf(c.stdout, "        rates: %s Hz; at most %d channels\n", strings.Join(rates, ", "), f.MaxChannels)
+		}
+		for _, o := range f.Options {
+			fmt.Fprintf(c.stdout, "        --option %s=VALUE  %s: %s (default %s)\n", o.Name, o.Label, strings.Join(o.Values, ", "), o.Default)
+		}
+	}
+	return nil
 }

@@ -41,6 +41,7 @@ func init() {
 		{"convert", "IN -o OUT [--rate HZ] [--channels N] [--bits N|--float]", "convert rate, channels or sample format", runConvert},
 		{"peaks", "IN --buckets N [--from T --to T] --json", "waveform min/max per bucket", runPeaks},
 		{"render", "PROJECT.json -o OUT", "render an edit document", runRender},
+		{"formats", "[--json]", "list the formats Offcut reads and writes", runFormats},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"offcut/audio"
 	"offcut/audio/audiotest"
 	"offcut/audio/codec/wav"
+	"offcut/audio/codecs"
 )
 
 // offcut runs the CLI in-process.
@@ -171,8 +172,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"cut", in, "--from", "2", "--to", "3", "-o", out}, 1, "in.wav: --to 3 is past the end"},
 		{[]string{"cut", in, "--from", "0.5", "--to", "0.2", "-o", out}, 1, "range 4000..1600 frames is empty"},
 		{[]string{"cut", in, "--from", "0", "--to", "1", "--remove", "-o", out}, 1, "leaves nothing"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output needs re-encoding"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.ogg")}, 1, "writing ogg files is not supported yet"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output of this edit needs re-encoding"},
+		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.xyz")}, 1, "Offcut does not write .xyz files; use one of .wav"},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "nodir", "o.wav")}, 1, "no such file"},
 		{[]string{"fade", in, "--in", "2", "-o", out}, 1, "fadeIn is 16000 frames, the clip is 8000"},
 		{[]string{"split", in, "--at", "0.5,0.25", "-o", filepath.Join(dir, "p%d.wav")}, 1, "must be after"},
@@ -188,7 +189,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"peaks", in, "--buckets", "0"}, 2, "--buckets must be"},
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "set MP3 tags"},
+		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "are not written to WAV files"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
@@ -277,5 +278,37 @@ func TestMP3Export(t *testing.T) {
 	}
 	if code, _, stderr := offcut("cut", in, "--to", "1", "--cover", in, "-o", out); code != 1 || !strings.Contains(stderr, "JPEG or PNG") {
 		t.Errorf("an MP3 as cover: exit %d %q", code, stderr)
+	}
+}
+
+// TestFormats: offcut formats lists the registry, and its JSON is the
+// engine's list.
+func TestFormats(t *testing.T) {
+	code, out, errs := offcut("formats", "--json")
+	if code != 0 {
+		t.Fatalf("formats --json: exit %d: %s", code, errs)
+	}
+	var list []struct {
+		Name   string `json:"name"`
+		Reads  bool   `json:"reads"`
+		Writes bool   `json:"writes"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(codecs.All) {
+		t.Fatalf("%d formats listed, the registry has %d", len(list), len(codecs.All))
+	}
+	for i, f := range list {
+		if f.Name != codecs.All[i].Name || f.Writes != (codecs.All[i].Write != nil) {
+			t.Errorf("format %d: %+v", i, f)
+		}
+	}
+	code, out, _ = offcut("formats")
+	if code != 0 || !strings.Contains(out, "flac") || !strings.Contains(out, "--option level=VALUE") {
+		t.Errorf("formats: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := offcut("formats", "x.wav"); code != 2 {
+		t.Errorf("formats x.wav: exit %d: %s", code, errs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,8 +101,20 @@ func nativePlan(t *testing.T, doc string, paths ...string) (*project.Result, []a
 func native(t *testing.T, doc string, paths ...string) (string, *project.Result) {
 	t.Helper()
 	res, srcs := nativePlan(t, doc, paths...)
+	// A file, as the CLI writes: encoders' headers are patched in place.
+	f, err := os.CreateTemp(t.TempDir(), "native-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := res.Plan.WriteTo(f, srcs, nil); err != nil {
+		t.Fatal(err)
+	}
 	h := sha256.New()
-	if _, err := res.Plan.WriteTo(h, srcs, nil); err != nil {
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(h, f); err != nil {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), res
@@ -322,6 +335,38 @@ func TestAbort(t *testing.T) {
 	}
 }
 
+// TestAbortQueued: cancelling a job that waits in the queue takes it out
+// of the queue and leaves the running job alone (it finishes, on the same
+// worker); a plan asked again is answered from the cache.
+func TestAbortQueued(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	mid := WriteWAV(t, filepath.Join(dir, "mid.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 30 * 44100})
+	small := WriteWAV(t, filepath.Join(dir, "small.wav"), WAVSpec{Rate: 8000, Channels: 1, Bits: 16, Frames: 8000})
+	ctx := site.OpenAPIPage(t)
+	SetFiles(t, ctx, "#files", mid, small)
+	got := Eval[map[string]any](t, ctx, `(async () => {
+		const [mid, small] = e2e.files();
+		const doc = { version: 1, clips: [{ source: 0, in: 0, out: 30 * 44100, gain: -6 }] };
+		const ac = new AbortController();
+		const running = oc.render(doc, [mid]);
+		const queued = oc.peaks(small, { buckets: 4, signal: ac.signal });
+		let queuedErr = null;
+		queued.catch((e) => { queuedErr = e.name; });
+		ac.abort();
+		const blob = await running;
+		await Promise.resolve();
+		const p1 = await oc.plan({ version: 1, clips: [{ source: 0, in: 0, out: 4000 }] }, [small]);
+		const t0 = performance.now();
+		const p2 = await oc.plan({ version: 1, clips: [{ source: 0, in: 0, out: 4000 }] }, [small]);
+		return { size: blob.size, queuedErr, same: JSON.stringify(p1) === JSON.stringify(p2), cachedMs: performance.now() - t0 };
+	})()`)
+	if got["queuedErr"] != "AbortError" || got["size"].(float64) != 44+30*44100*4 || got["same"] != true {
+		t.Errorf("queued abort: %v", got)
+	}
+	t.Logf("a cached plan answered in %.2f ms", got["cachedMs"])
+}
+
 // TestErrors checks that bad inputs reject with the engine's words and
 // leave the engine working.
 func TestErrors(t *testing.T) {
@@ -338,17 +383,20 @@ func TestErrors(t *testing.T) {
 	good := WriteWAV(t, filepath.Join(dir, "good.wav"), WAVSpec{Rate: 22050, Channels: 1, Bits: 16, Frames: 22050})
 	ctx := site.OpenAPIPage(t)
 	SetFiles(t, ctx, "#files", text, bad, good)
-	for _, c := range []struct{ name, js, want string }{
-		{"text file", `oc.probe(e2e.files()[0])`, "notes.txt: not audio Offcut can read: unrecognised header"},
-		{"malformed wav", `oc.probe(e2e.files()[1])`, "bad.wav: wav: malformed file"},
-		{"render of text", `oc.render({version: 1, clips: [{source: 0, in: 0, out: 10}]}, [e2e.files()[0]])`, "notes.txt: not audio"},
-		{"bad document", `oc.plan({version: 2, clips: []}, [e2e.files()[2]])`, "invalid project: version is 2"},
-		{"clip past the end", `oc.plan({version: 1, clips: [{source: 0, in: 0, out: 99999}]}, [e2e.files()[2]])`, "past the end of source 0"},
-		{"not a file", `oc.probe("hello")`, "not a File or Blob"},
+	for _, c := range []struct{ name, js, code, want, detail string }{
+		{"text file", `oc.probe(e2e.files()[0])`, "unknown_format", "notes.txt is not an audio file Offcut can open. Offcut opens WAV", "unrecognised header"},
+		{"malformed wav", `oc.probe(e2e.files()[1])`, "malformed", "bad.wav is damaged or incomplete", "wav: malformed file"},
+		{"render of text", `oc.render({version: 1, clips: [{source: 0, in: 0, out: 10}]}, [e2e.files()[0]])`, "unknown_format", "notes.txt is not an audio file", "notes.txt: not audio"},
+		{"bad document", `oc.plan({version: 2, clips: []}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "invalid project: version is 2"},
+		{"clip past the end", `oc.plan({version: 1, clips: [{source: 0, in: 0, out: 99999}]}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "past the end of source 0"},
+		{"not a file", `oc.probe("hello")`, "undefined", "not a File or Blob", "undefined"},
 	} {
 		got := Eval[map[string]string](t, ctx, `(async () => { try { await `+c.js+`; return { message: 'resolved' }; } catch (e) { return e2e.error(e); } })()`)
-		if !strings.Contains(got["message"], c.want) || (got["name"] != "Error" && got["name"] != "TypeError") {
-			t.Errorf("%s: rejected with %s: %q; want an Error containing %q", c.name, got["name"], got["message"], c.want)
+		if !strings.Contains(got["message"], c.want) || got["code"] != c.code || !strings.Contains(got["detail"], c.detail) || (got["name"] != "Error" && got["name"] != "TypeError") {
+			t.Errorf("%s: rejected with %s %q: %q (detail %q); want code %q, a message containing %q and a detail containing %q", c.name, got["name"], got["code"], got["message"], got["detail"], c.code, c.want, c.detail)
+		}
+		if strings.Contains(got["message"], "invalid project") || strings.Contains(got["message"], "clips[") {
+			t.Errorf("%s: engine wording reached the message: %q", c.name, got["message"])
 		}
 		if n := Eval[int64](t, ctx, `oc.probe(e2e.files()[2]).then((i) => i.frames)`); n != 22050 {
 			t.Errorf("after %s the next probe saw %d frames", c.name, n)

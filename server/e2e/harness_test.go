@@ -210,8 +210,9 @@ const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padSt
 window.e2e = {
   files: () => Array.from(document.getElementById('files').files),
   sha256: async (blob) => hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())),
+  base64: async (blob) => { const b = new Uint8Array(await blob.arrayBuffer()); let s = ''; for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000)); return btoa(s); },
   hex: async (blob, a, b) => hex(await blob.slice(a, b).arrayBuffer()),
-  error: (e) => ({ name: e && e.name, message: String(e && e.message) }),
+  error: (e) => ({ name: e && e.name, message: String(e && e.message), code: String(e && e.code), detail: String(e && e.detail) }),
 };
 window.oc = await Offcut.load();
 document.documentElement.dataset.ready = '1';
@@ -325,7 +326,7 @@ func (s *Site) Open(t testing.TB, ctx context.Context, path string) {
 // window.oc holds a loaded Offcut. In the page: window.Offcut (the class),
 // window.oc (an instance), #files (a file input), and window.e2e with
 // files() (the input's files), sha256(blob) and hex(blob, a, b) (hex
-// strings) and error(e) ({name, message}).
+// strings) and error(e) ({name, message, code, detail}).
 func (s *Site) OpenAPIPage(t testing.TB) context.Context {
 	t.Helper()
 	ctx := NewBrowser(t)

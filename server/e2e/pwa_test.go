@@ -18,6 +18,7 @@ import (
 	"image"
 	_ "image/png"
 	"net"
+	"offcut/audio/codecs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -553,10 +554,18 @@ func TestManifest(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range []string{".mp3", ".wav", ".flac", ".ogg", ".m4a", ".aiff"} {
-		if !exts[e] {
-			t.Errorf("no file handler for %s", e)
+	// Exactly the formats the engine reads (the build writes them from the
+	// registry): an "Open with" for a file Offcut refuses is worse than none.
+	for _, f := range codecs.List() {
+		for _, e := range f.Extensions {
+			if f.Reads != exts["."+e] {
+				t.Errorf("file handler for .%s: %v, the engine reads it: %v", e, exts["."+e], f.Reads)
+			}
+			delete(exts, "."+e)
 		}
+	}
+	for e := range exts {
+		t.Errorf("file handler for %s, which no format reads", e)
 	}
 	st := m.ShareTarget
 	if st.Action == "" || st.Method != "POST" || st.Enctype != "multipart/form-data" || len(st.Params.Files) == 0 || !slices.Contains(st.Params.Files[0].Accept, "audio/*") {

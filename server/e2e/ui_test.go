@@ -200,12 +200,15 @@ func TestUICutter(t *testing.T) {
 
 	// The keyboard: one second in, [ ; one more second, ] .
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=waveform]")))
+	// Page Down moves on, Page Up back (as in a document).
+	key(t, ctx, kb.PageDown)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, kb.PageUp)
 	key(t, ctx, "[")
-	key(t, ctx, kb.PageUp)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, "]")
 	if s, e := attr(t, ctx, "[data-testid=handle-start]", "aria-valuenow"), attr(t, ctx, "[data-testid=handle-end]", "aria-valuenow"); s != "44100" || e != "88200" {
-		t.Fatalf("after PageUp [ PageUp ]: selection %s..%s, want 44100..88200", s, e)
+		t.Fatalf("after PageDown PageDown PageUp [ PageDown ]: selection %s..%s, want 44100..88200", s, e)
 	}
 	// Nudge the focused end handle: left by one step, Shift+left by a coarse one.
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=handle-end]")))
@@ -467,7 +470,7 @@ func TestUIUndecodable(t *testing.T) {
 	SetFiles(t, ctx, "[data-testid=file-input]", bad)
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=error]').length === 1`, 20*time.Second)
 	msg := Eval[string](t, ctx, `document.querySelector('[data-testid=error] p').textContent`)
-	if !strings.HasPrefix(msg, "This file is not audio Offcut can read: notes.wav — ") || strings.Count(msg, "notes.wav") != 1 {
+	if !strings.HasPrefix(msg, "notes.wav is not an audio file Offcut can open. Offcut opens WAV") || strings.Count(msg, "notes.wav") != 1 {
 		t.Errorf("error message %q", msg)
 	}
 	screenshot(t, ctx, "error-desktop", 1280, 800, false)
@@ -510,7 +513,7 @@ func TestUISplitAndFade(t *testing.T) {
 	typeInto(t, ctx, "[data-testid=fadeOut-ms]", "250")
 	setSelect(t, ctx, `document.querySelector('[aria-label="Fade out curve"]')`, "s-curve")
 	run(t, ctx, chromedp.Focus(chromedp.CSS("[data-testid=waveform]")))
-	key(t, ctx, kb.PageUp)
+	key(t, ctx, kb.PageDown)
 	key(t, ctx, "i", kb.ModifierCtrl)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=export]').textContent === 'Export 2 parts'`, 10*time.Second)
 	waitResult(t, ctx, "cutter", "144000")
@@ -744,11 +747,20 @@ func TestUIMP3(t *testing.T) {
 	runCLI(t, site, "cut", mp3, "--from", "0.5", "--to", "1.5", "-o", want)
 	sameFile(t, dl.Path, want)
 
-	// A conversion cannot be written without re-encoding: WAV, and the reason.
-	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]')`, "s24")
+	// "Same as source (MP3)" copies frames: it offers no conversion.
+	if !Eval[bool](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]').disabled`) {
+		t.Error("bit depth is enabled for \"Same as source (MP3)\", which cannot convert")
+	}
+	// A fade cannot be written as MP3 frames by default: the engine chooses
+	// WAV and says why.
+	typeInto(t, ctx, "[data-testid=fadeIn-ms]", "100")
 	WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=format-note]')`, 20*time.Second)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value === 'voice (cut).wav'`, 5*time.Second)
 	t.Logf("note: %s", Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=format-note]').textContent`))
+	// Chosen explicitly, WAV converts: 24-bit is offered and honoured.
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]')`, "wav")
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]')`, "s24")
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent.includes('24-bit')`, 20*time.Second)
 	screenshot(t, ctx, "cutter-mp3-desktop", 1280, 800, false)
 	reqs.AssertNoUpload(t, site)
 }
@@ -781,6 +793,44 @@ func TestUIJoinMixedRates(t *testing.T) {
 		"clips":   []map[string]any{{"source": 0, "in": 0, "out": 44100}, {"source": 1, "in": 0, "out": 36000}},
 		"joins":   []map[string]any{{"type": "gap", "length": 12000}},
 		"output":  map[string]any{"container": "wav", "sampleRate": 48000, "sampleFormat": "s24"},
+	})
+	sameFile(t, dl.Path, want)
+	reqs.AssertNoUpload(t, site)
+}
+
+// TestUIJoinBestOfInputs: with an 8 kHz mono voice note first and a 48 kHz
+// stereo 24-bit file second, "same as source" writes the best of the
+// inputs (48 kHz, stereo, 24-bit), and moving the clips never changes it
+// (issue: the first clip used to decide the whole join).
+func TestUIJoinBestOfInputs(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	a := WriteWAV(t, filepath.Join(dir, "note.wav"), WAVSpec{Rate: 8000, Channels: 1, Bits: 16, Frames: 8000, Seed: 9})
+	b := WriteWAV(t, filepath.Join(dir, "music.wav"), WAVSpec{Rate: 48000, Channels: 2, Bits: 24, Frames: 24000, Seed: 10})
+	SetFiles(t, ctx, "[data-testid=file-input]", a, b)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
+	total := 48000 + 24000
+	waitResult(t, ctx, "joiner", fmt.Sprint(total))
+	result := func() string {
+		return Eval[string](t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result]').textContent`)
+	}
+	WaitFor(t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result]').textContent.includes('48 kHz · stereo · 24-bit')`, 20*time.Second)
+	first := result()
+	// Move the second clip up: the output stays 48 kHz stereo 24-bit.
+	click(t, ctx, `[data-testid=join-item][data-index="1"] [data-field=up]`)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=join-item][data-index="0"] .join-name').textContent === 'music.wav'`, 10*time.Second)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result-duration]').dataset.source === 'engine'`, 20*time.Second)
+	if got := result(); !strings.Contains(got, "48 kHz · stereo · 24-bit") || !strings.Contains(got, "72,000 samples") {
+		t.Errorf("after reordering: %q (before: %q)", got, first)
+	}
+	dls := CaptureDownloads(t, ctx)
+	key(t, ctx, "s", kb.ModifierCtrl)
+	dl := dls.Wait(t, 30*time.Second)
+	want := renderDoc(t, site, dir, "best", map[string]any{
+		"version": 1,
+		"sources": []map[string]any{{"name": "music.wav"}, {"name": "note.wav"}},
+		"clips":   []map[string]any{{"source": 0, "in": 0, "out": 24000}, {"source": 1, "in": 0, "out": 8000}},
+		"output":  map[string]any{"container": "wav", "sampleRate": 48000, "channels": 2, "sampleFormat": "s24"},
 	})
 	sameFile(t, dl.Path, want)
 	reqs.AssertNoUpload(t, site)

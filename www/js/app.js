@@ -235,13 +235,14 @@ async function openFiles(files, where = 'auto') {
   for (const file of files) {
     try {
       const info = await jobs.run(`Opening ${file.name}`, (signal) => oc.probe(file, { signal }));
-      if (!info || !info.frames) throw new Error('it holds no audio');
+      if (!info || !info.frames) throw Object.assign(new Error(`${file.name} has no audio in it.`), { code: 'no_audio' });
       const src = { id: nextId++, file, info };
       library.set(src.id, src);
       opened.push(src);
     } catch (err) {
       if (isAbort(err)) continue;
-      error(`This file is not audio Offcut can read: ${file.name} — ${plainReason(err.message, file.name)}`);
+      // The engine's message is plain words naming the file (see API.md).
+      error(err.message);
     }
   }
   if (!opened.length) {
@@ -258,19 +259,6 @@ async function openFiles(files, where = 'auto') {
   } else {
     cut(opened[0].id);
   }
-}
-
-/**
- * The engine's reason without what the sentence already says.
- * @param {string} msg
- * @param {string} name
- * @returns {string}
- */
-function plainReason(msg, name) {
-  let m = String(msg || 'unknown error');
-  if (m.startsWith(`${name}: `)) m = m.slice(name.length + 2);
-  m = m.replace(/^not audio Offcut can read:\s*/i, '');
-  return m || 'unknown error';
 }
 
 let pickTarget = 'auto';

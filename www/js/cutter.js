@@ -467,17 +467,16 @@ export class Cutter {
     const total = this.total;
     const edited = s.clips.length !== 1 || s.clips[0].in !== 0 || s.clips[0].out !== this.src.info.frames;
     const name = this.src.file.name;
-    const ext = 'wav';
     let outputs;
     if (s.sel && this.scope === 'selection') {
-      outputs = [{ doc: this.doc(s.sel.from, s.sel.to, out, true), name: outputName(name, 'cut', ext) }];
+      outputs = [{ doc: this.doc(s.sel.from, s.sel.to, out, true), name: outputName(name, 'cut') }];
     } else if (s.splits.length) {
       const pts = [0, ...s.splits, total];
-      outputs = pts.slice(1).map((b, i) => ({ doc: this.doc(pts[i], b, out), name: outputName(name, `part ${i + 1}`, ext) }));
+      outputs = pts.slice(1).map((b, i) => ({ doc: this.doc(pts[i], b, out), name: outputName(name, `part ${i + 1}`) }));
     } else {
       const converted = Object.keys(out).some((k) => k !== 'container');
       const what = edited ? 'cut' : s.fadeIn.ms || s.fadeOut.ms ? 'faded' : converted ? 'converted' : 'cut';
-      outputs = [{ doc: this.doc(0, total, out), name: outputName(name, what, ext) }];
+      outputs = [{ doc: this.doc(0, total, out), name: outputName(name, what) }];
     }
     const R = out.sampleRate || this.rate;
     let frames = 0;

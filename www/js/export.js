@@ -5,41 +5,67 @@
 import { engine, isAbort } from './engine.js';
 import { el, formatTime, formatBytes, describeFormat, outputName } from './util.js';
 
-/**
- * Output containers. A codec that lands later adds an entry here (with its
- * own sample formats and options, and `available` saying for which sources
- * it applies) and the form follows. "Same as source" (auto) picks the
- * sources' own format when the engine can write the edit in it.
- */
-export const FORMATS = [
-  {
-    id: 'wav',
-    label: 'WAV',
-    ext: 'wav',
-    mime: 'audio/wav',
-    converts: true,
-    available: () => true,
-    sampleFormats: [
-      ['u8', '8-bit'],
-      ['s16', '16-bit'],
-      ['s24', '24-bit'],
-      ['s32', '32-bit'],
-      ['f32', '32-bit float'],
-      ['f64', '64-bit float'],
-    ],
-  },
-  {
-    id: 'mp3',
-    label: 'MP3, frames copied',
-    ext: 'mp3',
-    mime: 'audio/mpeg',
-    converts: false, // lossless frame edits only: no rate, channel or depth change
-    available: (containers) => containers.length > 0 && containers.every((c) => c === 'mp3'),
-    sampleFormats: [],
-  },
-];
+/** How stored sample formats read (the engine names them). */
+const SAMPLE_FORMAT_LABELS = { u8: '8-bit', s16: '16-bit', s24: '24-bit', s32: '32-bit', f32: '32-bit float', f64: '64-bit float' };
 
-const byId = (id) => FORMATS.find((f) => f.id === id) || FORMATS[0];
+/**
+ * Output formats, from the engine's registry (oc.formats()): filled once the
+ * engine has loaded; until then the menu offers "Same as source" only.
+ * Each: {id, label, ext, mime, converts, available(containers), sampleFormats: [[value, label]], rates, maxChannels, options}.
+ * A format that only writes its sources' own coded frames (MP3 without an
+ * encoder) is offered only when every source is in it.
+ * @type {Array<Object>}
+ */
+export let FORMATS = [];
+/** Every extension the engine knows, for renaming outputs. */
+let KNOWN_EXT = ['wav', 'mp3'];
+
+export const formatsReady = engine()
+  .then((oc) => oc.formats())
+  .then((list) => {
+    KNOWN_EXT = list.flatMap((f) => f.extensions);
+    FORMATS = list
+      .filter((f) => f.writes)
+      .map((f) => ({
+        id: f.name,
+        label: f.sourcesOnly ? `${f.label}, frames copied` : f.label,
+        ext: f.extensions[0],
+        mime: f.mime[0],
+        converts: !f.sourcesOnly,
+        available: (containers) => !f.sourcesOnly || (containers.length > 0 && containers.every((c) => c === f.name)),
+        sampleFormats: (f.sampleFormats || []).map((v) => [v, SAMPLE_FORMAT_LABELS[v] || v]),
+        rates: f.rates || null,
+        maxChannels: f.maxChannels || 2,
+        options: f.options || [],
+      }));
+    for (const p of panels) p.syncForm();
+    return FORMATS;
+  })
+  .catch(() => FORMATS);
+
+/**
+ * name with any audio extension the engine knows replaced by ext.
+ * @param {string} name
+ * @param {string} ext
+ */
+export function withExt(name, ext) {
+  const m = /\.([^./\\]{1,5})$/.exec(name);
+  const base = m && KNOWN_EXT.includes(m[1].toLowerCase()) ? name.slice(0, m.index) : name;
+  return `${base}.${ext}`;
+}
+
+const byId = (id) => FORMATS.find((f) => f.id === id);
+
+/**
+ * The format "same as source" writes when the sources' own can carry a
+ * conversion-free edit: their format if the engine writes it, else WAV.
+ * (The engine decides for real; this only sets which controls apply.)
+ * @param {string[]} containers
+ */
+function autoFormat(containers) {
+  const own = containers.length && containers.every((c) => c === containers[0]) ? byId(containers[0]) : null;
+  return own && own.available(containers) ? own : byId('wav');
+}
 
 const RATES = [8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000];
 const SETTINGS_KEY = 'offcut.output';
@@ -67,8 +93,10 @@ let settings = loadSettings();
  * @returns {Object}
  */
 export function outputSettings() {
-  // 'auto' is resolved per export by the panel; documents start as WAV.
-  const o = { container: settings.container === 'auto' ? 'wav' : settings.container };
+  // 'auto' leaves the container to the engine: the sources' own format when
+  // it can carry the edit, else WAV (the plan's summary says which, and why).
+  const o = {};
+  if (settings.container !== 'auto') o.container = settings.container;
   if (settings.sampleRate) o.sampleRate = settings.sampleRate;
   if (settings.channels) o.channels = settings.channels;
   if (settings.sampleFormat) o.sampleFormat = settings.sampleFormat;
@@ -183,17 +211,20 @@ export class ExportPanel {
       ...avail.map((x) => el('option', { value: x.id }, x.label)),
     );
     this.container.value = settings.container === 'auto' || avail.some((x) => x.id === settings.container) ? settings.container : 'auto';
-    const fmt = this.container.value === 'auto' ? FORMATS[0] : byId(this.container.value);
-    for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt.converts;
+    // "Same as source" keeps the sources' layout; a chosen format offers
+    // what it stores.
+    const fmt = this.container.value === 'auto' ? autoFormat(containers) : byId(this.container.value);
+    for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt || !fmt.converts;
     const same = (text) => (f ? `Original (${text})` : 'Original');
     const khz = (r) => `${(r / 1000).toLocaleString('en', { maximumFractionDigits: 3 })} kHz`;
-    this.rate.replaceChildren(el('option', { value: '0' }, same(f ? khz(f.sampleRate) : '')), ...RATES.map((r) => el('option', { value: String(r) }, khz(r))));
+    const rates = fmt && fmt.rates ? fmt.rates : RATES;
+    this.rate.replaceChildren(el('option', { value: '0' }, same(f ? khz(f.sampleRate) : '')), ...rates.map((r) => el('option', { value: String(r) }, khz(r))));
     this.rate.value = String(settings.sampleRate || 0);
     const chName = (n) => (n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`);
     this.channels.replaceChildren(el('option', { value: '0' }, same(f ? chName(f.channels) : '')), el('option', { value: '1' }, 'Mono'), el('option', { value: '2' }, 'Stereo'));
     this.channels.value = String(settings.channels || 0);
     const bitsName = f ? (f.float ? `${f.bitDepth}-bit float` : `${f.bitDepth}-bit`) : '';
-    this.bits.replaceChildren(el('option', { value: '' }, same(bitsName)), ...fmt.sampleFormats.map(([v, t]) => el('option', { value: v }, t)));
+    this.bits.replaceChildren(el('option', { value: '' }, same(bitsName)), ...(fmt ? fmt.sampleFormats : []).map(([v, t]) => el('option', { value: v }, t)));
     this.bits.value = settings.sampleFormat || '';
     this.normOn.checked = settings.normalize !== null && settings.normalize !== undefined;
     if (this.normOn.checked) this.normDb.value = String(settings.normalize);
@@ -201,40 +232,39 @@ export class ExportPanel {
   }
 
   /**
-   * Settles the container of every output: the one chosen, or for "same
-   * as source" the sources' own format when the engine can write this
-   * edit in it (else WAV, with the reason). Returns the documents to
-   * render, their plans and the format.
+   * Plans every output with the chosen format (or, for "same as source",
+   * the engine's choice). Returns the documents to render, their plans and
+   * the format the engine chose (from the first plan), with its reason
+   * when it fell back to WAV.
    * @private
    * @param {Job} job
    * @param {*} oc
    */
   async resolve(job, oc) {
     const containers = job.containers || [];
-    const want = FORMATS.some((f) => f.id === settings.container && f.available(containers)) ? settings.container : 'auto';
-    const withContainer = (c) => job.outputs.map((o) => ({ ...o, doc: { ...o.doc, output: { ...o.doc.output, container: c } } }));
-    const planAll = async (outs) => {
-      const plans = [];
-      for (const o of outs) plans.push(await oc.plan(o.doc, job.files));
-      return plans;
-    };
-    let note = '';
-    if (want === 'auto') {
-      const own = FORMATS.find((f) => f.id !== 'wav' && f.available(containers));
-      if (own) {
-        const outs = withContainer(own.id);
-        try {
-          return { fmt: own, outputs: outs, plans: await planAll(outs), note };
-        } catch (err) {
-          if (isAbort(err)) throw err;
-          const why = /\(([^)]*)\)\s*$/.exec(err.message);
-          note = `WAV, because ${own.ext.toUpperCase()} would need re-encoding${why ? ` (${why[1]})` : ''}`;
-        }
+    const want = byId(settings.container) && byId(settings.container).available(containers) ? settings.container : '';
+    const target = want ? byId(want) : autoFormat(containers);
+    const outputs = job.outputs.map((o) => {
+      const output = { ...o.doc.output };
+      if (want) output.container = want;
+      else delete output.container;
+      // Only settings the target format takes go to the engine.
+      if (!target || !target.converts) {
+        delete output.sampleRate;
+        delete output.channels;
+        delete output.sampleFormat;
+      } else {
+        if (output.sampleFormat && !target.sampleFormats.some(([v]) => v === output.sampleFormat)) delete output.sampleFormat;
+        if (output.sampleRate && target.rates && !target.rates.includes(output.sampleRate)) delete output.sampleRate;
+        if (output.channels && output.channels > target.maxChannels) delete output.channels;
       }
-    }
-    const fmt = want === 'auto' ? FORMATS[0] : byId(want);
-    const outs = withContainer(fmt.id);
-    return { fmt, outputs: outs, plans: await planAll(outs), note };
+      return { ...o, doc: { ...o.doc, output } };
+    });
+    const plans = [];
+    for (const o of outputs) plans.push(await oc.plan(o.doc, job.files));
+    const p0 = plans[0];
+    const fmt = { id: p0.container, label: p0.label, ext: p0.ext, mime: p0.mime };
+    return { fmt, outputs, plans, note: p0.fallback || '' };
   }
 
   /** @private */
@@ -292,7 +322,7 @@ export class ExportPanel {
       const { fmt: outFmt, outputs, plans, note } = await this.resolve(job, oc);
       if (seq !== this.planSeq) return;
       this.lastFmt = outFmt;
-      const rename = (n) => n.replace(/\.(wav|mp3)$/i, '') + `.${outFmt.ext}`;
+      const rename = (n) => withExt(n, outFmt.ext);
       if (!this.nameEdited || outputs.length > 1) this.name.value = rename(outputs[0].name);
       else this.name.value = rename(this.name.value.trim() || outputs[0].name);
       this.lastPlans = plans;
@@ -306,7 +336,7 @@ export class ExportPanel {
       this.summary.replaceChildren(
         el('strong', {}, 'Result: '),
         el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'engine' } }, exact),
-        ` · ${parts}${outFmt.id.toUpperCase()} · ${fmt} · ${formatBytes(size)}`,
+        ` · ${parts}${outFmt.label} · ${fmt} · ${p0.exact ? '' : 'about '}${formatBytes(size)}`,
         p0.lossless ? ' · bytes copied, no re-encoding' : '',
         note ? el('span', { class: 'muted', dataset: { testid: 'format-note' } }, ` · ${note}`) : '',
       );
@@ -333,13 +363,13 @@ export class ExportPanel {
     if (!job) return;
     const typedName = (ext) => {
       let n = this.name.value.trim() || job.outputs[0].name;
-      n = n.replace(/\.(wav|mp3)$/i, '') + `.${ext}`;
+      n = withExt(n, ext);
       return n.replace(/[\\/:*?"<>|]/g, '_');
     };
     let handle = null;
     if (saveAs) {
       // Ask first, while the click still counts as the user's gesture.
-      const f0 = this.lastFmt || FORMATS[0];
+      const f0 = this.lastFmt || { label: 'WAV', ext: 'wav', mime: 'audio/wav' };
       try {
         handle = await window.showSaveFilePicker({
           suggestedName: typedName(f0.ext),
@@ -352,7 +382,7 @@ export class ExportPanel {
     }
     try {
       const r = await this.resolve(job, await engine());
-      job = { ...job, outputs: r.outputs.map((o) => ({ ...o, name: o.name.replace(/\.(wav|mp3)$/i, '') + `.${r.fmt.ext}` })) };
+      job = { ...job, outputs: r.outputs.map((o) => ({ ...o, name: withExt(o.name, r.fmt.ext) })) };
       if (job.outputs.length === 1) job.outputs[0].name = typedName(r.fmt.ext);
     } catch (err) {
       if (!isAbort(err)) this.onError(`Cannot export: ${err.message}`);

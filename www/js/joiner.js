@@ -188,11 +188,26 @@ export class Joiner {
     if (this.previewing >= 0) this.stopPreview();
   }
 
+  /**
+   * @private The join's output layout when the settings leave it to the
+   * sources: the best of the inputs (highest rate, most channels, deepest
+   * samples), whatever their order, so reordering never changes it.
+   */
+  bestFormat() {
+    const fs = this.state.items.map((it) => this.ctx.source(it.src)).filter(Boolean).map((x) => x.info.format);
+    if (!fs.length) return null;
+    return {
+      sampleRate: Math.max(...fs.map((f) => f.sampleRate)),
+      channels: Math.max(...fs.map((f) => f.channels)),
+      bitDepth: Math.max(...fs.map((f) => f.bitDepth)),
+      float: fs.some((f) => f.float),
+    };
+  }
+
   /** @private output rate of the whole join */
   outRate() {
-    const first = this.state.items[0];
-    const src = first && this.ctx.source(first.src);
-    return outputSettings().sampleRate || (src ? src.info.format.sampleRate : 44100);
+    const best = this.bestFormat();
+    return outputSettings().sampleRate || (best ? best.sampleRate : 44100);
   }
 
   /** @private */
@@ -542,7 +557,15 @@ export class Joiner {
       }
     }
     const out = outputSettings();
-    const R = out.sampleRate || srcs[0].info.format.sampleRate;
+    const best = this.bestFormat();
+    const mixed = srcs.some((x) => x.info.format.sampleRate !== best.sampleRate || x.info.format.channels !== best.channels);
+    // Mixed inputs: the output is the best of them, said in the document,
+    // so the first clip never decides it.
+    if (mixed && !out.sampleRate) out.sampleRate = best.sampleRate;
+    if (mixed && !out.channels) out.channels = best.channels;
+    const deeper = srcs.some((x) => x.info.format.bitDepth !== best.bitDepth || x.info.format.float !== best.float);
+    if (deeper && !out.sampleFormat) out.sampleFormat = best.float ? `f${best.bitDepth > 32 ? 64 : 32}` : best.bitDepth === 8 ? 'u8' : `s${best.bitDepth}`;
+    const R = out.sampleRate || best.sampleRate;
     const doc = {
       version: 1,
       sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
@@ -563,7 +586,7 @@ export class Joiner {
     return {
       files: srcs.map((x) => x.file),
       outputs: [{ doc, name: outputName(first.file.name, what) }],
-      source: { name: first.file.name, format: first.info.format },
+      source: { name: first.file.name, format: best },
       containers: srcs.map((x) => x.info.container),
       estimate: { frames: Math.max(0, frames), rate: R },
     };

@@ -13,7 +13,7 @@ export const SHORTCUTS = [
   ['Selection and cursor', [
     ['← →', 'Move the cursor, or the focused handle, by one pixel'],
     ['Shift + ← →', 'Extend the selection; on a handle, move it 20 pixels'],
-    ['Page Up / Page Down', 'Move by one second'],
+    ['Page Down / Page Up', 'Move one second later / earlier'],
     ['Home / End', 'Go to the start or the end'],
     ['[  ]', 'Set the selection start / end at the cursor'],
     [`${MOD} + A`, 'Select all'],

@@ -134,15 +134,18 @@ export function icon(name) {
 
 /**
  * Derives an output file name from a source name: "interview.flac" with
- * "cut" gives "interview (cut).wav". Never branded.
+ * "cut" gives "interview (cut).flac" (the export panel then puts the
+ * output format's extension on it). Never branded.
  * @param {string} source
  * @param {string} what
- * @param {string} [ext]
+ * @param {string} [ext] default: the source's own extension
  * @returns {string}
  */
-export function outputName(source, what, ext = 'wav') {
+export function outputName(source, what, ext) {
+  const m = /\.([^./\\]{1,5})$/.exec(String(source || ''));
   const base = String(source || 'audio').replace(/\.[^./\\]{1,5}$/, '') || 'audio';
-  return what ? `${base} (${what}).${ext}` : `${base}.${ext}`;
+  const e = ext || (m ? m[1] : 'audio');
+  return what ? `${base} (${what}).${e}` : `${base}.${e}`;
 }
 
 /**

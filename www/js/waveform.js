@@ -700,8 +700,9 @@ export class Waveform {
         const n = this.nudge(e.shiftKey);
         if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') f = cur - n;
         else if (e.key === 'ArrowRight' || e.key === 'ArrowUp') f = cur + n;
-        else if (e.key === 'PageDown') f = cur - this.rate;
-        else if (e.key === 'PageUp') f = cur + this.rate;
+        // Page Down moves on (later), Page Up back, as in a document.
+        else if (e.key === 'PageDown') f = cur + this.rate;
+        else if (e.key === 'PageUp') f = cur - this.rate;
         else if (e.key === 'Home') f = which === 'start' ? 0 : other + 1;
         else if (e.key === 'End') f = which === 'end' ? this.total : other - 1;
         if (f === null || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -724,8 +725,8 @@ export class Waveform {
       const base = e.shiftKey ? head : this.cursor;
       if (e.key === 'ArrowLeft') f = base - n;
       else if (e.key === 'ArrowRight') f = base + n;
-      else if (e.key === 'PageDown') f = base - this.rate;
-      else if (e.key === 'PageUp') f = base + this.rate;
+      else if (e.key === 'PageDown') f = base + this.rate;
+      else if (e.key === 'PageUp') f = base - this.rate;
       else if (e.key === 'Home') f = 0;
       else if (e.key === 'End') f = this.total;
       if (f === null) return;

@@ -14,6 +14,7 @@ var Desc = codec.Desc{
 	Lossless:   true,
 	Sniff:      Sniff,
 	Open:       func(src audio.Source) (audio.Decoder, error) { return Open(src) },
+	Write:      &writer,
 }
 
 // Sniff reports whether head starts a RIFF, RF64 or BW64 WAVE file.

@@ -12,6 +12,7 @@ import (
 	goaudiowav "github.com/go-audio/wav"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/pcm"
 )
 
@@ -21,9 +22,9 @@ var (
 	ErrNotWAV = errors.New("wav: not a WAVE file")
 	// ErrUnsupported means a well-formed file stores audio this package
 	// cannot decode (a compressed codec such as ADPCM).
-	ErrUnsupported = errors.New("wav: unsupported encoding")
+	ErrUnsupported = fmt.Errorf("wav: %w", codec.ErrUnsupported)
 	// ErrMalformed means the header contradicts itself or the file.
-	ErrMalformed = errors.New("wav: malformed file")
+	ErrMalformed = fmt.Errorf("wav: %w", codec.ErrMalformed)
 )
 
 // Limits on what is read from headers.

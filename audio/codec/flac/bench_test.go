@@ -1,0 +1,151 @@
+package flac
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+)
+
+// benchmarkDecode decodes a conformance file b.N times and reports
+// multiples of real time; natively it then times `flac -d` (raw output to
+// /dev/null, process start included) on the same file and reports our
+// time over flac's as flac-ratio (below 1 is faster than flac).
+func benchmarkDecode(b *testing.B, name string) {
+	path := filepath.Join(conformanceDir(b, "subset"), name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	d, err := Open(audio.NewBytesSource(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := d.Info()
+	secs := audio.Duration(info.Frames, info.Format.Rate)
+	buf := make([]float32, 4096*info.Format.Channels)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		s, err := d.Stream(0, info.Frames)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := s.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+	ours := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(secs/ours, "x-realtime")
+	if runtime.GOOS == "js" {
+		return
+	}
+	bin, err := exec.LookPath("flac")
+	if err != nil {
+		return
+	}
+	b.StopTimer()
+	const runs = 10
+	start = time.Now()
+	for range runs {
+		if out, err := exec.Command(bin, "-d", "-s", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "-o", "/dev/null", path).CombinedOutput(); err != nil {
+			b.Fatalf("flac -d: %v %s", err, out)
+		}
+	}
+	ref := time.Since(start).Seconds() / runs
+	b.ReportMetric(ours/ref, "flac-ratio")
+	b.ReportMetric(secs/ref, "flac-x-realtime")
+}
+
+// BenchmarkDecode16 decodes 25 s of 16-bit 44.1 kHz stereo (variable
+// block sizes, flake).
+func BenchmarkDecode16(b *testing.B) {
+	benchmarkDecode(b, "24 - variable blocksize file created with flake revision 264.flac")
+}
+
+// BenchmarkDecode24 decodes 8.7 s of 24-bit 96 kHz stereo (flac -5).
+func BenchmarkDecode24(b *testing.B) {
+	benchmarkDecode(b, "28 - high resolution audio, default settings.flac")
+}
+
+// BenchmarkDecodeCD decodes 7 s of 16-bit 44.1 kHz stereo (flac, block
+// size 4096).
+func BenchmarkDecodeCD(b *testing.B) { benchmarkDecode(b, "01 - blocksize 4096.flac") }
+
+// BenchmarkEncode5 encodes 25 s of 16-bit 44.1 kHz stereo music at level 5
+// and reports multiples of real time; natively it then times `flac -5` on
+// the same samples as a WAV file (process start included) and reports our
+// time over flac's as flac-ratio.
+func BenchmarkEncode5(b *testing.B) {
+	path := filepath.Join(conformanceDir(b, "subset"), "24 - variable blocksize file created with flake revision 264.flac")
+	src, err := audio.OpenFile(path)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer src.Close()
+	d, err := Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := d.Info()
+	s, err := d.Stream(0, info.Frames)
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples := make([]float32, info.Frames*int64(info.Format.Channels))
+	if _, err := audio.ReadFrames(s, samples); err != nil {
+		b.Fatal(err)
+	}
+	secs := audio.Duration(info.Frames, info.Format.Rate)
+	var out countWriter
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.Encode(audio.Samples(info.Format.Rate, info.Format.Channels, samples)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ours := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(secs/ours, "x-realtime")
+	if runtime.GOOS == "js" {
+		return
+	}
+	bin, err := exec.LookPath("flac")
+	if err != nil {
+		return
+	}
+	b.StopTimer()
+	wav := filepath.Join(b.TempDir(), "in.wav")
+	if err := os.WriteFile(wav, audiotest.WAV(info.Format, samples), 0o666); err != nil {
+		b.Fatal(err)
+	}
+	const runs = 5
+	start = time.Now()
+	for range runs {
+		if msg, err := exec.Command(bin, "-5", "-s", "-f", "-o", "/dev/null", wav).CombinedOutput(); err != nil {
+			b.Fatalf("flac -5: %v %s", err, msg)
+		}
+	}
+	ref := time.Since(start).Seconds() / runs
+	b.ReportMetric(ours/ref, "flac-ratio")
+}
+
+// countWriter counts and drops bytes.
+type countWriter struct{ n int64 }
+
+func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }

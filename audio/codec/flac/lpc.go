@@ -1,0 +1,270 @@
+package flac
+
+import "math"
+
+// tukey fills win with a Tukey window of parameter p, as libFLAC's
+// FLAC__window_tukey.
+func tukey(win []float64, p float64) {
+	l := len(win)
+	for i := range win {
+		win[i] = 1
+	}
+	np := int(p/2*float64(l)) - 1
+	if np > 0 {
+		for n := 0; n <= np; n++ {
+			win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(n)/float64(np))
+			win[l-np-1+n] = 0.5 - 0.5*math.Cos(math.Pi*float64(n+np)/float64(np))
+		}
+	}
+}
+
+// partialTukey fills win with zeros outside [start, end) of its length and
+// a Tukey window of parameter p inside, as libFLAC's
+// FLAC__window_partial_tukey.
+func partialTukey(win []float64, p, start, end float64) {
+	l := len(win)
+	sn, en := int(start*float64(l)), int(end*float64(l))
+	np := int(p / 2 * float64(en-sn))
+	n := 0
+	for ; n < sn && n < l; n++ {
+		win[n] = 0
+	}
+	for i := 1; n < sn+np && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(np))
+	}
+	for ; n < en-np && n < l; n++ {
+		win[n] = 1
+	}
+	for i := np; n < en && n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(np))
+	}
+	for ; n < l; n++ {
+		win[n] = 0
+	}
+}
+
+// punchoutTukey fills win with a Tukey window of parameter p over the
+// parts before start and after end, and zeros between, as libFLAC's
+// FLAC__window_punchout_tukey.
+func punchoutTukey(win []float64, p, start, end float64) {
+	l := len(win)
+	ns, ne := int(start*float64(l)), int((1-end)*float64(l))
+	nps, npe := int(p/2*float64(ns)), int(p/2*float64(ne))
+	n := 0
+	for i := 1; n < nps && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(nps))
+	}
+	for ; n < ns-nps && n < l; n++ {
+		win[n] = 1
+	}
+	for i := nps; n < ns && n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(nps))
+	}
+	for ; n < l-ne && n < l; n++ {
+		win[n] = 0
+	}
+	for i := 1; n < l-ne+npe && n < l; n, i = n+1, i+1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(npe))
+	}
+	for ; n < l-npe && n < l; n++ {
+		win[n] = 1
+	}
+	for i := npe; n < l; n, i = n+1, i-1 {
+		win[n] = 0.5 - 0.5*math.Cos(math.Pi*float64(i)/float64(npe))
+	}
+}
+
+// windows returns the analysis windows of subdivide_tukey(parts) for a
+// block of n samples: tukey(0.5) over the block, then for each division
+// into k = 2..parts pieces a partial window per piece and (from k = 3) a
+// punch-out window per piece.
+func windows(n, parts int) [][]float64 {
+	var out [][]float64
+	w := make([]float64, n)
+	tukey(w, 0.5)
+	out = append(out, w)
+	for k := 2; k <= parts; k++ {
+		for j := range k {
+			a, b := float64(j)/float64(k), float64(j+1)/float64(k)
+			w := make([]float64, n)
+			partialTukey(w, 0.5, a, b)
+			out = append(out, w)
+			if k >= 3 {
+				w := make([]float64, n)
+				punchoutTukey(w, 0.5, a, b)
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
+// four independent sums per lag.
+func autocorr(ac []float64, x []float64) {
+	for lag := range ac {
+		var s0, s1, s2, s3 float64
+		a, b := x[lag:], x[:len(x)-lag]
+		b = b[:len(a)]
+		i := 0
+		for ; i+4 <= len(a); i += 4 {
+			s0 += a[i] * b[i]
+			s1 += a[i+1] * b[i+1]
+			s2 += a[i+2] * b[i+2]
+			s3 += a[i+3] * b[i+3]
+		}
+		for ; i < len(a); i++ {
+			s0 += a[i] * b[i]
+		}
+		ac[lag] = (s0 + s1) + (s2 + s3)
+	}
+}
+
+// levinson computes predictor coefficients of every order up to
+// len(ac)-1 from the autocorrelation ac: lp[o-1][j] predicts x[n] from
+// x[n-1-j]; errs[o-1] is the residual energy. It returns the highest
+// usable order.
+func levinson(ac []float64, lp [][]float64, errs []float64) int {
+	maxOrder := len(ac) - 1
+	var lpc [32]float64
+	e := ac[0]
+	for i := range maxOrder {
+		r := -ac[i+1]
+		for j := range i {
+			r -= lpc[j] * ac[i-j]
+		}
+		r /= e
+		lpc[i] = r
+		j := 0
+		for ; j < i>>1; j++ {
+			t := lpc[j]
+			lpc[j] += r * lpc[i-1-j]
+			lpc[i-1-j] += r * t
+		}
+		if i&1 != 0 {
+			lpc[j] += lpc[j] * r
+		}
+		e *= 1 - r*r
+		for k := 0; k <= i; k++ {
+			lp[i][k] = -lpc[k]
+		}
+		errs[i] = e
+		if e == 0 {
+			return i + 1
+		}
+	}
+	return maxOrder
+}
+
+// bestOrder estimates the order with the fewest bits from the residual
+// energies, as libFLAC's FLAC__lpc_compute_best_order.
+func bestOrder(errs []float64, n int, overhead int) int {
+	scale := 0.5 / float64(n)
+	best, bestBits := 1, math.Inf(1)
+	for i, e := range errs {
+		order := i + 1
+		var bps float64
+		switch {
+		case e > 0:
+			bps = max(0, 0.5*math.Log2(scale*e))
+		case e < 0:
+			bps = 1e32
+		}
+		bits := bps*float64(n-order) + float64(order*overhead)
+		if bits < bestBits {
+			best, bestBits = order, bits
+		}
+	}
+	return best
+}
+
+// quantize turns predictor coefficients into integers of prec bits and a
+// shift, as libFLAC's FLAC__lpc_quantize_coefficients (with error
+// feedback). ok is false when the coefficients cannot be represented.
+func quantize(lp []float64, prec uint, q []int32) (shift int, ok bool) {
+	var cmax float64
+	for _, c := range lp {
+		cmax = max(cmax, math.Abs(c))
+	}
+	if cmax <= 0 {
+		return 0, false
+	}
+	qmax := int64(1)<<(prec-1) - 1
+	qmin := -(int64(1) << (prec - 1))
+	_, log2cmax := math.Frexp(cmax)
+	shift = int(prec) - 1 - log2cmax
+	if shift > 15 {
+		shift = 15
+	} else if shift < -16 {
+		return 0, false
+	}
+	scale := math.Ldexp(1, shift) // FLAC has no negative shift: scale down, shift 0
+	var errAcc float64
+	for i, c := range lp {
+		errAcc += c * scale
+		v := int64(math.Round(errAcc))
+		v = max(qmin, min(qmax, v))
+		errAcc -= float64(v)
+		q[i] = int32(v)
+	}
+	return max(shift, 0), true
+}
+
+// lpcResidual computes the residual of the quantised predictor q with
+// the given shift, in 32-bit arithmetic when it cannot overflow (bps bits
+// samples); it reports false when a residual does not fit in 32 bits.
+func lpcResidual(res, x []int32, q []int32, shift int, bps uint) bool {
+	var abs int64
+	for _, c := range q {
+		abs += int64(max(c, -c))
+	}
+	if abs<<(bps-1) < 1<<31 && !wide {
+		return lpcResidual32(res, x, q, uint(shift))
+	}
+	return lpcResidual64(res, x, q, uint(shift))
+}
+
+// fixedResidual computes the residual of the fixed predictor of order o.
+func fixedResidual(res, x []int32, o int) {
+	switch o {
+	case 0:
+		copy(res, x)
+	case 1:
+		for i := 1; i < len(x); i++ {
+			res[i] = x[i] - x[i-1]
+		}
+	case 2:
+		for i := 2; i < len(x); i++ {
+			res[i] = x[i] - 2*x[i-1] + x[i-2]
+		}
+	case 3:
+		for i := 3; i < len(x); i++ {
+			res[i] = x[i] - 3*x[i-1] + 3*x[i-2] - x[i-3]
+		}
+	case 4:
+		for i := 4; i < len(x); i++ {
+			res[i] = x[i] - 4*x[i-1] + 6*x[i-2] - 4*x[i-3] + x[i-4]
+		}
+	}
+}
+
+// fixedSums returns Σ|residual| of the fixed predictors of orders 0..4
+// over x[4:], computed in one pass (as libFLAC does to pick an order).
+func fixedSums(x []int32) (s [5]uint64) {
+	if len(x) < 5 {
+		return
+	}
+	for i := 4; i < len(x); i++ {
+		e0 := int64(x[i])
+		e1 := e0 - int64(x[i-1])
+		e2 := e1 - (int64(x[i-1]) - int64(x[i-2]))
+		e3 := e2 - (int64(x[i-1]) - 2*int64(x[i-2]) + int64(x[i-3]))
+		e4 := e3 - (int64(x[i-1]) - 3*int64(x[i-2]) + 3*int64(x[i-3]) - int64(x[i-4]))
+		s[0] += uint64(max(e0, -e0))
+		s[1] += uint64(max(e1, -e1))
+		s[2] += uint64(max(e2, -e2))
+		s[3] += uint64(max(e3, -e3))
+		s[4] += uint64(max(e4, -e4))
+	}
+	return
+}

@@ -1,0 +1,319 @@
+package codec
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"offcut/audio"
+	"offcut/audio/pcm"
+	"offcut/audio/plan"
+)
+
+// ErrCannotWrite is wrapped by a writer that cannot write a timeline as
+// asked (e.g. a frame-level MP3 writer given a crossfade). When the output
+// format was not chosen explicitly, the renderer then falls back to WAV.
+var ErrCannotWrite = errors.New("cannot write this edit in this format")
+
+// Writer is what a format that writes files declares: what it can store and
+// how it plans an output file from a timeline.
+type Writer struct {
+	// SampleFormats are the stored sample formats it writes ("u8", "s16",
+	// "s24", "s32", "f32", "f64"), the default for a source it cannot store
+	// exactly first; nil for formats without a stored sample format (lossy
+	// codecs).
+	SampleFormats []string
+	// Rates are the sample rates it writes; nil means any.
+	Rates []int
+	// MaxChannels is the most channels it writes (0: audio.MaxChannels).
+	MaxChannels int
+	// SourcesOnly is true for a writer that only assembles its sources' own
+	// coded frames (MP3 without an encoder): it declines (ErrCannotWrite)
+	// other sources and any conversion, so the app offers it only when
+	// every source is in this format.
+	SourcesOnly bool
+	// Tags is true when it writes the document's tag edits and cover.
+	Tags bool
+	// Options are its settings (bitrate, quality, ...), for menus and flags.
+	Options []Option
+	// Plan plans the output file. settings holds validated option values
+	// by name (defaults filled in).
+	Plan func(tl Timeline, settings map[string]string) (*Output, error)
+}
+
+// Option is one setting of a writer.
+type Option struct {
+	// Name is the key in documents and the CLI flag name ("bitrate").
+	Name string `json:"name"`
+	// Label is the name people read ("Bitrate").
+	Label string `json:"label"`
+	// Values are the allowed values, as strings; Labels, if set, are how
+	// each reads ("128 kbit/s").
+	Values []string `json:"values"`
+	Labels []string `json:"labels,omitempty"`
+	// Default is the value used when none is given.
+	Default string `json:"default"`
+}
+
+// Settings checks values against the declared options and fills in
+// defaults. Unknown names and values not in the list are errors.
+func (w *Writer) Settings(values map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for name, v := range values {
+		o := w.option(name)
+		if o == nil {
+			var names []string
+			for _, o := range w.Options {
+				names = append(names, o.Name)
+			}
+			if len(names) == 0 {
+				return nil, fmt.Errorf("this format has no option %q (it has no options)", name)
+			}
+			return nil, fmt.Errorf("this format has no option %q (it has %s)", name, strings.Join(names, ", "))
+		}
+		ok := false
+		for _, a := range o.Values {
+			ok = ok || a == v
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s %q is not one of %s", o.Name, v, strings.Join(o.Values, ", "))
+		}
+		out[name] = v
+	}
+	for _, o := range w.Options {
+		if _, ok := out[o.Name]; !ok {
+			out[o.Name] = o.Default
+		}
+	}
+	return out, nil
+}
+
+func (w *Writer) option(name string) *Option {
+	for i := range w.Options {
+		if w.Options[i].Name == name {
+			return &w.Options[i]
+		}
+	}
+	return nil
+}
+
+// Stores reports whether the writer stores samples of format f's depth
+// and kind exactly.
+func (w *Writer) Stores(f audio.Format) bool {
+	for _, s := range w.SampleFormats {
+		if g, err := ParseSampleFormat(s); err == nil && g.Bits == f.Bits && g.Float == f.Float {
+			return true
+		}
+	}
+	return false
+}
+
+// WritesRate reports whether the writer writes rate.
+func (w *Writer) WritesRate(rate int) bool {
+	if w.Rates == nil {
+		return true
+	}
+	for _, r := range w.Rates {
+		if r == rate {
+			return true
+		}
+	}
+	return false
+}
+
+// NearestRate is the writable rate closest to rate (the next higher one on
+// a tie, so nothing is lost).
+func (w *Writer) NearestRate(rate int) int {
+	if w.WritesRate(rate) {
+		return rate
+	}
+	best := w.Rates[0]
+	for _, r := range w.Rates {
+		if d, e := abs(r-rate), abs(best-rate); d < e || d == e && r > best {
+			best = r
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// ParseSampleFormat reads a stored sample format name: u8, s16, s24, s32,
+// f32 or f64 (Rate and Channels are left zero).
+func ParseSampleFormat(s string) (audio.Format, error) {
+	switch strings.ToLower(s) {
+	case "u8":
+		return audio.Format{Bits: 8}, nil
+	case "s16":
+		return audio.Format{Bits: 16}, nil
+	case "s24":
+		return audio.Format{Bits: 24}, nil
+	case "s32":
+		return audio.Format{Bits: 32}, nil
+	case "f32":
+		return audio.Format{Bits: 32, Float: true}, nil
+	case "f64":
+		return audio.Format{Bits: 64, Float: true}, nil
+	}
+	return audio.Format{}, fmt.Errorf("%q is not one of u8, s16, s24, s32, f32, f64", s)
+}
+
+// SampleFormatName is the inverse of ParseSampleFormat.
+func SampleFormatName(f audio.Format) string {
+	switch {
+	case f.Float:
+		return "f" + strconv.Itoa(f.Bits)
+	case f.Bits == 8:
+		return "u8"
+	default:
+		return "s" + strconv.Itoa(f.Bits)
+	}
+}
+
+// Timeline is a rendered edit as the renderer hands it to a writer: the
+// output's sample format and exact length, the output as pieces (stored
+// frames of a source that can be copied, and computed stretches), streams
+// of any run of pieces, and the edit clip by clip for writers that work on
+// a source's own coded frames.
+type Timeline interface {
+	// Format is the output's sample layout.
+	Format() audio.Format
+	// Frames is the exact output length in frames.
+	Frames() int64
+	// Inputs are the sources, indexed as in the document.
+	Inputs() []audio.Decoder
+	// Pieces is the output timeline in order.
+	Pieces() []Piece
+	// Stream renders pieces [i, j) as one stream of output frames (gain,
+	// fades, mixing and rate conversion applied).
+	Stream(i, j int) (audio.Stream, error)
+	// NewEncoder returns a sample encoder for the output format whose
+	// clipped-sample count is reported in the render's summary.
+	NewEncoder() *pcm.Encoder
+	// Clips describes the edit clip by clip.
+	Clips() []Clip
+	// Transformed says why samples cannot be taken from the sources as
+	// they are beyond per-clip gain and fades ("normalisation", "a
+	// crossfade at junction 2", "a format conversion"), or "" when they
+	// can.
+	Transformed() string
+	// Explicit is true when the document names the output format (a
+	// writer may then approximate, e.g. MP3 gain in 1.5 dB steps, where by
+	// default it would decline).
+	Explicit() bool
+	// Tags are the edits to the output's tags (nil fields keep the first
+	// source's value).
+	Tags() TagEdit
+}
+
+// Piece is one stretch of the output: Frames frames, either stored frames
+// [From, From+Frames) of input Source copied as they are (Source >= 0,
+// only when that input's PCM layout equals the output format), or
+// computed (Source < 0).
+type Piece struct {
+	Frames int64
+	Source int
+	From   int64
+}
+
+// Clip is one clip of the edit: frames [In, Out) of input Source with gain
+// in dB and fades (lengths in output frames, Curve maps 0..1 to a gain).
+type Clip struct {
+	Source            int
+	In, Out           int64
+	Gain              float64
+	FadeIn, FadeOut   int64
+	CurveIn, CurveOut func(x float64) float64
+}
+
+// TagEdit is what an export changes in the tags; nil fields stay as the
+// first source has them, "" removes one. Cover, if not nil, replaces the
+// front cover (empty Data removes it).
+type TagEdit struct {
+	Title, Artist, Album, Year, Track *string
+	Cover                             *audio.Picture
+}
+
+// Output is a planned output file.
+type Output struct {
+	// Plan is the file.
+	Plan *plan.Plan
+	// Format and Frames describe what it decodes to.
+	Format audio.Format
+	Frames int64
+	// Notes are remarks for the user (what plays at MP3 junctions, gain
+	// steps).
+	Notes []string
+	// GainLimited, if not nil, counts after writing the places where gain
+	// could not be applied in full (MP3 global_gain at its limit).
+	GainLimited func() int64
+}
+
+// Quantized passes s through the timeline's sample encoder (dither when
+// the output is shallower than a source, clamping with a count) and back to
+// float32, so that an encoder of integer samples receives exactly the
+// values a PCM file of the output format would hold.
+func Quantized(tl Timeline, s audio.Stream) audio.Stream {
+	return &quantized{s: s, enc: tl.NewEncoder()}
+}
+
+type quantized struct {
+	s   audio.Stream
+	enc *pcm.Encoder
+	b   []byte
+}
+
+func (q *quantized) Rate() int     { return q.s.Rate() }
+func (q *quantized) Channels() int { return q.s.Channels() }
+func (q *quantized) Len() int64    { return q.s.Len() }
+func (q *quantized) Read(buf []float32) (int, error) {
+	n, err := q.s.Read(buf)
+	if n > 0 {
+		f := q.enc.Format()
+		k := n * q.s.Channels()
+		if need := k * f.BytesPerSample(); cap(q.b) < need {
+			q.b = make([]byte, need)
+		}
+		b := q.b[:k*f.BytesPerSample()]
+		q.enc.Encode(b, buf[:k])
+		pcm.Decode(buf[:k], b, f)
+	}
+	return n, err
+}
+
+// MergedTags returns the first clip's source tags with the timeline's
+// edits applied, and its pictures with the cover replaced when the edit
+// sets one: what a writer of tags carries across formats.
+func MergedTags(tl Timeline) (map[string]string, []audio.Picture) {
+	info := tl.Inputs()[tl.Clips()[0].Source].Info()
+	tags := map[string]string{}
+	for k, v := range info.Tags {
+		tags[k] = v
+	}
+	e := tl.Tags()
+	for k, v := range map[string]*string{"title": e.Title, "artist": e.Artist, "album": e.Album, "year": e.Year, "track": e.Track} {
+		switch {
+		case v == nil:
+		case *v == "":
+			delete(tags, k)
+		default:
+			tags[k] = *v
+		}
+	}
+	var pics []audio.Picture
+	for _, p := range info.Pictures {
+		if p.Data != nil && (e.Cover == nil || p.Type != 3) {
+			pics = append(pics, p)
+		}
+	}
+	if e.Cover != nil && len(e.Cover.Data) > 0 {
+		pics = append([]audio.Picture{*e.Cover}, pics...)
+	}
+	return tags, pics
+}

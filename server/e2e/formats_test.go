@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/codecs"
+)
+
+// decodeAll decodes a whole file with the native engine.
+func decodeAll(t *testing.T, b []byte) []float32 {
+	t.Helper()
+	d, err := codecs.Open(audio.NewBytesSource(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Stream(0, d.Info().Frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float32, 0, d.Info().Frames*int64(d.Info().Format.Channels))
+	buf := make([]float32, 8192*d.Info().Format.Channels)
+	for {
+		n, err := s.Read(buf)
+		out = append(out, buf[:n*d.Info().Format.Channels]...)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// formatFile makes a file of a format with its reference tool from a WAV
+// written in the test, or skips when the tool is missing.
+func formatFile(t *testing.T, dir, wav, name string, tool string, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath(tool)
+	if err != nil {
+		t.Skipf("%s is not installed (make test installs it)", tool)
+	}
+	out := filepath.Join(dir, name)
+	var cmd []string
+	for _, a := range args {
+		switch a {
+		case "IN":
+			a = wav
+		case "OUT":
+			a = out
+		}
+		cmd = append(cmd, a)
+	}
+	if b, err := exec.Command(bin, cmd...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", tool, cmd, err, b)
+	}
+	return out
+}
+
+// TestFormatsInBrowser opens a file of every format the engine reads
+// through /offcut.js: the probe equals the native engine's, and a cut
+// rendered in the page (as WAV, and as FLAC, an encoder in the worker)
+// equals the native engine's bytes. Nothing is uploaded.
+func TestFormatsInBrowser(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "src.wav"), WAVSpec{Rate: 48000, Channels: 2, Bits: 16, Frames: 3 * 48000, Seed: 11})
+	// Opus decodes natively on amd64 with gopus's SSE/AVX kernels (the
+	// summation order of libopus on x86, so it is bit-exact with opusdec)
+	// and under js/wasm with its portable loops: the two differ in the
+	// last bits of a float, so Opus renders are compared sample by sample
+	// within one LSB at 16 bits instead of byte for byte.
+	files := []struct{ name, path string }{
+		{"wav", wav},
+		{"flac", formatFile(t, dir, wav, "src.flac", "flac", "-s", "-5", "-o", "OUT", "IN")},
+		{"vorbis", formatFile(t, dir, wav, "src.ogg", "oggenc", "-Q", "-q", "4", "-o", "OUT", "IN")},
+		{"opus", formatFile(t, dir, wav, "src.opus", "opusenc", "--quiet", "--bitrate", "96", "IN", "OUT")},
+		{"webm", formatFile(t, dir, wav, "src.webm", "ffmpeg", "-v", "error", "-i", "IN", "-c:a", "libopus", "-b:a", "96k", "OUT")},
+		{"mp3", formatFile(t, dir, wav, "src.mp3", "lame", "--quiet", "-V", "4", "IN", "OUT")},
+	}
+	ctx := NewBrowser(t)
+	reqs := RecordRequests(t, ctx)
+	site.LoadAPIPage(t, ctx)
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.path)
+	}
+	SetFiles(t, ctx, "#files", paths...)
+	for i, f := range files {
+		t.Run(f.name, func(t *testing.T) {
+			info := Eval[struct {
+				Container string `json:"container"`
+				Frames    int64  `json:"frames"`
+			}](t, ctx, fmt.Sprintf(`oc.probe(e2e.files()[%d])`, i))
+			src, err := audio.OpenFile(f.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			dec, err := codecs.Open(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := dec.Info(); info.Frames != want.Frames || info.Container != want.Container || info.Frames <= 48000 {
+				t.Fatalf("probe in the page %+v, natively %s %d frames", info, want.Container, want.Frames)
+			}
+			for _, container := range []string{"wav", "flac"} {
+				doc := fmt.Sprintf(`{"version": 1, "clips": [{"source": 0, "in": 12345, "out": %d}], "output": {"container": %q}}`, info.Frames-4321, container)
+				got := Eval[rendered](t, ctx, `(async () => {
+					const doc = `+doc+`;
+					const blob = await oc.render(doc, [e2e.files()[`+fmt.Sprint(i)+`]]);
+					return { size: blob.size, type: blob.type, sha: await e2e.sha256(blob) };
+				})()`)
+				sum, nres := native(t, doc, f.path)
+				if got.Type != nres.Desc.MIME[0] {
+					t.Errorf("%s as %s: browser type %s, native %s", f.name, container, got.Type, nres.Desc.MIME[0])
+				}
+				if got.SHA == sum {
+					return
+				}
+				if f.name != "opus" && f.name != "webm" {
+					t.Errorf("%s as %s: browser %d bytes %s; native %s", f.name, container, got.Size, got.SHA, sum)
+					return
+				}
+				// Opus: decode both outputs and compare samples.
+				b64 := Eval[string](t, ctx, `(async () => e2e.base64(await oc.render(`+doc+`, [e2e.files()[`+fmt.Sprint(i)+`]])))()`)
+				page, err := base64.StdEncoding.DecodeString(b64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, srcs := nativePlan(t, doc, f.path)
+				out := filepath.Join(t.TempDir(), "native."+container)
+				nf, err := os.Create(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := res.Plan.WriteTo(nf, srcs, nil); err != nil {
+					t.Fatal(err)
+				}
+				nf.Close()
+				want, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b := decodeAll(t, page), decodeAll(t, want)
+				if len(a) != len(b) {
+					t.Fatalf("%s as %s: %d samples in the page, %d natively", f.name, container, len(a), len(b))
+				}
+				var worst float64
+				for k := range a {
+					worst = max(worst, math.Abs(float64(a[k]-b[k])))
+				}
+				t.Logf("%s as %s: page and native differ by at most %.3g (%.2f LSB at 16 bits)", f.name, container, worst, worst*32768)
+				if worst > 1.0/32768+1e-9 {
+					t.Errorf("%s as %s: page and native differ by %.3g", f.name, container, worst)
+				}
+			}
+		})
+	}
+	reqs.AssertNoUpload(t, site)
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestExplain: every engine error the UI can meet gets a code and a
+// sentence in plain words naming the file, never engine wording.
+func TestExplain(t *testing.T) {
+	wavHeader := testWAV(8000, 1, 800, 0)[:44]
+	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0))
+	for _, c := range []struct {
+		name, code, want string
+		err              func() error
+	}{
+		{"text", codeUnknownFormat, "in0.wav is not an audio file Offcut can open. Offcut opens WAV", func() error { _, err := probe(ins[0]); return err }},
+		{"bad document", codeInvalidEdit, "This edit does not fit", func() error {
+			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":0}]}`), ins[2:])
+			return err
+		}},
+		{"other file", codeChangedFile, "in2.wav is not the file this edit was made on", func() error {
+			_, err := planDoc([]byte(`{"version":1,"sources":[{"name":"x","size":5}],"clips":[{"source":0,"in":0,"out":10}]}`), ins[2:])
+			return err
+		}},
+		{"needs encoder", codeNeedsEncoder, "without re-encoding", func() error {
+			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":10}],"output":{"container":"mp3"}}`), ins[2:])
+			return err
+		}},
+	} {
+		err := c.err()
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		e := explain(err)
+		if e.Code != c.code || !strings.Contains(e.Message, c.want) || e.Detail != err.Error() {
+			t.Errorf("%s: %+v; want code %s and a message with %q", c.name, e, c.code, c.want)
+		}
+		for _, engine := range []string{"invalid project", "clips[", "wav:", "mp3:"} {
+			if strings.Contains(e.Message, engine) {
+				t.Errorf("%s: engine wording %q in %q", c.name, engine, e.Message)
+			}
+		}
+	}
+}
