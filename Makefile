@@ -6,7 +6,12 @@ GOROOT := $(shell $(GO) env GOROOT)
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
-APT_PKGS := sox ffmpeg flac lame chromium postgresql
+# The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
+# (python3-* packages are checked by import; initdb also where Debian puts
+# it, /usr/lib/postgresql/*/bin, off PATH).
+APT_PKGS := sox:sox ffmpeg:ffmpeg flac:flac lame:lame mp3val:mp3val chromium:chromium \
+	oggenc:vorbis-tools oggdec:vorbis-tools opusenc:opus-tools opusdec:opus-tools \
+	mpg123:mpg123 metaflac:flac python3-mutagen:python3-mutagen initdb:postgresql
 # versitygw, the S3 gateway the cloud tests run against, goes to a
 # project-local bin (found there by server/internal/testenv).
 VERSITYGW_VERSION := v1.8.0
@@ -37,10 +42,13 @@ run: build
 ## on 127.0.0.1 with free ports: see server/internal/testenv)
 test-deps:
 	@missing=""; \
-	for p in $(APT_PKGS); do \
-	  bin=$$p; \
-	  [ $$p = postgresql ] && bin=$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1) && bin=$${bin:-initdb}; \
-	  command -v $$bin >/dev/null 2>&1 || missing="$$missing $$p"; \
+	for cp in $(APT_PKGS); do \
+	  c=$${cp%%:*}; p=$${cp#*:}; \
+	  case $$c in \
+	  python3-*) /usr/bin/python3 -c "import $${c#python3-}" >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  initdb) { command -v initdb || ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  *) command -v $$c >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  esac; \
 	done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then \

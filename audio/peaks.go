@@ -3,6 +3,7 @@ package audio
 import (
 	"fmt"
 	"io"
+	"math"
 )
 
 // Peak is the smallest and largest sample value in one bucket of a
@@ -18,15 +19,29 @@ const MaxBuckets = 1 << 20
 // Peaks reads s once and returns min/max per bucket for n buckets of equal
 // width (bucket k covers frames [k*len/n, (k+1)*len/n)). progress, if not
 // nil, is called with frames read so far; returning false stops early with
-// the buckets filled so far.
+// the buckets filled so far. NaN and infinite samples (a damaged float
+// file) are left out, so every peak is finite; PeaksStats counts them.
 func Peaks(s Stream, n int, progress func(done, total int64) bool) ([]Peak, error) {
+	p, _, err := PeaksStats(s, n, progress)
+	return p, err
+}
+
+// PeakStats is what a waveform pass found besides the peaks.
+type PeakStats struct {
+	// NonFinite counts NaN and infinite samples, which the peaks leave out.
+	NonFinite int64
+}
+
+// PeaksStats is Peaks, also returning what it found.
+func PeaksStats(s Stream, n int, progress func(done, total int64) bool) ([]Peak, PeakStats, error) {
+	var st PeakStats
 	if n < 1 || n > MaxBuckets {
-		return nil, fmt.Errorf("audio: %d waveform buckets (want 1 to %d)", n, MaxBuckets)
+		return nil, st, fmt.Errorf("audio: %d waveform buckets (want 1 to %d)", n, MaxBuckets)
 	}
 	total := s.Len()
 	out := make([]Peak, n)
 	if total == 0 {
-		return out, nil
+		return out, st, nil
 	}
 	ch := s.Channels()
 	buf := make([]float32, 16384*ch)
@@ -45,6 +60,10 @@ func Peaks(s Stream, n int, progress func(done, total int64) bool) ([]Peak, erro
 				first = true
 			}
 			for _, v := range buf[f*ch : f*ch+ch] {
+				if !finite(v) {
+					st.NonFinite++
+					continue
+				}
 				if first {
 					lo, hi, first = v, v, false
 				} else if v < lo {
@@ -59,7 +78,7 @@ func Peaks(s Stream, n int, progress func(done, total int64) bool) ([]Peak, erro
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, st, err
 		}
 		if progress != nil && !progress(pos, total) {
 			break
@@ -68,8 +87,14 @@ func Peaks(s Stream, n int, progress func(done, total int64) bool) ([]Peak, erro
 	if !first {
 		out[bucket] = Peak{lo, hi}
 	}
-	return out, nil
+	return out, st, nil
 }
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
+
+// Finite reports whether v is neither NaN nor infinite.
+func Finite(v float32) bool { return finite(v) }
 
 func bucketEnd(k int, total int64, n int) int64 {
 	return (int64(k) + 1) * total / int64(n)

@@ -2,8 +2,9 @@ package audio
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -34,20 +35,60 @@ type FileSource struct {
 	size int64
 }
 
-// OpenFile opens the named file as a Source. Close it when done.
+// ErrNotRegular is returned (in an *os.PathError) by OpenFile and
+// CheckRegular for a directory, FIFO, device or socket: they have no size to
+// read by range, and opening a FIFO or reading a device such as /dev/zero
+// could block or never end.
+var ErrNotRegular = errors.New("not a regular file")
+
+// CheckRegular returns an *os.PathError wrapping ErrNotRegular unless st is
+// a regular file; the message says what the file is instead.
+func CheckRegular(name string, st fs.FileInfo) error {
+	m := st.Mode()
+	if m.IsRegular() {
+		return nil
+	}
+	what := "a special file"
+	switch {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&fs.ModeCharDevice != 0, m&fs.ModeDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	}
+	return &os.PathError{Op: "open", Path: name, Err: notRegular(what)}
+}
+
+type notRegular string
+
+func (e notRegular) Error() string { return "is " + string(e) + ", not a regular file" }
+func (e notRegular) Unwrap() error { return ErrNotRegular }
+
+// OpenFile opens the named file as a Source. Close it when done. Only
+// regular files open: the file is checked before it is opened, so a FIFO
+// without a writer cannot block.
 func OpenFile(name string) (*FileSource, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckRegular(name, st); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if st.IsDir() {
+	if err := CheckRegular(name, st); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", name)
+		return nil, err
 	}
 	return &FileSource{f: f, size: st.Size()}, nil
 }

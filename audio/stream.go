@@ -161,6 +161,9 @@ func (s *seq) Read(buf []float32) (int, error) {
 	for len(s.parts) > 0 {
 		n, err := s.parts[0].Read(buf)
 		if err == io.EOF {
+			// Drop the finished part, so that it and its buffers can be
+			// collected: a long Seq must not keep every part it played.
+			s.parts[0] = nil
 			s.parts = s.parts[1:]
 			continue
 		}

@@ -10,6 +10,9 @@
 //	-cors-origins  OFFCUT_CORS_ORIGINS   comma-separated origins allowed to call
 //	                                     /api/ cross-origin (default none)
 //	-log-json      OFFCUT_LOG_JSON=1     log JSON lines instead of text
+//	-log-file      OFFCUT_LOG_FILE       log to this file instead of stderr,
+//	                                     rotated to FILE.1 at -log-max-mb
+//	-log-max-mb    OFFCUT_LOG_MAX_MB     log file size limit (default 64)
 //	-cloud         OFFCUT_CLOUD          serve the cloud save API (default true)
 //	-data          OFFCUT_DATA           data directory (default ./data)
 //	-db            OFFCUT_DB             SQLite file (default DATA/offcut.db) or
@@ -25,6 +28,9 @@
 // folder under ./data: no set-up. The server holds no state of its own, so
 // any number of instances can share one PostgreSQL and one S3 bucket (see
 // docs/deploy.md).
+//
+// Request lines are logged at most site.DefaultRequestLogRate a second
+// (server errors always); the rest are counted in a summary line.
 //
 // A release binary can carry the app inside it: copy build/dist to
 // server/dist and build with -tags embed (see embed.go). Such a binary
@@ -82,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	keep, _ := strconv.Atoi(envOr(getenv, "OFFCUT_KEEP_VERSIONS", "10"))
 	fl.IntVar(&cc.keep, "keep-versions", keep, "saves kept per object (env OFFCUT_KEEP_VERSIONS)")
 	ipHeader := fl.String("client-ip-header", getenv("OFFCUT_CLIENT_IP_HEADER"), "header whose last entry is the client address, e.g. X-Forwarded-For behind a load balancer (env OFFCUT_CLIENT_IP_HEADER)")
+	logFile := fl.String("log-file", getenv("OFFCUT_LOG_FILE"), "log to this file instead of stderr, rotated to FILE.1 when it reaches -log-max-mb (env OFFCUT_LOG_FILE)")
+	logMax := fl.Int64("log-max-mb", envInt(getenv, "OFFCUT_LOG_MAX_MB", 64), "size limit of -log-file in MB; the log takes at most twice this (env OFFCUT_LOG_MAX_MB)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -89,9 +97,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("unexpected arguments %q", fl.Args())
 	}
 
-	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	logw := stderr
+	if *logFile != "" {
+		rf, err := openRotating(*logFile, *logMax<<20)
+		if err != nil {
+			return fmt.Errorf("log file: %w", err)
+		}
+		defer rf.Close()
+		logw = rf
+	}
+	var h slog.Handler = slog.NewTextHandler(logw, nil)
 	if *logJSON {
-		h = slog.NewJSONHandler(stderr, nil)
+		h = slog.NewJSONHandler(logw, nil)
 	}
 	log := slog.New(h)
 
@@ -151,6 +168,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, key string, def int64) int64 {
+	if v, err := strconv.ParseInt(getenv(key), 10, 64); err == nil {
 		return v
 	}
 	return def

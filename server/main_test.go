@@ -108,6 +108,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-dist", dist, "-cors-origins", "*"}, `"*"`},
 		{[]string{"-dist", dist, "-addr", "127.0.0.1:99999"}, "listening on 127.0.0.1:99999"},
 		{[]string{"-nope"}, "flag provided but not defined"},
+		{[]string{"-dist", dist, "-log-file", filepath.Join(dist, "no", "dir.log")}, "log file:"},
 		{[]string{"-dist", dist, "extra"}, "unexpected arguments"},
 		{[]string{"-dist", dist, "-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, "database: postgres"},
 		{[]string{"-dist", dist, "-blobs", "s3://"}, "blob store"},
@@ -118,5 +119,36 @@ func TestRunErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.want) {
 			t.Errorf("run(%q): error %v, want one containing %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestRotatingLogFile: the log file is rotated to FILE.1 before it would
+// pass its limit, so the log never takes more than twice the limit.
+func TestRotatingLogFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "server.log")
+	r, err := openRotating(p, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte(strings.Repeat("x", 99) + "\n")
+	for range 1000 {
+		if _, err := r.Write(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Close()
+	total := int64(0)
+	for _, name := range []string{p, p + ".1"} {
+		st, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() > 4096 || st.Size()%100 != 0 {
+			t.Errorf("%s is %d bytes, want at most 4096 of whole lines", filepath.Base(name), st.Size())
+		}
+		total += st.Size()
+	}
+	if m, _ := filepath.Glob(p + "*"); len(m) != 2 || total < 4000 {
+		t.Errorf("log files %v, %d bytes", m, total)
 	}
 }

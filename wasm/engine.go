@@ -5,9 +5,12 @@ package main
 // tested natively. main_js.go binds it to syscall/js.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"offcut/audio"
 	"offcut/audio/codecs"
@@ -25,6 +28,89 @@ const progressSteps = 400
 type input struct {
 	src  audio.Source
 	name string // for error messages: the file's name or "input N"
+	// key, if not empty, identifies the file across calls (the worker
+	// numbers File and Blob objects, which never change): its opened
+	// decoder is kept and reused.
+	key string
+}
+
+// fileKey identifies a file by what the browser says of it (id: name, size,
+// modification time) and a hash of its first and last 4 KiB, or "" when
+// those cannot be read.
+func fileKey(id string, src audio.Source) string {
+	h := sha256.New()
+	h.Write([]byte(id))
+	n := min(src.Size(), 4096)
+	buf := make([]byte, n)
+	for _, off := range []int64{0, src.Size() - n} {
+		if err := audio.ReadAtFull(src, buf, off); err != nil && n > 0 {
+			return ""
+		}
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// handles keeps opened decoders across calls, so that probe, peaks, plan
+// and render of the same file read its headers (and build an MP3's frame
+// index) once, as esbuild keeps builds alive between calls.
+var handles = newHandleCache(32)
+
+type handleCache struct {
+	mu    sync.Mutex
+	max   int
+	m     map[string]audio.Decoder
+	order []string // least recently used first
+}
+
+func newHandleCache(max int) *handleCache {
+	return &handleCache{max: max, m: map[string]audio.Decoder{}}
+}
+
+func (c *handleCache) get(key string) audio.Decoder {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.m[key]
+	if ok {
+		c.touch(key)
+	}
+	return d
+}
+
+func (c *handleCache) put(key string, d audio.Decoder) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[key]; !ok && len(c.m) >= c.max {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[key] = d
+	c.touch(key)
+}
+
+func (c *handleCache) touch(key string) {
+	for i, k := range c.order {
+		if k == key {
+			c.order = append(c.order[:i], c.order[i+1:]...)
+			break
+		}
+	}
+	c.order = append(c.order, key)
+}
+
+// forget drops a file's decoder (the page closed it).
+func (c *handleCache) forget(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[key]; ok {
+		delete(c.m, key)
+		for i, k := range c.order {
+			if k == key {
+				c.order = append(c.order[:i], c.order[i+1:]...)
+				break
+			}
+		}
+	}
 }
 
 // probeInfo is what probe returns (the shape promised in www/API.md).
@@ -87,9 +173,17 @@ func summarize(res *project.Result) summary {
 
 // open opens one input, naming it in the error.
 func open(in input) (audio.Decoder, error) {
+	if in.key != "" {
+		if d := handles.get(in.key); d != nil {
+			return d, nil
+		}
+	}
 	d, err := codecs.Open(in.src)
 	if err != nil {
 		return nil, &fileError{in.name, err}
+	}
+	if in.key != "" {
+		handles.put(in.key, d)
 	}
 	return d, nil
 }

@@ -283,3 +283,44 @@ func (discard) Chunk([]byte) error            { return nil }
 func (discard) Range(int, int64, int64) error { return nil }
 func (discard) Patchable(int, []byte) error   { return nil }
 func (discard) Patch(int, []byte) error       { return nil }
+
+// TestHandlesReused: a file with a key is opened once across calls (its
+// headers read once), and the cache is bounded.
+func TestHandlesReused(t *testing.T) {
+	f := testWAV(44100, 2, 44100, 0)
+	src := &countingSource{Source: audio.NewBytesSource(f)}
+	in := input{src: src, name: "a.wav", key: "test-handles-1"}
+	defer handles.forget(in.key)
+	if _, err := probe(in); err != nil {
+		t.Fatal(err)
+	}
+	first := src.read
+	for i := 0; i < 3; i++ {
+		if _, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":1000}]}`), []input{in}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if src.read != first {
+		t.Errorf("three plans after a probe read %d more bytes; the opened file should be reused", src.read-first)
+	}
+	c := newHandleCache(2)
+	for _, k := range []string{"a", "b", "a", "c"} {
+		c.put(k, nil)
+	}
+	if _, ok := c.m["b"]; ok || len(c.m) != 2 {
+		t.Errorf("cache after a, b, a, c (max 2): %v; want a and c", c.order)
+	}
+}
+
+func TestFileKey(t *testing.T) {
+	a := testWAV(8000, 1, 8000, 0)
+	b := append([]byte(nil), a...)
+	b[len(b)-1] ^= 1
+	ka, kb := fileKey("x", audio.NewBytesSource(a)), fileKey("x", audio.NewBytesSource(b))
+	if ka == "" || ka == kb || ka != fileKey("x", audio.NewBytesSource(a)) || ka == fileKey("y", audio.NewBytesSource(a)) {
+		t.Errorf("keys: %q %q", ka, kb)
+	}
+	if fileKey("x", audio.NewBytesSource(nil)) == "" {
+		t.Error("an empty file has no key")
+	}
+}

@@ -23,10 +23,6 @@ func TestExplain(t *testing.T) {
 			_, err := planDoc([]byte(`{"version":1,"sources":[{"name":"x","size":5}],"clips":[{"source":0,"in":0,"out":10}]}`), ins[2:])
 			return err
 		}},
-		{"needs encoder", codeNeedsEncoder, "without re-encoding", func() error {
-			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":10}],"output":{"container":"mp3"}}`), ins[2:])
-			return err
-		}},
 	} {
 		err := c.err()
 		if err == nil {

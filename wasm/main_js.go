@@ -91,7 +91,15 @@ func newInput(blob, read js.Value, i int) (input, error) {
 		name = n.String()
 	}
 	src := &blobSource{blob: blob, read: read, size: int64(blob.Get("size").Float()), name: name}
-	return input{src: src, name: name}, nil
+	in := input{src: src, name: name}
+	// A File (not a bare Blob) is recognised across calls by its name,
+	// size and modification time plus a hash of its first and last bytes
+	// (a File arrives in the worker as a new object each call), so the
+	// file opened once is reused.
+	if lm := blob.Get("lastModified"); lm.Type() == js.TypeNumber && blob.Get("name").Type() == js.TypeString {
+		in.key = fileKey(fmt.Sprintf("%q %d %d", name, src.size, int64(lm.Float())), src)
+	}
+	return in, nil
 }
 
 func inputs(files, read js.Value) ([]input, error) {

@@ -157,6 +157,26 @@ func Tool(t testing.TB, name string) string {
 	return p
 }
 
+// PythonModule returns a python3 that can import module (Debian's
+// /usr/bin/python3 is tried after the one on PATH, which may be a separate
+// installation), or skips the test as Missing does.
+func PythonModule(t testing.TB, module string) string {
+	t.Helper()
+	var tried []string
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		p, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		if exec.Command(p, "-c", "import "+module).Run() == nil {
+			return p
+		}
+		tried = append(tried, p)
+	}
+	Missing(t, "no python3 with the %s module (tried %v; make test installs python3-%s)", module, tried, module)
+	return ""
+}
+
 // RequireEnv names the environment variable that turns a missing reference
 // tool or corpus from a skip into a failure. make test sets it under CI,
 // where everything is installed, so a cross-check can never skip silently.

@@ -203,10 +203,6 @@ type Timeline interface {
 	// crossfade at junction 2", "a format conversion"), or "" when they
 	// can.
 	Transformed() string
-	// Explicit is true when the document names the output format (a
-	// writer may then approximate, e.g. MP3 gain in 1.5 dB steps, where by
-	// default it would decline).
-	Explicit() bool
 	// Tags are the edits to the output's tags (nil fields keep the first
 	// source's value).
 	Tags() TagEdit

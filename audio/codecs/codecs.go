@@ -15,7 +15,7 @@ import (
 	"offcut/audio/codec"
 	"offcut/audio/codec/flac"
 	"offcut/audio/codec/mkv"
-	"offcut/audio/codec/mp3edit"
+	"offcut/audio/codec/mp3format"
 	"offcut/audio/codec/opus"
 	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
@@ -30,7 +30,7 @@ var All = []*codec.Desc{
 	&vorbis.Desc,
 	&opus.Desc,
 	&mkv.Desc,
-	&mp3edit.Desc,
+	&mp3format.Desc,
 }
 
 // WriterNames lists the names of the formats Offcut writes.
@@ -78,25 +78,67 @@ func Lookup(key string) *codec.Desc {
 	return nil
 }
 
-// Sniff returns the format src appears to be in, or nil.
+// Sniff returns the format src appears to be in, or nil. A leading ID3v2
+// tag (which some tools put before FLAC, and which may hold megabytes of
+// cover art) is looked past: the bytes after it are sniffed too, by every
+// format but MPEG audio, whose own files start with such tags.
 func Sniff(src audio.Source) (*codec.Desc, error) {
+	var after []byte
 	for _, n := range []int64{codec.SniffLen, codec.SniffMaxLen} {
-		head := make([]byte, min(n, max(src.Size(), 0)))
-		k, err := src.ReadAt(head, 0)
-		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("reading the first bytes: %w", err)
+		head, err := readHead(src, 0, n)
+		if err != nil {
+			return nil, err
 		}
-		head = head[:k]
+		if after == nil {
+			if tag := id3v2Size(head); tag > 0 && tag < src.Size() {
+				if after, err = readHead(src, tag, codec.SniffLen); err != nil {
+					return nil, err
+				}
+			}
+		}
 		for _, d := range All {
-			if d.Open != nil && d.Sniff != nil && d.Sniff(head) {
+			if d.Open == nil || d.Sniff == nil {
+				continue
+			}
+			if d.Sniff(head) || len(after) > 0 && d.Name != "mp3" && d.Sniff(after) {
 				return d, nil
 			}
 		}
-		if int64(k) < n {
+		if int64(len(head)) < n {
 			break // the whole file was seen
 		}
 	}
 	return nil, nil
+}
+
+// readHead reads up to n bytes at off.
+func readHead(src audio.Source, off, n int64) ([]byte, error) {
+	head := make([]byte, max(min(n, src.Size()-off), 0))
+	k, err := src.ReadAt(head, off)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("reading the first bytes: %w", err)
+	}
+	return head[:k], nil
+}
+
+// id3v2Size is the size of the ID3v2 tag b starts with (header, body,
+// footer), or 0.
+func id3v2Size(b []byte) int64 {
+	if len(b) < 10 || string(b[:3]) != "ID3" || b[3] == 0xFF || b[4] == 0xFF {
+		return 0
+	}
+	var n int64
+	for _, c := range b[6:10] {
+		if c&0x80 != 0 {
+			return 0
+		}
+		n = n<<7 | int64(c)
+	}
+	n += 10
+	if b[5]&0x10 != 0 {
+		n += 10
+	}
+	return n
 }
 
 // Open sniffs src and opens it with the matching decoder.

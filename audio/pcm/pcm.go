@@ -130,7 +130,8 @@ func Decode(dst []float32, src []byte, f audio.Format) {
 
 // Encoder converts float32 samples to stored samples, rounding to nearest,
 // clamping out-of-range values (and counting them), and optionally adding
-// TPDF dither of ±1 LSB when reducing resolution.
+// TPDF dither of ±1 LSB when reducing resolution. NaN and infinite samples
+// are written as 0 (silence) and counted.
 type Encoder struct {
 	f      audio.Format
 	dither bool
@@ -139,6 +140,8 @@ type Encoder struct {
 	Clipped int64
 	// Peak is the largest absolute sample value seen (before clamping).
 	Peak float64
+	// NonFinite counts NaN and infinite samples, written as 0.
+	NonFinite int64
 }
 
 // NewEncoder returns an Encoder for f. dither enables TPDF dither; it has
@@ -169,19 +172,18 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 	}
 	f := e.f
 	if f.Float {
-		for _, v := range src {
-			if a := math.Abs(float64(v)); a > e.Peak {
+		for i, v := range src {
+			a := math.Abs(float64(v))
+			if a > math.MaxFloat32 || a != a {
+				e.NonFinite++ // NaN (a != a) or infinite: silence
+				v, a = 0, 0
+			}
+			if a > e.Peak {
 				e.Peak = a
 			}
-		}
-		if f.Bits == 32 {
-			_ = dst[len(src)*4-1]
-			for i, v := range src {
+			if f.Bits == 32 {
 				binary.LittleEndian.PutUint32(dst[i*4:], math.Float32bits(v))
-			}
-		} else {
-			_ = dst[len(src)*8-1]
-			for i, v := range src {
+			} else {
 				binary.LittleEndian.PutUint64(dst[i*8:], math.Float64bits(float64(v)))
 			}
 		}
@@ -193,7 +195,12 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 	_ = dst[len(src)*bps-1]
 	for i, v := range src {
 		x := float64(v)
-		if a := math.Abs(x); a > e.Peak {
+		a := math.Abs(x)
+		if a > math.MaxFloat32 || a != a {
+			e.NonFinite++ // NaN or infinite: silence
+			x, a = 0, 0
+		}
+		if a > e.Peak {
 			e.Peak = a
 		}
 		x *= scale

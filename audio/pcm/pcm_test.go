@@ -101,3 +101,28 @@ func benchDecode(b *testing.B, f audio.Format) {
 		pcm.Decode(dst, src, f)
 	}
 }
+
+// TestNonFiniteIsSilence: NaN and infinite samples are written as 0 in
+// every format (a NaN converted to an integer is undefined, and on amd64
+// is full-scale negative), and counted.
+func TestNonFiniteIsSilence(t *testing.T) {
+	bad := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0.5}
+	for _, f := range []audio.Format{
+		{Rate: 1, Channels: 1, Bits: 8}, {Rate: 1, Channels: 1, Bits: 16}, {Rate: 1, Channels: 1, Bits: 24},
+		{Rate: 1, Channels: 1, Bits: 32}, {Rate: 1, Channels: 1, Bits: 32, Float: true}, {Rate: 1, Channels: 1, Bits: 64, Float: true},
+	} {
+		e := pcm.NewEncoder(f, true)
+		out := make([]byte, len(bad)*f.BytesPerSample())
+		e.Encode(out, bad)
+		got := make([]float32, len(bad))
+		pcm.Decode(got, out, f)
+		for i := range 3 {
+			if math.Abs(float64(got[i])) > 1.0/64 { // dither may add an LSB
+				t.Errorf("%v: sample %d (%v) written as %v, want silence", f, i, bad[i], got[i])
+			}
+		}
+		if e.NonFinite != 3 || e.Peak != 0.5 {
+			t.Errorf("%v: NonFinite %d, Peak %v; want 3 and 0.5", f, e.NonFinite, e.Peak)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"offcut/audio"
@@ -46,19 +47,58 @@ func TestMP3Container(t *testing.T) {
 	if res.Container != "mp3" || !res.Lossless || res.Frames != 49000 || res.Plan.ComputedBytes() != 0 {
 		t.Errorf("keep on an MP3: container %s, lossless %v, %d frames, %d computed bytes", res.Container, res.Lossless, res.Frames, res.Plan.ComputedBytes())
 	}
+	// A fade stays on the frames (global_gain, 1.5 dB steps), said in a note.
 	faded := project.Fades(88200, 4410, 0, project.Linear)
-	if res, err = project.Render(faded, decs, project.Options{}); err != nil || res.Container != "wav" || res.Frames != 88200 {
-		t.Errorf("fade on an MP3: %v, container %v", err, res)
-	}
-	// Demanded as MP3, a fade is done on global_gain; a crossfade cannot be.
-	faded.Output.Container = "mp3"
 	if res, err = project.Render(faded, decs, project.Options{}); err != nil || res.Container != "mp3" || res.Frames != 88200 || len(res.Notes) == 0 {
-		t.Errorf("fade demanded as MP3: %v %+v", err, res)
+		t.Errorf("fade on an MP3: %v %+v", err, res)
 	}
+	// A crossfade needs samples: LAME encodes it, and the file decodes to
+	// exactly the announced length (our decoder and ffmpeg), passes mp3val
+	// and ffmpeg's error detection.
 	xf := project.JoinAll([]int64{88200, 88200}, project.Join{Type: project.JoinCrossfade, Length: 4410})
-	xf.Output.Container = "mp3"
-	if _, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{}); !errors.Is(err, project.ErrNeedsEncoder) {
-		t.Errorf("crossfade demanded as MP3: %v, want ErrNeedsEncoder", err)
+	res, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{})
+	if err != nil || res.Container != "mp3" || res.Lossless || res.Frames != 2*88200-4410 {
+		t.Fatalf("crossfade of MP3s: %v %+v", err, res)
+	}
+	if len(res.Notes) == 0 || !strings.Contains(res.Notes[len(res.Notes)-1], "encoded with LAME") {
+		t.Errorf("crossfade notes: %q", res.Notes)
+	}
+	out := filepath.Join(dir, "xf.mp3")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Plan.WriteTo(f, []audio.Source{src, src}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, _ := os.ReadFile(out)
+	back, err := codecs.Open(audio.NewBytesSource(b))
+	if err != nil || back.Info().Frames != res.Frames {
+		t.Errorf("encoded crossfade decodes to %v frames (%v), want %d", back, err, res.Frames)
+	}
+	ff := audiotest.Tool(t, "ffmpeg")
+	pcm, err := exec.Command(ff, "-v", "error", "-i", out, "-f", "s16le", "-").Output()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v", err)
+	}
+	if n := int64(len(pcm) / 4); n != res.Frames {
+		t.Errorf("ffmpeg decodes %d frames, want %d", n, res.Frames)
+	}
+	if o, err := exec.Command(ff, "-v", "error", "-err_detect", "crccheck+bitstream+buffer", "-i", out, "-f", "null", "-").CombinedOutput(); err != nil || len(o) > 0 {
+		t.Errorf("ffmpeg error detection: %v %s", err, o)
+	}
+	// mp3val warns of a file without tags; anything else is a finding.
+	o, err := exec.Command(audiotest.Tool(t, "mp3val"), out).CombinedOutput()
+	for _, line := range strings.Split(string(o), "\n") {
+		if (strings.Contains(line, "WARNING") || strings.Contains(line, "ERROR")) && !strings.Contains(line, "No supported tags") || err != nil {
+			t.Errorf("mp3val: %v %s", err, line)
+		}
+	}
+	// A sample format cannot be asked of MP3.
+	xf.Output.SampleFormat = "s24"
+	if _, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{}); !errors.Is(err, project.ErrInvalid) {
+		t.Errorf("MP3 with a sample format: %v", err)
 	}
 	title := "New"
 	doc := project.Keep(0, 88200)

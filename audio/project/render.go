@@ -25,6 +25,9 @@ type Options struct {
 	// Cover, if set, replaces the front cover of an MP3 output (image bytes,
 	// JPEG or PNG; empty Data removes it).
 	Cover *Cover
+	// Force plans outputs over MaxOutputBytes, which are otherwise refused
+	// with ErrTooLarge before anything is read or written.
+	Force bool
 }
 
 // Cover is an image for the output's tags.
@@ -85,6 +88,18 @@ func (r *Result) Clipped() int64 {
 	return n
 }
 
+// NonFinite is the number of NaN or infinite samples that were written as
+// silence, counted while the plan's computed segments were written.
+func (r *Result) NonFinite() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for _, e := range r.encoders {
+		n += e.NonFinite
+	}
+	return n
+}
+
 // Duration is the output length in seconds.
 func (r *Result) Duration() float64 { return audio.Duration(r.Frames, r.Format.Rate) }
 
@@ -137,7 +152,9 @@ func Render(doc *Document, inputs []audio.Decoder, opt Options) (*Result, error)
 		if i := strings.Index(why, ": "); i >= 0 {
 			why = why[i+2:]
 		}
-		res, err = renderWith(&wav.Desc, doc, inputs, opt)
+		plain := *doc
+		plain.Output.Options = nil // the sources' format's settings
+		res, err = renderWith(&wav.Desc, &plain, inputs, opt)
 		if err == nil {
 			res.Fallback = fmt.Sprintf("%s, because %s", wav.Desc.Label, strings.TrimSuffix(why, "."))
 		}
@@ -183,14 +200,22 @@ func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Opt
 	}
 	r.cover = opt.Cover
 	r.res = &Result{Container: desc.Name, Desc: desc}
-	if doc.Output.Normalize != nil && r.Transformed() != "" && desc.Write.SampleFormats != nil {
+	// Before the normalisation pass, which reads the whole output.
+	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {
+		return nil, err
+	}
+	var notes []string
+	if doc.Output.Normalize != nil {
 		s, err := r.stream()
 		if err != nil {
 			return nil, err
 		}
-		peak, err := measurePeak(s, opt.Progress)
+		peak, bad, err := measurePeak(s, opt.Progress)
 		if err != nil {
 			return nil, err
+		}
+		if bad > 0 {
+			notes = append(notes, fmt.Sprintf("%d samples are NaN or infinite (a damaged float source); normalisation left them out and they are written as silence", bad))
 		}
 		if peak > 0 {
 			r.norm = audio.DBToLinear(*doc.Output.Normalize) / peak
@@ -202,9 +227,12 @@ func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Opt
 		return nil, err
 	}
 	res := r.res
-	res.Plan, res.Format, res.Frames, res.Notes = out.Plan, out.Format, out.Frames, out.Notes
+	res.Plan, res.Format, res.Frames, res.Notes = out.Plan, out.Format, out.Frames, append(notes, out.Notes...)
 	res.gainLimited = out.GainLimited
 	res.Lossless = res.Plan.ComputedBytes() == 0
+	if err := checkSize(res.Plan.Size(), res.Frames, res.Format.Rate, opt.Force); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -533,24 +561,31 @@ func (r *renderer) stream() (audio.Stream, error) {
 	return r.Stream(0, len(r.timeline()))
 }
 
-func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, error) {
+// measurePeak returns the largest absolute finite sample of s, and how many
+// samples were NaN or infinite.
+func measurePeak(s audio.Stream, progress func(done, total int64) bool) (float64, int64, error) {
 	buf := make([]float32, 16384*s.Channels())
 	var peak float64
-	var done int64
+	var done, bad int64
 	for {
 		n, err := s.Read(buf)
 		for _, v := range buf[:n*s.Channels()] {
-			peak = math.Max(peak, math.Abs(float64(v)))
+			a := math.Abs(float64(v))
+			if a > math.MaxFloat32 || a != a {
+				bad++
+				continue
+			}
+			peak = max(peak, a)
 		}
 		done += int64(n)
 		if err == io.EOF {
-			return peak, nil
+			return peak, bad, nil
 		}
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if progress != nil && !progress(done, s.Len()) {
-			return 0, ErrCanceled
+			return 0, 0, ErrCanceled
 		}
 	}
 }

@@ -125,6 +125,3 @@ func (r *renderer) Tags() codec.TagEdit {
 	}
 	return e
 }
-
-// Explicit implements codec.Timeline.
-func (r *renderer) Explicit() bool { return r.doc.Output.Container != "" }

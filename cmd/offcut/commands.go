@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/codec/id3"
 	"offcut/audio/codec/wav"
 	"offcut/audio/codecs"
@@ -27,7 +29,22 @@ type input struct {
 
 func (in *input) info() audio.Info { return in.dec.Info() }
 
+// openInput opens an input to edit: one that has no audio (no frames that
+// decode) is refused with codec.ErrNoAudio.
 func openInput(path string) (*input, error) {
+	in, err := openAny(path)
+	if err != nil {
+		return nil, err
+	}
+	if in.info().Frames == 0 {
+		in.src.Close()
+		return nil, fmt.Errorf("%s: %w", path, codec.ErrNoAudio)
+	}
+	return in, nil
+}
+
+// openAny opens an input to describe, with or without audio.
+func openAny(path string) (*input, error) {
 	src, err := audio.OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
@@ -64,6 +81,7 @@ type outputFlags struct {
 	tags     map[string]*string
 	cover    string
 	options  map[string]string
+	force    bool
 }
 
 // writableExtensions lists the output extensions, from the registry.
@@ -97,6 +115,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 		o.options[name] = value
 		return nil
 	})
+	fs.BoolVar(&o.force, "force", false, fmt.Sprintf("write an output over %d GiB (refused otherwise, as a likely mistake)", project.MaxOutputBytes>>30))
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
 		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
@@ -152,18 +171,21 @@ func (o *outputFlags) apply(d *project.Document) error {
 	return nil
 }
 
-// render plans doc over the inputs and writes it to path atomically.
-func render(c *ctx, doc *project.Document, ins []*input, path, cover string) error {
+// render plans doc over the inputs and writes it to o.out atomically.
+// docPath, if set, is the edit document's file: errors about the document
+// name it rather than the inputs.
+func render(c *ctx, doc *project.Document, ins []*input, o *outputFlags, docPath string) error {
+	path, cover := o.out, o.cover
 	decs := make([]audio.Decoder, len(ins))
 	srcs := make([]audio.Source, len(ins))
 	for i, in := range ins {
 		decs[i], srcs[i] = in.dec, in.src
 	}
-	var opt project.Options
+	opt := project.Options{Force: o.force}
 	if cover != "" {
-		b, err := os.ReadFile(cover)
+		b, err := readSmall(cover, "a cover image", MaxCoverBytes)
 		if err != nil {
-			return fmt.Errorf("%s: %w", cover, unwrapPathError(err))
+			return err
 		}
 		mime := http.DetectContentType(b)
 		if mime != "image/jpeg" && mime != "image/png" {
@@ -172,7 +194,13 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 		opt.Cover = &project.Cover{MIME: mime, Data: b}
 	}
 	res, err := project.Render(doc, decs, opt)
+	if errors.Is(err, project.ErrTooLarge) {
+		return fmt.Errorf("%s: %w; add --force to write it anyway", path, err)
+	}
 	if err != nil {
+		if docPath != "" {
+			return fmt.Errorf("%s: %w", docPath, err)
+		}
 		// Name the input the error is about when the document has several.
 		name := ins[0].path
 		if len(ins) > 1 {
@@ -196,6 +224,9 @@ func render(c *ctx, doc *project.Document, ins []*input, path, cover string) err
 	if n := res.GainLimited(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d MP3 granules could not take the whole gain (global_gain is at its limit there)\n", path, n)
 	}
+	if n := res.NonFinite(); n > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were NaN or infinite and were written as silence\n", path, n)
+	}
 	if n := res.Clipped(); n > 0 {
 		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples were beyond full scale and clipped; lower the gain or use offcut gain --normalize -1\n", path, n)
 	}
@@ -210,6 +241,8 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 	}
+	temps.add(f.Name())
+	defer temps.remove(f.Name())
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
 		f.Close()
@@ -249,7 +282,10 @@ func runInfo(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := oneInput(pos)
+	if len(pos) != 1 {
+		return usagef("want exactly one input file, got %d", len(pos))
+	}
+	in, err := openAny(pos[0])
 	if err != nil {
 		return err
 	}
@@ -269,7 +305,8 @@ func runInfo(c *ctx, args []string) error {
 			ID3      string        `json:"id3,omitempty"`
 			Pictures []picture     `json:"pictures,omitempty"`
 			Chapters []id3.Chapter `json:"chapters,omitempty"`
-		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info}
+			NoAudio  bool          `json:"noAudio,omitempty"`
+		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info, NoAudio: info.Frames == 0}
 		if w, ok := in.dec.(*wav.File); ok {
 			out.Chunks = w.Chunks()
 		}
@@ -284,13 +321,23 @@ func runInfo(c *ctx, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", in.path, info.Container, info.Codec,
+	// Everything that comes from the file (tags, and warnings that quote
+	// it) is escaped: a tag can hold terminal escape sequences.
+	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", escapeText(in.path), info.Container, info.Codec,
 		info.Format, formatTime(info.Frames, info.Format.Rate), info.Frames)
-	for k, v := range info.Tags {
-		fmt.Fprintf(c.stdout, "  %s: %s\n", k, v)
+	if info.Frames == 0 {
+		fmt.Fprintf(c.stdout, "  %s: %v\n", escapeText(in.path), codec.ErrNoAudio)
+	}
+	keys := make([]string, 0, len(info.Tags))
+	for k := range info.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(c.stdout, "  %s: %s\n", escapeText(k), escapeText(info.Tags[k]))
 	}
 	for _, w := range info.Warnings {
-		fmt.Fprintf(c.stdout, "  warning: %s\n", w)
+		fmt.Fprintf(c.stdout, "  warning: %s\n", escapeText(w))
 	}
 	return nil
 }
@@ -351,7 +398,7 @@ func runCut(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runSplit(c *ctx, args []string) error {
@@ -396,7 +443,7 @@ func runSplit(c *ctx, args []string) error {
 		if err := o.apply(d); err != nil {
 			return err
 		}
-		if err := render(c, d, []*input{in}, name, o.cover); err != nil {
+		if err := render(c, d, []*input{in}, o, ""); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.stdout, name)
@@ -457,7 +504,7 @@ func runJoin(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out, o.cover)
+	return render(c, doc, ins, o, "")
 }
 
 func runFade(c *ctx, args []string) error {
@@ -498,7 +545,7 @@ func runFade(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runGain(c *ctx, args []string) error {
@@ -535,7 +582,7 @@ func runGain(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runConvert(c *ctx, args []string) error {
@@ -554,7 +601,7 @@ func runConvert(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, []*input{in}, o.out, o.cover)
+	return render(c, doc, []*input{in}, o, "")
 }
 
 func runPeaks(c *ctx, args []string) error {
@@ -591,9 +638,12 @@ func runPeaks(c *ctx, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
 	}
-	peaks, err := audio.Peaks(s, *buckets, nil)
+	peaks, st, err := audio.PeaksStats(s, *buckets, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.path, err)
+	}
+	if st.NonFinite > 0 {
+		fmt.Fprintf(c.stderr, "offcut: warning: %s: %d samples are NaN or infinite; the peaks leave them out\n", in.path, st.NonFinite)
 	}
 	pairs := make([][2]float32, len(peaks))
 	for i, p := range peaks {
@@ -610,6 +660,7 @@ func runPeaks(c *ctx, args []string) error {
 
 func runRender(c *ctx, args []string) error {
 	fs := newFlags(c, "render")
+	anyPath := fs.Bool("allow-any-path", false, "let the document name sources by absolute paths or through .. (refused by default, as ffmpeg's concat demuxer does)")
 	o := addOutputFlags(fs)
 	pos, err := parse(c, fs, args)
 	if err != nil {
@@ -618,9 +669,9 @@ func runRender(c *ctx, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one project file, got %d", len(pos))
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readSmall(pos[0], "document", project.MaxDocumentBytes)
 	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], unwrapPathError(err))
+		return err
 	}
 	doc, err := project.Parse(data)
 	if err != nil {
@@ -633,6 +684,11 @@ func runRender(c *ctx, args []string) error {
 	defer func() { closeAll(ins) }()
 	base := filepath.Dir(pos[0])
 	for i, s := range doc.Sources {
+		if !*anyPath {
+			if err := safeSourcePath(s.Name); err != nil {
+				return fmt.Errorf("%s: sources[%d] %q %v; a document may name files beside it or below it (--allow-any-path lifts this)", pos[0], i, s.Name, err)
+			}
+		}
 		p := s.Name
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, p)
@@ -650,7 +706,7 @@ func runRender(c *ctx, args []string) error {
 	if err := o.apply(doc); err != nil {
 		return err
 	}
-	return render(c, doc, ins, o.out, o.cover)
+	return render(c, doc, ins, o, pos[0])
 }
 
 // runFormats lists the formats Offcut reads and writes, from the registry.

@@ -40,7 +40,7 @@ func init() {
 		{"gain", "IN (--db X | --normalize DBFS) -o OUT", "change the level, or normalise the peak", runGain},
 		{"convert", "IN -o OUT [--rate HZ] [--channels N] [--bits N|--float]", "convert rate, channels or sample format", runConvert},
 		{"peaks", "IN --buckets N [--from T --to T] --json", "waveform min/max per bucket", runPeaks},
-		{"render", "PROJECT.json -o OUT", "render an edit document", runRender},
+		{"render", "PROJECT.json -o OUT [--allow-any-path]", "render an edit document (sources beside or below it)", runRender},
 		{"formats", "[--json]", "list the formats Offcut reads and writes", runFormats},
 	}
 }
@@ -51,6 +51,7 @@ type ctx struct {
 }
 
 func main() {
+	cleanUpOnSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -78,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "offcut %s: %s\nusage: offcut %s %s\n", cmd.name, ue.msg, cmd.name, cmd.args)
 			return 2
 		default:
-			fmt.Fprintf(stderr, "offcut: %s\n", oneLine(err.Error()))
+			fmt.Fprintf(stderr, "offcut: %s\n", escapeText(oneLine(err.Error())))
 			return 1
 		}
 	}

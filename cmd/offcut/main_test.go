@@ -162,6 +162,8 @@ func TestErrors(t *testing.T) {
 	notAudio := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notAudio, []byte("hello, this is text"), 0o644)
 	out := filepath.Join(dir, "o.wav")
+	pastEnd := filepath.Join(dir, "past.json")
+	os.WriteFile(pastEnd, []byte(`{"version":1,"sources":[{"name":"in.wav"}],"clips":[{"source":0,"in":0,"out":99999}]}`), 0o644)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -172,7 +174,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"cut", in, "--from", "2", "--to", "3", "-o", out}, 1, "in.wav: --to 3 is past the end"},
 		{[]string{"cut", in, "--from", "0.5", "--to", "0.2", "-o", out}, 1, "range 4000..1600 frames is empty"},
 		{[]string{"cut", in, "--from", "0", "--to", "1", "--remove", "-o", out}, 1, "leaves nothing"},
-		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.mp3")}, 1, "MP3 output of this edit needs re-encoding"},
+		{[]string{"cut", in, "--to", "0.5", "--option", "quality=7", "-o", filepath.Join(dir, "o.mp3")}, 1, `quality "7" is not one of v0`},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "o.xyz")}, 1, "Offcut does not write .xyz files; use one of .wav"},
 		{[]string{"cut", in, "--to", "0.5", "-o", filepath.Join(dir, "nodir", "o.wav")}, 1, "no such file"},
 		{[]string{"fade", in, "--in", "2", "-o", out}, 1, "fadeIn is 16000 frames, the clip is 8000"},
@@ -190,6 +192,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"cut", in, "--to", "0.5", "--title", "x", "-o", out}, 2, "are not written to WAV files"},
+		{[]string{"render", pastEnd, "-o", out}, 1, "past.json: invalid project: clips[0].out 99999 is past the end"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"offcut/audio"
 	"offcut/audio/codecs"
@@ -163,6 +164,41 @@ func TestFormatsInBrowser(t *testing.T) {
 				}
 			}
 		})
+	}
+	reqs.AssertNoUpload(t, site)
+}
+
+// TestUIConvert converts through the app's export panel: a WAV exported
+// as MP3 at CBR 192 (LAME in the worker) and as FLAC level 8, each equal
+// to the native engine's render of the same document, with the format's
+// own settings offered from the engine's registry.
+func TestUIConvert(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "talk.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 2 * 44100, Seed: 12})
+	SetFiles(t, ctx, "[data-testid=file-input]", wav)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === 'talk.wav'`, 20*time.Second)
+	waitResult(t, ctx, "cutter", "88200")
+	for _, c := range []struct {
+		format, option, value, ext string
+	}{
+		{"mp3", "quality", "192", "mp3"},
+		{"flac", "level", "8", "flac"},
+	} {
+		setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]')`, c.format)
+		WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=option-`+c.option+`]')`, 10*time.Second)
+		setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=option-`+c.option+`]')`, c.value)
+		WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.`+c.ext+`')`, 20*time.Second)
+		dls := CaptureDownloads(t, ctx)
+		click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+		dl := dls.Wait(t, 60*time.Second)
+		want := renderDoc(t, site, dir, "want-"+c.format, map[string]any{
+			"version": 1,
+			"sources": []map[string]any{{"name": "talk.wav"}},
+			"clips":   []map[string]any{{"source": 0, "in": 0, "out": 88200}},
+			"output":  map[string]any{"container": c.format, "options": map[string]any{c.option: c.value}},
+		})
+		sameFile(t, dl.Path, want)
 	}
 	reqs.AssertNoUpload(t, site)
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -236,6 +238,15 @@ func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 		plainError(w, http.StatusNotFound, "no such file")
 		return
 	}
+	if rg := r.Header.Get("Range"); rg != "" {
+		// Coalesce overlapping and nearby ranges, and ignore (serve the
+		// whole file, as RFC 9110 allows) a set that stays too many.
+		if nr, ok := limitRanges(rg, int64(len(f.variants[0].data))); !ok {
+			r.Header.Del("Range")
+		} else {
+			r.Header.Set("Range", nr)
+		}
+	}
 	v := &f.variants[0]
 	if r.Header.Get("Range") == "" {
 		v = negotiate(f, r.Header.Get("Accept-Encoding"))
@@ -273,3 +284,94 @@ func (e *encodedWriter) WriteHeader(code int) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (e *encodedWriter) Unwrap() http.ResponseWriter { return e.ResponseWriter }
+
+// Limits on Range requests.
+const (
+	// MaxRanges is the most parts a multipart/byteranges response has,
+	// after overlapping and nearby ranges are merged; a request asking for
+	// more gets the whole file (200).
+	MaxRanges = 16
+	// maxRangeSpecs bounds the entries of a Range header parsed at all.
+	maxRangeSpecs = 64
+	// rangeGap merges ranges closer than this: a part's own headers cost
+	// about as much.
+	rangeGap = 80
+)
+
+// limitRanges rewrites a Range header for a representation of size bytes:
+// overlapping, adjacent and nearby (< rangeGap) ranges are merged, in
+// ascending order. ok is false when the request should be served whole:
+// more than maxRangeSpecs entries, or more than MaxRanges after merging.
+// A header that does not parse, or has an unsatisfiable entry, is returned
+// unchanged for http.ServeContent to answer (416).
+func limitRanges(h string, size int64) (string, bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found {
+		return h, true
+	}
+	if strings.Count(spec, ",") >= maxRangeSpecs {
+		return "", false
+	}
+	type span struct{ a, b int64 } // inclusive
+	var spans []span
+	for part := range strings.SplitSeq(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		first, last, ok := strings.Cut(part, "-")
+		if !ok {
+			return h, true
+		}
+		var sp span
+		switch {
+		case first == "":
+			n, err := strconv.ParseInt(last, 10, 64)
+			if err != nil || n <= 0 {
+				return h, true
+			}
+			sp = span{max(0, size-n), size - 1}
+		default:
+			a, err := strconv.ParseInt(first, 10, 64)
+			if err != nil || a < 0 {
+				return h, true
+			}
+			b := size - 1
+			if last != "" {
+				if b, err = strconv.ParseInt(last, 10, 64); err != nil || b < a {
+					return h, true
+				}
+			}
+			sp = span{a, min(b, size-1)}
+		}
+		if sp.a >= size {
+			return h, true
+		}
+		spans = append(spans, sp)
+	}
+	if len(spans) <= 1 {
+		return h, true
+	}
+	slices.SortFunc(spans, func(x, y span) int { return cmp.Compare(x.a, y.a) })
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		m := &merged[len(merged)-1]
+		if sp.a <= m.b+1+rangeGap {
+			m.b = max(m.b, sp.b)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	if len(merged) > MaxRanges {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("bytes=")
+	for i, sp := range merged {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%d-%d", sp.a, sp.b)
+	}
+	return b.String(), true
+}

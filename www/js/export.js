@@ -76,7 +76,9 @@ const SETTINGS_KEY = 'offcut.output';
  * @returns {{container: string, sampleRate: number, channels: number, sampleFormat: string, normalize: number|null}}
  */
 export function loadSettings() {
-  const d = { container: 'auto', sampleRate: 0, channels: 0, sampleFormat: '', normalize: null };
+  // options: the output formats' own settings (bitrate, compression...),
+  // by format name, then option name.
+  const d = { container: 'auto', sampleRate: 0, channels: 0, sampleFormat: '', normalize: null, options: {} };
   try {
     return { ...d, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}') };
   } catch {
@@ -144,6 +146,8 @@ export class ExportPanel {
     this.rate = el('select', { id: id('rate'), onchange: () => this.set({ sampleRate: Number(this.rate.value) }) });
     this.channels = el('select', { id: id('channels'), onchange: () => this.set({ channels: Number(this.channels.value) }) });
     this.bits = el('select', { id: id('bits'), onchange: () => this.set({ sampleFormat: this.bits.value }), dataset: { testid: 'bit-depth' } });
+    // The chosen format's own settings, as the engine declares them.
+    this.optionFields = el('div', { class: 'export-options', dataset: { testid: 'format-options' } });
     this.normOn = el('input', { type: 'checkbox', id: id('norm'), onchange: () => this.set({ normalize: this.normOn.checked ? Number(this.normDb.value) || -1 : null }) });
     this.normDb = el('input', {
       type: 'number',
@@ -184,6 +188,7 @@ export class ExportPanel {
         field('Sample rate', this.rate),
         field('Channels', this.channels),
         field('Bit depth', this.bits),
+        this.optionFields,
         el('div', { class: 'field field-inline' }, el('label', { for: id('norm') }, this.normOn, ' Normalise peak to'), this.normDb, el('span', { class: 'unit' }, 'dBFS')),
       ),
       this.summary,
@@ -215,6 +220,8 @@ export class ExportPanel {
     // what it stores.
     const fmt = this.container.value === 'auto' ? autoFormat(containers) : byId(this.container.value);
     for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt || !fmt.converts;
+    // Lossy formats have no stored sample format.
+    if (fmt && !fmt.sampleFormats.length) this.bits.disabled = true;
     const same = (text) => (f ? `Original (${text})` : 'Original');
     const khz = (r) => `${(r / 1000).toLocaleString('en', { maximumFractionDigits: 3 })} kHz`;
     const rates = fmt && fmt.rates ? fmt.rates : RATES;
@@ -226,6 +233,21 @@ export class ExportPanel {
     const bitsName = f ? (f.float ? `${f.bitDepth}-bit float` : `${f.bitDepth}-bit`) : '';
     this.bits.replaceChildren(el('option', { value: '' }, same(bitsName)), ...(fmt ? fmt.sampleFormats : []).map(([v, t]) => el('option', { value: v }, t)));
     this.bits.value = settings.sampleFormat || '';
+    this.optionFields.replaceChildren(
+      ...(fmt ? fmt.options : []).map((o) => {
+        const sel = el(
+          'select',
+          {
+            id: `${this.id}-opt-${o.name}`,
+            dataset: { testid: `option-${o.name}` },
+            onchange: () => this.set({ options: { ...settings.options, [fmt.id]: { ...(settings.options[fmt.id] || {}), [o.name]: sel.value } } }),
+          },
+          ...o.values.map((v, i) => el('option', { value: v }, (o.labels && o.labels[i]) || v)),
+        );
+        sel.value = (settings.options[fmt.id] || {})[o.name] || o.default;
+        return el('label', { class: 'field' }, el('span', { class: 'field-label' }, o.label), sel);
+      }),
+    );
     this.normOn.checked = settings.normalize !== null && settings.normalize !== undefined;
     if (this.normOn.checked) this.normDb.value = String(settings.normalize);
     this.normDb.disabled = !this.normOn.checked;
@@ -248,6 +270,11 @@ export class ExportPanel {
       const output = { ...o.doc.output };
       if (want) output.container = want;
       else delete output.container;
+      // The target's own settings (defaults are the engine's).
+      const opts = target ? { ...(settings.options || {})[target.id] } : {};
+      for (const k of Object.keys(opts)) if (!target.options.some((o) => o.name === k && o.values.includes(opts[k]))) delete opts[k];
+      if (Object.keys(opts).length) output.options = opts;
+      else delete output.options;
       // Only settings the target format takes go to the engine.
       if (!target || !target.converts) {
         delete output.sampleRate;
@@ -264,7 +291,9 @@ export class ExportPanel {
     for (const o of outputs) plans.push(await oc.plan(o.doc, job.files));
     const p0 = plans[0];
     const fmt = { id: p0.container, label: p0.label, ext: p0.ext, mime: p0.mime };
-    return { fmt, outputs, plans, note: p0.fallback || '' };
+    // What the user should know: why WAV was chosen, or the engine's notes
+    // (frames kept, gain steps, which encoder ran).
+    return { fmt, outputs, plans, note: [p0.fallback, ...(p0.notes || [])].filter(Boolean).join(' · ') };
   }
 
   /** @private */

@@ -15,7 +15,8 @@ import (
 // benchmarkDecode decodes a conformance file b.N times and reports
 // multiples of real time; natively it then times `flac -d` (raw output to
 // /dev/null, process start included) on the same file and reports our
-// time over flac's as flac-ratio (below 1 is faster than flac).
+// time over flac's as flac-ratio (below 1 is faster than flac), in wall
+// time and, steadier on a shared machine, in CPU time (flac-cpu-ratio).
 func benchmarkDecode(b *testing.B, name string) {
 	path := filepath.Join(conformanceDir(b, "subset"), name)
 	data, err := os.ReadFile(path)
@@ -31,7 +32,7 @@ func benchmarkDecode(b *testing.B, name string) {
 	buf := make([]float32, 4096*info.Format.Channels)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for b.Loop() {
 		s, err := d.Stream(0, info.Frames)
 		if err != nil {
@@ -44,6 +45,7 @@ func benchmarkDecode(b *testing.B, name string) {
 		}
 	}
 	ours := time.Since(start).Seconds() / float64(b.N)
+	oursCPU := (cpuTime() - cpu0).Seconds() / float64(b.N)
 	b.ReportMetric(secs/ours, "x-realtime")
 	if runtime.GOOS == "js" {
 		return
@@ -53,16 +55,25 @@ func benchmarkDecode(b *testing.B, name string) {
 		return
 	}
 	b.StopTimer()
-	const runs = 10
-	start = time.Now()
-	for range runs {
-		if out, err := exec.Command(bin, "-d", "-s", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "-o", "/dev/null", path).CombinedOutput(); err != nil {
-			b.Fatalf("flac -d: %v %s", err, out)
-		}
-	}
-	ref := time.Since(start).Seconds() / runs
+	ref, refCPU := runRef(b, 10, bin, "-d", "-s", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "-o", "/dev/null", path)
 	b.ReportMetric(ours/ref, "flac-ratio")
+	b.ReportMetric(oursCPU/refCPU, "flac-cpu-ratio")
 	b.ReportMetric(secs/ref, "flac-x-realtime")
+}
+
+// runRef runs a reference tool runs times and returns the mean wall time
+// and CPU time (user and system) of one run, process start included.
+func runRef(b *testing.B, runs int, bin string, args ...string) (wall, cpu float64) {
+	start := time.Now()
+	var used time.Duration
+	for range runs {
+		cmd := exec.Command(bin, args...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v %s", bin, err, out)
+		}
+		used += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	return time.Since(start).Seconds() / float64(runs), used.Seconds() / float64(runs)
 }
 
 // BenchmarkDecode16 decodes 25 s of 16-bit 44.1 kHz stereo (variable
@@ -107,7 +118,7 @@ func BenchmarkEncode5(b *testing.B) {
 	secs := audio.Duration(info.Frames, info.Format.Rate)
 	var out countWriter
 	b.ReportAllocs()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for b.Loop() {
 		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: 5})
 		if err != nil {
@@ -121,6 +132,7 @@ func BenchmarkEncode5(b *testing.B) {
 		}
 	}
 	ours := time.Since(start).Seconds() / float64(b.N)
+	oursCPU := (cpuTime() - cpu0).Seconds() / float64(b.N)
 	b.ReportMetric(secs/ours, "x-realtime")
 	if runtime.GOOS == "js" {
 		return
@@ -134,15 +146,9 @@ func BenchmarkEncode5(b *testing.B) {
 	if err := os.WriteFile(wav, audiotest.WAV(info.Format, samples), 0o666); err != nil {
 		b.Fatal(err)
 	}
-	const runs = 5
-	start = time.Now()
-	for range runs {
-		if msg, err := exec.Command(bin, "-5", "-s", "-f", "-o", "/dev/null", wav).CombinedOutput(); err != nil {
-			b.Fatalf("flac -5: %v %s", err, msg)
-		}
-	}
-	ref := time.Since(start).Seconds() / runs
+	ref, refCPU := runRef(b, 5, bin, "-5", "-s", "-f", "-o", "/dev/null", wav)
 	b.ReportMetric(ours/ref, "flac-ratio")
+	b.ReportMetric(oursCPU/refCPU, "flac-cpu-ratio")
 }
 
 // countWriter counts and drops bytes.

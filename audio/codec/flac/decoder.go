@@ -30,11 +30,17 @@ var errEndOfStream = errors.New("flac: end of stream")
 
 // StreamInfo is the content of the STREAMINFO block.
 type StreamInfo struct {
+	// MinBlockSize and MaxBlockSize bound the frames' sample counts.
 	MinBlockSize, MaxBlockSize int
+	// MinFrameSize and MaxFrameSize bound the frames' byte sizes (0 when
+	// unknown).
 	MinFrameSize, MaxFrameSize int
-	SampleRate                 int
-	Channels                   int
-	BitsPerSample              int
+	// SampleRate is in Hz.
+	SampleRate int
+	// Channels is 1 to 8.
+	Channels int
+	// BitsPerSample is the stream's sample width, 4 to 32.
+	BitsPerSample int
 	// TotalSamples is the number of frames (samples per channel); 0 when
 	// the encoder did not know it.
 	TotalSamples int64

@@ -110,6 +110,10 @@ type Encoder struct {
 	winN   int
 	wx     []float64
 	sums   []uint64
+	// Levinson-Durbin coefficients per order (kept here: 8 KiB would
+	// escape to the heap on every call).
+	lpStore [32][32]float64
+	lpRows  [32][]float64
 }
 
 // NewEncoder writes the metadata of a FLAC stream of format f (8 to 24-bit
@@ -312,6 +316,8 @@ func (e *Encoder) take(in []float32) {
 				v = lo
 			} else if v > hi {
 				v = hi
+			} else if v != v {
+				v = 0 // NaN
 			}
 			x := int32(math.RoundToEven(v))
 			dst[i] = x
@@ -525,11 +531,9 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 			if ac[0] <= 0 {
 				continue
 			}
-			var lpStore [32][32]float64
-			var lpRows [32][]float64
-			lp := lpRows[:maxOrder]
+			lp := e.lpRows[:maxOrder]
 			for i := range lp {
-				lp[i] = lpStore[i][:i+1]
+				lp[i] = e.lpStore[i][:i+1]
 			}
 			var errs [32]float64
 			top := levinson(ac[:maxOrder+1], lp, errs[:maxOrder])

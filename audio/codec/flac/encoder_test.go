@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,5 +178,28 @@ func TestEncoderErrors(t *testing.T) {
 	}
 	if err := e.Encode(audio.Silence(44100, 1, 10)); !errors.Is(err, ErrEncoderClosed) {
 		t.Errorf("Encode after Close: %v", err)
+	}
+}
+
+// TestEncoderClamps encodes out-of-range, infinite and NaN samples as the
+// nearest representable value (0 for NaN).
+func TestEncoderClamps(t *testing.T) {
+	f := audio.Format{Rate: 8000, Channels: 1, Bits: 16}
+	in := []float32{0.5, 2, -2, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), -1, 0.25}
+	want := []float32{0.5, 32767.0 / 32768, -1, 32767.0 / 32768, -1, 0, -1, 0.25}
+	file := encode(t, f, in, EncoderOptions{Level: 5})
+	d, err := Open(audio.NewBytesSource(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Stream(0, d.Info().Frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := audiotest.ReadAll(t, s)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sample %d: %v became %v, want %v", i, in[i], got[i], want[i])
+		}
 	}
 }

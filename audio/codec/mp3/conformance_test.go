@@ -97,7 +97,7 @@ func nativeLayout(d *Decoder, pcm []float32) []float32 {
 	}
 	out := make([]float32, 0, len(pcm))
 	pos := 0
-	for _, f := range d.Layout().Frames {
+	for _, f := range d.Layout().FramesFrom(0) {
 		n := int(f.Samples) * 2
 		if pos+n > len(pcm) {
 			break
@@ -201,7 +201,7 @@ func TestConformance(t *testing.T) {
 			}
 			gotN := len(pcm)
 			refN := len(ref) / 2
-			spf := header(d.Layout().Frames[0].Header).samples()
+			spf := header(d.Layout().Frame(0).Header).samples()
 			ch := d.Info().Format.Channels
 			switch {
 			case gotN == refN || gotN == refN+1152*ch || gotN == refN+2304*ch:

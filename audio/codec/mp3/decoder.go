@@ -1,10 +1,10 @@
 package mp3
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 
 	"offcut/audio"
 )
@@ -25,13 +25,13 @@ type Options struct {
 type Decoder struct {
 	src    audio.Source
 	lay    *Layout
+	idx    *frameIndex // the layout's frames
 	info   audio.Info
-	frames []Frame // the layout's frames
-	noTag  bool    // the VBR tag frame (frames[0]) is not output
-	cum    []int64 // decoded samples before frame i
-	total  int64   // decoded samples
-	skip   int64   // samples trimmed at the start
-	n      int64   // frames output
+	noTag  bool  // the VBR tag frame (frame 0) is not output
+	tagOut int64 // samples the layout counts for frame 0 that are not output
+	total  int64 // decoded samples
+	skip   int64 // samples trimmed at the start
+	n      int64 // frames output
 	ch     int
 }
 
@@ -54,22 +54,20 @@ func OpenOptions(src audio.Source, opt Options) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoder{src: src, lay: lay}
-	d.frames = lay.Frames
+	d := &Decoder{src: src, lay: lay, idx: &lay.idx}
 	tag := lay.Tag
 	d.noTag = tag != nil && !opt.Raw
-	d.cum = make([]int64, len(d.frames)+1)
-	for i := range d.frames {
-		d.cum[i+1] = d.cum[i] + int64(d.samples(i))
+	if d.noTag {
+		d.tagOut = lay.SamplesBefore(1)
 	}
-	d.total = d.cum[len(d.frames)]
-	h0 := header(lay.Frames[0].Header)
+	d.total = lay.SamplesBefore(lay.Len()) - d.tagOut
+	h0 := header(lay.Frame(0).Header)
 	end := d.total
 	if !opt.Raw && h0.layer() == 3 {
 		d.skip = DecoderDelay
 		if tag != nil && tag.Lame {
 			d.skip += int64(tag.Delay)
-			audioFrames := int64(len(d.frames) - 1)
+			audioFrames := int64(lay.Len() - 1)
 			if tag.Frames == 0 || tag.Frames == audioFrames {
 				end = min(end, d.total-int64(tag.Padding)+DecoderDelay)
 			}
@@ -79,12 +77,7 @@ func OpenOptions(src audio.Source, opt Options) (*Decoder, error) {
 	d.skip = min(d.skip, d.total)
 	// A stream that switches between mono and stereo is decoded as stereo
 	// (mono frames on both channels).
-	d.ch = 1
-	for _, f := range lay.Frames {
-		if f.Samples > 0 {
-			d.ch = max(d.ch, header(f.Header).channels())
-		}
-	}
+	d.ch = max(1, lay.idx.channels)
 	codec := [4]string{"", "mp1", "mp2", "mp3"}[h0.layer()]
 	tags, warn := readTags(src)
 	d.info = audio.Info{
@@ -100,10 +93,18 @@ func OpenOptions(src audio.Source, opt Options) (*Decoder, error) {
 
 // samples is the number of samples frame i contributes to the output.
 func (d *Decoder) samples(i int) int {
-	if i == 0 && d.noTag {
+	if i == 0 && d.noTag || d.idx.word(i)&wOK == 0 {
 		return 0
 	}
-	return int(d.frames[i].Samples)
+	return int(d.idx.spf)
+}
+
+// cum is the number of decoded samples before frame i.
+func (d *Decoder) cum(i int) int64 {
+	if i == 0 {
+		return 0
+	}
+	return d.idx.samplesBefore(i) - d.tagOut
 }
 
 // Info implements audio.Decoder.
@@ -132,28 +133,30 @@ func (d *Decoder) Stream(from, to int64) (audio.Stream, error) {
 	}
 	pos := from + d.skip // decoded sample index
 	// first frame whose samples reach past pos
-	f := sort.Search(len(d.frames), func(i int) bool { return d.cum[i+1] > pos })
+	f := d.idx.frameAt(pos + d.tagOut)
 	p := f
-	h := header(d.frames[f].Header)
-	if h.layer() == 3 {
-		if p > 0 && !d.frames[p].Reset {
+	reset := func(i int) bool { return d.idx.word(i)&wReset != 0 }
+	if d.idx.h0.layer() == 3 {
+		if p > 0 && !reset(p) {
 			p--
 		}
 		// the frames before must hold the reservoir of frame p
 		acc := 0
-		for p > 0 && !d.frames[p].Reset && acc < maxReservoir {
+		for p > 0 && !reset(p) && acc < maxReservoir {
 			p--
-			g := header(d.frames[p].Header)
-			acc += int(d.frames[p].Size) - 4 - 2*b2i(g.crc()) - g.sideInfoSize()
+			fr := d.lay.Frame(p)
+			g := header(fr.Header)
+			acc += int(fr.Size) - 4 - 2*b2i(g.crc()) - g.sideInfoSize()
 		}
 	} else {
-		for k := 0; k < 2 && p > 0 && !d.frames[p].Reset; k++ {
+		for k := 0; k < 2 && p > 0 && !reset(p); k++ {
 			p--
 		}
 	}
 	s.next = p
+	s.nextOff = d.idx.offset(p)
 	s.target = f
-	s.discard = int(pos - d.cum[f])
+	s.discard = int(pos - d.cum(f))
 	s.pcm = make([]float32, 1152*d.ch)
 	return s, nil
 }
@@ -162,6 +165,7 @@ type stream struct {
 	d       *Decoder
 	r       *chunkReader
 	next    int   // next frame to decode
+	nextOff int64 // its byte offset
 	target  int   // first frame whose output is kept
 	discard int   // samples of the target frame to drop
 	left    int64 // frames still to output
@@ -197,7 +201,7 @@ func (s *stream) Read(buf []float32) (int, error) {
 		return 0, s.err
 	}
 	for s.pcmPos == s.pcmLen {
-		if s.next >= len(s.d.frames) {
+		if s.next >= s.d.idx.n {
 			s.err = fmt.Errorf("mp3: stream ended %d frames early: %w", s.left, io.ErrUnexpectedEOF)
 			return 0, s.err
 		}
@@ -220,9 +224,9 @@ func (s *stream) Read(buf []float32) (int, error) {
 // due).
 func (s *stream) decodeNext() error {
 	i := s.next
+	f := s.d.idx.frame(i, s.nextOff)
+	s.nextOff = s.d.idx.next(i, s.nextOff)
 	s.next++
-	f := &s.d.frames[i]
-	h := header(f.Header)
 	if f.Reset {
 		s.l3.reset()
 		s.syn[0].reset()
@@ -236,6 +240,9 @@ func (s *stream) decodeNext() error {
 	if len(b) < size {
 		return fmt.Errorf("mp3: frame %d at byte %d: %w", i, f.Offset, io.ErrUnexpectedEOF)
 	}
+	// The frame's own header: the index keeps only the fields that locate
+	// and size frames.
+	h := header(binary.BigEndian.Uint32(b))
 	if cap(s.fbuf) < size+16 {
 		s.fbuf = make([]byte, 0, max(size+16, 4096))
 	}

@@ -17,7 +17,9 @@
 // start (footer flag honoured), ID3v1, Lyrics3 v2 and APE tags at the end,
 // and junk or damage anywhere: a sync is only accepted when it is followed
 // by a chain of compatible frame headers. The frame index it builds
-// (Index, Layout) also serves frame-level editing.
+// (Index, Layout) also serves frame-level editing. It costs about 4 bytes
+// a frame (15 MB for 24 hours at 44.1 kHz) and is bounded by MaxFrames as
+// the scan goes.
 //
 // Decoding is gapless: a LAME tag's encoder delay and padding are removed,
 // with the layer III decoder delay of 529 samples added to the delay as

@@ -44,7 +44,7 @@ func ExampleIndex() {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range lay.Frames {
+	for _, f := range lay.FramesFrom(0) {
 		fmt.Println(f.Offset, f.Size, f.Samples)
 	}
 	// Output:

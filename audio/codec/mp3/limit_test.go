@@ -21,8 +21,8 @@ func TestFrameIndexIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func(n int) { maxFrames = n }(maxFrames)
-	maxFrames = len(lay.Frames) - 1
+	maxFrames = lay.Len() - 1
 	if _, err := Index(audio.NewBytesSource(b)); !errors.Is(err, ErrTooLong) {
-		t.Fatalf("Index of %d frames with room for %d: %v, want ErrTooLong", len(lay.Frames), maxFrames, err)
+		t.Fatalf("Index of %d frames with room for %d: %v, want ErrTooLong", lay.Len(), maxFrames, err)
 	}
 }

@@ -44,10 +44,10 @@ func TestResyncAfterJunk(t *testing.T) {
 	lay := d.Layout()
 	// The frame before the junk is lost: a frame is only taken when a
 	// compatible header follows it (as the reference decoder does).
-	if len(lay.Frames) != 23 {
-		t.Fatalf("found %d frames, want 23 (warnings %q)", len(lay.Frames), lay.Warnings)
+	if lay.Len() != 23 {
+		t.Fatalf("found %d frames, want 23 (warnings %q)", lay.Len(), lay.Warnings)
 	}
-	if !lay.Frames[11].Reset {
+	if !lay.Frame(11).Reset {
 		t.Error("the frame after the junk does not restart the decoder")
 	}
 	if w := strings.Join(lay.Warnings, "\n"); !strings.Contains(w, "skipped") {

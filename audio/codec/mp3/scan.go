@@ -16,9 +16,10 @@ const (
 	syncMatches    = 10   // consecutive frames that confirm a sync
 	maxWarnings    = 8
 	freeProbeLimit = 1 << 20 // bound on free-format search work per scan
-	// MaxFrames bounds the frame index (about 32 bytes a frame): 2^22
-	// frames is over 27 hours of 44.1 kHz audio, at most ~130 MB of index.
-	MaxFrames = 1 << 22
+	// MaxFrames bounds the frame index (4 bytes a frame and a little): 2^23
+	// frames is over 54 hours of 44.1 kHz layer III, at most ~34 MB of
+	// index, checked as the scan goes.
+	MaxFrames = 1 << 23
 )
 
 // maxFrames is MaxFrames, lowered by tests.
@@ -283,13 +284,15 @@ type VBRTag struct {
 type Layout struct {
 	// Start and End bound the MPEG data (tags excluded).
 	Start, End int64
-	// Frames are all frames in order, the VBR tag frame included.
-	Frames []Frame
 	// Tag is the VBR tag found in the first frame, or nil; when present,
-	// Frames[0] is the tag frame.
+	// frame 0 is the tag frame.
 	Tag *VBRTag
 	// Warnings describe damage the scan tolerated.
 	Warnings []string
+
+	// idx holds all frames in order, the VBR tag frame included (Len,
+	// Frame, FramesFrom).
+	idx frameIndex
 }
 
 // ErrNoFrames is returned when a source holds no MPEG audio frames. It
@@ -362,7 +365,7 @@ func Index(src audio.Source) (*Layout, error) {
 			warnf("mp3: frame %d at byte %d: truncated", nframes, pos)
 			break
 		}
-		if nframes == 0 && len(lay.Frames) == 0 {
+		if lay.idx.n == 0 {
 			first = h
 		}
 		f := Frame{Offset: pos, Size: int32(size), Header: uint32(h), Reset: reset}
@@ -405,15 +408,18 @@ func Index(src audio.Source) (*Layout, error) {
 		if nframes == 0 && h.layer() == 3 {
 			lay.Tag = parseVBRTag(h, b)
 		}
-		if len(lay.Frames) == maxFrames {
-			return nil, fmt.Errorf("%w: more than %d frames (over 27 hours at 44.1 kHz); split the file first", ErrTooLong, maxFrames)
+		if lay.idx.n == maxFrames {
+			return nil, fmt.Errorf("%w: more than %d frames (%.0f hours at %d Hz); split the file first",
+				ErrTooLong, maxFrames, float64(maxFrames)*float64(first.samples())/float64(first.sampleRate())/3600, first.sampleRate())
 		}
-		lay.Frames = append(lay.Frames, f)
+		if err := lay.idx.add(f); err != nil {
+			return nil, err
+		}
 		nframes++
 		locked, last = valid, h
 		pos += int64(size)
 	}
-	if len(lay.Frames) == 0 {
+	if lay.idx.n == 0 {
 		return lay, ErrNoFrames
 	}
 	if r.end < end {

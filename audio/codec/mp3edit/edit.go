@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
-	"sort"
+	"strings"
 
 	"offcut/audio"
 	"offcut/audio/codec/id3"
@@ -24,8 +25,9 @@ type Input struct {
 	src    audio.Source
 	source int // index in the plan's sources
 	lay    *mp3.Layout
-	frames []mp3.Frame // audio frames: the VBR tag frame excluded
-	cum    []int64     // decoded samples before audio frame i
+	first  int   // the layout's first audio frame: 1 after a VBR tag frame
+	nf     int   // audio frames
+	before int64 // samples the layout counts before the first audio frame
 	h0     hdr
 	spf    int
 	skip   int64 // decoded samples before gapless sample 0
@@ -50,36 +52,35 @@ func Open(source int, src audio.Source) (*Input, error) {
 func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 	var err error
 	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
-	in.frames = lay.Frames
 	if lay.Tag != nil {
-		in.frames = lay.Frames[1:]
+		in.first = 1
 	}
-	if len(in.frames) == 0 {
+	in.nf = lay.Len() - in.first
+	if in.nf <= 0 {
 		return nil, fmt.Errorf("%w: the file has no audio frames", ErrNotLossless)
 	}
-	in.h0 = hdr(in.frames[0].Header)
+	in.before = lay.SamplesBefore(in.first)
+	in.h0 = hdr(in.frame(0).Header)
 	if in.h0.layer() != 3 {
 		return nil, fmt.Errorf("%w: lossless editing works on MPEG layer III; this is layer %d", ErrNotLossless, in.h0.layer())
 	}
 	in.spf = in.h0.samplesPerFrame()
-	in.cum = make([]int64, len(in.frames)+1)
-	for i, f := range in.frames {
+	for j, f := range lay.FramesFrom(in.first) {
 		h := hdr(f.Header)
 		if !h.compatible(in.h0) || h.mono() != in.h0.mono() {
-			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, i, f.Offset)
+			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, j-in.first, f.Offset)
 		}
 		if h.bitrateIdx() == 0 {
 			return nil, fmt.Errorf("%w: free-format streams are not supported for lossless editing", ErrNotLossless)
 		}
-		in.cum[i+1] = in.cum[i] + int64(f.Samples)
 	}
 	// The same gapless arithmetic as the decoder (mp3.Open).
-	total := in.cum[len(in.frames)]
+	total := in.cum(in.nf)
 	in.skip = mp3.DecoderDelay
 	end := total
 	if t := lay.Tag; t != nil && t.Lame {
 		in.skip += int64(t.Delay)
-		if t.Frames == 0 || t.Frames == int64(len(in.frames)) {
+		if t.Frames == 0 || t.Frames == int64(in.nf) {
 			end = min(end, total-int64(t.Padding)+mp3.DecoderDelay)
 		}
 	}
@@ -94,6 +95,26 @@ func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 		in.tail = id3.Tail{AudioEnd: lay.End}
 	}
 	return in, nil
+}
+
+// frame returns audio frame i (the VBR tag frame is not counted).
+func (in *Input) frame(i int) mp3.Frame { return in.lay.Frame(in.first + i) }
+
+// cum returns the decoded samples before audio frame i.
+func (in *Input) cum(i int) int64 { return in.lay.SamplesBefore(in.first+i) - in.before }
+
+// frameAt returns the audio frame holding decoded sample pos.
+func (in *Input) frameAt(pos int64) int { return in.lay.FrameAt(pos+in.before) - in.first }
+
+// frames yields audio frames first..last in order.
+func (in *Input) frames(first, last int) iter.Seq2[int, mp3.Frame] {
+	return func(yield func(int, mp3.Frame) bool) {
+		for j, f := range in.lay.FramesFrom(in.first + first) {
+			if j-in.first > last || !yield(j-in.first, f) {
+				return
+			}
+		}
+	}
 }
 
 // Frames is the number of gapless samples per channel.
@@ -189,6 +210,7 @@ type outFrame struct {
 	in    *Input
 	first int // audio frame index of a run of input frames
 	last  int
+	off   int64          // byte offset of frame first
 	synth []byte         // synthetic frame head (header, side info, filler)
 	res   []plan.Segment // reservoir ranges closing a synthetic frame
 	size  int64
@@ -224,8 +246,8 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	for k, p := range pieces {
 		in := p.In
 		pa, pb := p.From+in.skip, p.To+in.skip
-		f0 := frameAt(in.cum, pa)
-		f1 := frameAt(in.cum, pb-1)
+		f0 := in.frameAt(pa)
+		f1 := in.frameAt(pb - 1)
 		first := f0
 		if k == 0 {
 			// Prime two granules before f0 (one MPEG-1 frame, two MPEG-2
@@ -233,13 +255,25 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			// start leaves them in; FFmpeg's output then matches bit for bit.
 			first = max(0, f0-int(1152/spf))
 		}
-		for f := first; f <= f1; f++ {
-			if int(in.frames[f].Samples) != in.spf {
-				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, in.frames[f].Offset)
-			}
+		// The frames' bytes, as contiguous runs: damaged bytes the scan
+		// skipped between two frames are left out.
+		type span struct {
+			first, last int
+			off, end    int64
 		}
-		pieceLead := pa - in.cum[first]
-		if mdb := in.frames[first].MainDataBegin; mdb > 0 {
+		var spans []span
+		for f, fr := range in.frames(first, f1) {
+			if int(fr.Samples) != in.spf {
+				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
+			}
+			if n := len(spans); n > 0 && spans[n-1].end == fr.Offset {
+				spans[n-1].last, spans[n-1].end = f, fr.Offset+int64(fr.Size)
+				continue
+			}
+			spans = append(spans, span{f, f, fr.Offset, fr.Offset + int64(fr.Size)})
+		}
+		pieceLead := pa - in.cum(first)
+		if mdb := in.frame(first).MainDataBegin; mdb > 0 {
 			s, err := in.synthetic(first, int(mdb))
 			if err != nil {
 				return nil, err
@@ -247,26 +281,29 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			out = append(out, s)
 			pieceLead += spf
 		}
-		run := outFrame{in: in, first: first, last: f1, size: in.frames[f1].Offset + int64(in.frames[f1].Size) - in.frames[first].Offset, bi: -1}
+		var steps func(f int) []int
 		if p.hasGain() {
-			piece, gsz := p, int64(in.spf/hdr(in.frames[first].Header).granules())
-			run.steps = func(f int) []int {
-				st := make([]int, hdr(in.frames[f].Header).granules())
+			piece, gran := p, in.h0.granules()
+			gsz := int64(in.spf / gran)
+			steps = func(f int) []int {
+				st := make([]int, gran)
 				for g := range st {
-					c := in.cum[f] + int64(g)*gsz + gsz/2 - pa
+					c := in.cum(f) + int64(g)*gsz + gsz/2 - pa
 					st[g] = GainSteps(piece.gainAt(c))
 				}
 				return st
 			}
 		}
-		out = append(out, run)
+		for _, sp := range spans {
+			out = append(out, outFrame{in: in, first: sp.first, last: sp.last, off: sp.off, size: sp.end - sp.off, bi: -1, steps: steps})
+		}
 		if k == 0 {
 			lead = pieceLead
 		} else {
 			junctions = append(junctions, trail+pieceLead)
 			wanted += trail + pieceLead
 		}
-		trail = in.cum[f1+1] - pb
+		trail = in.cum(f1+1) - pb
 		wanted += p.To - p.From
 	}
 	// Players (FFmpeg among them) want a few consecutive frames before
@@ -311,29 +348,37 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			continue
 		}
 		if f.steps == nil {
-			p.Range(f.in.source, f.in.frames[f.first].Offset, f.size)
+			p.Range(f.in.source, f.off, f.size)
 			continue
 		}
 		// Frames whose gain does not change stay ranges; runs of changed
 		// frames are computed, streaming.
-		for a := f.first; a <= f.last; {
-			changed := nonzero(f.steps(a))
-			b := a
-			for b < f.last && nonzero(f.steps(b+1)) == changed {
-				b++
+		var (
+			a, runOff, runEnd int64 = -1, 0, 0
+			changed           bool
+		)
+		flush := func(b int) {
+			if a < 0 {
+				return
 			}
-			off := f.in.frames[a].Offset
-			n := f.in.frames[b].Offset + int64(f.in.frames[b].Size) - off
 			if !changed {
-				p.Range(f.in.source, off, n)
+				p.Range(f.in.source, runOff, runEnd-runOff)
 			} else {
-				in, first, last, steps := f.in, a, b, f.steps
-				p.Compute(n, func() (io.Reader, error) {
+				in, first, last, steps := f.in, int(a), b, f.steps
+				p.Compute(runEnd-runOff, func() (io.Reader, error) {
 					return &gainReader{in: in, frame: first, last: last, steps: steps, clamped: clampedCount}, nil
 				})
 			}
-			a = b + 1
 		}
+		for j, fr := range f.in.frames(f.first, f.last) {
+			c := nonzero(f.steps(j))
+			if a < 0 || c != changed {
+				flush(j - 1)
+				a, runOff, changed = int64(j), fr.Offset, c
+			}
+			runEnd = fr.Offset + int64(fr.Size)
+		}
+		flush(f.last)
 	}
 	last := pieces[len(pieces)-1].In
 	if last.tail.AudioEnd < last.src.Size() {
@@ -373,15 +418,17 @@ func countFrames(out []outFrame) int {
 	return n
 }
 
-// frameAt returns the audio frame holding decoded sample pos.
-func frameAt(cum []int64, pos int64) int {
-	return sort.Search(len(cum)-1, func(i int) bool { return cum[i+1] > pos })
-}
-
 // synthetic builds the silent frame that carries the mdb reservoir bytes
 // frame f reads from the frames before it.
 func (in *Input) synthetic(f, mdb int) (outFrame, error) {
-	h := hdr(in.frames[f].Header)
+	fr := in.frame(f)
+	// The frame's own header, read from the file: the index keeps only
+	// some of its fields, and the synthetic frame copies all of them.
+	var hb [4]byte
+	if err := audio.ReadAtFull(in.src, hb[:], fr.Offset); err != nil {
+		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d: %w", f, fr.Offset, err)
+	}
+	h := hdr(binary.BigEndian.Uint32(hb[:]))
 	need := 4 + h.sideInfoLen() + mdb
 	bi, err := h.smallestFrame(need)
 	if err != nil {
@@ -393,7 +440,7 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 	var res []plan.Segment
 	left := int64(mdb)
 	for j := f - 1; j >= 0 && left > 0; j-- {
-		fr := in.frames[j]
+		fr := in.frame(j)
 		start := fr.Offset + int64(hdr(fr.Header).payloadStart())
 		end := fr.Offset + int64(fr.Size)
 		n := min(left, end-start)
@@ -404,15 +451,114 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 		left -= n
 	}
 	if left > 0 {
-		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, in.frames[f].Offset, mdb)
+		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, fr.Offset, mdb)
 	}
 	head := make([]byte, size-mdb)
 	copy(head, sh.bytes()) // side info and filler stay zero: silent granules, main_data_begin 0
 	return outFrame{synth: head, res: res, size: int64(size), bi: bi}, nil
 }
 
+// encoderString is the LAME header's 9-byte encoder string: the source's
+// own when it is one readers trust (LAME 3.90 or later, whose version
+// mutagen and others parse before they read delay and padding, or FFmpeg's
+// Lavf/Lavc, which FFmpeg reads), else "LAME3.100": a LAME header with no
+// parseable version is ignored by mutagen, which then counts the padding
+// and delay as audio (10.109 s for a 10.000 s cut).
+func encoderString(orig *mp3.VBRTag) string {
+	const fallback = "LAME3.100"
+	if orig == nil || !orig.Lame {
+		return fallback
+	}
+	e := orig.Encoder
+	switch {
+	case strings.HasPrefix(e, "Lavf"), strings.HasPrefix(e, "Lavc"):
+		return e
+	case len(e) >= 8 && strings.HasPrefix(e, "LAME3.") && isDigit(e[6]) && isDigit(e[7]) && (e[6] == '9' || e[6] == '1'):
+		return e // LAME3.90 .. LAME3.99x, LAME3.100
+	}
+	return fallback
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // infoFrame builds the Xing/Info frame with a LAME extension for the frames.
 func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]byte, error) {
+	// Frame sizes in order, walked rather than kept (an output can have
+	// millions of frames).
+	each := func(fn func(size int64, bi int)) {
+		for _, f := range out {
+			if f.synth != nil {
+				fn(f.size, f.bi)
+				continue
+			}
+			for _, fr := range f.in.frames(f.first, f.last) {
+				fn(int64(fr.Size), hdr(fr.Header).bitrateIdx())
+			}
+		}
+	}
+	ih := InfoHeader{Header: h0.m(), CBR: true, Encoder: encoderString(orig), Delay: delay, Padding: padding}
+	firstBI := -1
+	each(func(_ int64, bi int) {
+		ih.CBR = ih.CBR && (firstBI < 0 || bi == firstBI)
+		if firstBI < 0 {
+			firstBI = bi
+		}
+	})
+	ih.Each = func(fn func(int64)) { each(func(size int64, _ int) { fn(size) }) }
+	b, err := ih.Frame()
+	if errors.Is(err, errTooLong) {
+		err = fmt.Errorf("%w: %w", ErrNotLossless, err)
+	}
+	return b, err
+}
+
+// InfoHeader describes the audio frames of a layer III file, for the
+// Xing/Info frame with a LAME extension that precedes them. Players read the
+// frame count, byte count and seek table from it, and the encoder delay and
+// padding that make the decode gapless and exact in length.
+type InfoHeader struct {
+	// Header is the first audio frame's header: the Info frame takes its
+	// version, sample rate and channel mode.
+	Header mp3.Header
+	// Sizes are the byte sizes of the audio frames, in order; or Each, if
+	// set, calls fn with each size in order (walked twice, so that an
+	// output of millions of frames needs no list of them).
+	Sizes []int64
+	Each  func(fn func(size int64))
+	// CBR is true when every audio frame has the same bitrate ("Info"
+	// rather than "Xing").
+	CBR bool
+	// Encoder is the LAME extension's 9-byte encoder string (e.g.
+	// "LAME3.100"), space-padded or cut to 9 bytes.
+	Encoder string
+	// Delay and Padding are the encoder delay and padding in samples
+	// (0..4095 each).
+	Delay, Padding int
+}
+
+var errTooLong = errors.New("too many bytes for an Info header to count")
+
+func (ih InfoHeader) each(fn func(size int64)) {
+	if ih.Each != nil {
+		ih.Each(fn)
+		return
+	}
+	for _, s := range ih.Sizes {
+		fn(s)
+	}
+}
+
+// Frame builds the Info frame: the smallest frame of the stream's kind that
+// holds the Xing fields (frames, bytes, TOC, quality) and the LAME
+// extension (encoder, delay and padding, music length, CRC).
+func (ih InfoHeader) Frame() ([]byte, error) {
+	h0 := hdr(ih.Header)
+	if h0.layer() != 3 {
+		return nil, fmt.Errorf("mp3edit: Info header for a layer %d stream; only layer III has one", h0.layer())
+	}
+	if ih.Delay < 0 || ih.Delay > 4095 || ih.Padding < 0 || ih.Padding > 4095 {
+		return nil, fmt.Errorf("mp3edit: internal error: delay %d, padding %d do not fit the LAME header", ih.Delay, ih.Padding)
+	}
 	si := h0.sideInfoLen()
 	xing := 4 + si
 	need := xing + 120 + 36
@@ -420,72 +566,47 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	if err != nil {
 		return nil, err
 	}
-	ih := h0.with(bi)
-	b := make([]byte, ih.frameSize(bi))
-	copy(b, ih.bytes())
+	fh := h0.with(bi)
+	b := make([]byte, fh.frameSize(bi))
+	copy(b, fh.bytes())
 
-	// Frame sizes in order, for the counts and the seek table.
-	var sizes []int64
-	cbr := true
-	firstBI := -1
-	for _, f := range out {
-		if f.synth != nil {
-			sizes = append(sizes, f.size)
-			cbr = cbr && (firstBI < 0 || f.bi == firstBI)
-			if firstBI < 0 {
-				firstBI = f.bi
-			}
-			continue
-		}
-		for i := f.first; i <= f.last; i++ {
-			fr := f.in.frames[i]
-			sizes = append(sizes, int64(fr.Size))
-			fbi := hdr(fr.Header).bitrateIdx()
-			cbr = cbr && (firstBI < 0 || fbi == firstBI)
-			if firstBI < 0 {
-				firstBI = fbi
-			}
-		}
-	}
 	total := int64(len(b))
-	for _, s := range sizes {
-		total += s
-	}
-	if total > 0xFFFFFFFF || len(sizes) > 0xFFFFFFFF {
-		return nil, fmt.Errorf("%w: %d bytes is beyond what an Info header can count", ErrNotLossless, total)
+	count := 0
+	ih.each(func(size int64) {
+		total += size
+		count++
+	})
+	if total > 0xFFFFFFFF || count > 0xFFFFFFFF {
+		return nil, fmt.Errorf("mp3edit: %d bytes: %w", total, errTooLong)
 	}
 	id := "Xing"
-	if cbr {
+	if ih.CBR {
 		id = "Info"
 	}
 	x := b[xing:]
 	copy(x, id)
 	binary.BigEndian.PutUint32(x[4:], 0x0F) // frames, bytes, TOC, quality
-	binary.BigEndian.PutUint32(x[8:], uint32(len(sizes)))
+	binary.BigEndian.PutUint32(x[8:], uint32(count))
 	binary.BigEndian.PutUint32(x[12:], uint32(total))
-	// TOC: for each percent of the duration, the byte position (of 256).
-	var pos int64 = int64(len(b))
-	k := 0
-	for i := range 100 {
-		target := len(sizes) * i / 100
-		for k < target {
-			pos += sizes[k]
-			k++
+	// TOC: for each percent of the duration, the byte position (of 256):
+	// entry i is where frame count*i/100 starts.
+	pos, k, i := int64(len(b)), 0, 0
+	ih.each(func(size int64) {
+		for i < 100 && count*i/100 <= k {
+			x[16+i] = byte(min(255, pos*256/total))
+			i++
 		}
+		pos += size
+		k++
+	})
+	for ; i < 100; i++ {
 		x[16+i] = byte(min(255, pos*256/total))
 	}
 	binary.BigEndian.PutUint32(x[116:], 0) // quality
 	l := x[120:]
-	enc := "LAME    "
-	if orig != nil && orig.Lame && len(orig.Encoder) >= 4 {
-		switch orig.Encoder[:4] {
-		case "LAME", "Lavf", "Lavc":
-			enc = orig.Encoder
-		}
-	}
-	copy(l[:9], (enc + "         ")[:9])
+	copy(l[:9], (ih.Encoder + "         ")[:9])
 	l[9] = 0x00 // tag revision 0, VBR method unknown
-	v := uint32(delay)<<12 | uint32(padding)
+	v := uint32(ih.Delay)<<12 | uint32(ih.Padding)
 	l[21], l[22], l[23] = byte(v>>16), byte(v>>8), byte(v)
 	binary.BigEndian.PutUint32(l[28:], uint32(total))
 	crcEnd := xing + 120 + 34

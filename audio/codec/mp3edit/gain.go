@@ -127,28 +127,36 @@ type gainReader struct {
 	steps       func(frame int) []int
 	buf         bytes.Buffer
 	clamped     *int
+	spans       []span
 }
+
+// span is a frame's place in a chunk.
+type span struct{ off, size int64 }
 
 func (g *gainReader) Read(p []byte) (int, error) {
 	for g.buf.Len() == 0 {
 		if g.frame > g.last {
 			return 0, io.EOF
 		}
-		// Up to 256 KiB of frames at a time.
-		start := g.in.frames[g.frame].Offset
-		end := g.frame
-		for end < g.last && g.in.frames[end+1].Offset+int64(g.in.frames[end+1].Size)-start <= 256<<10 {
-			end++
+		// Up to 256 KiB of frames at a time (at least one frame).
+		g.spans = g.spans[:0]
+		var start, stop int64
+		for _, fr := range g.in.frames(g.frame, g.last) {
+			if len(g.spans) == 0 {
+				start = fr.Offset
+			} else if fr.Offset+int64(fr.Size)-start > 256<<10 {
+				break
+			}
+			g.spans = append(g.spans, span{fr.Offset - start, int64(fr.Size)})
+			stop = fr.Offset + int64(fr.Size)
 		}
-		stop := g.in.frames[end].Offset + int64(g.in.frames[end].Size)
+		end := g.frame + len(g.spans) - 1
 		chunk := make([]byte, stop-start)
 		if err := audio.ReadAtFull(g.in.src, chunk, start); err != nil {
 			return 0, fmt.Errorf("mp3edit: reading frames %d..%d at byte %d: %w", g.frame, end, start, err)
 		}
-		for f := g.frame; f <= end; f++ {
-			fr := g.in.frames[f]
-			off := fr.Offset - start
-			*g.clamped += applyGain(chunk[off:off+int64(fr.Size)], g.steps(f))
+		for k, sp := range g.spans {
+			*g.clamped += applyGain(chunk[sp.off:sp.off+sp.size], g.steps(g.frame+k))
 		}
 		g.buf.Write(chunk)
 		g.frame = end + 1

@@ -10,9 +10,9 @@ import (
 	"offcut/audio/codec/mp3"
 )
 
-// Desc declares MP3 to the registry: read by package mp3, written here as
-// the sources' own frames (lossless cut, split, join, gain and fades on
-// global_gain).
+// Desc declares MP3 written as the sources' own frames (lossless cut,
+// split, join, gain and fades on global_gain); package mp3format puts it in
+// the registry with the LAME encoder for everything else.
 var Desc = func() codec.Desc {
 	d := mp3.Desc
 	d.Write = &codec.Writer{
@@ -51,9 +51,6 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 		if p.hasGain() {
 			notes = append(notes, fmt.Sprintf("gain and fades of clip %d are applied without re-encoding, in steps of %.2f dB (gain %.2f dB as %.2f dB)",
 				i+1, StepDB, c.Gain, float64(GainSteps(c.Gain))*StepDB))
-		}
-		if p.hasGain() && !tl.Explicit() {
-			return nil, fmt.Errorf("%w: gain and fades on MP3 frames come in %.2f dB steps (chosen only when MP3 output is asked for)", codec.ErrCannotWrite, StepDB)
 		}
 		pieces = append(pieces, p)
 	}

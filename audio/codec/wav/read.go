@@ -347,6 +347,7 @@ func (r *reader) Read(buf []float32) (int, error) {
 		return 0, audio.ErrShortBuffer
 	}
 	if r.pos >= r.end {
+		r.raw = nil // finished: let the read buffer go even if r is kept
 		return 0, io.EOF
 	}
 	bpf := r.f.format.BytesPerFrame()
