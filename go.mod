@@ -3,6 +3,7 @@ module offcut
 go 1.26.0
 
 require (
+	github.com/abema/go-mp4 v1.4.1
 	github.com/andybalholm/brotli v1.2.8
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0

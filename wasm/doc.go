@@ -3,15 +3,21 @@
 //	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o offcut.wasm ./wasm
 //
 // (go run ./build does this). It is the only package that imports
-// syscall/js, and only in main_js.go; the rest is plain Go, tested natively.
+// syscall/js, and only in its *_js.go files; the rest is plain Go, tested
+// natively.
 //
-// On start it sets globalThis.offcutEngine to an object of synchronous
-// functions that www/worker.js calls. Inputs are Blobs (the user's Files),
+// On start it sets globalThis.offcutEngine to an object of functions that
+// www/worker.js calls. Each returns a Promise: the job runs in a goroutine
+// of its own so that it can wait for asynchronous browser APIs (a Go call
+// still inside a js.FuncOf callback cannot). The worker runs jobs one at a
+// time. When the worker defines globalThis.offcutAACDecode(config, data,
+// sizes) (WebCodecs AudioDecoder; Promise of a Float32Array), AAC in MP4 is
+// decoded through it (aac_js.go). Inputs are Blobs (the user's Files),
 // read by range on demand through a JavaScript function read(blob, a, b)
 // that returns a Uint8Array of bytes [a, b) (FileReaderSync in the worker);
-// nothing copies a whole file into the Go heap. Every function returns its
-// result, or an Error whose message says what failed; a Go panic is
-// recovered and returned as such an Error.
+// nothing copies a whole file into the Go heap. Every Promise resolves with
+// the result, or rejects with an Error whose message says what failed; a Go
+// panic is recovered and rejected as such an Error.
 //
 //	probe(file, read)                           -> JSON of probeInfo
 //	peaks(file, read, buckets, from, to, onProgress)

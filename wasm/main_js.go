@@ -20,6 +20,7 @@ var (
 	jsError      = js.Global().Get("Error")
 	jsUint8Array = js.Global().Get("Uint8Array")
 	jsFloat32    = js.Global().Get("Float32Array")
+	jsPromise    = js.Global().Get("Promise")
 )
 
 func main() {
@@ -30,30 +31,99 @@ func main() {
 	api.Set("render", handler("render", renderJS))
 	api.Set("stats", handler("stats", statsJS))
 	api.Set("formats", handler("formats", formatsJS))
+	installAAC()
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
 }
 
-// handler wraps f as a JavaScript function that returns f's result or an
-// Error, and turns a panic into an Error naming the operation.
+// handler wraps f as a JavaScript function that returns a Promise of f's
+// result, rejected with an Error when f fails; a panic becomes an Error
+// naming the operation.
+//
+// f runs in a goroutine of its own, not inside the JavaScript call: a Go
+// call still running inside a js.FuncOf callback cannot wait for a
+// JavaScript Promise (the event loop that would settle it is blocked
+// behind the call), while a goroutine blocked on a channel hands control
+// back to the worker's event loop. That is what lets a job wait for the
+// browser's asynchronous WebCodecs AAC decoder (see await and
+// installAAC).
 func handler(op string, f func(args []js.Value) (any, error)) js.Func {
-	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
-		defer func() {
-			if r := recover(); r != nil {
-				println("offcut:", op, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
-				ret = jsError.New(fmt.Sprintf("%s failed: internal error: %v", op, r))
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var resolve, reject js.Value
+		executor := js.FuncOf(func(_ js.Value, a []js.Value) any {
+			resolve, reject = a[0], a[1]
+			return nil
+		})
+		p := jsPromise.New(executor)
+		executor.Release()
+		go func() {
+			v, err, panicked := runJob(op, f, args)
+			switch {
+			case panicked:
+				reject.Invoke(jsError.New(err.Error()))
+			case err != nil:
+				e := explain(err)
+				je := jsError.New(e.Message)
+				je.Set("code", e.Code)
+				je.Set("detail", e.Detail)
+				reject.Invoke(je)
+			default:
+				resolve.Invoke(v)
 			}
 		}()
-		v, err := f(args)
-		if err != nil {
-			e := explain(err)
-			je := jsError.New(e.Message)
-			je.Set("code", e.Code)
-			je.Set("detail", e.Detail)
-			return je
-		}
-		return v
+		return p
 	})
+}
+
+// runJob calls f, turning a panic into an error (panicked true).
+func runJob(op string, f func(args []js.Value) (any, error), args []js.Value) (v any, err error, panicked bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			println("offcut:", op, "panicked:", fmt.Sprint(r), "\n", string(debug.Stack()))
+			v, err, panicked = nil, fmt.Errorf("%s failed: internal error: %v", op, r), true
+		}
+	}()
+	v, err = f(args)
+	return v, err, false
+}
+
+// rejection is a rejected Promise's reason as a Go error.
+type rejection struct {
+	msg string
+	v   js.Value // the reason (usually an Error)
+}
+
+func (r *rejection) Error() string { return r.msg }
+
+// await waits for a JavaScript Promise and returns its value, or its
+// rejection as an error. It must be called from a goroutine that is not
+// inside a js.FuncOf callback (every job runs in one; see handler).
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	then := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		ch <- result{v: arg(a, 0)}
+		return nil
+	})
+	defer then.Release()
+	catch := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		e := arg(a, 0)
+		msg := "the promise was rejected"
+		if e.Type() == js.TypeObject && e.Get("message").Type() == js.TypeString {
+			msg = e.Get("message").String()
+		} else if e.Type() != js.TypeUndefined {
+			msg = e.Call("toString").String()
+		}
+		ch <- result{err: &rejection{msg: msg, v: e}}
+		return nil
+	})
+	defer catch.Release()
+	p.Call("then", then, catch)
+	r := <-ch
+	return r.v, r.err
 }
 
 // arg returns args[i], or undefined when it is missing.

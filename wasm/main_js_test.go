@@ -89,20 +89,28 @@ func TestHandlerRecoversPanics(t *testing.T) {
 		return nil, nil
 	})
 	defer h.Release()
-	v := h.Invoke()
-	if !v.InstanceOf(jsError) || !strings.HasPrefix(v.Get("message").String(), "frobnicate failed: internal error: assignment to entry in nil map") {
-		t.Errorf("a panicking handler returned %v", v)
+	p := h.Invoke()
+	if !p.InstanceOf(jsPromise) {
+		t.Fatalf("a handler returned %v, not a Promise", p)
+	}
+	if _, err := await(p); err == nil || !strings.HasPrefix(err.Error(), "frobnicate failed: internal error: assignment to entry in nil map") {
+		t.Errorf("a panicking handler's promise: %v", err)
 	}
 	e := handler("probe", func([]js.Value) (any, error) { return nil, errors.New("wav: no data chunk") })
 	defer e.Release()
-	if v := e.Invoke(); !v.InstanceOf(jsError) || v.Get("code").String() != codeInternal || v.Get("detail").String() != "wav: no data chunk" || v.Get("message").String() == "" {
-		t.Errorf("a failing handler returned %v", v)
+	if v := rejected(t, e.Invoke()); !v.InstanceOf(jsError) || v.Get("code").String() != codeInternal || v.Get("detail").String() != "wav: no data chunk" || v.Get("message").String() == "" {
+		t.Errorf("a failing handler rejected with %v", v)
+	}
+	ok := handler("probe", func([]js.Value) (any, error) { return "fine", nil })
+	defer ok.Release()
+	if v, err := await(ok.Invoke()); err != nil || v.String() != "fine" {
+		t.Errorf("a handler's promise = %v, %v", v, err)
 	}
 	m := handler("probe", func([]js.Value) (any, error) {
 		return nil, &fileError{"a.wav", fmt.Errorf("%w: junk", codecs.ErrUnknownFormat)}
 	})
 	defer m.Release()
-	if v := m.Invoke(); v.Get("code").String() != codeUnknownFormat || !strings.HasPrefix(v.Get("message").String(), "a.wav is not an audio file Offcut can open") {
+	if v := rejected(t, m.Invoke()); v.Get("code").String() != codeUnknownFormat || !strings.HasPrefix(v.Get("message").String(), "a.wav is not an audio file Offcut can open") {
 		t.Errorf("an unknown format gave code %v, message %v", v.Get("code"), v.Get("message"))
 	}
 }
@@ -152,4 +160,18 @@ func TestRenderJS(t *testing.T) {
 	if _, err := renderJS([]js.Value{js.ValueOf(doc), js.ValueOf("nope"), read, emit.Value}); err == nil {
 		t.Error("render with files = a string: no error")
 	}
+}
+
+// rejected waits for a Promise that must reject and returns its reason.
+func rejected(t *testing.T, p js.Value) js.Value {
+	t.Helper()
+	if !p.InstanceOf(jsPromise) {
+		t.Fatalf("%v is not a Promise", p)
+	}
+	_, err := await(p)
+	var r *rejection
+	if !errors.As(err, &r) {
+		t.Fatalf("the promise resolved (%v)", err)
+	}
+	return r.v
 }

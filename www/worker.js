@@ -52,22 +52,82 @@ function read(blob, a, b) {
   return new Uint8Array(reader.readAsArrayBuffer(blob.slice(a, b)));
 }
 
-/** Calls an engine function; Go returns an Error for a failed job. */
-function call(name, ...args) {
-  const r = engine[name](...args);
-  if (go.exited) throw Object.assign(new Error(crashMessage()), { fatal: true });
-  if (r instanceof Error) throw r;
-  return r;
+/**
+ * Calls an engine function. Each returns a Promise (the Go job runs in a
+ * goroutine, so that it can wait for asynchronous browser APIs such as
+ * WebCodecs), rejected with an Error for a failed job.
+ */
+async function call(name, ...args) {
+  try {
+    return await engine[name](...args);
+  } finally {
+    if (go.exited) throw Object.assign(new Error(crashMessage()), { fatal: true });
+  }
 }
 
+/**
+ * Decodes AAC access units with WebCodecs for the engine's MP4 reader (Go
+ * has no AAC decoder): a fresh AudioDecoder per call, as the engine
+ * expects. data holds the access units back to back, sizes their lengths;
+ * the result is frameLength frames per access unit, interleaved, each
+ * placed by its timestamp.
+ */
+async function aacDecode(cfg, data, sizes) {
+  if (typeof AudioDecoder !== 'function') {
+    throw new DOMException('this browser has no WebCodecs AudioDecoder, which AAC audio needs', 'NotSupportedError');
+  }
+  const { codec, sampleRate, numberOfChannels, description, frameLength } = cfg;
+  const config = { codec, sampleRate, numberOfChannels, description };
+  const { supported } = await AudioDecoder.isConfigSupported(config);
+  if (!supported) {
+    throw new DOMException(`this browser cannot decode AAC (${codec}, ${sampleRate} Hz, ${numberOfChannels} ch)`, 'NotSupportedError');
+  }
+  const ch = numberOfChannels;
+  const out = new Float32Array(sizes.length * frameLength * ch);
+  const usPerUnit = (frameLength * 1e6) / sampleRate;
+  let failure = null;
+  const dec = new AudioDecoder({
+    output: (ad) => {
+      try {
+        const at = Math.round(ad.timestamp / usPerUnit) * frameLength;
+        const n = Math.min(ad.numberOfFrames, out.length / ch - at);
+        const plane = new Float32Array(ad.numberOfFrames);
+        for (let c = 0; c < Math.min(ch, ad.numberOfChannels) && n > 0; c++) {
+          ad.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+          for (let i = 0; i < n; i++) out[(at + i) * ch + c] = plane[i];
+        }
+      } finally {
+        ad.close();
+      }
+    },
+    error: (e) => { failure = e; },
+  });
+  try {
+    dec.configure(config);
+    let off = 0;
+    for (let i = 0; i < sizes.length; i++) {
+      dec.decode(new EncodedAudioChunk({
+        type: 'key', timestamp: Math.round(i * usPerUnit), data: data.subarray(off, off + sizes[i]),
+      }));
+      off += sizes[i];
+    }
+    await dec.flush();
+  } finally {
+    if (dec.state !== 'closed') dec.close();
+  }
+  if (failure) throw failure;
+  return out;
+}
+self.offcutAACDecode = aacDecode;
+
 const ops = {
-  ready: () => ({ version: 1 }),
-  probe: ({ file }) => JSON.parse(call('probe', file, read)),
+  ready: async () => ({ version: 1 }),
+  probe: async ({ file }) => JSON.parse(await call('probe', file, read)),
   peaks: ({ file, buckets, from, to }, progress) =>
     call('peaks', file, read, buckets, from, to ?? -1, progress),
-  plan: ({ project, files }) => JSON.parse(call('plan', project, files, read)),
-  formats: () => JSON.parse(call('formats')),
-  render: ({ project, files }, progress) => {
+  plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
+  formats: async () => JSON.parse(await call('formats')),
+  render: async ({ project, files }, progress) => {
     // Computed bytes are folded into a Blob every foldBytes, so that the
     // browser's blob store (which spills to disk) holds them, not this heap.
     // Headers written last (patchable) stay parts of their own until the
@@ -84,7 +144,7 @@ const ops = {
         held = 0;
       }
     };
-    const summary = JSON.parse(call('render', project, files, read, (kind, a, b, c) => {
+    const summary = JSON.parse(await call('render', project, files, read, (kind, a, b, c) => {
       switch (kind) {
         case 'bytes': case 'chunk': hold(a); break;
         case 'range': parts.push(files[a].slice(b, b + c)); break;
@@ -100,20 +160,28 @@ const ops = {
     summary.size = blob.size;
     return { blob, summary };
   },
-  stats: () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(call('stats')) }),
+  stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
 };
 
-self.onmessage = async ({ data: { id, op, ...args } }) => {
+// Jobs run one at a time, in the order they came (offcut.js counts on it):
+// now that a job can wait for the browser, the next message would
+// otherwise start while it waits.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => job(data));
+};
+
+async function job({ id, op, ...args }) {
   try {
     await ready;
     if (!Object.hasOwn(ops, op)) throw new Error(`unknown operation ${op}`);
     self.postMessage({ id, start: true });
     const progress = (done, total) => self.postMessage({ id, progress: { done, total } });
-    const result = ops[op](args, progress);
+    const result = await ops[op](args, progress);
     const transfer = result.min instanceof Float32Array ? [result.min.buffer, result.max.buffer] : [];
     self.postMessage({ id, result }, transfer);
   } catch (e) {
     const fatal = go.exited || e instanceof WebAssembly.RuntimeError || !!e.fatal;
     self.postMessage({ id, error: e.message || String(e), code: e.code, detail: e.detail, fatal });
   }
-};
+}

@@ -13,9 +13,11 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/aiff"
 	"offcut/audio/codec/flac"
 	"offcut/audio/codec/mkv"
 	"offcut/audio/codec/mp3format"
+	"offcut/audio/codec/mp4"
 	"offcut/audio/codec/opus"
 	"offcut/audio/codec/vorbis"
 	"offcut/audio/codec/wav"
@@ -26,10 +28,12 @@ import (
 // chance in other files) last.
 var All = []*codec.Desc{
 	&wav.Desc,
+	&aiff.Desc,
 	&flac.Desc,
 	&vorbis.Desc,
 	&opus.Desc,
 	&mkv.Desc,
+	&mp4.Desc,
 	&mp3format.Desc,
 }
 
