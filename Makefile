@@ -7,10 +7,15 @@ WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
-# (python3-* packages are checked by import).
+# (python3-* packages are checked by import; initdb also where Debian puts
+# it, /usr/lib/postgresql/*/bin, off PATH).
 APT_PKGS := sox:sox ffmpeg:ffmpeg flac:flac lame:lame mp3val:mp3val chromium:chromium \
 	oggenc:vorbis-tools oggdec:vorbis-tools opusenc:opus-tools opusdec:opus-tools \
-	mpg123:mpg123 metaflac:flac python3-mutagen:python3-mutagen
+	mpg123:mpg123 metaflac:flac python3-mutagen:python3-mutagen initdb:postgresql
+# versitygw, the S3 gateway the cloud tests run against, goes to a
+# project-local bin (found there by server/internal/testenv).
+VERSITYGW_VERSION := v1.8.0
+CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
 .PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
@@ -32,13 +37,16 @@ build: cli dist
 run: build
 	./bin/offcut-server -addr $(ADDR) -dist build/dist
 
-## test-deps: install the reference tools the tests compare against (Debian, as root)
+## test-deps: install the reference tools the tests compare against (Debian, as root),
+## PostgreSQL and versitygw for the cloud tests (started by the tests themselves
+## on 127.0.0.1 with free ports: see server/internal/testenv)
 test-deps:
 	@missing=""; \
 	for cp in $(APT_PKGS); do \
 	  c=$${cp%%:*}; p=$${cp#*:}; \
 	  case $$c in \
 	  python3-*) /usr/bin/python3 -c "import $${c#python3-}" >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  initdb) { command -v initdb || ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || missing="$$missing $$p";; \
 	  *) command -v $$c >/dev/null 2>&1 || missing="$$missing $$p";; \
 	  esac; \
 	done; \
@@ -50,6 +58,10 @@ test-deps:
 	  else \
 	    echo "warning: missing$$missing (not root: tests that need them will skip)"; \
 	  fi; \
+	fi
+	@if ! command -v versitygw >/dev/null 2>&1 && [ ! -x $(CACHE_BIN)/versitygw ]; then \
+	  echo "installing versitygw $(VERSITYGW_VERSION) into $(CACHE_BIN)"; \
+	  GOBIN=$(CACHE_BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION); \
 	fi
 
 ## lint: gofmt and go vet
@@ -75,6 +87,7 @@ bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
+	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/
 
 ## audit: Lighthouse 11 (the last with a PWA category) against the built app
 ## served as by make run; checks the installability audits. Needs node and

@@ -24,6 +24,16 @@ func fixtureDir(t *testing.T) string {
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// withData adds OFFCUT_DATA, so the cloud save's SQLite file and blob
+// folder go to a temporary directory.
+func withData(t *testing.T, m map[string]string) map[string]string {
+	out := map[string]string{"OFFCUT_DATA": t.TempDir()}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
 // TestRun starts the server as main does, reads the startup line, makes a
 // request to the URL it printed and shuts down by cancelling the context.
 func TestRun(t *testing.T) {
@@ -43,7 +53,7 @@ func TestRun(t *testing.T) {
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
 			go func() {
-				done <- run(ctx, tc.args, env(tc.env), pw, io.Discard)
+				done <- run(ctx, tc.args, env(withData(t, tc.env)), pw, io.Discard)
 				pw.Close()
 			}()
 			line, err := bufio.NewReader(pr).ReadString('\n')
@@ -63,6 +73,16 @@ func TestRun(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != 200 || string(body) != "<p>Offcut</p>" {
 				t.Errorf("GET / at the printed URL: %d %q", resp.StatusCode, body)
+			}
+			// The cloud save is on by default, on SQLite and a folder.
+			resp, err = http.Get(m[1] + "/api/v1/salt?email=a@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), `"kdf_salt"`) {
+				t.Errorf("GET /api/v1/salt: %d %q", resp.StatusCode, body)
 			}
 			cancel()
 			select {
@@ -90,9 +110,12 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-nope"}, "flag provided but not defined"},
 		{[]string{"-dist", dist, "-log-file", filepath.Join(dist, "no", "dir.log")}, "log file:"},
 		{[]string{"-dist", dist, "extra"}, "unexpected arguments"},
+		{[]string{"-dist", dist, "-db", "postgres://127.0.0.1:1/x?connect_timeout=1"}, "database: postgres"},
+		{[]string{"-dist", dist, "-blobs", "s3://"}, "blob store"},
+		{[]string{"-dist", dist, "-quota-mib", "0"}, "must be positive"},
 	} {
 		var stderr strings.Builder
-		err := run(context.Background(), tc.args, env(nil), io.Discard, &stderr)
+		err := run(context.Background(), tc.args, env(withData(t, nil)), io.Discard, &stderr)
 		if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.want) {
 			t.Errorf("run(%q): error %v, want one containing %q", tc.args, err, tc.want)
 		}

@@ -140,7 +140,7 @@ func startSite() (*Site, error) {
 	if out, err := gb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build ./server: %v\n%s", err, out)
 	}
-	server = exec.Command(bin, "-addr", "127.0.0.1:0", "-dist", dist)
+	server = exec.Command(bin, "-addr", "127.0.0.1:0", "-dist", dist, "-data", filepath.Join(siteTmp, "data"))
 	server.Dir = root
 	stdout, err := server.StdoutPipe()
 	if err != nil {

@@ -45,6 +45,9 @@ type Config struct {
 	// CORSOrigins lists the origins (scheme://host[:port]) allowed to call
 	// /api/ cross-origin. Empty means none; see ParseOrigins.
 	CORSOrigins []string
+	// API, when set, serves /api/ (the cloud save, package api); without
+	// it every /api/ request is a JSON 404.
+	API http.Handler
 	// Logger receives one line per request and the details of internal
 	// errors. Nil means slog.Default().
 	Logger *slog.Logger
@@ -96,14 +99,19 @@ func New(cfg Config) (*Site, error) {
 	s := &Site{assets: a, log: log, sampler: newSampler(rate, time.Now)}
 
 	var api http.Handler = http.HandlerFunc(s.serveAPI)
+	if cfg.API != nil {
+		api = cfg.API
+	}
 	if len(cfg.CORSOrigins) > 0 {
 		// rs/cors treats an empty list as "*", so it is only wired in
 		// with an explicit, non-empty list.
 		api = cors.New(cors.Options{
-			AllowedOrigins: cfg.CORSOrigins,
-			AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
-			AllowedHeaders: []string{"Content-Type"},
-			MaxAge:         600,
+			AllowedOrigins:   cfg.CORSOrigins,
+			AllowedMethods:   []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+			AllowedHeaders:   []string{"Content-Type", "Range", "X-Chunk-Sha256"},
+			ExposedHeaders:   []string{"Content-Range", "Content-Length", "Accept-Ranges", "ETag", "X-Object-Version"},
+			AllowCredentials: true,
+			MaxAge:           600,
 		}).Handler(api)
 	}
 	mux := http.NewServeMux()
