@@ -2,40 +2,21 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codecs"
 	"offcut/audio/project"
 )
 
-// testWAV is a canonical 16-bit WAVE file of a sine per channel.
+// testWAV is a canonical 16-bit WAVE file of audiotest.Signal.
 func testWAV(rate, channels int, frames int64, seed int) []byte {
-	data := make([]byte, 0, int(frames)*channels*2)
-	for i := int64(0); i < frames; i++ {
-		for c := 0; c < channels; c++ {
-			v := 0.6 * math.Sin(2*math.Pi*float64(i)*float64(200+90*(c+seed))/float64(rate))
-			data = binary.LittleEndian.AppendUint16(data, uint16(int16(math.Round(v*32767))))
-		}
-	}
-	h := []byte("RIFF")
-	h = binary.LittleEndian.AppendUint32(h, uint32(36+len(data)))
-	h = append(h, "WAVEfmt "...)
-	h = binary.LittleEndian.AppendUint32(h, 16)
-	h = binary.LittleEndian.AppendUint16(h, 1)
-	h = binary.LittleEndian.AppendUint16(h, uint16(channels))
-	h = binary.LittleEndian.AppendUint32(h, uint32(rate))
-	h = binary.LittleEndian.AppendUint32(h, uint32(rate*channels*2))
-	h = binary.LittleEndian.AppendUint16(h, uint16(channels*2))
-	h = binary.LittleEndian.AppendUint16(h, 16)
-	h = append(h, "data"...)
-	h = binary.LittleEndian.AppendUint32(h, uint32(len(data)))
-	return append(h, data...)
+	f := audio.Format{Rate: rate, Channels: channels, Bits: 16}
+	return audiotest.WAV(f, audiotest.Signal(int(frames), channels, rate, uint64(seed)))
 }
 
 // countingSource counts the bytes read through it.

@@ -1,7 +1,8 @@
 // Package audiotest holds helpers for the engine's tests: a stream contract
 // checker every stream constructor runs through, WAV files generated in
-// memory, and lookups of the reference tools (sox, ffmpeg) tests compare
-// against.
+// memory or written to disk (WAV, WriteWAV), whole decodes (DecodeAll,
+// ReadAll), and lookups of the reference tools (sox, ffmpeg) tests compare
+// against (Tool). Tests use these rather than private copies.
 package audiotest
 
 import (
@@ -84,6 +85,17 @@ func ReadAll(t testing.TB, s audio.Stream) []float32 {
 	}
 }
 
+// DecodeAll decodes every frame of d (Stream(0, Info().Frames) read to the
+// end with ReadAll), failing the test on any error.
+func DecodeAll(t testing.TB, d audio.Decoder) []float32 {
+	t.Helper()
+	s, err := d.Stream(0, d.Info().Frames)
+	if err != nil {
+		t.Fatalf("Stream(0, %d): %v", d.Info().Frames, err)
+	}
+	return ReadAll(t, s)
+}
+
 // Signal returns frames×channels samples: a different sine per channel at
 // 0.8 of full scale, plus a little noise so that every bit is exercised.
 func Signal(frames, channels, rate int, seed uint64) []float32 {
@@ -144,6 +156,15 @@ func WAV(f audio.Format, samples []float32) []byte {
 		b = append(b, 0)
 	}
 	return b
+}
+
+// WriteWAV writes WAV(f, samples) to path and returns path.
+func WriteWAV(t testing.TB, path string, f audio.Format, samples []float32) string {
+	t.Helper()
+	if err := os.WriteFile(path, WAV(f, samples), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // Tool returns the path of a reference tool, or skips the test when it is

@@ -13,7 +13,8 @@ import (
 // hostileWAV is 8 kHz mono 16-bit with n frames, then a metadata chunk
 // (LIST, bext, iXML, id3, axml) holding payload and claiming declared
 // bytes (its real size when declared is 0): a chunk that may claim more
-// than the file has.
+// than the file has. Not audiotest.WAV: the file is deliberately
+// malformed.
 func hostileWAV(n int, id uint8, payload []byte, declared uint32) []byte {
 	ids := []string{"LIST", "bext", "iXML", "id3 ", "ID3 ", "axml"}
 	var b []byte

@@ -27,7 +27,8 @@ var soxFormats = []struct {
 }
 
 // makeWAV writes a test file with sox: a sweep plus noise, so that every
-// sample differs from its neighbours.
+// sample differs from its neighbours. Not audiotest.WAV: these files are
+// made by the reference tool the renders are compared with.
 func makeWAV(t testing.TB, sox, dir, name string, fmtArgs []string, rate, ch int, secs string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)

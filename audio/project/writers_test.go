@@ -84,8 +84,7 @@ func TestFLACOutput(t *testing.T) {
 			if i := got.Info(); i.Container != "flac" || i.Frames != int64(n-1500) || i.Format.Bits != wantBits || i.Format.Channels != c.f.Channels {
 				t.Fatalf("decoded info %+v", i)
 			}
-			s, _ := got.Stream(0, got.Info().Frames)
-			dec := audiotest.ReadAll(t, s)
+			dec := audiotest.DecodeAll(t, got)
 			srcDec, _ := codecs.Open(audio.NewBytesSource(src))
 			ws, _ := srcDec.Stream(1000, int64(n-500))
 			want := audiotest.ReadAll(t, ws)

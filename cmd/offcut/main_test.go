@@ -23,13 +23,10 @@ func offcut(args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), e.String()
 }
 
+// writeWAV writes dir/name: frames of audiotest.Signal in format f.
 func writeWAV(t testing.TB, dir, name string, f audio.Format, frames int) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, audiotest.WAV(f, audiotest.Signal(frames, f.Channels, f.Rate, uint64(frames))), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return audiotest.WriteWAV(t, filepath.Join(dir, name), f, audiotest.Signal(frames, f.Channels, f.Rate, uint64(frames)))
 }
 
 func frames(t testing.TB, path string) (audio.Format, int64) {

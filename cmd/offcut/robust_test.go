@@ -63,8 +63,7 @@ func TestNonFiniteSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := w.Stream(0, w.Info().Frames)
-	got := audiotest.ReadAll(t, st)
+	got := audiotest.DecodeAll(t, w)
 	var peak float64
 	for i, v := range got {
 		x := float64(v)

@@ -15,7 +15,8 @@ import (
 
 // bigWAV writes a WAV header for n bytes of 16-bit stereo and extends the
 // file to that size (sparse: the samples read as silence, and the file costs
-// no disk until written).
+// no disk until written). Not audiotest.WriteWAV: that holds every sample
+// in memory, and these files are gigabytes.
 func bigWAV(t testing.TB, path string, dataBytes int64) int64 {
 	t.Helper()
 	f := audio.Format{Rate: 48000, Channels: 2, Bits: 16}

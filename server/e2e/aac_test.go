@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codec/wav"
 )
 
@@ -17,10 +18,7 @@ import (
 // the exact length, and a float WAV cut from inside the file equals
 // FFmpeg's decode of the same frames (FFmpeg applies the edit list too).
 func TestAACWebCodecs(t *testing.T) {
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Skip("ffmpeg is not installed (make test installs it)")
-	}
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
 	site := StartSite(t)
 	m4a := filepath.Join(t.TempDir(), "tone.m4a")
 	if out, err := exec.Command(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=f=440:r=44100:d=2", "-ac", "2",

@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/base64"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codecs"
 )
 
@@ -22,32 +22,14 @@ func decodeAll(t *testing.T, b []byte) []float32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]float32, 0, d.Info().Frames*int64(d.Info().Format.Channels))
-	buf := make([]float32, 8192*d.Info().Format.Channels)
-	for {
-		n, err := s.Read(buf)
-		out = append(out, buf[:n*d.Info().Format.Channels]...)
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	return audiotest.DecodeAll(t, d)
 }
 
 // formatFile makes a file of a format with its reference tool from a WAV
 // written in the test, or skips when the tool is missing.
 func formatFile(t *testing.T, dir, wav, name string, tool string, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		t.Skipf("%s is not installed (make test installs it)", tool)
-	}
+	bin := audiotest.Tool(t, tool)
 	out := filepath.Join(dir, name)
 	var cmd []string
 	for _, a := range args {

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"offcut/audio"
 	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
@@ -417,13 +418,12 @@ type WAVSpec struct {
 	Seed   int
 }
 
-// WriteWAV writes a canonical WAVE file (RIFF, fmt, data) of a
-// deterministic signal — a sine per channel plus a little pseudo-random
-// noise, at about -6 dBFS — to path and returns path.
+// WriteWAV writes a WAVE file (audiotest.WAV) of a deterministic signal —
+// a sine per channel plus a little pseudo-random noise, at about -6 dBFS —
+// to path and returns path.
 func WriteWAV(t testing.TB, path string, s WAVSpec) string {
 	t.Helper()
-	bps := s.Bits / 8
-	data := make([]byte, 0, int(s.Frames)*s.Channels*bps)
+	samples := make([]float32, 0, int(s.Frames)*s.Channels)
 	rng := uint32(2463534242 + s.Seed)
 	for i := int64(0); i < s.Frames; i++ {
 		for c := 0; c < s.Channels; c++ {
@@ -432,32 +432,16 @@ func WriteWAV(t testing.TB, path string, s WAVSpec) string {
 			rng ^= rng << 5
 			noise := (float64(rng)/math.MaxUint32 - 0.5) * 0.02
 			v := 0.5*math.Sin(2*math.Pi*float64(i)*(220+110*float64(c+s.Seed))/float64(s.Rate)) + noise
-			data = appendSample(data, v, s.Bits, s.Float)
+			samples = append(samples, float32(v))
 		}
 	}
-	if err := os.WriteFile(path, append(wavHeader(s.Rate, s.Channels, s.Bits, s.Float, int64(len(data))), data...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	f := audio.Format{Rate: s.Rate, Channels: s.Channels, Bits: s.Bits, Float: s.Float}
+	return audiotest.WriteWAV(t, path, f, samples)
 }
 
-func appendSample(b []byte, v float64, bits int, float bool) []byte {
-	switch {
-	case float && bits == 32:
-		return binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
-	case float:
-		return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	case bits == 8:
-		return append(b, byte(int(math.Round(v*127))+128))
-	}
-	q := int64(math.Round(v * float64(int64(1)<<(bits-1)-1)))
-	for k := 0; k < bits/8; k++ {
-		b = append(b, byte(q>>(8*k)))
-	}
-	return b
-}
-
-// wavHeader is a 44-byte canonical header for dataSize bytes of samples.
+// wavHeader is a 44-byte canonical header for dataSize bytes of samples,
+// for WriteSparseWAV: audiotest.WAV writes the samples too, and a sparse
+// file's are a hole of up to 4 GiB.
 func wavHeader(rate, channels, bits int, float bool, dataSize int64) []byte {
 	code := uint16(1)
 	if float {

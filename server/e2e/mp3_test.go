@@ -4,15 +4,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"offcut/audio/audiotest"
 )
 
 // encodeMP3 writes a WAV and encodes it with Debian's lame.
 func encodeMP3(t testing.TB, dir string, seconds int, args ...string) string {
 	t.Helper()
-	lame, err := exec.LookPath("lame")
-	if err != nil {
-		t.Skip("lame is not installed (make test installs it)")
-	}
+	lame := audiotest.Tool(t, "lame")
 	wav := WriteWAV(t, filepath.Join(dir, "src.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: int64(seconds) * 44100, Seed: 5})
 	mp3 := filepath.Join(dir, "src.mp3")
 	if out, err := exec.Command(lame, append(append([]string{"--quiet"}, args...), wav, mp3)...).CombinedOutput(); err != nil {

@@ -19,15 +19,6 @@ import (
 	"offcut/audio/codec/wav"
 )
 
-func decode(t testing.TB, d audio.Decoder) []float32 {
-	t.Helper()
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return audiotest.ReadAll(t, s)
-}
-
 func run(t testing.TB, name string, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
@@ -90,7 +81,7 @@ func TestAgainstWAV(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := decode(t, w)
+			want := audiotest.DecodeAll(t, w)
 			b := readFile(t, out)
 			d, err := aiff.OpenDecoder(audio.NewBytesSource(b))
 			if err != nil {
@@ -118,7 +109,7 @@ func TestAgainstWAV(t *testing.T) {
 					t.Errorf("PCMData bytes differ from the WAV's data")
 				}
 			}
-			got := decode(t, d)
+			got := audiotest.DecodeAll(t, d)
 			if len(got) != len(want) {
 				t.Fatalf("decoded %d samples, the WAV has %d", len(got), len(want))
 			}
@@ -212,7 +203,7 @@ func TestRawOffsetBinary(t *testing.T) {
 		t.Error("8-bit offset binary is WAV's layout but does not implement audio.PCMLayout")
 	}
 	want := []float32{-1, -0.5, 0, 0.5, 127.0 / 128}
-	if got := decode(t, d); !slices.Equal(got, want) {
+	if got := audiotest.DecodeAll(t, d); !slices.Equal(got, want) {
 		t.Fatalf("decoded %v, want %v", got, want)
 	}
 }

@@ -22,9 +22,7 @@ func encodeWithFlac(t testing.TB, f audio.Format, samples []float32, args ...str
 	bin := audiotest.Tool(t, "flac")
 	dir := t.TempDir()
 	wav := filepath.Join(dir, "in.wav")
-	if err := os.WriteFile(wav, audiotest.WAV(f, samples), 0o666); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, wav, f, samples)
 	out := filepath.Join(dir, "out.flac")
 	cmd := exec.Command(bin, append(append([]string{"-s", "-f", "-o", out}, args...), wav)...)
 	if msg, err := cmd.CombinedOutput(); err != nil {

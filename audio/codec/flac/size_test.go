@@ -125,9 +125,7 @@ func TestSize(t *testing.T) {
 	for _, sg := range sigs {
 		dir := t.TempDir()
 		wav := filepath.Join(dir, "in.wav")
-		if err := os.WriteFile(wav, audiotest.WAV(sg.f, sg.s), 0o666); err != nil {
-			t.Fatal(err)
-		}
+		audiotest.WriteWAV(t, wav, sg.f, sg.s)
 		row := "| " + sg.name
 		var ref5, our5 int
 		for _, lv := range []int{0, 5, 8} {

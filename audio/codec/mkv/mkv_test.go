@@ -25,9 +25,7 @@ func ffmpegEncode(t testing.TB, rate, ch, frames int, ext string, inputs []strin
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out."+ext)
 	sig := audiotest.Signal(frames, ch, rate, 7)
-	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, in, audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig)
 	a := append([]string{"-v", "error"}, inputs...)
 	a = append(append(append(a, "-i", in), args...), out)
 	if b, err := exec.Command(ff, a...).CombinedOutput(); err != nil {

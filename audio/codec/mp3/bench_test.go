@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 )
 
 func benchFile(b *testing.B, name string) []byte {
@@ -69,10 +70,7 @@ func BenchmarkIndex(b *testing.B) {
 // same run: `ffmpeg -threads 1` decoding the same file to s16 into
 // /dev/null (its process start-up included), in multiples of real time.
 func BenchmarkFFmpegDecodeLong(b *testing.B) {
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		b.Skip("ffmpeg is not installed")
-	}
+	ffmpeg := audiotest.Tool(b, "ffmpeg")
 	path := filepath.Join(conformanceDir(b), "performance", "MEANDR_PHASE0.mp3")
 	data := benchFile(b, "MEANDR_PHASE0.mp3")
 	d, err := Open(audio.NewBytesSource(data))

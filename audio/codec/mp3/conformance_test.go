@@ -41,7 +41,11 @@ func conformanceDir(t testing.TB) string {
 	return c
 }
 
-// decodeAll decodes a whole stream to float32 samples.
+// decodeAll decodes a whole stream to float32 samples, returning the
+// error rather than failing the test, unlike audiotest.DecodeAll: the
+// conformance run decodes ill-formed files in a goroutine (where t.Fatal
+// must not be called) and robust_test checks which error a damaged source
+// gives.
 func decodeAll(s audio.Stream) ([]float32, error) {
 	out := make([]float32, 0, s.Len()*int64(s.Channels()))
 	buf := make([]float32, 4096*s.Channels())

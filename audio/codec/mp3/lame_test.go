@@ -16,20 +16,13 @@ import (
 )
 
 // writeWAV writes 16-bit PCM samples (interleaved) as a WAV file.
-func writeWAV(path string, rate, ch int, s []int16) error {
-	var b bytes.Buffer
-	n := len(s) * 2
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+n))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(ch), uint32(rate),
-		uint32(rate * ch * 2), uint16(ch * 2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
+func writeWAV(t testing.TB, path string, rate, ch int, s []int16) {
+	t.Helper()
+	x := make([]float32, len(s))
+	for i, v := range s {
+		x[i] = float32(v) / 32768 // exact: WAV re-encodes the same int16
 	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(n))
-	binary.Write(&b, binary.LittleEndian, s)
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	audiotest.WriteWAV(t, path, audio.Format{Rate: rate, Channels: ch, Bits: 16}, x)
 }
 
 // testSignal is a sweep plus a little noise, n frames of ch channels.
@@ -45,15 +38,6 @@ func testSignal(rate, ch, n int) []int16 {
 		}
 	}
 	return s
-}
-
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		audiotest.Missing(t, "%s not available (%v); install Debian's %s package to run this cross-check", name, err, name)
-	}
-	return p
 }
 
 // snr is the signal-to-noise ratio of got against want (16-bit scale), and
@@ -73,7 +57,7 @@ func snr(got []float32, want []int16) (float64, float64) {
 }
 
 func TestLAMEGapless(t *testing.T) {
-	lame := needTool(t, "lame")
+	lame := audiotest.Tool(t, "lame")
 	dir := t.TempDir()
 	cases := []struct {
 		name     string
@@ -93,9 +77,7 @@ func TestLAMEGapless(t *testing.T) {
 			src := testSignal(tc.rate, tc.ch, tc.n)
 			wav := filepath.Join(dir, tc.name+".wav")
 			mp3 := filepath.Join(dir, tc.name+".mp3")
-			if err := writeWAV(wav, tc.rate, tc.ch, src); err != nil {
-				t.Fatal(err)
-			}
+			writeWAV(t, wav, tc.rate, tc.ch, src)
 			args := append([]string{"--quiet", "-q", "2"}, tc.args...)
 			args = append(args, wav, mp3)
 			if out, err := exec.Command(lame, args...).CombinedOutput(); err != nil {
@@ -119,14 +101,7 @@ func TestLAMEGapless(t *testing.T) {
 			if info.Format.Rate != tc.rate || info.Format.Channels != tc.ch {
 				t.Fatalf("format %v, want %d Hz %d ch", info.Format, tc.rate, tc.ch)
 			}
-			s, err := d.Stream(0, info.Frames)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pcm, err := decodeAll(s)
-			if err != nil {
-				t.Fatal(err)
-			}
+			pcm := audiotest.DecodeAll(t, d)
 			if len(pcm) != len(src) {
 				t.Fatalf("decoded %d samples, want %d", len(pcm), len(src))
 			}
@@ -165,15 +140,13 @@ func TestLAMEGapless(t *testing.T) {
 // TestFFmpegAgrees compares a decode with FFmpeg's (which also honours the
 // LAME tag).
 func TestFFmpegAgrees(t *testing.T) {
-	lame := needTool(t, "lame")
-	ffmpeg := needTool(t, "ffmpeg")
+	lame := audiotest.Tool(t, "lame")
+	ffmpeg := audiotest.Tool(t, "ffmpeg")
 	dir := t.TempDir()
 	src := testSignal(44100, 2, 50000)
 	wav := filepath.Join(dir, "a.wav")
 	mp3 := filepath.Join(dir, "a.mp3")
-	if err := writeWAV(wav, 44100, 2, src); err != nil {
-		t.Fatal(err)
-	}
+	writeWAV(t, wav, 44100, 2, src)
 	if out, err := exec.Command(lame, "--quiet", "-V", "4", wav, mp3).CombinedOutput(); err != nil {
 		t.Fatalf("lame: %v\n%s", err, out)
 	}
@@ -186,11 +159,7 @@ func TestFFmpegAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := d.Stream(0, d.Info().Frames)
-	pcm, err := decodeAll(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pcm := audiotest.DecodeAll(t, d)
 	if len(out)/2 != len(pcm) {
 		t.Fatalf("ffmpeg decoded %d samples, we decoded %d", len(out)/2, len(pcm))
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 )
 
 // TestSeekExact checks that every Stream(from, to) equals the same range of
@@ -31,11 +32,7 @@ func TestSeekExact(t *testing.T) {
 			}
 			n := d.Info().Frames
 			ch := d.Info().Format.Channels
-			s, _ := d.Stream(0, n)
-			full, err := decodeAll(s)
-			if err != nil {
-				t.Fatal(err)
-			}
+			full := audiotest.DecodeAll(t, d)
 			if int64(len(full)) != n*int64(ch) {
 				t.Fatalf("full decode has %d samples, want %d", len(full), n*int64(ch))
 			}

@@ -23,9 +23,7 @@ func encode(t *testing.T, dir, name string, rate, ch int, secs float64, lameArgs
 	lame := audiotest.Tool(t, "lame")
 	f := audio.Format{Rate: rate, Channels: ch, Bits: 16}
 	wav := filepath.Join(dir, name+".wav")
-	if err := os.WriteFile(wav, audiotest.WAV(f, audiotest.Signal(int(secs*float64(rate)), ch, rate, uint64(len(name)))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, wav, f, audiotest.Signal(int(secs*float64(rate)), ch, rate, uint64(len(name))))
 	out := filepath.Join(dir, name+".mp3")
 	args := append(append([]string{"--quiet"}, lameArgs...), "--tt", "Title "+name, "--ta", "Artist", "--add-id3v2", wav, out)
 	if b, err := exec.Command(lame, args...).CombinedOutput(); err != nil {

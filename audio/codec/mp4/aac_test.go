@@ -134,7 +134,7 @@ func TestAAC(t *testing.T) {
 			}
 			calls := useFFmpegAAC(t, ffmpeg)
 			ref := ffdecode(t, ffmpeg, name)
-			got := decode(t, f)
+			got := audiotest.DecodeAll(t, f)
 			if int64(len(got)) != c.frames*int64(c.ch) || len(ref) < len(got) {
 				t.Fatalf("decoded %d samples, want %d; FFmpeg decodes %d", len(got), c.frames*int64(c.ch), len(ref))
 			}

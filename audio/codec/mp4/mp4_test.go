@@ -54,15 +54,6 @@ func ffdecode(t testing.TB, ffmpeg, name string) []float32 {
 	return floats(run(t, ffmpeg, "-v", "error", "-i", name, "-f", "f32le", "-"))
 }
 
-func decode(t testing.TB, d audio.Decoder) []float32 {
-	t.Helper()
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return audiotest.ReadAll(t, s)
-}
-
 func open(t testing.TB, b []byte) *mp4.File {
 	t.Helper()
 	f, err := mp4.Open(audio.NewBytesSource(b))
@@ -120,14 +111,14 @@ func TestALAC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := decode(t, w)
+			want := audiotest.DecodeAll(t, w)
 			b := readFile(t, out)
 			f := open(t, b)
 			info := f.Info()
 			if info.Codec != "alac" || info.Format.Rate != c.rate || info.Format.Channels != c.ch || info.Format.Bits != c.bits {
 				t.Fatalf("Info = %+v", info)
 			}
-			got := decode(t, f)
+			got := audiotest.DecodeAll(t, f)
 			if len(got) != len(want) {
 				t.Fatalf("decoded %d samples, the source has %d", len(got), len(want))
 			}
@@ -176,7 +167,7 @@ func TestMP3(t *testing.T) {
 			if info.Codec != "mp3" || info.Frames != 44100 || info.Format.Channels != 2 {
 				t.Fatalf("Info = %+v", info)
 			}
-			got := decode(t, f)
+			got := audiotest.DecodeAll(t, f)
 			ref := ffdecode(t, ffmpeg, name)
 			if len(ref) < len(got) {
 				t.Fatalf("FFmpeg decodes %d samples, we %d", len(ref), len(got))
@@ -248,7 +239,7 @@ func TestPCM(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := decode(t, w)
+		want := audiotest.DecodeAll(t, w)
 		for _, m := range g.movs {
 			t.Run(m, func(t *testing.T) {
 				b := readFile(t, filepath.Join(dir, m+".mov"))
@@ -256,7 +247,7 @@ func TestPCM(t *testing.T) {
 				if info := f.Info(); info.Codec != m || info.Frames != w.Info().Frames {
 					t.Fatalf("Info %+v, want codec %s and %d frames", info, m, w.Info().Frames)
 				}
-				if got := decode(t, f); !slices.Equal(got, want) {
+				if got := audiotest.DecodeAll(t, f); !slices.Equal(got, want) {
 					t.Fatal("the decode differs from the WAV's samples")
 				}
 				if m == "pcm_s24be" {

@@ -68,7 +68,7 @@ func TestITunSMPB(t *testing.T) {
 	if f.Info().Frames != int64(len(full)-400) || f.Priming() != 100 {
 		t.Fatalf("frames %d priming %d, want %d and 100", f.Info().Frames, f.Priming(), len(full)-400)
 	}
-	if got := decode(t, f); !slices.Equal(got, full[100:len(full)-300]) {
+	if got := audiotest.DecodeAll(t, f); !slices.Equal(got, full[100:len(full)-300]) {
 		t.Fatal("the trimmed decode differs from FFmpeg's decode")
 	}
 }

@@ -20,9 +20,7 @@ func encode(t testing.TB, rate, ch, frames int, args ...string) []byte {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.opus")
 	sig := audiotest.Signal(frames, ch, rate, 7)
-	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, in, audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig)
 	cmd := exec.Command(opusenc, append(append([]string{"--quiet"}, args...), in, out)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("opusenc: %v\n%s", err, b)
@@ -70,17 +68,14 @@ func snr(got, want []float32) float64 {
 	return 10 * math.Log10(s/n)
 }
 
+// decodeAll opens b and decodes all of it.
 func decodeAll(t testing.TB, b []byte) (*Decoder, []float32) {
 	t.Helper()
 	d, err := Open(audio.NewBytesSource(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d, audiotest.ReadAll(t, s)
+	return d, audiotest.DecodeAll(t, d)
 }
 
 type opusCase struct {
@@ -135,9 +130,7 @@ func TestFFmpegLibopus(t *testing.T) {
 	ff := audiotest.Tool(t, "ffmpeg")
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.opus")
-	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(44100, 2, 44100, 3)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, in, audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(44100, 2, 44100, 3))
 	if b, err := exec.Command(ff, "-v", "error", "-i", in, "-c:a", "libopus", "-b:a", "96k", out).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, b)
 	}

@@ -91,10 +91,7 @@ func BenchmarkSeek(b *testing.B) {
 // start-up included), in multiples of real time.
 // "IN" in args stands for the fixture's path.
 func benchTool(b *testing.B, name string, args ...string) {
-	path, err := exec.LookPath(name)
-	if err != nil {
-		b.Skipf("%s is not installed", name)
-	}
+	path := audiotest.Tool(b, name)
 	in, _ := filepath.Abs(fixture)
 	start := time.Now()
 	for b.Loop() {

@@ -18,9 +18,7 @@ func ffmpegEncode(t testing.TB, rate, ch, frames int, ext string, args ...string
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out."+ext)
 	sig := audiotest.Signal(frames, ch, rate, 7)
-	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, in, audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig)
 	cmd := exec.Command(ff, append(append([]string{"-v", "error", "-i", in}, args...), out)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v\n%s", err, b)

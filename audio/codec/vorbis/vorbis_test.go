@@ -20,9 +20,7 @@ func encode(t testing.TB, rate, ch, frames int, args ...string) []byte {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.ogg")
 	sig := audiotest.Signal(frames, ch, rate, 7)
-	if err := os.WriteFile(in, audiotest.WAV(audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	audiotest.WriteWAV(t, in, audio.Format{Rate: rate, Channels: ch, Bits: 16}, sig)
 	cmd := exec.Command(oggenc, append([]string{"-Q", "-o", out}, append(args, in)...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("oggenc: %v\n%s", err, b)
@@ -70,17 +68,14 @@ func snr(got, want []float32) float64 {
 	return 10 * math.Log10(s/n)
 }
 
+// decodeAll opens b and decodes all of it.
 func decodeAll(t testing.TB, b []byte) (*Decoder, []float32) {
 	t.Helper()
 	d, err := Open(audio.NewBytesSource(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d, audiotest.ReadAll(t, s)
+	return d, audiotest.DecodeAll(t, d)
 }
 
 func TestAgainstFFmpeg(t *testing.T) {
