@@ -141,3 +141,24 @@ func FuzzSniff(f *testing.F) {
 		}
 	})
 }
+
+// TestPresets: every preset names a format that writes, with options and
+// a sample format that format accepts.
+func TestPresets(t *testing.T) {
+	for _, p := range codecs.Presets {
+		d := codecs.Lookup(p.Format)
+		if d == nil || d.Write == nil || d.Name != p.Format {
+			t.Errorf("preset %s: format %q does not write", p.Name, p.Format)
+			continue
+		}
+		if _, err := d.Write.Settings(p.Options); err != nil {
+			t.Errorf("preset %s: %v", p.Name, err)
+		}
+		if p.SampleFormat != "" && d.Write.SampleFormats == nil {
+			t.Errorf("preset %s: %s has no sample format", p.Name, d.Name)
+		}
+		if codecs.LookupPreset(p.Name) == nil || p.Label == "" {
+			t.Errorf("preset %s: not found by name or no label", p.Name)
+		}
+	}
+}

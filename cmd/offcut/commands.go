@@ -82,6 +82,46 @@ type outputFlags struct {
 	cover    string
 	options  map[string]string
 	force    bool
+	to       string
+	preset   string
+}
+
+// presetNames lists the presets' names.
+func presetNames() string {
+	var names []string
+	for _, p := range codecs.Presets {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// outputDesc is the output format: --format, else the preset's, else -o's
+// extension.
+func (o *outputFlags) outputDesc() (*codec.Desc, error) {
+	name := o.to
+	if name == "" && o.preset != "" {
+		p := codecs.LookupPreset(o.preset)
+		if p == nil {
+			return nil, usagef("no preset %q (presets: %s)", o.preset, presetNames())
+		}
+		name = p.Format
+	}
+	if name != "" {
+		d := codecs.Lookup(name)
+		if d == nil || d.Write == nil {
+			return nil, usagef("format %s: Offcut writes %s", name, strings.Join(codecs.WriterNames(), ", "))
+		}
+		return d, nil
+	}
+	ext := strings.ToLower(filepath.Ext(o.out))
+	if ext == "" {
+		return nil, usagef("output %s has no extension; use one of %s (offcut formats lists them), or --format NAME", o.out, writableExtensions())
+	}
+	desc := codecs.Lookup(ext)
+	if desc == nil || desc.Write == nil {
+		return nil, fmt.Errorf("%s: Offcut does not write .%s files; use one of %s", o.out, strings.TrimPrefix(ext, "."), writableExtensions())
+	}
+	return desc, nil
 }
 
 // writableExtensions lists the output extensions, from the registry.
@@ -116,6 +156,8 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 		return nil
 	})
 	fs.BoolVar(&o.force, "force", false, fmt.Sprintf("write an output over %d GiB (refused otherwise, as a likely mistake)", project.MaxOutputBytes>>30))
+	fs.StringVar(&o.to, "format", "", "output format by name (offcut formats), instead of -o's extension")
+	fs.StringVar(&o.preset, "preset", "", "ready-made output settings: "+presetNames()+" (flags given beside it win)")
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
 		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
@@ -130,20 +172,31 @@ func (o *outputFlags) apply(d *project.Document) error {
 	if o.out == "" {
 		return usagef("no output file (-o OUT)")
 	}
-	ext := strings.ToLower(filepath.Ext(o.out))
-	if ext == "" {
-		return usagef("output %s has no extension; use one of %s (offcut formats lists them)", o.out, writableExtensions())
-	}
-	desc := codecs.Lookup(ext)
-	if desc == nil || desc.Write == nil {
-		return fmt.Errorf("%s: Offcut does not write .%s files; use one of %s", o.out, strings.TrimPrefix(ext, "."), writableExtensions())
+	desc, err := o.outputDesc()
+	if err != nil {
+		return err
 	}
 	d.Output.Container = desc.Name
+	if p := codecs.LookupPreset(o.preset); p != nil {
+		if p.Format != desc.Name {
+			return usagef("--preset %s writes %s, the output is %s", p.Name, p.Format, desc.Name)
+		}
+		d.Output.SampleRate, d.Output.Channels, d.Output.SampleFormat = p.SampleRate, p.Channels, p.SampleFormat
+		if len(p.Options) > 0 {
+			d.Output.Options = map[string]string{}
+			for k, v := range p.Options {
+				d.Output.Options[k] = v
+			}
+		}
+	}
 	if (len(o.tags) > 0 || o.cover != "") && !desc.Write.Tags {
 		return usagef("--title, --artist, --album, --year, --track and --cover are not written to %s files yet", desc.Label)
 	}
-	if len(o.options) > 0 {
-		d.Output.Options = o.options
+	for k, v := range o.options {
+		if d.Output.Options == nil {
+			d.Output.Options = map[string]string{}
+		}
+		d.Output.Options[k] = v
 	}
 	if len(o.tags) > 0 {
 		d.Output.Tags = &project.Tags{Title: o.tags["title"], Artist: o.tags["artist"], Album: o.tags["album"], Year: o.tags["year"], Track: o.tags["track"]}
@@ -592,6 +645,9 @@ func runConvert(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if st, err := os.Stat(o.out); len(pos) > 1 || err == nil && st.IsDir() {
+		return convertBatch(c, pos, o)
+	}
 	in, err := oneInput(pos)
 	if err != nil {
 		return err
@@ -752,5 +808,85 @@ func runFormats(c *ctx, args []string) error {
 			fmt.Fprintf(c.stdout, "        --option %s=VALUE  %s: %s (default %s)\n", o.Name, o.Label, strings.Join(o.Values, ", "), o.Default)
 		}
 	}
+	fmt.Fprintf(c.stdout, "\npresets (--preset NAME):\n")
+	for _, p := range codecs.Presets {
+		fmt.Fprintf(c.stdout, "  %-8s %s\n", p.Name, p.Label)
+	}
 	return nil
+}
+
+// convertBatch converts every input into the directory -o names (made if
+// missing), as NAME.EXT in the output format: the files are done one at a
+// time, a failure is reported and the others go on.
+func convertBatch(c *ctx, paths []string, o *outputFlags) error {
+	if len(paths) == 0 {
+		return usagef("no input files")
+	}
+	if o.out == "" {
+		return usagef("no output directory (-o DIR)")
+	}
+	if o.cover != "" || len(o.tags) > 0 {
+		return usagef("tags and covers are set per file; convert the files one by one to set them")
+	}
+	desc, err := o.outputDesc()
+	if err != nil {
+		if o.to == "" && o.preset == "" {
+			return usagef("converting several files: name the output format with --format NAME or --preset NAME")
+		}
+		return err
+	}
+	dir := o.out
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return fmt.Errorf("%s: %w", dir, unwrapPathError(err))
+	}
+	seen := map[string]string{}
+	var failed int
+	for _, p := range paths {
+		base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+		out := filepath.Join(dir, base+"."+desc.Extensions[0])
+		if prev, ok := seen[out]; ok {
+			fmt.Fprintf(c.stderr, "offcut: %s: skipped: %s would be written from %s too\n", p, out, prev)
+			failed++
+			continue
+		}
+		seen[out] = p
+		if a, b := absPath(p), absPath(out); a == b {
+			fmt.Fprintf(c.stderr, "offcut: %s: skipped: the output would replace the input\n", p)
+			failed++
+			continue
+		}
+		if err := convertOne(c, p, out, o); err != nil {
+			fmt.Fprintf(c.stderr, "offcut: %s\n", err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(c.stdout, "%s -> %s\n", p, out)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be converted", failed, len(paths))
+	}
+	return nil
+}
+
+// convertOne converts one file of a batch.
+func convertOne(c *ctx, path, out string, o *outputFlags) error {
+	in, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer in.src.Close()
+	one := *o
+	one.out = out
+	doc := project.Keep(0, in.info().Frames)
+	if err := one.apply(doc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return render(c, doc, []*input{in}, &one, "")
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

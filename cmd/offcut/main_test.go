@@ -12,7 +12,6 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
-	"offcut/audio/codec/wav"
 	"offcut/audio/codecs"
 )
 
@@ -35,7 +34,7 @@ func frames(t testing.TB, path string) (audio.Format, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := wav.Open(audio.NewBytesSource(b))
+	f, err := codecs.Open(audio.NewBytesSource(b))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -310,5 +309,53 @@ func TestFormats(t *testing.T) {
 	}
 	if code, _, errs := offcut("formats", "x.wav"); code != 2 {
 		t.Errorf("formats x.wav: exit %d: %s", code, errs)
+	}
+}
+
+// TestConvertBatch converts several files into a folder with --format and with
+// --preset: each output decodes to its input's length in the asked format;
+// a name collision and an output that would replace its input are
+// reported, and the other files are still converted.
+func TestConvertBatch(t *testing.T) {
+	dir := t.TempDir()
+	a := writeWAV(t, dir, "a.wav", audio.Format{Rate: 44100, Channels: 2, Bits: 16}, 44100)
+	b := writeWAV(t, dir, "b.wav", audio.Format{Rate: 48000, Channels: 1, Bits: 24}, 24000)
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := offcut("convert", a, b, "--format", "flac", "--option", "level=8", "-o", out)
+	if code != 0 {
+		t.Fatalf("convert --format flac: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		path   string
+		frames int64
+		f      audio.Format
+	}{{filepath.Join(out, "a.flac"), 44100, audio.Format{Rate: 44100, Channels: 2, Bits: 16}}, {filepath.Join(out, "b.flac"), 24000, audio.Format{Rate: 48000, Channels: 1, Bits: 24}}} {
+		if f, n := frames(t, c.path); n != c.frames || f != c.f {
+			t.Errorf("%s: %v, %d frames; want %v, %d", c.path, f, n, c.f, c.frames)
+		}
+	}
+	if !strings.Contains(stdout, "a.wav -> ") || !strings.Contains(stdout, "b.wav -> ") {
+		t.Errorf("stdout %q", stdout)
+	}
+	// A preset: podcast is MP3, mono, 64 kbit/s.
+	code, _, stderr = offcut("convert", a, b, "--preset", "podcast", "-o", out)
+	if code != 0 {
+		t.Fatalf("convert --preset podcast: exit %d: %s", code, stderr)
+	}
+	if f, n := frames(t, filepath.Join(out, "a.mp3")); n != 44100 || f.Channels != 1 {
+		t.Errorf("podcast a.mp3: %v, %d frames", f, n)
+	}
+	// b.wav and a copy of it named b.flac collide in out/b.flac; an input in
+	// the output folder is never replaced.
+	code, _, stderr = offcut("convert", b, filepath.Join(out, "b.flac"), a, "--format", "flac", "-o", out)
+	if code != 1 || !strings.Contains(stderr, "would be written from") || !strings.Contains(stderr, "1 of 3 files could not be converted") {
+		t.Errorf("collision: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = offcut("convert", filepath.Join(out, "a.flac"), "--format", "flac", "-o", out)
+	if code != 1 || !strings.Contains(stderr, "the output would replace the input") {
+		t.Errorf("output over its input: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := offcut("convert", a, b, "-o", out); code != 2 || !strings.Contains(stderr, "--format NAME or --preset") {
+		t.Errorf("batch without a format: exit %d: %s", code, stderr)
 	}
 }
