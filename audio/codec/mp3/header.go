@@ -1,8 +1,9 @@
 package mp3
 
-// header is the 32-bit MPEG audio frame header, most significant byte
-// first as stored.
-type header uint32
+// header is the package's name for Header: one type, whose unexported
+// methods decode every field and whose exported ones (export.go) are the
+// view other packages use.
+type header = Header
 
 var bitrates = [2][3][16]uint16{
 	{ // MPEG-1: layer I, II, III
