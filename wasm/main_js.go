@@ -248,7 +248,13 @@ func intArg(v js.Value, def int64) int64 {
 	if v.Type() != js.TypeNumber {
 		return def
 	}
-	return int64(v.Float())
+	f := v.Float()
+	// NaN, infinities and values past int64 have no integer value: they
+	// get the default, and the engine's range checks say what was wrong.
+	if math.IsNaN(f) || f >= 1<<63 || f < -(1<<63) {
+		return def
+	}
+	return int64(f)
 }
 
 // probe(file, read)
