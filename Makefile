@@ -73,11 +73,11 @@ lint:
 # Under CI (CI=true) a missing reference tool or corpus fails the tests
 # instead of skipping them (see audiotest.RequireEnv).
 test-go:
-	OFFCUT_REQUIRE_TOOLS=$(filter true,$(CI)) $(GO) test -count=1 ./...
+	OFFCUT_REQUIRE_TOOLS=$(filter true,$(CI)) $(GO) test -count=1 -timeout 30m ./...
 
 ## test-wasm: the engine's tests again, compiled to js/wasm and run in Node
 test-wasm:
-	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 $(ENGINE_PKGS)
+	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
 
 ## test: install what the tests need, then lint and run every test
 test: test-deps lint test-go test-wasm
