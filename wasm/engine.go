@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/codecs"
 	"offcut/audio/plan"
 	"offcut/audio/project"
@@ -194,6 +195,9 @@ func probe(in input) (probeInfo, error) {
 		return probeInfo{}, err
 	}
 	i := d.Info()
+	if i.Frames == 0 {
+		return probeInfo{}, &fileError{in.name, codec.ErrNoAudio}
+	}
 	p := probeInfo{
 		Container: i.Container,
 		Codec:     i.Codec,

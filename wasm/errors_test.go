@@ -9,12 +9,13 @@ import (
 // sentence in plain words naming the file, never engine wording.
 func TestExplain(t *testing.T) {
 	wavHeader := testWAV(8000, 1, 800, 0)[:44]
-	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0))
+	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0), testWAV(8000, 1, 0, 0))
 	for _, c := range []struct {
 		name, code, want string
 		err              func() error
 	}{
 		{"text", codeUnknownFormat, "in0.wav is not an audio file Offcut can open. Offcut opens WAV", func() error { _, err := probe(ins[0]); return err }},
+		{"no audio", codeNoAudio, "in3.wav has no audio in it.", func() error { _, err := probe(ins[3]); return err }},
 		{"bad document", codeInvalidEdit, "This edit does not fit", func() error {
 			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":0}]}`), ins[2:])
 			return err
