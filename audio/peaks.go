@@ -99,3 +99,54 @@ func Finite(v float32) bool { return finite(v) }
 func bucketEnd(k int, total int64, n int) int64 {
 	return (int64(k) + 1) * total / int64(n)
 }
+
+// SampledPeaks is a quick overview of frames [from, to) of d in n
+// buckets: the min and max of at most window frames at the start of each
+// bucket, so it reads about n*window frames whatever the length. It is
+// meant for decoders that start a stream anywhere at once (PCM files);
+// the exact waveform comes from Peaks.
+func SampledPeaks(d Decoder, from, to int64, n int, window int64) ([]Peak, error) {
+	if n < 1 || n > MaxBuckets {
+		return nil, fmt.Errorf("audio: %d waveform buckets (want 1 to %d)", n, MaxBuckets)
+	}
+	if from < 0 || to < from || window < 1 {
+		return nil, fmt.Errorf("audio: sampled waveform of frames %d..%d, window %d", from, to, window)
+	}
+	out := make([]Peak, n)
+	span := to - from
+	var buf []float32
+	for i := range out {
+		a := from + span*int64(i)/int64(n)
+		b := min(from+span*int64(i+1)/int64(n), a+window)
+		if b <= a {
+			continue
+		}
+		s, err := d.Stream(a, b)
+		if err != nil {
+			return nil, err
+		}
+		if buf == nil {
+			buf = make([]float32, window*int64(s.Channels()))
+		}
+		p := Peak{Min: 1, Max: -1}
+		for {
+			k, err := s.Read(buf)
+			for _, v := range buf[:k*s.Channels()] {
+				if finite(v) {
+					p.Min, p.Max = min(p.Min, v), max(p.Max, v)
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if p.Min > p.Max {
+			p = Peak{}
+		}
+		out[i] = p
+	}
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
+	"offcut/audio/codec/wav"
 )
 
 func ramp(frames, ch int) []float32 {
@@ -162,5 +163,34 @@ func TestPeaks(t *testing.T) {
 	}
 	if _, err := audio.Peaks(audio.Samples(1, 1, s), audio.MaxBuckets+1, nil); err == nil {
 		t.Error("Peaks with too many buckets: no error")
+	}
+}
+
+// TestSampledPeaks: each bucket's sampled peak lies within the exact one,
+// and equals it when the window covers the bucket.
+func TestSampledPeaks(t *testing.T) {
+	f := audio.Format{Rate: 8000, Channels: 2, Bits: 16}
+	d, err := wav.Open(audio.NewBytesSource(audiotest.WAV(f, audiotest.Signal(80000, 2, 8000, 5))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := d.Stream(0, 80000)
+	exact, err := audio.Peaks(s, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int64{50, 800} {
+		got, err := audio.SampledPeaks(d, 0, 80000, 100, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if got[i].Min < exact[i].Min || got[i].Max > exact[i].Max || w == 800 && got[i] != exact[i] {
+				t.Fatalf("window %d, bucket %d: sampled %v, exact %v", w, i, got[i], exact[i])
+			}
+		}
+	}
+	if _, err := audio.SampledPeaks(d, 0, 80000, 0, 10); err == nil {
+		t.Error("0 buckets: no error")
 	}
 }

@@ -219,12 +219,25 @@ func probe(in input) (probeInfo, error) {
 // peakResult is a waveform of frames [From, To).
 type peakResult struct {
 	From, To int64
+	// Sampled is true for a quick overview (SampledPeaks).
+	Sampled bool
 	Min, Max []float32
 }
 
 // peaks computes buckets min/max pairs over frames [from, to) of the input;
 // to < 0 means the end of the file.
 func peaks(in input, buckets int, from, to int64, progress func(done, total int64)) (*peakResult, error) {
+	return peaksOf(in, buckets, from, to, false, progress)
+}
+
+// sampledWindow is how many frames a quick overview reads per bucket.
+const sampledWindow = 512
+
+// peaksOf computes a waveform; sampled asks for a quick overview (a
+// window at the start of each bucket) when the file is stored as PCM and
+// long enough for that to pay, and gives the exact one otherwise. The
+// result says which it is.
+func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(done, total int64)) (*peakResult, error) {
 	d, err := open(in)
 	if err != nil {
 		return nil, err
@@ -235,6 +248,17 @@ func peaks(in input, buckets int, from, to int64, progress func(done, total int6
 	}
 	if from < 0 || from > to || to > n {
 		return nil, fmt.Errorf("%s: waveform of frames %d..%d, the file has frames 0..%d", in.name, from, to, n)
+	}
+	if _, pcm := d.(audio.PCMLayout); sampled && pcm && buckets > 0 && (to-from)/int64(buckets) > 4*sampledWindow {
+		ps, err := audio.SampledPeaks(d, from, to, buckets, sampledWindow)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", in.name, err)
+		}
+		r := &peakResult{From: from, To: to, Sampled: true, Min: make([]float32, len(ps)), Max: make([]float32, len(ps))}
+		for i, p := range ps {
+			r.Min[i], r.Max[i] = p.Min, p.Max
+		}
+		return r, nil
 	}
 	s, err := d.Stream(from, to)
 	if err != nil {

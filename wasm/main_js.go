@@ -270,7 +270,7 @@ func probeJS(args []js.Value) (any, error) {
 	return toJSON(info)
 }
 
-// peaks(file, read, buckets, from, to, onProgress)
+// peaks(file, read, buckets, from, to, onProgress, sampled)
 func peaksJS(args []js.Value) (any, error) {
 	in, err := newInput(arg(args, 0), arg(args, 1), 0)
 	if err != nil {
@@ -280,13 +280,15 @@ func peaksJS(args []js.Value) (any, error) {
 	if buckets < 1 || buckets > math.MaxInt32 {
 		return nil, fmt.Errorf("%d waveform buckets is out of range", buckets)
 	}
-	r, err := peaks(in, int(buckets), intArg(arg(args, 3), 0), intArg(arg(args, 4), -1), progressFunc(arg(args, 5)))
+	sampled := arg(args, 6).Type() == js.TypeBoolean && arg(args, 6).Bool()
+	r, err := peaksOf(in, int(buckets), intArg(arg(args, 3), 0), intArg(arg(args, 4), -1), sampled, progressFunc(arg(args, 5)))
 	if err != nil {
 		return nil, err
 	}
 	o := jsObject.New()
 	o.Set("from", r.From)
 	o.Set("to", r.To)
+	o.Set("sampled", r.Sampled)
 	o.Set("min", floatsToJS(r.Min))
 	o.Set("max", floatsToJS(r.Max))
 	return o, nil

@@ -130,13 +130,15 @@ export class Offcut {
    * Computes a waveform: min/max over all channels for each of `buckets`
    * equal slices of frames [from, to), streaming through the file.
    * @param {Blob} file
-   * @param {JobOptions & {buckets?: number, from?: number, to?: number}} [options]
+   * @param {JobOptions & {buckets?: number, from?: number, to?: number, sampled?: boolean}} [options]
    *   buckets defaults to 2000, from to 0 and to to the end of the file;
-   *   progress counts frames
+   *   progress counts frames. sampled asks for a quick overview (a short
+   *   window of each bucket, read at once from PCM files); the result's
+   *   `sampled` says whether it is one.
    * @returns {Promise<Peaks>}
    */
-  peaks(file, { buckets = 2000, from = 0, to, onProgress, signal } = {}) {
-    return this.#run('peaks', { file: blob(file), buckets, from, to }, { signal, onProgress });
+  peaks(file, { buckets = 2000, from = 0, to, sampled = false, onProgress, signal } = {}) {
+    return this.#run('peaks', { file: blob(file), buckets, from, to, sampled }, { signal, onProgress });
   }
 
   /**

@@ -123,8 +123,8 @@ self.offcutAACDecode = aacDecode;
 const ops = {
   ready: async () => ({ version: 1 }),
   probe: async ({ file }) => JSON.parse(await call('probe', file, read)),
-  peaks: ({ file, buckets, from, to }, progress) =>
-    call('peaks', file, read, buckets, from, to ?? -1, progress),
+  peaks: ({ file, buckets, from, to, sampled }, progress) =>
+    call('peaks', file, read, buckets, from, to ?? -1, progress, !!sampled),
   plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
   formats: async () => JSON.parse(await call('formats')),
   render: async ({ project, files }, progress) => {

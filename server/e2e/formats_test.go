@@ -254,3 +254,31 @@ func TestMixedFormatJoin(t *testing.T) {
 	}
 	reqs.AssertNoUpload(t, site)
 }
+
+// TestSampledPeaks: the quick overview of a PCM file is flagged as
+// sampled, lies within the exact waveform bucket by bucket, and reads a
+// small part of the file (timed in the log, not asserted); a compressed
+// file gets the exact waveform.
+func TestSampledPeaks(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "long.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 60 * 44100, Seed: 14})
+	big := filepath.Join(dir, "big.wav")
+	WriteSparseWAV(t, big, 1<<30, 48000, 2, 24)
+	ctx := site.OpenAPIPage(t)
+	SetFiles(t, ctx, "#files", wav, big)
+	got := Eval[map[string]any](t, ctx, `(async () => {
+		const [f, big] = e2e.files();
+		const q = await oc.peaks(f, { buckets: 100, sampled: true });
+		const x = await oc.peaks(f, { buckets: 100 });
+		let inside = true;
+		for (let i = 0; i < 100; i++) inside = inside && q.min[i] >= x.min[i] && q.max[i] <= x.max[i];
+		const t0 = performance.now();
+		const b = await oc.peaks(big, { buckets: 2000, sampled: true });
+		return { qs: q.sampled, xs: x.sampled, inside, bigSampled: b.sampled, bigMs: performance.now() - t0 };
+	})()`)
+	if got["qs"] != true || got["xs"] != false || got["inside"] != true || got["bigSampled"] != true {
+		t.Errorf("sampled peaks: %v", got)
+	}
+	t.Logf("quick overview of a 1 GiB WAV: %.0f ms", got["bigMs"])
+}

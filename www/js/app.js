@@ -147,13 +147,26 @@ async function loadOverview(src, force = false) {
   try {
     const oc = await engine();
     const buckets = Math.max(1, Math.min(src.info.frames, 8192));
+    // A quick overview first (a window of each bucket, read at once from
+    // PCM files), drawn while the exact waveform is read.
+    try {
+      const quick = await oc.peaks(src.file, { buckets, sampled: true });
+      if (quick.sampled && overviews.get(src.id) === 'loading') {
+        peaks.put(src.id, quick);
+        cutter.wave.changed();
+        joiner.drawThumbs();
+        show('Refining the waveform…');
+      }
+    } catch (err) {
+      if (isAbort(err)) throw err;
+    }
     const p = await jobs.run(`Reading the waveform of ${src.file.name}`, (signal, onProgress) =>
       oc.peaks(src.file, {
         buckets,
         signal,
         onProgress: (pr) => {
           onProgress(pr);
-          if (pr.total) show(`Reading the waveform… ${Math.floor((pr.done / pr.total) * 100)}%`);
+          if (pr.total) show(`${peaks.best(src.id, 0, src.info.frames) ? 'Refining' : 'Reading'} the waveform… ${Math.floor((pr.done / pr.total) * 100)}%`);
         },
       }),
     );

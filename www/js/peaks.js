@@ -48,8 +48,15 @@ export class PeakStore {
     const n = p.min.length;
     if (!n) return;
     const e = { from: p.from, to: p.to, min: p.min, max: p.max, spb: (p.to - p.from) / n };
-    const overview = list.filter((x) => x.from === 0 && x.to === this.frames.get(source));
-    const rest = list.filter((x) => !overview.includes(x));
+    const isOverview = (x) => x.from === 0 && x.to === this.frames.get(source);
+    const rest = list.filter((x) => !isOverview(x));
+    // A new overview (the exact one after a quick, sampled one) replaces
+    // the old.
+    if (isOverview(e)) {
+      this.entries.set(source, [e, ...rest.slice(-KEEP)]);
+      return;
+    }
+    const overview = list.filter(isOverview);
     rest.push(e);
     while (rest.length > KEEP) rest.shift();
     this.entries.set(source, [...overview.slice(0, 1), ...rest]);
