@@ -31,6 +31,7 @@ func main() {
 	api.Set("render", handler("render", renderJS))
 	api.Set("stats", handler("stats", statsJS))
 	api.Set("formats", handler("formats", formatsJS))
+	api.Set("presets", handler("presets", presetsJS))
 	installAAC()
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
@@ -368,3 +369,6 @@ func statsJS([]js.Value) (any, error) {
 
 // formats() lists the formats the engine reads and writes (the registry).
 func formatsJS([]js.Value) (any, error) { return toJSON(codecs.List()) }
+
+// presets() lists the ready-made output settings.
+func presetsJS([]js.Value) (any, error) { return toJSON(codecs.Presets) }

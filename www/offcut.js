@@ -209,6 +209,16 @@ export class Offcut {
   }
 
   /**
+   * Ready-made output settings: [{name, label, format, options,
+   * sampleRate, channels, sampleFormat}] ("Podcast (MP3 mono 64 kbit/s)",
+   * "Archive (FLAC level 8)", ...).
+   * @returns {Promise<Array<object>>}
+   */
+  presets() {
+    return this.#run('presets', {});
+  }
+
+  /**
    * Diagnostics, not part of the stable API: the engine's memory in bytes
    * (wasmMemory is the size of the wasm linear memory, which never shrinks,
    * so it is the high-water mark of the Go heap; heapAlloc, heapSys, sys

@@ -127,6 +127,7 @@ const ops = {
     call('peaks', file, read, buckets, from, to ?? -1, progress, !!sampled),
   plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
   formats: async () => JSON.parse(await call('formats')),
+  presets: async () => JSON.parse(await call('presets')),
   render: async ({ project, files }, progress) => {
     // Computed bytes are folded into a Blob every foldBytes, so that the
     // browser's blob store (which spills to disk) holds them, not this heap.

@@ -185,6 +185,20 @@ func TestUIConvert(t *testing.T) {
 		})
 		sameFile(t, dl.Path, want)
 	}
+	// A preset sets format, layout and options at once.
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=preset]')`, "podcast")
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]').value === 'mp3' && document.querySelector('[data-testid=cutter] [data-testid=option-mode]').value === 'mono'`, 10*time.Second)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent.includes('mono')`, 20*time.Second)
+	dls := CaptureDownloads(t, ctx)
+	click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+	dl := dls.Wait(t, 60*time.Second)
+	want := renderDoc(t, site, dir, "want-podcast", map[string]any{
+		"version": 1,
+		"sources": []map[string]any{{"name": "talk.wav"}},
+		"clips":   []map[string]any{{"source": 0, "in": 0, "out": 88200}},
+		"output":  map[string]any{"container": "mp3", "channels": 1, "options": map[string]any{"quality": "64", "mode": "mono"}},
+	})
+	sameFile(t, dl.Path, want)
 	reqs.AssertNoUpload(t, site)
 }
 

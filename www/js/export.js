@@ -20,6 +20,16 @@ export let FORMATS = [];
 /** Every extension the engine knows, for renaming outputs. */
 let KNOWN_EXT = ['wav', 'mp3'];
 
+/** Ready-made settings from the engine (oc.presets()). */
+let PRESETS = [];
+engine()
+  .then((oc) => oc.presets())
+  .then((list) => {
+    PRESETS = list;
+    for (const p of panels) p.syncForm();
+  })
+  .catch(() => {});
+
 export const formatsReady = engine()
   .then((oc) => oc.formats())
   .then((list) => {
@@ -142,6 +152,23 @@ export class ExportPanel {
 
     const id = (s) => `${this.id}-${s}`;
     const field = (label, control) => el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), control);
+    // Presets fill in the settings below; changing one of those makes it
+    // "Custom" again.
+    this.preset = el('select', {
+      id: id('preset'),
+      dataset: { testid: 'preset' },
+      onchange: () => {
+        const p = PRESETS.find((x) => x.name === this.preset.value);
+        if (!p) return;
+        this.set({
+          container: p.format,
+          sampleRate: p.sampleRate || 0,
+          channels: p.channels || 0,
+          sampleFormat: p.sampleFormat || '',
+          options: { ...settings.options, [p.format]: { ...(p.options || {}) } },
+        });
+      },
+    });
     this.container = el('select', { id: id('container'), dataset: { testid: 'container' }, onchange: () => this.set({ container: this.container.value }) });
     this.rate = el('select', { id: id('rate'), onchange: () => this.set({ sampleRate: Number(this.rate.value) }) });
     this.channels = el('select', { id: id('channels'), onchange: () => this.set({ channels: Number(this.channels.value) }) });
@@ -184,6 +211,7 @@ export class ExportPanel {
       el(
         'div',
         { class: 'export-grid' },
+        field('Preset', this.preset),
         field('Format', this.container),
         field('Sample rate', this.rate),
         field('Channels', this.channels),
@@ -248,6 +276,12 @@ export class ExportPanel {
         return el('label', { class: 'field' }, el('span', { class: 'field-label' }, o.label), sel);
       }),
     );
+    // The preset that matches the settings, if any.
+    const match = PRESETS.find((p) => p.format === settings.container && (p.sampleRate || 0) === (settings.sampleRate || 0) &&
+      (p.channels || 0) === (settings.channels || 0) && (p.sampleFormat || '') === (settings.sampleFormat || '') &&
+      Object.entries(p.options || {}).every(([k, v]) => ((settings.options || {})[p.format] || {})[k] === v));
+    this.preset.replaceChildren(el('option', { value: '' }, 'Custom'), ...PRESETS.map((p) => el('option', { value: p.name }, p.label)));
+    this.preset.value = match ? match.name : '';
     this.normOn.checked = settings.normalize !== null && settings.normalize !== undefined;
     if (this.normOn.checked) this.normDb.value = String(settings.normalize);
     this.normDb.disabled = !this.normOn.checked;
