@@ -107,8 +107,8 @@ type Output struct {
 	// Dither, if set, forces TPDF dither on or off; by default it is on
 	// when the output has fewer integer bits than a source.
 	Dither *bool `json:"dither,omitempty"`
-	// Tags, if set, replaces these tags of the output (MP3 output; other
-	// tags of the first source are kept).
+	// Tags, if set, replaces these tags of the output (formats whose writer
+	// writes tags: MP3, FLAC; other tags of the first source are kept).
 	Tags *Tags `json:"tags,omitempty"`
 	// Options are the output format's settings by name (bitrate, quality,
 	// ...), as that format's writer declares them (offcut formats).

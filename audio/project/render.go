@@ -253,8 +253,8 @@ func Stream(doc *Document, inputs []audio.Decoder) (audio.Stream, error) {
 	return r.stream()
 }
 
-// OutputFormat is the sample format the output of doc will have (before a
-// lossless MP3 writer's fallback to WAV, which keeps it).
+// OutputFormat is the sample layout the renderer hands the output format's
+// writer for doc.
 func OutputFormat(doc *Document, inputs []audio.Decoder) (audio.Format, error) {
 	if err := doc.Validate(); err != nil {
 		return audio.Format{}, err
