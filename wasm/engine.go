@@ -220,7 +220,7 @@ func probe(in input) (probeInfo, error) {
 type peakResult struct {
 	From, To int64
 	// Sampled is true for a quick overview (SampledPeaks).
-	Sampled bool
+	Sampled  bool
 	Min, Max []float32
 }
 
