@@ -211,3 +211,18 @@ func Missing(t testing.TB, format string, args ...any) {
 	}
 	t.Skipf(format, args...)
 }
+
+// SNR is the signal-to-noise ratio of got against want in dB (+Inf when
+// they are equal), over the samples of want.
+func SNR(got, want []float32) float64 {
+	var s, n float64
+	for i := range want {
+		d := float64(got[i]) - float64(want[i])
+		s += float64(want[i]) * float64(want[i])
+		n += d * d
+	}
+	if n == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(s/n)
+}

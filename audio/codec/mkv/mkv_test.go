@@ -59,19 +59,6 @@ func ffmpegF32(t testing.TB, file []byte, dec string) []float32 {
 	return f
 }
 
-func snr(got, want []float32) float64 {
-	var s, n float64
-	for i := range want {
-		d := float64(got[i]) - float64(want[i])
-		s += float64(want[i]) * float64(want[i])
-		n += d * d
-	}
-	if n == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(s/n)
-}
-
 func TestAgainstFFmpeg(t *testing.T) {
 	video := []string{"-f", "lavfi", "-i", "testsrc=size=96x64:rate=5:duration=1"}
 	for _, c := range []struct {
@@ -110,7 +97,7 @@ func TestAgainstFFmpeg(t *testing.T) {
 			if len(got) != len(want) {
 				t.Fatalf("decoded %d samples (%d frames), ffmpeg %d", len(got), info.Frames, len(want)/c.ch)
 			}
-			q := snr(got, want)
+			q := audiotest.SNR(got, want)
 			t.Logf("%s: %s %s, %d frames, SNR against ffmpeg (-c:a %s) %.1f dB", c.name, info.Container, info.Codec, info.Frames, c.dec, q)
 			if q < 90 {
 				t.Errorf("SNR %.1f dB < 90", q)

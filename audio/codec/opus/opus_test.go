@@ -55,19 +55,6 @@ func opusdec(t testing.TB, file []byte) []float32 {
 	return f
 }
 
-func snr(got, want []float32) float64 {
-	var s, n float64
-	for i := range want {
-		d := float64(got[i]) - float64(want[i])
-		s += float64(want[i]) * float64(want[i])
-		n += d * d
-	}
-	if n == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(s/n)
-}
-
 // decodeAll opens b and decodes all of it.
 func decodeAll(t testing.TB, b []byte) (*Decoder, []float32) {
 	t.Helper()
@@ -111,7 +98,7 @@ func TestAgainstOpusdec(t *testing.T) {
 			if len(want) != len(got) {
 				t.Fatalf("decoded %d samples, opusdec %d", len(got), len(want))
 			}
-			q := snr(got, want)
+			q := audiotest.SNR(got, want)
 			t.Logf("%s: %d frames, SNR against opusdec %.1f dB", c.name, info.Frames, q)
 			if q < 90 {
 				t.Errorf("SNR %.1f dB < 90", q)
@@ -143,7 +130,7 @@ func TestFFmpegLibopus(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("decoded %d samples, opusdec %d", len(got), len(want))
 	}
-	q := snr(got, want)
+	q := audiotest.SNR(got, want)
 	t.Logf("ffmpeg libopus 44.1k stereo 96k: %d frames, SNR against opusdec %.1f dB", d.Info().Frames, q)
 	if q < 90 {
 		t.Errorf("SNR %.1f dB < 90", q)

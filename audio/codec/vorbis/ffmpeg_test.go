@@ -37,7 +37,7 @@ func TestFFmpegLibvorbis(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("decoded %d samples, ffmpeg %d", len(got), len(want))
 	}
-	q := snr(got, want)
+	q := audiotest.SNR(got, want)
 	t.Logf("ffmpeg libvorbis stereo 44100: %d frames (input 70000), SNR against ffmpeg %.1f dB", d.Info().Frames, q)
 	if q < 90 {
 		t.Errorf("SNR %.1f dB < 90", q)

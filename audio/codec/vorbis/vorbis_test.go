@@ -54,20 +54,6 @@ func ffmpegF32(t testing.TB, file []byte, ext string) []float32 {
 	return f
 }
 
-// snr is the signal-to-noise ratio of got against want, in dB.
-func snr(got, want []float32) float64 {
-	var s, n float64
-	for i := range want {
-		d := float64(got[i]) - float64(want[i])
-		s += float64(want[i]) * float64(want[i])
-		n += d * d
-	}
-	if n == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(s/n)
-}
-
 // decodeAll opens b and decodes all of it.
 func decodeAll(t testing.TB, b []byte) (*Decoder, []float32) {
 	t.Helper()
@@ -106,7 +92,7 @@ func TestAgainstFFmpeg(t *testing.T) {
 			if len(want) != len(got) {
 				t.Fatalf("decoded %d samples, ffmpeg %d", len(got), len(want))
 			}
-			q := snr(got, want)
+			q := audiotest.SNR(got, want)
 			t.Logf("%s: %d frames, SNR against ffmpeg %.1f dB", c.name, info.Frames, q)
 			if q < 90 {
 				t.Errorf("SNR %.1f dB < 90", q)
