@@ -210,6 +210,16 @@ func (s *blobSource) ReadAt(p []byte, off int64) (n int, err error) {
 		}
 	}()
 	u8 := s.read.Invoke(s.blob, off, off+int64(want))
+	if u8.Type() == js.TypeObject && u8.Get("then").Type() == js.TypeFunction {
+		// An asynchronous read (Blob.arrayBuffer): the job's goroutine waits
+		// and the worker's event loop runs, so the buffers of earlier reads
+		// can be collected as the job goes on.
+		v, err := await(u8)
+		if err != nil {
+			return 0, fmt.Errorf("%s: reading bytes %d..%d: %s", s.name, off, off+int64(want), err)
+		}
+		u8 = v
+	}
 	if !u8.InstanceOf(jsUint8Array) {
 		return 0, fmt.Errorf("%s: reading bytes %d..%d gave no data", s.name, off, off+int64(want))
 	}

@@ -4,7 +4,9 @@
 // A fatal error (the Go program exited, the wasm trapped) means this worker
 // is dead: offcut.js terminates it and starts another.
 // Audio never leaves this worker except as the Blob it posts back; inputs
-// are read by range with FileReaderSync, never whole.
+// are read by range (Blob.slice().arrayBuffer(), awaited by the job's
+// goroutine so that the event loop runs and spent buffers are freed),
+// never whole.
 'use strict';
 
 importScripts('./wasm_exec.js');
@@ -44,12 +46,11 @@ function crashMessage() {
   return 'the Offcut engine stopped' + (fatal.length ? ': ' + fatal.join('; ') : '');
 }
 
-const reader = new FileReaderSync();
 const foldBytes = 32 << 20;
 
 /** Bytes [a, b) of blob, read synchronously (called by Go's ReadAt). */
 function read(blob, a, b) {
-  return new Uint8Array(reader.readAsArrayBuffer(blob.slice(a, b)));
+  return blob.slice(a, b).arrayBuffer().then((buf) => new Uint8Array(buf));
 }
 
 /**
