@@ -32,6 +32,7 @@ func main() {
 	api.Set("stats", handler("stats", statsJS))
 	api.Set("formats", handler("formats", formatsJS))
 	installAAC()
+	installCrypt(api)
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
 }

@@ -110,10 +110,11 @@ type Account struct {
 }
 
 // Session is what a sign-in produces: the auth key to send to POST /login,
-// and, once the server answered with wrapped_key, the data key.
+// and the key-encryption key that opens wrapped_key once the server has
+// answered. Both are secrets: keep them in memory only.
 type Session struct {
 	AuthKey []byte
-	kek     Key
+	KEK     Key
 }
 
 // derive runs Argon2id and splits the master key with HKDF-SHA256.
@@ -171,12 +172,12 @@ func Login(password string, salt, params []byte) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{AuthKey: auth, kek: kek}, nil
+	return &Session{AuthKey: auth, KEK: kek}, nil
 }
 
 // DataKey unwraps the account's data key (wrapped_key from GET /account).
 func (s *Session) DataKey(wrapped []byte) (Key, error) {
-	return unwrapKey(s.kek, wrapped, kindPassword)
+	return unwrapKey(s.KEK, wrapped, kindPassword)
 }
 
 // Rekey is what a password change sends to PUT /account/keys (with the old
