@@ -23,6 +23,7 @@ type accountKeys struct {
 	WrappedKey        []byte `json:"wrapped_key"`
 	RecoveryKey       string `json:"recovery_key"`
 	WrappedByRecovery []byte `json:"wrapped_by_recovery"`
+	RecoveryAuthKey   []byte `json:"recovery_auth_key"`
 	DataKey           []byte `json:"data_key"`
 }
 
@@ -32,7 +33,7 @@ func deriveAccount(password string) (*accountKeys, error) {
 		return nil, err
 	}
 	return &accountKeys{AuthKey: a.AuthKey, KDFSalt: a.Salt, KDFParams: a.Params, WrappedKey: a.WrappedKey,
-		RecoveryKey: a.RecoveryKey, WrappedByRecovery: a.WrappedByRecovery, DataKey: a.DataKey[:]}, nil
+		RecoveryKey: a.RecoveryKey, WrappedByRecovery: a.WrappedByRecovery, RecoveryAuthKey: a.RecoveryAuthKey, DataKey: a.DataKey[:]}, nil
 }
 
 // loginKeys is login's answer: auth_key for POST /login; kek opens the

@@ -22,7 +22,7 @@ func TestCryptRoundTrip(t *testing.T) {
 	j, _ := json.Marshal(a)
 	var m map[string]any
 	json.Unmarshal(j, &m)
-	for _, f := range []string{"auth_key", "kdf_salt", "kdf_params", "wrapped_key", "recovery_key", "wrapped_by_recovery", "data_key"} {
+	for _, f := range []string{"auth_key", "kdf_salt", "kdf_params", "wrapped_key", "recovery_key", "wrapped_by_recovery", "recovery_auth_key", "data_key"} {
 		if s, _ := m[f].(string); s == "" {
 			t.Errorf("deriveAccount: no %s in %s", f, j)
 		}

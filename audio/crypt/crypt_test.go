@@ -102,6 +102,10 @@ func TestAccount(t *testing.T) {
 	if _, err := Recover(FormatRecoveryKey(NewKey()), a.WrappedByRecovery); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("wrong recovery key: %v", err)
 	}
+	if rak, err := RecoveryAuthKey(typed); err != nil || !bytes.Equal(rak, a.RecoveryAuthKey) || len(rak) != KeySize ||
+		bytes.Equal(rak, a.AuthKey) || bytes.Contains(a.WrappedByRecovery, rak) {
+		t.Fatalf("RecoveryAuthKey: %x, %v", rak, err)
+	}
 	if _, err := Recover("not a key", a.WrappedByRecovery); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("garbage recovery key: %v", err)
 	}

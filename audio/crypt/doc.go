@@ -10,6 +10,13 @@
 // random and shown once, wraps a second copy of the data key. A password
 // change re-wraps the same data key; nothing is re-encrypted.
 //
+// Recovery needs two things the server API (docs/api.md) does not have
+// yet: a place for WrappedByRecovery that can be fetched before signing in
+// (with random-looking fake blobs of the same size for unknown e-mails,
+// which a real one is indistinguishable from), and a way to set new keys
+// by proving the recovery key (RecoveryAuthKey, stored hashed like the
+// auth key). Until then Recover works on a blob the client keeps.
+//
 // Content (content.go): the age format, https://age-encryption.org/v1,
 // through filippo.io/age. Every object gets a fresh random age file key,
 // wrapped in the age header by an "offcut-key" stanza for a 32-byte

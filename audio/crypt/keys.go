@@ -98,7 +98,10 @@ func ParseKDFParams(b []byte) (KDFParams, error) {
 // Account is what sign-up produces. Salt, Params, AuthKey and WrappedKey
 // go to POST /register (kdf_salt, kdf_params, auth_key, wrapped_key).
 // RecoveryKey is shown to the user once and never stored;
-// WrappedByRecovery is the data key wrapped by it.
+// WrappedByRecovery is the data key wrapped by it, and RecoveryAuthKey
+// the secret that proves to the server that the user holds it (as AuthKey
+// proves the password). The server API has no place for these two yet
+// (see the package doc).
 type Account struct {
 	Salt              []byte
 	Params            []byte
@@ -106,6 +109,7 @@ type Account struct {
 	WrappedKey        []byte
 	RecoveryKey       string
 	WrappedByRecovery []byte
+	RecoveryAuthKey   []byte
 	DataKey           Key
 }
 
@@ -157,6 +161,7 @@ func newAccount(password string, p KDFParams) (*Account, error) {
 		WrappedKey:        wrapKey(kek, dk, kindPassword),
 		RecoveryKey:       FormatRecoveryKey(rk),
 		WrappedByRecovery: wrapKey(recoveryKEK(rk), dk, kindRecovery),
+		RecoveryAuthKey:   recoveryAuthKey(rk),
 		DataKey:           dk,
 	}, nil
 }
@@ -206,6 +211,22 @@ func Recover(recoveryKey string, wrappedByRecovery []byte) (Key, error) {
 		return Key{}, err
 	}
 	return unwrapKey(recoveryKEK(rk), wrappedByRecovery, kindRecovery)
+}
+
+// RecoveryAuthKey is the secret a recovery sends in place of the auth key,
+// derived from the recovery key as typed.
+func RecoveryAuthKey(recoveryKey string) ([]byte, error) {
+	rk, err := ParseRecoveryKey(recoveryKey)
+	if err != nil {
+		return nil, err
+	}
+	return recoveryAuthKey(rk), nil
+}
+
+func recoveryAuthKey(rk Key) []byte {
+	k := make([]byte, KeySize)
+	io.ReadFull(hkdf.New(sha256.New, rk[:], nil, []byte("offcut recovery auth key v1")), k)
+	return k
 }
 
 func recoveryKEK(rk Key) Key {
