@@ -8,6 +8,7 @@ import (
 
 	"offcut/audio/codec"
 	"offcut/audio/codecs"
+	"offcut/audio/crypt"
 	"offcut/audio/project"
 )
 
@@ -32,6 +33,8 @@ const (
 	codeChangedFile   = "changed_file"   // a file differs from the one the edit was made on
 	codeReadFailed    = "read_failed"    // the browser could not read the file
 	codeCanceled      = "canceled"
+	codeWrongKey      = "wrong_key"     // a password or key that does not open the data
+	codeBadCiphertext = "bad_encrypted" // encrypted data damaged, truncated or out of bounds
 	codeInternal      = "internal"
 )
 
@@ -75,6 +78,10 @@ func explain(err error) engineError {
 		e.Code, e.Message = codeCanceled, "Cancelled."
 	case errors.Is(err, errChangedFile):
 		e.Code, e.Message = codeChangedFile, fmt.Sprintf("%s is not the file this edit was made on (its size differs). Open the original file.", the)
+	case errors.Is(err, crypt.ErrWrongKey):
+		e.Code, e.Message = codeWrongKey, "The password or key does not open this, or the encrypted data was changed."
+	case errors.Is(err, crypt.ErrMalformed), errors.Is(err, crypt.ErrTooLarge):
+		e.Code, e.Message = codeBadCiphertext, "The encrypted data or key is damaged or incomplete, so Offcut cannot decrypt it."
 	case errors.Is(err, codecs.ErrUnknownFormat):
 		e.Code, e.Message = codeUnknownFormat, fmt.Sprintf("%s is not an audio file Offcut can open. Offcut opens %s files.", the, readableLabels())
 	case errors.Is(err, codec.ErrNoAudio):

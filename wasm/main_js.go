@@ -33,6 +33,7 @@ func main() {
 	api.Set("formats", handler("formats", formatsJS))
 	api.Set("presets", handler("presets", presetsJS))
 	installAAC()
+	installCrypt(api)
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
 }
