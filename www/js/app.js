@@ -251,7 +251,10 @@ async function openFiles(files, where = 'auto') {
   }
   const toJoiner = where === 'joiner' || opened.length > 1 || (active === 'joiner' && joiner.state.items.length > 0);
   if (toJoiner) {
-    joiner.add(opened);
+    // Opening more files while a file is in the cutter (and the joiner is
+    // still empty) joins the cutter's file first, then the new ones.
+    const first = active === 'cutter' && cutter.src && !joiner.state.items.length && !opened.includes(cutter.src) ? [cutter.src] : [];
+    joiner.add([...first, ...opened]);
     if (!cutter.src) cutter.open(opened[0]);
     renderLibrary();
     showTab('joiner');
