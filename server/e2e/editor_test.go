@@ -189,7 +189,7 @@ func TestUILibraryJoinLabel(t *testing.T) {
 			t.Errorf("%dx%d: icon-only chip buttons: %s", size[0], size[1], bad)
 		}
 	}
-	click(t, ctx, "[data-testid=lib-join]")
+	click(t, ctx, `[data-testid=lib-item] button[title^="Add"]`)
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 1`, 10*time.Second)
 }
 
