@@ -206,7 +206,8 @@ function renderLibrary() {
           el('span', { class: 'lib-name' }, src.file.name),
           el('span', { class: 'lib-dur muted' }, formatTime(src.info.frames, src.info.format.sampleRate)),
         ),
-        el('button', { type: 'button', class: 'btn btn-icon btn-small', title: `Add ${src.file.name} to the joiner`, onclick: () => { joiner.add([src]); showTab('joiner'); } }, icon('join'), el('span', { class: 'btn-text' }, 'Add to joiner')),
+        // A visible word beside the icon: ⤮ alone says nothing to a new user.
+        el('button', { type: 'button', class: 'btn btn-small lib-join', title: `Add ${src.file.name} to the joiner`, dataset: { testid: 'lib-join' }, onclick: () => { joiner.add([src]); showTab('joiner'); } }, icon('join'), el('span', { class: 'btn-text' }, 'Join')),
         el('button', { type: 'button', class: 'btn btn-icon btn-small', title: `Close ${src.file.name}`, onclick: () => closeSource(src.id) }, icon('close'), el('span', { class: 'btn-text' }, `Close ${src.file.name}`)),
       );
     }),
@@ -264,7 +265,10 @@ async function openFiles(files, where = 'auto') {
   }
   const toJoiner = where === 'joiner' || opened.length > 1 || (active === 'joiner' && joiner.state.items.length > 0);
   if (toJoiner) {
-    joiner.add(opened);
+    // Opening more files while a file is in the cutter (and the joiner is
+    // still empty) joins the cutter's file first, then the new ones.
+    const first = active === 'cutter' && cutter.src && !joiner.state.items.length && !opened.includes(cutter.src) ? [cutter.src] : [];
+    joiner.add([...first, ...opened]);
     if (!cutter.src) cutter.open(opened[0]);
     renderLibrary();
     showTab('joiner');

@@ -197,7 +197,11 @@ export class Cutter {
     this.history = h;
     this.title.textContent = src.file.name;
     const warn = (src.info.warnings || []).length ? ` · ${src.info.warnings.join('; ')}` : '';
-    this.meta.textContent = `${describeFormat(src.info.format)} · ${formatTime(src.info.frames, this.rate)} · ${src.info.container.toUpperCase()}${warn}`;
+    const container = src.info.container.toUpperCase();
+    const desc = describeFormat(src.info.format, src.info.codec);
+    // "… · MP3 · 0:03.000" rather than naming MP3 twice.
+    const tail = desc.endsWith(` · ${container}`) ? '' : ` · ${container}`;
+    this.meta.textContent = `${desc} · ${formatTime(src.info.frames, this.rate)}${tail}${warn}`;
     this.exporter.reset();
     this.wave.fitted = true;
     this.render();
@@ -244,8 +248,9 @@ export class Cutter {
     const rate = this.rate;
     if (document.activeElement !== this.startIn) this.startIn.value = s.sel ? formatTime(s.sel.from, rate) : '';
     if (document.activeElement !== this.endIn) this.endIn.value = s.sel ? formatTime(s.sel.to, rate) : '';
-    this.startIn.placeholder = formatTime(s.cursor, rate);
-    this.endIn.placeholder = formatTime(this.total, rate);
+    // Empty means no selection: no grey time that looks like a value.
+    this.startIn.placeholder = '';
+    this.endIn.placeholder = '';
     this.lenOut.textContent = s.sel ? formatTime(s.sel.to - s.sel.from, rate) : '—';
     this.scopeBox.hidden = !s.sel;
     this.selLenText.textContent = s.sel ? `(${formatTime(s.sel.to - s.sel.from, rate)})` : '';

@@ -11,7 +11,7 @@ const SAMPLE_FORMAT_LABELS = { u8: '8-bit', s16: '16-bit', s24: '24-bit', s32: '
 /**
  * Output formats, from the engine's registry (oc.formats()): filled once the
  * engine has loaded; until then the menu offers "Same as source" only.
- * Each: {id, label, ext, mime, converts, available(containers), sampleFormats: [[value, label]], rates, maxChannels, options}.
+ * Each: {id, label, ext, mime, converts, lossless, available(containers), sampleFormats: [[value, label]], rates, maxChannels, options}.
  * A format that only writes its sources' own coded frames (MP3 without an
  * encoder) is offered only when every source is in it.
  * @type {Array<Object>}
@@ -42,6 +42,7 @@ export const formatsReady = engine()
         ext: f.extensions[0],
         mime: f.mime[0],
         converts: !f.sourcesOnly,
+        lossless: f.lossless,
         available: (containers) => !f.sourcesOnly || (containers.length > 0 && containers.every((c) => c === f.name)),
         sampleFormats: (f.sampleFormats || []).map((v) => [v, SAMPLE_FORMAT_LABELS[v] || v]),
         rates: f.rates || null,
@@ -393,7 +394,10 @@ export class ExportPanel {
       const rate = p0.format.sampleRate;
       const frames = plans.reduce((n, p) => n + p.frames, 0);
       const size = plans.reduce((n, p) => n + p.size, 0);
-      const fmt = describeFormat(p0.format);
+      // A lossy output (its registry entry says so) has no bit depth; its
+      // label is said just before.
+      const entry = byId(p0.container);
+      const fmt = entry && entry.lossless === false ? describeFormat(p0.format).split(' · ').slice(0, 2).join(' · ') : describeFormat(p0.format);
       const exact = `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`;
       const parts = plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
       this.summary.replaceChildren(

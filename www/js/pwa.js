@@ -114,12 +114,16 @@ export function notify(id, message, actions = []) {
  * @param {number} [ms]
  */
 export function toast(id, message, ms = 6000) {
+  const old = document.querySelector(`.pwa-toast[data-testid="pwa-${id}"]`);
+  if (old) old.remove();
   const t = document.createElement('div');
   t.className = 'pwa-toast';
   t.setAttribute('role', 'status');
   t.setAttribute('aria-live', 'polite');
   t.dataset.testid = `pwa-${id}`;
-  document.body.append(t);
+  // In the toasts' region at the bottom (index.html), clear of the errors
+  // and banners at the top.
+  (document.getElementById('toasts') || document.body).append(t);
   // Filled in a moment later, so that screen readers hear the change.
   setTimeout(() => (t.textContent = message), 50);
   setTimeout(() => t.classList.add('out'), ms);
@@ -161,8 +165,12 @@ function offerUpdate(worker) {
  * works offline; a later one is an update.
  * @param {ServiceWorker} worker
  */
+const tracked = new WeakSet();
 function track(worker) {
-  if (!worker) return;
+  // register() and updatefound can both hand over the same installing
+  // worker: watch it once, or its toast shows twice.
+  if (!worker || tracked.has(worker)) return;
+  tracked.add(worker);
   const first = !navigator.serviceWorker.controller;
   const done = () => {
     if (worker.state !== 'installed') return false;

@@ -491,7 +491,14 @@ export class Waveform {
       ctx.fillRect(Math.round(x), RULER - 6, 1, 6);
       ctx.fillStyle = cText;
       const text = rulerLabel(t, step);
-      ctx.fillText(text, x + 3, 3);
+      // The first tick can sit left of the canvas (zoomed in): keep its
+      // label inside, or leave it out when it would run into the next one.
+      let lx = x + 3;
+      if (lx < 2) {
+        lx = 2;
+        if (lx + ctx.measureText(text).width + 6 > this.xOf((t + step) * this.rate) + 3) continue;
+      }
+      ctx.fillText(text, lx, 3);
     }
     ctx.fillStyle = cGrid;
     ctx.fillRect(0, RULER - 0.5, w, 1);
