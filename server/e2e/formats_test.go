@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -295,4 +296,21 @@ func TestSampledPeaks(t *testing.T) {
 		t.Errorf("sampled peaks: %v", got)
 	}
 	t.Logf("quick overview of a 1 GiB WAV: %.0f ms", got["bigMs"])
+}
+
+// TestUIJoinMP3AndWAV joins an MP3 (first) and a 24-bit WAV in the app
+// with "same as source": the engine writes MP3 (the first clip's format),
+// encoded, and the export equals the CLI's render of the same document.
+func TestUIJoinMP3AndWAV(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "b.wav"), WAVSpec{Rate: 48000, Channels: 2, Bits: 24, Frames: 48000, Seed: 15})
+	mp3 := formatFile(t, dir, WriteWAV(t, filepath.Join(dir, "a-src.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 44100, Seed: 16}), "a.mp3", "lame", "--quiet", "-b", "128", "IN", "OUT")
+	SetFiles(t, ctx, "[data-testid=file-input]", mp3, wav)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
+	WaitFor(t, ctx, `(document.querySelector('[data-testid=joiner] [data-testid=result]').textContent || '').includes('MP3')`, 30*time.Second)
+	if txt := Eval[string](t, ctx, `document.querySelector('[data-testid=joiner] [data-testid=result]').textContent`); strings.Contains(txt, "Cannot export") {
+		t.Fatalf("joiner result: %s", txt)
+	}
+	reqs.AssertNoUpload(t, site)
 }

@@ -68,13 +68,13 @@ export function withExt(name, ext) {
 const byId = (id) => FORMATS.find((f) => f.id === id);
 
 /**
- * The format "same as source" writes when the sources' own can carry a
- * conversion-free edit: their format if the engine writes it, else WAV.
- * (The engine decides for real; this only sets which controls apply.)
- * @param {string[]} containers
+ * The format "same as source" writes, as the engine chooses it: the first
+ * clip's source's format when the engine writes it, else WAV. (The engine
+ * decides for real; this only sets which controls and settings apply.)
+ * @param {string[]} containers the sources' containers, first clip's first
  */
 function autoFormat(containers) {
-  const own = containers.length && containers.every((c) => c === containers[0]) ? byId(containers[0]) : null;
+  const own = containers.length ? byId(containers[0]) : null;
   return own && own.available(containers) ? own : byId('wav');
 }
 
