@@ -47,7 +47,7 @@ var options = func() []codec.Option {
 		q.Values = append(q.Values, strconv.Itoa(b))
 		q.Labels = append(q.Labels, fmt.Sprintf("CBR %d kbit/s", b))
 	}
-	m := codec.Option{Name: "mode", Label: "Channels", Default: "auto",
+	m := codec.Option{Name: "mode", Label: "Stereo mode", Default: "auto",
 		Values: []string{"auto", "joint", "stereo", "mono"},
 		Labels: []string{"Joint stereo (or mono for mono)", "Joint stereo", "Stereo", "Mono"}}
 	return []codec.Option{q, m}
