@@ -234,9 +234,9 @@ func peaks(in input, buckets int, from, to int64, progress func(done, total int6
 const sampledWindow = 512
 
 // peaksOf computes a waveform; sampled asks for a quick overview (a
-// window at the start of each bucket) when the file is stored as PCM and
-// long enough for that to pay, and gives the exact one otherwise. The
-// result says which it is.
+// window at the start of each bucket) of a file stored as PCM and long
+// enough for that to pay, and gets no buckets at all otherwise (the exact
+// waveform is then the only one).
 func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(done, total int64)) (*peakResult, error) {
 	d, err := open(in)
 	if err != nil {
@@ -249,7 +249,14 @@ func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(
 	if from < 0 || from > to || to > n {
 		return nil, fmt.Errorf("%s: waveform of frames %d..%d, the file has frames 0..%d", in.name, from, to, n)
 	}
-	if _, pcm := d.(audio.PCMLayout); sampled && pcm && buckets > 0 && (to-from)/int64(buckets) > 4*sampledWindow {
+	_, pcm := d.(audio.PCMLayout)
+	quick := pcm && buckets > 0 && (to-from)/int64(buckets) > 4*sampledWindow
+	if sampled && !quick {
+		// No quick overview of this file: an empty answer, at once (the
+		// exact waveform is the caller's next request).
+		return &peakResult{From: from, To: to}, nil
+	}
+	if sampled {
 		ps, err := audio.SampledPeaks(d, from, to, buckets, sampledWindow)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", in.name, err)

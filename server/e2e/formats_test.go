@@ -289,10 +289,12 @@ func TestSampledPeaks(t *testing.T) {
 		let inside = true;
 		for (let i = 0; i < 100; i++) inside = inside && q.min[i] >= x.min[i] && q.max[i] <= x.max[i];
 		const t0 = performance.now();
-		const b = await oc.peaks(big, { buckets: 2000, sampled: true });
-		return { qs: q.sampled, xs: x.sampled, inside, bigSampled: b.sampled, bigMs: performance.now() - t0 };
+		const b = await oc.peaks(big, { buckets: 1024, sampled: true });
+		const bigMs = performance.now() - t0;
+		const none = await oc.peaks(f, { buckets: 10000, sampled: true }); // buckets too short to pay
+		return { qs: q.sampled, xs: x.sampled, inside, bigSampled: b.sampled, bigMs, none: none.min.length, noneSampled: none.sampled };
 	})()`)
-	if got["qs"] != true || got["xs"] != false || got["inside"] != true || got["bigSampled"] != true {
+	if got["qs"] != true || got["xs"] != false || got["inside"] != true || got["bigSampled"] != true || got["none"] != float64(0) || got["noneSampled"] != false {
 		t.Errorf("sampled peaks: %v", got)
 	}
 	t.Logf("quick overview of a 1 GiB WAV: %.0f ms", got["bigMs"])

@@ -721,7 +721,8 @@ func TestUIDropAndPaste(t *testing.T) {
 	})()`) {
 		t.Errorf("the app did not take the files of offcut:open-files")
 	}
-	WaitFor(t, ctx, `[...document.querySelectorAll('[data-testid=join-item] .join-name')].map((e) => e.textContent).join() === 'shared.wav'`, 20*time.Second)
+	// Opened to join while a file is in the cutter: that file comes first.
+	WaitFor(t, ctx, `[...document.querySelectorAll('[data-testid=join-item] .join-name')].map((e) => e.textContent).join() === 'pasted.wav,shared.wav'`, 20*time.Second)
 	reqs.AssertNoUpload(t, site)
 }
 

@@ -147,18 +147,15 @@ async function loadOverview(src, force = false) {
   try {
     const oc = await engine();
     const buckets = Math.max(1, Math.min(src.info.frames, 8192));
-    // A quick overview first (a window of each bucket, read at once from
-    // PCM files), drawn while the exact waveform is read.
-    try {
-      const quick = await oc.peaks(src.file, { buckets, sampled: true });
-      if (quick.sampled && overviews.get(src.id) === 'loading') {
-        peaks.put(src.id, quick);
-        cutter.wave.changed();
-        joiner.drawThumbs();
-        show('Refining the waveform…');
-      }
-    } catch (err) {
-      if (isAbort(err)) throw err;
+    // A quick overview first (a window of each of about a thousand buckets,
+    // read at once from PCM files), drawn while the exact waveform is read.
+    const quick = await jobs.run(`Reading the waveform of ${src.file.name} (overview)`, (signal) =>
+      oc.peaks(src.file, { buckets: Math.min(buckets, 1024), sampled: true, signal }), { delay: 700 });
+    if (quick.sampled && quick.min.length && overviews.get(src.id) === 'loading') {
+      peaks.put(src.id, quick);
+      cutter.wave.changed();
+      joiner.drawThumbs();
+      show('Refining the waveform…');
     }
     const p = await jobs.run(`Reading the waveform of ${src.file.name}`, (signal, onProgress) =>
       oc.peaks(src.file, {
