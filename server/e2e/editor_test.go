@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,8 +105,8 @@ func openMP3(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Helper()
 	wav := WriteWAV(t, filepath.Join(dir, "src.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 3 * 44100, Seed: 14})
 	mp3 := filepath.Join(dir, name)
-	if out, err := exec.Command("lame", "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
-		t.Skipf("lame: %v %s", err, out)
+	if out, err := exec.Command(audiotest.Tool(t, "lame"), "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
 	}
 	SetFiles(t, ctx, "[data-testid=file-input]", mp3)
 	WaitFor(t, ctx, fmt.Sprintf(`document.querySelector('[data-testid=cutter-title]').textContent === %q`, name), 20*time.Second)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"offcut/audio/audiotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -734,8 +735,8 @@ func TestUIMP3(t *testing.T) {
 	dir := t.TempDir()
 	wav := WriteWAV(t, filepath.Join(dir, "voice.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 3 * 44100, Seed: 6})
 	mp3 := filepath.Join(dir, "voice.mp3")
-	if out, err := exec.Command("lame", "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
-		t.Skipf("lame: %v %s", err, out)
+	if out, err := exec.Command(audiotest.Tool(t, "lame"), "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
 	}
 	SetFiles(t, ctx, "[data-testid=file-input]", mp3)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === 'voice.mp3'`, 20*time.Second)
