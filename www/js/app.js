@@ -7,6 +7,7 @@ import { PeakStore } from './peaks.js';
 import { Player } from './player.js';
 import { Cutter } from './cutter.js';
 import { Joiner } from './joiner.js';
+import { Converter } from './converter.js';
 import { installShortcuts, shortcutSheet } from './shortcuts.js';
 import { el, icon, formatTime } from './util.js';
 import { setEditGuard, launchMode, notify } from './pwa.js';
@@ -79,8 +80,10 @@ const joiner = new Joiner({
   loadOverview: (id) => library.has(id) && loadOverview(library.get(id)),
   addFiles: () => pickFiles('joiner'),
 });
+const converter = new Converter({ jobs, error, announce, sources: () => [...library.values()], addFiles: () => pickFiles('convert') });
 $('cutter-panel').append(cutter.root);
 $('joiner-panel').append(joiner.root);
+$('convert-panel').append(converter.root);
 joiner.history.subscribe((s) => {
   const b = $('join-count');
   b.hidden = !s.items.length;
@@ -88,16 +91,19 @@ joiner.history.subscribe((s) => {
 });
 
 let active = 'cutter';
+/** The tools, in tab order: [name, tab, panel]. */
+const TABS = [
+  ['cutter', $('tab-cutter'), $('cutter-panel')],
+  ['joiner', $('tab-joiner'), $('joiner-panel')],
+  ['convert', $('tab-convert'), $('convert-panel')],
+];
 /**
- * Shows the cutter or the joiner.
- * @param {'cutter'|'joiner'} which
+ * Shows one tool.
+ * @param {'cutter'|'joiner'|'convert'} which
  */
 function showTab(which) {
   active = which;
-  for (const [name, tab, panel] of [
-    ['cutter', $('tab-cutter'), $('cutter-panel')],
-    ['joiner', $('tab-joiner'), $('joiner-panel')],
-  ]) {
+  for (const [name, tab, panel] of TABS) {
     const on = name === which;
     tab.setAttribute('aria-selected', String(on));
     tab.tabIndex = on ? 0 : -1;
@@ -107,15 +113,16 @@ function showTab(which) {
   joiner.stopPreview();
   if (which === 'cutter') cutter.wave.resize();
 }
-$('tab-cutter').addEventListener('click', () => showTab('cutter'));
-$('tab-joiner').addEventListener('click', () => showTab('joiner'));
+for (const [name, tab] of TABS) tab.addEventListener('click', () => showTab(name));
 $('tab-cutter').parentElement.addEventListener('keydown', (e) => {
-  if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-    e.preventDefault();
-    const next = active === 'cutter' ? 'joiner' : 'cutter';
-    showTab(next);
-    $(`tab-${next}`).focus();
-  }
+  const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  const ends = { Home: 0, End: TABS.length - 1 }[e.key];
+  if (step === undefined && ends === undefined) return;
+  e.preventDefault();
+  const at = TABS.findIndex(([n]) => n === active);
+  const next = TABS[ends ?? (at + step + TABS.length) % TABS.length][0];
+  showTab(next);
+  $(`tab-${next}`).focus();
 });
 
 // ---- the open files -----------------------------------------------------
@@ -209,6 +216,7 @@ function renderLibrary() {
       );
     }),
   );
+  converter.update();
   const any = library.size > 0;
   $('welcome').hidden = any;
   $('workspace').hidden = !any;
@@ -230,7 +238,7 @@ function closeSource(id) {
  * Opens files: probes each one; an undecodable file is reported in plain
  * words and the others open anyway.
  * @param {File[]} files
- * @param {'auto'|'joiner'} [where]
+ * @param {'auto'|'joiner'|'convert'} [where]
  */
 async function openFiles(files, where = 'auto') {
   files = files.filter((f) => f instanceof File);
@@ -260,6 +268,12 @@ async function openFiles(files, where = 'auto') {
     renderLibrary();
     return;
   }
+  if (where === 'convert' || (where === 'auto' && active === 'convert')) {
+    // Files opened on the Convert tab join the batch and stay there.
+    if (!cutter.src) cutter.open(opened[0]);
+    renderLibrary();
+    return;
+  }
   const toJoiner = where === 'joiner' || opened.length > 1 || (active === 'joiner' && joiner.state.items.length > 0);
   if (toJoiner) {
     // Opening more files while a file is in the cutter (and the joiner is
@@ -278,7 +292,7 @@ async function openFiles(files, where = 'auto') {
 let pickTarget = 'auto';
 /**
  * Opens the file picker.
- * @param {'auto'|'joiner'} where
+ * @param {'auto'|'joiner'|'convert'} where
  */
 function pickFiles(where) {
   pickTarget = where;

@@ -129,7 +129,7 @@ function saveSettings(next) {
 }
 
 /**
- * @typedef {{doc: Object, name: string}} Output
+ * @typedef {{doc: Object, name: string, files?: Blob[]}} Output (files: its own inputs, else the job's)
  * @typedef {{files: Blob[], outputs: Output[], source: {name: string, format: Object}, containers?: string[], estimate?: {frames: number, rate: number}}} Job
  */
 
@@ -323,12 +323,28 @@ export class ExportPanel {
       return { ...o, doc: { ...o.doc, output } };
     });
     const plans = [];
-    for (const o of outputs) plans.push(await oc.plan(o.doc, job.files));
+    for (const o of outputs) plans.push(await oc.plan(o.doc, o.files || job.files));
     const p0 = plans[0];
     const fmt = { id: p0.container, label: p0.label, ext: p0.ext, mime: p0.mime };
     // What the user should know: why WAV was chosen, or the engine's notes
     // (frames kept, gain steps, which encoder ran).
     return { fmt, outputs, plans, note: [p0.fallback, ...(p0.notes || [])].filter(Boolean).join(' · ') };
+  }
+
+  /**
+   * The export button's words for n outputs.
+   * @protected
+   */
+  actionLabel(n) {
+    return n > 1 ? `Export ${n} parts` : 'Export';
+  }
+
+  /**
+   * How several outputs are described in the result line.
+   * @protected
+   */
+  describeParts(plans, rate) {
+    return plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
   }
 
   /** @private */
@@ -370,7 +386,7 @@ export class ExportPanel {
     this.name.disabled = job.outputs.length > 1;
     this.exportBtn.disabled = !!this.ctl;
     this.saveBtn.disabled = !!this.ctl || job.outputs.length > 1;
-    this.exportBtn.textContent = job.outputs.length > 1 ? `Export ${job.outputs.length} parts` : 'Export';
+    this.exportBtn.textContent = this.actionLabel(job.outputs.length);
     if (job.estimate) {
       // Known at once from the document; the engine's plan confirms it and
       // adds the size (it may wait behind a waveform being read).
@@ -399,7 +415,7 @@ export class ExportPanel {
       const entry = byId(p0.container);
       const fmt = entry && entry.lossless === false ? describeFormat(p0.format).split(' · ').slice(0, 2).join(' · ') : describeFormat(p0.format);
       const exact = `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`;
-      const parts = plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
+      const parts = this.describeParts(plans, rate);
       this.summary.replaceChildren(
         el('strong', {}, 'Result: '),
         el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'engine' } }, exact),
@@ -465,11 +481,12 @@ export class ExportPanel {
     this.clearResults();
     let last = 0;
     const n = job.outputs.length;
+    const made = [];
     try {
       const oc = await engine();
       for (let i = 0; i < n; i++) {
         const o = job.outputs[i];
-        const blob = await oc.render(o.doc, job.files, {
+        const blob = await oc.render(o.doc, o.files || job.files, {
           signal,
           onProgress: ({ done, total }) => {
             if (!total) return;
@@ -496,10 +513,12 @@ export class ExportPanel {
           this.results.append(el('li', {}, `Saved ${handle.name} (${formatBytes(blob.size)}).`));
         } else {
           this.offer(blob, o.name, n === 1);
+          made.push({ blob, name: o.name });
         }
       }
       this.bar.value = 1;
       this.pct.textContent = '100%';
+      if (made.length > 1) this.offerZip(made, outputName(job.source.name, 'parts', 'zip'));
     } catch (err) {
       if (isAbort(err)) this.results.append(el('li', { class: 'muted' }, 'Export cancelled.'));
       else this.onError(`Export failed: ${err.message}`);
@@ -517,6 +536,36 @@ export class ExportPanel {
     const a = el('a', { href: url, download: name, class: 'download', dataset: { testid: 'download' } }, `Download ${name}`);
     this.results.append(el('li', {}, a, el('span', { class: 'muted' }, ` ${formatBytes(blob.size)}`)));
     if (auto) a.click();
+  }
+
+  /**
+   * Offers the outputs in one ZIP archive (made by the engine, which refers
+   * to the rendered Blobs instead of copying them).
+   * @protected
+   * @param {{blob: Blob, name: string}[]} made
+   * @param {string} zipName
+   * @param {boolean} [auto] download at once
+   */
+  offerZip(made, zipName, auto = false) {
+    const btn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'download-zip' } }, `Download all ${made.length} as ZIP`);
+    const li = el('li', { class: 'zip-row' }, btn);
+    btn.onclick = async () => {
+      btn.disabled = true;
+      try {
+        const oc = await engine();
+        const zip = await oc.zip(made.map((m) => m.blob), made.map((m) => m.name));
+        const url = URL.createObjectURL(zip);
+        this.urls.push(url);
+        const a = el('a', { href: url, download: zipName, class: 'download', dataset: { testid: 'zip-link' } }, `Download ${zipName}`);
+        li.replaceChildren(a, el('span', { class: 'muted' }, ` ${formatBytes(zip.size)}, ${made.length} files`));
+        a.click();
+      } catch (err) {
+        btn.disabled = false;
+        if (!isAbort(err)) this.onError(`Could not make the ZIP archive: ${err.message}`);
+      }
+    };
+    this.results.append(li);
+    if (auto) btn.click();
   }
 
   /** @private */
