@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -17,7 +20,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"offcut/audio"
 	"offcut/audio/audiotest"
+	"offcut/audio/codecs"
 )
 
 // processRSS returns the resident memory of the renderer processes of the
@@ -265,4 +270,65 @@ func BenchmarkConvertBatch(b *testing.B) {
 		b.ReportMetric(float64(pa)/(1<<20), "browser-MiB")
 		b.ReportMetric(float64(size)/(1<<20), "input-MiB")
 	}
+}
+
+// TestUITagsAndCover sets tags and a cover in the cutter's export panel:
+// the FLAC and MP3 outputs carry them (read back by the engine's readers)
+// and equal the CLI's render of the same document.
+func TestUITagsAndCover(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "voice.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 44100, Seed: 31})
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 13)
+	}
+	var pngBuf bytes.Buffer
+	if err := png.Encode(&pngBuf, img); err != nil {
+		t.Fatal(err)
+	}
+	cover := filepath.Join(dir, "cover.png")
+	if err := os.WriteFile(cover, pngBuf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	SetFiles(t, ctx, "[data-testid=file-input]", wav)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === 'voice.wav'`, 20*time.Second)
+	waitResult(t, ctx, "cutter", "44100")
+	cut := `document.querySelector('[data-testid=cutter] `
+	for _, format := range []string{"flac", "mp3"} {
+		setSelect(t, ctx, cut+`[data-testid=container]')`, format)
+		WaitFor(t, ctx, `!`+cut+`[data-testid=tags]').hidden`, 10*time.Second)
+		if format == "flac" {
+			Eval[bool](t, ctx, `(() => { document.querySelector('[data-testid=cutter] [data-testid=tags]').open = true; return true })()`)
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-title]", "Morning notes")
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-artist]", "Ana Ruiz")
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-year]", "2026")
+			SetFiles(t, ctx, "[data-testid=cutter] [data-testid=cover-input]", cover)
+			WaitFor(t, ctx, cut+`[data-testid=cover-text]').textContent.startsWith('cover.png')`, 10*time.Second)
+		}
+		WaitFor(t, ctx, cut+`[data-testid=file-name]').value.endsWith('.`+format+`')`, 20*time.Second)
+		dls := CaptureDownloads(t, ctx)
+		click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+		dl := dls.Wait(t, 60*time.Second)
+		want := renderDoc(t, site, dir, "want-tags-"+format, map[string]any{
+			"version": 1,
+			"sources": []map[string]any{{"name": "voice.wav"}},
+			"clips":   []map[string]any{{"source": 0, "in": 0, "out": 44100}},
+			"output": map[string]any{"container": format, "tags": map[string]any{
+				"title": "Morning notes", "artist": "Ana Ruiz", "year": "2026",
+				"cover": map[string]any{"mime": "image/png", "data": base64.StdEncoding.EncodeToString(pngBuf.Bytes())},
+			}},
+		})
+		sameFile(t, dl.Path, want)
+		b, _ := os.ReadFile(dl.Path)
+		d, err := codecs.Open(audio.NewBytesSource(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := d.Info()
+		if info.Tags["title"] != "Morning notes" || info.Tags["artist"] != "Ana Ruiz" || len(info.Pictures) != 1 || !bytes.Equal(info.Pictures[0].Data, pngBuf.Bytes()) {
+			t.Errorf("%s: tags %q, %d pictures", format, info.Tags, len(info.Pictures))
+		}
+	}
+	reqs.AssertNoUpload(t, site)
 }

@@ -56,6 +56,9 @@ export class Converter extends ExportPanel {
   constructor(ctx) {
     super({ id: 'conv', jobs: ctx.jobs, getJob: () => this.batchJob(), onError: ctx.error });
     this.ctx = ctx;
+    // Each file keeps its own tags in a batch.
+    this.noTags = true;
+    this.tagBox.hidden = true;
     /** Files left out of the batch, by source id. */
     this.skipped = new Set();
     /** Per file: its row's state while a batch runs or after it. */

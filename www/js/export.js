@@ -48,6 +48,7 @@ export const formatsReady = engine()
         rates: f.rates || null,
         maxChannels: f.maxChannels || 2,
         options: f.options || [],
+        tags: !!f.tags,
       }));
     for (const p of panels) p.syncForm();
     return FORMATS;
@@ -204,6 +205,7 @@ export class ExportPanel {
     this.cancelBtn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'export-cancel' }, onclick: () => this.ctl && this.ctl.abort() }, 'Cancel');
     this.progress = el('div', { class: 'export-progress', hidden: true, role: 'status' }, this.bar, this.pct, this.cancelBtn);
     this.results = el('ul', { class: 'export-results', 'aria-live': 'polite', dataset: { testid: 'export-results' } });
+    this.buildTags(id);
 
     this.root = el(
       'section',
@@ -220,12 +222,130 @@ export class ExportPanel {
         this.optionFields,
         el('div', { class: 'field field-inline' }, el('label', { for: id('norm') }, this.normOn, ' Normalise peak to'), this.normDb, el('span', { class: 'unit' }, 'dBFS')),
       ),
+      this.tagBox,
       this.summary,
       el('div', { class: 'export-row' }, field('File name', this.name), el('div', { class: 'export-actions' }, this.exportBtn, this.saveBtn)),
       this.progress,
       this.results,
     );
     this.syncForm();
+  }
+
+  /**
+   * The tag editor: title, artist, album, year, track and the front cover,
+   * filled from the first source's tags; what people change goes into the
+   * document's output.tags (only for formats that write tags).
+   * @private
+   */
+  buildTags(id) {
+    /** Edited values by key ('' removes a tag); the cover edit: undefined (keep), {mime, data, url} or {remove: true}. */
+    this.tagEdits = {};
+    this.coverEdit = undefined;
+    this.tagInputs = {};
+    const fields = [['title', 'Title'], ['artist', 'Artist'], ['album', 'Album'], ['year', 'Year'], ['track', 'Track']];
+    const grid = el('div', { class: 'tag-grid' });
+    for (const [k, label] of fields) {
+      const input = el('input', {
+        type: 'text',
+        id: id(`tag-${k}`),
+        autocomplete: 'off',
+        spellcheck: k === 'title' || k === 'album' ? 'true' : 'false',
+        inputmode: k === 'year' || k === 'track' ? 'numeric' : 'text',
+        maxlength: '1024',
+        dataset: { testid: `tag-${k}` },
+        oninput: () => {
+          this.tagEdits[k] = input.value;
+          this.refreshSoon();
+        },
+      });
+      this.tagInputs[k] = input;
+      grid.append(el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), input));
+    }
+    this.coverImg = el('img', { class: 'cover-img', alt: 'Front cover', hidden: true, width: '64', height: '64' });
+    this.coverText = el('span', { class: 'muted small', dataset: { testid: 'cover-text' } }, 'No cover');
+    this.coverFile = el('input', {
+      type: 'file',
+      accept: 'image/jpeg,image/png',
+      class: 'visually-hidden',
+      tabindex: '-1',
+      'aria-hidden': 'true',
+      dataset: { testid: 'cover-input' },
+      onchange: () => this.pickCover(this.coverFile.files && this.coverFile.files[0]),
+    });
+    this.coverPick = el('button', { type: 'button', class: 'btn btn-small', onclick: () => this.coverFile.click() }, 'Choose image…');
+    this.coverRemove = el('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      dataset: { testid: 'cover-remove' },
+      onclick: () => {
+        this.setCover({ remove: true });
+      },
+    }, 'No cover');
+    this.tagNote = el('p', { class: 'muted small' }, '');
+    this.tagBox = el(
+      'details',
+      { class: 'tags', dataset: { testid: 'tags' } },
+      el('summary', {}, 'Tags and cover'),
+      grid,
+      el('div', { class: 'cover-row' }, this.coverImg, this.coverText, this.coverPick, this.coverRemove, this.coverFile),
+      this.tagNote,
+    );
+    this.refreshSoon = () => {
+      clearTimeout(this.tagTimer);
+      this.tagTimer = setTimeout(() => this.refresh(), 250);
+    };
+  }
+
+  /** @private reads a chosen image into the cover edit */
+  async pickCover(file) {
+    if (!file) return;
+    try {
+      const buf = new Uint8Array(await file.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+      this.setCover({ mime: file.type, data: btoa(bin), url: URL.createObjectURL(file), name: file.name, size: file.size });
+    } catch (err) {
+      this.onError(`Could not read ${file.name}: ${err.message}`);
+    } finally {
+      this.coverFile.value = '';
+    }
+  }
+
+  /** @private */
+  setCover(edit) {
+    if (this.coverEdit && this.coverEdit.url) URL.revokeObjectURL(this.coverEdit.url);
+    this.coverEdit = edit;
+    this.syncTags();
+    this.refresh();
+  }
+
+  /** @private fills the tag fields from the source and the edits */
+  syncTags(job = this.safeJob()) {
+    const src = (job && job.source.tags) || {};
+    for (const [k, input] of Object.entries(this.tagInputs)) {
+      const v = k in this.tagEdits ? this.tagEdits[k] : src[k] || '';
+      if (input.value !== v && document.activeElement !== input) input.value = v;
+    }
+    const pics = (job && job.source.pictures) || [];
+    const own = pics.find((p) => p.type === 3) || pics[0];
+    const c = this.coverEdit;
+    this.coverImg.hidden = !(c && c.url);
+    if (c && c.url) this.coverImg.src = c.url;
+    this.coverText.textContent = c && c.remove ? 'No cover (removed)' : c ? `${c.name}, ${formatBytes(c.size)}` : own ? `The source's cover (${(own.mime || 'image').replace('image/', '').toUpperCase()}, ${formatBytes(own.size)})` : 'No cover';
+    this.coverRemove.disabled = !!(c && c.remove) || (!c && !own);
+  }
+
+  /**
+   * The document's output.tags for the edits, or null when nothing changed.
+   * @private
+   */
+  tagsOutput() {
+    const t = {};
+    for (const [k, v] of Object.entries(this.tagEdits)) t[k] = v.trim();
+    const c = this.coverEdit;
+    if (c && c.remove) t.cover = { mime: 'image/png', data: '' };
+    else if (c) t.cover = { mime: c.mime, data: c.data };
+    return Object.keys(t).length ? t : null;
   }
 
   /** @private */
@@ -249,6 +369,8 @@ export class ExportPanel {
     // what it stores.
     const fmt = this.container.value === 'auto' ? autoFormat(containers) : byId(this.container.value);
     for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt || !fmt.converts;
+    this.tagBox.hidden = this.noTags || !fmt || !fmt.tags;
+    this.syncTags(job);
     // Lossy formats have no stored sample format.
     if (fmt && !fmt.sampleFormats.length) this.bits.disabled = true;
     const same = (text) => (f ? `Original (${text})` : 'Original');
@@ -310,6 +432,9 @@ export class ExportPanel {
       for (const k of Object.keys(opts)) if (!target.options.some((o) => o.name === k && o.values.includes(opts[k]))) delete opts[k];
       if (Object.keys(opts).length) output.options = opts;
       else delete output.options;
+      const tags = target && target.tags ? this.tagsOutput() : null;
+      if (tags) output.tags = tags;
+      else delete output.tags;
       // Only settings the target format takes go to the engine.
       if (!target || !target.converts) {
         delete output.sampleRate;
@@ -579,6 +704,9 @@ export class ExportPanel {
   reset() {
     this.clearResults();
     this.nameEdited = false;
+    this.tagEdits = {};
+    if (this.coverEdit && this.coverEdit.url) URL.revokeObjectURL(this.coverEdit.url);
+    this.coverEdit = undefined;
     this.syncForm();
   }
 }
