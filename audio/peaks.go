@@ -113,11 +113,9 @@ func SampledPeaks(d Decoder, from, to int64, n int, window int64) ([]Peak, error
 		return nil, fmt.Errorf("audio: sampled waveform of frames %d..%d, window %d", from, to, window)
 	}
 	out := make([]Peak, n)
-	span := to - from
 	var buf []float32
-	for i := range out {
-		a := from + span*int64(i)/int64(n)
-		b := min(from+span*int64(i+1)/int64(n), a+window)
+	for i, w := range sampledWindows(from, to, n, window) {
+		a, b := w[0], w[1]
 		if b <= a {
 			continue
 		}
@@ -149,4 +147,23 @@ func SampledPeaks(d Decoder, from, to int64, n int, window int64) ([]Peak, error
 		out[i] = p
 	}
 	return out, nil
+}
+
+// SampledWindows returns the frames [a, b) SampledPeaks reads for each
+// of n buckets of [from, to) (empty windows where a bucket is empty).
+func SampledWindows(from, to int64, n int, window int64) [][2]int64 {
+	if n < 1 || n > MaxBuckets || to < from || window < 1 {
+		return nil
+	}
+	return sampledWindows(from, to, n, window)
+}
+
+func sampledWindows(from, to int64, n int, window int64) [][2]int64 {
+	ws := make([][2]int64, n)
+	span := to - from
+	for i := range ws {
+		a := from + span*int64(i)/int64(n)
+		ws[i] = [2]int64{a, max(a, min(from+span*int64(i+1)/int64(n), a+window))}
+	}
+	return ws
 }

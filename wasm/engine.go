@@ -233,6 +233,12 @@ func peaks(in input, buckets int, from, to int64, progress func(done, total int6
 	return peaksOf(in, buckets, from, to, false, progress)
 }
 
+// prefetcher is a source that can read many byte ranges at once and serve
+// later reads inside them from memory until release.
+type prefetcher interface {
+	Prefetch(ranges [][2]int64) (release func(), err error)
+}
+
 // sampledWindow is how many frames a quick overview reads per bucket.
 const sampledWindow = 512
 
@@ -260,6 +266,23 @@ func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(
 		return &peakResult{From: from, To: to}, nil
 	}
 	if sampled {
+		// The windows are read all at once where the source can (a browser
+		// File: many reads in flight instead of a thousand in a row).
+		if pf, ok := in.src.(prefetcher); ok {
+			off, f := d.(audio.PCMLayout).PCMData()
+			bpf := int64(f.BytesPerFrame())
+			var ranges [][2]int64
+			for _, w := range audio.SampledWindows(from, to, buckets, sampledWindow) {
+				if w[1] > w[0] {
+					ranges = append(ranges, [2]int64{off + w[0]*bpf, off + w[1]*bpf})
+				}
+			}
+			release, err := pf.Prefetch(ranges)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+		}
 		ps, err := audio.SampledPeaks(d, from, to, buckets, sampledWindow)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", in.name, err)

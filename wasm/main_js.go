@@ -61,6 +61,7 @@ func handler(op string, f func(args []js.Value) (any, error)) js.Func {
 		executor.Release()
 		go func() {
 			v, err, panicked := runJob(op, f, args)
+			dropReadAhead()
 			switch {
 			case panicked:
 				reject.Invoke(jsError.New(err.Error()))
@@ -150,6 +151,8 @@ type blobSource struct {
 	blob, read js.Value
 	size       int64
 	name       string
+	key        string // the file's identity across calls (input.key)
+	ahead      *ahead // read-ahead blocks (readahead_js.go)
 }
 
 func newInput(blob, read js.Value, i int) (input, error) {
@@ -171,6 +174,7 @@ func newInput(blob, read js.Value, i int) (input, error) {
 	// file opened once is reused.
 	if lm := blob.Get("lastModified"); lm.Type() == js.TypeNumber && blob.Get("name").Type() == js.TypeString {
 		in.key = fileKey(fmt.Sprintf("%q %d %d", name, src.size, int64(lm.Float())), src)
+		src.key = in.key
 	}
 	return in, nil
 }
@@ -202,15 +206,31 @@ func (s *blobSource) ReadAt(p []byte, off int64) (n int, err error) {
 		return 0, io.EOF
 	}
 	want := int(min(int64(len(p)), s.size-off))
+	short := func(n int) (int, error) {
+		if n < len(p) {
+			return n, io.EOF
+		}
+		return n, nil
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			jerr, ok := r.(js.Error)
 			if !ok {
 				panic(r)
 			}
+			s.ahead = nil
 			n, err = 0, fmt.Errorf("%s: reading bytes %d..%d: %s", s.name, off, off+int64(want), jerr.Error())
 		}
 	}()
+	if s.prefetched(p[:want], off) {
+		return short(want)
+	}
+	if ok, err := s.readAhead(p[:want], off); ok {
+		if err != nil {
+			return 0, err
+		}
+		return short(want)
+	}
 	u8 := s.read.Invoke(s.blob, off, off+int64(want))
 	if u8.Type() == js.TypeObject && u8.Get("then").Type() == js.TypeFunction {
 		// An asynchronous read (Blob.arrayBuffer): the job's goroutine waits

@@ -1,0 +1,216 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"syscall/js"
+)
+
+// Reading a browser File costs one asynchronous Blob read per call, about
+// the same whatever its size up to megabytes, so the engine's small reads
+// (64 KiB PCM chunks, MP3 frame headers) are served from blocks read
+// ahead: a source read sequentially gets blocks that double from 64 KiB to
+// 4 MiB, the next one requested while the current one is used; a read
+// elsewhere starts again small, so random access (a seek, a sample table)
+// does not pay for megabytes it will not use. Only the last few sources
+// read keep their blocks (aheadSources), and every block is dropped when
+// the job ends, so the memory this costs is bounded and brief.
+const (
+	aheadMin     = 64 << 10
+	aheadMax     = 4 << 20
+	aheadSources = 4
+)
+
+// block is bytes [off, off+len(data)) of a source, or a read of them still
+// under way (p, a Promise of a Uint8Array).
+type block struct {
+	off  int64
+	n    int
+	data []byte
+	p    js.Value
+}
+
+func (b *block) holds(off int64, n int) bool {
+	return b != nil && off >= b.off && off+int64(n) <= b.off+int64(b.n)
+}
+
+// ahead is one source's read-ahead state.
+type ahead struct {
+	cur, next *block
+	size      int // the next block's size
+}
+
+var (
+	aheadMu   sync.Mutex
+	aheadLRU  []*blobSource // sources holding blocks, most recent last
+	prefetch  = map[string]*rangeCache{}
+	prefetchM sync.Mutex
+)
+
+// dropReadAhead lets every block go (a job ended).
+func dropReadAhead() {
+	aheadMu.Lock()
+	for _, s := range aheadLRU {
+		s.ahead = nil
+	}
+	aheadLRU = nil
+	aheadMu.Unlock()
+}
+
+// use marks s as the most recently read source, dropping the blocks of
+// the least recent one beyond aheadSources.
+func (s *blobSource) use() {
+	aheadMu.Lock()
+	defer aheadMu.Unlock()
+	for i, x := range aheadLRU {
+		if x == s {
+			aheadLRU = append(aheadLRU[:i], aheadLRU[i+1:]...)
+			break
+		}
+	}
+	aheadLRU = append(aheadLRU, s)
+	if len(aheadLRU) > aheadSources {
+		aheadLRU[0].ahead = nil
+		aheadLRU = aheadLRU[1:]
+	}
+}
+
+// start begins reading bytes [off, off+n) of s.
+func (s *blobSource) start(off int64, n int) *block {
+	return &block{off: off, n: n, p: s.read.Invoke(s.blob, off, off+int64(n))}
+}
+
+// wait finishes a block's read.
+func (s *blobSource) wait(b *block) error {
+	if b.data != nil {
+		return nil
+	}
+	u8 := b.p
+	if u8.Type() == js.TypeObject && u8.Get("then").Type() == js.TypeFunction {
+		v, err := await(u8)
+		if err != nil {
+			return fmt.Errorf("%s: reading bytes %d..%d: %s", s.name, b.off, b.off+int64(b.n), err)
+		}
+		u8 = v
+	}
+	if !u8.InstanceOf(jsUint8Array) {
+		return fmt.Errorf("%s: reading bytes %d..%d gave no data", s.name, b.off, b.off+int64(b.n))
+	}
+	b.data = make([]byte, b.n)
+	got := js.CopyBytesToGo(b.data, u8)
+	b.p = js.Undefined()
+	if got < b.n {
+		return fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, b.off, b.off+int64(b.n), got, io.ErrUnexpectedEOF)
+	}
+	return nil
+}
+
+// readAhead serves p at off from read-ahead blocks; ok false means the
+// read is too large for them and goes to the Blob directly.
+func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
+	if len(p) > aheadMax/2 {
+		return false, nil
+	}
+	s.use()
+	a := s.ahead
+	if a == nil {
+		a = &ahead{size: aheadMin}
+		s.ahead = a
+	}
+	for len(p) > 0 {
+		switch {
+		case a.cur.holds(off, 1):
+		case a.next.holds(off, 1):
+			// Sequential: the block read ahead becomes the current one,
+			// and the blocks grow.
+			a.cur, a.next = a.next, nil
+			a.size = min(2*a.size, aheadMax)
+		default:
+			// Elsewhere: start small again.
+			a.size = aheadMin
+			a.cur, a.next = s.start(off, int(min(int64(max(a.size, len(p))), s.size-off))), nil
+		}
+		if err := s.wait(a.cur); err != nil {
+			s.ahead = nil
+			return true, err
+		}
+		k := copy(p, a.cur.data[off-a.cur.off:])
+		p, off = p[k:], off+int64(k)
+		if end := a.cur.off + int64(a.cur.n); a.next == nil && end < s.size {
+			a.next = s.start(end, int(min(int64(a.size), s.size-end)))
+		}
+	}
+	return true, nil
+}
+
+// rangeCache holds byte ranges of one file read at once for a job (the
+// windows of a quick overview), sorted by offset.
+type rangeCache struct {
+	offs []int64
+	data [][]byte
+}
+
+func (c *rangeCache) get(p []byte, off int64) bool {
+	i := sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > off }) - 1
+	if i < 0 || off+int64(len(p)) > c.offs[i]+int64(len(c.data[i])) {
+		return false
+	}
+	copy(p, c.data[i][off-c.offs[i]:])
+	return true
+}
+
+// prefetchBatch is how many ranges are read at once.
+const prefetchBatch = 128
+
+// Prefetch reads the ranges ([from, to) byte pairs, sorted, not
+// overlapping) of the file all at once — many reads in flight instead of
+// one after another — and serves later reads inside them from memory
+// until release is called.
+func (s *blobSource) Prefetch(ranges [][2]int64) (release func(), err error) {
+	if s.key == "" {
+		return func() {}, nil
+	}
+	c := &rangeCache{}
+	for i := 0; i < len(ranges); i += prefetchBatch {
+		batch := ranges[i:min(i+prefetchBatch, len(ranges))]
+		ps := make([]any, len(batch))
+		for j, r := range batch {
+			ps[j] = s.read.Invoke(s.blob, r[0], r[1])
+		}
+		all, err := await(jsPromise.Call("all", js.ValueOf(ps)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading %d ranges: %s", s.name, len(batch), err)
+		}
+		for j, r := range batch {
+			b := make([]byte, r[1]-r[0])
+			if n := js.CopyBytesToGo(b, all.Index(j)); int64(n) != r[1]-r[0] {
+				return nil, fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, r[0], r[1], n, io.ErrUnexpectedEOF)
+			}
+			c.offs = append(c.offs, r[0])
+			c.data = append(c.data, b)
+		}
+	}
+	prefetchM.Lock()
+	prefetch[s.key] = c
+	prefetchM.Unlock()
+	return func() {
+		prefetchM.Lock()
+		delete(prefetch, s.key)
+		prefetchM.Unlock()
+	}, nil
+}
+
+// prefetched serves p at off from ranges prefetched for the file.
+func (s *blobSource) prefetched(p []byte, off int64) bool {
+	if s.key == "" {
+		return false
+	}
+	prefetchM.Lock()
+	c := prefetch[s.key]
+	prefetchM.Unlock()
+	return c != nil && c.get(p, off)
+}

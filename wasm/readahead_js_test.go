@@ -1,0 +1,89 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"math/rand"
+	"syscall/js"
+	"testing"
+)
+
+// countingFile is a File whose read function counts its calls and the
+// bytes it hands out.
+func countingFile(data []byte) (blob, read, state js.Value) {
+	u8 := bytesToJS(data)
+	blob = js.Global().Get("File").New([]any{u8}, "big.wav")
+	state = jsObject.New()
+	state.Set("calls", 0)
+	state.Set("bytes", 0)
+	read = js.Global().Get("Function").New("u8", "state", `return (blob, a, b) => {
+		state.calls++;
+		state.bytes += b - a;
+		return Promise.resolve(u8.slice(a, b));
+	}`).Invoke(u8, state)
+	return blob, read, state
+}
+
+// TestReadAhead: sequential reads of 64 KiB and a bit (as the PCM reader
+// does) are served from growing blocks — a few dozen Blob reads for 24 MiB
+// instead of hundreds — with the right bytes across block edges; random
+// reads stay small; prefetched ranges are served without a read.
+func TestReadAhead(t *testing.T) {
+	defer dropReadAhead()
+	data := make([]byte, 24<<20+123)
+	rand.New(rand.NewSource(1)).Read(data)
+	blob, read, state := countingFile(data)
+	in, err := newInput(blob, read, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropReadAhead()
+	state.Set("calls", 0)
+	state.Set("bytes", 0)
+	p := make([]byte, 64<<10+6)
+	var off int64
+	for off < int64(len(data)) {
+		n, _ := in.src.ReadAt(p, off)
+		if !bytes.Equal(p[:n], data[off:off+int64(n)]) {
+			t.Fatalf("bytes at %d differ", off)
+		}
+		off += int64(n)
+	}
+	calls, got := state.Get("calls").Int(), state.Get("bytes").Int()
+	t.Logf("%d reads of %d bytes for a sequential pass of %d bytes in %d-byte calls", calls, got, len(data), len(p))
+	if calls > 20 || got > len(data)+len(p) {
+		t.Errorf("a sequential pass took %d Blob reads of %d bytes in all", calls, got)
+	}
+
+	// Random reads: each costs one small block (and the one after it).
+	dropReadAhead()
+	state.Set("calls", 0)
+	state.Set("bytes", 0)
+	q := make([]byte, 100)
+	for i := 0; i < 10; i++ {
+		o := int64(i) * 2 << 20
+		if _, err := in.src.ReadAt(q, o); err != nil || !bytes.Equal(q, data[o:o+100]) {
+			t.Fatalf("random read at %d: %v", o, err)
+		}
+	}
+	if got := state.Get("bytes").Int(); got > 10*2*aheadMin {
+		t.Errorf("10 random reads of 100 bytes read %d bytes", got)
+	}
+
+	// Prefetched ranges: read at once, then served from memory.
+	dropReadAhead()
+	release, err := in.src.(*blobSource).Prefetch([][2]int64{{1000, 3000}, {5 << 20, 5<<20 + 4096}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state.Set("calls", 0)
+	r := make([]byte, 4000)
+	if _, err := in.src.ReadAt(r, 5<<20+50); err != nil || !bytes.Equal(r, data[5<<20+50:5<<20+4050]) || state.Get("calls").Int() != 0 {
+		t.Errorf("a prefetched read: %v, %d Blob reads", err, state.Get("calls").Int())
+	}
+	release()
+	if _, err := in.src.ReadAt(r[:10], 1000); err != nil || state.Get("calls").Int() == 0 {
+		t.Errorf("after release, reads go to the Blob again (%v)", err)
+	}
+}
