@@ -4,41 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// chromiumRSS sums the resident memory (VmRSS) of every Chromium process
-// of this test run's browsers (renderers, the GPU and utility processes
-// and the browser itself) in bytes.
-func chromiumRSS() int64 {
-	var total int64
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
-		if err != nil || !strings.Contains(string(cmd), "chromium") {
-			continue
-		}
-		st, err := os.ReadFile(filepath.Join(d, "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(st), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseInt(f[1], 10, 64)
-				total += kb << 10
-			}
-		}
-	}
-	return total
-}
-
 // BenchmarkPeaksMemory reads the exact waveform of a 1 GiB WAV through
 // /offcut.js and reports the growth of the browser's processes' memory
-// (all Chromium processes' RSS, sampled every 100 ms, peak above the idle
+// (the RSS of the browser's own processes, sampled every 100 ms, peak above the idle
 // page) and the time of the quick overview and of the exact waveform,
 // beside the time the same page takes to read the File once with
 // file.stream().
@@ -50,7 +23,7 @@ func BenchmarkPeaksMemory(b *testing.B) {
 	site.LoadAPIPage(b, ctx)
 	SetFiles(b, ctx, "#files", path)
 	for b.Loop() {
-		idle := chromiumRSS()
+		_, idle := processRSS(ctx)
 		var peak int64
 		var mu sync.Mutex
 		done := make(chan struct{})
@@ -62,7 +35,7 @@ func BenchmarkPeaksMemory(b *testing.B) {
 				case <-done:
 					return
 				case <-t.C:
-					r := chromiumRSS()
+					_, r := processRSS(ctx)
 					mu.Lock()
 					peak = max(peak, r)
 					mu.Unlock()
