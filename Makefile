@@ -18,7 +18,7 @@ VERSITYGW_VERSION := v1.8.0
 CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
-.PHONY: all run build dist test test-deps lint test-go test-wasm bench cli clean audit
+.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit
 
 all: build
 
@@ -79,8 +79,12 @@ test-go:
 test-wasm:
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
 
+## test-js: unit tests of the app's pure ES modules (timeline, history, util) in Node
+test-js:
+	node --test build/jstest/
+
 ## test: install what the tests need, then lint and run every test
-test: test-deps lint test-go test-wasm
+test: test-deps lint test-js test-go test-wasm
 
 ## bench: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
 bench: test-deps

@@ -230,7 +230,7 @@ export function curveSelect(value, attrs = {}) {
 }
 
 /** True on macOS/iOS, where Cmd plays the role of Ctrl. */
-export const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 /**
  * The primary modifier of a keyboard event (Cmd on Apple, Ctrl elsewhere).
