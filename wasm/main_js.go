@@ -13,6 +13,7 @@ import (
 	"syscall/js"
 
 	"offcut/audio/codecs"
+	"offcut/audio/project"
 )
 
 var (
@@ -351,19 +352,30 @@ func planJS(args []js.Value) (any, error) {
 	return toJSON(s)
 }
 
-// jsSink hands a render's pieces to the worker's emit function.
+// jsSink hands a render's pieces to the worker's emit function. When emit
+// returns a Promise (a stream to a consumer that is behind), the render
+// waits for it; a rejected Promise (the consumer stopped) ends the render
+// with that error.
 type jsSink struct{ emit js.Value }
 
-func (s jsSink) Bytes(b []byte) error { s.emit.Invoke("bytes", bytesToJS(b)); return nil }
-func (s jsSink) Chunk(b []byte) error { s.emit.Invoke("chunk", bytesToJS(b)); return nil }
-func (s jsSink) Patchable(id int, b []byte) error {
-	s.emit.Invoke("patchable", id, bytesToJS(b))
+func (s jsSink) call(args ...any) error {
+	v := s.emit.Invoke(args...)
+	if v.Type() == js.TypeObject && v.Get("then").Type() == js.TypeFunction {
+		if _, err := await(v); err != nil {
+			return fmt.Errorf("%w: the consumer stopped: %s", project.ErrCanceled, err)
+		}
+	}
 	return nil
 }
-func (s jsSink) Patch(id int, b []byte) error { s.emit.Invoke("patch", id, bytesToJS(b)); return nil }
+
+func (s jsSink) Bytes(b []byte) error { return s.call("bytes", bytesToJS(b)) }
+func (s jsSink) Chunk(b []byte) error { return s.call("chunk", bytesToJS(b)) }
+func (s jsSink) Patchable(id int, b []byte) error {
+	return s.call("patchable", id, bytesToJS(b))
+}
+func (s jsSink) Patch(id int, b []byte) error { return s.call("patch", id, bytesToJS(b)) }
 func (s jsSink) Range(src int, off, n int64) error {
-	s.emit.Invoke("range", src, off, n)
-	return nil
+	return s.call("range", src, off, n)
 }
 
 // render(projectJSON, files, read, emit)

@@ -205,6 +205,22 @@ export class Offcut {
     return r.blob;
   }
 
+  /**
+   * Renders an edit and hands its bytes to onChunk as they come, in order
+   * (for playback that starts at once): the engine waits while the page
+   * has not acknowledged about a megabyte — onChunk's returned Promise, if
+   * any, acknowledges its chunk when it settles. Aborting stops the render
+   * without restarting the engine.
+   * @param {object|string} project the edit document
+   * @param {ArrayLike<Blob>} files
+   * @param {{onChunk: (bytes: Uint8Array) => (Promise<void>|void), signal?: AbortSignal, onProgress?: Function}} options
+   * @returns {Promise<Summary>} when every byte has been handed over
+   */
+  async stream(project, files, { onChunk, signal, onProgress } = {}) {
+    const r = await this.#run('stream', { project: json(project), files: blobs(files) }, { signal, onProgress, onChunk, soft: true });
+    return r.summary;
+  }
+
   async render(project, files, { onProgress, signal } = {}) {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
@@ -255,7 +271,7 @@ export class Offcut {
     for (const j of jobs) j.fail(new Error('Offcut was terminated'));
   }
 
-  #run(op, args, { signal, onProgress } = {}) {
+  #run(op, args, { signal, onProgress, onChunk, soft } = {}) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortError());
@@ -273,6 +289,8 @@ export class Offcut {
         msg: { id, op, ...args },
         done: -Infinity,
         onProgress,
+        onChunk,
+        soft,
         ok: (v) => { settle(); resolve(v); },
         fail: (e) => { settle(); reject(e); },
       };
@@ -327,6 +345,12 @@ export class Offcut {
     if (!job) return;
     if (m.start) {
       // started: nothing to do, the job is already current
+    } else if (m.chunk) {
+      const n = m.chunk.byteLength;
+      Promise.resolve(job.onChunk?.(m.chunk)).then(
+        () => w.postMessage({ ack: m.id, bytes: n }),
+        () => w.postMessage({ ack: m.id, bytes: n, stop: true }),
+      );
     } else if (m.progress) {
       const { done, total } = m.progress;
       if (done > job.done) {
@@ -359,11 +383,19 @@ export class Offcut {
     this.#pump();
   }
 
-  /** Cancels a job: a queued one leaves the queue; the running one takes its worker with it. */
+  /**
+   * Cancels a job: a queued one leaves the queue; the running one takes its
+   * worker with it, except a stream, which is told to stop (the worker
+   * finishes it before the next job, which is sent at once and waits in
+   * the worker's own queue).
+   */
   #abort(id) {
     const job = this.#jobs.get(id);
     if (!job) return;
-    if (this.#current === job) this.#stop();
+    if (this.#current === job) {
+      if (job.soft && this.#worker) this.#worker.postMessage({ ack: id, bytes: 0, stop: true });
+      else this.#stop();
+    }
     job.fail(abortError());
   }
 }

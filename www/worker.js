@@ -174,14 +174,64 @@ const ops = {
     }));
     return { blob: new Blob(parts, { type: 'application/zip' }), names: stored };
   },
+  stream: async ({ id, project, files }, progress) => {
+    // The render's bytes go to the page as they come, in order (ranges of
+    // the inputs read here); the engine waits while more than streamAhead
+    // bytes are unacknowledged, and stops when the page says stop.
+    const st = { unacked: 0, wake: null, stopped: false };
+    streams.set(id, st);
+    const waitForRoom = () => new Promise((resolve, reject) => {
+      st.wake = () => (st.stopped ? reject(new Error('playback stopped')) : resolve());
+    });
+    const send = async (u8) => {
+      if (st.stopped) throw new Error('playback stopped');
+      st.unacked += u8.byteLength;
+      self.postMessage({ id, chunk: u8 }, [u8.buffer]);
+      while (st.unacked > streamAhead && !st.stopped) await waitForRoom();
+      if (st.stopped) throw new Error('playback stopped');
+    };
+    try {
+      const summary = JSON.parse(await call('render', project, files, read, (kind, a, b, c) => {
+        switch (kind) {
+          case 'bytes': case 'chunk': return send(a);
+          case 'patchable': return send(b);
+          case 'range': return read(files[a], b, b + c).then(send);
+          case 'progress': progress(a, b); return undefined;
+          default: return undefined; // patch: the page needs no sizes
+        }
+      }));
+      return { summary };
+    } finally {
+      streams.delete(id);
+    }
+  },
   stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
 };
 
+// Streams in progress by job id, and how many bytes a stream may run ahead
+// of the page's acknowledgements.
+const streams = new Map();
+const streamAhead = 1 << 20;
+
 // Jobs run one at a time, in the order they came (offcut.js counts on it):
 // now that a job can wait for the browser, the next message would
-// otherwise start while it waits.
+// otherwise start while it waits. A stream's acknowledgements and stops
+// are not jobs: they reach the stream at once.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
+  if (data.ack !== undefined) {
+    const st = streams.get(data.ack);
+    if (st) {
+      st.unacked -= data.bytes || 0;
+      if (data.stop) st.stopped = true;
+      if (st.wake) {
+        const w = st.wake;
+        st.wake = null;
+        w();
+      }
+    }
+    return;
+  }
   queue = queue.then(() => job(data));
 };
 
@@ -191,7 +241,7 @@ async function job({ id, op, ...args }) {
     if (!Object.hasOwn(ops, op)) throw new Error(`unknown operation ${op}`);
     self.postMessage({ id, start: true });
     const progress = (done, total) => self.postMessage({ id, progress: { done, total } });
-    const result = await ops[op](args, progress);
+    const result = await ops[op]({ id, ...args }, progress);
     const transfer = result.min instanceof Float32Array ? [result.min.buffer, result.max.buffer] : [];
     self.postMessage({ id, result }, transfer);
   } catch (e) {

@@ -4,7 +4,8 @@
 import { History } from './history.js';
 import { Waveform } from './waveform.js';
 import { ExportPanel, outputSettings } from './export.js';
-import { engine, isAbort } from './engine.js';
+import { engine, playbackEngine, isAbort } from './engine.js';
+import { StreamPlayer } from './player.js';
 import * as tl from './timeline.js';
 import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
 
@@ -43,6 +44,7 @@ export class Cutter {
     this.histories = new Map();
     this.history = null;
     this.playing = false;
+    this.stream = new StreamPlayer();
     this.build();
     this.refreshResult = debounce(() => this.exporter.refresh(), 120);
   }
@@ -522,42 +524,40 @@ export class Cutter {
     const end = to ?? this.total;
     if (end - from < 1) return;
     const f = this.src.info.format;
-    const output = { container: 'wav' };
-    if (f.float && f.bitDepth > 32) output.sampleFormat = 'f32';
+    // 32-bit float WAV at a rate and layout an AudioContext takes: the
+    // engine streams it from the cursor, so sound starts at once.
+    const output = { container: 'wav', sampleFormat: 'f32' };
+    const channels = Math.min(2, f.channels);
     if (f.channels > 2) output.channels = 2;
-    if (f.sampleRate < 3000 || f.sampleRate > 384000) output.sampleRate = 48000;
+    let rate = this.rate;
+    if (rate < 3000 || rate > 384000) rate = output.sampleRate = 48000;
     const doc = this.doc(from, end, output);
     const srcId = this.src.id;
-    const pending = new AbortController();
-    this.pending = pending;
+    const file = this.src.file;
     this.setPlaying(true);
     try {
-      const oc = await engine();
-      const file = this.src.file;
-      const blob = await this.ctx.jobs.run('Preparing playback', (signal, onProgress) => oc.render(doc, [file], { signal, onProgress }), { signal: pending.signal });
-      if (this.pending !== pending) return;
-      this.pending = null;
-      if (!this.src || this.src.id !== srcId) {
-        this.setPlaying(false);
-        return;
-      }
-      const rate = this.rate;
-      await this.ctx.player.play(blob, {
-        onTime: (t) => this.wave.setPlayhead(Math.min(end, from + t * rate)),
+      const oc = await playbackEngine();
+      await this.stream.play({
+        rate,
+        channels,
+        run: (onChunk, signal) => oc.stream(doc, [file], { onChunk, signal }),
+        // How long the first sound took (for tests and benchmarks).
+        onStart: (ms) => (this.playBtn.dataset.startMs = String(Math.round(ms))),
+        onTime: (t) => this.wave.setPlayhead(Math.min(end, from + t * this.rate)),
         onStop: (t) => {
           this.setPlaying(false);
           this.wave.setPlayhead(-1);
           // Pausing leaves the cursor where playback stopped.
-          const at = Math.round(from + t * rate);
+          const at = Math.round(from + t * this.rate);
           if (this.src && this.src.id === srcId && at < end) this.setCursor(at);
         },
       });
     } catch (err) {
-      if (this.pending === pending) this.pending = null;
       this.setPlaying(false);
       if (!isAbort(err)) this.ctx.error(`Cannot play: ${err.message}`);
     }
   }
+
 
   /** Stops playback, or the rendering that would start it. */
   stopPlayback() {
@@ -566,6 +566,7 @@ export class Cutter {
       this.pending = null;
       this.setPlaying(false);
     }
+    this.stream.stop();
     this.ctx.player.stop();
   }
 

@@ -20,6 +20,25 @@ export function engine() {
   return loading;
 }
 
+let playing = null;
+
+/**
+ * A second engine, for playback only: sound starts at once even while the
+ * main engine reads a long waveform or exports (its jobs run one at a
+ * time). It opens files on its own (an MP3's frame index is built again
+ * on its first play).
+ * @returns {Promise<Offcut>}
+ */
+export function playbackEngine() {
+  if (!playing) {
+    playing = Offcut.load().catch((err) => {
+      playing = null;
+      throw err;
+    });
+  }
+  return playing;
+}
+
 /**
  * A list of running jobs shown in an aria-live region, each with a progress
  * bar and a Cancel button. Jobs appear after a short delay so quick ones do
