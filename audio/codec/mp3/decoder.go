@@ -276,6 +276,12 @@ func (s *stream) decodeNext() error {
 					if keep {
 						o = out[g*576*nch : (g+1)*576*nch]
 					}
+					if nch == 2 && s.syn[0].off == s.syn[1].off {
+						for t := 0; t < 18; t++ {
+							runStereo(&s.syn[0], &s.syn[1], s.sb[g][0][t*32:t*32+32], s.sb[g][1][t*32:t*32+32], (*[64]float32)(o[t*64:t*64+64]))
+						}
+						continue
+					}
 					for c := 0; c < nch; c++ {
 						for t := 0; t < 18; t++ {
 							s.syn[c].run(s.sb[g][c][t*32:t*32+32], o[t*32*nch+c:], nch)
