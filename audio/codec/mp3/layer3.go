@@ -18,6 +18,7 @@ type l3state struct {
 	ist   [40]uint8    // intensity positions of channel 1 (illegalPos marks illegal)
 	gain  [2][40]float32
 	nzEnd [2]int // index after the last non-zero line
+	ovEnd [2]int // subbands of overlap that may be non-zero
 	tmp   [576]float32
 }
 
@@ -26,6 +27,7 @@ const maxReservoir = 511
 func (s *l3state) reset() {
 	s.reservLen = 0
 	s.overlap = [2][576]float32{}
+	s.ovEnd = [2]int{}
 	s.scfPrev = [2][40]uint8{}
 }
 
@@ -513,63 +515,67 @@ func (s *l3state) hybrid(h header, gr *granule, ch int, out *[576]float32) {
 	sbLimit := min(32, (nz+17)/18+1)
 	aaBands = min(aaBands, sbLimit-1)
 	for sb := 1; sb <= aaBands; sb++ {
-		base := sb * 18
+		lo := (*[8]float32)(xr[sb*18-8 : sb*18])
+		hi := (*[8]float32)(xr[sb*18 : sb*18+8])
 		for i := 0; i < 8; i++ {
-			a, b := xr[base-1-i], xr[base+i]
-			xr[base-1-i] = a*aaCs[i] - b*aaCa[i]
-			xr[base+i] = b*aaCs[i] + a*aaCa[i]
+			a, b := lo[7-i], hi[i]
+			lo[7-i] = a*aaCs[i] - b*aaCa[i]
+			hi[i] = b*aaCs[i] + a*aaCa[i]
 		}
 	}
+	// The overlap of odd subbands is kept with its odd samples negated
+	// (the frequency inversion of ISO/IEC 11172-3 2.4.3.4.10 is folded
+	// into the windows), so overlap-add needs no sign fix-up.
 	ov := &s.overlap[ch]
-	var z [36]float32
-	for sb := 0; sb < 32; sb++ {
-		in := xr[sb*18 : sb*18+18]
-		o := ov[sb*18 : sb*18+18]
+	for sb := 0; sb < sbLimit; sb++ {
+		in := (*[18]float32)(xr[sb*18 : sb*18+18])
+		o := (*[18]float32)(ov[sb*18 : sb*18+18])
 		bt := gr.blockType
 		if sb < nMixed {
 			bt = 0
 		}
-		if sb >= sbLimit {
-			// zero input: output is the overlap, new overlap is zero
-			for i := 0; i < 18; i++ {
-				v := o[i]
-				if sb&1 != 0 && i&1 != 0 {
-					v = -v
-				}
-				out[i*32+sb] = v
-				o[i] = 0
-			}
-			continue
-		}
 		if bt == 2 {
-			imdct12(in, &z)
+			imdct12(in, o, &winShortSigned[sb&1], out, sb)
 		} else {
-			imdct36(in, &z, &winLong[bt])
+			imdct36(in, o, &winLongSigned[sb&1][bt], out, sb)
 		}
+	}
+	// zero input: output is the overlap, new overlap is zero
+	ovEnd := s.ovEnd[ch]
+	for sb := sbLimit; sb < ovEnd; sb++ {
+		o := (*[18]float32)(ov[sb*18 : sb*18+18])
 		for i := 0; i < 18; i++ {
-			v := z[i] + o[i]
-			o[i] = z[i+18]
-			if sb&1 != 0 && i&1 != 0 {
-				v = -v
-			}
-			out[i*32+sb] = v
+			out[i*32+sb] = o[i]
+		}
+		*o = [18]float32{}
+	}
+	for sb := max(sbLimit, ovEnd); sb < 32; sb++ {
+		for i := 0; i < 18; i++ {
+			out[i*32+sb] = 0
 		}
 	}
+	s.ovEnd[ch] = sbLimit
 }
 
-func imdct36(in []float32, z *[36]float32, win *[36]float32) {
+// imdct36 runs the long-block IMDCT of one subband with window win
+// (winLongSigned), adding the first half to the overlap o and writing it
+// to out[i*32+sb]; the second half becomes the new overlap.
+func imdct36(in, o *[18]float32, win *[36]float32, out *[576]float32, sb int) {
 	var y [18]float32
-	dct4x18((*[18]float32)(in[:18]), &y)
+	dct4x18(in, &y)
+	col := (*[545]float32)(out[sb : sb+545])
 	for i := 0; i < 9; i++ {
-		z[i] = y[i+9] * win[i]
-		z[9+i] = -y[17-i] * win[9+i]
-		z[18+i] = -y[8-i] * win[18+i]
-		z[27+i] = -y[i] * win[27+i]
+		col[i*32] = y[i+9]*win[i] + o[i]
+		col[(9+i)*32] = y[17-i]*win[9+i] + o[9+i]
+		o[i] = y[8-i] * win[18+i]
+		o[9+i] = y[i] * win[27+i]
 	}
 }
 
-func imdct12(in []float32, z *[36]float32) {
-	*z = [36]float32{}
+// imdct12 runs the three short-block IMDCTs of one subband with window
+// win (winShortSigned), overlap-adding like imdct36.
+func imdct12(in, o *[18]float32, win *[12]float32, out *[576]float32, sb int) {
+	var z [36]float32
 	for w := 0; w < 3; w++ {
 		var u [6]float32
 		for j := 0; j < 6; j++ {
@@ -580,16 +586,17 @@ func imdct12(in []float32, z *[36]float32) {
 			}
 			u[j] = acc
 		}
-		var y [12]float32
-		for i := 0; i < 3; i++ {
-			y[i] = u[i] * winShort[i]
-			y[5-i] = -u[i] * winShort[5-i]
-			y[6+i] = u[3+i] * winShort[6+i]
-			y[11-i] = u[3+i] * winShort[11-i]
-		}
 		base := 6 + 6*w
-		for i := 0; i < 12; i++ {
-			z[base+i] += y[i]
+		for i := 0; i < 3; i++ {
+			z[base+i] += u[i] * win[i]
+			z[base+5-i] += -u[i] * win[5-i]
+			z[base+6+i] += u[3+i] * win[6+i]
+			z[base+11-i] += u[3+i] * win[11-i]
 		}
+	}
+	col := (*[545]float32)(out[sb : sb+545])
+	for i := 0; i < 18; i++ {
+		col[i*32] = z[i] + o[i]
+		o[i] = z[18+i]
 	}
 }
