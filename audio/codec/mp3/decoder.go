@@ -256,11 +256,19 @@ func (s *stream) decodeNext() error {
 	spf := h.samples()
 	var out []float32
 	if keep {
-		need := spf * max(nch, s.d.ch)
-		if cap(s.stereoTmp) < need {
-			s.stereoTmp = make([]float32, need)
+		if nch == s.d.ch {
+			// decode straight into the stream's buffer
+			if cap(s.pcm) < spf*nch {
+				s.pcm = make([]float32, spf*nch)
+			}
+			out = s.pcm[:spf*nch]
+		} else {
+			need := spf * max(nch, s.d.ch)
+			if cap(s.stereoTmp) < need {
+				s.stereoTmp = make([]float32, need)
+			}
+			out = s.stereoTmp[:spf*nch]
 		}
-		out = s.stereoTmp[:spf*nch]
 	}
 	decoded := false
 	if h.layer() == 3 {
@@ -320,7 +328,7 @@ func (s *stream) decodeNext() error {
 	s.pcm = s.pcm[:spf*C]
 	switch {
 	case nch == C:
-		copy(s.pcm, out)
+		// decoded in place
 	case nch == 1:
 		for j := 0; j < spf; j++ {
 			s.pcm[2*j], s.pcm[2*j+1] = out[j], out[j]

@@ -19,6 +19,10 @@ type l3state struct {
 	gain  [2][40]float32
 	nzEnd [2]int // index after the last non-zero line
 	ovEnd [2]int // subbands of overlap that may be non-zero
+	// outZero[g][ch]: subbands from here on are zero in the hybrid
+	// output of granule g, channel ch (the zero array the stream starts
+	// with qualifies; reset keeps it, as the output is not cleared).
+	outZero [2][2]int
 	tmp   [576]float32
 }
 
@@ -64,7 +68,7 @@ func (s *l3state) decodeL3(h header, si *sideInfo, body []byte, sb *[2][2][576]f
 			}
 			s.stereo(h, si, g)
 			for ch := 0; ch < si.nch; ch++ {
-				s.hybrid(h, &si.gr[g][ch], ch, &sb[g][ch])
+				s.hybrid(h, &si.gr[g][ch], g, ch, &sb[g][ch])
 			}
 		}
 	}
@@ -475,7 +479,7 @@ func (s *l3state) stereo(h header, si *sideInfo, g int) {
 
 // hybrid reorders short blocks, removes aliasing and runs the IMDCT with
 // overlap-add, writing 18 slots x 32 subbands into out.
-func (s *l3state) hybrid(h header, gr *granule, ch int, out *[576]float32) {
+func (s *l3state) hybrid(h header, gr *granule, g, ch int, out *[576]float32) {
 	xr := &s.xr[ch]
 	bl := s.bands(h, gr)
 	// With mixed_block_flag the lowest subbands use the normal window,
@@ -549,11 +553,15 @@ func (s *l3state) hybrid(h header, gr *granule, ch int, out *[576]float32) {
 		}
 		*o = [18]float32{}
 	}
-	for sb := max(sbLimit, ovEnd); sb < 32; sb++ {
+	// Subbands from outZero on are still zero from the last granule
+	// written to out.
+	end := max(sbLimit, ovEnd)
+	for sb := end; sb < s.outZero[g][ch]; sb++ {
 		for i := 0; i < 18; i++ {
 			out[i*32+sb] = 0
 		}
 	}
+	s.outZero[g][ch] = end
 	s.ovEnd[ch] = sbLimit
 }
 
