@@ -203,30 +203,38 @@ func (s *l3state) decodeChannel(h header, gr *granule, ch int, br *bitReader, en
 					w = br.peek64()
 				}
 				e := tab.decode(w)
-				n := uint(e & 0xff)
-				x := uint32(e>>8) & 0xff
-				y := uint32(e>>16) & 0xff
-				w <<= n
-				if x == 15 && lin > 0 {
-					x += uint32(w >> (64 - lin))
-					w <<= lin
-					n += lin
+				var vx, vy float32
+				if e&huffEsc == 0 {
+					// both values and their signs are in the entry
+					x, y := e>>16&15, e>>20&15
+					vx = math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w<<(e&31)>>63)<<31)
+					vy = math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w<<(e>>10&31)>>63)<<31)
+					pos += int(e >> 5 & 31)
+				} else {
+					n := uint(e & 31)
+					x, y := uint32(e>>16&15), uint32(e>>20&15)
+					w <<= n
+					if x == 15 {
+						x += uint32(w >> (64 - lin))
+						w <<= lin
+						n += lin
+					}
+					// Branch-free signs: a zero value gets a harmless sign.
+					vx = math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w>>63)<<31)
+					kx := uint(b2i(x != 0))
+					w <<= kx
+					n += kx
+					if y == 15 {
+						y += uint32(w >> (64 - lin))
+						w <<= lin
+						n += lin
+					}
+					vy = math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w>>63)<<31)
+					n += uint(b2i(y != 0))
+					pos += int(n)
 				}
-				// Branch-free signs: a zero value gets a harmless sign.
-				vx := math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w>>63)<<31)
-				kx := uint(b2i(x != 0))
-				w <<= kx
-				n += kx
-				if y == 15 && lin > 0 {
-					y += uint32(w >> (64 - lin))
-					w <<= lin
-					n += lin
-				}
-				vy := math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w>>63)<<31)
-				n += uint(b2i(y != 0))
 				xr[i&^1] = vx
 				xr[(i&^1)+1] = vy
-				pos += int(n)
 			}
 			br.pos = pos
 			for i >= bandEnd && band+1 < nb {
