@@ -47,13 +47,10 @@ func initWinPair() {
 // push runs the DCT of one slot of 32 subband samples and stores the
 // result as the newest slot; it returns the 16 newest slots.
 func (s *synth) push(in []float32) *[512]float32 {
-	x := (*[32]float32)(in[:32])
-	var y [32]float32
-	y = *x
-	dct32(&y)
 	s.off = (s.off - 32) & 511
-	*(*[32]float32)(s.x[s.off : s.off+32]) = y
-	*(*[32]float32)(s.x[s.off+512 : s.off+544]) = y
+	y := (*[32]float32)(s.x[s.off : s.off+32])
+	dct32((*[32]float32)(in[:32]), y)
+	*(*[32]float32)(s.x[s.off+512 : s.off+544]) = *y
 	return (*[512]float32)(s.x[s.off : s.off+512])
 }
 
