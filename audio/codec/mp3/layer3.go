@@ -580,12 +580,42 @@ func imdct36(in, o *[18]float32, win *[36]float32, out *[576]float32, sb int) {
 	var y [18]float32
 	dct4x18(in, &y)
 	col := (*[545]float32)(out[sb : sb+545])
-	for i := 0; i < 9; i++ {
-		col[i*32] = y[i+9]*win[i] + o[i]
-		col[(9+i)*32] = y[17-i]*win[9+i] + o[9+i]
-		o[i] = y[8-i] * win[18+i]
-		o[9+i] = y[i] * win[27+i]
-	}
+	col[0] = y[9]*win[0] + o[0]
+	col[32] = y[10]*win[1] + o[1]
+	col[64] = y[11]*win[2] + o[2]
+	col[96] = y[12]*win[3] + o[3]
+	col[128] = y[13]*win[4] + o[4]
+	col[160] = y[14]*win[5] + o[5]
+	col[192] = y[15]*win[6] + o[6]
+	col[224] = y[16]*win[7] + o[7]
+	col[256] = y[17]*win[8] + o[8]
+	col[288] = y[17]*win[9] + o[9]
+	col[320] = y[16]*win[10] + o[10]
+	col[352] = y[15]*win[11] + o[11]
+	col[384] = y[14]*win[12] + o[12]
+	col[416] = y[13]*win[13] + o[13]
+	col[448] = y[12]*win[14] + o[14]
+	col[480] = y[11]*win[15] + o[15]
+	col[512] = y[10]*win[16] + o[16]
+	col[544] = y[9]*win[17] + o[17]
+	o[0] = y[8] * win[18]
+	o[1] = y[7] * win[19]
+	o[2] = y[6] * win[20]
+	o[3] = y[5] * win[21]
+	o[4] = y[4] * win[22]
+	o[5] = y[3] * win[23]
+	o[6] = y[2] * win[24]
+	o[7] = y[1] * win[25]
+	o[8] = y[0] * win[26]
+	o[9] = y[0] * win[27]
+	o[10] = y[1] * win[28]
+	o[11] = y[2] * win[29]
+	o[12] = y[3] * win[30]
+	o[13] = y[4] * win[31]
+	o[14] = y[5] * win[32]
+	o[15] = y[6] * win[33]
+	o[16] = y[7] * win[34]
+	o[17] = y[8] * win[35]
 }
 
 // imdct12 runs the three short-block IMDCTs of one subband with window
