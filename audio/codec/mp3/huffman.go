@@ -33,8 +33,9 @@ func huffLeaf(l uint, x, y int, esc bool) uint32 {
 var pairTables [25]huffTable
 
 // quadA decodes count1 table A: index by the next 6 bits; value is
-// vwxy<<4 | length.
-var quadA [64]uint8
+// vwxy<<4 | length. quadB is the same for table B (4-bit codes, vwxy
+// inverted).
+var quadA, quadB [64]uint8
 
 func init() {
 	for n, codes := range huffCodes {
@@ -51,6 +52,9 @@ func init() {
 			lens[i] = l - uint8(b2i(i/dim != 0)) - uint8(b2i(i%dim != 0))
 		}
 		pairTables[n] = buildHuff(codes, lens, dim, n >= 16)
+	}
+	for k := range quadB {
+		quadB[k] = uint8(15-k>>2)<<4 | 4
 	}
 	for v := 0; v < 16; v++ {
 		l := uint(quadLenA[v])

@@ -245,39 +245,62 @@ func (s *l3state) decodeChannel(h header, gr *granule, ch int, br *bitReader, en
 		}
 	}
 	// count1 region
+	quad := &quadA
+	if gr.count1B {
+		quad = &quadB
+	}
 	for i+4 <= 576 && br.pos < end {
 		w := br.peek64()
-		var v, n uint
-		if gr.count1B {
-			v = 15 - uint(w>>60)
-			n = 4
-		} else {
-			e := quadA[w>>58]
-			v = uint(e >> 4)
-			n = uint(e & 15)
-		}
+		e := quad[w>>58]
+		v, n := uint32(e>>4), uint(e&15)
 		if br.pos+int(n) > end {
 			break
 		}
 		w <<= n
-		for k := 0; k < 4; k++ {
-			if i+k >= bandEnd && band+1 < nb {
-				band++
-				bandEnd += int(bl.width[band])
-				g = gain[band]
-			}
-			if v&(8>>k) != 0 {
-				val := g
-				if int64(w) < 0 {
-					val = -val
+		if i+4 <= bandEnd {
+			// Branch-free: a zero value stores +0 and takes no sign bit.
+			gb := math.Float32bits(g)
+			q := (*[4]float32)(xr[i : i+4])
+			b := v >> 3 & 1
+			q[0] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v >> 2 & 1
+			q[1] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v >> 1 & 1
+			q[2] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v & 1
+			q[3] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			n += uint(b)
+		} else {
+			for k := 0; k < 4; k++ {
+				if i+k >= bandEnd && band+1 < nb {
+					band++
+					bandEnd += int(bl.width[band])
+					g = gain[band]
 				}
-				xr[i+k] = val
-				w <<= 1
-				n++
+				if v&(8>>k) != 0 {
+					val := g
+					if int64(w) < 0 {
+						val = -val
+					}
+					xr[i+k] = val
+					w <<= 1
+					n++
+				}
 			}
 		}
 		br.pos += int(n)
 		i += 4
+		if i >= bandEnd && band+1 < nb {
+			band++
+			bandEnd += int(bl.width[band])
+			g = gain[band]
+		}
 	}
 	s.nzEnd[ch] = i
 }
