@@ -23,7 +23,7 @@ type l3state struct {
 	// output of granule g, channel ch (the zero array the stream starts
 	// with qualifies; reset keeps it, as the output is not cleared).
 	outZero [2][2]int
-	tmp   [576]float32
+	tmp     [576]float32
 }
 
 const maxReservoir = 511
@@ -549,14 +549,26 @@ func (s *l3state) hybrid(h header, gr *granule, g, ch int, out *[576]float32) {
 	// subbands that can hold non-zero data (plus one for aliasing spill)
 	sbLimit := min(32, (nz+17)/18+1)
 	aaBands = min(aaBands, sbLimit-1)
+	cs, ca := &aaCs, &aaCa
 	for sb := 1; sb <= aaBands; sb++ {
 		lo := (*[8]float32)(xr[sb*18-8 : sb*18])
 		hi := (*[8]float32)(xr[sb*18 : sb*18+8])
-		for i := 0; i < 8; i++ {
-			a, b := lo[7-i], hi[i]
-			lo[7-i] = a*aaCs[i] - b*aaCa[i]
-			hi[i] = b*aaCs[i] + a*aaCa[i]
-		}
+		a0, b0 := lo[7], hi[0]
+		lo[7], hi[0] = a0*cs[0]-b0*ca[0], b0*cs[0]+a0*ca[0]
+		a1, b1 := lo[6], hi[1]
+		lo[6], hi[1] = a1*cs[1]-b1*ca[1], b1*cs[1]+a1*ca[1]
+		a2, b2 := lo[5], hi[2]
+		lo[5], hi[2] = a2*cs[2]-b2*ca[2], b2*cs[2]+a2*ca[2]
+		a3, b3 := lo[4], hi[3]
+		lo[4], hi[3] = a3*cs[3]-b3*ca[3], b3*cs[3]+a3*ca[3]
+		a4, b4 := lo[3], hi[4]
+		lo[3], hi[4] = a4*cs[4]-b4*ca[4], b4*cs[4]+a4*ca[4]
+		a5, b5 := lo[2], hi[5]
+		lo[2], hi[5] = a5*cs[5]-b5*ca[5], b5*cs[5]+a5*ca[5]
+		a6, b6 := lo[1], hi[6]
+		lo[1], hi[6] = a6*cs[6]-b6*ca[6], b6*cs[6]+a6*ca[6]
+		a7, b7 := lo[0], hi[7]
+		lo[0], hi[7] = a7*cs[7]-b7*ca[7], b7*cs[7]+a7*ca[7]
 	}
 	// The overlap of odd subbands is kept with its odd samples negated
 	// (the frequency inversion of ISO/IEC 11172-3 2.4.3.4.10 is folded

@@ -56,21 +56,21 @@ var nrOfSfb = [6][3][4]uint8{
 }
 
 var (
-	pow43     [8207]float32 // |is|^(4/3)
-	pow2q     [640]float32  // 2^((i-pow2qOff)/4)
-	aaCs      [8]float32
-	aaCa      [8]float32
-	winLong   [4][36]float32 // by block type (2 unused)
-	winShort  [12]float32
+	pow43    [8207]float32 // |is|^(4/3)
+	pow2q    [640]float32  // 2^((i-pow2qOff)/4)
+	aaCs     [8]float32
+	aaCa     [8]float32
+	winLong  [4][36]float32 // by block type (2 unused)
+	winShort [12]float32
 	// winLongSigned[odd][bt] is the IMDCT-36 output window as imdct36
 	// applies it: winLong with the signs of the DCT-IV unfolding, and for
 	// odd subbands the odd samples negated (frequency inversion).
 	winLongSigned  [2][4][36]float32
 	winShortSigned [2][12]float32 // winShort, likewise for imdct12
-	cosShort  [6][6]float32 // unique IMDCT-12 rows
-	isRatio   [7][2]float32 // MPEG-1 intensity ratios
-	synthWin  [512]float32  // ISO D[i]
-	pow2qInit bool
+	cosShort       [6][6]float32  // unique IMDCT-12 rows
+	isRatio        [7][2]float32  // MPEG-1 intensity ratios
+	synthWin       [512]float32   // ISO D[i]
+	pow2qInit      bool
 )
 
 const pow2qOff = 560
