@@ -257,11 +257,19 @@ func (s *stream) decodeNext() error {
 	spf := h.samples()
 	var out []float32
 	if keep {
-		need := spf * max(nch, s.d.ch)
-		if cap(s.stereoTmp) < need {
-			s.stereoTmp = make([]float32, need)
+		if nch == s.d.ch {
+			// decode straight into the stream's buffer
+			if cap(s.pcm) < spf*nch {
+				s.pcm = make([]float32, spf*nch)
+			}
+			out = s.pcm[:spf*nch]
+		} else {
+			need := spf * max(nch, s.d.ch)
+			if cap(s.stereoTmp) < need {
+				s.stereoTmp = make([]float32, need)
+			}
+			out = s.stereoTmp[:spf*nch]
 		}
-		out = s.stereoTmp[:spf*nch]
 	}
 	decoded := false
 	if h.layer() == 3 {
@@ -276,6 +284,12 @@ func (s *stream) decodeNext() error {
 					o := tmp[:576*nch]
 					if keep {
 						o = out[g*576*nch : (g+1)*576*nch]
+					}
+					if nch == 2 && s.syn[0].off == s.syn[1].off {
+						for t := 0; t < 18; t++ {
+							runStereo(&s.syn[0], &s.syn[1], s.sb[g][0][t*32:t*32+32], s.sb[g][1][t*32:t*32+32], (*[64]float32)(o[t*64:t*64+64]))
+						}
+						continue
 					}
 					for c := 0; c < nch; c++ {
 						for t := 0; t < 18; t++ {
@@ -315,7 +329,7 @@ func (s *stream) decodeNext() error {
 	s.pcm = s.pcm[:spf*C]
 	switch {
 	case nch == C:
-		copy(s.pcm, out)
+		// decoded in place
 	case nch == 1:
 		for j := 0; j < spf; j++ {
 			s.pcm[2*j], s.pcm[2*j+1] = out[j], out[j]

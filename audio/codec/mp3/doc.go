@@ -38,4 +38,13 @@
 // [-1, 1]; Stream seeks by frame and primes the bit reservoir and the
 // filterbanks by decoding the frames before the target, so every position
 // decodes exactly as a decode from the start.
+//
+// The layer III decoder works in float32 and allocates nothing per frame:
+// two-level Huffman tables whose entries also give the sign-bit positions,
+// dequantisation fused into the Huffman loop (a |x|^(4/3) table times a
+// per-band power-of-two gain), an IMDCT-36 built on an 18-point DCT-IV with
+// the overlap-add and the frequency inversion folded into its windows, and
+// a DCT-32 polyphase synthesis that windows both channels of a stereo frame
+// in one pass. BenchmarkDecodeVsFFmpeg compares it with `ffmpeg -threads 1`
+// (CPU time) on a 10-minute file made with sox and lame.
 package mp3

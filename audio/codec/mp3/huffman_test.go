@@ -23,10 +23,10 @@ func TestHuffmanTables(t *testing.T) {
 			kraft += 1 / float64(uint64(1)<<l)
 			w := uint64(c) << (64 - l)
 			e := pairTables[n].decode(w)
-			if got, want := e&0xff, uint32(l); got != want {
+			if got, want := e&31, uint32(l); got != want {
 				t.Errorf("table %d code %d: length %d, want %d", n, i, got, want)
 			}
-			if x, y := int(e>>8&0xff), int(e>>16&0xff); x != i/dim || y != i%dim {
+			if x, y := int(e>>16&15), int(e>>20&15); x != i/dim || y != i%dim {
 				t.Errorf("table %d code %d: (%d,%d), want (%d,%d)", n, i, x, y, i/dim, i%dim)
 			}
 		}

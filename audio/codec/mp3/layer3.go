@@ -18,7 +18,12 @@ type l3state struct {
 	ist   [40]uint8    // intensity positions of channel 1 (illegalPos marks illegal)
 	gain  [2][40]float32
 	nzEnd [2]int // index after the last non-zero line
-	tmp   [576]float32
+	ovEnd [2]int // subbands of overlap that may be non-zero
+	// outZero[g][ch]: subbands from here on are zero in the hybrid
+	// output of granule g, channel ch (the zero array the stream starts
+	// with qualifies; reset keeps it, as the output is not cleared).
+	outZero [2][2]int
+	tmp     [576]float32
 }
 
 const maxReservoir = 511
@@ -26,6 +31,7 @@ const maxReservoir = 511
 func (s *l3state) reset() {
 	s.reservLen = 0
 	s.overlap = [2][576]float32{}
+	s.ovEnd = [2]int{}
 	s.scfPrev = [2][40]uint8{}
 }
 
@@ -62,7 +68,7 @@ func (s *l3state) decodeL3(h header, si *sideInfo, body []byte, sb *[2][2][576]f
 			}
 			s.stereo(h, si, g)
 			for ch := 0; ch < si.nch; ch++ {
-				s.hybrid(h, &si.gr[g][ch], ch, &sb[g][ch])
+				s.hybrid(h, &si.gr[g][ch], g, ch, &sb[g][ch])
 			}
 		}
 	}
@@ -197,30 +203,38 @@ func (s *l3state) decodeChannel(h header, gr *granule, ch int, br *bitReader, en
 					w = br.peek64()
 				}
 				e := tab.decode(w)
-				n := uint(e & 0xff)
-				x := uint32(e>>8) & 0xff
-				y := uint32(e>>16) & 0xff
-				w <<= n
-				if x == 15 && lin > 0 {
-					x += uint32(w >> (64 - lin))
-					w <<= lin
-					n += lin
+				var vx, vy float32
+				if e&huffEsc == 0 {
+					// both values and their signs are in the entry
+					x, y := e>>16&15, e>>20&15
+					vx = math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w<<(e&31)>>63)<<31)
+					vy = math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w<<(e>>10&31)>>63)<<31)
+					pos += int(e >> 5 & 31)
+				} else {
+					n := uint(e & 31)
+					x, y := uint32(e>>16&15), uint32(e>>20&15)
+					w <<= n
+					if x == 15 {
+						x += uint32(w >> (64 - lin))
+						w <<= lin
+						n += lin
+					}
+					// Branch-free signs: a zero value gets a harmless sign.
+					vx = math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w>>63)<<31)
+					kx := uint(b2i(x != 0))
+					w <<= kx
+					n += kx
+					if y == 15 {
+						y += uint32(w >> (64 - lin))
+						w <<= lin
+						n += lin
+					}
+					vy = math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w>>63)<<31)
+					n += uint(b2i(y != 0))
+					pos += int(n)
 				}
-				// Branch-free signs: a zero value gets a harmless sign.
-				vx := math.Float32frombits(math.Float32bits(pow43[x]*g) ^ uint32(w>>63)<<31)
-				kx := uint(b2i(x != 0))
-				w <<= kx
-				n += kx
-				if y == 15 && lin > 0 {
-					y += uint32(w >> (64 - lin))
-					w <<= lin
-					n += lin
-				}
-				vy := math.Float32frombits(math.Float32bits(pow43[y]*g) ^ uint32(w>>63)<<31)
-				n += uint(b2i(y != 0))
 				xr[i&^1] = vx
 				xr[(i&^1)+1] = vy
-				pos += int(n)
 			}
 			br.pos = pos
 			for i >= bandEnd && band+1 < nb {
@@ -231,39 +245,62 @@ func (s *l3state) decodeChannel(h header, gr *granule, ch int, br *bitReader, en
 		}
 	}
 	// count1 region
+	quad := &quadA
+	if gr.count1B {
+		quad = &quadB
+	}
 	for i+4 <= 576 && br.pos < end {
 		w := br.peek64()
-		var v, n uint
-		if gr.count1B {
-			v = 15 - uint(w>>60)
-			n = 4
-		} else {
-			e := quadA[w>>58]
-			v = uint(e >> 4)
-			n = uint(e & 15)
-		}
+		e := quad[w>>58]
+		v, n := uint32(e>>4), uint(e&15)
 		if br.pos+int(n) > end {
 			break
 		}
 		w <<= n
-		for k := 0; k < 4; k++ {
-			if i+k >= bandEnd && band+1 < nb {
-				band++
-				bandEnd += int(bl.width[band])
-				g = gain[band]
-			}
-			if v&(8>>k) != 0 {
-				val := g
-				if int64(w) < 0 {
-					val = -val
+		if i+4 <= bandEnd {
+			// Branch-free: a zero value stores +0 and takes no sign bit.
+			gb := math.Float32bits(g)
+			q := (*[4]float32)(xr[i : i+4])
+			b := v >> 3 & 1
+			q[0] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v >> 2 & 1
+			q[1] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v >> 1 & 1
+			q[2] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			w <<= b
+			n += uint(b)
+			b = v & 1
+			q[3] = math.Float32frombits((gb ^ uint32(w>>63)<<31) & -b)
+			n += uint(b)
+		} else {
+			for k := 0; k < 4; k++ {
+				if i+k >= bandEnd && band+1 < nb {
+					band++
+					bandEnd += int(bl.width[band])
+					g = gain[band]
 				}
-				xr[i+k] = val
-				w <<= 1
-				n++
+				if v&(8>>k) != 0 {
+					val := g
+					if int64(w) < 0 {
+						val = -val
+					}
+					xr[i+k] = val
+					w <<= 1
+					n++
+				}
 			}
 		}
 		br.pos += int(n)
 		i += 4
+		if i >= bandEnd && band+1 < nb {
+			band++
+			bandEnd += int(bl.width[band])
+			g = gain[band]
+		}
 	}
 	s.nzEnd[ch] = i
 }
@@ -473,7 +510,7 @@ func (s *l3state) stereo(h header, si *sideInfo, g int) {
 
 // hybrid reorders short blocks, removes aliasing and runs the IMDCT with
 // overlap-add, writing 18 slots x 32 subbands into out.
-func (s *l3state) hybrid(h header, gr *granule, ch int, out *[576]float32) {
+func (s *l3state) hybrid(h header, gr *granule, g, ch int, out *[576]float32) {
 	xr := &s.xr[ch]
 	bl := s.bands(h, gr)
 	// With mixed_block_flag the lowest subbands use the normal window,
@@ -512,64 +549,114 @@ func (s *l3state) hybrid(h header, gr *granule, ch int, out *[576]float32) {
 	// subbands that can hold non-zero data (plus one for aliasing spill)
 	sbLimit := min(32, (nz+17)/18+1)
 	aaBands = min(aaBands, sbLimit-1)
+	cs, ca := &aaCs, &aaCa
 	for sb := 1; sb <= aaBands; sb++ {
-		base := sb * 18
-		for i := 0; i < 8; i++ {
-			a, b := xr[base-1-i], xr[base+i]
-			xr[base-1-i] = a*aaCs[i] - b*aaCa[i]
-			xr[base+i] = b*aaCs[i] + a*aaCa[i]
-		}
+		lo := (*[8]float32)(xr[sb*18-8 : sb*18])
+		hi := (*[8]float32)(xr[sb*18 : sb*18+8])
+		a0, b0 := lo[7], hi[0]
+		lo[7], hi[0] = a0*cs[0]-b0*ca[0], b0*cs[0]+a0*ca[0]
+		a1, b1 := lo[6], hi[1]
+		lo[6], hi[1] = a1*cs[1]-b1*ca[1], b1*cs[1]+a1*ca[1]
+		a2, b2 := lo[5], hi[2]
+		lo[5], hi[2] = a2*cs[2]-b2*ca[2], b2*cs[2]+a2*ca[2]
+		a3, b3 := lo[4], hi[3]
+		lo[4], hi[3] = a3*cs[3]-b3*ca[3], b3*cs[3]+a3*ca[3]
+		a4, b4 := lo[3], hi[4]
+		lo[3], hi[4] = a4*cs[4]-b4*ca[4], b4*cs[4]+a4*ca[4]
+		a5, b5 := lo[2], hi[5]
+		lo[2], hi[5] = a5*cs[5]-b5*ca[5], b5*cs[5]+a5*ca[5]
+		a6, b6 := lo[1], hi[6]
+		lo[1], hi[6] = a6*cs[6]-b6*ca[6], b6*cs[6]+a6*ca[6]
+		a7, b7 := lo[0], hi[7]
+		lo[0], hi[7] = a7*cs[7]-b7*ca[7], b7*cs[7]+a7*ca[7]
 	}
+	// The overlap of odd subbands is kept with its odd samples negated
+	// (the frequency inversion of ISO/IEC 11172-3 2.4.3.4.10 is folded
+	// into the windows), so overlap-add needs no sign fix-up.
 	ov := &s.overlap[ch]
-	var z [36]float32
-	for sb := 0; sb < 32; sb++ {
-		in := xr[sb*18 : sb*18+18]
-		o := ov[sb*18 : sb*18+18]
+	for sb := 0; sb < sbLimit; sb++ {
+		in := (*[18]float32)(xr[sb*18 : sb*18+18])
+		o := (*[18]float32)(ov[sb*18 : sb*18+18])
 		bt := gr.blockType
 		if sb < nMixed {
 			bt = 0
 		}
-		if sb >= sbLimit {
-			// zero input: output is the overlap, new overlap is zero
-			for i := 0; i < 18; i++ {
-				v := o[i]
-				if sb&1 != 0 && i&1 != 0 {
-					v = -v
-				}
-				out[i*32+sb] = v
-				o[i] = 0
-			}
-			continue
-		}
 		if bt == 2 {
-			imdct12(in, &z)
+			imdct12(in, o, &winShortSigned[sb&1], out, sb)
 		} else {
-			imdct36(in, &z, &winLong[bt])
+			imdct36(in, o, &winLongSigned[sb&1][bt], out, sb)
 		}
+	}
+	// zero input: output is the overlap, new overlap is zero
+	ovEnd := s.ovEnd[ch]
+	for sb := sbLimit; sb < ovEnd; sb++ {
+		o := (*[18]float32)(ov[sb*18 : sb*18+18])
 		for i := 0; i < 18; i++ {
-			v := z[i] + o[i]
-			o[i] = z[i+18]
-			if sb&1 != 0 && i&1 != 0 {
-				v = -v
-			}
-			out[i*32+sb] = v
+			out[i*32+sb] = o[i]
+		}
+		*o = [18]float32{}
+	}
+	// Subbands from outZero on are still zero from the last granule
+	// written to out.
+	end := max(sbLimit, ovEnd)
+	for sb := end; sb < s.outZero[g][ch]; sb++ {
+		for i := 0; i < 18; i++ {
+			out[i*32+sb] = 0
 		}
 	}
+	s.outZero[g][ch] = end
+	s.ovEnd[ch] = sbLimit
 }
 
-func imdct36(in []float32, z *[36]float32, win *[36]float32) {
+// imdct36 runs the long-block IMDCT of one subband with window win
+// (winLongSigned), adding the first half to the overlap o and writing it
+// to out[i*32+sb]; the second half becomes the new overlap.
+func imdct36(in, o *[18]float32, win *[36]float32, out *[576]float32, sb int) {
 	var y [18]float32
-	dct4x18((*[18]float32)(in[:18]), &y)
-	for i := 0; i < 9; i++ {
-		z[i] = y[i+9] * win[i]
-		z[9+i] = -y[17-i] * win[9+i]
-		z[18+i] = -y[8-i] * win[18+i]
-		z[27+i] = -y[i] * win[27+i]
-	}
+	dct4x18(in, &y)
+	col := (*[545]float32)(out[sb : sb+545])
+	col[0] = y[9]*win[0] + o[0]
+	col[32] = y[10]*win[1] + o[1]
+	col[64] = y[11]*win[2] + o[2]
+	col[96] = y[12]*win[3] + o[3]
+	col[128] = y[13]*win[4] + o[4]
+	col[160] = y[14]*win[5] + o[5]
+	col[192] = y[15]*win[6] + o[6]
+	col[224] = y[16]*win[7] + o[7]
+	col[256] = y[17]*win[8] + o[8]
+	col[288] = y[17]*win[9] + o[9]
+	col[320] = y[16]*win[10] + o[10]
+	col[352] = y[15]*win[11] + o[11]
+	col[384] = y[14]*win[12] + o[12]
+	col[416] = y[13]*win[13] + o[13]
+	col[448] = y[12]*win[14] + o[14]
+	col[480] = y[11]*win[15] + o[15]
+	col[512] = y[10]*win[16] + o[16]
+	col[544] = y[9]*win[17] + o[17]
+	o[0] = y[8] * win[18]
+	o[1] = y[7] * win[19]
+	o[2] = y[6] * win[20]
+	o[3] = y[5] * win[21]
+	o[4] = y[4] * win[22]
+	o[5] = y[3] * win[23]
+	o[6] = y[2] * win[24]
+	o[7] = y[1] * win[25]
+	o[8] = y[0] * win[26]
+	o[9] = y[0] * win[27]
+	o[10] = y[1] * win[28]
+	o[11] = y[2] * win[29]
+	o[12] = y[3] * win[30]
+	o[13] = y[4] * win[31]
+	o[14] = y[5] * win[32]
+	o[15] = y[6] * win[33]
+	o[16] = y[7] * win[34]
+	o[17] = y[8] * win[35]
 }
 
-func imdct12(in []float32, z *[36]float32) {
-	*z = [36]float32{}
+// imdct12 runs the three short-block IMDCTs of one subband with window
+// win (winShortSigned), overlap-adding like imdct36.
+func imdct12(in, o *[18]float32, win *[12]float32, out *[576]float32, sb int) {
+	var z [36]float32
 	for w := 0; w < 3; w++ {
 		var u [6]float32
 		for j := 0; j < 6; j++ {
@@ -580,16 +667,17 @@ func imdct12(in []float32, z *[36]float32) {
 			}
 			u[j] = acc
 		}
-		var y [12]float32
-		for i := 0; i < 3; i++ {
-			y[i] = u[i] * winShort[i]
-			y[5-i] = -u[i] * winShort[5-i]
-			y[6+i] = u[3+i] * winShort[6+i]
-			y[11-i] = u[3+i] * winShort[11-i]
-		}
 		base := 6 + 6*w
-		for i := 0; i < 12; i++ {
-			z[base+i] += y[i]
+		for i := 0; i < 3; i++ {
+			z[base+i] += u[i] * win[i]
+			z[base+5-i] += -u[i] * win[5-i]
+			z[base+6+i] += u[3+i] * win[6+i]
+			z[base+11-i] += u[3+i] * win[11-i]
 		}
+	}
+	col := (*[545]float32)(out[sb : sb+545])
+	for i := 0; i < 18; i++ {
+		col[i*32] = z[i] + o[i]
+		o[i] = z[18+i]
 	}
 }

@@ -332,8 +332,10 @@ func Index(src audio.Source) (*Layout, error) {
 			size = h.frameBytes(s.freeBytes) + h.padding()
 			// A frame is taken when the next header follows it; a complete
 			// frame at the very end needs no successor.
+			// A free-format frame whose size is not known yet (freeBytes
+			// 0) would come out shorter than its header.
 			next := pos + int64(size)
-			if next > r.end || next+4 <= r.end && !h.compatible(r.header(next)) {
+			if size < 4 || next > r.end || next+4 <= r.end && !h.compatible(r.header(next)) {
 				size = 0
 			}
 		}

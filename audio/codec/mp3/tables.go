@@ -56,16 +56,21 @@ var nrOfSfb = [6][3][4]uint8{
 }
 
 var (
-	pow43     [8207]float32 // |is|^(4/3)
-	pow2q     [640]float32  // 2^((i-pow2qOff)/4)
-	aaCs      [8]float32
-	aaCa      [8]float32
-	winLong   [4][36]float32 // by block type (2 unused)
-	winShort  [12]float32
-	cosShort  [6][6]float32 // unique IMDCT-12 rows
-	isRatio   [7][2]float32 // MPEG-1 intensity ratios
-	synthWin  [512]float32  // ISO D[i]
-	pow2qInit bool
+	pow43    [8207]float32 // |is|^(4/3)
+	pow2q    [640]float32  // 2^((i-pow2qOff)/4)
+	aaCs     [8]float32
+	aaCa     [8]float32
+	winLong  [4][36]float32 // by block type (2 unused)
+	winShort [12]float32
+	// winLongSigned[odd][bt] is the IMDCT-36 output window as imdct36
+	// applies it: winLong with the signs of the DCT-IV unfolding, and for
+	// odd subbands the odd samples negated (frequency inversion).
+	winLongSigned  [2][4][36]float32
+	winShortSigned [2][12]float32 // winShort, likewise for imdct12
+	cosShort       [6][6]float32  // unique IMDCT-12 rows
+	isRatio        [7][2]float32  // MPEG-1 intensity ratios
+	synthWin       [512]float32   // ISO D[i]
+	pow2qInit      bool
 )
 
 const pow2qOff = 560
@@ -151,6 +156,26 @@ func init() {
 	}
 	for i := 0; i < 12; i++ {
 		winShort[i] = float32(math.Sin(math.Pi / 12 * (float64(i) + 0.5)))
+	}
+	for odd := 0; odd < 2; odd++ {
+		flip := func(i int) float32 {
+			if odd == 1 && i&1 == 1 {
+				return -1
+			}
+			return 1
+		}
+		for bt := 0; bt < 4; bt++ {
+			w := &winLong[bt]
+			for i := 0; i < 9; i++ {
+				winLongSigned[odd][bt][i] = w[i] * flip(i)
+				winLongSigned[odd][bt][9+i] = -w[9+i] * flip(9+i)
+				winLongSigned[odd][bt][18+i] = -w[18+i] * flip(18+i)
+				winLongSigned[odd][bt][27+i] = -w[27+i] * flip(27+i)
+			}
+		}
+		for i := 0; i < 12; i++ {
+			winShortSigned[odd][i] = winShort[i] * flip(i)
+		}
 	}
 	// IMDCT-12: y[i] = sum_k X[k] cos(pi/24 (2i+7)(2k+1)). Rows 0..2 give
 	// y[0..2] (y[5-i] = -y[i]); rows 3..5 give y[6..8] (y[17-i] = y[i]).
