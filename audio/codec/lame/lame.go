@@ -11,7 +11,7 @@ import (
 	"unsafe"
 
 	"offcut/audio/codec/lame/internal/clame"
-	"offcut/audio/codec/lame/internal/libc"
+	"offcut/audio/codec/internal/libc"
 )
 
 // LAME writes process-wide tables while it initialises an encoder (always
