@@ -483,3 +483,21 @@ func TestGolden(t *testing.T) {
 		t.Errorf("%s/%s encodes differ from %s:\ngot:\n%swant:\n%s", runtime.GOOS, runtime.GOARCH, path, got, want)
 	}
 }
+
+// TestWriterDeclaration: the registry entry writes, with quality -1..10
+// (default 5) and nothing else, 8 to 192 kHz and up to 8 channels.
+func TestWriterDeclaration(t *testing.T) {
+	w := vorbis.Desc.Write
+	if w == nil || !w.Tags || w.MaxChannels != 8 || !w.WritesRate(8000) || !w.WritesRate(192000) || w.WritesRate(7999) {
+		t.Fatalf("writer %+v", w)
+	}
+	s, err := w.Settings(nil)
+	if err != nil || s["quality"] != "5" {
+		t.Errorf("defaults %v %v", s, err)
+	}
+	for _, bad := range []map[string]string{{"quality": "11"}, {"quality": "-2"}, {"quality": "5.5"}, {"bitrate": "128"}} {
+		if _, err := w.Settings(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

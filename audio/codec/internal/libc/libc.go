@@ -6,7 +6,7 @@
 // It stands in for modernc.org/libc, whose names and signatures it keeps
 // (the generator rewrites the import path and nothing else), but it is not
 // a general C library: it has exactly the functions those libraries use.
-// Memory handed to C (malloc, calloc, realloc, alloca, the C stack) is Go memory kept alive by
+// Memory handed to C (malloc, calloc, realloc, the C stack and alloca) is Go memory kept alive by
 // the TLS that allocated it, so an encoder's memory goes with its TLS.
 // Stream I/O (fseek, fread, fwrite) and diagnostics (vfprintf) do nothing:
 // the encoder is used only through its buffer API, and its messages are
@@ -37,8 +37,7 @@ type TLS struct {
 	frames []mark // one per live Alloc, popped by Free
 	heap   map[uintptr][]uint64
 
-	allocas     []uintptr // live alloca() blocks, innermost last
-	allocaStack []int     // len(allocas) at each AllocaEntry
+	allocaStack []int // len(frames) at each AllocaEntry
 }
 
 type mark struct{ cur, sp int }
@@ -52,7 +51,7 @@ func NewTLS() *TLS {
 
 // Close drops every allocation of t; t must not be used afterwards.
 func (t *TLS) Close() {
-	t.chunks, t.heap, t.frames, t.allocas, t.allocaStack = nil, nil, nil, nil, nil
+	t.chunks, t.heap, t.frames, t.allocaStack = nil, nil, nil, nil
 }
 
 // Alloc reserves n zeroed bytes of C stack, 16-byte aligned.

@@ -7,29 +7,28 @@ import "math"
 
 // AllocaEntry is called on entry to a C function that calls alloca.
 func (t *TLS) AllocaEntry() {
-	t.allocaStack = append(t.allocaStack, len(t.allocas))
+	t.allocaStack = append(t.allocaStack, len(t.frames))
 }
 
 // AllocaExit is deferred by a C function that calls alloca: it frees the
-// function's alloca blocks.
+// function's alloca blocks, which are the C stack frames pushed since its
+// AllocaEntry.
 func (t *TLS) AllocaExit() {
 	n := len(t.allocaStack)
-	x := t.allocaStack[n-1]
+	mark := t.allocaStack[n-1]
 	t.allocaStack = t.allocaStack[:n-1]
-	for _, p := range t.allocas[x:] {
-		Xfree(t, p)
+	for len(t.frames) > mark {
+		t.Free(0)
 	}
-	t.allocas = t.allocas[:x]
 }
 
-// X__builtin_alloca allocates n zeroed bytes that live until the calling
-// C function returns.
+// X__builtin_alloca allocates n zeroed bytes on the C stack; they live
+// until the calling C function returns (its deferred AllocaExit).
 func X__builtin_alloca(t *TLS, n uint64) uintptr {
-	p := Xmalloc(t, n)
-	if p != 0 {
-		t.allocas = append(t.allocas, p)
+	if n > 1<<31 {
+		return 0
 	}
-	return p
+	return t.Alloc(int(n))
 }
 
 // Xrealloc resizes the block at p (from Xmalloc) to n bytes, keeping its
