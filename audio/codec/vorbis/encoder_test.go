@@ -501,3 +501,46 @@ func TestWriterDeclaration(t *testing.T) {
 		}
 	}
 }
+
+// TestEmpty: no frames make a valid file (headers and an empty last
+// page) that oggdec and ffmpeg decode to nothing, without complaint.
+func TestEmpty(t *testing.T) {
+	path, b := encodeFile(t, nil, 44100, 2, vorbis.EncodeOptions{})
+	if n := oggdecFrames(t, path, 2); n != 0 {
+		t.Errorf("oggdec: %d frames", n)
+	}
+	if x := ffmpegDecode(t, path); len(x) != 0 {
+		t.Errorf("ffmpeg: %d samples", len(x))
+	}
+	d, err := vorbis.Open(audio.NewBytesSource(b))
+	if err == nil && d.Info().Frames != 0 || err != nil && !errors.Is(err, codec.ErrNoAudio) {
+		t.Errorf("our decoder: %v", err)
+	}
+}
+
+// TestConcurrent: encoders running at once share no state: each output
+// equals a lone encode.
+func TestConcurrent(t *testing.T) {
+	x := audiotest.Signal(30000, 2, 44100, 5)
+	enc := func() []byte {
+		var buf bytes.Buffer
+		if _, err := vorbis.Encode(&buf, audio.Samples(44100, 2, x), vorbis.EncodeOptions{Quality: 4}); err != nil {
+			t.Error(err)
+		}
+		return buf.Bytes()
+	}
+	want := enc()
+	got := make([][]byte, 4)
+	done := make(chan int)
+	for i := range got {
+		go func() { got[i] = enc(); done <- i }()
+	}
+	for range got {
+		<-done
+	}
+	for i, g := range got {
+		if !bytes.Equal(g, want) {
+			t.Errorf("concurrent encode %d differs", i)
+		}
+	}
+}
