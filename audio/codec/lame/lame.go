@@ -10,8 +10,8 @@ import (
 	"sync"
 	"unsafe"
 
+	"offcut/audio/codec/internal/libc"
 	"offcut/audio/codec/lame/internal/clame"
-	"offcut/audio/codec/lame/internal/libc"
 )
 
 // LAME writes process-wide tables while it initialises an encoder (always

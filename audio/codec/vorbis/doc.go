@@ -1,6 +1,8 @@
 // Package vorbis decodes Ogg Vorbis files: the Ogg container through
 // package ogg, the packets with github.com/jfreymuth/vorbis, tags and
-// pictures through package vorbiscomment.
+// pictures through package vorbiscomment. It also encodes them (Encode,
+// and the registry's writer) with libvorbis 1.3.7 and libogg 1.3.5,
+// transpiled to Go in internal/cvorbis (BSD licence: see its NOTICE).
 //
 // Specifications:
 //   - Vorbis I specification (https://xiph.org/vorbis/doc/Vorbis_I_spec.html)
@@ -32,4 +34,14 @@
 //
 // Packets is the codec's packet decoder alone, shared with other
 // containers (Matroska).
+//
+// Encoding is libvorbis's VBR mode at oggenc's -q scale (−1 to 10), for
+// 8 to 192 kHz and 1 to 8 channels taken in WAV order and stored in Vorbis
+// order, paged as oggenc pages; the last page's granule position is the
+// input's length, so oggdec, FFmpeg and this package decode exactly the
+// frames encoded. Tags and pictures are written as Vorbis comments after
+// libvorbis's own vendor string. The output is the same bytes natively and
+// under js/wasm: the C library under the transpiled code
+// (audio/codec/internal/libc) uses Go's portable exp, log and pow rather
+// than package math's assembly.
 package vorbis

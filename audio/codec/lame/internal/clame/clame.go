@@ -9,7 +9,7 @@ import (
 	"reflect"
 	"unsafe"
 
-	"offcut/audio/codec/lame/internal/libc"
+	"offcut/audio/codec/internal/libc"
 )
 
 var _ = math.Pi

@@ -10,7 +10,7 @@
 // run its configure (frontend and decoder disabled) and undefine
 // HAVE_XMMINTRIN_H (no SSE code), transpile the 20 files of libmp3lame with
 // ccgo v4.39.3 (from the Go module proxy), then rewrite the result to import
-// the package's own libc shim (../libc) instead of modernc.org/libc, which
+// the shared libc shim (audio/codec/internal/libc) instead of modernc.org/libc, which
 // does not build for js/wasm. The generated file is never edited by hand:
 // every change to it is made here.
 //
@@ -53,7 +53,7 @@ const (
 	// reads its symbol list while linking. The generated code is rewritten
 	// to use shimImport instead.
 	libcVer    = "v1.80.0"
-	shimImport = "offcut/audio/codec/lame/internal/libc"
+	shimImport = "offcut/audio/codec/internal/libc"
 
 	// buildLine restricts the package to 64-bit little-endian targets: the
 	// transpiled code has the struct layouts and sizes of linux/amd64

@@ -1,11 +1,12 @@
-// Package libc is the small part of a C library that the transpiled LAME
-// encoder (package clame) calls, written in plain Go over the standard
+// Package libc is the small part of a C library that the transpiled
+// encoders (LAME's libmp3lame in package lame/internal/clame, libvorbis and
+// libogg in package vorbis/internal/cvorbis) call, written in plain Go over the standard
 // library so that it builds for js/wasm as well as natively.
 //
 // It stands in for modernc.org/libc, whose names and signatures it keeps
 // (the generator rewrites the import path and nothing else), but it is not
-// a general C library: it has exactly the functions libmp3lame 3.100 uses.
-// Memory handed to C (malloc, calloc, the C stack) is Go memory kept alive by
+// a general C library: it has exactly the functions those libraries use.
+// Memory handed to C (malloc, calloc, realloc, the C stack and alloca) is Go memory kept alive by
 // the TLS that allocated it, so an encoder's memory goes with its TLS.
 // Stream I/O (fseek, fread, fwrite) and diagnostics (vfprintf) do nothing:
 // the encoder is used only through its buffer API, and its messages are
@@ -35,6 +36,8 @@ type TLS struct {
 	sp     int    // bytes used in chunks[cur]
 	frames []mark // one per live Alloc, popped by Free
 	heap   map[uintptr][]uint64
+
+	allocaStack []int // len(frames) at each AllocaEntry
 }
 
 type mark struct{ cur, sp int }
@@ -48,7 +51,7 @@ func NewTLS() *TLS {
 
 // Close drops every allocation of t; t must not be used afterwards.
 func (t *TLS) Close() {
-	t.chunks, t.heap, t.frames = nil, nil, nil
+	t.chunks, t.heap, t.frames, t.allocaStack = nil, nil, nil, nil
 }
 
 // Alloc reserves n zeroed bytes of C stack, 16-byte aligned.

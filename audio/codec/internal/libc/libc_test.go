@@ -1,6 +1,7 @@
 package libc
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -119,4 +120,82 @@ func TestAbort(t *testing.T) {
 	}()
 	tls := NewTLS()
 	X__assert_fail(tls, cstr(tls, "x > 0"), cstr(tls, "f.c"), 3, cstr(tls, "fn"))
+}
+
+// TestAlloca: alloca blocks come from the C stack, zeroed and aligned, and
+// a function's AllocaExit frees exactly its own blocks, under the frame of
+// its locals.
+func TestAlloca(t *testing.T) {
+	tls := NewTLS()
+	locals := tls.Alloc(32) // the caller's locals, freed after AllocaExit
+	tls.AllocaEntry()
+	a := X__builtin_alloca(tls, 10)
+	*(*byte)(ptr(a)) = 7
+	tls.AllocaEntry() // a nested function
+	b := X__builtin_alloca(tls, chunkBytes+1)
+	c := X__builtin_alloca(tls, 3)
+	if a%16 != 0 || b%16 != 0 || c%16 != 0 || *(*byte)(ptr(c)) != 0 {
+		t.Errorf("alloca blocks %x %x %x", a, b, c)
+	}
+	tls.AllocaExit()
+	if len(tls.frames) != 2 || *(*byte)(ptr(a)) != 7 {
+		t.Errorf("nested exit left %d frames", len(tls.frames))
+	}
+	tls.AllocaExit()
+	tls.Free(32)
+	if len(tls.frames) != 0 || tls.sp != 0 || tls.cur != 0 || len(tls.allocaStack) != 0 {
+		t.Errorf("not unwound: %d frames, sp %d, chunk %d", len(tls.frames), tls.sp, tls.cur)
+	}
+	if X__builtin_alloca(tls, 1<<40) != 0 {
+		t.Error("huge alloca not refused")
+	}
+	_ = locals
+}
+
+// TestRealloc: realloc keeps the contents, grows and shrinks.
+func TestRealloc(t *testing.T) {
+	tls := NewTLS()
+	p := Xrealloc(tls, 0, 4)
+	copy(bytesAt(p, 4), "abcd")
+	q := Xrealloc(tls, p, 1000)
+	if string(bytesAt(q, 4)) != "abcd" || len(tls.heap) != 1 {
+		t.Errorf("grown: %q, %d live", bytesAt(q, 4), len(tls.heap))
+	}
+	if r := Xrealloc(tls, q, 2); r != q {
+		t.Error("shrinking moved the block")
+	}
+	if Xrealloc(tls, q, 0) != 0 || len(tls.heap) != 0 {
+		t.Error("realloc to 0 did not free")
+	}
+	if Xmemcmp(tls, cstr(tls, "abc"), cstr(tls, "abd"), 3) >= 0 || Xmemchr(tls, cstr(tls, "abc"), 'c', 3) == 0 {
+		t.Error("memcmp/memchr")
+	}
+	d := Xmalloc(tls, 8)
+	if GoString(Xstrcpy(tls, d, cstr(tls, "xyz"))) != "xyz" {
+		t.Error("strcpy")
+	}
+}
+
+// TestPortableMath: exp, log and pow agree with package math within an
+// ulp or so, and keep its special cases.
+func TestPortableMath(t *testing.T) {
+	for _, x := range []float64{-700, -1, -1e-9, 0, 1e-9, 0.5, 1, 2.5, 10, 88.7, 700} {
+		if g, w := exp(x), math.Exp(x); math.Abs(g-w) > 2e-16*math.Abs(w) {
+			t.Errorf("exp(%g) = %g, math %g", x, g, w)
+		}
+	}
+	for _, x := range []float64{1e-300, 1e-9, 0.5, 1, 2, 10, 1e300} {
+		if g, w := log(x), math.Log(x); math.Abs(g-w) > 2e-16*math.Abs(w)+1e-300 {
+			t.Errorf("log(%g) = %g, math %g", x, g, w)
+		}
+	}
+	if !math.IsInf(log(0), -1) || !math.IsNaN(log(-1)) || exp(1000) != math.Inf(1) || exp(-1000) != 0 {
+		t.Error("special cases")
+	}
+	for _, c := range [][2]float64{{2, 10}, {10, -3}, {0.5, 0.25}, {3, 0.5}, {-2, 3}, {0, -1}, {-8, 1.0 / 3}} {
+		g, w := pow(c[0], c[1]), math.Pow(c[0], c[1])
+		if !(g == w || math.Abs(g-w) <= 4e-16*math.Abs(w) || math.IsNaN(g) && math.IsNaN(w)) {
+			t.Errorf("pow(%g, %g) = %g, math %g", c[0], c[1], g, w)
+		}
+	}
 }

@@ -99,8 +99,10 @@ func BoolInt32(b bool) int32 {
 // BoolUint8 returns 1 for true and 0 for false.
 func BoolUint8(b bool) uint8 { return uint8(BoolInt32(b)) }
 
-// The C math functions LAME calls, over package math. float versions
-// compute in double precision and round once.
+// The C math functions the encoders call, over package math (and, for
+// exp, log and pow, over the portable copies in gomath.go, so that results
+// do not depend on the architecture). float versions compute in double
+// precision and round once.
 
 // Xfabs returns |x|.
 func Xfabs(t *TLS, x float64) float64 { return math.Abs(x) }
@@ -109,10 +111,10 @@ func Xfabs(t *TLS, x float64) float64 { return math.Abs(x) }
 func Xfabsf(t *TLS, x float32) float32 { return float32(math.Abs(float64(x))) }
 
 // Xpow returns x**y.
-func Xpow(t *TLS, x, y float64) float64 { return math.Pow(x, y) }
+func Xpow(t *TLS, x, y float64) float64 { return pow(x, y) }
 
 // Xpowf returns x**y.
-func Xpowf(t *TLS, x, y float32) float32 { return float32(math.Pow(float64(x), float64(y))) }
+func Xpowf(t *TLS, x, y float32) float32 { return float32(pow(float64(x), float64(y))) }
 
 // Xfloor returns ⌊x⌋.
 func Xfloor(t *TLS, x float64) float64 { return math.Floor(x) }
@@ -124,16 +126,16 @@ func Xceil(t *TLS, x float64) float64 { return math.Ceil(x) }
 func Xsqrt(t *TLS, x float64) float64 { return math.Sqrt(x) }
 
 // Xlog returns ln x.
-func Xlog(t *TLS, x float64) float64 { return math.Log(x) }
+func Xlog(t *TLS, x float64) float64 { return log(x) }
 
 // Xlog10 returns log₁₀ x.
-func Xlog10(t *TLS, x float64) float64 { return math.Log10(x) }
+func Xlog10(t *TLS, x float64) float64 { return log(x) * (1 / math.Ln10) }
 
 // Xlog10f returns log₁₀ x.
-func Xlog10f(t *TLS, x float32) float32 { return float32(math.Log10(float64(x))) }
+func Xlog10f(t *TLS, x float32) float32 { return float32(log(float64(x)) * (1 / math.Ln10)) }
 
 // Xexp returns eˣ.
-func Xexp(t *TLS, x float64) float64 { return math.Exp(x) }
+func Xexp(t *TLS, x float64) float64 { return exp(x) }
 
 // Xcos returns cos x.
 func Xcos(t *TLS, x float64) float64 { return math.Cos(x) }
