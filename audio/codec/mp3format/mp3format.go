@@ -81,8 +81,9 @@ func encoderOptions(f audio.Format, settings map[string]string) (lame.Options, e
 }
 
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
-	// Only the sources' frames, when they can carry the edit.
-	out, err := mp3edit.Desc.Write.Plan(tl, settings)
+	// Only the sources' frames, when they can carry the edit (re-encoding
+	// the frames at each inner junction so it is exact).
+	out, err := mp3edit.PlanTimeline(tl, settings, Reencode)
 	if err == nil || !errors.Is(err, codec.ErrCannotWrite) {
 		return out, err
 	}
