@@ -42,9 +42,12 @@ type Stretch struct {
 	// Frames is how many frames were re-encoded; Bytes their size.
 	Frames int
 	Bytes  int64
-	// Kbps is the bitrate they were encoded at (some frames may be larger:
-	// the bit reservoir of the frame after them must fit).
-	Kbps int
+	// Kbps is the bitrate they were encoded at: one step above
+	// SourceKbps, the source's mean near the junction, to make up for the
+	// granules at each end, where the two encodings' noise meets. (Some
+	// frames may be larger: the bit reservoir of the frame after them must
+	// fit.)
+	Kbps, SourceKbps int
 	// Shift is how many samples the junction added (> 0) or removed (< 0)
 	// relative to the pieces asked for: the frames after a junction keep
 	// their place on the source's frame grid, so the audio between two
@@ -63,6 +66,10 @@ const (
 	// tailSamples is how much audio follows the last kept frame, so the
 	// encoder's lookahead sees the frames that follow in the output.
 	tailSamples = 2304
+	// margin is the least distance between a junction and either end of
+	// its re-encoded stretch: the overlap-add of one granule plus the
+	// synthesis filter's reach.
+	margin = 1152
 	// fadeIn is the primer's fade-in length.
 	fadeIn = 1024
 )
@@ -97,6 +104,15 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		cL := L.In.frameAt(rb - 1)
 		cR := R.In.frameAt(ra)
 		if R.In.cum(cR) < ra {
+			cR++
+		}
+		// The junction must stay clear of the granules whose overlap-add
+		// mixes kept and re-encoded frames: there the kept frame's
+		// aliasing term was made from the source's own continuation.
+		for cL > 0 && rb-L.In.cum(cL) < margin {
+			cL--
+		}
+		for R.In.cum(cR)-ra < margin {
 			cR++
 		}
 		num := rb - L.In.cum(cL) + R.In.cum(cR) - ra
@@ -229,8 +245,9 @@ func align(L, R *Piece, spf int64) (int64, error) {
 }
 
 // kbpsAround is the source's mean bitrate over the frames near a junction,
-// as the nearest constant bitrate the stream's MPEG version allows.
-func kbpsAround(L *Input, cL int, R *Input, cR int) int {
+// as the nearest constant bitrate the stream's MPEG version allows, and the
+// next one above it.
+func kbpsAround(L *Input, cL int, R *Input, cR int) (near, above int) {
 	var bytes, count int64
 	add := func(in *Input, a, b int) {
 		a, b = max(0, a), min(in.nf, b)
@@ -248,17 +265,17 @@ func kbpsAround(L *Input, cL int, R *Input, cR int) int {
 	if L.h0.m().MPEG1() {
 		rates = []int{32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}
 	}
-	if count == 0 {
-		return rates[len(rates)/2]
+	kbps := float64(rates[len(rates)/2])
+	if count > 0 {
+		kbps = float64(bytes) * 8 * float64(L.Rate()) / float64(count*int64(L.spf)) / 1000
 	}
-	kbps := float64(bytes) * 8 * float64(L.Rate()) / float64(count*int64(L.spf)) / 1000
-	best := rates[0]
-	for _, r := range rates {
-		if abs(float64(r)-kbps) < abs(float64(best)-kbps) {
-			best = r
+	best := 0
+	for i, r := range rates {
+		if abs(float64(r)-kbps) < abs(float64(rates[best])-kbps) {
+			best = i
 		}
 	}
-	return best
+	return rates[best], rates[min(best+1, len(rates)-1)]
 }
 
 func abs(x float64) float64 {
@@ -316,7 +333,8 @@ func stretch(L, R Piece, cL, cR, k int, enc Reencoder) (outFrame, Stretch, error
 	jrel := rb - L.In.cum(cL) // the junction, counted from the stretch's start
 	P := (mp3.DecoderDelay + 576 + primeSamples + spf - 1) / spf
 	Q := (tailSamples + spf - 1) / spf
-	spec := Spec{Rate: L.In.Rate(), Channels: ch, Mode: int(h0 >> 6 & 3), Kbps: kbpsAround(L.In, cL, R.In, cR)}
+	near, above := kbpsAround(L.In, cL, R.In, cR)
+	spec := Spec{Rate: L.In.Rate(), Channels: ch, Mode: int(h0 >> 6 & 3), Kbps: above}
 	var delay int64
 	pcm := func(d int) ([]float32, error) {
 		delay = int64(d)
@@ -394,7 +412,7 @@ func stretch(L, R Piece, cL, cR, k int, enc Reencoder) (outFrame, Stretch, error
 		size += s
 	}
 	of.size = size
-	return of, Stretch{Frames: k, Bytes: size, Kbps: spec.Kbps}, nil
+	return of, Stretch{Frames: k, Bytes: size, Kbps: spec.Kbps, SourceKbps: near}, nil
 }
 
 // lframe is one frame the encoder made, with its main data.
