@@ -70,6 +70,9 @@ const (
 	// its re-encoded stretch: the overlap-add of one granule plus the
 	// synthesis filter's reach.
 	margin = 1152
+	// maxStretch bounds the frames re-encoded at one junction (a few
+	// are needed; more means frames that decode to nothing nearby).
+	maxStretch = 16
 	// fadeIn is the primer's fade-in length.
 	fadeIn = 1024
 )
@@ -112,17 +115,19 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		for cL > 0 && rb-L.In.cum(cL) < margin {
 			cL--
 		}
-		for R.In.cum(cR)-ra < margin {
+		for cR < R.In.nf && R.In.cum(cR)-ra < margin {
 			cR++
+		}
+		if rb-L.In.cum(cL) < margin || R.In.cum(cR)-ra < margin {
+			return nil, fmt.Errorf("%w: %w (junction %d)", ErrNotLossless, errShort, k+1)
 		}
 		num := rb - L.In.cum(cL) + R.In.cum(cR) - ra
 		if num%spf != 0 {
 			return nil, fmt.Errorf("%w: junction %d does not fall on the frame grid (damaged frames nearby)", ErrNotLossless, k+1)
 		}
 		kf := int(num / spf)
-		if kf < 2 {
-			cR += 2 - kf
-			kf = 2
+		if kf > maxStretch {
+			return nil, fmt.Errorf("%w: junction %d would re-encode %d frames (damaged frames nearby)", ErrNotLossless, k+1, kf)
 		}
 		js[k] = junction{cL: cL, cR: cR, k: kf, shift: shift}
 	}
@@ -146,7 +151,7 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 				j.cL--
 				j.k++
 				continue
-			case errors.Is(err, errWindowRight) && try < 6 && j.cR < ps[k+1].In.nf-2:
+			case errors.Is(err, errWindowRight) && try < 6 && j.cR < ps[k+1].In.nf-1:
 				j.cR++
 				j.k++
 				continue

@@ -134,12 +134,12 @@ func stretchNotes(out *Result) []string {
 		frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
 	for i, s := range out.Stretches {
 		if s.Shift != 0 {
-			verb := "adds"
+			what := "more"
 			if s.Shift < 0 {
-				verb = "drops"
+				what = "less"
 			}
-			notes = append(notes, fmt.Sprintf("junction %d %s %.1f ms (%d samples) so the frames after it stay the source's: MP3 frames are %.1f ms",
-				i+1, verb, 1000*float64(abs64(s.Shift))/float64(out.Rate), abs64(s.Shift), 1000*float64(s.To-s.From)/float64(s.Frames)/float64(out.Rate)))
+			notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms (%d samples) %s than asked: the frames after it stay the source's, on its %.1f ms frame grid",
+				i+1, 1000*float64(abs64(s.Shift))/float64(out.Rate), abs64(s.Shift), what, 1000*float64(s.To-s.From)/float64(s.Frames)/float64(out.Rate)))
 		}
 	}
 	return notes
