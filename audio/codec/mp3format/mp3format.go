@@ -1,8 +1,9 @@
 // Package mp3format declares MP3 to the registry: read by package mp3;
 // written as the sources' own frames by package mp3edit when the edit only
-// cuts, joins and (asked for explicitly) changes gain in 1.5 dB steps, and
-// otherwise encoded by LAME (package lame) with an Info/LAME header, so a
-// decode has exactly the edit's length.
+// cuts, joins and (asked for explicitly) changes gain in 1.5 dB steps — with
+// the few frames at each join re-encoded by LAME (Reencode) so the
+// junction is exact — and otherwise encoded by LAME (package lame) with an
+// Info/LAME header, so a decode has exactly the edit's length.
 package mp3format
 
 import (
