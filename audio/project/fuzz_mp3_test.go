@@ -50,6 +50,8 @@ func FuzzRenderMP3(f *testing.F) {
 	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":3000,"gain":-3,"fadeIn":{"length":500}},{"source":1,"in":4000,"out":7000}],"output":{"container":"mp3","tags":{"title":"x"}}}`), mp3, uint8(0), []byte("INFOINAM\x05\x00\x00\x00hello\x00"), uint32(0))
 	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":10,"out":300},{"source":1,"in":0,"out":2000}],"joins":[{"type":"crossfade","length":50}],"output":{"sampleRate":8000,"channels":1}}`), mp3, uint8(1), bext, uint32(0xffffff00))
 	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":400,"gain":-1}]}`), mp3, uint8(2), []byte("<xml/>"), uint32(1<<30))
+	// A remove on a longer stream: the junction's frames are re-encoded.
+	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":20000},{"source":1,"in":26000,"out":45000}],"output":{"container":"mp3"}}`), bytes.Repeat(frame, 40), uint8(1), bext, uint32(0))
 	f.Fuzz(func(t *testing.T, doc, mp3 []byte, id uint8, payload []byte, declared uint32) {
 		d, err := project.Parse(doc)
 		if err != nil {

@@ -54,6 +54,12 @@ func OpenOptions(src audio.Source, opt Options) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
+	return OpenLayout(src, lay, opt)
+}
+
+// OpenLayout opens a file already indexed (lay comes from Index, or from
+// another Decoder's Layout, of the same src) without scanning it again.
+func OpenLayout(src audio.Source, lay *Layout, opt Options) (*Decoder, error) {
 	d := &Decoder{src: src, lay: lay, idx: &lay.idx}
 	tag := lay.Tag
 	d.noTag = tag != nil && !opt.Raw

@@ -10,6 +10,21 @@
 // boundaries: up to one frame of each side's encoder padding and priming
 // plays there, as with every tool that does not re-encode.
 //
+// Re-encoded junctions (Options.Reencode, smart.go). Instead, the few
+// frames around each inner junction can be decoded, joined to the sample
+// and encoded again (about three MPEG-1 frames, six MPEG-2): the encoder
+// gets enough audio before them that its frames continue the kept frames'
+// MDCT overlap (its delay plus 529 lines its output up with the output
+// grid; the junction stays at least 1152 samples inside the stretch, where
+// no kept frame's aliasing term reaches, and the windows' block types
+// must chain, else the stretch grows by a frame). Its main data is laid
+// out afresh: the first re-encoded frame starts its own reservoir
+// (main_data_begin 0), and the last ends with the bytes the next kept
+// frame's main_data_begin points to, as ranges of its source. Kept frames
+// stay on their source's frame grid, so the audio between two kept runs is
+// a whole number of frames: a junction moves by under half a frame when
+// the pieces' lengths do not fit it (Stretch.Shift says by how much).
+//
 // The bit reservoir. A layer III frame may keep part of its data in the
 // frames before it (main_data_begin). The first frame an output keeps is
 // preceded by a synthetic frame: silent (every granule has zero bits), with

@@ -1,6 +1,7 @@
 package mp3edit
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -179,6 +180,11 @@ type Options struct {
 	// Tag, if not nil, replaces the first input's ID3v2 tag (encoded
 	// bytes, e.g. from id3.Tag.Encode).
 	Tag []byte
+	// Reencode, if not nil, makes inner junctions exact: the few frames
+	// around each one are decoded, joined to the sample and encoded again
+	// with it (see smart.go); the other frames stay byte for byte. Pieces
+	// with gain or fades are not supported this way.
+	Reencode Reencoder
 }
 
 // Result describes a planned output.
@@ -195,6 +201,13 @@ type Result struct {
 	Rate, Channels int
 	// Delay and Padding are the LAME header's encoder delay and padding.
 	Delay, Padding int
+	// Stretches are the re-encoded stretches, one per inner junction, when
+	// Options.Reencode was used (Junctions is then all zeros).
+	Stretches []Stretch
+	// Pieces are the pieces as written: a re-encoded junction may move a
+	// cut by under half a frame so that the frames after it stay the
+	// source's (see Stretch.Shift).
+	Pieces []Piece
 
 	clamped *int
 }
@@ -218,6 +231,12 @@ type outFrame struct {
 	// steps, if not nil, gives the global_gain change of each granule of
 	// input frame f (lossless gain and fades).
 	steps func(f int) []int
+	// A re-encoded stretch: its frames' sizes and bitrate indexes, and its
+	// bytes (literal, or ranges of the reservoir bytes the next kept frame
+	// reads).
+	sizes []int64
+	bis   []int
+	segs  []plan.Segment
 }
 
 // Plan lays out the pieces, in order, as one MP3 file.
@@ -234,6 +253,9 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("%w: piece %d is %d Hz %s, the first is %d Hz %s; join them by rendering to WAV instead",
 				ErrNotLossless, i, h.sampleRate(), chName(h), h0.sampleRate(), chName(h0))
 		}
+	}
+	if opt.Reencode != nil && len(pieces) > 1 {
+		return planSmart(pieces, opt)
 	}
 	var (
 		out       []outFrame
@@ -255,22 +277,9 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			// start leaves them in; FFmpeg's output then matches bit for bit.
 			first = max(0, f0-int(1152/spf))
 		}
-		// The frames' bytes, as contiguous runs: damaged bytes the scan
-		// skipped between two frames are left out.
-		type span struct {
-			first, last int
-			off, end    int64
-		}
-		var spans []span
-		for f, fr := range in.frames(first, f1) {
-			if int(fr.Samples) != in.spf {
-				return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
-			}
-			if n := len(spans); n > 0 && spans[n-1].end == fr.Offset {
-				spans[n-1].last, spans[n-1].end = f, fr.Offset+int64(fr.Size)
-				continue
-			}
-			spans = append(spans, span{f, f, fr.Offset, fr.Offset + int64(fr.Size)})
+		spans, err := in.spans(first, f1)
+		if err != nil {
+			return nil, err
 		}
 		pieceLead := pa - in.cum(first)
 		if mdb := in.frame(first).MainDataBegin; mdb > 0 {
@@ -295,7 +304,8 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			}
 		}
 		for _, sp := range spans {
-			out = append(out, outFrame{in: in, first: sp.first, last: sp.last, off: sp.off, size: sp.end - sp.off, bi: -1, steps: steps})
+			sp.steps = steps
+			out = append(out, sp)
 		}
 		if k == 0 {
 			lead = pieceLead
@@ -306,6 +316,37 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 		trail = in.cum(f1+1) - pb
 		wanted += p.To - p.From
 	}
+	res, err := assemble(pieces, opt, out, lead, trail, wanted)
+	if err != nil {
+		return nil, err
+	}
+	res.Junctions = junctions
+	return res, nil
+}
+
+// spans lists input frames first..last as runs of contiguous bytes:
+// damaged bytes the scan skipped between two frames are left out.
+func (in *Input) spans(first, last int) ([]outFrame, error) {
+	var spans []outFrame
+	for f, fr := range in.frames(first, last) {
+		if int(fr.Samples) != in.spf {
+			return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
+		}
+		if n := len(spans); n > 0 && spans[n-1].off+spans[n-1].size == fr.Offset {
+			spans[n-1].last, spans[n-1].size = f, fr.Offset+int64(fr.Size)-spans[n-1].off
+			continue
+		}
+		spans = append(spans, outFrame{in: in, first: f, last: f, off: fr.Offset, size: int64(fr.Size), bi: -1})
+	}
+	return spans, nil
+}
+
+// assemble writes the output frames as a plan: the tag, the Info frame
+// (lead and trail are the decoded samples before the first wanted one and
+// after the last; wanted is what plays between), the frames, the tail tags.
+func assemble(pieces []Piece, opt Options, out []outFrame, lead, trail, wanted int64) (*Result, error) {
+	h0 := pieces[0].In.h0
+	spf := int64(h0.samplesPerFrame())
 	// Players (FFmpeg among them) want a few consecutive frames before
 	// they believe a stream is MPEG audio: pad very short outputs with
 	// silent frames, which the LAME padding then hides.
@@ -340,6 +381,17 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	}
 	p.Bytes(info)
 	for _, f := range out {
+		if f.segs != nil {
+			for _, s := range f.segs {
+				if s.Source >= 0 {
+					p.Range(s.Source, s.Offset, s.Length)
+					continue
+				}
+				b := s.Literal
+				p.Compute(int64(len(b)), func() (io.Reader, error) { return bytes.NewReader(b), nil })
+			}
+			continue
+		}
 		if f.synth != nil {
 			p.Bytes(f.synth)
 			for _, r := range f.res {
@@ -384,7 +436,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 	if last.tail.AudioEnd < last.src.Size() {
 		p.Range(last.source, last.tail.AudioEnd, last.src.Size()-last.tail.AudioEnd)
 	}
-	return &Result{Plan: p, Frames: wanted, Junctions: junctions, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding), clamped: clampedCount}, nil
+	return &Result{Plan: p, Frames: wanted, Pieces: pieces, Rate: h0.sampleRate(), Channels: pieces[0].In.Channels(), Delay: int(delay), Padding: int(padding), clamped: clampedCount}, nil
 }
 
 func nonzero(st []int) bool {
@@ -409,6 +461,10 @@ const minFrames = 3
 func countFrames(out []outFrame) int {
 	n := 0
 	for _, f := range out {
+		if f.sizes != nil {
+			n += len(f.sizes)
+			continue
+		}
 		if f.synth != nil {
 			n++
 		} else {
@@ -436,7 +492,18 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 	}
 	sh := h.with(bi)
 	size := sh.frameSize(bi)
-	// Collect the last mdb bytes of main data before frame f, newest last.
+	res, err := in.reservoir(f, mdb)
+	if err != nil {
+		return outFrame{}, err
+	}
+	head := make([]byte, size-mdb)
+	copy(head, sh.bytes()) // side info and filler stay zero: silent granules, main_data_begin 0
+	return outFrame{synth: head, res: res, size: int64(size), bi: bi}, nil
+}
+
+// reservoir returns, as ranges of the input, the last mdb bytes of main
+// data before frame f: the bit reservoir frame f reads.
+func (in *Input) reservoir(f, mdb int) ([]plan.Segment, error) {
 	var res []plan.Segment
 	left := int64(mdb)
 	for j := f - 1; j >= 0 && left > 0; j-- {
@@ -451,11 +518,9 @@ func (in *Input) synthetic(f, mdb int) (outFrame, error) {
 		left -= n
 	}
 	if left > 0 {
-		return outFrame{}, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, fr.Offset, mdb)
+		return nil, fmt.Errorf("mp3edit: frame %d at byte %d reads %d reservoir bytes that are not in the file", f, in.frame(f).Offset, mdb)
 	}
-	head := make([]byte, size-mdb)
-	copy(head, sh.bytes()) // side info and filler stay zero: silent granules, main_data_begin 0
-	return outFrame{synth: head, res: res, size: int64(size), bi: bi}, nil
+	return res, nil
 }
 
 // encoderString is the LAME header's 9-byte encoder string: the source's
@@ -487,6 +552,12 @@ func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]
 	// millions of frames).
 	each := func(fn func(size int64, bi int)) {
 		for _, f := range out {
+			if f.sizes != nil {
+				for i, size := range f.sizes {
+					fn(size, f.bis[i])
+				}
+				continue
+			}
 			if f.synth != nil {
 				fn(f.size, f.bi)
 				continue

@@ -26,7 +26,14 @@ var Desc = func() codec.Desc {
 }()
 
 // planTimeline writes the timeline's clips as their sources' MP3 frames.
-func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error) {
+func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
+	return PlanTimeline(tl, settings, nil)
+}
+
+// PlanTimeline writes the timeline's clips as their sources' MP3 frames.
+// With enc, inner junctions are exact: the frames around each are
+// re-encoded by enc from the exact samples (see Options.Reencode).
+func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder) (*codec.Output, error) {
 	if why := tl.Transformed(); why != "" {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry %s", codec.ErrCannotWrite, why)
 	}
@@ -59,7 +66,12 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	if f.Rate != first.Rate() || f.Channels != first.Channels() {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry a format conversion", codec.ErrCannotWrite)
 	}
-	var opt Options
+	opt := Options{Reencode: enc}
+	for _, p := range pieces {
+		if p.hasGain() {
+			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries
+		}
+	}
 	if e := tl.Tags(); e != (codec.TagEdit{}) {
 		src := first.src
 		tag, err := id3.ReadV2(src, 0, src.Size())
@@ -86,8 +98,12 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	if err != nil {
 		return nil, err
 	}
-	for i, j := range out.Junctions {
-		notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms of the encoders' padding (MP3 frames cannot be cut finer without re-encoding)", i+1, 1000*float64(j)/float64(out.Rate)))
+	if out.Stretches != nil {
+		notes = append(notes, stretchNotes(out)...)
+	} else {
+		for i, j := range out.Junctions {
+			notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms of the encoders' padding (MP3 frames cannot be cut finer without re-encoding)", i+1, 1000*float64(j)/float64(out.Rate)))
+		}
 	}
 	return &codec.Output{
 		Plan:        out.Plan,
@@ -96,4 +112,49 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 		Notes:       notes,
 		GainLimited: func() int64 { return int64(out.Clamped()) },
 	}, nil
+}
+
+// stretchNotes says what a plan with re-encoded junctions did: how many
+// frames were encoded again at how many junctions, the share of the file
+// copied byte for byte, and where a junction moved to stay on the frame
+// grid.
+func stretchNotes(out *Result) []string {
+	frames := 0
+	for _, s := range out.Stretches {
+		frames += s.Frames
+	}
+	var copied int64
+	for _, s := range out.Plan.Segments {
+		if s.Kind() == "range" {
+			copied += s.Length
+		}
+	}
+	share := 100 * float64(copied) / float64(max(1, out.Plan.Size()))
+	notes := []string{fmt.Sprintf("%d %s re-encoded at %d %s, the rest untouched: %.2f%% of the file copied byte for byte",
+		frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
+	for i, s := range out.Stretches {
+		if s.Shift != 0 {
+			what := "more"
+			if s.Shift < 0 {
+				what = "less"
+			}
+			notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms (%d samples) %s than asked: the frames after it stay the source's, on its %.1f ms frame grid",
+				i+1, 1000*float64(abs64(s.Shift))/float64(out.Rate), abs64(s.Shift), what, 1000*float64(s.To-s.From)/float64(s.Frames)/float64(out.Rate)))
+		}
+	}
+	return notes
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

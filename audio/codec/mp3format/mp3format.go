@@ -1,8 +1,9 @@
 // Package mp3format declares MP3 to the registry: read by package mp3;
 // written as the sources' own frames by package mp3edit when the edit only
-// cuts, joins and (asked for explicitly) changes gain in 1.5 dB steps, and
-// otherwise encoded by LAME (package lame) with an Info/LAME header, so a
-// decode has exactly the edit's length.
+// cuts, joins and (asked for explicitly) changes gain in 1.5 dB steps — with
+// the few frames at each join re-encoded by LAME (Reencode) so the
+// junction is exact — and otherwise encoded by LAME (package lame) with an
+// Info/LAME header, so a decode has exactly the edit's length.
 package mp3format
 
 import (
@@ -81,8 +82,9 @@ func encoderOptions(f audio.Format, settings map[string]string) (lame.Options, e
 }
 
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
-	// Only the sources' frames, when they can carry the edit.
-	out, err := mp3edit.Desc.Write.Plan(tl, settings)
+	// Only the sources' frames, when they can carry the edit (re-encoding
+	// the frames at each inner junction so it is exact).
+	out, err := mp3edit.PlanTimeline(tl, settings, Reencode)
 	if err == nil || !errors.Is(err, codec.ErrCannotWrite) {
 		return out, err
 	}

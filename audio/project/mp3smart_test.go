@@ -1,0 +1,70 @@
+package project_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+	"offcut/audio/codecs"
+	"offcut/audio/project"
+)
+
+// TestMP3RemoveReencodesJunction: removing a stretch of an MP3 keeps it
+// MP3, re-encodes only the frames at the junction, and the notes say so
+// (frames, junctions, share copied byte for byte); the result is not
+// called lossless, and it decodes to exactly the announced length.
+func TestMP3RemoveReencodesJunction(t *testing.T) {
+	lame := audiotest.Tool(t, "lame")
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "in.wav")
+	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(3*44100, 2, 44100, 1)), 0o644)
+	mp3 := filepath.Join(dir, "in.mp3")
+	if out, err := exec.Command(lame, "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
+	}
+	src, err := audio.OpenFile(mp3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dec, err := codecs.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := project.Remove(3*44100, 44100, 2*44100+500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := project.Render(doc, []audio.Decoder{dec}, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Notes, "; ")
+	t.Logf("notes: %s", notes)
+	if res.Container != "mp3" || res.Lossless || !strings.Contains(notes, "re-encoded at 1 junction, the rest untouched") || !strings.Contains(notes, "copied byte for byte") {
+		t.Fatalf("remove on an MP3: container %s, lossless %v, notes %q", res.Container, res.Lossless, res.Notes)
+	}
+	// 44100+500 samples asked removed; the junction may move by under
+	// half a frame, which a note says.
+	want := int64(3*44100 - 44100 - 500)
+	if d := res.Frames - want; d < -576 || d > 576 || d != 0 && !strings.Contains(notes, "than asked: the frames after it stay the source's") {
+		t.Errorf("%d samples, %d asked; notes %q", res.Frames, want, res.Notes)
+	}
+	out := filepath.Join(dir, "out.mp3")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Plan.WriteTo(f, []audio.Source{src}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	pcm, err := exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-i", out, "-f", "s16le", "-").Output()
+	if err != nil || int64(len(pcm)/4) != res.Frames {
+		t.Errorf("ffmpeg decodes %d samples (%v), %d announced", len(pcm)/4, err, res.Frames)
+	}
+}
