@@ -74,7 +74,7 @@ func TestHugeDocumentsAndCoversAreRefusedCheaply(t *testing.T) {
 	in := writeWAV(t, dir, "in.wav", audio.Format{Rate: 48000, Channels: 2, Bits: 16}, 4800)
 	out := filepath.Join(dir, "out.mp3")
 
-	checkRefusal(t, bin, "doc.json: document is over 4 MiB", "render", big, "-o", filepath.Join(dir, "o.wav"))
+	checkRefusal(t, bin, "doc.json: document is over 8 MiB", "render", big, "-o", filepath.Join(dir, "o.wav"))
 	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "render", "/dev/zero", "-o", filepath.Join(dir, "o.wav"))
 	checkRefusal(t, bin, "fifo.json: is a named pipe (FIFO), not a regular file", "render", fifo, "-o", filepath.Join(dir, "o.wav"))
 	checkRefusal(t, bin, "/dev/zero: is a device, not a regular file", "info", "/dev/zero")
