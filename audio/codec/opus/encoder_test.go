@@ -2,7 +2,9 @@ package opus
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
@@ -299,6 +301,65 @@ func TestQualityAgainstOpusenc(t *testing.T) {
 				c.kind, c.rate, c.kbps, name, snr, seg, kbps, rsnr, rseg, rkbps, note)
 			if snr < rsnr-0.5 || seg < rseg-0.5 {
 				t.Errorf("more than 0.5 dB below opusenc")
+			}
+		})
+	}
+}
+
+// goldenCases are encodes of audiotest signals with the sha256 of their
+// bytes in the portable build (js/wasm, or -tags purego natively) and in
+// the default amd64 build (libopus's SSE summation order, AVX2/FMA).
+var goldenCases = []struct {
+	name             string
+	rate, ch, frames int
+	opt              EncoderOptions
+	portable, amd64  string
+}{
+	{"48k stereo 96k music", 48000, 2, 48000, EncoderOptions{Bitrate: 96, Bits: 16},
+		"0848b2edda9f1a235657ecfff4472352d61b23c19e9dabe51a4b3faf12cc1cc5",
+		"0ddf5a6c54da2e9f40ef9d24cd0aecdcb894fc388b899339ef91ac12d9f0beeb"},
+	{"44.1k stereo 128k music", 44100, 2, 44100, EncoderOptions{Bitrate: 128, Bits: 16},
+		"1d22fed1bb76cfba7f8d2864fa9cf3c961de868f3fb7979d1ad510968e0b6748",
+		"cfaaab47b6b2649024bef7f44abc5ede559c0de93af07c7f9fdc40342a800496"},
+	{"16k mono 24k voice", 16000, 1, 32000, EncoderOptions{Bitrate: 24, Application: Voice, Bits: 16},
+		"f2088bbed7858f9a077494ee2b34589e09431bdf6a056047c40defa0e6e0b936",
+		"f2088bbed7858f9a077494ee2b34589e09431bdf6a056047c40defa0e6e0b936"},
+	{"48k 5.1 256k", 48000, 6, 24000, EncoderOptions{Bitrate: 256, Bits: 24, Tags: map[string]string{"title": "t"}},
+		"4b6e22a72f1f73419eb42e5502f22c03bb2dc0a34362d74c455fca6d05b5104b",
+		"a674a0f4fc5297ef45ce97f4ea9e873aa14f280760115a3ecbce594bf3443c3b"},
+}
+
+// TestGolden checks the encoder's bytes against recorded hashes: js/wasm
+// and a native build with -tags purego must give the portable ones (so
+// the browser's file equals such a CLI's byte for byte); the default amd64
+// build gives its own (checked on CPUs with AVX2 and FMA).
+func TestGolden(t *testing.T) {
+	if !hostMatchesGolden() {
+		t.Skipf("no recorded hashes for the %s build on this CPU", build)
+	}
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			sig := audiotest.Signal(c.frames, c.ch, c.rate, 5)
+			q := audiotest.WAV(audio.Format{Rate: c.rate, Channels: c.ch, Bits: 16}, sig)
+			d, err := wav.Open(audio.NewBytesSource(q))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := d.Stream(0, d.Info().Frames)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if _, err := Encode(&out, s, c.opt); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(out.Bytes())
+			want := c.portable
+			if build == "amd64" {
+				want = c.amd64
+			}
+			if got := hex.EncodeToString(sum[:]); got != want {
+				t.Errorf("%s build: sha256 %s, want %s (%d bytes)", build, got, want, out.Len())
 			}
 		})
 	}
