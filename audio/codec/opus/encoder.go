@@ -12,6 +12,7 @@ import (
 	"github.com/thesyncim/gopus"
 
 	"offcut/audio"
+	"offcut/audio/codec"
 	"offcut/audio/codec/internal/packet"
 	"offcut/audio/codec/ogg"
 	"offcut/audio/codec/vorbiscomment"
@@ -209,6 +210,9 @@ func Encode(w io.Writer, s audio.Stream, opt EncoderOptions) (Stats, error) {
 	if inRate <= 0 {
 		return Stats{}, fmt.Errorf("opus: sample rate %d: %w", inRate, ErrSettings)
 	}
+	if s.Len() <= 0 {
+		return Stats{}, fmt.Errorf("opus: nothing to encode: %w", codec.ErrNoAudio)
+	}
 	total := EncodedFrames(s.Len(), inRate) // decoded length at 48 kHz
 	if encodeRate(inRate, opt.Application) != inRate {
 		r, err := resample.New(s, Rate, resample.Default)
@@ -255,8 +259,9 @@ func Encode(w io.Writer, s audio.Stream, opt EncoderOptions) (Stats, error) {
 			eof = n < frame
 		}
 		clear(pcm[n*ch:])
+		sanitize(pcm[:n*ch])
 		packet.WAVToVorbis(pcm[:n*ch], ch)
-		k, err := enc.Encode(pcm, out)
+		k, err := encodePacket(enc, pcm, out)
 		if err != nil {
 			return st, fmt.Errorf("opus: encoding packet %d: %w", st.Packets, err)
 		}
@@ -284,6 +289,37 @@ func Encode(w io.Writer, s audio.Stream, opt EncoderOptions) (Stats, error) {
 	}
 	st.Pages, st.Bytes = ow.Pages, ow.Bytes
 	return st, nil
+}
+
+// MaxSample is the largest sample magnitude given to the encoder: larger
+// ones (floating-point sources can hold anything) are clipped to it, and
+// NaN becomes 0. gopus indexes tables with values derived from the
+// signal's energy, and NaN or infinite samples made it panic.
+const MaxSample = 2
+
+func sanitize(s []float32) {
+	for i, v := range s {
+		switch {
+		case v != v:
+			s[i] = 0
+		case v > MaxSample:
+			s[i] = MaxSample
+		case v < -MaxSample:
+			s[i] = -MaxSample
+		}
+	}
+}
+
+// encodePacket encodes one packet, turning a panic of the encoder into an
+// error so that one bad input cannot take the process (or the browser's
+// worker) down.
+func encodePacket(enc coder, pcm []float32, out []byte) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the encoder failed: %v", r)
+		}
+	}()
+	return enc.Encode(pcm, out)
 }
 
 // head is the OpusHead packet (RFC 7845 §5.1).
