@@ -11,6 +11,9 @@ import (
 	"offcut/audio/plan"
 )
 
+// gopusVersion is the encoder's version, for the export's note.
+const gopusVersion = "v0.1.1"
+
 // bitrates are the bitrates offered, in kbit/s.
 var bitrates = []int{6, 8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 510}
 
@@ -90,6 +93,6 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 		Plan:   p,
 		Format: audio.Format{Rate: Rate, Channels: f.Channels, Bits: 16},
 		Frames: EncodedFrames(tl.Frames(), f.Rate),
-		Notes:  []string{fmt.Sprintf("encoded with Opus (gopus) at %d kbit/s for %s", opt.Bitrate, settings["application"])},
+		Notes:  []string{fmt.Sprintf("encoded with Opus (gopus %s) at %d kbit/s, tuned for %s", gopusVersion, opt.Bitrate, settings["application"])},
 	}, nil
 }
