@@ -2,6 +2,8 @@ package opus_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"image"
 	"image/png"
@@ -190,5 +192,34 @@ func TestWriterDeclared(t *testing.T) {
 	s, err := d.Write.Settings(nil)
 	if err != nil || s["bitrate"] != "96" || s["application"] != "music" {
 		t.Errorf("defaults %v, %v", s, err)
+	}
+}
+
+// TestWriterGolden renders a cut of a 44.1 kHz WAV with a title to Opus
+// through the renderer (resampling included) and checks the file's
+// sha256: js/wasm and the native build with -tags purego (the CLI's, see
+// the Makefile) give the same bytes.
+func TestWriterGolden(t *testing.T) {
+	if !opus.HostMatchesGolden() {
+		t.Skipf("no recorded hashes for the %s build on this CPU", opus.Build)
+	}
+	const rate, n = 44100, 44100
+	src := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(n, 2, rate, 11))
+	doc := project.Keep(100, n-100)
+	doc.Output.Container = "opus"
+	doc.Output.Options = map[string]string{"bitrate": "64"}
+	title := "golden"
+	doc.Output.Tags = &project.Tags{Title: &title}
+	file, _, err := render(t, doc, src, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"portable": "776b22b073e5ee8dd56972d3e58ea33a2a465f0a003fe553788e3b29473dd791",
+		"amd64":    "e119903d9e7b630b8b5e6d1a1590f607323295a8a52c2dbdc0c4182d1f93493b",
+	}[opus.Build]
+	sum := sha256.Sum256(file)
+	if got := hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("%s build: sha256 %s, want %s (%d bytes)", opus.Build, got, want, len(file))
 	}
 }
