@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"offcut/audio"
@@ -169,6 +170,15 @@ func TestEncodeLength(t *testing.T) {
 				t.Errorf("pre-skip %d, end granule %d; want 312 and %d", st.PreSkip, st.Granule, 312+n48)
 			}
 			od, ff := decodeTools(t, file, c.ch, false)
+			// opusinfo checks the pages: granule positions, sequence
+			// numbers, header placement.
+			path := filepath.Join(t.TempDir(), "f.opus")
+			if err := os.WriteFile(path, file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out := string(run(t, "opusinfo", path)); strings.Contains(strings.ToLower(out), "warning") || strings.Contains(out, "ERROR") {
+				t.Errorf("opusinfo:\n%s", out)
+			}
 			if got := int64(len(od) / c.ch); got != int64(c.frames) {
 				t.Errorf("opusdec decoded %d frames at %d Hz, the source has %d", got, c.rate, c.frames)
 			}
