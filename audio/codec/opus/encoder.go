@@ -103,6 +103,9 @@ func encodeRate(rate int, app Application) int {
 // what an Opus decoder outputs for it. At rates that do not divide 48 kHz
 // it is n*48000/rate rounded up, so that a decoder resampling back to the
 // input's rate (opusdec) gets n frames: it keeps floor(len*rate/48000).
+// Above 48 kHz a 48 kHz granule covers several input frames, so opusdec
+// gives n rounded up to whole 48 kHz samples (96,001 frames at 96 kHz
+// decode to 96,002 there); 48 kHz decoders get exactly this length.
 func EncodedFrames(n int64, rate int) int64 {
 	if slices.Contains(nativeRates, rate) {
 		return n * int64(Rate/rate)
