@@ -311,6 +311,7 @@ func compareOpusenc(t *testing.T, cases []qualityCase) {
 			ref := opusencFile(t, in, float64(c.kbps), args...)
 			rsnr, rseg, rkbps := quality(t, ref, src, ch, c.rate)
 			note := ""
+			rsnr0, rseg0, rkbps0 := rsnr, rseg, rkbps
 			if rkbps > kbps*1.03 {
 				// Equal actual bitrate: scale opusenc's setting down.
 				set := float64(c.kbps)
@@ -322,7 +323,7 @@ func compareOpusenc(t *testing.T, cases []qualityCase) {
 						break
 					}
 				}
-				note = fmt.Sprintf(" (opusenc overshot; compared at its --bitrate %.1f)", set)
+				note = fmt.Sprintf(" (opusenc overshot: %.2f dB, worst 5%% %.2f dB at %.1f kbit/s at --bitrate %d; compared at its --bitrate %.1f)", rsnr0, rseg0, rkbps0, c.kbps, set)
 			}
 			t.Logf("%s %d Hz %d kbit/s --%s: ours %.2f dB, worst 5%% %.2f dB at %.1f kbit/s; opusenc %.2f dB, worst 5%% %.2f dB at %.1f kbit/s%s",
 				c.kind, c.rate, c.kbps, name, snr, seg, kbps, rsnr, rseg, rkbps, note)
