@@ -199,8 +199,9 @@ func newCoder(rate, channels int, opt EncoderOptions) (coder, error) {
 
 // Encode writes s as an Ogg Opus file to w: OpusHead (pre-skip, the
 // input's rate), OpusTags (tags and pictures), then 20 ms packets on pages
-// of about one second. Streams at 8, 12, 16, 24 or 48 kHz are encoded at
-// their own rate; others are resampled to 48 kHz first. The last page's
+// of about one second. Voice at 8, 12 or 16 kHz is encoded at its own
+// rate; anything else at 48 kHz, resampled first (see encodeRate). A
+// stream that ends early is padded with silence. The last page's
 // granule position trims the end, so a decoder outputs exactly
 // EncodedFrames(s.Len(), s.Rate()) frames at 48 kHz (and s.Len() at the
 // input's rate, for decoders that resample back to it).
