@@ -1,6 +1,7 @@
 package opus
 
 import (
+	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -8,6 +9,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/vorbiscomment"
 	"offcut/audio/plan"
 )
 
@@ -36,40 +38,57 @@ var writer = codec.Writer{
 }
 
 // writerOptions reads the writer's settings.
-func writerOptions(tl codec.Timeline, settings map[string]string) (EncoderOptions, error) {
+func writerOptions(tl codec.Timeline, settings map[string]string) (opt EncoderOptions, dropped int, err error) {
 	f := tl.Format()
 	kbps, err := strconv.Atoi(settings["bitrate"])
 	if err != nil {
-		return EncoderOptions{}, fmt.Errorf("opus: bitrate %q is not a number of kbit/s: %w", settings["bitrate"], ErrSettings)
+		return EncoderOptions{}, 0, fmt.Errorf("opus: bitrate %q is not a number of kbit/s: %w", settings["bitrate"], ErrSettings)
 	}
-	opt := EncoderOptions{Bitrate: kbps}
+	opt = EncoderOptions{Bitrate: kbps}
 	switch a := settings["application"]; a {
 	case "music", "":
 	case "voice":
 		opt.Application = Voice
 	default:
-		return opt, fmt.Errorf("opus: application %q is neither music nor voice: %w", a, ErrSettings)
+		return opt, 0, fmt.Errorf("opus: application %q is neither music nor voice: %w", a, ErrSettings)
 	}
 	if kbps == 0 {
-		return opt, fmt.Errorf("opus: bitrate 0 kbit/s is outside %d–%d kbit/s: %w", MinBitrate, MaxBitrate, ErrSettings)
+		return opt, 0, fmt.Errorf("opus: bitrate 0 kbit/s is outside %d–%d kbit/s: %w", MinBitrate, MaxBitrate, ErrSettings)
 	}
 	if err := CheckOptions(f.Channels, opt); err != nil {
-		return opt, err
+		return opt, 0, err
 	}
 	if !f.Float {
 		opt.Bits = f.Bits
 	}
 	opt.Tags, opt.Pictures = codec.MergedTags(tl)
+	opt.Pictures, dropped = fitPictures(opt.Pictures)
 	// A serial number that is the same for the same output, so exports
 	// are reproducible (natively and in the browser).
 	h := fnv.New32a()
 	fmt.Fprint(h, tl.Frames(), f.Rate, f.Channels, opt.Tags["title"])
 	opt.Serial = h.Sum32()
-	return opt, nil
+	return opt, dropped, nil
+}
+
+// fitPictures keeps the pictures whose METADATA_BLOCK_PICTURE comment
+// Vorbis comment readers take (vorbiscomment.MaxCommentSize, 1 MiB, here;
+// a larger one would make this package's own reader drop every tag) and
+// counts the others.
+func fitPictures(pics []audio.Picture) (kept []audio.Picture, dropped int) {
+	for _, p := range pics {
+		vp := vorbiscomment.Picture{MIME: p.MIME, Description: p.Description, Data: p.Data}
+		if n := len("METADATA_BLOCK_PICTURE=") + base64.StdEncoding.EncodedLen(len(vp.Encode())); n > vorbiscomment.MaxCommentSize {
+			dropped++
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept, dropped
 }
 
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
-	opt, err := writerOptions(tl, settings)
+	opt, dropped, err := writerOptions(tl, settings)
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +108,14 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 		}()
 		return pr, nil
 	})
-	return &codec.Output{
+	out := &codec.Output{
 		Plan:   p,
 		Format: audio.Format{Rate: Rate, Channels: f.Channels, Bits: 16},
 		Frames: EncodedFrames(tl.Frames(), f.Rate),
 		Notes:  []string{fmt.Sprintf("encoded with Opus (gopus %s) at %d kbit/s, tuned for %s", gopusVersion, opt.Bitrate, settings["application"])},
-	}, nil
+	}
+	if dropped > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d picture(s) over about 750 kB left out of the Opus tags (readers take tags of at most 1 MiB)", dropped))
+	}
+	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,5 +222,41 @@ func TestWriterGolden(t *testing.T) {
 	sum := sha256.Sum256(file)
 	if got := hex.EncodeToString(sum[:]); got != want {
 		t.Errorf("%s build: sha256 %s, want %s (%d bytes)", opus.Build, got, want, len(file))
+	}
+}
+
+// TestWriterBigCover: a cover too large for a Vorbis comment reader is
+// left out with a note, and the other tags stay readable.
+func TestWriterBigCover(t *testing.T) {
+	src := audiotest.WAV(audio.Format{Rate: 48000, Channels: 1, Bits: 16}, audiotest.Signal(4800, 1, 48000, 1))
+	doc := project.Keep(0, 4800)
+	doc.Output.Container = "opus"
+	title := "big cover"
+	doc.Output.Tags = &project.Tags{Title: &title}
+	var pic bytes.Buffer
+	img := image.NewNRGBA(image.Rect(0, 0, 600, 600))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		img.Pix[i] = byte(rng.Uint32())
+	}
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	if pic.Len() < 800<<10 {
+		t.Fatalf("the cover is only %d bytes", pic.Len())
+	}
+	file, res, err := render(t, doc, src, project.Options{Cover: &project.Cover{MIME: "image/png", Data: pic.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "left out of the Opus tags") {
+		t.Errorf("notes: %q", res.Notes)
+	}
+	d, err := codecs.Open(audio.NewBytesSource(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := d.Info(); info.Tags["title"] != title || len(info.Pictures) != 0 || len(info.Warnings) != 0 {
+		t.Errorf("tags %v, %d pictures, warnings %v", info.Tags, len(info.Pictures), info.Warnings)
 	}
 }
