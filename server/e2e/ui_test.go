@@ -44,7 +44,9 @@ func offcutCLI(t testing.TB, site *Site) string {
 			return
 		}
 		cliPath = filepath.Join(dir, "offcut")
-		cmd := exec.Command("go", "build", "-o", cliPath, "./cmd/offcut")
+		// -tags purego as in the Makefile: Opus files then equal the
+		// browser's byte for byte.
+		cmd := exec.Command("go", "build", "-tags", "purego", "-o", cliPath, "./cmd/offcut")
 		cmd.Dir = site.Root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			cliErr = fmt.Errorf("go build ./cmd/offcut: %v\n%s", err, out)

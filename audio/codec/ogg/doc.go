@@ -3,7 +3,9 @@
 // (lacing, packets spanning pages, bounded sizes), granule-position
 // bisection for seeking, and a PCM stream over any packet decoder that
 // places decoded samples by granule position. Package vorbis and package
-// opus build their Ogg decoders on it.
+// opus build their Ogg decoders on it. Writer is the muxer for one logical
+// stream (lacing, packets continued across pages, CRC, granule positions,
+// BOS/EOS); package opus writes its files with it.
 //
 // Specifications:
 //   - RFC 3533, The Ogg Encapsulation Format Version 0

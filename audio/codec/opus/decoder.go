@@ -17,6 +17,7 @@ var Desc = codec.Desc{
 	MIME:       []string{"audio/opus"},
 	Sniff:      Sniff,
 	Open:       func(src audio.Source) (audio.Decoder, error) { return Open(src) },
+	Write:      &writer,
 }
 
 // Sniff reports whether head starts an Ogg file whose first audio stream

@@ -46,3 +46,20 @@ func VorbisToWAV(s []float32, channels int) {
 		}
 	}
 }
+
+// WAVToVorbis reorders interleaved samples in the engine's WAV order to
+// the Vorbis channel order (the inverse of VorbisToWAV), in place.
+func WAVToVorbis(s []float32, channels int) {
+	if channels >= len(vorbisToWAV) || vorbisToWAV[channels] == nil {
+		return
+	}
+	m := vorbisToWAV[channels]
+	var tmp [8]float32
+	for i := 0; i+channels <= len(s); i += channels {
+		f := s[i : i+channels]
+		copy(tmp[:], f)
+		for o, v := range m {
+			f[v] = tmp[o]
+		}
+	}
+}

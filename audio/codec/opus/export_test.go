@@ -1,0 +1,7 @@
+package opus
+
+// For the external tests: which build's golden hashes apply.
+const Build = build
+
+// HostMatchesGolden is hostMatchesGolden.
+var HostMatchesGolden = hostMatchesGolden
