@@ -55,7 +55,7 @@ func Open(src audio.Source) (*Decoder, error) {
 		return nil, err
 	}
 	d := &Decoder{t: t, head: h, info: audio.Info{
-		Container: "ogg",
+		Container: "opus", // the registry name, so "same as source" writes Opus (Vorbis is "ogg")
 		Codec:     "opus",
 		Format:    audio.Format{Rate: Rate, Channels: h.Channels, Bits: 16},
 		Frames:    t.Frames,
