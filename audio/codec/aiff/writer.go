@@ -56,18 +56,50 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	p := &plan.Plan{}
 	p.Bytes(hdr)
 	data := frames * int64(f.BytesPerFrame())
-	p.Compute(data, func() (io.Reader, error) {
-		s, err := tl.Stream(0, len(tl.Pieces()))
-		if err != nil {
-			return nil, err
+	bpf := int64(f.BytesPerFrame())
+	ps := tl.Pieces()
+	for i := 0; i < len(ps); {
+		// Stored frames in the output format (WAV layout) are read from
+		// their source and only byte-swapped.
+		if ps[i].Source >= 0 {
+			in := tl.Inputs()[ps[i].Source]
+			if s, ok := in.(interface{ Source() audio.Source }); ok {
+				off, _ := in.(audio.PCMLayout).PCMData()
+				r := io.NewSectionReader(s.Source(), off+ps[i].From*bpf, ps[i].Frames*bpf)
+				p.Compute(ps[i].Frames*bpf, func() (io.Reader, error) {
+					r.Seek(0, io.SeekStart)
+					return newBEReader(r, f), nil
+				})
+				i++
+				continue
+			}
 		}
-		return newBEReader(pcm.NewReader(s, tl.NewEncoder()), f), nil
-	})
+		j := i + 1
+		n := ps[i].Frames
+		for j < len(ps) && (ps[j].Source < 0 || !hasSource(tl.Inputs()[ps[j].Source])) {
+			n += ps[j].Frames
+			j++
+		}
+		from, to := i, j
+		p.Compute(n*bpf, func() (io.Reader, error) {
+			s, err := tl.Stream(from, to)
+			if err != nil {
+				return nil, err
+			}
+			return newBEReader(pcm.NewReader(s, tl.NewEncoder()), f), nil
+		})
+		i = j
+	}
 	if data&1 == 1 {
 		p.Bytes([]byte{0})
 	}
 	p.Bytes(id3Chunk)
 	return &codec.Output{Plan: p, Format: f, Frames: frames}, nil
+}
+
+func hasSource(d audio.Decoder) bool {
+	_, ok := d.(interface{ Source() audio.Source })
+	return ok
 }
 
 // HeaderOptions adjusts the header Header writes.

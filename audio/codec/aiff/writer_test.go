@@ -131,6 +131,29 @@ func TestWriteFormats(t *testing.T) {
 			if strings.Contains(string(readFile(t, out)), "Offcut") {
 				t.Error("the file names Offcut")
 			}
+			// Copied and computed stretches (a fade) decode as the WAV
+			// writer's output of the same edit does.
+			doc = project.Keep(0, n)
+			doc.Clips = append(doc.Clips, project.Clip{Source: 0, In: 100, Out: 600, FadeIn: &project.Fade{Length: 250}})
+			doc.Joins = append(doc.Joins, project.Join{Type: project.JoinNone})
+			doc.Output.SampleFormat = c.sf
+			res = renderAIFF(t, doc, project.Options{}, out, src)
+			wdoc := *doc
+			wdoc.Output.Container = "wav"
+			d0, _ := codecs.Open(audio.NewBytesSource(readFile(t, src)))
+			wres, err := project.Render(&wdoc, []audio.Decoder{d0}, project.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wout := filepath.Join(dir, c.sf+"-edit.wav")
+			wf, _ := os.Create(wout)
+			if _, err := wres.Plan.WriteTo(wf, []audio.Source{audio.NewBytesSource(readFile(t, src))}, nil); err != nil {
+				t.Fatal(err)
+			}
+			wf.Close()
+			if a, b := ffmpegDecode(t, out), ffmpegDecode(t, wout); !bytes.Equal(a, b) || res.Frames != n+500 || res.Lossless {
+				t.Errorf("edited: AIFF decodes to %d bytes, WAV to %d, or they differ (%d frames)", len(a), len(b), res.Frames)
+			}
 		})
 	}
 }
