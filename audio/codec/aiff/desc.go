@@ -13,6 +13,7 @@ var Desc = codec.Desc{
 	Lossless:   true,
 	Sniff:      Sniff,
 	Open:       OpenDecoder,
+	Write:      &writer,
 }
 
 // Sniff reports whether head starts a FORM AIFF or AIFC file.

@@ -18,6 +18,16 @@ func FuzzDecode(f *testing.F) {
 	f.Add(build("AIFC", "fl32", 1, 32, 4, rate8k, make([]byte, 16)))
 	f.Add(build("AIFC", "fl64", 1, 64, 2, rate8k, make([]byte, 16)))
 	f.Add(build("AIFC", "raw ", 1, 8, 4, rate8k, make([]byte, 4)))
+	// As the writer lays files out: text chunks, SSND, an ID3 chunk.
+	for _, fm := range []audio.Format{{Rate: 8000, Channels: 1, Bits: 8}, {Rate: 8000, Channels: 2, Bits: 64, Float: true}} {
+		id3 := aiff.Chunk8("ID3 ", []byte("ID3\x04\x00\x00\x00\x00\x00\x0fTIT2\x00\x00\x00\x02\x00\x00\x03x"))
+		h, _ := aiff.Header(fm, 3, aiff.HeaderOptions{Tags: map[string]string{"title": "odd", "artist": "ab"}, TailBytes: int64(len(id3))})
+		b := append(h, make([]byte, 3*fm.BytesPerFrame())...)
+		if len(b)%2 == 1 {
+			b = append(b, 0)
+		}
+		f.Add(append(b, id3...))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := aiff.OpenDecoder(audio.NewBytesSource(b))
 		if err != nil {

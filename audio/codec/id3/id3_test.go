@@ -296,3 +296,39 @@ func FuzzReadV2RoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestTagFromFields: a tag built from fields reads back as those fields,
+// with TXXX frames for other keys, NULs removed and pictures kept.
+func TestTagFromFields(t *testing.T) {
+	in := map[string]string{"title": "Tí\x00tle", "artist": "A", "year": "2020", "track": "3/9", "comment": "c",
+		"genre": "Rock", "albumartist": "AA", "mood": "calm", "empty": ""}
+	tag := id3.TagFromFields(in, []id3.Picture{{MIME: "image/png", Type: 4, Description: "back", Data: []byte{1, 2, 3}}})
+	b, err := tag.Encode(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := id3.ParseV2(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"title": "Títle", "artist": "A", "year": "2020", "track": "3/9", "comment": "c",
+		"genre": "Rock", "albumartist": "AA"}
+	f := got.Fields()
+	if len(f) != len(want) {
+		t.Errorf("fields %v, want %v", f, want)
+	}
+	for k, v := range want {
+		if f[k] != v {
+			t.Errorf("%s = %q, want %q", k, f[k], v)
+		}
+	}
+	if x := got.Find("TXXX"); x == nil || string(x.Data) != "\x03mood\x00calm" {
+		t.Errorf("TXXX frame %v", x)
+	}
+	if p := got.Pictures(); len(p) != 1 || p[0].Type != 4 || p[0].Description != "back" || string(p[0].Data) != "\x01\x02\x03" {
+		t.Errorf("pictures %+v", p)
+	}
+	if got.Version != 4 {
+		t.Errorf("version 2.%d", got.Version)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/id3"
 	"offcut/audio/pcm"
 )
 
@@ -29,9 +30,10 @@ var (
 
 // Limits on what is read from headers.
 const (
-	maxChunks    = 4096    // chunks walked before giving up
-	maxFmtSize   = 1024    // a fmt chunk is 16..40 bytes in practice
-	maxListSize  = 1 << 20 // LIST/INFO bytes parsed for tags
+	maxChunks    = 4096     // chunks walked before giving up
+	maxFmtSize   = 1024     // a fmt chunk is 16..40 bytes in practice
+	maxListSize  = 1 << 20  // LIST/INFO bytes parsed for tags
+	maxID3Size   = 20 << 20 // id3 chunk bytes parsed for tags and cover art
 	formatPCM    = 1
 	formatFloat  = 3
 	formatExtens = 0xFFFE
@@ -56,6 +58,7 @@ type File struct {
 	container  string
 	chunks     []Chunk
 	tags       map[string]string
+	pictures   []audio.Picture
 	warnings   []string
 	formatCode int
 }
@@ -232,8 +235,10 @@ func (f *File) parseFmt(c Chunk) error {
 }
 
 // readTags decodes the first LIST/INFO chunk through go-audio/wav after
-// checking that every entry fits inside it.
+// checking that every entry fits inside it, then the first id3 chunk,
+// whose fields win.
 func (f *File) readTags() {
+	tags := map[string]string{}
 	for _, c := range f.chunks {
 		if c.ID != "LIST" || c.Size < 4 || c.Size > maxListSize {
 			continue
@@ -247,27 +252,81 @@ func (f *File) readTags() {
 		}
 		if !validInfo(raw[4:]) {
 			f.warn("LIST/INFO chunk has an entry larger than the chunk: tags ignored")
-			return
+			break
 		}
 		d := &goaudiowav.Decoder{}
 		rc := &riff.Chunk{ID: goaudiowav.CIDList, Size: len(raw), R: bytes.NewReader(raw)}
 		if err := goaudiowav.DecodeListChunk(d, rc); err != nil || d.Metadata == nil {
-			return
+			break
 		}
 		m := d.Metadata
-		f.tags = map[string]string{}
+		track := m.TrackNbr
+		if strings.TrimSpace(track) == "" {
+			track = infoEntry(raw[4:], "IPRT") // go-audio reads ITRK only
+		}
 		for k, v := range map[string]string{
 			"title": m.Title, "artist": m.Artist, "album": m.Product, "comment": m.Comments,
-			"date": m.CreationDate, "genre": m.Genre, "track": m.TrackNbr, "copyright": m.Copyright,
+			"year": m.CreationDate, "genre": m.Genre, "track": track, "copyright": m.Copyright,
 			"software": m.Software, "engineer": m.Engineer, "subject": m.Subject,
 			"keywords": m.Keywords, "source": m.Source, "medium": m.Medium,
 		} {
 			if v = strings.TrimSpace(v); v != "" {
-				f.tags[k] = v
+				tags[k] = v
 			}
 		}
-		return
+		break
 	}
+	for _, c := range f.chunks {
+		if c.ID != "id3 " && c.ID != "ID3 " {
+			continue
+		}
+		if c.Size > maxID3Size {
+			f.warn(fmt.Sprintf("id3 chunk of %d bytes not read for tags (limit %d)", c.Size, maxID3Size))
+			break
+		}
+		t, err := id3.ReadV2(f.src, c.Offset, c.Offset+c.Size)
+		if err != nil {
+			f.warn(fmt.Sprintf("id3 chunk at byte %d: %v", c.Offset-8, err))
+			break
+		}
+		for k, v := range t.Fields() {
+			tags[k] = v
+		}
+		for _, p := range t.Pictures() {
+			ap := audio.Picture{MIME: p.MIME, Type: int(p.Type), Description: p.Description, Size: int64(len(p.Data)), Data: p.Data}
+			if ap.Size > audio.MaxPictureBytes {
+				ap.Data = nil
+			}
+			f.pictures = append(f.pictures, ap)
+		}
+		break
+	}
+	if len(tags) > 0 {
+		f.tags = tags
+	}
+}
+
+// infoEntry returns the value of the INFO entry id in b (entries already
+// checked by validInfo), "" if there is none.
+func infoEntry(b []byte, id string) string {
+	for len(b) >= 8 {
+		n := int(binary.LittleEndian.Uint32(b[4:8]))
+		if string(b[:4]) == id {
+			v, _, _ := strings.Cut(string(b[8:8+n]), "\x00")
+			return v
+		}
+		b = b[8+n:]
+		if n&1 == 1 && len(b) > 0 {
+			b = b[1:]
+		}
+	}
+	return ""
+}
+
+// isInfo reports whether LIST chunk c is a LIST/INFO chunk.
+func (f *File) isInfo(c Chunk) bool {
+	var t [4]byte
+	return c.Size >= 4 && audio.ReadAtFull(f.src, t[:], c.Offset) == nil && string(t[:]) == "INFO"
 }
 
 // validInfo reports whether the INFO entries in b each fit in b.
@@ -293,6 +352,7 @@ func (f *File) Info() audio.Info {
 		Format:    f.format,
 		Frames:    f.frames,
 		Tags:      f.tags,
+		Pictures:  f.pictures,
 		Warnings:  f.warnings,
 	}
 }

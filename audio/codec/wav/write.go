@@ -27,10 +27,14 @@ type HeaderOptions struct {
 	TailBytes int64
 	// ForceRF64 writes an RF64 header whatever the size (for tests).
 	ForceRF64 bool
+	// Chunks are whole chunks (headers, payloads and pad bytes) to place
+	// between the fmt and data chunks, such as a LIST/INFO chunk.
+	Chunks []byte
 }
 
 // Header returns the bytes that precede the samples of a WAVE file holding
-// frames frames of f. The data chunk is followed by DataPad(f, frames) and
+// frames frames of f: RIFF (or RF64 and ds64), fmt, opts.Chunks and the
+// data chunk's header. The data chunk is followed by DataPad(f, frames) and
 // then opts.TailBytes of further chunks. Files that would overflow RIFF's
 // 32-bit sizes get an RF64 header.
 func Header(f audio.Format, frames int64, opts HeaderOptions) ([]byte, error) {
@@ -49,18 +53,28 @@ func Header(f audio.Format, frames int64, opts HeaderOptions) ([]byte, error) {
 	} else if f.Float {
 		fmtSize = 18 // cbSize = 0, as the spec asks for non-PCM formats
 	}
-	riffSize := 4 + 8 + fmtSize + 8 + data + pad + opts.TailBytes
+	if len(opts.Chunks)&1 == 1 {
+		return nil, fmt.Errorf("wav: chunks before the data are %d bytes, an odd length", len(opts.Chunks))
+	}
+	head := int64(len(opts.Chunks))
+	riffSize := 4 + 8 + fmtSize + head + 8 + data + pad + opts.TailBytes
 	if riffSize > maxRIFF || opts.ForceRF64 {
 		return rf64Header(f, frames, data, riffSize+8+28, fmtSize, opts), nil
 	}
 	if !extensible && !f.Float {
-		return goAudioHeader(f, data, riffSize)
+		b, err := goAudioHeader(f, data, riffSize)
+		if err != nil {
+			return nil, err
+		}
+		// Between fmt and data.
+		return append(append(b[:36:36], opts.Chunks...), b[36:]...), nil
 	}
-	b := make([]byte, 0, 12+8+fmtSize+8)
+	b := make([]byte, 0, 12+8+fmtSize+head+8)
 	b = append(b, "RIFF"...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(riffSize))
 	b = append(b, "WAVE"...)
 	b = appendFmt(b, f, fmtSize, opts.ChannelMask)
+	b = append(b, opts.Chunks...)
 	b = append(b, "data"...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(data))
 	return b, nil
@@ -88,7 +102,7 @@ func goAudioHeader(f audio.Format, data, riffSize int64) ([]byte, error) {
 }
 
 func rf64Header(f audio.Format, frames, data, riffSize, fmtSize int64, opts HeaderOptions) []byte {
-	b := make([]byte, 0, 12+36+8+fmtSize+8)
+	b := make([]byte, 0, 12+36+8+fmtSize+int64(len(opts.Chunks))+8)
 	b = append(b, "RF64"...)
 	b = binary.LittleEndian.AppendUint32(b, 0xFFFFFFFF)
 	b = append(b, "WAVE"...)
@@ -99,6 +113,7 @@ func rf64Header(f audio.Format, frames, data, riffSize, fmtSize int64, opts Head
 	b = binary.LittleEndian.AppendUint64(b, uint64(frames))
 	b = binary.LittleEndian.AppendUint32(b, 0) // no table entries
 	b = appendFmt(b, f, fmtSize, opts.ChannelMask)
+	b = append(b, opts.Chunks...)
 	b = append(b, "data"...)
 	b = binary.LittleEndian.AppendUint32(b, 0xFFFFFFFF)
 	return b

@@ -1,10 +1,13 @@
 package wav
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/codec/id3"
 	"offcut/audio/pcm"
 	"offcut/audio/plan"
 	"offcut/audio/resample"
@@ -12,10 +15,14 @@ import (
 
 // writer writes a timeline as a WAV file (RF64 when it grows past 4 GiB):
 // stored frames of PCM sources in the output format become ranges of those
-// sources, everything else is computed in bounded chunks; the first
-// source's metadata chunks (LIST, bext, ...) follow the audio.
+// sources, everything else is computed in bounded chunks. The tags (the
+// first source's, with the document's edits) go into a LIST/INFO chunk
+// before the data, and into an id3 chunk after it when there is cover art
+// or a tag INFO has no entry for; the first source's other metadata
+// chunks (bext, iXML, ...) follow the audio.
 var writer = codec.Writer{
 	SampleFormats: []string{"u8", "s16", "s24", "s32", "f32", "f64"},
+	Tags:          true,
 	Plan:          planTimeline,
 }
 
@@ -25,12 +32,42 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	var tail []TailChunk
 	var mask uint32
 	first := tl.Clips()[0]
+	tags, pics := codec.MergedTags(tl)
+	info, all := InfoChunk(tags)
+	id3Done := false
 	if w, ok := tl.Inputs()[first.Source].(*File); ok {
 		if out.Channels == w.Info().Format.Channels {
 			mask = w.ChannelMask()
 		}
 		for _, c := range w.MetadataChunks() {
 			tc := TailChunk{Source: first.Source, Chunk: c}
+			switch c.ID {
+			case "LIST":
+				if w.isInfo(c) {
+					continue // written anew from the merged tags
+				}
+			case "id3 ", "ID3 ":
+				if id3Done {
+					continue
+				}
+				id3Done = true
+				if tl.Tags() == (codec.TagEdit{}) {
+					break // unchanged: copied as it is
+				}
+				// Edited in place, keeping the frames it does not change;
+				// a tag that cannot be read is written anew below.
+				t, err := id3.ReadV2(w.Source(), c.Offset, c.Offset+c.Size)
+				if err != nil {
+					id3Done = false
+					continue
+				}
+				t.Apply(id3Edit(tl.Tags()))
+				b, err := t.Encode(0)
+				if err != nil {
+					return nil, fmt.Errorf("wav: id3 chunk: %w", err)
+				}
+				tc = TailChunk{Chunk: Chunk{ID: "id3 ", Size: int64(len(b))}, Data: b}
+			}
 			if c.ID == "bext" {
 				// Its TimeReference is the time of the first sample: move it
 				// to the first sample kept (in output frames).
@@ -49,7 +86,14 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 			tail = append(tail, tc)
 		}
 	}
-	hdr, err := Header(out, total, HeaderOptions{TailBytes: TailSize(tail), ChannelMask: mask})
+	if !id3Done && (len(pics) > 0 || !all) {
+		b, err := ID3Tag(tags, pics)
+		if err != nil {
+			return nil, fmt.Errorf("wav: id3 chunk: %w", err)
+		}
+		tail = append(tail, TailChunk{Chunk: Chunk{ID: "id3 ", Size: int64(len(b))}, Data: b})
+	}
+	hdr, err := Header(out, total, HeaderOptions{TailBytes: TailSize(tail), ChannelMask: mask, Chunks: info})
 	if err != nil {
 		return nil, err
 	}
@@ -83,4 +127,21 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	p.Bytes(DataPad(out, total))
 	AppendTail(p, tail)
 	return &codec.Output{Plan: p, Format: out, Frames: total}, nil
+}
+
+// id3Edit is e for the id3 package, without NUL bytes (value separators
+// in ID3).
+func id3Edit(e codec.TagEdit) id3.Edit {
+	clean := func(v *string) *string {
+		if v == nil {
+			return nil
+		}
+		s := strings.TrimSpace(strings.ReplaceAll(*v, "\x00", ""))
+		return &s
+	}
+	ed := id3.Edit{Title: clean(e.Title), Artist: clean(e.Artist), Album: clean(e.Album), Year: clean(e.Year), Track: clean(e.Track)}
+	if e.Cover != nil {
+		ed.Cover = &id3.Picture{MIME: e.Cover.MIME, Type: 3, Data: e.Cover.Data}
+	}
+	return ed
 }
