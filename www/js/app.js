@@ -10,6 +10,8 @@ import { Joiner } from './joiner.js';
 import { installShortcuts, shortcutSheet } from './shortcuts.js';
 import { el, icon, formatTime } from './util.js';
 import { setEditGuard, launchMode, notify } from './pwa.js';
+import { Recorder } from './recorder.js';
+import { SilenceTrim } from './trimsilence.js';
 import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy } from './persist.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -81,6 +83,9 @@ const joiner = new Joiner({
 });
 $('cutter-panel').append(cutter.root);
 $('joiner-panel').append(joiner.root);
+const recorder = new Recorder({ error, announce, notify, open: (file) => openFiles([file]) });
+$('recorder-panel').append(recorder.root);
+new SilenceTrim({ cutter, engine, jobs, error, announce }); // a row in the cutter
 joiner.history.subscribe((s) => {
   const b = $('join-count');
   b.hidden = !s.items.length;
@@ -90,13 +95,14 @@ joiner.history.subscribe((s) => {
 let active = 'cutter';
 /**
  * Shows the cutter or the joiner.
- * @param {'cutter'|'joiner'} which
+ * @param {'cutter'|'joiner'|'recorder'} which
  */
 function showTab(which) {
   active = which;
   for (const [name, tab, panel] of [
     ['cutter', $('tab-cutter'), $('cutter-panel')],
     ['joiner', $('tab-joiner'), $('joiner-panel')],
+    ['recorder', $('tab-recorder'), $('recorder-panel')],
   ]) {
     const on = name === which;
     tab.setAttribute('aria-selected', String(on));
@@ -106,13 +112,19 @@ function showTab(which) {
   cutter.stopPlayback();
   joiner.stopPreview();
   if (which === 'cutter') cutter.wave.resize();
+  renderLibrary(); // the recorder shows the workspace even with no file open
+  if (which === 'recorder') recorder.shown();
 }
+$('tab-recorder').addEventListener('click', () => showTab('recorder'));
+$('record-btn').addEventListener('click', () => showTab('recorder'));
 $('tab-cutter').addEventListener('click', () => showTab('cutter'));
 $('tab-joiner').addEventListener('click', () => showTab('joiner'));
 $('tab-cutter').parentElement.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
     e.preventDefault();
-    const next = active === 'cutter' ? 'joiner' : 'cutter';
+    const names = [...e.currentTarget.querySelectorAll('[role="tab"]')].map((b) => b.id.slice(4));
+    const i = names.indexOf(active);
+    const next = names[(i + (e.key === 'ArrowRight' ? 1 : names.length - 1)) % names.length];
     showTab(next);
     $(`tab-${next}`).focus();
   }
@@ -210,8 +222,8 @@ function renderLibrary() {
     }),
   );
   const any = library.size > 0;
-  $('welcome').hidden = any;
-  $('workspace').hidden = !any;
+  $('welcome').hidden = any || active === 'recorder';
+  $('workspace').hidden = !any && active !== 'recorder';
   scheduleSave();
 }
 
@@ -371,7 +383,7 @@ const openSheet = () => {
 };
 $('help-btn').addEventListener('click', openSheet);
 installShortcuts({
-  active: () => (library.size === 0 ? null : active === 'cutter' ? cutter : joiner),
+  active: () => (library.size === 0 ? null : active === 'cutter' ? cutter : active === 'joiner' ? joiner : null),
   help: openSheet,
   blocked: () => sheet.open,
 });
@@ -387,7 +399,7 @@ window.dispatchEvent(new Event('offcut:ready'));
 
 // ---- offline app: files from the system, sessions that survive -------------
 
-setEditGuard(() => library.size > 0);
+setEditGuard(() => library.size > 0 || recorder.state !== 'idle');
 
 // Every edit is saved (js/persist.js), so a reload or a crash loses nothing.
 const watched = new WeakSet();
@@ -541,6 +553,9 @@ loadSession().then((session) => {
     { label: 'Discard', testid: 'pwa-discard', run: () => clearSession() },
   ]);
 });
+
+// An unfinished recording (a crash, a closed tab) is offered back.
+recorder.recoverAll().catch((err) => console.warn(`Looking for unfinished recordings failed: ${err.message}`));
 
 // Start the engine early so the first file opens at once.
 engine().catch((err) => error(`The audio engine could not start: ${err.message}. Reload the page to try again.`));
