@@ -286,6 +286,9 @@ func TestRecorderCapturesTheInput(t *testing.T) {
 	if s := Eval[string](t, ctx, `document.querySelector('[data-testid="rec-time"]').textContent`); !regexp.MustCompile(`^0:0[6-9]$|^0:1\d$`).MatchString(s) {
 		t.Errorf("elapsed time shows %q after 8 s", s)
 	}
+	screenshot(t, ctx, "recorder-recording", 1280, 900, false)
+	screenshot(t, ctx, "recorder-recording-phone", 390, 844, true)
+	resetViewport(t, ctx)
 	recClick(t, ctx, `[data-testid="rec-stop"]`)
 	WaitFor(t, ctx, `document.querySelector('[data-testid="cutter-title"]') && /^Recording /.test(document.querySelector('[data-testid="cutter-title"]').textContent) && !document.getElementById('cutter-panel').hidden`, 30*time.Second)
 	name, b := recordingBytes(t, ctx, `^Recording .*\.wav$`)
@@ -301,6 +304,14 @@ func TestRecorderCapturesTheInput(t *testing.T) {
 	if lead > recRate/2 {
 		t.Errorf("%d silent frames at the start", lead)
 	}
+	// The cutter's silence finder on the recording: the device's start-up
+	// silence is shorter than the default half second, so nothing goes.
+	recClick(t, ctx, `[data-testid="trim-find"]`)
+	WaitFor(t, ctx, `document.querySelector('[data-testid="trim-result"]').textContent !== ''`, 30*time.Second)
+	if s := Eval[string](t, ctx, `document.querySelector('[data-testid="trim-result"]').textContent`); s != "No silence to trim at either end." {
+		t.Errorf("trim silence says %q", s)
+	}
+	screenshot(t, ctx, "recorder-opened-in-cutter", 1280, 900, false)
 }
 
 // TestRecorderPauseResume pauses mid-recording: the file is the input up
@@ -523,9 +534,18 @@ func benchRecord(b *testing.B, d time.Duration) {
 			time.Sleep(5 * time.Second)
 			peak = max(peak, rendererRSS(pid))
 		}
-		frames := recFrames(b, ctx)
 		recClick(b, ctx, `[data-testid="rec-stop"]`)
 		WaitFor(b, ctx, `/^Recording /.test((document.querySelector('[data-testid="cutter-title"]') || {}).textContent || '')`, 120*time.Second)
+		frames := recFrames(b, ctx) // the worklet's count at stop
+		size := Eval[float64](b, ctx, `(async () => {
+			const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('recordings');
+			for await (const [name, h] of d.entries()) if (name.startsWith('Recording ')) return (await h.getFile()).size;
+			return 0;
+		})()`)
+		written := (int64(size) - 82) / 8
+		if written != frames {
+			b.Errorf("the worklet counted %d frames, the file holds %d", frames, written)
+		}
 		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
 		b.ReportMetric(float64(base)/(1<<20), "MB-renderer-base")
 		b.ReportMetric(float64(frames)/recRate, "s-recorded")
