@@ -335,7 +335,7 @@ export class Recorder {
 
   /** @private a level report from the worklet */
   onLevels(m) {
-    if (this.state === 'recording' || this.state === 'paused') this.frames = m.frames;
+    if (this.state !== 'idle') this.frames = m.frames;
     this.elapsed.textContent = clock(this.frames / this.rate);
     this.root.dataset.frames = String(this.frames);
     m.peaks.forEach((p, c) => {
