@@ -546,6 +546,32 @@ func benchRecord(b *testing.B, d time.Duration) {
 		if written != frames {
 			b.Errorf("the worklet counted %d frames, the file holds %d", frames, written)
 		}
+		// The fake microphone loops the source, so a recording with no
+		// block dropped or repeated is periodic: frame i equals frame i+L
+		// (L the source's length) from the end of the device's start-up
+		// on. Checked in the page, reading the file by range.
+		per := Eval[map[string]float64](b, ctx, fmt.Sprintf(`(async () => {
+			const L = %d, H = 82, ch = 2;
+			const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('recordings');
+			let f = null;
+			for await (const [name, h] of d.entries()) if (name.startsWith('Recording ')) f = await h.getFile();
+			const n = (f.size - H) / 8;
+			const frames = async (a, k) => new Float32Array(await f.slice(H + a * 8, H + (a + k) * 8).arrayBuffer());
+			const start = Math.round(0.5 * %d); // past the device's start-up
+			let bad = 0, firstBad = -1, checked = 0;
+			const step = 1 << 18;
+			for (let a = start; a + L < n; a += step) {
+				const k = Math.min(step, n - L - a);
+				const x = await frames(a, k), y = await frames(a + L, k);
+				for (let i = 0; i < k * ch; i++) if (x[i] !== y[i]) { bad++; if (firstBad < 0) firstBad = a + (i >> 1); }
+				checked += k;
+			}
+			return { bad, firstBad, checked };
+		})()`, 3*recRate, recRate))
+		if per["bad"] != 0 {
+			b.Errorf("the recording is not periodic in the source's length: %v samples differ, the first at frame %v: a block was dropped or repeated", per["bad"], per["firstBad"])
+		}
+		b.ReportMetric(per["checked"]/recRate, "s-checked-continuous")
 		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
 		b.ReportMetric(float64(base)/(1<<20), "MB-renderer-base")
 		b.ReportMetric(float64(frames)/recRate, "s-recorded")
