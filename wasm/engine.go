@@ -122,7 +122,9 @@ type probeInfo struct {
 	Frames    int64             `json:"frames"`
 	Duration  float64           `json:"duration"`
 	Tags      map[string]string `json:"tags"`
-	Warnings  []string          `json:"warnings"`
+	// Pictures describe the embedded images (type, MIME, size; no data).
+	Pictures []audio.Picture `json:"pictures"`
+	Warnings []string        `json:"warnings"`
 }
 
 // summary describes a rendered document before any audio is computed.
@@ -205,6 +207,7 @@ func probe(in input) (probeInfo, error) {
 		Frames:    i.Frames,
 		Duration:  audio.Duration(i.Frames, i.Format.Rate),
 		Tags:      i.Tags,
+		Pictures:  i.Pictures,
 		Warnings:  i.Warnings,
 	}
 	if p.Tags == nil {

@@ -32,6 +32,7 @@ func main() {
 	api.Set("stats", handler("stats", statsJS))
 	api.Set("formats", handler("formats", formatsJS))
 	api.Set("presets", handler("presets", presetsJS))
+	api.Set("zip", handler("zip", zipJS))
 	api.Set("silence", handler("silence", silenceJS))
 	installAAC()
 	installCrypt(api)

@@ -204,6 +204,21 @@ export class Offcut {
    *   samples clamped at full scale; gainLimited: MP3 granules that could
    *   not take the whole gain; notes)
    */
+  /**
+   * Stores files (Blobs, such as rendered outputs) in one ZIP archive,
+   * uncompressed, under names (made safe for every system and unique).
+   * The archive refers to the files' bytes instead of copying them; they
+   * are read once for their checksums (onProgress counts those bytes).
+   * @param {Blob[]} files
+   * @param {string[]} names
+   * @returns {Promise<Blob>} the archive; blob.names: the names stored
+   */
+  async zip(files, names, { onProgress, signal } = {}) {
+    const r = await this.#run('zip', { files: blobs(files), names: [...names], modified: Date.now() }, { signal, onProgress });
+    Object.defineProperty(r.blob, 'names', { value: r.names, enumerable: false });
+    return r.blob;
+  }
+
   async render(project, files, { onProgress, signal } = {}) {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });

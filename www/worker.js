@@ -163,6 +163,18 @@ const ops = {
     summary.size = blob.size;
     return { blob, summary };
   },
+  zip: async ({ files, names, modified }, progress) => {
+    // Headers come as bytes, the entries' data as ranges of the files.
+    const parts = [];
+    const stored = JSON.parse(await call('zip', files, names, modified, read, (kind, a, b, c) => {
+      switch (kind) {
+        case 'bytes': parts.push(a); break;
+        case 'range': parts.push(files[a].slice(b, b + c)); break;
+        case 'progress': progress(a, b); break;
+      }
+    }));
+    return { blob: new Blob(parts, { type: 'application/zip' }), names: stored };
+  },
   stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
 };
 

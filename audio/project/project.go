@@ -18,7 +18,7 @@ const Version = 1
 
 // Limits on documents, so that a hostile document cannot exhaust memory.
 const (
-	MaxDocumentBytes = 4 << 20
+	MaxDocumentBytes = 8 << 20
 	MaxClips         = 10000
 	MaxSources       = 1000
 	// MaxFrames bounds positions and lengths: 2^40 frames is over 260 days
@@ -123,7 +123,18 @@ type Tags struct {
 	Album  *string `json:"album,omitempty"`
 	Year   *string `json:"year,omitempty"`
 	Track  *string `json:"track,omitempty"`
+	// Cover, if set, replaces the front cover (empty data removes it).
+	Cover *Picture `json:"cover,omitempty"`
 }
+
+// Picture is an image in a document: a JPEG or PNG, base64 in JSON.
+type Picture struct {
+	MIME string `json:"mime"`
+	Data []byte `json:"data"`
+}
+
+// MaxCoverBytes bounds a cover image in a document.
+const MaxCoverBytes = 4 << 20
 
 // Parse decodes and checks a document. Unknown fields are errors, so that a
 // typo never silently changes an edit.
@@ -247,6 +258,14 @@ func (d *Document) Validate() error {
 				return invalid("output.tags.%s is %d bytes, the limit is 1024", name, len(*v))
 			}
 		}
+		if c := t.Cover; c != nil && len(c.Data) > 0 {
+			if len(c.Data) > MaxCoverBytes {
+				return invalid("output.tags.cover is %d bytes, the limit is %d", len(c.Data), MaxCoverBytes)
+			}
+			if got := sniffImage(c.Data); got == "" || got != c.MIME {
+				return invalid("output.tags.cover must be a JPEG or PNG image (mime %q, the data looks like %q)", c.MIME, sniffImage(c.Data))
+			}
+		}
 	}
 	if o.SampleRate != 0 && (o.SampleRate < 1 || o.SampleRate > 768000) {
 		return invalid("output.sampleRate %d Hz is out of range (1 to 768000)", o.SampleRate)
@@ -263,4 +282,15 @@ func (d *Document) Validate() error {
 		return invalid("output.normalize %v dBFS is out of range (-100 to 0)", *o.Normalize)
 	}
 	return nil
+}
+
+// sniffImage names a JPEG or PNG image by its first bytes, else "".
+func sniffImage(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	}
+	return ""
 }

@@ -1,9 +1,11 @@
 package project_test
 
 import (
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"offcut/audio"
@@ -98,5 +100,45 @@ func TestFLACOutput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDocumentTagsAndCover: the document's tag edits and cover (base64 in
+// JSON) reach every output format whose writer writes tags, read back by
+// our own readers; a cover that is not a JPEG or PNG is refused.
+func TestDocumentTagsAndCover(t *testing.T) {
+	dir := t.TempDir()
+	f := audio.Format{Rate: 44100, Channels: 2, Bits: 16}
+	src := audiotest.WAV(f, audiotest.Signal(44100, 2, 44100, 5))
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 300)...)
+	for _, d := range codecs.All {
+		if d.Write == nil || !d.Write.Tags || d.Write.SourcesOnly {
+			continue
+		}
+		t.Run(d.Name, func(t *testing.T) {
+			js := `{"version":1,"sources":[{"name":"a.wav"}],"clips":[{"source":0,"in":0,"out":44100}],
+				"output":{"container":"` + d.Name + `","tags":{"title":"Ünïcode title","artist":"Someone","year":"2026","cover":{"mime":"image/png","data":"` + base64.StdEncoding.EncodeToString(png) + `"}}}}`
+			doc, err := project.Parse([]byte(js))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path, _ := renderFile(t, dir, "tagged."+d.Extensions[0], doc, src)
+			b, _ := os.ReadFile(path)
+			got, err := codecs.Open(audio.NewBytesSource(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := got.Info()
+			if info.Tags["title"] != "Ünïcode title" || info.Tags["artist"] != "Someone" || info.Tags["year"] != "2026" {
+				t.Errorf("tags read back: %q", info.Tags)
+			}
+			if len(info.Pictures) != 1 || info.Pictures[0].MIME != "image/png" || info.Pictures[0].Type != 3 {
+				t.Fatalf("pictures read back: %+v", info.Pictures)
+			}
+		})
+	}
+	bad := `{"version":1,"sources":[{"name":"a.wav"}],"clips":[{"source":0,"in":0,"out":44100}],"output":{"tags":{"cover":{"mime":"image/png","data":"` + base64.StdEncoding.EncodeToString([]byte("GIF89a....")) + `"}}}}`
+	if _, err := project.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "JPEG or PNG") {
+		t.Errorf("a GIF cover: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"offcut/audio"
 	"offcut/audio/codec"
@@ -18,6 +20,7 @@ import (
 	"offcut/audio/codec/wav"
 	"offcut/audio/codecs"
 	"offcut/audio/project"
+	"offcut/audio/zipout"
 )
 
 // input is an opened input file.
@@ -645,7 +648,7 @@ func runConvert(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	if st, err := os.Stat(o.out); len(pos) > 1 || err == nil && st.IsDir() {
+	if st, err := os.Stat(o.out); len(pos) > 1 || err == nil && st.IsDir() || strings.EqualFold(filepath.Ext(o.out), ".zip") {
 		return convertBatch(c, pos, o)
 	}
 	in, err := oneInput(pos)
@@ -835,6 +838,9 @@ func convertBatch(c *ctx, paths []string, o *outputFlags) error {
 		}
 		return err
 	}
+	if strings.EqualFold(filepath.Ext(o.out), ".zip") {
+		return convertZip(c, paths, desc.Extensions[0], o)
+	}
 	dir := o.out
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("%s: %w", dir, unwrapPathError(err))
@@ -866,6 +872,76 @@ func convertBatch(c *ctx, paths []string, o *outputFlags) error {
 		return fmt.Errorf("%d of %d files could not be converted", failed, len(paths))
 	}
 	return nil
+}
+
+// convertZip converts every input and stores the results in the ZIP
+// archive o.out (uncompressed, names made safe and unique, as the app's
+// Convert tab writes them). Each file is converted into a temporary folder
+// beside the archive first; a failure is reported and the others go on.
+func convertZip(c *ctx, paths []string, ext string, o *outputFlags) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(absPath(o.out)), ".offcut-zip-")
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.out, unwrapPathError(err))
+	}
+	defer os.RemoveAll(tmp)
+	part := filepath.Join(tmp, "archive.zip")
+	f, err := os.Create(part)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.out, unwrapPathError(err))
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	z := zipout.NewWriter(bw)
+	var failed, stored int
+	for i, p := range paths {
+		base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+		out := filepath.Join(tmp, fmt.Sprintf("%d.%s", i, ext))
+		if err := convertOne(c, p, out, o); err != nil {
+			fmt.Fprintf(c.stderr, "offcut: %s\n", err)
+			failed++
+			continue
+		}
+		name, err := storeFile(z, out, base+"."+ext)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.out, err)
+		}
+		os.Remove(out)
+		stored++
+		fmt.Fprintf(c.stdout, "%s -> %s:%s\n", p, o.out, name)
+	}
+	if stored == 0 {
+		return fmt.Errorf("none of the %d files could be converted; %s was not written", len(paths), o.out)
+	}
+	if err := z.Close(); err != nil {
+		return fmt.Errorf("%s: %w", o.out, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", o.out, unwrapPathError(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", o.out, unwrapPathError(err))
+	}
+	if err := os.Rename(part, o.out); err != nil {
+		return fmt.Errorf("%s: %w", o.out, unwrapPathError(err))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be converted", failed, len(paths))
+	}
+	return nil
+}
+
+// storeFile adds the file at path to z as name, dated now.
+func storeFile(z *zipout.Writer, path, name string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return z.Add(zipout.Entry{Name: name, Modified: time.Now(), Data: f, Size: st.Size()})
 }
 
 // convertOne converts one file of a batch.

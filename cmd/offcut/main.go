@@ -38,7 +38,7 @@ func init() {
 		{"join", "IN IN... [--gap T | --crossfade T [--curve NAME]] -o OUT", "join files in order", runJoin},
 		{"fade", "IN [--in T] [--out T] [--curve NAME] -o OUT", "fade in and/or out", runFade},
 		{"gain", "IN (--db X | --normalize DBFS) -o OUT", "change the level, or normalise the peak", runGain},
-		{"convert", "IN... -o OUT|DIR [--format NAME] [--preset NAME] [--option NAME=VALUE] [--rate HZ] [--channels N] [--bits N|--float]", "convert files to another format or layout (several into a folder)", runConvert},
+		{"convert", "IN... -o OUT|DIR|ZIP [--format NAME] [--preset NAME] [--option NAME=VALUE] [--rate HZ] [--channels N] [--bits N|--float]", "convert files to another format or layout (several into a folder or a .zip)", runConvert},
 		{"peaks", "IN --buckets N [--from T --to T] --json", "waveform min/max per bucket", runPeaks},
 		{"render", "PROJECT.json -o OUT [--allow-any-path]", "render an edit document (sources beside or below it)", runRender},
 		{"trim-silence", "IN -o OUT [--threshold DB] [--min T]", "cut the silence at the start and the end", runTrimSilence},

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -357,5 +359,65 @@ func TestConvertBatch(t *testing.T) {
 	}
 	if code, _, stderr := offcut("convert", a, b, "-o", out); code != 2 || !strings.Contains(stderr, "--format NAME or --preset") {
 		t.Errorf("batch without a format: exit %d: %s", code, stderr)
+	}
+}
+
+// TestConvertZip converts several files into one ZIP archive: entries are
+// stored under unique names, each equal to the same file converted on its
+// own, and a file that cannot be converted is reported while the others
+// are stored.
+func TestConvertZip(t *testing.T) {
+	dir := t.TempDir()
+	a := writeWAV(t, dir, "a.wav", audio.Format{Rate: 44100, Channels: 2, Bits: 16}, 44100)
+	b := writeWAV(t, dir, "b.wav", audio.Format{Rate: 48000, Channels: 1, Bits: 24}, 24000)
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a2 := writeWAV(t, sub, "a.wav", audio.Format{Rate: 22050, Channels: 1, Bits: 16}, 1000)
+	bad := filepath.Join(dir, "notes.wav")
+	if err := os.WriteFile(bad, []byte("not audio at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zipPath := filepath.Join(dir, "batch.zip")
+	code, stdout, stderr := offcut("convert", a, b, bad, a2, "--format", "flac", "-o", zipPath)
+	if code != 1 || !strings.Contains(stderr, "notes.wav") || !strings.Contains(stderr, "1 of 4 files could not be converted") {
+		t.Fatalf("convert to zip: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "batch.zip:a (2).flac") {
+		t.Errorf("stdout %q", stdout)
+	}
+	r, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var names []string
+	for _, f := range r.File {
+		names = append(names, f.Name)
+	}
+	if fmt.Sprint(names) != "[a.flac b.flac a (2).flac]" {
+		t.Fatalf("entries %q", names)
+	}
+	for i, in := range []string{a, b, a2} {
+		one := filepath.Join(dir, fmt.Sprintf("one%d.flac", i))
+		if code, _, stderr := offcut("convert", in, "--format", "flac", "-o", one); code != 0 {
+			t.Fatalf("convert %s: %s", in, stderr)
+		}
+		want, _ := os.ReadFile(one)
+		rc, err := r.File[i].Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the archive holds %d bytes (%v), converting it alone gives %d", names[i], len(got), err, len(want))
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 8 {
+		t.Errorf("temporary files left beside the archive: %v", ents)
+	}
+	if code, _, stderr := offcut("convert", bad, "--format", "flac", "-o", filepath.Join(dir, "none.zip")); code != 1 || !strings.Contains(stderr, "was not written") {
+		t.Errorf("nothing converted: exit %d: %s", code, stderr)
 	}
 }

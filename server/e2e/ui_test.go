@@ -539,6 +539,18 @@ func TestUISplitAndFade(t *testing.T) {
 		}
 		sameFile(t, dl.Path, renderDoc(t, site, dir, fmt.Sprintf("part%d", i+1), want))
 	}
+	// Both parts in one ZIP, each the same bytes.
+	click(t, ctx, "[data-testid=cutter] [data-testid=download-zip]")
+	dl := dls.Wait(t, 30*time.Second)
+	names, data := zipEntries(t, dl.Path)
+	if dl.Name != "song (parts).zip" || fmt.Sprint(names) != "[song (part 1).wav song (part 2).wav]" {
+		t.Fatalf("ZIP %q holds %q", dl.Name, names)
+	}
+	for i, n := range names {
+		if b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("part%d.wav", i+1))); !bytes.Equal(b, data[n]) {
+			t.Errorf("%s in the ZIP differs from the part downloaded alone", n)
+		}
+	}
 	reqs.AssertNoUpload(t, site)
 }
 

@@ -7,6 +7,7 @@ import { PeakStore } from './peaks.js';
 import { Player } from './player.js';
 import { Cutter } from './cutter.js';
 import { Joiner } from './joiner.js';
+import { Converter } from './converter.js';
 import { installShortcuts, shortcutSheet } from './shortcuts.js';
 import { el, icon, formatTime } from './util.js';
 import { setEditGuard, launchMode, notify } from './pwa.js';
@@ -81,8 +82,10 @@ const joiner = new Joiner({
   loadOverview: (id) => library.has(id) && loadOverview(library.get(id)),
   addFiles: () => pickFiles('joiner'),
 });
+const converter = new Converter({ jobs, error, announce, sources: () => [...library.values()], addFiles: () => pickFiles('convert') });
 $('cutter-panel').append(cutter.root);
 $('joiner-panel').append(joiner.root);
+$('convert-panel').append(converter.root);
 const recorder = new Recorder({ error, announce, notify, open: (file) => openFiles([file]) });
 $('recorder-panel').append(recorder.root);
 new SilenceTrim({ cutter, engine, jobs, error, announce }); // a row in the cutter
@@ -93,17 +96,20 @@ joiner.history.subscribe((s) => {
 });
 
 let active = 'cutter';
+/** The tools, in tab order: [name, tab, panel]. */
+const TABS = [
+  ['cutter', $('tab-cutter'), $('cutter-panel')],
+  ['joiner', $('tab-joiner'), $('joiner-panel')],
+  ['convert', $('tab-convert'), $('convert-panel')],
+  ['recorder', $('tab-recorder'), $('recorder-panel')],
+];
 /**
- * Shows the cutter or the joiner.
- * @param {'cutter'|'joiner'|'recorder'} which
+ * Shows one tool.
+ * @param {'cutter'|'joiner'|'convert'|'recorder'} which
  */
 function showTab(which) {
   active = which;
-  for (const [name, tab, panel] of [
-    ['cutter', $('tab-cutter'), $('cutter-panel')],
-    ['joiner', $('tab-joiner'), $('joiner-panel')],
-    ['recorder', $('tab-recorder'), $('recorder-panel')],
-  ]) {
+  for (const [name, tab, panel] of TABS) {
     const on = name === which;
     tab.setAttribute('aria-selected', String(on));
     tab.tabIndex = on ? 0 : -1;
@@ -115,19 +121,17 @@ function showTab(which) {
   renderLibrary(); // the recorder shows the workspace even with no file open
   if (which === 'recorder') recorder.shown();
 }
-$('tab-recorder').addEventListener('click', () => showTab('recorder'));
+for (const [name, tab] of TABS) tab.addEventListener('click', () => showTab(name));
 $('record-btn').addEventListener('click', () => showTab('recorder'));
-$('tab-cutter').addEventListener('click', () => showTab('cutter'));
-$('tab-joiner').addEventListener('click', () => showTab('joiner'));
 $('tab-cutter').parentElement.addEventListener('keydown', (e) => {
-  if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-    e.preventDefault();
-    const names = [...e.currentTarget.querySelectorAll('[role="tab"]')].map((b) => b.id.slice(4));
-    const i = names.indexOf(active);
-    const next = names[(i + (e.key === 'ArrowRight' ? 1 : names.length - 1)) % names.length];
-    showTab(next);
-    $(`tab-${next}`).focus();
-  }
+  const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+  const ends = { Home: 0, End: TABS.length - 1 }[e.key];
+  if (step === undefined && ends === undefined) return;
+  e.preventDefault();
+  const at = TABS.findIndex(([n]) => n === active);
+  const next = TABS[ends ?? (at + step + TABS.length) % TABS.length][0];
+  showTab(next);
+  $(`tab-${next}`).focus();
 });
 
 // ---- the open files -----------------------------------------------------
@@ -221,6 +225,7 @@ function renderLibrary() {
       );
     }),
   );
+  converter.update();
   const any = library.size > 0;
   $('welcome').hidden = any || active === 'recorder';
   $('workspace').hidden = !any && active !== 'recorder';
@@ -242,7 +247,7 @@ function closeSource(id) {
  * Opens files: probes each one; an undecodable file is reported in plain
  * words and the others open anyway.
  * @param {File[]} files
- * @param {'auto'|'joiner'} [where]
+ * @param {'auto'|'joiner'|'convert'} [where]
  */
 async function openFiles(files, where = 'auto') {
   files = files.filter((f) => f instanceof File);
@@ -272,6 +277,12 @@ async function openFiles(files, where = 'auto') {
     renderLibrary();
     return;
   }
+  if (where === 'convert' || (where === 'auto' && active === 'convert')) {
+    // Files opened on the Convert tab join the batch and stay there.
+    if (!cutter.src) cutter.open(opened[0]);
+    renderLibrary();
+    return;
+  }
   const toJoiner = where === 'joiner' || opened.length > 1 || (active === 'joiner' && joiner.state.items.length > 0);
   if (toJoiner) {
     // Opening more files while a file is in the cutter (and the joiner is
@@ -290,7 +301,7 @@ async function openFiles(files, where = 'auto') {
 let pickTarget = 'auto';
 /**
  * Opens the file picker.
- * @param {'auto'|'joiner'} where
+ * @param {'auto'|'joiner'|'convert'} where
  */
 function pickFiles(where) {
   pickTarget = where;

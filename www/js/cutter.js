@@ -486,7 +486,7 @@ export class Cutter {
     const R = out.sampleRate || this.rate;
     let frames = 0;
     for (const o of outputs) for (const c of o.doc.clips) frames += outLen(c.out - c.in, this.rate, R);
-    return { files: [this.src.file], outputs, source: { name, format: this.src.info.format }, containers: [this.src.info.container], estimate: { frames, rate: R } };
+    return { files: [this.src.file], outputs, source: { name, format: this.src.info.format, tags: this.src.info.tags || {}, pictures: this.src.info.pictures || [] }, containers: [this.src.info.container], estimate: { frames, rate: R } };
   }
 
   /** Play/pause (Space): plays the selection, or from the cursor. */

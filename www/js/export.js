@@ -48,6 +48,7 @@ export const formatsReady = engine()
         rates: f.rates || null,
         maxChannels: f.maxChannels || 2,
         options: f.options || [],
+        tags: !!f.tags,
       }));
     for (const p of panels) p.syncForm();
     return FORMATS;
@@ -129,7 +130,7 @@ function saveSettings(next) {
 }
 
 /**
- * @typedef {{doc: Object, name: string}} Output
+ * @typedef {{doc: Object, name: string, files?: Blob[]}} Output (files: its own inputs, else the job's)
  * @typedef {{files: Blob[], outputs: Output[], source: {name: string, format: Object}, containers?: string[], estimate?: {frames: number, rate: number}}} Job
  */
 
@@ -204,6 +205,7 @@ export class ExportPanel {
     this.cancelBtn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'export-cancel' }, onclick: () => this.ctl && this.ctl.abort() }, 'Cancel');
     this.progress = el('div', { class: 'export-progress', hidden: true, role: 'status' }, this.bar, this.pct, this.cancelBtn);
     this.results = el('ul', { class: 'export-results', 'aria-live': 'polite', dataset: { testid: 'export-results' } });
+    this.buildTags(id);
 
     this.root = el(
       'section',
@@ -220,12 +222,130 @@ export class ExportPanel {
         this.optionFields,
         el('div', { class: 'field field-inline' }, el('label', { for: id('norm') }, this.normOn, ' Normalise peak to'), this.normDb, el('span', { class: 'unit' }, 'dBFS')),
       ),
+      this.tagBox,
       this.summary,
       el('div', { class: 'export-row' }, field('File name', this.name), el('div', { class: 'export-actions' }, this.exportBtn, this.saveBtn)),
       this.progress,
       this.results,
     );
     this.syncForm();
+  }
+
+  /**
+   * The tag editor: title, artist, album, year, track and the front cover,
+   * filled from the first source's tags; what people change goes into the
+   * document's output.tags (only for formats that write tags).
+   * @private
+   */
+  buildTags(id) {
+    /** Edited values by key ('' removes a tag); the cover edit: undefined (keep), {mime, data, url} or {remove: true}. */
+    this.tagEdits = {};
+    this.coverEdit = undefined;
+    this.tagInputs = {};
+    const fields = [['title', 'Title'], ['artist', 'Artist'], ['album', 'Album'], ['year', 'Year'], ['track', 'Track']];
+    const grid = el('div', { class: 'tag-grid' });
+    for (const [k, label] of fields) {
+      const input = el('input', {
+        type: 'text',
+        id: id(`tag-${k}`),
+        autocomplete: 'off',
+        spellcheck: k === 'title' || k === 'album' ? 'true' : 'false',
+        inputmode: k === 'year' || k === 'track' ? 'numeric' : 'text',
+        maxlength: '1024',
+        dataset: { testid: `tag-${k}` },
+        oninput: () => {
+          this.tagEdits[k] = input.value;
+          this.refreshSoon();
+        },
+      });
+      this.tagInputs[k] = input;
+      grid.append(el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), input));
+    }
+    this.coverImg = el('img', { class: 'cover-img', alt: 'Front cover', hidden: true, width: '64', height: '64' });
+    this.coverText = el('span', { class: 'muted small', dataset: { testid: 'cover-text' } }, 'No cover');
+    this.coverFile = el('input', {
+      type: 'file',
+      accept: 'image/jpeg,image/png',
+      class: 'visually-hidden',
+      tabindex: '-1',
+      'aria-hidden': 'true',
+      dataset: { testid: 'cover-input' },
+      onchange: () => this.pickCover(this.coverFile.files && this.coverFile.files[0]),
+    });
+    this.coverPick = el('button', { type: 'button', class: 'btn btn-small', onclick: () => this.coverFile.click() }, 'Choose image…');
+    this.coverRemove = el('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      dataset: { testid: 'cover-remove' },
+      onclick: () => {
+        this.setCover({ remove: true });
+      },
+    }, 'No cover');
+    this.tagNote = el('p', { class: 'muted small' }, '');
+    this.tagBox = el(
+      'details',
+      { class: 'tags', dataset: { testid: 'tags' } },
+      el('summary', {}, 'Tags and cover'),
+      grid,
+      el('div', { class: 'cover-row' }, this.coverImg, this.coverText, this.coverPick, this.coverRemove, this.coverFile),
+      this.tagNote,
+    );
+    this.refreshSoon = () => {
+      clearTimeout(this.tagTimer);
+      this.tagTimer = setTimeout(() => this.refresh(), 250);
+    };
+  }
+
+  /** @private reads a chosen image into the cover edit */
+  async pickCover(file) {
+    if (!file) return;
+    try {
+      const buf = new Uint8Array(await file.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+      this.setCover({ mime: file.type, data: btoa(bin), url: URL.createObjectURL(file), name: file.name, size: file.size });
+    } catch (err) {
+      this.onError(`Could not read ${file.name}: ${err.message}`);
+    } finally {
+      this.coverFile.value = '';
+    }
+  }
+
+  /** @private */
+  setCover(edit) {
+    if (this.coverEdit && this.coverEdit.url) URL.revokeObjectURL(this.coverEdit.url);
+    this.coverEdit = edit;
+    this.syncTags();
+    this.refresh();
+  }
+
+  /** @private fills the tag fields from the source and the edits */
+  syncTags(job = this.safeJob()) {
+    const src = (job && job.source.tags) || {};
+    for (const [k, input] of Object.entries(this.tagInputs)) {
+      const v = k in this.tagEdits ? this.tagEdits[k] : src[k] || '';
+      if (input.value !== v && document.activeElement !== input) input.value = v;
+    }
+    const pics = (job && job.source.pictures) || [];
+    const own = pics.find((p) => p.type === 3) || pics[0];
+    const c = this.coverEdit;
+    this.coverImg.hidden = !(c && c.url);
+    if (c && c.url) this.coverImg.src = c.url;
+    this.coverText.textContent = c && c.remove ? 'No cover (removed)' : c ? `${c.name}, ${formatBytes(c.size)}` : own ? `The source's cover (${(own.mime || 'image').replace('image/', '').toUpperCase()}, ${formatBytes(own.size)})` : 'No cover';
+    this.coverRemove.disabled = !!(c && c.remove) || (!c && !own);
+  }
+
+  /**
+   * The document's output.tags for the edits, or null when nothing changed.
+   * @private
+   */
+  tagsOutput() {
+    const t = {};
+    for (const [k, v] of Object.entries(this.tagEdits)) t[k] = v.trim();
+    const c = this.coverEdit;
+    if (c && c.remove) t.cover = { mime: 'image/png', data: '' };
+    else if (c) t.cover = { mime: c.mime, data: c.data };
+    return Object.keys(t).length ? t : null;
   }
 
   /** @private */
@@ -249,6 +369,8 @@ export class ExportPanel {
     // what it stores.
     const fmt = this.container.value === 'auto' ? autoFormat(containers) : byId(this.container.value);
     for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt || !fmt.converts;
+    this.tagBox.hidden = this.noTags || !fmt || !fmt.tags;
+    this.syncTags(job);
     // Lossy formats have no stored sample format.
     if (fmt && !fmt.sampleFormats.length) this.bits.disabled = true;
     const same = (text) => (f ? `Original (${text})` : 'Original');
@@ -310,6 +432,9 @@ export class ExportPanel {
       for (const k of Object.keys(opts)) if (!target.options.some((o) => o.name === k && o.values.includes(opts[k]))) delete opts[k];
       if (Object.keys(opts).length) output.options = opts;
       else delete output.options;
+      const tags = target && target.tags ? this.tagsOutput() : null;
+      if (tags) output.tags = tags;
+      else delete output.tags;
       // Only settings the target format takes go to the engine.
       if (!target || !target.converts) {
         delete output.sampleRate;
@@ -323,12 +448,28 @@ export class ExportPanel {
       return { ...o, doc: { ...o.doc, output } };
     });
     const plans = [];
-    for (const o of outputs) plans.push(await oc.plan(o.doc, job.files));
+    for (const o of outputs) plans.push(await oc.plan(o.doc, o.files || job.files));
     const p0 = plans[0];
     const fmt = { id: p0.container, label: p0.label, ext: p0.ext, mime: p0.mime };
     // What the user should know: why WAV was chosen, or the engine's notes
     // (frames kept, gain steps, which encoder ran).
     return { fmt, outputs, plans, note: [p0.fallback, ...(p0.notes || [])].filter(Boolean).join(' · ') };
+  }
+
+  /**
+   * The export button's words for n outputs.
+   * @protected
+   */
+  actionLabel(n) {
+    return n > 1 ? `Export ${n} parts` : 'Export';
+  }
+
+  /**
+   * How several outputs are described in the result line.
+   * @protected
+   */
+  describeParts(plans, rate) {
+    return plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
   }
 
   /** @private */
@@ -370,7 +511,7 @@ export class ExportPanel {
     this.name.disabled = job.outputs.length > 1;
     this.exportBtn.disabled = !!this.ctl;
     this.saveBtn.disabled = !!this.ctl || job.outputs.length > 1;
-    this.exportBtn.textContent = job.outputs.length > 1 ? `Export ${job.outputs.length} parts` : 'Export';
+    this.exportBtn.textContent = this.actionLabel(job.outputs.length);
     if (job.estimate) {
       // Known at once from the document; the engine's plan confirms it and
       // adds the size (it may wait behind a waveform being read).
@@ -399,7 +540,7 @@ export class ExportPanel {
       const entry = byId(p0.container);
       const fmt = entry && entry.lossless === false ? describeFormat(p0.format).split(' · ').slice(0, 2).join(' · ') : describeFormat(p0.format);
       const exact = `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`;
-      const parts = plans.length > 1 ? `${plans.length} parts: ${plans.map((p) => formatTime(p.frames, rate)).join(', ')} · ` : '';
+      const parts = this.describeParts(plans, rate);
       this.summary.replaceChildren(
         el('strong', {}, 'Result: '),
         el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'engine' } }, exact),
@@ -465,11 +606,12 @@ export class ExportPanel {
     this.clearResults();
     let last = 0;
     const n = job.outputs.length;
+    const made = [];
     try {
       const oc = await engine();
       for (let i = 0; i < n; i++) {
         const o = job.outputs[i];
-        const blob = await oc.render(o.doc, job.files, {
+        const blob = await oc.render(o.doc, o.files || job.files, {
           signal,
           onProgress: ({ done, total }) => {
             if (!total) return;
@@ -496,10 +638,12 @@ export class ExportPanel {
           this.results.append(el('li', {}, `Saved ${handle.name} (${formatBytes(blob.size)}).`));
         } else {
           this.offer(blob, o.name, n === 1);
+          made.push({ blob, name: o.name });
         }
       }
       this.bar.value = 1;
       this.pct.textContent = '100%';
+      if (made.length > 1) this.offerZip(made, outputName(job.source.name, 'parts', 'zip'));
     } catch (err) {
       if (isAbort(err)) this.results.append(el('li', { class: 'muted' }, 'Export cancelled.'));
       else this.onError(`Export failed: ${err.message}`);
@@ -519,6 +663,36 @@ export class ExportPanel {
     if (auto) a.click();
   }
 
+  /**
+   * Offers the outputs in one ZIP archive (made by the engine, which refers
+   * to the rendered Blobs instead of copying them).
+   * @protected
+   * @param {{blob: Blob, name: string}[]} made
+   * @param {string} zipName
+   * @param {boolean} [auto] download at once
+   */
+  offerZip(made, zipName, auto = false) {
+    const btn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'download-zip' } }, `Download all ${made.length} as ZIP`);
+    const li = el('li', { class: 'zip-row' }, btn);
+    btn.onclick = async () => {
+      btn.disabled = true;
+      try {
+        const oc = await engine();
+        const zip = await oc.zip(made.map((m) => m.blob), made.map((m) => m.name));
+        const url = URL.createObjectURL(zip);
+        this.urls.push(url);
+        const a = el('a', { href: url, download: zipName, class: 'download', dataset: { testid: 'zip-link' } }, `Download ${zipName}`);
+        li.replaceChildren(a, el('span', { class: 'muted' }, ` ${formatBytes(zip.size)}, ${made.length} files`));
+        a.click();
+      } catch (err) {
+        btn.disabled = false;
+        if (!isAbort(err)) this.onError(`Could not make the ZIP archive: ${err.message}`);
+      }
+    };
+    this.results.append(li);
+    if (auto) btn.click();
+  }
+
   /** @private */
   clearResults() {
     for (const u of this.urls) URL.revokeObjectURL(u);
@@ -530,6 +704,9 @@ export class ExportPanel {
   reset() {
     this.clearResults();
     this.nameEdited = false;
+    this.tagEdits = {};
+    if (this.coverEdit && this.coverEdit.url) URL.revokeObjectURL(this.coverEdit.url);
+    this.coverEdit = undefined;
     this.syncForm();
   }
 }

@@ -586,7 +586,7 @@ export class Joiner {
     return {
       files: srcs.map((x) => x.file),
       outputs: [{ doc, name: outputName(first.file.name, what) }],
-      source: { name: first.file.name, format: best },
+      source: { name: first.file.name, format: best, tags: first.info.tags || {}, pictures: first.info.pictures || [] },
       containers: srcs.map((x) => x.info.container),
       estimate: { frames: Math.max(0, frames), rate: R },
     };

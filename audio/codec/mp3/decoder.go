@@ -79,13 +79,14 @@ func OpenOptions(src audio.Source, opt Options) (*Decoder, error) {
 	// (mono frames on both channels).
 	d.ch = max(1, lay.idx.channels)
 	codec := [4]string{"", "mp1", "mp2", "mp3"}[h0.layer()]
-	tags, warn := readTags(src)
+	tags, pics, warn := readTags(src)
 	d.info = audio.Info{
 		Container: "mp3",
 		Codec:     codec,
 		Format:    audio.Format{Rate: h0.sampleRate(), Channels: d.ch, Bits: 16},
 		Frames:    d.n,
 		Tags:      tags,
+		Pictures:  pics,
 		Warnings:  append(append([]string(nil), lay.Warnings...), warn...),
 	}
 	return d, nil

@@ -15,8 +15,9 @@ const maxTagRead = 4 << 20
 // readTags returns the text metadata of the ID3v2 tag at the start of src
 // (if it is at most maxTagRead bytes) and of an ID3v1 tag at its end;
 // ID3v2 values win.
-func readTags(src audio.Source) (map[string]string, []string) {
+func readTags(src audio.Source) (map[string]string, []audio.Picture, []string) {
 	var (
+		pics []audio.Picture
 		tags map[string]string
 		warn []string
 		h    [id3.HeaderSize]byte
@@ -33,6 +34,9 @@ func readTags(src audio.Source) (map[string]string, []string) {
 		default:
 			if t, err := id3.ReadV2(src, 0, size); err == nil {
 				tags = t.Fields()
+				for _, p := range t.Pictures() {
+					pics = append(pics, audio.Picture{MIME: p.MIME, Type: int(p.Type), Description: p.Description, Size: int64(len(p.Data)), Data: p.Data})
+				}
 			} else {
 				warn = append(warn, fmt.Sprintf("ID3v2 tag: %v", err))
 			}
@@ -51,5 +55,5 @@ func readTags(src audio.Source) (map[string]string, []string) {
 	if len(tags) == 0 {
 		tags = nil
 	}
-	return tags, warn
+	return tags, pics, warn
 }

@@ -1,0 +1,334 @@
+package e2e
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+	"offcut/audio/codecs"
+)
+
+// processRSS returns the resident memory of the renderer processes of the
+// browser of ctx and of all its processes (from /proc: each process's
+// VmRSS, the browser's own process and its descendants).
+func processRSS(ctx context.Context) (renderers, all int64) {
+	c := chromedp.FromContext(ctx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return 0, 0
+	}
+	root := c.Browser.Process().Pid
+	parent := map[int]int{}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		st, err := os.ReadFile(filepath.Join(d, "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces; split after ')'.
+		s := string(st)
+		i := strings.LastIndexByte(s, ')')
+		f := strings.Fields(s[i+1:])
+		pid, _ := strconv.Atoi(filepath.Base(d))
+		if len(f) > 1 {
+			parent[pid], _ = strconv.Atoi(f[1])
+		}
+	}
+	for pid := range parent {
+		p := pid
+		for p != root && p > 1 {
+			p = parent[p]
+		}
+		if p != root {
+			continue
+		}
+		rss := vmRSS(pid)
+		all += rss
+		if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && strings.Contains(string(cmd), "--type=renderer") {
+			renderers += rss
+		}
+	}
+	return renderers, all
+}
+
+func vmRSS(pid int) int64 {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(st), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// peakRSS samples processRSS every 50 ms until stop is called, which
+// returns the peaks.
+func peakRSS(ctx context.Context) (stop func() (renderers, all int64)) {
+	var mu sync.Mutex
+	var pr, pa int64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			r, a := processRSS(ctx)
+			mu.Lock()
+			pr, pa = max(pr, r), max(pa, a)
+			mu.Unlock()
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() (int64, int64) {
+		close(done)
+		<-finished
+		mu.Lock()
+		defer mu.Unlock()
+		return pr, pa
+	}
+}
+
+// zipEntries reads a ZIP archive: entry names in order and their bytes.
+func zipEntries(t testing.TB, path string) ([]string, map[string][]byte) {
+	t.Helper()
+	r, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer r.Close()
+	var names []string
+	data := map[string][]byte{}
+	for _, f := range r.File {
+		if f.Method != zip.Store {
+			t.Errorf("%s: %s is compressed (method %d)", path, f.Name, f.Method)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc) // checks the CRC-32
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, f.Name, err)
+		}
+		names = append(names, f.Name)
+		data[f.Name] = b
+	}
+	return names, data
+}
+
+// batchFiles writes 18 WAVs of the given length in seconds, a FLAC and an
+// MP3 made from two of them by the reference tools, and returns their
+// paths and total size.
+func batchFiles(tb testing.TB, dir string, seconds int) ([]string, int64) {
+	var paths []string
+	for i := 0; i < 18; i++ {
+		p := WriteWAV(tb, filepath.Join(dir, fmt.Sprintf("take %02d.wav", i+1)), WAVSpec{Rate: []int{44100, 48000}[i%2], Channels: 1 + i%2, Bits: 16, Frames: int64(seconds) * 44100, Seed: 20 + i})
+		paths = append(paths, p)
+	}
+	flacPath := filepath.Join(dir, "take 19.flac")
+	if out, err := exec.Command(audiotest.Tool(tb, "flac"), "-s", "-5", "-o", flacPath, paths[0]).CombinedOutput(); err != nil {
+		tb.Fatalf("flac: %v\n%s", err, out)
+	}
+	mp3Path := filepath.Join(dir, "take 20.mp3")
+	if out, err := exec.Command(audiotest.Tool(tb, "lame"), "--quiet", "-V2", paths[1], mp3Path).CombinedOutput(); err != nil {
+		tb.Fatalf("lame: %v\n%s", err, out)
+	}
+	paths = append(paths, flacPath, mp3Path)
+	var size int64
+	for _, p := range paths {
+		st, _ := os.Stat(p)
+		size += st.Size()
+	}
+	return paths, size
+}
+
+const conv = `document.querySelector('[data-testid=converter] `
+
+// openBatch opens paths on the Convert tab (one file opens in the cutter;
+// files opened while the Convert tab is shown join the batch and stay).
+func openBatch(tb testing.TB, ctx context.Context, paths []string) {
+	SetFiles(tb, ctx, "[data-testid=file-input]", paths[0])
+	WaitFor(tb, ctx, `!document.querySelector('[data-testid=tab-convert]').closest('[hidden]')`, 20*time.Second)
+	click(tb, ctx, "[data-testid=tab-convert]")
+	SetFiles(tb, ctx, "[data-testid=file-input]", paths[1:]...)
+	WaitFor(tb, ctx, fmt.Sprintf(`document.querySelectorAll('[data-testid=conv-item]').length === %d`, len(paths)), 60*time.Second)
+}
+
+// convertBatch sets the target and converts every checked file; it returns
+// the ZIP downloaded, the time from the click to the download and the
+// peak growth of the renderer processes' and of all the browser's
+// processes' memory.
+func convertBatch(tb testing.TB, ctx context.Context, n int, format, option, value string) (dl Download, took time.Duration, renderer, all int64) {
+	setSelect(tb, ctx, conv+`[data-testid=container]')`, format)
+	if option != "" {
+		WaitFor(tb, ctx, `!!`+conv+`[data-testid=option-`+option+`]')`, 10*time.Second)
+		setSelect(tb, ctx, conv+`[data-testid=option-`+option+`]')`, value)
+	}
+	WaitFor(tb, ctx, conv+fmt.Sprintf(`[data-testid=export]').textContent === 'Convert %d files' && !`, n)+conv+`[data-testid=export]').disabled`, 30*time.Second)
+	WaitFor(tb, ctx, conv+fmt.Sprintf(`[data-testid=result]').textContent.includes('%d files')`, n), 30*time.Second)
+	r0, a0 := processRSS(ctx)
+	stop := peakRSS(ctx)
+	dls := CaptureDownloads(tb, ctx)
+	start := time.Now()
+	click(tb, ctx, "[data-testid=converter] [data-testid=export]")
+	dl = dls.Wait(tb, 600*time.Second)
+	took = time.Since(start)
+	pr, pa := stop()
+	return dl, took, pr - r0, pa - a0
+}
+
+// TestUIConvertBatch converts 20 files (WAV, FLAC and MP3 sources) to MP3
+// 128 kbit/s in the Convert tab: the ZIP the page downloads holds one
+// entry per file, each byte for byte the CLI's conversion of that file in
+// the CLI's own ZIP. Then MP3 and FLAC → FLAC with the other files left
+// out. (BenchmarkConvertBatch measures the memory on a bigger batch.)
+func TestUIConvertBatch(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	paths, size := batchFiles(t, dir, 2)
+	openBatch(t, ctx, paths)
+	dl, took, pr, pa := convertBatch(t, ctx, 20, "mp3", "quality", "128")
+	t.Logf("20 files (%.1f MB) to MP3 128k in %.1f s; renderer +%.0f MB, all browser processes +%.0f MB", float64(size)/1e6, took.Seconds(), float64(pr)/1e6, float64(pa)/1e6)
+	if dl.Name != "converted.zip" {
+		t.Errorf("download named %q", dl.Name)
+	}
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=conv-status][data-state=done]').length === 20`, 10*time.Second)
+
+	want := filepath.Join(dir, "want.zip")
+	runCLI(t, site, append(append([]string{"convert"}, paths...), "--format", "mp3", "--option", "quality=128", "-o", want)...)
+	gotNames, got := zipEntries(t, dl.Path)
+	wantNames, wantData := zipEntries(t, want)
+	if fmt.Sprint(gotNames) != fmt.Sprint(wantNames) || len(gotNames) != 20 {
+		t.Fatalf("entries %q, want %q", gotNames, wantNames)
+	}
+	for _, n := range wantNames {
+		if !bytes.Equal(got[n], wantData[n]) {
+			t.Errorf("%s: %d bytes from the browser, %d from the CLI", n, len(got[n]), len(wantData[n]))
+		}
+	}
+
+	// To FLAC, with 18 files left out.
+	Eval[bool](t, ctx, `(() => { const boxes = [...document.querySelectorAll('[data-testid=conv-item] input[type=checkbox]')]; boxes.forEach((b, i) => { if (b.checked !== (i >= 18)) b.click(); }); return true })()`)
+	dl, _, _, _ = convertBatch(t, ctx, 2, "flac", "", "")
+	names, data := zipEntries(t, dl.Path)
+	if fmt.Sprint(names) != "[take 19.flac take 20.flac]" {
+		t.Fatalf("FLAC batch entries %q", names)
+	}
+	for _, p := range paths[18:] {
+		n := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) + ".flac"
+		one := filepath.Join(dir, "one-"+n)
+		runCLI(t, site, "convert", p, "--format", "flac", "-o", one)
+		if b, _ := os.ReadFile(one); !bytes.Equal(b, data[n]) {
+			t.Errorf("%s → FLAC: %d bytes from the browser, %d from the CLI", filepath.Base(p), len(data[n]), len(b))
+		}
+	}
+	if s := Eval[string](t, ctx, `document.querySelector('[data-testid=conv-summary]').textContent`); s != "2 of 2 files converted." {
+		t.Errorf("summary %q", s)
+	}
+	reqs.AssertNoUpload(t, site)
+}
+
+// BenchmarkConvertBatch converts 20 one-minute files (about 190 MB of
+// WAV, FLAC and MP3) to MP3 128 kbit/s in the Convert tab and reports the
+// time from the click to the ZIP and the peak growth of the renderer's
+// memory (RSS of its processes) and of all the browser's processes.
+func BenchmarkConvertBatch(b *testing.B) {
+	site := StartSite(b)
+	dir := b.TempDir()
+	paths, size := batchFiles(b, dir, 60)
+	for i := 0; i < b.N; i++ {
+		ctx := NewBrowser(b)
+		site.Open(b, ctx, "/")
+		WaitFor(b, ctx, `document.documentElement.classList.contains('ready')`, 30*time.Second)
+		openBatch(b, ctx, paths)
+		_, took, pr, pa := convertBatch(b, ctx, 20, "mp3", "quality", "128")
+		b.ReportMetric(took.Seconds(), "s/batch")
+		b.ReportMetric(float64(pr)/(1<<20), "renderer-MiB")
+		b.ReportMetric(float64(pa)/(1<<20), "browser-MiB")
+		b.ReportMetric(float64(size)/(1<<20), "input-MiB")
+	}
+}
+
+// TestUITagsAndCover sets tags and a cover in the cutter's export panel:
+// the FLAC and MP3 outputs carry them (read back by the engine's readers)
+// and equal the CLI's render of the same document.
+func TestUITagsAndCover(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	wav := WriteWAV(t, filepath.Join(dir, "voice.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 44100, Seed: 31})
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 13)
+	}
+	var pngBuf bytes.Buffer
+	if err := png.Encode(&pngBuf, img); err != nil {
+		t.Fatal(err)
+	}
+	cover := filepath.Join(dir, "cover.png")
+	if err := os.WriteFile(cover, pngBuf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	SetFiles(t, ctx, "[data-testid=file-input]", wav)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === 'voice.wav'`, 20*time.Second)
+	waitResult(t, ctx, "cutter", "44100")
+	cut := `document.querySelector('[data-testid=cutter] `
+	for _, format := range []string{"flac", "mp3"} {
+		setSelect(t, ctx, cut+`[data-testid=container]')`, format)
+		WaitFor(t, ctx, `!`+cut+`[data-testid=tags]').hidden`, 10*time.Second)
+		if format == "flac" {
+			Eval[bool](t, ctx, `(() => { document.querySelector('[data-testid=cutter] [data-testid=tags]').open = true; return true })()`)
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-title]", "Morning notes")
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-artist]", "Ana Ruiz")
+			typeInto(t, ctx, "[data-testid=cutter] [data-testid=tag-year]", "2026")
+			SetFiles(t, ctx, "[data-testid=cutter] [data-testid=cover-input]", cover)
+			WaitFor(t, ctx, cut+`[data-testid=cover-text]').textContent.startsWith('cover.png')`, 10*time.Second)
+		}
+		WaitFor(t, ctx, cut+`[data-testid=file-name]').value.endsWith('.`+format+`')`, 20*time.Second)
+		dls := CaptureDownloads(t, ctx)
+		click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+		dl := dls.Wait(t, 60*time.Second)
+		want := renderDoc(t, site, dir, "want-tags-"+format, map[string]any{
+			"version": 1,
+			"sources": []map[string]any{{"name": "voice.wav"}},
+			"clips":   []map[string]any{{"source": 0, "in": 0, "out": 44100}},
+			"output": map[string]any{"container": format, "tags": map[string]any{
+				"title": "Morning notes", "artist": "Ana Ruiz", "year": "2026",
+				"cover": map[string]any{"mime": "image/png", "data": base64.StdEncoding.EncodeToString(pngBuf.Bytes())},
+			}},
+		})
+		sameFile(t, dl.Path, want)
+		b, _ := os.ReadFile(dl.Path)
+		d, err := codecs.Open(audio.NewBytesSource(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := d.Info()
+		if info.Tags["title"] != "Morning notes" || info.Tags["artist"] != "Ana Ruiz" || len(info.Pictures) != 1 || !bytes.Equal(info.Pictures[0].Data, pngBuf.Bytes()) {
+			t.Errorf("%s: tags %q, %d pictures", format, info.Tags, len(info.Pictures))
+		}
+	}
+	reqs.AssertNoUpload(t, site)
+}

@@ -1,0 +1,73 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+	"time"
+
+	"offcut/audio/zipout"
+)
+
+// zipSink hands an archive's headers to the worker as bytes and its
+// entries' data as ranges of the Blobs the entries came from.
+type zipSink struct{ emit js.Value }
+
+func (s zipSink) Write(p []byte) (int, error) {
+	s.emit.Invoke("bytes", bytesToJS(p))
+	return len(p), nil
+}
+
+func (s zipSink) WriteRange(entry int, off, n int64) error {
+	s.emit.Invoke("range", entry, off, n)
+	return nil
+}
+
+// zip(files, names, modified, read, emit) stores files (Blobs) in one ZIP
+// archive under names (made safe and unique), dated modified (ms since
+// the epoch). The entries' bytes are read once, for their CRC-32; the
+// archive refers to them by range.
+func zipJS(args []js.Value) (any, error) {
+	ins, err := inputs(arg(args, 0), arg(args, 3))
+	if err != nil {
+		return nil, err
+	}
+	names := arg(args, 1)
+	if names.Type() != js.TypeObject || names.Length() != len(ins) {
+		return nil, fmt.Errorf("zip needs one name per file")
+	}
+	when := time.Now()
+	if m := arg(args, 2); m.Type() == js.TypeNumber {
+		when = time.UnixMilli(int64(m.Float()))
+	}
+	emit := arg(args, 4)
+	if emit.Type() != js.TypeFunction {
+		return nil, fmt.Errorf("zip needs an emit function")
+	}
+	var total, base int64
+	for _, in := range ins {
+		total += in.src.Size()
+	}
+	z := zipout.NewWriter(zipSink{emit})
+	progress := throttle(func(done, total int64) { emit.Invoke("progress", done, total) })
+	z.Progress = func(done, _ int64) { progress(base+done, total) }
+	stored := make([]any, len(ins))
+	for i, in := range ins {
+		n := names.Index(i)
+		if n.Type() != js.TypeString {
+			return nil, fmt.Errorf("name %d is not a string", i)
+		}
+		name, err := z.Add(zipout.Entry{Name: n.String(), Modified: when, Data: in.src, Size: in.src.Size()})
+		if err != nil {
+			return nil, err
+		}
+		stored[i] = name
+		base += in.src.Size()
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	progress(total, total)
+	return toJSON(stored)
+}
