@@ -234,9 +234,27 @@ func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []
 			t.Fatalf("frame %d of %d matches the source nowhere near its end (error %g)", i, n, e)
 		}
 		joins = append(joins, i)
-		o = align(rec, src, i, 2048)
-		if ok, e := match(i, o); !ok {
-			t.Fatalf("frame %d matches no position of the source (error %g)", i, e)
+		// Realign where the source resumes (a glitch may leave frames that
+		// match nothing: they count as part of this join).
+		found := false
+		for at := i; at < min(n-2048, i+recRate); at += 64 {
+			if o = align(rec, src, at, 2048); matches(at, o, 2048) {
+				for at > i {
+					if ok, _ := match(at-1, o); !ok {
+						break
+					}
+					at--
+				}
+				if at > i {
+					t.Logf("frames %d..%d match no position of the source", i, at)
+				}
+				i = at - 1 // the loop checks frame at next
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("from frame %d on, nothing matches the source for a second (error %g)", i, e)
 		}
 		if len(joins) > 20 {
 			t.Fatalf("more than 20 discontinuities: %v", joins)
@@ -286,9 +304,6 @@ func TestRecorderCapturesTheInput(t *testing.T) {
 	if s := Eval[string](t, ctx, `document.querySelector('[data-testid="rec-time"]').textContent`); !regexp.MustCompile(`^0:0[6-9]$|^0:1\d$`).MatchString(s) {
 		t.Errorf("elapsed time shows %q after 8 s", s)
 	}
-	screenshot(t, ctx, "recorder-recording", 1280, 900, false)
-	screenshot(t, ctx, "recorder-recording-phone", 390, 844, true)
-	resetViewport(t, ctx)
 	recClick(t, ctx, `[data-testid="rec-stop"]`)
 	WaitFor(t, ctx, `document.querySelector('[data-testid="cutter-title"]') && /^Recording /.test(document.querySelector('[data-testid="cutter-title"]').textContent) && !document.getElementById('cutter-panel').hidden`, 30*time.Second)
 	name, b := recordingBytes(t, ctx, `^Recording .*\.wav$`)
@@ -336,6 +351,11 @@ func TestRecorderPauseResume(t *testing.T) {
 	if s := Eval[string](t, ctx, `document.querySelector('[data-testid="rec-pause"]').textContent.trim()`); s != "Resume" {
 		t.Errorf("the pause button says %q while paused", s)
 	}
+	// Screenshots while paused (a full-page capture at phone size can
+	// starve a loaded machine's audio thread; paused, nothing is recorded).
+	screenshot(t, ctx, "recorder-paused", 1280, 900, false)
+	screenshot(t, ctx, "recorder-paused-phone", 390, 844, true)
+	resetViewport(t, ctx)
 	recClick(t, ctx, `[data-testid="rec-pause"]`)
 	WaitFor(t, ctx, fmt.Sprintf(`Number(document.querySelector('[data-testid="recorder"]').dataset.frames) >= %d`, paused+3*recRate), 30*time.Second)
 	recClick(t, ctx, `[data-testid="rec-stop"]`)
