@@ -234,6 +234,7 @@ func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []
 			t.Fatalf("frame %d of %d matches the source nowhere near its end (error %g)", i, n, e)
 		}
 		joins = append(joins, i)
+		was := o
 		// Realign where the source resumes (a glitch may leave frames that
 		// match nothing: they count as part of this join).
 		found := false
@@ -245,9 +246,10 @@ func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []
 					}
 					at--
 				}
-				if at > i {
-					t.Logf("frames %d..%d match no position of the source", i, at)
-				}
+				// shift 0: every frame is where it belongs and only the
+				// content of frames i..at differs (replaced upstream);
+				// otherwise the source jumps by shift frames at i.
+				t.Logf("frame %d: the source jumps by %d frames; frames %d..%d match no position of it", i, ((o-was)%L+L)%L, i, at)
 				i = at - 1 // the loop checks frame at next
 				found = true
 				break
