@@ -559,6 +559,11 @@ func benchRecord(b *testing.B, d time.Duration) {
 		recClick(b, ctx, `[data-testid="rec-stop"]`)
 		WaitFor(b, ctx, `/^Recording /.test((document.querySelector('[data-testid="cutter-title"]') || {}).textContent || '')`, 120*time.Second)
 		frames := recFrames(b, ctx) // the worklet's count at stop
+		// Logged as well as reported: a failed benchmark prints no metrics.
+		b.Logf("renderer RSS %.1f MB after 10 s, peak %.1f MB (growth %.1f MB); %.1f s recorded", float64(base)/(1<<20), float64(peak)/(1<<20), float64(peak-base)/(1<<20), float64(frames)/recRate)
+		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
+		b.ReportMetric(float64(base)/(1<<20), "MB-renderer-base")
+		b.ReportMetric(float64(frames)/recRate, "s-recorded")
 		size := Eval[float64](b, ctx, `(async () => {
 			const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('recordings');
 			for await (const [name, h] of d.entries()) if (name.startsWith('Recording ')) return (await h.getFile()).size;
@@ -594,9 +599,6 @@ func benchRecord(b *testing.B, d time.Duration) {
 			b.Errorf("the recording is not periodic in the source's length: %v samples differ, the first at frame %v: a block was dropped or repeated", per["bad"], per["firstBad"])
 		}
 		b.ReportMetric(per["checked"]/recRate, "s-checked-continuous")
-		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
-		b.ReportMetric(float64(base)/(1<<20), "MB-renderer-base")
-		b.ReportMetric(float64(frames)/recRate, "s-recorded")
 		stop()
 	}
 }
