@@ -142,6 +142,20 @@ export class Offcut {
   }
 
   /**
+   * Finds a recording's leading and trailing silence: a frame is silent
+   * when every channel is at or below thresholdDB dBFS, and an edge run is
+   * trimmed when it is at least minFrames long (audio/silence/doc.go has
+   * the exact definition, which `offcut trim-silence` shares).
+   * @param {Blob} file
+   * @param {{thresholdDB?: number, minFrames?: number, signal?: AbortSignal}} [options]
+   * @returns {Promise<{from: number, to: number, frames: number, allSilent: boolean}>}
+   *   the frames [from, to) to keep
+   */
+  silence(file, { thresholdDB = -50, minFrames = 0, signal } = {}) {
+    return this.#run('silence', { file: blob(file), thresholdDB, minFrames }, { signal });
+  }
+
+  /**
    * Plans an edit without computing audio: the output's exact length,
    * format and size.
    * @param {object|string} project the edit document (audio/project/SCHEMA.md)

@@ -127,6 +127,7 @@ const ops = {
   peaks: ({ file, buckets, from, to, sampled }, progress) =>
     call('peaks', file, read, buckets, from, to ?? -1, progress, !!sampled),
   plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
+  silence: async ({ file, thresholdDB, minFrames }) => JSON.parse(await call('silence', file, read, thresholdDB, minFrames)),
   formats: async () => JSON.parse(await call('formats')),
   presets: async () => JSON.parse(await call('presets')),
   render: async ({ project, files }, progress) => {

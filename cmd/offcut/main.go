@@ -41,6 +41,7 @@ func init() {
 		{"convert", "IN... -o OUT|DIR|ZIP [--format NAME] [--preset NAME] [--option NAME=VALUE] [--rate HZ] [--channels N] [--bits N|--float]", "convert files to another format or layout (several into a folder or a .zip)", runConvert},
 		{"peaks", "IN --buckets N [--from T --to T] --json", "waveform min/max per bucket", runPeaks},
 		{"render", "PROJECT.json -o OUT [--allow-any-path]", "render an edit document (sources beside or below it)", runRender},
+		{"trim-silence", "IN -o OUT [--threshold DB] [--min T]", "cut the silence at the start and the end", runTrimSilence},
 		{"formats", "[--json]", "list the formats Offcut reads and writes", runFormats},
 	}
 }

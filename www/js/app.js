@@ -11,6 +11,8 @@ import { Converter } from './converter.js';
 import { installShortcuts, shortcutSheet } from './shortcuts.js';
 import { el, icon, formatTime } from './util.js';
 import { setEditGuard, launchMode, notify } from './pwa.js';
+import { Recorder } from './recorder.js';
+import { SilenceTrim } from './trimsilence.js';
 import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy } from './persist.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -84,6 +86,9 @@ const converter = new Converter({ jobs, error, announce, sources: () => [...libr
 $('cutter-panel').append(cutter.root);
 $('joiner-panel').append(joiner.root);
 $('convert-panel').append(converter.root);
+const recorder = new Recorder({ error, announce, notify, open: (file) => openFiles([file]) });
+$('recorder-panel').append(recorder.root);
+new SilenceTrim({ cutter, engine, jobs, error, announce }); // a row in the cutter
 joiner.history.subscribe((s) => {
   const b = $('join-count');
   b.hidden = !s.items.length;
@@ -96,10 +101,11 @@ const TABS = [
   ['cutter', $('tab-cutter'), $('cutter-panel')],
   ['joiner', $('tab-joiner'), $('joiner-panel')],
   ['convert', $('tab-convert'), $('convert-panel')],
+  ['recorder', $('tab-recorder'), $('recorder-panel')],
 ];
 /**
  * Shows one tool.
- * @param {'cutter'|'joiner'|'convert'} which
+ * @param {'cutter'|'joiner'|'convert'|'recorder'} which
  */
 function showTab(which) {
   active = which;
@@ -112,8 +118,11 @@ function showTab(which) {
   cutter.stopPlayback();
   joiner.stopPreview();
   if (which === 'cutter') cutter.wave.resize();
+  renderLibrary(); // the recorder shows the workspace even with no file open
+  if (which === 'recorder') recorder.shown();
 }
 for (const [name, tab] of TABS) tab.addEventListener('click', () => showTab(name));
+$('record-btn').addEventListener('click', () => showTab('recorder'));
 $('tab-cutter').parentElement.addEventListener('keydown', (e) => {
   const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
   const ends = { Home: 0, End: TABS.length - 1 }[e.key];
@@ -218,8 +227,8 @@ function renderLibrary() {
   );
   converter.update();
   const any = library.size > 0;
-  $('welcome').hidden = any;
-  $('workspace').hidden = !any;
+  $('welcome').hidden = any || active === 'recorder';
+  $('workspace').hidden = !any && active !== 'recorder';
   scheduleSave();
 }
 
@@ -385,7 +394,7 @@ const openSheet = () => {
 };
 $('help-btn').addEventListener('click', openSheet);
 installShortcuts({
-  active: () => (library.size === 0 ? null : active === 'cutter' ? cutter : joiner),
+  active: () => (library.size === 0 ? null : active === 'cutter' ? cutter : active === 'joiner' ? joiner : null),
   help: openSheet,
   blocked: () => sheet.open,
 });
@@ -401,7 +410,7 @@ window.dispatchEvent(new Event('offcut:ready'));
 
 // ---- offline app: files from the system, sessions that survive -------------
 
-setEditGuard(() => library.size > 0);
+setEditGuard(() => library.size > 0 || recorder.state !== 'idle');
 
 // Every edit is saved (js/persist.js), so a reload or a crash loses nothing.
 const watched = new WeakSet();
@@ -555,6 +564,9 @@ loadSession().then((session) => {
     { label: 'Discard', testid: 'pwa-discard', run: () => clearSession() },
   ]);
 });
+
+// An unfinished recording (a crash, a closed tab) is offered back.
+recorder.recoverAll().catch((err) => console.warn(`Looking for unfinished recordings failed: ${err.message}`));
 
 // Start the engine early so the first file opens at once.
 engine().catch((err) => error(`The audio engine could not start: ${err.message}. Reload the page to try again.`));
