@@ -104,9 +104,9 @@ function makeSite() {
   fs.mkdirSync(path.join(b, 'ffmpeg'), { recursive: true });
   for (const f of ['index.html', 'bench.js']) fs.copyFileSync(path.join(here, 'page', f), path.join(b, f));
   const nm = path.join(here, 'node_modules/@ffmpeg');
-  fs.cpSync(path.join(nm, 'ffmpeg/dist/esm'), path.join(b, 'ffmpeg/ffmpeg'), { recursive: true });
-  fs.cpSync(path.join(nm, 'core/dist/esm'), path.join(b, 'ffmpeg/core'), { recursive: true });
-  fs.cpSync(path.join(nm, 'util/dist/esm'), path.join(b, 'ffmpeg/util'), { recursive: true });
+  fs.cpSync(path.join(nm, 'ffmpeg/dist/esm'), path.join(b, 'ffmpeg/ffmpeg'), { recursive: true, preserveTimestamps: true });
+  fs.cpSync(path.join(nm, 'core/dist/esm'), path.join(b, 'ffmpeg/core'), { recursive: true, preserveTimestamps: true });
+  fs.cpSync(path.join(nm, 'util/dist/esm'), path.join(b, 'ffmpeg/util'), { recursive: true, preserveTimestamps: true });
   const zdir = path.join(cache, 'compressed');
   fs.mkdirSync(zdir, { recursive: true });
   const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
@@ -126,7 +126,7 @@ function engineBytes(site) {
   const size = (f) => fs.existsSync(f + '.br') ? fs.statSync(f + '.br').size : fs.statSync(f).size;
   const raw = (f) => fs.statSync(f).size;
   const dist = fs.readdirSync(site);
-  const offcut = ['offcut.js', 'worker.js', ...dist.filter((n) => /^wasm_exec.*\.js$|\.wasm$/.test(n))].map((n) => path.join(site, n)).filter(fs.existsSync);
+  const offcut = ['offcut.js', ...dist.filter((n) => /^(worker|wasm_exec)[.\w]*\.js$|^offcut[.\w]*\.wasm$/.test(n))].map((n) => path.join(site, n)).filter(fs.existsSync);
   const ffdir = path.join(site, 'bench/ffmpeg');
   const ffmpeg = ['ffmpeg/index.js', 'ffmpeg/classes.js', 'ffmpeg/const.js', 'ffmpeg/utils.js', 'ffmpeg/errors.js', 'ffmpeg/worker.js', 'core/ffmpeg-core.js', 'core/ffmpeg-core.wasm'].map((n) => path.join(ffdir, n));
   const sum = (l, f) => l.reduce((a, p) => a + f(p), 0);

@@ -150,7 +150,7 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
     },
   });
   jobs.push(decodeJob('flacwav', 'FLAC → WAV (3 min)', m.flac, 'exact', ['flac', '-s', '-d', '-f', '-o', '{out}', m.flac],
-    { flac: ['flac', '-s', '-d', '-f', '-o', '{out}', m.flac] }, true));
+    { flac: ['flac', '-s', '-d', '-f', '-o', '{out}', m.flac] }, false));
   jobs.push(decodeJob('opuswav', 'Opus → WAV (3 min)', m.opus, 'snr', ['opusdec', '--quiet', '--rate', '48000', m.opus, '{out}'],
     { opusdec: ['opusdec', '--quiet', '--rate', '48000', m.opus, '{out}'] }, false));
   jobs.push(decodeJob('m4awav', 'M4A (AAC) → WAV (3 min)', m.m4a, 'snr', ['ffmpeg', '-v', 'error', '-y', '-i', m.m4a, '-c:a', 'pcm_s16le', '{out}'],
@@ -172,7 +172,7 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
   });
 
   jobs.push({
-    id: 'wavflac', title: 'WAV → FLAC level 5 (3 min)', quick: true,
+    id: 'wavflac', title: 'WAV → FLAC level 5 (3 min)', quick: false,
     inputs: [m.music3], ext: 'flac', check: 'exact', refIsSource: true,
     offcut: { renders: [{ project: clipDoc(0, frames(m.music3), { container: 'flac', options: { level: '5' } }), inputs: [0] }] },
     ffmpeg: { cmds: [{ args: ['-v', 'error', '-i', '{0}', '-c:a', 'flac', '-compression_level', '5', 'out.flac'], out: 'out.flac', mime: 'audio/flac' }] },
