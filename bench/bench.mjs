@@ -33,6 +33,7 @@ const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : null;
 const CHROMIUM = process.env.OFFCUT_CHROMIUM || '/usr/bin/chromium';
 const started = Date.now();
+const JOB_TIMEOUT_S = 180;
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s]`, ...a);
 const median = (xs) => {
@@ -220,6 +221,10 @@ async function openPage(browser, url, engine, thirdParty) {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && errors.length < 5) errors.push(m.text()); });
+  // A crashed renderer never answers an evaluate: fail the run instead.
+  page.crashed = new Promise((_, reject) => page.on('crash', () => reject(new Error('the page crashed (renderer gone; out of memory?)'))));
+  page.crashed.catch(() => {});
   await page.goto(`${url}/bench/index.html?engine=${engine}`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === '1' || window.bench?.failed, null, { timeout: 120000 })
     .catch((e) => { throw new Error(`${engine} page not ready: ${e.message} ${errors.join('; ')}`); });
@@ -247,7 +252,13 @@ async function browserRun(browser, url, job, variant, save, thirdParty) {
     const idle = resetPeaks();
     let res;
     try {
-      res = await page.evaluate((s) => window.bench.run(s), spec);
+      let timer;
+      const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${JOB_TIMEOUT_S} s`)), JOB_TIMEOUT_S * 1000); });
+      try {
+        res = await Promise.race([page.evaluate((s) => window.bench.run(s), spec), page.crashed, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (e) {
       return { error: String(e.message).split('\n')[0].slice(0, 300) + (errors.length ? ' ' + errors.join('; ').slice(0, 200) : '') };
     }
@@ -357,7 +368,11 @@ async function main() {
       const br = Object.fromEntries(variants.map((v) => [v, []]));
       for (let r = 0; r < RUNS; r++) {
         const order = variants.map((_, i) => variants[(i + r) % variants.length]);
-        for (const v of order) br[v].push(await browserRun(browser, url, j, v, r === RUNS - 1, thirdParty));
+        for (const v of order) {
+          const x = await browserRun(browser, url, j, v, r === RUNS - 1, thirdParty);
+          log(`  ${v}: ${x.error ? 'failed: ' + x.error : x.ms.toFixed(0) + ' ms, +' + x.aboveIdleMiB.toFixed(0) + ' MiB'}`);
+          br[v].push(x);
+        }
       }
       jr.browser = {};
       for (const v of variants) {
@@ -424,9 +439,11 @@ async function main() {
   results.loadAfter = os.loadavg();
   results.thirdPartyRequests = [...new Set(thirdParty)];
   results.elapsedS = Math.round((Date.now() - started) / 1000);
-  fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  fs.writeFileSync(path.join(here, 'results.md'), writeReport(results));
-  log(`wrote bench/results.md and bench/results.json (${results.elapsedS} s)`);
+  // A partial run (--only, --runs) does not replace the committed results.
+  const dest = only || runsArg >= 0 ? cache : here;
+  fs.writeFileSync(path.join(dest, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(dest, 'results.md'), writeReport(results));
+  log(`wrote ${path.relative(root, dest)}/results.md and results.json (${results.elapsedS} s)`);
 }
 
 /** Checks a job's saved outputs ({index: path}) against its references. */
