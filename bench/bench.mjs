@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeMaterial } from './material.mjs';
@@ -28,7 +29,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const full = !quick;
 const runsArg = args.indexOf('--runs');
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 3 : 5;
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : null;
 const CHROMIUM = process.env.OFFCUT_CHROMIUM || '/usr/bin/chromium';
@@ -82,14 +83,20 @@ function machine() {
   };
 }
 
-/** Compresses src into dst (.br or .gz) once. */
-function compressed(src, dst, how) {
-  if (fs.existsSync(dst) && fs.statSync(dst).mtimeMs >= fs.statSync(src).mtimeMs) return;
+/**
+ * src compressed (.br or .gz), cached in zdir under the hash of its
+ * content (brotli at quality 11 takes minutes for ffmpeg's 32 MB wasm).
+ */
+function compressed(src, zdir, how) {
   const data = fs.readFileSync(src);
+  const dst = path.join(zdir, crypto.createHash('sha256').update(data).digest('hex').slice(0, 32) + '.' + how);
+  if (fs.existsSync(dst)) return dst;
   const z = how === 'br'
     ? zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } })
     : zlib.gzipSync(data, { level: 9 });
-  fs.writeFileSync(dst, z);
+  fs.writeFileSync(dst + '.tmp', z);
+  fs.renameSync(dst + '.tmp', dst);
+  return dst;
 }
 
 /**
@@ -114,9 +121,7 @@ function makeSite() {
   for (const f of walk(path.join(b, 'ffmpeg'))) {
     if (!/\.(js|wasm)$/.test(f)) continue;
     for (const how of ['br', 'gz']) {
-      const key = path.join(zdir, path.relative(b, f).replaceAll('/', '_') + '.' + how);
-      compressed(f, key, how);
-      fs.copyFileSync(key, f + '.' + how);
+      fs.copyFileSync(compressed(f, zdir, how), f + '.' + how);
     }
   }
   return site;
