@@ -293,7 +293,7 @@ function nativeRun(argv, outPath) {
   const outdir = outPath.replace(/\.[^.]+$/, '') + '-dir';
   fs.rmSync(outPath, { force: true });
   fs.rmSync(outdir, { recursive: true, force: true });
-  if (argv.includes('{outdir}')) fs.mkdirSync(outdir, { recursive: true });
+  if (argv.some((x) => x.includes('{outdir}'))) fs.mkdirSync(outdir, { recursive: true });
   const a = argv.map((x) => x.replace('{out}', outPath).replace('{outdir}', outdir));
   const r = spawnSync(path.join(cache, 'runstat'), a, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = r.stderr.trim().split('\n').pop();
@@ -419,7 +419,7 @@ async function main() {
         if (!ok.length) continue;
         if (j.check === 'peaks') {
           if (t === 'offcut') jr.native[t].correct = { note: 'the reference for the browser peaks' };
-        } else if (j.native.offcut.includes('{outdir}')) {
+        } else if (j.native.offcut.some((x) => x.includes('{outdir}'))) {
           const dir = nr[t][0].outdir;
           const files = (j.saved || [0]).map((i) => {
             const base = path.basename(j.inputs[i]).replace(/\.wav$/, '.' + j.ext);
