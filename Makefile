@@ -18,7 +18,7 @@ VERSITYGW_VERSION := v1.8.0
 CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
-.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit
+.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit bench-go bench-quick bench-deps
 
 all: build
 
@@ -88,11 +88,30 @@ test-js:
 ## test: install what the tests need, then lint and run every test
 test: test-deps lint test-js test-go test-wasm
 
-## bench: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
-bench: test-deps
+## bench: Offcut against ffmpeg.wasm in one headless Chromium and the CLI against
+## ffmpeg/sox/flac/lame/opusenc natively (bench/results.md, .json; <= 20 min on
+## 2 cores), then the Go benchmarks
+bench: test-deps bench-deps build
+	node bench/bench.mjs
+	$(MAKE) bench-go
+
+## bench-quick: a ~3-minute subset of the browser and native jobs (no Go benchmarks)
+bench-quick: test-deps bench-deps build
+	node bench/bench.mjs --quick
+
+## bench-deps: the bench's npm packages (ffmpeg.wasm, playwright-core) into
+## bench/node_modules, pinned by bench/package-lock.json; no browser download
+## (the bench drives Debian's /usr/bin/chromium)
+bench-deps:
+	@command -v npm >/dev/null || { echo "bench needs node and npm"; exit 1; }
+	cd bench && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+
+## bench-go: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
+bench-go: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/codec/mp3format/ ./audio/project/ ./audio/resample/
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/ ./server/e2e/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./server/e2e/
 	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/
 
 ## audit: Lighthouse 11 (the last with a PWA category) against the built app
