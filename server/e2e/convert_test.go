@@ -194,7 +194,13 @@ func convertBatch(tb testing.TB, ctx context.Context, n int, format, option, val
 	dls := CaptureDownloads(tb, ctx)
 	start := time.Now()
 	click(tb, ctx, "[data-testid=converter] [data-testid=export]")
-	dl = dls.Wait(tb, 600*time.Second)
+	// The batch ends with a summary line (or an error): say what each file
+	// did when it is not a full success.
+	WaitFor(tb, ctx, `!!(document.querySelector('[data-testid=converter] [data-testid=conv-summary]') || document.querySelector('[data-testid=error]'))`, 600*time.Second)
+	if !Eval[bool](tb, ctx, fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid=converter] [data-testid=conv-summary]'); return !!s && s.textContent === '%d of %d files converted.' })()`, n, n)) {
+		tb.Fatalf("the batch did not convert every file: %s", Eval[string](tb, ctx, `[...document.querySelectorAll('[data-testid=error], [data-testid=conv-summary], [data-testid=conv-status]')].map((e) => e.textContent).join(' | ')`))
+	}
+	dl = dls.Wait(tb, 120*time.Second)
 	took = time.Since(start)
 	pr, pa := stop()
 	return dl, took, pr - r0, pa - a0
