@@ -561,11 +561,6 @@ export class Cutter {
 
   /** Stops playback, or the rendering that would start it. */
   stopPlayback() {
-    if (this.pending) {
-      this.pending.abort();
-      this.pending = null;
-      this.setPlaying(false);
-    }
     this.stream.stop();
     this.ctx.player.stop();
   }
