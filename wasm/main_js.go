@@ -37,6 +37,7 @@ func main() {
 	api.Set("silence", handler("silence", silenceJS))
 	installAAC()
 	installCrypt(api)
+	installCloud(api)
 	js.Global().Set("offcutEngine", api)
 	select {} // serve calls until the worker is terminated
 }
@@ -158,6 +159,9 @@ type blobSource struct {
 }
 
 func newInput(blob, read js.Value, i int) (input, error) {
+	if in, ok, err := cloudInput(blob, read, i); ok {
+		return in, err
+	}
 	if blob.Type() != js.TypeObject || blob.Get("size").Type() != js.TypeNumber {
 		return input{}, fmt.Errorf("input %d is not a File or Blob", i)
 	}
@@ -357,7 +361,10 @@ func planJS(args []js.Value) (any, error) {
 // returns a Promise (a stream to a consumer that is behind), the render
 // waits for it; a rejected Promise (the consumer stopped) ends the render
 // with that error.
-type jsSink struct{ emit js.Value }
+type jsSink struct {
+	emit js.Value
+	ins  []input // cloud inputs' ranges go out as bytes (cloud_js.go)
+}
 
 func (s jsSink) call(args ...any) error {
 	v := s.emit.Invoke(args...)
@@ -376,6 +383,11 @@ func (s jsSink) Patchable(id int, b []byte) error {
 }
 func (s jsSink) Patch(id int, b []byte) error { return s.call("patch", id, bytesToJS(b)) }
 func (s jsSink) Range(src int, off, n int64) error {
+	if src >= 0 && src < len(s.ins) {
+		if p, ok := s.ins[src].src.(*plainSource); ok {
+			return cloudRange(s, p, off, n)
+		}
+	}
 	return s.call("range", src, off, n)
 }
 
@@ -393,7 +405,7 @@ func renderJS(args []js.Value) (any, error) {
 	if emit.Type() != js.TypeFunction {
 		return nil, fmt.Errorf("render needs an emit function")
 	}
-	res, err := render(doc, ins, jsSink{emit}, func(done, total int64) { emit.Invoke("progress", done, total) })
+	res, err := render(doc, ins, jsSink{emit, ins}, func(done, total int64) { emit.Invoke("progress", done, total) })
 	if err != nil {
 		return nil, err
 	}

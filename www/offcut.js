@@ -64,16 +64,19 @@
 
 const abortError = () => new DOMException('The operation was aborted.', 'AbortError');
 
+/** A cloud file: {name, size, cloud: {url, size, key | share}} (see cloud()). */
+const isCloud = (f) => !!f && typeof f === 'object' && !(f instanceof Blob) && !!f.cloud && typeof f.cloud.url === 'string';
+
 function blobs(files) {
   const list = Array.from(files ?? []);
   list.forEach((f, i) => {
-    if (!(f instanceof Blob)) throw new TypeError(`files[${i}] is not a File or Blob`);
+    if (!(f instanceof Blob) && !isCloud(f)) throw new TypeError(`files[${i}] is not a File or Blob`);
   });
   return list;
 }
 
 function blob(file) {
-  if (!(file instanceof Blob)) throw new TypeError('file is not a File or Blob');
+  if (!(file instanceof Blob) && !isCloud(file)) throw new TypeError('file is not a File or Blob');
   return file;
 }
 
@@ -239,6 +242,43 @@ export class Offcut {
     const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
+  }
+
+  /**
+   * Calls one of the engine's key functions (wasm/crypt_js.go):
+   * deriveAccount, login, unwrapKey, recoverKey, changePassword (JSON
+   * answers, parsed), encrypt and decrypt (Uint8Array). Not part of the
+   * stable API: the cloud save's (js/cloud.js).
+   * @param {string} fn
+   * @param {...any} args
+   */
+  crypt(fn, ...args) {
+    return this.#run('crypt', { fn, args });
+  }
+
+  /**
+   * Encrypts a file for the account (age STREAM, read by range, never
+   * whole) and sends it to an upload of the cloud save API in chunks of
+   * upload.chunk_size bytes, in order; progress counts the file's bytes.
+   * Aborting stops the worker, and with it the upload.
+   * @param {Blob} file
+   * @param {string} key the data key (base64)
+   * @param {{id: string, chunk_size: number}} upload
+   * @param {JobOptions} [options]
+   * @returns {Promise<{size: number, chunks: number}>}
+   */
+  upload(file, key, upload, { onProgress, signal } = {}) {
+    return this.#run('upload', { file: blob(file), key, upload: { id: upload.id, chunk_size: upload.chunk_size } }, { signal, onProgress });
+  }
+
+  /**
+   * The share link's fragment ("#k=…") of a cloud file of the account.
+   * @param {object} file a cloud file
+   * @param {string} key the data key (base64)
+   * @returns {Promise<string>}
+   */
+  shareKey(file, key) {
+    return this.#run('shareKey', { file: blob(file), key });
   }
 
   /**

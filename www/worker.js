@@ -50,8 +50,70 @@ const foldBytes = 32 << 20;
 
 /** Bytes [a, b) of blob, read synchronously (called by Go's ReadAt). */
 function read(blob, a, b) {
+  if (!(blob instanceof Blob) && blob && blob.cloud) return cloudRead(blob.cloud, a, b);
   return blob.slice(a, b).arrayBuffer().then((buf) => new Uint8Array(buf));
 }
+
+/**
+ * Bytes [a, b) of a cloud file's ciphertext: one HTTP Range request (the
+ * engine decrypts them; see wasm/cloud_js.go). A dropped connection or a
+ * busy server is retried a few times.
+ */
+async function cloudRead(c, a, b) {
+  for (let attempt = 0; ; attempt++) {
+    let res;
+    try {
+      res = await fetch(c.url, { headers: { Range: `bytes=${a}-${b - 1}` }, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      if (attempt >= 4) throw new Error(`the cloud could not be reached (${e.message})`);
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
+    if ((res.status === 503 || res.status === 429) && attempt < 4) {
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
+    if (res.status === 404) throw new Error('this file is no longer in the cloud (deleted, or the link was revoked or has expired)');
+    if (res.status !== 206 && !(res.status === 200 && a === 0)) throw new Error(`the cloud answered ${res.status} to a read of bytes ${a}..${b}`);
+    const u8 = new Uint8Array(await res.arrayBuffer());
+    return res.status === 200 ? u8.subarray(0, b - a) : u8;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends chunk n of an upload (PUT with its SHA-256), retrying after a
+ * dropped connection: the server keeps what arrived (GET /uploads/{id}).
+ */
+async function putChunk(uploadID, n, u8, sha) {
+  const url = `/api/v1/uploads/${encodeURIComponent(uploadID)}/chunks/${n}`;
+  for (let attempt = 0; ; attempt++) {
+    let res;
+    try {
+      res = await fetch(url, { method: 'PUT', body: u8, headers: { 'X-Chunk-Sha256': sha, 'Content-Type': 'application/octet-stream' }, credentials: 'same-origin' });
+    } catch (e) {
+      if (attempt >= 5) throw new Error(`the cloud could not be reached (${e.message})`);
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
+    if (res.ok) return;
+    if ((res.status === 503 || res.status === 429) && attempt < 5) {
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
+    let msg = `${res.status}`;
+    try {
+      msg = (await res.json()).error || msg;
+    } catch {
+      /* not JSON */
+    }
+    throw Object.assign(new Error(`the cloud refused chunk ${n}: ${msg}`), { status: res.status });
+  }
+}
+
+// The key functions of wasm/crypt_js.go the page may call.
+const cryptFns = new Set(['deriveAccount', 'login', 'unwrapKey', 'recoverKey', 'changePassword', 'encrypt', 'decrypt', 'encryptedSize', 'openShared']);
 
 /**
  * Calls an engine function. Each returns a Promise (the Go job runs in a
@@ -206,6 +268,14 @@ const ops = {
       streams.delete(id);
     }
   },
+  crypt: async ({ fn, args }) => {
+    if (!cryptFns.has(fn)) throw new Error(`unknown key function ${fn}`);
+    const r = await call(fn, ...args);
+    return typeof r === 'string' ? JSON.parse(r) : r;
+  },
+  upload: async ({ file, key, upload }, progress) =>
+    JSON.parse(await call('upload', file, read, key, upload.chunk_size, (n, u8, sha) => putChunk(upload.id, n, u8, sha), progress)),
+  shareKey: ({ file, key }) => call('shareKey', file, read, key),
   stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
 };
 
