@@ -14,6 +14,7 @@ import { setEditGuard, launchMode, notify } from './pwa.js';
 import { Recorder } from './recorder.js';
 import { SilenceTrim } from './trimsilence.js';
 import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy } from './persist.js';
+import { Cloud } from './cloud.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -89,6 +90,8 @@ $('convert-panel').append(converter.root);
 const recorder = new Recorder({ error, announce, notify, open: (file) => openFiles([file]) });
 $('recorder-panel').append(recorder.root);
 new SilenceTrim({ cutter, engine, jobs, error, announce }); // a row in the cutter
+// The optional cloud save (js/cloud.js): silent until the user signs in.
+const cloud = new Cloud({ engine, jobs, error, announce, cutter, open: (file, state) => openCloudFile(file, state) });
 joiner.history.subscribe((s) => {
   const b = $('join-count');
   b.hidden = !s.items.length;
@@ -226,6 +229,7 @@ function renderLibrary() {
     }),
   );
   converter.update();
+  cloud.render();
   const any = library.size > 0;
   $('welcome').hidden = any || active === 'recorder';
   $('workspace').hidden = !any && active !== 'recorder';
@@ -296,6 +300,23 @@ async function openFiles(files, where = 'auto') {
   } else {
     cut(opened[0].id);
   }
+}
+
+/**
+ * Opens a cloud file (js/cloud.js: read by range from the cloud, decrypted
+ * in the engine) in the cutter, with an edit state if one was saved.
+ * @param {object} file
+ * @param {object|null} state the cutter's saved edit
+ */
+async function openCloudFile(file, state) {
+  const oc = await engine();
+  const info = await jobs.run(`Opening ${file.name} from the cloud`, (signal) => oc.probe(file, { signal }), { delay: 0 });
+  if (!info || !info.frames) throw new Error(`${file.name} has no audio in it.`);
+  const src = { id: nextId++, file, info };
+  library.set(src.id, src);
+  cut(src.id);
+  if (state && cutter.history) cutter.history.replace(state);
+  return src;
 }
 
 let pickTarget = 'auto';
@@ -434,7 +455,7 @@ function scheduleSave() {
   if (library.size && restoreOffer) restoreOffer.close(); // a new edit replaces the old one
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
-    const srcs = [...library.values()];
+    const srcs = [...library.values()].filter((s) => s.file instanceof Blob); // not cloud files
     const hist = (h) => ({ past: h.past, present: h.present, future: h.future });
     saveSession({
       docs: {
@@ -466,7 +487,7 @@ let askedCopies = false;
 let copying = false;
 function offerCopies() {
   if (askedCopies || copiesChoice() || !canKeepCopies()) return;
-  if (![...library.values()].some((s) => !canReopen(s.file))) return;
+  if (![...library.values()].some((s) => s.file instanceof Blob && !canReopen(s.file))) return;
   askedCopies = true;
   notify('keep', 'Keep a private copy of your files in this browser, so this edit can be restored after a crash? It stays on this device.', [
     {
@@ -479,7 +500,7 @@ function offerCopies() {
         } catch {
           /* this time only */
         }
-        return keepCopies([...library.values()].filter((s) => !canReopen(s.file)));
+        return keepCopies([...library.values()].filter((s) => s.file instanceof Blob && !canReopen(s.file)));
       },
     },
     { label: 'Not now', testid: 'pwa-no-copies' },

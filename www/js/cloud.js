@@ -1,0 +1,705 @@
+// The optional cloud save (issue 11; docs/api.md): an account panel, save
+// to and open from the cloud, versions, share links and the shared-link
+// page. Everything is encrypted in the engine's worker before it leaves
+// (audio/crypt): the server gets ciphertext, opaque ids, sizes and times.
+//
+// Signed out, this module makes no request at all: it remembers "signed
+// in" in localStorage and only then asks the server about the account.
+// The data key lives in memory while the page is open (it is handed to
+// the worker with each job); after a reload the password unlocks it again.
+
+import { el, icon, formatBytes, isAbort } from './util.js';
+import { toBase64, fromBase64, shareFragment, parseShareFragment, deviceName } from './cloudlink.js';
+
+const SIGNED_KEY = 'offcut.cloud.signed'; // {email}: only then is /api/ called
+const RECOVERY_KEY = 'offcut.cloud.recovery'; // {email, wrapped_by_recovery}
+const UPLOADS_KEY = 'offcut.cloud.uploads'; // unfinished upload ids
+
+const store = {
+  get(k) {
+    try {
+      return JSON.parse(localStorage.getItem(k) || 'null');
+    } catch {
+      return null;
+    }
+  },
+  set(k, v) {
+    try {
+      if (v === null) localStorage.removeItem(k);
+      else localStorage.setItem(k, JSON.stringify(v));
+    } catch {
+      /* storage off: this page only */
+    }
+  },
+};
+
+/** An error of the cloud API, in plain words. */
+class CloudError extends Error {
+  constructor(msg, status, code) {
+    super(msg);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Calls the cloud API.
+ * @param {string} method
+ * @param {string} path under /api/v1
+ * @param {object} [body] JSON
+ */
+async function api(method, path, body) {
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (e) {
+    throw new CloudError('The cloud cannot be reached (offline, or the server is down).', 0, 'offline');
+  }
+  if (res.status === 204) return null;
+  let j = null;
+  try {
+    j = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) throw new CloudError((j && j.error) || `The cloud answered ${res.status}.`, res.status, j && j.code);
+  return j;
+}
+
+async function sha256hex(u8) {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', u8));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const when = (t) => (t ? new Date(t).toLocaleString() : '');
+
+/**
+ * A modal dialog with a title, a body and a Close button; Escape closes it.
+ * @param {string} title
+ * @param {string} testid
+ */
+function dialog(title, testid) {
+  const body = el('div', { class: 'cloud-body' });
+  const close = el('button', { type: 'button', class: 'btn btn-small', onclick: () => d.close() }, 'Close');
+  const d = el('dialog', { class: 'cloud-dialog', 'aria-label': title, dataset: { testid } }, el('header', { class: 'cloud-head' }, el('h2', {}, title), close), body);
+  d.addEventListener('close', () => d.remove());
+  document.body.append(d);
+  d.showModal();
+  return { d, body };
+}
+
+/** A labelled input. */
+function field(label, attrs) {
+  const input = el('input', attrs);
+  return [el('label', { class: 'cloud-field' }, el('span', {}, label), input), input];
+}
+
+/**
+ * The cloud save: the Account button and panel, Save/Open/Share in the
+ * cutter, and the shared-link page.
+ */
+export class Cloud {
+  /**
+   * @param {{engine: () => Promise<any>, jobs: any, error: (m: string) => void, announce: (m: string) => void,
+   *   cutter: any, open: (file: object, state?: object, opts?: object) => Promise<object|null>}} ctx
+   *   open shows a cloud file in the cutter with an edit state (app.js)
+   */
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.key = null; // the data key (base64), in memory only
+    this.account = null;
+    this.status = 'signed-out'; // signed-out | locked | ready | unavailable
+    this.signed = store.get(SIGNED_KEY);
+
+    this.button = el('button', { type: 'button', class: 'btn btn-icon', id: 'cloud-btn', dataset: { testid: 'cloud-account' }, title: 'Cloud save: your account', onclick: () => this.panel() },
+      icon('lock'), el('span', { class: 'btn-text' }, 'Cloud'));
+    const top = document.querySelector('.top-actions');
+    if (top) top.prepend(this.button);
+
+    // In the cutter's head: save and share (shown when the cloud is ready).
+    this.saveBtn = el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-save' }, onclick: () => this.saveDialog() }, 'Save to cloud');
+    this.shareBtn = el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-share' }, onclick: () => this.shareDialog() }, 'Share');
+    this.openBtn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-open' }, onclick: () => this.openDialog() }, 'Open from cloud');
+    this.cutterBar = el('div', { class: 'toolbar-group cloud-bar' }, this.saveBtn, this.shareBtn);
+    const head = ctx.cutter.root.querySelector('.panel-head');
+    if (head) head.append(this.cutterBar);
+    const lib = document.querySelector('.library-bar');
+    if (lib) lib.append(this.openBtn);
+    this.welcomeOpen = el('button', { type: 'button', class: 'btn btn-large', dataset: { testid: 'cloud-open-welcome' }, onclick: () => this.openDialog() }, 'Open from cloud');
+    const rec = document.getElementById('record-btn');
+    if (rec) rec.after(this.welcomeOpen);
+    this.render();
+
+    const link = parseShareFragment(location.hash);
+    if (link) this.openShared(link);
+    else if (this.signed) this.refresh();
+  }
+
+  /** Shows the controls that fit the state. */
+  render() {
+    const ready = this.status === 'ready';
+    const cur = this.ctx.cutter.src;
+    this.cutterBar.hidden = !ready || !cur || !!(cur.cloud && cur.cloud.shared);
+    this.openBtn.hidden = !ready;
+    this.welcomeOpen.hidden = !ready;
+    const label = { 'signed-out': 'Cloud', locked: 'Cloud (locked)', ready: 'Cloud', unavailable: 'Cloud unavailable' }[this.status];
+    this.button.querySelector('.btn-text').textContent = label;
+    this.button.dataset.state = this.status;
+    document.documentElement.dataset.cloud = this.status;
+  }
+
+  /** Asks the server about the account (only when signed in here). */
+  async refresh() {
+    if (!this.signed) return;
+    try {
+      this.account = await api('GET', '/account');
+      this.status = this.key ? 'ready' : 'locked';
+      const sessions = await api('GET', '/sessions');
+      const fresh = sessions.filter((s) => s.new && !s.current);
+      for (const s of fresh) this.ctx.announce(`A new device signed in to your cloud account: ${s.device} (${when(s.created)}). If it was not you, revoke it under Cloud → Devices and change your password.`);
+      this.newDevices = fresh;
+      this.cleanUploads();
+    } catch (e) {
+      if (e.status === 401) {
+        this.forget();
+      } else {
+        this.status = 'unavailable';
+        this.unavailable = e.message;
+      }
+    }
+    this.render();
+  }
+
+  forget() {
+    this.signed = null;
+    this.key = null;
+    this.account = null;
+    store.set(SIGNED_KEY, null);
+    this.status = 'signed-out';
+    this.render();
+  }
+
+  async oc() {
+    return this.ctx.engine();
+  }
+
+  // ---- the account panel --------------------------------------------------
+
+  panel() {
+    const { d, body } = dialog('Cloud save', 'cloud-panel');
+    const show = () => {
+      body.replaceChildren();
+      if (this.status === 'unavailable') {
+        body.append(el('p', { dataset: { testid: 'cloud-unavailable' } }, `The cloud is unavailable: ${this.unavailable || ''} Everything else works as usual on this device.`),
+          el('button', { type: 'button', class: 'btn', onclick: async () => { await this.refresh(); show(); } }, 'Try again'));
+        return;
+      }
+      if (!this.signed) return this.signInForm(body, show);
+      if (!this.key) return this.unlockForm(body, show);
+      this.accountView(body, show, d);
+    };
+    show();
+  }
+
+  signInForm(body, show) {
+    body.append(el('p', { class: 'muted' }, 'Optional. Your audio, names and edits are encrypted on this device before they are saved; the server cannot read them.'));
+    const [fe, email] = field('E-mail', { type: 'email', autocomplete: 'username', required: true, dataset: { testid: 'cloud-email' } });
+    const [fp, pw] = field('Password', { type: 'password', autocomplete: 'current-password', required: true, minlength: '8', dataset: { testid: 'cloud-password' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    const busy = (b) => form.querySelectorAll('button').forEach((x) => (x.disabled = b));
+    const run = async (what) => {
+      if (!form.reportValidity()) return;
+      busy(true);
+      msg.textContent = what === 'up' ? 'Creating your keys…' : 'Signing in…';
+      try {
+        if (what === 'up') await this.signUp(email.value.trim(), pw.value);
+        else await this.signIn(email.value.trim(), pw.value);
+        pw.value = '';
+        show();
+      } catch (e) {
+        msg.textContent = e.message;
+        busy(false);
+      }
+    };
+    const form = el('form', { class: 'cloud-form', onsubmit: (e) => { e.preventDefault(); run('in'); } }, fe, fp,
+      el('div', { class: 'toolbar-group' },
+        el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'cloud-signin' } }, 'Sign in'),
+        el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-signup' }, onclick: () => run('up') }, 'Create an account')),
+      msg);
+    body.append(form);
+    email.focus();
+  }
+
+  unlockForm(body, show) {
+    body.append(el('p', {}, `Signed in as ${this.signed.email}. Enter your password to unlock your cloud files on this page.`));
+    const [fp, pw] = field('Password', { type: 'password', autocomplete: 'current-password', required: true, dataset: { testid: 'cloud-password' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    const form = el('form', {
+      class: 'cloud-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        msg.textContent = 'Unlocking…';
+        try {
+          await this.unlock(pw.value);
+          pw.value = '';
+          show();
+        } catch (err) {
+          msg.textContent = err.message;
+        }
+      },
+    }, fp, el('div', { class: 'toolbar-group' }, el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'cloud-unlock' } }, 'Unlock'),
+      el('button', { type: 'button', class: 'btn', onclick: async () => { await this.signOut(); show(); } }, 'Sign out')), msg);
+    body.append(form);
+    pw.focus();
+  }
+
+  async accountView(body, show, d) {
+    const a = this.account || {};
+    const used = el('p', { dataset: { testid: 'cloud-usage' } }, `Signed in as ${a.email || this.signed.email}. Storage used: ${formatBytes(a.stored || 0)} of ${formatBytes(a.quota || 0)}.`);
+    const bar = el('progress', { max: String(a.quota || 1), value: String(a.stored || 0), 'aria-label': 'Storage used' });
+    const devices = el('ul', { class: 'cloud-list', dataset: { testid: 'cloud-devices' } });
+    body.append(used, bar,
+      el('div', { class: 'toolbar-group' },
+        el('button', { type: 'button', class: 'btn', onclick: () => { d.close(); this.openDialog(); } }, 'Open from cloud'),
+        el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-signout' }, onclick: async () => { await this.signOut(); show(); } }, 'Sign out')),
+      el('h3', {}, 'Devices'), devices,
+      el('h3', {}, 'Delete the account'),
+      el('p', { class: 'muted' }, 'Deletes every file, version, share link and device of this account from the server at once. This cannot be undone.'),
+      el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'cloud-delete-account' }, onclick: () => this.deleteAccount(show) }, 'Delete my account…'));
+    for (const n of this.newDevices || []) body.prepend(el('p', { class: 'cloud-notice', role: 'status', dataset: { testid: 'cloud-new-device' } }, `New device signed in: ${n.device}, ${when(n.created)}.`));
+    try {
+      const list = await api('GET', '/sessions');
+      devices.replaceChildren(...list.map((s) => el('li', { dataset: { testid: 'cloud-device' } },
+        el('span', {}, `${s.device || 'A device'}${s.current ? ' (this one)' : ''} — first seen ${when(s.created)}, last seen ${when(s.last_seen)}`),
+        s.current ? '' : el('button', { type: 'button', class: 'btn btn-small', onclick: async (e) => {
+          e.target.disabled = true;
+          try {
+            await api('DELETE', `/sessions/${encodeURIComponent(s.id)}`);
+            e.target.closest('li').remove();
+            this.ctx.announce(`${s.device} is signed out.`);
+          } catch (err) {
+            this.ctx.error(`Could not sign that device out: ${err.message}`);
+            e.target.disabled = false;
+          }
+        } }, 'Sign out this device'))));
+    } catch (e) {
+      devices.replaceChildren(el('li', {}, `Could not list the devices: ${e.message}`));
+    }
+  }
+
+  async signUp(email, password) {
+    if (password.length < 8) throw new Error('Choose a password of at least 8 characters.');
+    const oc = await this.oc();
+    const k = await oc.crypt('deriveAccount', password);
+    await api('POST', '/register', { email, auth_key: k.auth_key, kdf_salt: k.kdf_salt, kdf_params: k.kdf_params, wrapped_key: k.wrapped_key, device: deviceName(navigator.userAgent) });
+    this.key = k.data_key;
+    this.signed = { email };
+    store.set(SIGNED_KEY, this.signed);
+    // The server has no place for the recovery copy yet (audio/crypt/doc.go):
+    // this browser keeps it, wrapped by the recovery key.
+    store.set(RECOVERY_KEY, { email, wrapped_by_recovery: k.wrapped_by_recovery });
+    await this.refresh();
+    this.showRecovery(k.recovery_key);
+  }
+
+  showRecovery(rk) {
+    const { d, body } = dialog('Your recovery key', 'cloud-recovery');
+    body.append(
+      el('p', { class: 'cloud-warning' }, 'Write this recovery key down and keep it safe. It is shown only now. Your files are encrypted with a key only your password or this recovery key can open: without one of them, your cloud files are gone for good — nobody, not even us, can get them back.'),
+      el('pre', { class: 'cloud-key', tabindex: '0', dataset: { testid: 'cloud-recovery-key' } }, rk),
+      el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'cloud-recovery-done' }, onclick: () => d.close() }, 'I have saved it'));
+  }
+
+  async signIn(email, password) {
+    const oc = await this.oc();
+    const salt = await api('GET', `/salt?email=${encodeURIComponent(email)}`);
+    const l = await oc.crypt('login', password, salt.kdf_salt, salt.kdf_params);
+    await api('POST', '/login', { email, auth_key: l.auth_key, device: deviceName(navigator.userAgent) });
+    this.signed = { email };
+    store.set(SIGNED_KEY, this.signed);
+    const a = await api('GET', '/account');
+    this.key = (await oc.crypt('unwrapKey', l.kek, a.wrapped_key)).data_key;
+    await this.refresh();
+  }
+
+  async unlock(password) {
+    const oc = await this.oc();
+    const a = await api('GET', '/account');
+    const l = await oc.crypt('login', password, a.kdf_salt, a.kdf_params);
+    try {
+      this.key = (await oc.crypt('unwrapKey', l.kek, a.wrapped_key)).data_key;
+    } catch {
+      throw new Error('That password does not open this account.');
+    }
+    await this.refresh();
+  }
+
+  async signOut() {
+    try {
+      await api('POST', '/logout');
+    } catch (e) {
+      if (e.status !== 401) this.ctx.error(`Signing out on the server failed (${e.message}); this page forgets the account anyway.`);
+    }
+    this.forget();
+  }
+
+  deleteAccount(show) {
+    const { d, body } = dialog('Delete the account', 'cloud-delete-dialog');
+    const [f, input] = field('Type DELETE to confirm', { type: 'text', autocomplete: 'off', dataset: { testid: 'cloud-delete-confirm' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    body.append(el('p', {}, 'Every cloud file, version, share link and device of this account will be deleted from the server now. Files on this device stay.'), f,
+      el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'cloud-delete-go' }, onclick: async () => {
+        if (input.value.trim() !== 'DELETE') {
+          msg.textContent = 'Type DELETE to confirm.';
+          return;
+        }
+        msg.textContent = 'Deleting…';
+        try {
+          await api('DELETE', '/account');
+          store.set(RECOVERY_KEY, null);
+          this.forget();
+          d.close();
+          this.ctx.announce('Your account and everything in it are deleted.');
+          show();
+        } catch (e) {
+          msg.textContent = `Could not delete the account: ${e.message}`;
+        }
+      } }, 'Delete everything'), msg);
+    input.focus();
+  }
+
+  // ---- uploads ------------------------------------------------------------
+
+  async sealMeta(meta) {
+    const oc = await this.oc();
+    return toBase64(await oc.crypt('encrypt', this.key, new TextEncoder().encode(JSON.stringify(meta))));
+  }
+
+  async openMeta(b64) {
+    const oc = await this.oc();
+    return JSON.parse(new TextDecoder().decode(await oc.crypt('decrypt', this.key, fromBase64(b64))));
+  }
+
+  /** Starts an upload: a new object, or a new version of object id. */
+  async startUpload(size, meta, object) {
+    const body = { size, meta: await this.sealMeta(meta) };
+    const up = object ? await api('POST', `/objects/${encodeURIComponent(object.id)}/uploads`, { ...body, base_version: object.version }) : await api('POST', '/objects', body);
+    const ids = store.get(UPLOADS_KEY) || [];
+    store.set(UPLOADS_KEY, [...ids, up.id]);
+    return up;
+  }
+
+  async finishUpload(up) {
+    const obj = await api('POST', `/uploads/${encodeURIComponent(up.id)}/complete`);
+    this.dropUpload(up.id);
+    return obj;
+  }
+
+  dropUpload(id) {
+    store.set(UPLOADS_KEY, (store.get(UPLOADS_KEY) || []).filter((x) => x !== id));
+  }
+
+  /**
+   * Uploads left by a closed page cannot go on (each encryption uses a
+   * fresh key, so the chunks sent do not match a new run): they are
+   * cancelled, freeing the quota they hold.
+   */
+  async cleanUploads() {
+    for (const id of store.get(UPLOADS_KEY) || []) {
+      try {
+        await api('DELETE', `/uploads/${encodeURIComponent(id)}`);
+      } catch {
+        /* gone already */
+      }
+      this.dropUpload(id);
+    }
+  }
+
+  /** Uploads a small blob (an edit document) as a new object or version. */
+  async putSmall(plain, meta, object) {
+    const oc = await this.oc();
+    const sealed = await oc.crypt('encrypt', this.key, plain);
+    const up = await this.startUpload(sealed.length, meta, object);
+    const res = await fetch(`/api/v1/uploads/${encodeURIComponent(up.id)}/chunks/0`, { method: 'PUT', body: sealed, credentials: 'same-origin', headers: { 'X-Chunk-Sha256': await sha256hex(sealed), 'Content-Type': 'application/octet-stream' } });
+    if (!res.ok) throw new CloudError(`The cloud refused the edit (${res.status}).`, res.status);
+    return this.finishUpload(up);
+  }
+
+  /** Encrypts and uploads a local file (in the worker), as a job. */
+  async putFile(file, meta) {
+    const oc = await this.oc();
+    const size = await oc.crypt('encryptedSize', file.size);
+    const up = await this.startUpload(size, meta);
+    try {
+      await this.ctx.jobs.run(`Encrypting and saving ${file.name} to the cloud`, (signal, onProgress) => oc.upload(file, this.key, up, { signal, onProgress }), { delay: 0 });
+    } catch (e) {
+      api('DELETE', `/uploads/${encodeURIComponent(up.id)}`).then(() => this.dropUpload(up.id), () => {});
+      throw e;
+    }
+    return this.finishUpload(up);
+  }
+
+  // ---- save ---------------------------------------------------------------
+
+  saveDialog() {
+    const src = this.ctx.cutter.src;
+    if (!src || this.status !== 'ready') return;
+    const { d, body } = dialog('Save to cloud', 'cloud-save-dialog');
+    const name = src.file.name;
+    const hasAudio = !!(src.cloud && src.cloud.audio);
+    const tick = el('input', { type: 'checkbox', checked: !hasAudio, dataset: { testid: 'cloud-save-audio' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    body.append(el('p', {}, `Saves the edit of ${name}${src.cloud && src.cloud.project ? ' as a new version' : ''}, encrypted on this device.`),
+      hasAudio ? el('p', { class: 'muted' }, 'Its audio is in the cloud already.') : el('label', { class: 'cloud-check' }, tick, el('span', {}, ` Also save the audio (${formatBytes(src.file.size)})`)),
+      el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'cloud-save-go' }, onclick: async (e) => {
+        e.target.disabled = true;
+        msg.textContent = 'Saving…';
+        try {
+          await this.save(src, !hasAudio && tick.checked);
+          d.close();
+          this.ctx.announce(`Saved ${name} to the cloud.`);
+          document.documentElement.dataset.cloudSaved = String(Date.now());
+        } catch (err) {
+          msg.textContent = isAbort(err) ? 'Cancelled: nothing was saved.' : `Could not save: ${err.message}`;
+          e.target.disabled = false;
+        }
+      } }, 'Save'), msg);
+  }
+
+  /**
+   * Saves the cutter's edit of src (and its audio when withAudio): the
+   * edit is one object, saved again as a new version of it.
+   */
+  async save(src, withAudio) {
+    src.cloud = src.cloud || {};
+    if (withAudio) {
+      const obj = await this.putFile(src.file, { kind: 'audio', name: src.file.name, type: src.file.type || '' });
+      src.cloud.audio = { id: obj.id, version: obj.version, size: obj.size };
+    }
+    const doc = { kind: 'offcut-edit', v: 1, name: src.file.name, size: src.file.size, state: this.ctx.cutter.history.present, audio: src.cloud.audio || null };
+    const plain = new TextEncoder().encode(JSON.stringify(doc));
+    const meta = { kind: 'edit', name: src.file.name };
+    let obj;
+    try {
+      obj = await this.putSmall(plain, meta, src.cloud.project);
+    } catch (e) {
+      if (!(e.status === 404 && src.cloud.project)) throw e;
+      obj = await this.putSmall(plain, meta, null); // deleted meanwhile: a new one
+    }
+    src.cloud.project = { id: obj.id, version: obj.version, size: obj.size };
+    this.account = await api('GET', '/account').catch(() => this.account);
+  }
+
+  // ---- open, versions, delete ---------------------------------------------
+
+  async list() {
+    const objs = await api('GET', '/objects');
+    const out = [];
+    for (const o of objs) {
+      let meta = { kind: 'unknown', name: '(unreadable)' };
+      try {
+        meta = await this.openMeta(o.meta);
+      } catch {
+        /* another key or damaged: listed as such */
+      }
+      out.push({ ...o, meta });
+    }
+    return out;
+  }
+
+  async openDialog() {
+    if (this.status !== 'ready') return this.panel();
+    const { d, body } = dialog('Open from cloud', 'cloud-open-dialog');
+    const ul = el('ul', { class: 'cloud-list', dataset: { testid: 'cloud-files' } });
+    body.append(el('p', { role: 'status' }, 'Decrypting the names…'), ul);
+    let items;
+    try {
+      items = await this.list();
+    } catch (e) {
+      body.firstChild.textContent = `Could not list your cloud files: ${e.message}`;
+      return;
+    }
+    body.firstChild.textContent = items.length ? '' : 'Nothing saved yet.';
+    const edits = items.filter((o) => o.meta.kind === 'edit');
+    const audio = items.filter((o) => o.meta.kind === 'audio');
+    for (const o of [...edits, ...audio]) {
+      const kind = o.meta.kind === 'edit' ? 'Edit of' : 'Audio';
+      ul.append(el('li', { dataset: { testid: 'cloud-file' } },
+        el('span', {}, `${kind} ${o.meta.name} — ${formatBytes(o.size)}, saved ${when(o.updated)} (version ${o.version})`),
+        el('div', { class: 'toolbar-group' },
+          el('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { testid: 'cloud-file-open' }, onclick: async () => {
+            d.close();
+            try {
+              await (o.meta.kind === 'edit' ? this.openEdit(o) : this.openAudio(o));
+            } catch (e) {
+              if (!isAbort(e)) this.ctx.error(`Could not open ${o.meta.name} from the cloud: ${e.message}`);
+            }
+          } }, 'Open'),
+          el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-file-versions' }, onclick: () => { d.close(); this.versionsDialog(o); } }, 'Versions'),
+          el('button', { type: 'button', class: 'btn btn-small', onclick: async (e) => {
+            if (!confirm(`Delete ${o.meta.name} and its versions and share links from the cloud?`)) return;
+            e.target.disabled = true;
+            try {
+              await api('DELETE', `/objects/${encodeURIComponent(o.id)}`);
+              e.target.closest('li').remove();
+            } catch (err) {
+              this.ctx.error(`Could not delete ${o.meta.name}: ${err.message}`);
+              e.target.disabled = false;
+            }
+          } }, 'Delete'))));
+    }
+  }
+
+  /** A cloud file the engine reads by Range (wasm/cloud_js.go). */
+  cloudFile(name, o, share) {
+    const url = share ? `/api/v1/shares/${encodeURIComponent(o.id)}/data` : `/api/v1/objects/${encodeURIComponent(o.id)}/data?version=${o.version}`;
+    return { name, size: o.size, type: '', lastModified: 0, cloud: share ? { url, size: o.size, share } : { url, size: o.size, key: this.key } };
+  }
+
+  async fetchWhole(url) {
+    let res;
+    try {
+      res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    } catch {
+      throw new CloudError('The cloud cannot be reached.', 0, 'offline');
+    }
+    if (res.status === 404) throw new CloudError('It is no longer in the cloud (deleted, or the link was revoked or has expired).', 404);
+    if (!res.ok) throw new CloudError(`The cloud answered ${res.status}.`, res.status);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async openEdit(o, version = o.version) {
+    const oc = await this.oc();
+    const ct = await this.fetchWhole(`/api/v1/objects/${encodeURIComponent(o.id)}/data?version=${version}`);
+    const doc = JSON.parse(new TextDecoder().decode(await oc.crypt('decrypt', this.key, ct)));
+    if (!doc.audio) throw new Error(`this edit was saved without its audio: open ${doc.name} from this device`);
+    const src = await this.ctx.open(this.cloudFile(doc.name, doc.audio), doc.state);
+    if (src) src.cloud = { audio: doc.audio, project: { id: o.id, version: o.version, size: o.size } };
+    this.render();
+  }
+
+  async openAudio(o) {
+    const src = await this.ctx.open(this.cloudFile(o.meta.name, o), null);
+    if (src) src.cloud = { audio: { id: o.id, version: o.version, size: o.size } };
+    this.render();
+  }
+
+  async versionsDialog(o) {
+    const { d, body } = dialog(`Versions of ${o.meta.name}`, 'cloud-versions');
+    const ul = el('ul', { class: 'cloud-list' });
+    body.append(ul);
+    try {
+      const vs = await api('GET', `/objects/${encodeURIComponent(o.id)}/versions`);
+      for (const v of vs) {
+        ul.append(el('li', { dataset: { testid: 'cloud-version' } }, el('span', {}, `Version ${v.version} — ${formatBytes(v.size)}, ${when(v.created)}${v.version === o.version ? ' (current)' : ''}`),
+          v.version === o.version ? '' : el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-version-restore' }, onclick: async (e) => {
+            e.target.disabled = true;
+            try {
+              const obj = await api('POST', `/objects/${encodeURIComponent(o.id)}/versions/${v.version}/restore`);
+              this.ctx.announce(`Version ${v.version} of ${o.meta.name} is restored as version ${obj.version}.`);
+              d.close();
+            } catch (err) {
+              this.ctx.error(`Could not restore version ${v.version}: ${err.message}`);
+              e.target.disabled = false;
+            }
+          } }, 'Restore')));
+      }
+    } catch (e) {
+      ul.append(el('li', {}, `Could not list the versions: ${e.message}`));
+    }
+  }
+
+  // ---- share --------------------------------------------------------------
+
+  shareDialog() {
+    const src = this.ctx.cutter.src;
+    if (!src || this.status !== 'ready') return;
+    const { body } = dialog(`Share ${src.file.name}`, 'cloud-share-dialog');
+    if (!src.cloud || !src.cloud.audio) {
+      body.append(el('p', {}, 'Save this edit to the cloud with its audio first, then share it.'));
+      return;
+    }
+    const [fe, days] = field('Expires after (days, empty: never)', { type: 'number', min: '1', max: '365', step: '1', dataset: { testid: 'cloud-share-days' } });
+    const [fm, max] = field('Download limit (empty: none)', { type: 'number', min: '1', max: '100000', step: '1', dataset: { testid: 'cloud-share-max' } });
+    const out = el('input', { type: 'text', readonly: true, class: 'cloud-link', 'aria-label': 'Share link', dataset: { testid: 'cloud-share-link' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    const shares = el('ul', { class: 'cloud-list', dataset: { testid: 'cloud-shares' } });
+    const listShares = async () => {
+      const ids = new Set([src.cloud.audio.id, src.cloud.project && src.cloud.project.id]);
+      const all = (await api('GET', '/shares')).filter((s) => ids.has(s.object_id));
+      shares.replaceChildren(...all.map((s) => el('li', {}, el('span', {}, `Link made ${when(s.created)}${s.expires ? `, expires ${when(s.expires)}` : ''}, ${s.downloads} download(s)${s.max_downloads ? ` of ${s.max_downloads}` : ''}`),
+        el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-share-revoke' }, onclick: async (e) => {
+          e.target.disabled = true;
+          try {
+            await api('DELETE', `/shares/${encodeURIComponent(s.id)}`);
+            e.target.closest('li').remove();
+          } catch (err) {
+            msg.textContent = `Could not revoke: ${err.message}`;
+          }
+        } }, 'Revoke'))));
+    };
+    body.append(el('p', { class: 'muted' }, 'Anyone with the link can play and export this edit, read-only. The key is in the part of the link after #, which browsers never send to the server.'), fe, fm,
+      el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'cloud-share-go' }, onclick: async (e) => {
+        e.target.disabled = true;
+        msg.textContent = 'Making the link…';
+        try {
+          const opts = {};
+          if (days.value) opts.expires_in = Math.round(Number(days.value) * 86400);
+          if (max.value) opts.max_downloads = Math.round(Number(max.value));
+          out.value = await this.share(src, opts);
+          msg.textContent = 'Link ready: copy it.';
+          out.focus();
+          out.select();
+          listShares().catch(() => {});
+        } catch (err) {
+          msg.textContent = `Could not make the link: ${err.message}`;
+        }
+        e.target.disabled = false;
+      } }, 'Make a link'), out, msg, el('h3', {}, 'Links'), shares);
+    listShares().catch((e) => (msg.textContent = `Could not list the links: ${e.message}`));
+  }
+
+  /** Makes a share link for src's audio and, if saved, its edit. */
+  async share(src, opts) {
+    const oc = await this.oc();
+    const one = async (o) => {
+      const key = (await oc.shareKey(this.cloudFile('', o), this.key)).replace(/^#k=/, '');
+      const s = await api('POST', `/objects/${encodeURIComponent(o.id)}/shares`, opts);
+      return { id: s.id, key };
+    };
+    const link = { audio: await one(src.cloud.audio) };
+    if (src.cloud.project) link.edit = await one(src.cloud.project);
+    return location.origin + location.pathname + shareFragment(link);
+  }
+
+  /** The shared-link page: opens the shared audio (and edit) read-only. */
+  async openShared(link) {
+    const banner = el('p', { class: 'cloud-notice', role: 'status', dataset: { testid: 'cloud-shared' } }, 'Opening a shared file…');
+    document.getElementById('errors')?.after(banner);
+    try {
+      const oc = await this.oc();
+      const info = await api('GET', `/shares/${encodeURIComponent(link.audio.id)}`);
+      let state = null;
+      let name = 'Shared audio';
+      if (link.edit) {
+        const ct = await this.fetchWhole(`/api/v1/shares/${encodeURIComponent(link.edit.id)}/data`);
+        const doc = JSON.parse(new TextDecoder().decode(await oc.crypt('openShared', `k=${link.edit.key}`, ct)));
+        state = doc.state;
+        name = doc.name || name;
+      }
+      const src = await this.ctx.open(this.cloudFile(name, { id: link.audio.id, size: info.size }, `k=${link.audio.key}`), state);
+      if (src) src.cloud = { shared: true };
+      banner.textContent = `Shared with you, read-only: ${name}. You can play it and export it; nothing you do changes the original.`;
+      this.render();
+    } catch (e) {
+      banner.textContent = e.status === 404 ? 'This share link does not work any more: it was revoked, it expired, or the file was deleted.' : `Could not open the shared file: ${e.message}`;
+      banner.dataset.failed = '1';
+    }
+  }
+}
