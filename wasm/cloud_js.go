@@ -79,6 +79,10 @@ func installCloud(api js.Value) {
 	}))
 }
 
+// cloudAhead is the largest block read ahead from a cloud object: 1 MiB
+// Range requests, so a cut fetches little more than it uses.
+const cloudAhead = 1 << 20
+
 var (
 	cloudMu    sync.Mutex
 	cloudOpen  = map[string]*plainSource{} // opened cloud files by url, size and key
@@ -113,7 +117,7 @@ func cloudInput(blob, read js.Value, i int) (in input, ok bool, err error) {
 	p := cloudOpen[id]
 	cloudMu.Unlock()
 	if p == nil {
-		ct := &blobSource{blob: blob, read: read, size: size, name: name}
+		ct := &blobSource{blob: blob, read: read, size: size, name: name, aheadMax: cloudAhead}
 		if p, err = openCloud(ct, size, dk, share); err != nil {
 			return in, true, fmt.Errorf("%s: %w", name, err)
 		}

@@ -156,6 +156,7 @@ type blobSource struct {
 	name       string
 	key        string // the file's identity across calls (input.key)
 	ahead      *ahead // read-ahead blocks (readahead_js.go)
+	aheadMax   int    // the largest block read ahead, if not aheadMax
 }
 
 func newInput(blob, read js.Value, i int) (input, error) {

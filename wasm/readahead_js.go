@@ -128,7 +128,7 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 			// Sequential: the block read ahead becomes the current one,
 			// and the blocks grow.
 			a.cur, a.next = a.next, nil
-			a.size = min(2*a.size, aheadMax)
+			a.size = min(2*a.size, s.aheadLimit())
 		default:
 			// Elsewhere: start small again.
 			a.size = aheadMin
@@ -213,4 +213,14 @@ func (s *blobSource) prefetched(p []byte, off int64) bool {
 	c := prefetch[s.key]
 	prefetchM.Unlock()
 	return c != nil && c.get(p, off)
+}
+
+// aheadLimit is the largest block read ahead for s: smaller for a cloud
+// object read over the network (cloud_js.go), where a block read and not
+// used costs a download.
+func (s *blobSource) aheadLimit() int {
+	if s.aheadMax > 0 {
+		return s.aheadMax
+	}
+	return aheadMax
 }

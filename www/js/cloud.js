@@ -479,7 +479,7 @@ export class Cloud {
   async save(src, withAudio) {
     src.cloud = src.cloud || {};
     if (withAudio) {
-      const obj = await this.putFile(src.file, { kind: 'audio', name: src.file.name, type: src.file.type || '' });
+      const obj = await this.putFile(src.file, { kind: 'audio', name: src.file.name, type: src.file.type || '', size: src.file.size });
       src.cloud.audio = { id: obj.id, version: obj.version, size: obj.size };
     }
     const doc = { kind: 'offcut-edit', v: 1, name: src.file.name, size: src.file.size, state: this.ctx.cutter.history.present, audio: src.cloud.audio || null };
@@ -557,9 +557,10 @@ export class Cloud {
   }
 
   /** A cloud file the engine reads by Range (wasm/cloud_js.go). */
-  cloudFile(name, o, share) {
+  cloudFile(name, o, share, plainSize = 0) {
     const url = share ? `/api/v1/shares/${encodeURIComponent(o.id)}/data` : `/api/v1/objects/${encodeURIComponent(o.id)}/data?version=${o.version}`;
-    return { name, size: o.size, type: '', lastModified: 0, cloud: share ? { url, size: o.size, share } : { url, size: o.size, key: this.key } };
+    // size is the plaintext's (edit documents check it); cloud.size the ciphertext's.
+    return { name, size: plainSize, type: '', lastModified: 0, cloud: share ? { url, size: o.size, share } : { url, size: o.size, key: this.key } };
   }
 
   async fetchWhole(url) {
@@ -579,13 +580,13 @@ export class Cloud {
     const ct = await this.fetchWhole(`/api/v1/objects/${encodeURIComponent(o.id)}/data?version=${version}`);
     const doc = JSON.parse(new TextDecoder().decode(await oc.crypt('decrypt', this.key, ct)));
     if (!doc.audio) throw new Error(`this edit was saved without its audio: open ${doc.name} from this device`);
-    const src = await this.ctx.open(this.cloudFile(doc.name, doc.audio), doc.state);
+    const src = await this.ctx.open(this.cloudFile(doc.name, doc.audio, '', doc.size), doc.state);
     if (src) src.cloud = { audio: doc.audio, project: { id: o.id, version: o.version, size: o.size } };
     this.render();
   }
 
   async openAudio(o) {
-    const src = await this.ctx.open(this.cloudFile(o.meta.name, o), null);
+    const src = await this.ctx.open(this.cloudFile(o.meta.name, o, '', o.meta.size || 0), null);
     if (src) src.cloud = { audio: { id: o.id, version: o.version, size: o.size } };
     this.render();
   }
@@ -687,13 +688,15 @@ export class Cloud {
       const info = await api('GET', `/shares/${encodeURIComponent(link.audio.id)}`);
       let state = null;
       let name = 'Shared audio';
+      let size = 0;
       if (link.edit) {
         const ct = await this.fetchWhole(`/api/v1/shares/${encodeURIComponent(link.edit.id)}/data`);
         const doc = JSON.parse(new TextDecoder().decode(await oc.crypt('openShared', `k=${link.edit.key}`, ct)));
         state = doc.state;
         name = doc.name || name;
+        size = doc.size || 0;
       }
-      const src = await this.ctx.open(this.cloudFile(name, { id: link.audio.id, size: info.size }, `k=${link.audio.key}`), state);
+      const src = await this.ctx.open(this.cloudFile(name, { id: link.audio.id, size: info.size }, `k=${link.audio.key}`, size), state);
       if (src) src.cloud = { shared: true };
       banner.textContent = `Shared with you, read-only: ${name}. You can play it and export it; nothing you do changes the original.`;
       this.render();

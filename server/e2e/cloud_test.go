@@ -1,0 +1,318 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"offcut/audio/crypt"
+)
+
+// logged is one request that reached the server through the logging
+// proxy, with its whole body, and how many bytes were answered.
+type logged struct {
+	Method, URL, Range string
+	Body               []byte
+	Status             int
+	Sent               int64
+}
+
+// proxyLog is a reverse proxy in front of the real server that records
+// every request the browsers send (all of them go to this one origin:
+// the app is same-origin), bodies included.
+type proxyLog struct {
+	URL  string
+	mu   sync.Mutex
+	reqs []logged
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (c *countingWriter) WriteHeader(s int) { c.status = s; c.ResponseWriter.WriteHeader(s) }
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = 200
+	}
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func startProxy(t *testing.T, target string) *proxyLog {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	p := &proxyLog{}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		cw := &countingWriter{ResponseWriter: w}
+		rp.ServeHTTP(cw, r)
+		p.mu.Lock()
+		p.reqs = append(p.reqs, logged{Method: r.Method, URL: r.URL.RequestURI(), Range: r.Header.Get("Range"), Body: body, Status: cw.status, Sent: cw.n})
+		p.mu.Unlock()
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	p.URL = "http://" + ln.Addr().String()
+	return p
+}
+
+func (p *proxyLog) all() []logged {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]logged(nil), p.reqs...)
+}
+
+func (p *proxyLog) apiCount() int {
+	n := 0
+	for _, r := range p.all() {
+		if strings.HasPrefix(r.URL, "/api/") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestCloudEndToEnd: profile A signs up (the recovery key is shown once)
+// and saves an edit with its audio; profile B signs in, opens it from the
+// cloud, and exports the cut, read by Range through the encrypted object;
+// B shares a link; profile C opens it read-only; B deletes the account and
+// the link answers 404. Every request the browsers sent is checked: no
+// plaintext audio, no file name, no password, recovery key or key.
+func TestCloudEndToEnd(t *testing.T) {
+	site := StartSite(t)
+	proxy := startProxy(t, site.URL)
+	dir := t.TempDir()
+	const name = "cloudtest-interview-7f3a.wav"
+	const rate = 44100
+	wav := WriteWAV(t, filepath.Join(dir, name), WAVSpec{Rate: rate, Channels: 2, Bits: 16, Frames: 130 * rate, Seed: 7})
+	plain, err := os.ReadFile(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := fmt.Sprintf("e2e-%d@example.com", time.Now().UnixNano())
+	const password = "correct horse battery staple 42"
+
+	open := func(ctx context.Context, path string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(proxy.URL+path)); err != nil {
+			t.Fatal(err)
+		}
+		WaitFor(t, ctx, `document.documentElement.classList.contains('ready')`, 30*time.Second)
+	}
+	signIn := func(ctx context.Context, up bool) {
+		t.Helper()
+		click(t, ctx, "[data-testid=cloud-account]")
+		WaitFor(t, ctx, `document.querySelector('[data-testid=cloud-email]')`, 5*time.Second)
+		run(t, ctx, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-email]"), email), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-password]"), password))
+		if up {
+			click(t, ctx, "[data-testid=cloud-signup]")
+		} else {
+			click(t, ctx, "[data-testid=cloud-signin]")
+		}
+	}
+
+	// Profile A: signed out, the app asks the server nothing.
+	a := NewBrowser(t)
+	open(a, "/")
+	time.Sleep(time.Second)
+	if n := proxy.apiCount(); n != 0 {
+		t.Fatalf("signed out, the app made %d /api/ requests", n)
+	}
+	signIn(a, true)
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-recovery-key]')`, 60*time.Second)
+	recovery := Eval[string](t, a, `document.querySelector('[data-testid=cloud-recovery-key]').textContent`)
+	warn := Eval[string](t, a, `document.querySelector('[data-testid=cloud-recovery]').textContent`)
+	if len(recovery) < 40 || !strings.Contains(warn, "gone") {
+		t.Fatalf("recovery key %q, warning %q", recovery, warn)
+	}
+	click(t, a, "[data-testid=cloud-recovery-done]")
+	Eval[bool](t, a, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'ready'`, 10*time.Second)
+
+	SetFiles(t, a, "[data-testid=file-input]", wav)
+	WaitFor(t, a, fmt.Sprintf(`document.querySelector('[data-testid=cutter-title]').textContent === %q`, name), 20*time.Second)
+	typeInto(t, a, "[data-testid=sel-start]", "100")
+	typeInto(t, a, "[data-testid=sel-end]", "110")
+	waitResult(t, a, "cutter", fmt.Sprint(10*rate))
+	click(t, a, "[data-testid=keep]")
+	click(t, a, "[data-testid=cloud-save]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-save-audio]').checked`, 5*time.Second)
+	click(t, a, "[data-testid=cloud-save-go]")
+	WaitFor(t, a, `document.documentElement.dataset.cloudSaved`, 120*time.Second)
+
+	// Profile B: signs in, opens the edit from the cloud.
+	b := NewBrowser(t)
+	before := proxy.apiCount()
+	open(b, "/")
+	time.Sleep(time.Second)
+	if n := proxy.apiCount(); n != before {
+		t.Fatalf("signed out, profile B made %d /api/ requests", n-before)
+	}
+	signIn(b, false)
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'ready'`, 60*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	click(t, b, "[data-testid=cloud-open-welcome]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-file]').length === 2`, 20*time.Second)
+	listed := Eval[string](t, b, `document.querySelector('[data-testid=cloud-files]').textContent`)
+	if !strings.Contains(listed, "Edit of "+name) || !strings.Contains(listed, "Audio "+name) {
+		t.Fatalf("the cloud list says %q", listed)
+	}
+	click(t, b, "[data-testid=cloud-file] [data-testid=cloud-file-open]")
+	WaitFor(t, b, fmt.Sprintf(`document.querySelector('[data-testid=cutter-title]').textContent === %q`, name), 30*time.Second)
+	waitResult(t, b, "cutter", fmt.Sprint(10*rate))
+	WaitFor(t, b, `document.querySelector('.wave-status').hidden`, 60*time.Second)
+
+	// Export the cut: only the chunks it needs are fetched, by Range.
+	var audioSize int64
+	mark := len(proxy.all())
+	dls := CaptureDownloads(t, b)
+	click(t, b, "[data-testid=cutter] [data-testid=export]")
+	dl := dls.Wait(t, 60*time.Second)
+	want := filepath.Join(dir, "want.wav")
+	runCLI(t, site, "cut", wav, "--from", "100", "--to", "110", "-o", want)
+	sameFile(t, dl.Path, want)
+	var fetched int64
+	var ranged int
+	for _, r := range proxy.all()[mark:] {
+		if strings.Contains(r.URL, "/data") {
+			if r.Range == "" {
+				t.Errorf("export fetched %s whole (no Range)", r.URL)
+			}
+			ranged++
+			fetched += r.Sent
+		}
+	}
+	for _, r := range proxy.all() {
+		if strings.HasPrefix(r.URL, "/api/v1/objects") && strings.Contains(r.URL, "/data") && r.Sent > audioSize {
+			audioSize = r.Sent
+		}
+	}
+	encSize := crypt.EncryptedSize(int64(len(plain)))
+	t.Logf("export of a 10 s cut of a %d-byte object: %d Range requests, %d bytes fetched (%.1f%%)", encSize, ranged, fetched, 100*float64(fetched)/float64(encSize))
+	if ranged == 0 || fetched > encSize/3 {
+		t.Errorf("export fetched %d bytes in %d Range requests of a %d-byte object", fetched, ranged, encSize)
+	}
+	for _, r := range proxy.all() {
+		if strings.Contains(r.URL, "/data") && r.Sent >= encSize {
+			t.Errorf("%s %s (Range %q) answered the whole object", r.Method, r.URL, r.Range)
+		}
+	}
+
+	// Share a link; profile C opens it read-only.
+	click(t, b, "[data-testid=cloud-share]")
+	click(t, b, "[data-testid=cloud-share-go]")
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-share-link]').value.includes('#share=')`, 20*time.Second)
+	link := Eval[string](t, b, `document.querySelector('[data-testid=cloud-share-link]').value`)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	lu, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(link, proxy.URL+"/#share=") {
+		t.Fatalf("share link %q: %v", link, err)
+	}
+	c := NewBrowser(t)
+	open(c, "/"+"#"+lu.Fragment)
+	WaitFor(t, c, fmt.Sprintf(`document.querySelector('[data-testid=cutter-title]').textContent === %q`, name), 30*time.Second)
+	waitResult(t, c, "cutter", fmt.Sprint(10*rate))
+	if s := Eval[string](t, c, `document.querySelector('[data-testid=cloud-shared]').textContent`); !strings.Contains(s, "read-only") {
+		t.Errorf("shared page says %q", s)
+	}
+	if Eval[bool](t, c, `!document.querySelector('[data-testid=cloud-save]').closest('[hidden]')`) {
+		t.Errorf("the shared page offers Save to cloud")
+	}
+	shareID := strings.TrimPrefix(strings.Split(lu.Fragment, "&")[0], "share=")
+
+	// Delete the account on B: the link answers 404 afterwards.
+	click(t, b, "[data-testid=cloud-account]")
+	click(t, b, "[data-testid=cloud-delete-account]")
+	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-delete-confirm]"), "DELETE"))
+	click(t, b, "[data-testid=cloud-delete-go]")
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'signed-out'`, 20*time.Second)
+	if st := Eval[int](t, c, fmt.Sprintf(`fetch('/api/v1/shares/%s').then((r) => r.status)`, shareID)); st != 404 {
+		t.Errorf("after delete account, the share answers %d", st)
+	}
+	open(c, "/?again#"+lu.Fragment) // a new document (the same URL would only change the hash)
+	WaitFor(t, c, `document.querySelector('[data-testid=cloud-shared]') && document.querySelector('[data-testid=cloud-shared]').dataset.failed`, 20*time.Second)
+
+	// What left the browsers: keys of the account from the register body.
+	all := proxy.all()
+	var reg struct {
+		KDFSalt, KDFParams, WrappedKey []byte `json:"-"`
+	}
+	var secrets [][]byte
+	for _, r := range all {
+		if r.URL == "/api/v1/register" {
+			var body map[string]any
+			json.Unmarshal(r.Body, &body)
+			reg.KDFSalt, _ = base64.StdEncoding.DecodeString(fmt.Sprint(body["kdf_salt"]))
+			reg.KDFParams, _ = base64.StdEncoding.DecodeString(fmt.Sprint(body["kdf_params"]))
+			reg.WrappedKey, _ = base64.StdEncoding.DecodeString(fmt.Sprint(body["wrapped_key"]))
+		}
+	}
+	sess, err := crypt.Login(password, reg.KDFSalt, reg.KDFParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk, err := sess.DataKey(reg.WrappedKey)
+	if err != nil {
+		t.Fatalf("the register body's wrapped key: %v", err)
+	}
+	ck := crypt.ContentKey(dk)
+	for _, k := range [][]byte{dk[:], sess.KEK[:], ck[:]} {
+		secrets = append(secrets, k, []byte(base64.StdEncoding.EncodeToString(k)), []byte(base64.RawURLEncoding.EncodeToString(k)), []byte(hex.EncodeToString(k)))
+	}
+	secrets = append(secrets, []byte(password), []byte(base64.StdEncoding.EncodeToString([]byte(password))), []byte(recovery), []byte(strings.ReplaceAll(recovery, "-", "")),
+		[]byte(name), []byte(url.PathEscape(name)), []byte("cloudtest-interview"))
+	// Distinctive runs of the audio: 64 bytes from several places.
+	for _, off := range []int{1 << 20, len(plain) / 2, len(plain) - 4096} {
+		secrets = append(secrets, plain[off:off+64])
+	}
+	var bodies, chunks int64
+	for _, r := range all {
+		bodies += int64(len(r.Body))
+		if strings.Contains(r.URL, "/chunks/") {
+			chunks++
+		}
+		for i, s := range secrets {
+			if bytes.Contains(r.Body, s) || strings.Contains(r.URL, string(s)) {
+				t.Errorf("%s %s carries secret %d (%.20q)", r.Method, r.URL, i, s)
+			}
+		}
+	}
+	t.Logf("%d requests, %d bytes of request bodies (%d chunk PUTs) checked; the audio was %d bytes", len(all), bodies, chunks, len(plain))
+	if bodies < int64(len(plain)) {
+		t.Errorf("only %d bytes were sent for a %d-byte file: was the audio saved?", bodies, len(plain))
+	}
+}
