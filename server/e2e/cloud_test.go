@@ -214,6 +214,9 @@ func TestCloudEndToEnd(t *testing.T) {
 			}
 			ranged++
 			fetched += r.Sent
+			if r.Sent > 1<<20+64<<10 {
+				t.Errorf("one Range read of %d bytes (%s); cloud reads ahead at most 1 MiB", r.Sent, r.Range)
+			}
 		}
 	}
 	for _, r := range proxy.all() {
@@ -223,7 +226,10 @@ func TestCloudEndToEnd(t *testing.T) {
 	}
 	encSize := crypt.EncryptedSize(int64(len(plain)))
 	t.Logf("export of a 10 s cut of a %d-byte object: %d Range requests, %d bytes fetched (%.1f%%)", encSize, ranged, fetched, 100*float64(fetched)/float64(encSize))
-	if ranged == 0 || fetched > encSize/3 {
+	// The window also holds the detailed waveform of the selection, drawn
+	// while the export runs (about 5 MB here); the export itself reads
+	// the cut's 1.8 MB plus up to 1 MiB read ahead.
+	if ranged == 0 || fetched > encSize*2/5 {
 		t.Errorf("export fetched %d bytes in %d Range requests of a %d-byte object", fetched, ranged, encSize)
 	}
 	for _, r := range proxy.all() {
