@@ -40,6 +40,23 @@ type proxyLog struct {
 	URL  string
 	mu   sync.Mutex
 	reqs []logged
+	// dropChunk, if not empty, is a chunk URL suffix ("/chunks/1") whose
+	// first PUT loses its connection before any answer.
+	dropChunk string
+	dropped   bool
+	// apiDown makes /api/ unreachable (the connection is closed).
+	apiDown bool
+}
+
+// drop closes the client's connection without an answer.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if c, _, err := hj.Hijack(); err == nil {
+			c.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
 }
 
 type countingWriter struct {
@@ -78,6 +95,20 @@ func startProxy(t *testing.T, target string) *proxyLog {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		p.mu.Lock()
+		down := p.apiDown && strings.HasPrefix(r.URL.Path, "/api/")
+		cut := !down && p.dropChunk != "" && !p.dropped && r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, p.dropChunk)
+		if cut {
+			p.dropped = true
+		}
+		if down || cut {
+			p.reqs = append(p.reqs, logged{Method: r.Method, URL: r.URL.RequestURI(), Range: r.Header.Get("Range"), Body: body, Status: -1})
+		}
+		p.mu.Unlock()
+		if down || cut {
+			drop(w)
+			return
+		}
 		cw := &countingWriter{ResponseWriter: w}
 		rp.ServeHTTP(cw, r)
 		p.mu.Lock()
@@ -88,6 +119,12 @@ func startProxy(t *testing.T, target string) *proxyLog {
 	t.Cleanup(func() { srv.Close() })
 	p.URL = "http://" + ln.Addr().String()
 	return p
+}
+
+func (p *proxyLog) set(f func(p *proxyLog)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(p)
 }
 
 func (p *proxyLog) all() []logged {
@@ -171,8 +208,18 @@ func TestCloudEndToEnd(t *testing.T) {
 	click(t, a, "[data-testid=keep]")
 	click(t, a, "[data-testid=cloud-save]")
 	WaitFor(t, a, `document.querySelector('[data-testid=cloud-save-audio]').checked`, 5*time.Second)
+	proxy.set(func(p *proxyLog) { p.dropChunk = "/chunks/1" }) // a dropped connection mid-upload
 	click(t, a, "[data-testid=cloud-save-go]")
 	WaitFor(t, a, `document.documentElement.dataset.cloudSaved`, 120*time.Second)
+	puts := map[string]int{}
+	for _, r := range proxy.all() {
+		if r.Method == http.MethodPut {
+			puts[r.URL[strings.LastIndex(r.URL, "/chunks/"):]]++
+		}
+	}
+	if puts["/chunks/1"] != 2 || puts["/chunks/0"] < 1 || puts["/chunks/2"] != 1 {
+		t.Errorf("chunk PUTs %v: want chunk 1 sent again after its connection dropped", puts)
+	}
 
 	// Profile B: signs in, opens the edit from the cloud.
 	b := NewBrowser(t)
@@ -184,6 +231,12 @@ func TestCloudEndToEnd(t *testing.T) {
 	}
 	signIn(b, false)
 	WaitFor(t, b, `document.documentElement.dataset.cloud === 'ready'`, 60*time.Second)
+
+	// A, reopened, is told about the new device, and is locked until its
+	// password is given again (the data key is never stored).
+	open(a, "/")
+	WaitFor(t, a, `document.getElementById('announce').textContent.includes('new device')`, 20*time.Second)
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'locked'`, 5*time.Second)
 	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
 	click(t, b, "[data-testid=cloud-open-welcome]")
 	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-file]').length === 2`, 20*time.Second)
@@ -238,6 +291,18 @@ func TestCloudEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Save again: a second version of the edit; restore the first.
+	saved := Eval[string](t, b, `document.documentElement.dataset.cloudSaved || ''`)
+	click(t, b, "[data-testid=cloud-save]")
+	click(t, b, "[data-testid=cloud-save-go]")
+	WaitFor(t, b, fmt.Sprintf(`(document.documentElement.dataset.cloudSaved || '') !== %q`, saved), 30*time.Second)
+	click(t, b, "[data-testid=cloud-open]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-file]').length === 2`, 20*time.Second)
+	click(t, b, "[data-testid=cloud-file] [data-testid=cloud-file-versions]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-version]').length === 2`, 20*time.Second)
+	click(t, b, "[data-testid=cloud-version-restore]")
+	WaitFor(t, b, `document.getElementById('announce').textContent.includes('restored as version 3')`, 20*time.Second)
+
 	// Share a link; profile C opens it read-only.
 	click(t, b, "[data-testid=cloud-share]")
 	click(t, b, "[data-testid=cloud-share-go]")
@@ -260,8 +325,36 @@ func TestCloudEndToEnd(t *testing.T) {
 	}
 	shareID := strings.TrimPrefix(strings.Split(lu.Fragment, "&")[0], "share=")
 
-	// Delete the account on B: the link answers 404 afterwards.
+	// B lists both devices and signs A out: A, reopened, is signed out.
 	click(t, b, "[data-testid=cloud-account]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-device]').length === 2`, 20*time.Second)
+	click(t, b, "[data-testid=cloud-device-revoke]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-device]').length === 1`, 20*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	open(a, "/")
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'signed-out'`, 20*time.Second)
+
+	// The server unreachable: the app works as before and says so; back
+	// again, the password unlocks the account.
+	proxy.set(func(p *proxyLog) { p.apiDown = true })
+	open(b, "/")
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'unavailable'`, 20*time.Second)
+	click(t, b, "[data-testid=cloud-account]")
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-unavailable]')`, 5*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	SetFiles(t, b, "[data-testid=file-input]", wav)
+	WaitFor(t, b, fmt.Sprintf(`document.querySelector('[data-testid=cutter-title]').textContent === %q`, name), 20*time.Second)
+	proxy.set(func(p *proxyLog) { p.apiDown = false })
+	open(b, "/")
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'locked'`, 20*time.Second)
+	click(t, b, "[data-testid=cloud-account]")
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-unlock]')`, 5*time.Second)
+	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-password]"), password))
+	click(t, b, "[data-testid=cloud-unlock]")
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'ready'`, 30*time.Second)
+
+	// Delete the account on B: the link answers 404 afterwards.
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
 	click(t, b, "[data-testid=cloud-delete-account]")
 	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-delete-confirm]"), "DELETE"))
 	click(t, b, "[data-testid=cloud-delete-go]")

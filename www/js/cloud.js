@@ -201,6 +201,7 @@ export class Cloud {
         return;
       }
       if (!this.signed) return this.signInForm(body, show);
+      for (const n of this.newDevices || []) body.append(el('p', { class: 'cloud-notice', role: 'status', dataset: { testid: 'cloud-new-device' } }, `A new device signed in: ${n.device}, ${when(n.created)}. If it was not you, sign it out below and change your password.`));
       if (!this.key) return this.unlockForm(body, show);
       this.accountView(body, show, d);
     };
@@ -272,12 +273,11 @@ export class Cloud {
       el('h3', {}, 'Delete the account'),
       el('p', { class: 'muted' }, 'Deletes every file, version, share link and device of this account from the server at once. This cannot be undone.'),
       el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'cloud-delete-account' }, onclick: () => this.deleteAccount(show) }, 'Delete my account…'));
-    for (const n of this.newDevices || []) body.prepend(el('p', { class: 'cloud-notice', role: 'status', dataset: { testid: 'cloud-new-device' } }, `New device signed in: ${n.device}, ${when(n.created)}.`));
     try {
       const list = await api('GET', '/sessions');
       devices.replaceChildren(...list.map((s) => el('li', { dataset: { testid: 'cloud-device' } },
         el('span', {}, `${s.device || 'A device'}${s.current ? ' (this one)' : ''} — first seen ${when(s.created)}, last seen ${when(s.last_seen)}`),
-        s.current ? '' : el('button', { type: 'button', class: 'btn btn-small', onclick: async (e) => {
+        s.current ? '' : el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-device-revoke' }, onclick: async (e) => {
           e.target.disabled = true;
           try {
             await api('DELETE', `/sessions/${encodeURIComponent(s.id)}`);
@@ -669,7 +669,10 @@ export class Cloud {
   /** Makes a share link for src's audio and, if saved, its edit. */
   async share(src, opts) {
     const oc = await this.oc();
-    const one = async (o) => {
+    const one = async (ref) => {
+      // The current version (a restore or another device may have saved
+      // since): each version has its own key.
+      const o = await api('GET', `/objects/${encodeURIComponent(ref.id)}`);
       const key = (await oc.shareKey(this.cloudFile('', o), this.key)).replace(/^#k=/, '');
       const s = await api('POST', `/objects/${encodeURIComponent(o.id)}/shares`, opts);
       return { id: s.id, key };
