@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -66,20 +67,27 @@ func (c *uploadChunker) flush() error {
 	return nil
 }
 
-// encryptUpload reads size bytes of src in order, encrypts them for key
-// (crypt.Encrypt: age STREAM) and hands the ciphertext to put in chunks of
-// chunkSize bytes, the last one shorter, in order. It returns the
-// ciphertext size, which equals crypt.EncryptedSize(size). progress gets
-// plaintext bytes read. Memory: one chunk and one read buffer.
-func encryptUpload(src io.ReaderAt, size int64, key crypt.Key, chunkSize int, put func(n int, b []byte, sha string) error, progress func(done, total int64)) (int64, error) {
+// encryptUpload reads size bytes of src in order, encrypts them with res
+// (age STREAM, the same bytes on every run) and hands the ciphertext to
+// put in chunks of chunkSize bytes, the last one shorter, in order,
+// except the chunks in skip (the server has them: a resumed upload). It
+// returns the ciphertext size, which equals crypt.EncryptedSize(size).
+// progress gets plaintext bytes read. Memory: one chunk and one read
+// buffer.
+func encryptUpload(src io.ReaderAt, size int64, res *crypt.Resumable, chunkSize int, skip map[int]bool, put func(n int, b []byte, sha string) error, progress func(done, total int64)) (int64, error) {
 	if chunkSize < minUploadChunk || chunkSize > maxUploadChunk {
 		return 0, fmt.Errorf("%w: %d bytes (want %d to %d)", errUploadChunk, chunkSize, minUploadChunk, maxUploadChunk)
 	}
 	if size < 0 {
 		return 0, fmt.Errorf("upload of a negative size %d", size)
 	}
-	c := &uploadChunker{buf: make([]byte, 0, chunkSize), put: put}
-	w, err := crypt.Encrypt(c, key)
+	c := &uploadChunker{buf: make([]byte, 0, chunkSize), put: func(n int, b []byte, sha string) error {
+		if skip[n] {
+			return nil
+		}
+		return put(n, b, sha)
+	}}
+	w, err := res.Encrypt(c)
 	if err != nil {
 		return 0, err
 	}
@@ -181,4 +189,34 @@ func openSharedBlob(share string, ct []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// newResume draws the file key and nonce of an upload for the account of
+// dataKey, sealed for it (the page keeps it until the upload completes).
+func newResume(dataKey string) ([]byte, error) {
+	dk, err := key("data_key", dataKey)
+	if err != nil {
+		return nil, err
+	}
+	r, err := crypt.NewResumable(crypt.ContentKey(dk))
+	if err != nil {
+		return nil, err
+	}
+	return r.Seal(crypt.ContentKey(dk))
+}
+
+// openResume opens newResume's answer (standard base64).
+func openResume(dataKey, state string) (*crypt.Resumable, error) {
+	dk, err := key("data_key", dataKey)
+	if err != nil {
+		return nil, err
+	}
+	if len(state) > 8192 {
+		return nil, fmt.Errorf("%w: upload state of %d characters", crypt.ErrMalformed, len(state))
+	}
+	b, err := base64.StdEncoding.DecodeString(state)
+	if err != nil {
+		return nil, fmt.Errorf("%w: upload state is not base64: %v", crypt.ErrMalformed, err)
+	}
+	return crypt.OpenResumable(crypt.ContentKey(dk), b)
 }

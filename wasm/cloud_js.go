@@ -16,7 +16,8 @@ import (
 // installCloud adds the cloud transfers to the engine object (see
 // cloud.go). Both return a Promise like the other jobs:
 //
-//	upload(file, read, data_key, chunk_size, put, progress) -> JSON {size, chunks}
+//	upload(file, read, data_key, chunk_size, put, progress, state, skip) -> JSON {size, chunks}
+//	newResume(data_key)                                      -> base64 state of an upload
 //	shareKey(cloudFile, read, data_key)                      -> "#k=…"
 //	encryptedSize(n)                                         -> JSON number
 //	openShared(fragment, u8)                                 -> Uint8Array (a small shared object)
@@ -35,16 +36,22 @@ func installCloud(api js.Value) {
 		if err != nil {
 			return nil, err
 		}
-		dk, err := key("data_key", str(a, 2))
-		if err != nil {
-			return nil, err
-		}
 		put := arg(a, 4)
 		if put.Type() != js.TypeFunction {
 			return nil, fmt.Errorf("upload needs a put function")
 		}
+		res, err := openResume(str(a, 2), str(a, 6))
+		if err != nil {
+			return nil, err
+		}
+		skip := map[int]bool{}
+		if s := arg(a, 7); s.Type() == js.TypeObject && s.Get("length").Type() == js.TypeNumber {
+			for i := 0; i < s.Length() && i < 1<<20; i++ {
+				skip[int(intArg(s.Index(i), -1))] = true
+			}
+		}
 		chunks := 0
-		n, err := encryptUpload(in.src, in.src.Size(), crypt.ContentKey(dk), int(intArg(arg(a, 3), 0)), func(i int, b []byte, sha string) error {
+		n, err := encryptUpload(in.src, in.src.Size(), res, int(intArg(arg(a, 3), 0)), skip, func(i int, b []byte, sha string) error {
 			chunks++
 			_, err := await(put.Invoke(i, bytesToJS(b), sha))
 			return err
@@ -53,6 +60,13 @@ func installCloud(api js.Value) {
 			return nil, err
 		}
 		return toJSON(map[string]int64{"size": n, "chunks": int64(chunks)})
+	}))
+	api.Set("newResume", handler("newResume", func(a []js.Value) (any, error) {
+		b, err := newResume(str(a, 0))
+		if err != nil {
+			return nil, err
+		}
+		return toJSON(b)
 	}))
 	api.Set("encryptedSize", handler("encryptedSize", func(a []js.Value) (any, error) {
 		n := intArg(arg(a, 0), -1)

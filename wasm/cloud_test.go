@@ -34,10 +34,18 @@ func TestEncryptUpload(t *testing.T) {
 	rand.New(rand.NewSource(1)).Read(plain)
 	dk := crypt.NewKey()
 	dkS := base64.StdEncoding.EncodeToString(dk[:])
+	state, err := newResume(dkS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := openResume(dkS, base64.StdEncoding.EncodeToString(state))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ct bytes.Buffer
 	var sizes []int
 	var last int64
-	n, err := encryptUpload(bytes.NewReader(plain), int64(len(plain)), crypt.ContentKey(dk), 5<<20, func(i int, b []byte, sha string) error {
+	n, err := encryptUpload(bytes.NewReader(plain), int64(len(plain)), res, 5<<20, nil, func(i int, b []byte, sha string) error {
 		if i != len(sizes) {
 			t.Fatalf("chunk %d came as %d", len(sizes), i)
 		}
@@ -65,6 +73,25 @@ func TestEncryptUpload(t *testing.T) {
 	}
 	if last != int64(len(plain)) {
 		t.Fatalf("progress ended at %d", last)
+	}
+	// A resumed run (the state opened again, chunks 0 and 2 at the server)
+	// sends chunk 1 alone, the same bytes as the first run's.
+	res2, err := openResume(dkS, base64.StdEncoding.EncodeToString(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again []int
+	if _, err := encryptUpload(bytes.NewReader(plain), int64(len(plain)), res2, 5<<20, map[int]bool{0: true, 2: true}, func(i int, b []byte, sha string) error {
+		again = append(again, i)
+		if !bytes.Equal(b, ct.Bytes()[5<<20:10<<20]) {
+			t.Errorf("resumed chunk %d differs from the first run's", i)
+		}
+		return nil
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 1 || again[0] != 1 {
+		t.Errorf("resumed run sent chunks %v, want [1]", again)
 	}
 	cr := &countingReaderAt{r: bytes.NewReader(ct.Bytes())}
 	src, err := openCloud(cr, n, dkS, "")
@@ -97,6 +124,9 @@ func TestEncryptUpload(t *testing.T) {
 	if _, err := sh.ReadAt(got, 100); err != nil || !bytes.Equal(got, plain[100:1100]) {
 		t.Fatalf("shared read: %v", err)
 	}
+	if _, err := openResume(dkS, "!!"); !errors.Is(err, crypt.ErrMalformed) {
+		t.Errorf("bad state: %v", err)
+	}
 	// A wrong key fails clearly.
 	other := crypt.NewKey()
 	if _, err := openCloud(bytes.NewReader(ct.Bytes()), n, base64.StdEncoding.EncodeToString(other[:]), ""); !errors.Is(err, crypt.ErrWrongKey) {
@@ -108,20 +138,24 @@ func TestEncryptUpload(t *testing.T) {
 // fails (cancelled) and a short file stop the upload with an error.
 func TestEncryptUploadErrors(t *testing.T) {
 	put := func(int, []byte, string) error { return nil }
-	if _, err := encryptUpload(bytes.NewReader(nil), 0, crypt.Key{}, 1<<20, put, nil); !errors.Is(err, errUploadChunk) {
+	res, err := crypt.NewResumable(crypt.Key{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encryptUpload(bytes.NewReader(nil), 0, res, 1<<20, nil, put, nil); !errors.Is(err, errUploadChunk) {
 		t.Errorf("1 MiB chunks: %v", err)
 	}
 	stop := errors.New("cancelled")
 	plain := make([]byte, 6<<20)
-	if _, err := encryptUpload(bytes.NewReader(plain), int64(len(plain)), crypt.Key{}, 5<<20, func(int, []byte, string) error { return stop }, nil); !errors.Is(err, stop) {
+	if _, err := encryptUpload(bytes.NewReader(plain), int64(len(plain)), res, 5<<20, nil, func(int, []byte, string) error { return stop }, nil); !errors.Is(err, stop) {
 		t.Errorf("failing put: %v", err)
 	}
-	if _, err := encryptUpload(bytes.NewReader(plain), int64(len(plain))+10, crypt.Key{}, 5<<20, put, nil); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if _, err := encryptUpload(bytes.NewReader(plain), int64(len(plain))+10, res, 5<<20, nil, put, nil); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("short file: %v", err)
 	}
 	// An empty file is one chunk of header and an empty last STREAM chunk.
 	var chunks int
-	n, err := encryptUpload(bytes.NewReader(nil), 0, crypt.Key{}, 5<<20, func(int, []byte, string) error { chunks++; return nil }, nil)
+	n, err := encryptUpload(bytes.NewReader(nil), 0, res, 5<<20, nil, func(int, []byte, string) error { chunks++; return nil }, nil)
 	if err != nil || chunks != 1 || n != crypt.EncryptedSize(0) {
 		t.Errorf("empty file: %d bytes in %d chunks, %v", n, chunks, err)
 	}

@@ -260,15 +260,18 @@ export class Offcut {
    * Encrypts a file for the account (age STREAM, read by range, never
    * whole) and sends it to an upload of the cloud save API in chunks of
    * upload.chunk_size bytes, in order; progress counts the file's bytes.
-   * Aborting stops the worker, and with it the upload.
+   * Aborting stops the worker, and with it the upload. state (from
+   * crypt('newResume', key)) fixes the encryption's random parts, so a
+   * run after an interruption makes the same chunks: those in skip (the
+   * server has them) are not sent again.
    * @param {Blob} file
    * @param {string} key the data key (base64)
    * @param {{id: string, chunk_size: number}} upload
-   * @param {JobOptions} [options]
+   * @param {JobOptions & {state: string, skip?: number[]}} [options]
    * @returns {Promise<{size: number, chunks: number}>}
    */
-  upload(file, key, upload, { onProgress, signal } = {}) {
-    return this.#run('upload', { file: blob(file), key, upload: { id: upload.id, chunk_size: upload.chunk_size } }, { signal, onProgress });
+  upload(file, key, upload, { state, skip = [], onProgress, signal } = {}) {
+    return this.#run('upload', { file: blob(file), key, upload: { id: upload.id, chunk_size: upload.chunk_size }, state, skip: [...skip] }, { signal, onProgress });
   }
 
   /**

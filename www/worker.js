@@ -113,7 +113,7 @@ async function putChunk(uploadID, n, u8, sha) {
 }
 
 // The key functions of wasm/crypt_js.go the page may call.
-const cryptFns = new Set(['deriveAccount', 'login', 'unwrapKey', 'recoverKey', 'changePassword', 'encrypt', 'decrypt', 'encryptedSize', 'openShared']);
+const cryptFns = new Set(['deriveAccount', 'login', 'unwrapKey', 'recoverKey', 'changePassword', 'encrypt', 'decrypt', 'encryptedSize', 'openShared', 'newResume']);
 
 /**
  * Calls an engine function. Each returns a Promise (the Go job runs in a
@@ -273,8 +273,8 @@ const ops = {
     const r = await call(fn, ...args);
     return typeof r === 'string' ? JSON.parse(r) : r;
   },
-  upload: async ({ file, key, upload }, progress) =>
-    JSON.parse(await call('upload', file, read, key, upload.chunk_size, (n, u8, sha) => putChunk(upload.id, n, u8, sha), progress)),
+  upload: async ({ file, key, upload, state, skip }, progress) =>
+    JSON.parse(await call('upload', file, read, key, upload.chunk_size, (n, u8, sha) => putChunk(upload.id, n, u8, sha), progress, state, skip || [])),
   shareKey: ({ file, key }) => call('shareKey', file, read, key),
   stats: async () => ({ wasmMemory: memory.buffer.byteLength, ...JSON.parse(await call('stats')) }),
 };

@@ -13,7 +13,8 @@ import { toBase64, fromBase64, shareFragment, parseShareFragment, deviceName } f
 
 const SIGNED_KEY = 'offcut.cloud.signed'; // {email}: only then is /api/ called
 const RECOVERY_KEY = 'offcut.cloud.recovery'; // {email, wrapped_by_recovery}
-const UPLOADS_KEY = 'offcut.cloud.uploads'; // unfinished upload ids
+const UPLOADS_KEY = 'offcut.cloud.uploads'; // unfinished small uploads: ids
+const PENDING_KEY = 'offcut.cloud.pending'; // interrupted file uploads, to resume
 
 const store = {
   get(k) {
@@ -405,12 +406,22 @@ export class Cloud {
     store.set(UPLOADS_KEY, (store.get(UPLOADS_KEY) || []).filter((x) => x !== id));
   }
 
+  /** The interrupted file uploads of this account ({id, state, name, size, lastModified, email}). */
+  pending() {
+    return (store.get(PENDING_KEY) || []).filter((p) => this.signed && p.email === this.signed.email);
+  }
+
+  dropPending(id) {
+    store.set(PENDING_KEY, (store.get(PENDING_KEY) || []).filter((p) => p.id !== id));
+  }
+
   /**
-   * Uploads left by a closed page cannot go on (each encryption uses a
-   * fresh key, so the chunks sent do not match a new run): they are
-   * cancelled, freeing the quota they hold.
+   * Small uploads left by a closed page (edit documents, quick to send
+   * again) are cancelled, freeing the quota they hold; interrupted file
+   * uploads are kept and named, to resume.
    */
   async cleanUploads() {
+    for (const p of this.pending()) this.ctx.announce(`Saving ${p.name} to the cloud was interrupted. Open it and save again: the upload goes on where it stopped.`);
     for (const id of store.get(UPLOADS_KEY) || []) {
       try {
         await api('DELETE', `/uploads/${encodeURIComponent(id)}`);
@@ -431,18 +442,51 @@ export class Cloud {
     return this.finishUpload(up);
   }
 
-  /** Encrypts and uploads a local file (in the worker), as a job. */
+  /**
+   * Encrypts and uploads a local file (in the worker), as a job. An
+   * upload of the same file interrupted earlier (a reload, a crash, the
+   * network gone) goes on: the encryption is made again byte for byte
+   * from its kept state, and the chunks the server has are not sent.
+   */
   async putFile(file, meta) {
     const oc = await this.oc();
     const size = await oc.crypt('encryptedSize', file.size);
-    const up = await this.startUpload(size, meta);
-    try {
-      await this.ctx.jobs.run(`Encrypting and saving ${file.name} to the cloud`, (signal, onProgress) => oc.upload(file, this.key, up, { signal, onProgress }), { delay: 0 });
-    } catch (e) {
-      api('DELETE', `/uploads/${encodeURIComponent(up.id)}`).then(() => this.dropUpload(up.id), () => {});
-      throw e;
+    let up = null;
+    let state = null;
+    let skip = [];
+    const same = this.pending().find((p) => p.name === file.name && p.size === file.size && p.lastModified === file.lastModified);
+    if (same) {
+      try {
+        up = await api('GET', `/uploads/${encodeURIComponent(same.id)}`);
+        if (up.size !== size) throw new Error('another size');
+        state = same.state;
+        skip = up.received || [];
+      } catch {
+        up = null;
+        this.dropPending(same.id);
+      }
     }
-    return this.finishUpload(up);
+    if (!up) {
+      state = await oc.crypt('newResume', this.key);
+      up = await this.startUpload(size, meta);
+      this.dropUpload(up.id);
+      store.set(PENDING_KEY, [...(store.get(PENDING_KEY) || []), { id: up.id, state, name: file.name, size: file.size, lastModified: file.lastModified, email: this.signed.email }]);
+    }
+    const label = skip.length ? `Resuming the upload of ${file.name} (${skip.length} of ${up.chunks} parts were saved)` : `Encrypting and saving ${file.name} to the cloud`;
+    try {
+      await this.ctx.jobs.run(label, (signal, onProgress) => oc.upload(file, this.key, up, { state, skip, signal, onProgress }), { delay: 0 });
+    } catch (e) {
+      if (isAbort(e)) {
+        // Cancelled: nothing is kept.
+        this.dropPending(up.id);
+        api('DELETE', `/uploads/${encodeURIComponent(up.id)}`).catch(() => {});
+        throw e;
+      }
+      throw new Error(`${e.message}. Save again to go on where it stopped.`);
+    }
+    const obj = await this.finishUpload(up);
+    this.dropPending(up.id);
+    return obj;
   }
 
   // ---- save ---------------------------------------------------------------
