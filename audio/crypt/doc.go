@@ -24,6 +24,13 @@
 // STREAM: ChaCha20-Poly1305 over 64 KiB chunks, so [OpenReaderAt] reads a
 // byte range of plaintext by reading only the chunks that hold it.
 //
+// Resumable uploads (resume.go): [Resumable] fixes an encryption's file
+// key and STREAM nonce and computes age's payload itself (the spec's
+// "Payload" section), so the same plaintext encrypts to the same bytes on
+// every run and an upload interrupted by a reload goes on with the chunks
+// the server does not have; the state is sealed for the key and kept by
+// the browser until the upload completes.
+//
 // Shares (share.go): a share link carries the object's own age file key in
 // its URL fragment (#k=…), which never reaches the server; the object is
 // read with that key alone, without re-encryption and without any key of

@@ -63,3 +63,29 @@ func FuzzParse(f *testing.F) {
 		Recover(s, []byte(s))
 	})
 }
+
+// FuzzResumable: a resumable upload's state (after its seal is opened) is
+// either refused or an encryption whose output opens for the key.
+func FuzzResumable(f *testing.F) {
+	r, _ := NewResumable(fuzzKey)
+	f.Add(append(append([]byte(nil), r.fileKey...), r.prefix...))
+	f.Add([]byte("0123456789abcdefage-encryption.org/v1\n--- AAAA\n0123456789abcdef"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := parseResumable(fuzzKey, b)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		w, err := r.Encrypt(&buf)
+		if err != nil {
+			return
+		}
+		w.Write([]byte("hello"))
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := Open(fuzzKey, buf.Bytes()); err != nil || string(p) != "hello" {
+			t.Fatalf("an accepted state encrypts what does not open: %q, %v", p, err)
+		}
+	})
+}

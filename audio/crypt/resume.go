@@ -73,6 +73,12 @@ func OpenResumable(key Key, sealed []byte) (*Resumable, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseResumable(key, b)
+}
+
+// parseResumable reads the plaintext of a sealed Resumable: the file key,
+// then the header and nonce.
+func parseResumable(key Key, b []byte) (*Resumable, error) {
 	if len(b) < 16+16 || len(b) > resumableMax {
 		return nil, fmt.Errorf("%w: resumable state of %d bytes", ErrMalformed, len(b))
 	}
