@@ -174,6 +174,7 @@ func TestCloudEndToEnd(t *testing.T) {
 	}
 	email := fmt.Sprintf("e2e-%d@example.com", time.Now().UnixNano())
 	const password = "correct horse battery staple 42"
+	const newPassword = "a new password, quite long 99"
 
 	open := func(ctx context.Context, path string) {
 		t.Helper()
@@ -399,6 +400,18 @@ func TestCloudEndToEnd(t *testing.T) {
 	click(t, b, "[data-testid=cloud-unlock]")
 	WaitFor(t, b, `document.documentElement.dataset.cloud === 'ready'`, 30*time.Second)
 
+	// A new password: the data key is wrapped again; B stays signed in and
+	// the files stay readable.
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-change-password]')`, 10*time.Second)
+	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-old-password]"), password), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-new-password]"), newPassword))
+	click(t, b, "[data-testid=cloud-change-password]")
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-password-msg]').textContent.includes('Password changed')`, 30*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	click(t, b, "[data-testid=cloud-open-welcome]")
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-file]').length === 2 && document.querySelector('[data-testid=cloud-files]').textContent.includes('Edit of ')`, 20*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	click(t, b, "[data-testid=cloud-account]")
+
 	// Delete the account on B: the link answers 404 afterwards.
 	WaitFor(t, b, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
 	click(t, b, "[data-testid=cloud-delete-account]")
@@ -438,7 +451,24 @@ func TestCloudEndToEnd(t *testing.T) {
 	for _, k := range [][]byte{dk[:], sess.KEK[:], ck[:]} {
 		secrets = append(secrets, k, []byte(base64.StdEncoding.EncodeToString(k)), []byte(base64.RawURLEncoding.EncodeToString(k)), []byte(hex.EncodeToString(k)))
 	}
-	secrets = append(secrets, []byte(password), []byte(base64.StdEncoding.EncodeToString([]byte(password))), []byte(recovery), []byte(strings.ReplaceAll(recovery, "-", "")),
+	for _, r := range all {
+		if r.URL == "/api/v1/account/keys" {
+			var body map[string]any
+			json.Unmarshal(r.Body, &body)
+			salt, _ := base64.StdEncoding.DecodeString(fmt.Sprint(body["kdf_salt"]))
+			params, _ := base64.StdEncoding.DecodeString(fmt.Sprint(body["kdf_params"]))
+			s2, err := crypt.Login(newPassword, salt, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrapped, _ := base64.StdEncoding.DecodeString(fmt.Sprint(body["wrapped_key"]))
+			if dk2, err := s2.DataKey(wrapped); err != nil || dk2 != dk {
+				t.Errorf("the new password does not open the same data key: %v", err)
+			}
+			secrets = append(secrets, s2.KEK[:], []byte(base64.StdEncoding.EncodeToString(s2.KEK[:])))
+		}
+	}
+	secrets = append(secrets, []byte(newPassword), []byte(password), []byte(base64.StdEncoding.EncodeToString([]byte(password))), []byte(recovery), []byte(strings.ReplaceAll(recovery, "-", "")),
 		[]byte(name), []byte(url.PathEscape(name)), []byte("cloudtest-interview"))
 	// Distinctive runs of the audio: 64 bytes from several places.
 	for _, off := range []int{1 << 20, len(plain) / 2, len(plain) - 4096} {

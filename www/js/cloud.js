@@ -271,6 +271,7 @@ export class Cloud {
         el('button', { type: 'button', class: 'btn', onclick: () => { d.close(); this.openDialog(); } }, 'Open from cloud'),
         el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-signout' }, onclick: async () => { await this.signOut(); show(); } }, 'Sign out')),
       el('h3', {}, 'Devices'), devices,
+      this.passwordForm(),
       el('h3', {}, 'Delete the account'),
       el('p', { class: 'muted' }, 'Deletes every file, version, share link and device of this account from the server at once. This cannot be undone.'),
       el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'cloud-delete-account' }, onclick: () => this.deleteAccount(show) }, 'Delete my account…'));
@@ -291,6 +292,42 @@ export class Cloud {
         } }, 'Sign out this device'))));
     } catch (e) {
       devices.replaceChildren(el('li', {}, `Could not list the devices: ${e.message}`));
+    }
+  }
+
+  /** The change-password form: the data key is wrapped again, nothing is re-encrypted. */
+  passwordForm() {
+    const [fo, old] = field('Current password', { type: 'password', autocomplete: 'current-password', required: true, dataset: { testid: 'cloud-old-password' } });
+    const [fn, pw] = field('New password (at least 8 characters)', { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', dataset: { testid: 'cloud-new-password' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status', dataset: { testid: 'cloud-password-msg' } });
+    const form = el('form', {
+      class: 'cloud-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!form.reportValidity()) return;
+        msg.textContent = 'Changing the password…';
+        try {
+          await this.changePassword(old.value, pw.value);
+          old.value = pw.value = '';
+          msg.textContent = 'Password changed. Your other devices are signed out.';
+        } catch (err) {
+          msg.textContent = err.message;
+        }
+      },
+    }, el('h3', {}, 'Change the password'), fo, fn, el('button', { type: 'submit', class: 'btn', dataset: { testid: 'cloud-change-password' } }, 'Change the password'), msg);
+    return form;
+  }
+
+  async changePassword(current, next) {
+    if (next.length < 8) throw new Error('Choose a password of at least 8 characters.');
+    const oc = await this.oc();
+    const a = await api('GET', '/account');
+    const l = await oc.crypt('login', current, a.kdf_salt, a.kdf_params);
+    const r = await oc.crypt('changePassword', this.key, next);
+    try {
+      await api('PUT', '/account/keys', { auth_key: l.auth_key, new_auth_key: r.new_auth_key, kdf_salt: r.kdf_salt, kdf_params: r.kdf_params, wrapped_key: r.wrapped_key });
+    } catch (e) {
+      throw e.status === 403 ? new Error('The current password is wrong.') : e;
     }
   }
 
