@@ -370,6 +370,12 @@ func TestCloudEndToEnd(t *testing.T) {
 	if Eval[bool](t, c, `!document.querySelector('[data-testid=cloud-save]').closest('[hidden]')`) {
 		t.Errorf("the shared page offers Save to cloud")
 	}
+	// It plays (the playback engine reads the shared object by Range too).
+	click(t, c, "[data-testid=play]")
+	WaitFor(t, c, `!!document.querySelector('[data-testid=play]').dataset.startMs`, 30*time.Second)
+	t.Logf("shared link: first sound scheduled after %s ms", Eval[string](t, c, `document.querySelector('[data-testid=play]').dataset.startMs`))
+	click(t, c, "[data-testid=play]")
+	WaitFor(t, c, `document.querySelector('.wave-playhead').hidden`, 5*time.Second)
 	shareID := strings.TrimPrefix(strings.Split(lu.Fragment, "&")[0], "share=")
 
 	// B lists both devices and signs A out: A, reopened, is signed out.
