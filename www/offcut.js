@@ -62,6 +62,12 @@
  * @property {ProgressCallback} [onProgress]
  */
 
+// A non-extractable AES-GCM key of this page, shared by its engines: the
+// workers seal the keys of the cloud save with it, so the page holds them
+// only sealed (see worker.js).
+let wrapping = null;
+const wrapKey = () => (wrapping ??= crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
+
 const abortError = () => new DOMException('The operation was aborted.', 'AbortError');
 
 /** A cloud file: {name, size, cloud: {url, size, key | share}} (see cloud()). */
@@ -248,12 +254,14 @@ export class Offcut {
    * Calls one of the engine's key functions (wasm/crypt_js.go):
    * deriveAccount, login, unwrapKey, recoverKey, changePassword (JSON
    * answers, parsed), encrypt and decrypt (Uint8Array). Not part of the
-   * stable API: the cloud save's (js/cloud.js).
+   * stable API: the cloud save's (js/cloud.js). The data key and the
+   * key-encryption key in answers come sealed ({k, iv, sealed}, opened
+   * only in the worker); pass them back as they are.
    * @param {string} fn
    * @param {...any} args
    */
-  crypt(fn, ...args) {
-    return this.#run('crypt', { fn, args });
+  async crypt(fn, ...args) {
+    return this.#run('crypt', { fn, args, wrap: await wrapKey() });
   }
 
   /**

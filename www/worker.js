@@ -112,6 +112,45 @@ async function putChunk(uploadID, n, u8, sha) {
   }
 }
 
+// Key material never reaches the page in the clear: the page's Offcut
+// hands every job a non-extractable AES-GCM key of its own (wrap), and
+// the data key and key-encryption key of a crypt answer go back sealed
+// with it ({k, iv, sealed}); sealed keys in a job's arguments and in its
+// cloud files are opened here, just before Go gets them.
+const b64 = (u8) => { let s = ''; for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000)); return btoa(s); };
+const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const isSealed = (v) => !!v && typeof v === 'object' && v.k instanceof CryptoKey && v.sealed instanceof Uint8Array;
+
+async function unseal(v) {
+  if (!isSealed(v)) return v;
+  const raw = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: v.iv }, v.k, v.sealed));
+  const s = b64(raw);
+  raw.fill(0);
+  return s;
+}
+
+async function seal(k, s) {
+  const raw = unb64(s);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, k, raw));
+  raw.fill(0);
+  return { k, iv, sealed };
+}
+
+async function unsealFile(f) {
+  if (f && !(f instanceof Blob) && f.cloud && isSealed(f.cloud.key)) return { ...f, cloud: { ...f.cloud, key: await unseal(f.cloud.key) } };
+  return f;
+}
+
+/** Opens the sealed keys of a job's arguments. */
+async function unsealArgs(a) {
+  if (a.file) a.file = await unsealFile(a.file);
+  if (Array.isArray(a.files)) a.files = await Promise.all(a.files.map(unsealFile));
+  if (a.key) a.key = await unseal(a.key);
+  if (Array.isArray(a.args)) a.args = await Promise.all(a.args.map(unseal));
+  return a;
+}
+
 // The key functions of wasm/crypt_js.go the page may call.
 const cryptFns = new Set(['deriveAccount', 'login', 'unwrapKey', 'recoverKey', 'changePassword', 'encrypt', 'decrypt', 'encryptedSize', 'openShared', 'newResume']);
 
@@ -268,10 +307,19 @@ const ops = {
       streams.delete(id);
     }
   },
-  crypt: async ({ fn, args }) => {
+  crypt: async ({ fn, args, wrap }) => {
     if (!cryptFns.has(fn)) throw new Error(`unknown key function ${fn}`);
     const r = await call(fn, ...args);
-    return typeof r === 'string' ? JSON.parse(r) : r;
+    const out = typeof r === 'string' ? JSON.parse(r) : r;
+    if (out && typeof out === 'object' && !(out instanceof Uint8Array)) {
+      for (const f of ['data_key', 'kek']) {
+        if (typeof out[f] === 'string') {
+          if (!(wrap instanceof CryptoKey)) throw new Error('a key answer needs a wrapping key');
+          out[f] = await seal(wrap, out[f]);
+        }
+      }
+    }
+    return out;
   },
   upload: async ({ file, key, upload, state, skip }, progress) =>
     JSON.parse(await call('upload', file, read, key, upload.chunk_size, (n, u8, sha) => putChunk(upload.id, n, u8, sha), progress, state, skip || [])),
@@ -312,7 +360,7 @@ async function job({ id, op, ...args }) {
     if (!Object.hasOwn(ops, op)) throw new Error(`unknown operation ${op}`);
     self.postMessage({ id, start: true });
     const progress = (done, total) => self.postMessage({ id, progress: { done, total } });
-    const result = await ops[op]({ id, ...args }, progress);
+    const result = await ops[op](await unsealArgs({ id, ...args }), progress);
     const transfer = result.min instanceof Float32Array ? [result.min.buffer, result.max.buffer] : [];
     self.postMessage({ id, result }, transfer);
   } catch (e) {

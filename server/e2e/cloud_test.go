@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
 	"github.com/chromedp/chromedp"
 
 	"offcut/audio/crypt"
@@ -131,6 +133,33 @@ func startProxy(t *testing.T, target string) *proxyLog {
 	t.Cleanup(func() { srv.Close() })
 	p.URL = "http://" + ln.Addr().String()
 	return p
+}
+
+// heapSnapshot returns a heap snapshot of the page of ctx (its main
+// thread, not its workers), as JSON text.
+func heapSnapshot(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var mu sync.Mutex
+	var b strings.Builder
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if c, ok := ev.(*heapprofiler.EventAddHeapSnapshotChunk); ok {
+			mu.Lock()
+			b.WriteString(c.Chunk)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, heapprofiler.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("heap profiler: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, heapprofiler.TakeHeapSnapshot, heapprofiler.TakeHeapSnapshotParams{}); err != nil {
+		t.Fatalf("heap snapshot: %v", err)
+	}
+	time.Sleep(500 * time.Millisecond) // the last chunks
+	mu.Lock()
+	defer mu.Unlock()
+	return b.String()
 }
 
 func (p *proxyLog) set(f func(p *proxyLog)) {
@@ -418,6 +447,10 @@ func TestCloudEndToEnd(t *testing.T) {
 	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
 	click(t, b, "[data-testid=cloud-account]")
 
+	// The page holds the keys only sealed: its heap (the page's, not its
+	// workers') has no data key or key-encryption key (checked below).
+	heapB := heapSnapshot(t, b)
+
 	// Delete the account on B: the link answers 404 afterwards.
 	WaitFor(t, b, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
 	click(t, b, "[data-testid=cloud-delete-account]")
@@ -480,6 +513,19 @@ func TestCloudEndToEnd(t *testing.T) {
 	for _, off := range []int{1 << 20, len(plain) / 2, len(plain) - 4096} {
 		secrets = append(secrets, plain[off:off+64])
 	}
+	if len(heapB) < 1<<20 || !strings.Contains(heapB, email) {
+		// The e-mail is in the page's memory: a snapshot without it is
+		// not of the page.
+		t.Errorf("a heap snapshot of %d bytes without the e-mail", len(heapB))
+	}
+	for _, k := range [][]byte{dk[:], sess.KEK[:]} {
+		for _, enc := range []string{base64.StdEncoding.EncodeToString(k), hex.EncodeToString(k)} {
+			if strings.Contains(heapB, enc) {
+				t.Errorf("the page's heap holds a key (%.8s…)", enc)
+			}
+		}
+	}
+	t.Logf("page heap snapshot of %d bytes holds no key", len(heapB))
 	var bodies, chunks int64
 	for _, r := range all {
 		bodies += int64(len(r.Body))

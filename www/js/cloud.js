@@ -5,8 +5,10 @@
 //
 // Signed out, this module makes no request at all: it remembers "signed
 // in" in localStorage and only then asks the server about the account.
-// The data key lives in memory while the page is open (it is handed to
-// the worker with each job); after a reload the password unlocks it again.
+// The data key stays in the engine's workers: this page holds it only
+// sealed with a non-extractable key of its own (offcut.js, worker.js),
+// in memory while the page is open; after a reload the password unlocks
+// it again.
 
 import { el, icon, formatBytes, isAbort } from './util.js';
 import { toBase64, fromBase64, shareFragment, parseShareFragment, deviceName } from './cloudlink.js';
@@ -113,7 +115,7 @@ export class Cloud {
    */
   constructor(ctx) {
     this.ctx = ctx;
-    this.key = null; // the data key (base64), in memory only
+    this.key = null; // the data key, sealed by the engine (offcut.js), in memory only
     this.account = null;
     this.status = 'signed-out'; // signed-out | locked | ready | unavailable
     this.signed = store.get(SIGNED_KEY);
