@@ -525,7 +525,7 @@ func TestCloudEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("page heap snapshot of %d bytes holds no key", len(heapB))
+	t.Logf("page heap snapshot of %d bytes checked for keys", len(heapB))
 	var bodies, chunks int64
 	for _, r := range all {
 		bodies += int64(len(r.Body))
