@@ -194,8 +194,12 @@ export class Converter extends ExportPanel {
       }
     }
     let r;
+    let fileNames = [];
     try {
-      r = await this.resolve(job, await engine());
+      const oc = await engine();
+      r = await this.resolve(job, oc);
+      // Into a folder: the names the ZIP would have (safe, unique).
+      if (dir) fileNames = await oc.fileNames(r.outputs.map((o) => withExt(o.name, r.fmt.ext)));
     } catch (err) {
       if (!isAbort(err)) this.onError(`Cannot convert: ${err.message}`);
       return;
@@ -206,7 +210,7 @@ export class Converter extends ExportPanel {
       const row = { state: 'waiting', progress: 0, ctl: new AbortController(), plan: r.plans[i] };
       all.addEventListener('abort', () => row.ctl.abort(), { once: true });
       this.rows.set(o.src.id, row);
-      return { o: { ...o, name: withExt(o.name, r.fmt.ext) }, row };
+      return { o: { ...o, name: withExt(o.name, r.fmt.ext) }, row, fileName: fileNames[i] };
     });
     this.exportBtn.disabled = true;
     this.folderBtn.disabled = true;
@@ -240,7 +244,7 @@ export class Converter extends ExportPanel {
             },
           });
           if (dir) {
-            const fh = await dir.getFileHandle(o.name.replace(/[\\/:*?"<>|]/g, '_'), { create: true });
+            const fh = await dir.getFileHandle(it.fileName, { create: true });
             const w = await fh.createWritable();
             await w.write(blob);
             await w.close();
