@@ -120,6 +120,59 @@ func (a *Handler) salt(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// recoveryKeys are a recovery key's pair, sent at sign-up and, for a new
+// recovery key, with a recovery.
+type recoveryKeys struct {
+	RecoveryAuthKey   []byte `json:"recovery_auth_key,omitempty"`
+	WrappedByRecovery []byte `json:"wrapped_by_recovery,omitempty"`
+}
+
+// recoveryBlob answers GET /recovery?email=: the data key wrapped by the
+// recovery key (a stable fake for an unknown e-mail).
+func (a *Handler) recoveryBlob(w http.ResponseWriter, r *http.Request) error {
+	if !a.ipLim.allow("recovery:" + a.clientIP(r)) {
+		return cloud.Errorf(cloud.ERATELIMITED, "too many requests from this address; wait a minute")
+	}
+	b, err := a.svc.RecoveryBlob(r.Context(), r.URL.Query().Get("email"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		WrappedByRecovery []byte `json:"wrapped_by_recovery"`
+	}{b})
+	return nil
+}
+
+// recover answers POST /recover: new keys for an account, proven by the
+// recovery key; the browser is signed in and every other session ends.
+func (a *Handler) recover(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email         string `json:"email"`
+		RecoveryProof []byte `json:"recovery_proof"`
+		AuthKey       []byte `json:"auth_key"`
+		KDFSalt       []byte `json:"kdf_salt"`
+		KDFParams     []byte `json:"kdf_params"`
+		WrappedKey    []byte `json:"wrapped_key"`
+		Device        string `json:"device"`
+		recoveryKeys
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.limit(r, in.Email); err != nil {
+		return err
+	}
+	sess, token, err := a.svc.Recover(r.Context(), in.Email, in.RecoveryProof, cloud.Registration{AuthKey: in.AuthKey,
+		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device,
+		RecoveryAuthKey: in.RecoveryAuthKey, WrappedByRecovery: in.WrappedByRecovery})
+	if err != nil {
+		return err
+	}
+	setCookie(w, token)
+	writeJSON(w, http.StatusOK, sessionReply{sess.ID})
+	return nil
+}
+
 type sessionReply struct {
 	SessionID string `json:"session_id"`
 }
@@ -132,6 +185,7 @@ func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		KDFParams  []byte `json:"kdf_params"`
 		WrappedKey []byte `json:"wrapped_key"`
 		Device     string `json:"device"`
+		recoveryKeys
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -140,7 +194,8 @@ func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sess, token, err := a.svc.Register(r.Context(), cloud.Registration{Email: in.Email, AuthKey: in.AuthKey,
-		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device})
+		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device,
+		RecoveryAuthKey: in.RecoveryAuthKey, WrappedByRecovery: in.WrappedByRecovery})
 	if err != nil {
 		return err
 	}
