@@ -120,11 +120,21 @@ func (a *Handler) salt(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// recoveryKeys are a recovery key's pair, sent at sign-up and, for a new
-// recovery key, with a recovery.
-type recoveryKeys struct {
+// newKeys are the keys of a sign-up or a recovery (docs/api.md), with a
+// recovery key's pair, optional.
+type newKeys struct {
+	AuthKey           []byte `json:"auth_key"`
+	KDFSalt           []byte `json:"kdf_salt"`
+	KDFParams         []byte `json:"kdf_params"`
+	WrappedKey        []byte `json:"wrapped_key"`
+	Device            string `json:"device"`
 	RecoveryAuthKey   []byte `json:"recovery_auth_key,omitempty"`
 	WrappedByRecovery []byte `json:"wrapped_by_recovery,omitempty"`
+}
+
+func (k newKeys) registration() cloud.Registration {
+	return cloud.Registration{AuthKey: k.AuthKey, KDFSalt: k.KDFSalt, KDFParams: k.KDFParams, WrappedKey: k.WrappedKey,
+		Device: k.Device, RecoveryAuthKey: k.RecoveryAuthKey, WrappedByRecovery: k.WrappedByRecovery}
 }
 
 // recoveryBlob answers GET /recovery?email=: the data key wrapped by the
@@ -149,12 +159,7 @@ func (a *Handler) recover(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email         string `json:"email"`
 		RecoveryProof []byte `json:"recovery_proof"`
-		AuthKey       []byte `json:"auth_key"`
-		KDFSalt       []byte `json:"kdf_salt"`
-		KDFParams     []byte `json:"kdf_params"`
-		WrappedKey    []byte `json:"wrapped_key"`
-		Device        string `json:"device"`
-		recoveryKeys
+		newKeys
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -162,9 +167,7 @@ func (a *Handler) recover(w http.ResponseWriter, r *http.Request) error {
 	if err := a.limit(r, in.Email); err != nil {
 		return err
 	}
-	sess, token, err := a.svc.Recover(r.Context(), in.Email, in.RecoveryProof, cloud.Registration{AuthKey: in.AuthKey,
-		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device,
-		RecoveryAuthKey: in.RecoveryAuthKey, WrappedByRecovery: in.WrappedByRecovery})
+	sess, token, err := a.svc.Recover(r.Context(), in.Email, in.RecoveryProof, in.registration())
 	if err != nil {
 		return err
 	}
@@ -179,13 +182,8 @@ type sessionReply struct {
 
 func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Email      string `json:"email"`
-		AuthKey    []byte `json:"auth_key"`
-		KDFSalt    []byte `json:"kdf_salt"`
-		KDFParams  []byte `json:"kdf_params"`
-		WrappedKey []byte `json:"wrapped_key"`
-		Device     string `json:"device"`
-		recoveryKeys
+		Email string `json:"email"`
+		newKeys
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -193,9 +191,9 @@ func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if err := a.limit(r, in.Email); err != nil {
 		return err
 	}
-	sess, token, err := a.svc.Register(r.Context(), cloud.Registration{Email: in.Email, AuthKey: in.AuthKey,
-		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device,
-		RecoveryAuthKey: in.RecoveryAuthKey, WrappedByRecovery: in.WrappedByRecovery})
+	reg := in.registration()
+	reg.Email = in.Email
+	sess, token, err := a.svc.Register(r.Context(), reg)
 	if err != nil {
 		return err
 	}

@@ -225,6 +225,21 @@ func (s *Service) ChangeKeys(ctx context.Context, sess *Session, current []byte,
 	return nil
 }
 
+// checkNewKeys checks the keys of a sign-up or a recovery and returns the
+// device name to use.
+func checkNewKeys(r Registration) (device string, err error) {
+	if err := checkAuthKey(r.AuthKey); err != nil {
+		return "", err
+	}
+	if err := checkKeyBlobs(r); err != nil {
+		return "", err
+	}
+	if err := checkRecovery(r); err != nil {
+		return "", err
+	}
+	return checkDevice(r.Device)
+}
+
 func checkDevice(d string) (string, error) {
 	d = strings.TrimSpace(d)
 	if len(d) > 100 {
@@ -243,16 +258,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Session, strin
 	if err != nil {
 		return nil, "", err
 	}
-	if err := checkAuthKey(r.AuthKey); err != nil {
-		return nil, "", err
-	}
-	if err := checkKeyBlobs(r); err != nil {
-		return nil, "", err
-	}
-	if err := checkRecovery(r); err != nil {
-		return nil, "", err
-	}
-	device, err := checkDevice(r.Device)
+	device, err := checkNewKeys(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -361,16 +367,7 @@ func (s *Service) Recover(ctx context.Context, email string, recoveryAuthKey []b
 	if err := checkAuthKey(recoveryAuthKey); err != nil {
 		return nil, "", err
 	}
-	if err := checkAuthKey(r.AuthKey); err != nil {
-		return nil, "", err
-	}
-	if err := checkKeyBlobs(r); err != nil {
-		return nil, "", err
-	}
-	if err := checkRecovery(r); err != nil {
-		return nil, "", err
-	}
-	device, err := checkDevice(r.Device)
+	device, err := checkNewKeys(r)
 	if err != nil {
 		return nil, "", err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 )
@@ -15,7 +14,7 @@ import (
 // File in the same page, ten edits (a plan after each, as the editor
 // asks), the first sound of playback from the middle, and the export of
 // the edited result; and the growth of the browser's processes' memory
-// (the RSS of its own processes, sampled every 100 ms) above the idle
+// (the RSS of its own processes, sampled every 50 ms) above the idle
 // page over all of it. The bars: growth < 150 MB, overview < 1 s, peaks
 // within 2× the stream read, plan after an edit < 50 ms, playback < 200 ms.
 func BenchmarkBigFiles(b *testing.B) {
@@ -65,24 +64,7 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 	SetFiles(b, ctx, "#files", path)
 	time.Sleep(time.Second) // the page settles
 	_, idle := processRSS(ctx)
-	var peak int64
-	var mu sync.Mutex
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_, r := processRSS(ctx)
-				mu.Lock()
-				peak = max(peak, r)
-				mu.Unlock()
-			}
-		}
-	}()
+	stop := peakRSS(ctx)
 	got := Eval[map[string]float64](b, ctx, `(async () => {
 		const f = e2e.files()[0];
 		const out = {};
@@ -137,10 +119,8 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		out.frames = n;
 		return out;
 	})()`)
-	close(done)
-	mu.Lock()
+	_, peak := stop()
 	growth := peak - idle
-	mu.Unlock()
 	if got["exportBytes"] < 1e6 {
 		b.Fatalf("the export made %v bytes", got["exportBytes"])
 	}
