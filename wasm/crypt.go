@@ -79,7 +79,14 @@ func unwrapKey(kek, wrapped string) (*dataKey, error) {
 	return &dataKey{dk[:]}, nil
 }
 
-func recoverKey(recoveryKey, wrappedByRecovery string) (*dataKey, error) {
+// recovered is recoverKey's answer: the data key, and the proof of the
+// recovery key for POST /recover (recovery_proof).
+type recovered struct {
+	DataKey       []byte `json:"data_key"`
+	RecoveryProof []byte `json:"recovery_proof"`
+}
+
+func recoverKey(recoveryKey, wrappedByRecovery string) (*recovered, error) {
 	w, err := b64("wrapped_by_recovery", wrappedByRecovery)
 	if err != nil {
 		return nil, err
@@ -88,7 +95,11 @@ func recoverKey(recoveryKey, wrappedByRecovery string) (*dataKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dataKey{dk[:]}, nil
+	proof, err := crypt.RecoveryAuthKey(recoveryKey)
+	if err != nil {
+		return nil, err
+	}
+	return &recovered{dk[:], proof}, nil
 }
 
 // rekey is changePassword's answer: with the current auth_key, the body

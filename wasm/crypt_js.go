@@ -16,7 +16,7 @@ import (
 //	deriveAccount(password)                       -> JSON of accountKeys
 //	login(password, kdf_salt, kdf_params)          -> JSON {auth_key, kek}
 //	unwrapKey(kek, wrapped_key)                    -> JSON {data_key}
-//	recoverKey(recovery_key, wrapped_by_recovery)  -> JSON {data_key}
+//	recoverKey(recovery_key, wrapped_by_recovery)  -> JSON {data_key, recovery_proof}
 //	changePassword(data_key, new_password)         -> JSON {new_auth_key, kdf_salt, kdf_params, wrapped_key}
 //	encrypt(data_key, u8)                          -> Uint8Array (age, for the account)
 //	decrypt(data_key, u8)                          -> Uint8Array

@@ -43,8 +43,8 @@ func TestCryptRoundTrip(t *testing.T) {
 		t.Fatalf("openBlob: %q, %v", plain, err)
 	}
 	r, err := recoverKey(a.RecoveryKey, b64s(a.WrappedByRecovery))
-	if err != nil || !bytes.Equal(r.DataKey, a.DataKey) {
-		t.Fatalf("recoverKey: %v", err)
+	if err != nil || !bytes.Equal(r.DataKey, a.DataKey) || !bytes.Equal(r.RecoveryProof, a.RecoveryAuthKey) {
+		t.Fatalf("recoverKey: %+v, %v", r, err)
 	}
 	rk, err := changePassword(b64s(r.DataKey), "new one")
 	if err != nil {

@@ -116,12 +116,16 @@ func (c *handleCache) forget(key string) {
 
 // probeInfo is what probe returns (the shape promised in www/API.md).
 type probeInfo struct {
-	Container string            `json:"container"`
-	Codec     string            `json:"codec"`
-	Format    audio.Format      `json:"format"`
-	Frames    int64             `json:"frames"`
-	Duration  float64           `json:"duration"`
-	Tags      map[string]string `json:"tags"`
+	Container string `json:"container"`
+	Codec     string `json:"codec"`
+	// CodecLabel names the codec for people; Lossy says whether it is a
+	// lossy one (codec.CodecLabel, codec.Lossy).
+	CodecLabel string            `json:"codecLabel"`
+	Lossy      bool              `json:"lossy"`
+	Format     audio.Format      `json:"format"`
+	Frames     int64             `json:"frames"`
+	Duration   float64           `json:"duration"`
+	Tags       map[string]string `json:"tags"`
 	// Pictures describe the embedded images (type, MIME, size; no data).
 	Pictures []audio.Picture `json:"pictures"`
 	Warnings []string        `json:"warnings"`
@@ -201,14 +205,16 @@ func probe(in input) (probeInfo, error) {
 		return probeInfo{}, &fileError{in.name, codec.ErrNoAudio}
 	}
 	p := probeInfo{
-		Container: i.Container,
-		Codec:     i.Codec,
-		Format:    i.Format,
-		Frames:    i.Frames,
-		Duration:  audio.Duration(i.Frames, i.Format.Rate),
-		Tags:      i.Tags,
-		Pictures:  i.Pictures,
-		Warnings:  i.Warnings,
+		Container:  i.Container,
+		Codec:      i.Codec,
+		CodecLabel: codec.CodecLabel(i.Codec),
+		Lossy:      codec.Lossy(i.Codec),
+		Format:     i.Format,
+		Frames:     i.Frames,
+		Duration:   audio.Duration(i.Frames, i.Format.Rate),
+		Tags:       i.Tags,
+		Pictures:   i.Pictures,
+		Warnings:   i.Warnings,
 	}
 	if p.Tags == nil {
 		p.Tags = map[string]string{}

@@ -34,6 +34,7 @@ func main() {
 	api.Set("formats", handler("formats", formatsJS))
 	api.Set("presets", handler("presets", presetsJS))
 	api.Set("zip", handler("zip", zipJS))
+	api.Set("names", handler("names", namesJS))
 	api.Set("silence", handler("silence", silenceJS))
 	installAAC()
 	installCrypt(api)

@@ -71,3 +71,28 @@ func zipJS(args []js.Value) (any, error) {
 	progress(total, total)
 	return toJSON(stored)
 }
+
+// namesJS(names) returns, as JSON, the names zip would store files named
+// names under: the names to write them into a folder with.
+func namesJS(args []js.Value) (any, error) {
+	v := arg(args, 0)
+	if v.Type() != js.TypeObject {
+		return nil, fmt.Errorf("names needs an array of names")
+	}
+	n := v.Length()
+	if n > maxZipNames {
+		return nil, fmt.Errorf("names: %d names (at most %d)", n, maxZipNames)
+	}
+	in := make([]string, n)
+	for i := range in {
+		s := v.Index(i)
+		if s.Type() != js.TypeString {
+			return nil, fmt.Errorf("name %d is not a string", i)
+		}
+		in[i] = s.String()
+	}
+	return jsonOf(zipout.Names(in), nil)
+}
+
+// maxZipNames bounds one names call (a batch of files, not more).
+const maxZipNames = 1 << 16

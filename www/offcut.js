@@ -229,6 +229,17 @@ export class Offcut {
   }
 
   /**
+   * The names zip() would store files named names under (made safe for
+   * every system, then unique in order): the names to write the same
+   * files into a folder with.
+   * @param {string[]} names
+   * @returns {Promise<string[]>}
+   */
+  fileNames(names, { signal } = {}) {
+    return this.#run('names', { names: [...names] }, { signal });
+  }
+
+  /**
    * Renders an edit and hands its bytes to onChunk as they come, in order
    * (for playback that starts at once): the engine waits while the page
    * has not acknowledged about a megabyte — onChunk's returned Promise, if

@@ -276,6 +276,7 @@ const ops = {
     }));
     return { blob: new Blob(parts, { type: 'application/zip' }), names: stored };
   },
+  names: async ({ names }) => JSON.parse(await call('names', names)),
   stream: async ({ id, project, files }, progress) => {
     // The render's bytes go to the page as they come, in order (ranges of
     // the inputs read here); the engine waits while more than streamAhead

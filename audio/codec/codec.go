@@ -9,6 +9,7 @@ package codec
 
 import (
 	"errors"
+	"strings"
 
 	"offcut/audio"
 )
@@ -54,4 +55,35 @@ type Desc struct {
 	Open func(src audio.Source) (audio.Decoder, error)
 	// Write, if not nil, writes the format.
 	Write *Writer
+}
+
+// Lossy reports whether samples stored with codecName (audio.Info.Codec)
+// went through a lossy coder: anything but PCM and the lossless
+// compressors. An empty name is not lossy.
+func Lossy(codecName string) bool {
+	c := strings.ToLower(codecName)
+	switch {
+	case c == "", strings.HasPrefix(c, "pcm"):
+		return false
+	}
+	switch c {
+	case "flac", "alac", "wavpack", "tta", "ape":
+		return false
+	}
+	return true
+}
+
+// CodecLabel is a codec's name for people: "MP3", "AAC", "Opus",
+// "Vorbis", "FLAC", "PCM".
+func CodecLabel(codecName string) string {
+	c := strings.ToLower(codecName)
+	switch {
+	case strings.HasPrefix(c, "pcm"):
+		return "PCM"
+	case c == "opus":
+		return "Opus"
+	case c == "vorbis":
+		return "Vorbis"
+	}
+	return strings.ToUpper(c)
 }

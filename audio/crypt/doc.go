@@ -10,12 +10,12 @@
 // random and shown once, wraps a second copy of the data key. A password
 // change re-wraps the same data key; nothing is re-encrypted.
 //
-// Recovery needs two things the server API (docs/api.md) does not have
-// yet: a place for WrappedByRecovery that can be fetched before signing in
-// (with random-looking fake blobs of the same size for unknown e-mails,
-// which a real one is indistinguishable from), and a way to set new keys
-// by proving the recovery key (RecoveryAuthKey, stored hashed like the
-// auth key). Until then Recover works on a blob the client keeps.
+// Recovery (docs/api.md): the server keeps WrappedByRecovery, handed to
+// anyone who asks by e-mail (GET /recovery, with a stable fake of the
+// same size for unknown e-mails), and the Argon2id of RecoveryAuthKey; a
+// browser that holds the recovery key unwraps the data key (Recover),
+// proves the key (POST /recover with RecoveryAuthKey) and sets a new
+// password's keys (ChangePassword).
 //
 // Content (content.go): the age format, https://age-encryption.org/v1,
 // through filippo.io/age. Every object gets a fresh random age file key,

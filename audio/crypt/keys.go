@@ -100,8 +100,7 @@ func ParseKDFParams(b []byte) (KDFParams, error) {
 // RecoveryKey is shown to the user once and never stored;
 // WrappedByRecovery is the data key wrapped by it, and RecoveryAuthKey
 // the secret that proves to the server that the user holds it (as AuthKey
-// proves the password). The server API has no place for these two yet
-// (see the package doc).
+// proves the password); the server keeps both (see the package doc).
 type Account struct {
 	Salt              []byte
 	Params            []byte

@@ -125,15 +125,29 @@ func SafeName(name string) string {
 // unique returns name, or "base (2).ext", "base (3).ext", … when an entry
 // of that name (compared case-insensitively, as Windows and macOS do) is
 // already in the archive.
-func (z *Writer) unique(name string) string {
+func (z *Writer) unique(name string) string { return uniqueIn(z.names, name) }
+
+func uniqueIn(taken map[string]bool, name string) string {
 	n := name
 	ext := path.Ext(name)
 	base := strings.TrimSuffix(name, ext)
-	for i := 2; z.names[strings.ToLower(n)]; i++ {
+	for i := 2; taken[strings.ToLower(n)]; i++ {
 		n = fmt.Sprintf("%s (%d)%s", base, i, ext)
 	}
-	z.names[strings.ToLower(n)] = true
+	taken[strings.ToLower(n)] = true
 	return n
+}
+
+// Names returns the names an archive of entries named names would store
+// them under (SafeName, then made unique in order): the same names for
+// files written into a folder instead.
+func Names(names []string) []string {
+	taken := map[string]bool{}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = uniqueIn(taken, SafeName(n))
+	}
+	return out
 }
 
 // Add stores e as the next entry (entries count from 0, which is what a

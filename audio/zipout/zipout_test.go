@@ -89,6 +89,9 @@ func TestCopyAndRangesMakeTheSameArchive(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("names %q, want %q", got, want)
 	}
+	if n := zipout.Names(names); fmt.Sprint(n) != fmt.Sprint(want) {
+		t.Errorf("Names(%q) = %q, want the archive's %q", names, n, want)
+	}
 
 	var rd rangeDst
 	zr := zipout.NewWriter(&rd)

@@ -348,10 +348,6 @@ func runInfo(c *ctx, args []string) error {
 	defer in.src.Close()
 	info := in.info()
 	if *asJSON {
-		type picture struct {
-			id3.Picture
-			Size int `json:"size"`
-		}
 		out := struct {
 			File     string  `json:"file"`
 			Size     int64   `json:"size"`
@@ -359,7 +355,6 @@ func runInfo(c *ctx, args []string) error {
 			audio.Info
 			Chunks   []wav.Chunk   `json:"chunks,omitempty"`
 			ID3      string        `json:"id3,omitempty"`
-			Pictures []picture     `json:"pictures,omitempty"`
 			Chapters []id3.Chapter `json:"chapters,omitempty"`
 			NoAudio  bool          `json:"noAudio,omitempty"`
 		}{File: in.path, Size: in.src.Size(), Duration: audio.Duration(info.Frames, info.Format.Rate), Info: info, NoAudio: info.Frames == 0}
@@ -368,9 +363,6 @@ func runInfo(c *ctx, args []string) error {
 		}
 		if tag, err := id3.ReadV2(in.src, 0, in.src.Size()); err == nil {
 			out.ID3 = fmt.Sprintf("2.%d", tag.Version)
-			for _, p := range tag.Pictures() {
-				out.Pictures = append(out.Pictures, picture{p, len(p.Data)})
-			}
 			out.Chapters = tag.Chapters()
 		}
 		enc := json.NewEncoder(c.stdout)

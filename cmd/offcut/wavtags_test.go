@@ -34,8 +34,13 @@ func TestConvertTagsToWAV(t *testing.T) {
 		}
 		code, stdout, _ := offcut("info", out, "--json")
 		var info struct {
-			Frames int64             `json:"frames"`
-			Tags   map[string]string `json:"tags"`
+			Frames   int64             `json:"frames"`
+			Tags     map[string]string `json:"tags"`
+			Pictures []struct {
+				MIME string `json:"mime"`
+				Type int    `json:"type"`
+				Size int    `json:"size"`
+			} `json:"pictures"`
 		}
 		if err := json.Unmarshal([]byte(stdout), &info); err != nil || code != 0 {
 			t.Fatalf("info: %v %s", err, stdout)
@@ -43,7 +48,10 @@ func TestConvertTagsToWAV(t *testing.T) {
 		if info.Frames != 44100 || info.Tags["title"] != "T" || info.Tags["artist"] != "Artist" {
 			t.Errorf("converted %s: %+v", ext, info)
 		}
-		// info --json lists only an MP3's ID3 pictures: read the cover here.
+		if p := info.Pictures; len(p) != 1 || p[0].Type != 3 || p[0].MIME != "image/png" || p[0].Size != len(png) {
+			t.Errorf("info --json of %s: pictures %+v", ext, p)
+		}
+		// The cover's bytes, through the engine.
 		b, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)

@@ -90,6 +90,8 @@ func New(cfg Config) (*Handler, error) {
 	route("GET /api/v1/salt", a.salt)
 	route("POST /api/v1/register", a.register)
 	route("POST /api/v1/login", a.login)
+	route("GET /api/v1/recovery", a.recoveryBlob)
+	route("POST /api/v1/recover", a.recover)
 	authed("POST /api/v1/logout", a.logout)
 	authed("GET /api/v1/account", a.account)
 	authed("DELETE /api/v1/account", a.deleteAccount)

@@ -56,7 +56,8 @@ func TestCryptClient(t *testing.T) {
 	}
 	signup := s.Client(t)
 	signup.Want(http.StatusCreated, "POST", "/api/v1/register", map[string]any{"email": email, "auth_key": acct.AuthKey,
-		"kdf_salt": acct.Salt, "kdf_params": acct.Params, "wrapped_key": acct.WrappedKey, "device": "test"}, nil)
+		"kdf_salt": acct.Salt, "kdf_params": acct.Params, "wrapped_key": acct.WrappedKey, "device": "test",
+		"recovery_auth_key": acct.RecoveryAuthKey, "wrapped_by_recovery": acct.WrappedByRecovery}, nil)
 
 	// Sign in on a second device from nothing but the password.
 	signin := func(password string) (*Client, crypt.Key) {
@@ -164,15 +165,69 @@ func TestCryptClient(t *testing.T) {
 	if _, dk2 := signin("a new password"); dk2 != dk {
 		t.Fatal("data key changed with the password")
 	}
-	// Recovery gives the same data key.
-	if rdk, err := crypt.Recover(acct.RecoveryKey, acct.WrappedByRecovery); err != nil || rdk != dk {
+	// Recovery, from nothing but the e-mail and the recovery key: the
+	// server hands out the wrapped key, the recovery key opens it, new
+	// keys are set by proving the recovery key, and every old session ends.
+	var blob struct {
+		WrappedByRecovery []byte `json:"wrapped_by_recovery"`
+	}
+	lost := s.Client(t)
+	lost.Want(http.StatusOK, "GET", "/api/v1/recovery?email="+email, nil, &blob)
+	rdk, err := crypt.Recover(acct.RecoveryKey, blob.WrappedByRecovery)
+	if err != nil || rdk != dk {
 		t.Fatalf("Recover: %v", err)
+	}
+	proof, err := crypt.RecoveryAuthKey(acct.RecoveryKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := crypt.ChangePassword(rdk, "recovered password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recoverBody := func(email string, proof []byte) map[string]any {
+		return map[string]any{"email": email, "recovery_proof": proof, "auth_key": after.AuthKey,
+			"kdf_salt": after.Salt, "kdf_params": after.Params, "wrapped_key": after.WrappedKey, "device": "recovered"}
+	}
+	// A wrong recovery key and an unknown e-mail get one answer.
+	var wrongAns, unknownAns map[string]string
+	lost.Want(http.StatusUnauthorized, "POST", "/api/v1/recover", recoverBody(email, bytes.Repeat([]byte{7}, 32)), &wrongAns)
+	lost.Want(http.StatusUnauthorized, "POST", "/api/v1/recover", recoverBody("nobody@example.org", proof), &unknownAns)
+	if wrongAns["error"] == "" || wrongAns["error"] != unknownAns["error"] {
+		t.Errorf("wrong recovery key: %v; unknown e-mail: %v", wrongAns, unknownAns)
+	}
+	lost.Want(http.StatusOK, "POST", "/api/v1/recover", recoverBody(email, proof), nil)
+	lost.Want(http.StatusOK, "GET", "/api/v1/account", nil, nil)
+	if resp, _ := c.Do("GET", "/api/v1/account", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a session from before the recovery answers %d", resp.StatusCode)
+	}
+	if _, dk3 := signin("recovered password"); dk3 != dk {
+		t.Fatal("the recovered account has another data key")
+	}
+	if resp, _ := s.Client(t).Do("POST", "/api/v1/login", map[string]any{"email": email, "auth_key": rk.AuthKey, "device": "x"}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the password before the recovery still signs in: %d", resp.StatusCode)
+	}
+	// An unknown e-mail gets a stable fake blob that looks like a real one.
+	fake := func(email string) []byte {
+		var b struct {
+			WrappedByRecovery []byte `json:"wrapped_by_recovery"`
+		}
+		s.Client(t).Want(http.StatusOK, "GET", "/api/v1/recovery?email="+email, nil, &b)
+		return b.WrappedByRecovery
+	}
+	f1, f2, f3 := fake("nobody@example.org"), fake("NoBody@example.org"), fake("someone@example.org")
+	if len(f1) != len(acct.WrappedByRecovery) || !bytes.Equal(f1[:2], acct.WrappedByRecovery[:2]) || !bytes.Equal(f1, f2) || bytes.Equal(f1, f3) {
+		t.Errorf("fake recovery blobs %x %x %x; a real one is %x", f1, f2, f3, acct.WrappedByRecovery)
+	}
+	if _, err := crypt.Recover(acct.RecoveryKey, f1); err == nil {
+		t.Error("a fake blob opened")
 	}
 
 	// Nothing on the server's disk holds the plaintext, the name, the
 	// password or a key.
 	root := filepath.Dir(env.DBURL)
-	secrets := map[string][]byte{"plaintext": marker, "name": name, "password": []byte(password), "data key": dk[:], "content key": key[:], "share key": sk[:]}
+	secrets := map[string][]byte{"plaintext": marker, "name": name, "password": []byte(password), "data key": dk[:], "content key": key[:], "share key": sk[:],
+		"recovery key": []byte(acct.RecoveryKey), "recovery proof": proof}
 	files := 0
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -120,18 +120,46 @@ func (a *Handler) salt(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type sessionReply struct {
-	SessionID string `json:"session_id"`
+// newKeys are the keys of a sign-up or a recovery (docs/api.md), with a
+// recovery key's pair, optional.
+type newKeys struct {
+	AuthKey           []byte `json:"auth_key"`
+	KDFSalt           []byte `json:"kdf_salt"`
+	KDFParams         []byte `json:"kdf_params"`
+	WrappedKey        []byte `json:"wrapped_key"`
+	Device            string `json:"device"`
+	RecoveryAuthKey   []byte `json:"recovery_auth_key,omitempty"`
+	WrappedByRecovery []byte `json:"wrapped_by_recovery,omitempty"`
 }
 
-func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
+func (k newKeys) registration() cloud.Registration {
+	return cloud.Registration{AuthKey: k.AuthKey, KDFSalt: k.KDFSalt, KDFParams: k.KDFParams, WrappedKey: k.WrappedKey,
+		Device: k.Device, RecoveryAuthKey: k.RecoveryAuthKey, WrappedByRecovery: k.WrappedByRecovery}
+}
+
+// recoveryBlob answers GET /recovery?email=: the data key wrapped by the
+// recovery key (a stable fake for an unknown e-mail).
+func (a *Handler) recoveryBlob(w http.ResponseWriter, r *http.Request) error {
+	if !a.ipLim.allow("recovery:" + a.clientIP(r)) {
+		return cloud.Errorf(cloud.ERATELIMITED, "too many requests from this address; wait a minute")
+	}
+	b, err := a.svc.RecoveryBlob(r.Context(), r.URL.Query().Get("email"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		WrappedByRecovery []byte `json:"wrapped_by_recovery"`
+	}{b})
+	return nil
+}
+
+// recover answers POST /recover: new keys for an account, proven by the
+// recovery key; the browser is signed in and every other session ends.
+func (a *Handler) recover(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Email      string `json:"email"`
-		AuthKey    []byte `json:"auth_key"`
-		KDFSalt    []byte `json:"kdf_salt"`
-		KDFParams  []byte `json:"kdf_params"`
-		WrappedKey []byte `json:"wrapped_key"`
-		Device     string `json:"device"`
+		Email         string `json:"email"`
+		RecoveryProof []byte `json:"recovery_proof"`
+		newKeys
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -139,8 +167,33 @@ func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if err := a.limit(r, in.Email); err != nil {
 		return err
 	}
-	sess, token, err := a.svc.Register(r.Context(), cloud.Registration{Email: in.Email, AuthKey: in.AuthKey,
-		KDFSalt: in.KDFSalt, KDFParams: in.KDFParams, WrappedKey: in.WrappedKey, Device: in.Device})
+	sess, token, err := a.svc.Recover(r.Context(), in.Email, in.RecoveryProof, in.registration())
+	if err != nil {
+		return err
+	}
+	setCookie(w, token)
+	writeJSON(w, http.StatusOK, sessionReply{sess.ID})
+	return nil
+}
+
+type sessionReply struct {
+	SessionID string `json:"session_id"`
+}
+
+func (a *Handler) register(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email string `json:"email"`
+		newKeys
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.limit(r, in.Email); err != nil {
+		return err
+	}
+	reg := in.registration()
+	reg.Email = in.Email
+	sess, token, err := a.svc.Register(r.Context(), reg)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,12 @@ type User struct {
 	WrappedKey []byte
 	Quota      int64
 	Created    time.Time
+	// RecoveryHash is the PHC string of Argon2id over the secret that
+	// proves the recovery key ("" when the account has none);
+	// WrappedByRecovery is the data key wrapped by the recovery key,
+	// opaque, handed to anyone who asks by e-mail (GET /recovery).
+	RecoveryHash      string
+	WrappedByRecovery []byte
 }
 
 // Session is one signed-in device. The cookie holds a random token; the
@@ -138,6 +144,8 @@ type MetaStore interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserByID(ctx context.Context, id string) (*User, error)
 	UpdateKeys(ctx context.Context, id, authHash string, kdfSalt, kdfParams, wrappedKey []byte) error
+	// SetRecovery replaces the account's recovery hash and wrapped key.
+	SetRecovery(ctx context.Context, id, recoveryHash string, wrappedByRecovery []byte) error
 	// DeleteUser removes the user and every row that refers to it.
 	DeleteUser(ctx context.Context, id string) error
 

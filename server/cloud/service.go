@@ -147,6 +147,28 @@ type Registration struct {
 	KDFParams  []byte
 	WrappedKey []byte
 	Device     string
+	// RecoveryAuthKey and WrappedByRecovery, both or neither, let the
+	// account be recovered with the recovery key (Recover).
+	RecoveryAuthKey   []byte
+	WrappedByRecovery []byte
+}
+
+// RecoveryBlobSize is the size of a wrapped-by-recovery key blob
+// (audio/crypt: version, kind 'r', a 24-byte nonce, XChaCha20-Poly1305 of
+// a 32-byte key), the size of the fake one an unknown e-mail gets.
+const RecoveryBlobSize = 74
+
+func checkRecovery(r Registration) error {
+	if len(r.RecoveryAuthKey) == 0 && len(r.WrappedByRecovery) == 0 {
+		return nil
+	}
+	if err := checkAuthKey(r.RecoveryAuthKey); err != nil {
+		return Errorf(EINVALID, "recovery %s", ErrorMessage(err))
+	}
+	if len(r.WrappedByRecovery) != RecoveryBlobSize {
+		return Errorf(EINVALID, "wrapped-by-recovery key must be %d bytes, got %d", RecoveryBlobSize, len(r.WrappedByRecovery))
+	}
+	return nil
 }
 
 func checkAuthKey(k []byte) error {
@@ -203,6 +225,21 @@ func (s *Service) ChangeKeys(ctx context.Context, sess *Session, current []byte,
 	return nil
 }
 
+// checkNewKeys checks the keys of a sign-up or a recovery and returns the
+// device name to use.
+func checkNewKeys(r Registration) (device string, err error) {
+	if err := checkAuthKey(r.AuthKey); err != nil {
+		return "", err
+	}
+	if err := checkKeyBlobs(r); err != nil {
+		return "", err
+	}
+	if err := checkRecovery(r); err != nil {
+		return "", err
+	}
+	return checkDevice(r.Device)
+}
+
 func checkDevice(d string) (string, error) {
 	d = strings.TrimSpace(d)
 	if len(d) > 100 {
@@ -221,13 +258,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Session, strin
 	if err != nil {
 		return nil, "", err
 	}
-	if err := checkAuthKey(r.AuthKey); err != nil {
-		return nil, "", err
-	}
-	if err := checkKeyBlobs(r); err != nil {
-		return nil, "", err
-	}
-	device, err := checkDevice(r.Device)
+	device, err := checkNewKeys(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -235,6 +266,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Session, strin
 		ID: NewID(), Email: email, AuthHash: s.hashAuthKey(r.AuthKey),
 		KDFSalt: r.KDFSalt, KDFParams: r.KDFParams, WrappedKey: r.WrappedKey,
 		Quota: s.cfg.Quota, Created: now(),
+	}
+	if len(r.RecoveryAuthKey) > 0 {
+		u.RecoveryHash, u.WrappedByRecovery = s.hashAuthKey(r.RecoveryAuthKey), r.WrappedByRecovery
 	}
 	if err := s.Meta.CreateUser(ctx, u); err != nil {
 		return nil, "", err
@@ -285,6 +319,92 @@ func (s *Service) Login(ctx context.Context, email string, authKey []byte, devic
 	}
 	if !checkAuthHash(u.AuthHash, authKey) {
 		return nil, "", ErrBadLogin
+	}
+	return s.newSession(ctx, u.ID, device, now())
+}
+
+// RecoveryBlob returns the data key wrapped by the account's recovery
+// key, for the browser to unwrap with the key the user wrote down. An
+// unknown e-mail, or an account without a recovery key, gets a stable
+// fake of the same size and look, so the answer says nothing of whether
+// an account exists.
+func (s *Service) RecoveryBlob(ctx context.Context, email string) ([]byte, error) {
+	e, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.Meta.UserByEmail(ctx, e)
+	if err == nil && len(u.WrappedByRecovery) == RecoveryBlobSize {
+		return u.WrappedByRecovery, nil
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	sec, err := s.serverSecret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fake := []byte{1, 'r'}
+	for i := byte(0); len(fake) < RecoveryBlobSize; i++ {
+		m := hmac.New(sha256.New, sec)
+		m.Write([]byte("offcut recovery blob\x00" + e))
+		m.Write([]byte{i})
+		fake = append(fake, m.Sum(nil)...)
+	}
+	return fake[:RecoveryBlobSize], nil
+}
+
+// ErrBadRecovery is the one answer for an unknown e-mail, an account
+// without a recovery key and a wrong recovery key.
+var ErrBadRecovery = &Error{Code: EUNAUTHORIZED, Message: "wrong e-mail or recovery key"}
+
+// Recover sets new keys on an account whose user lost the password but
+// holds the recovery key (recoveryAuthKey proves it): r carries the new
+// auth key, KDF salt and parameters and the data key wrapped anew, and
+// may carry a new recovery key's pair. Every session of the account ends;
+// the new one is returned with its token.
+func (s *Service) Recover(ctx context.Context, email string, recoveryAuthKey []byte, r Registration) (*Session, string, error) {
+	if err := checkAuthKey(recoveryAuthKey); err != nil {
+		return nil, "", err
+	}
+	device, err := checkNewKeys(r)
+	if err != nil {
+		return nil, "", err
+	}
+	e, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, "", ErrBadRecovery
+	}
+	u, err := s.Meta.UserByEmail(ctx, e)
+	if errors.Is(err, ErrNotFound) {
+		s.hashAuthKey(recoveryAuthKey) // the same work as a real check
+		return nil, "", ErrBadRecovery
+	} else if err != nil {
+		return nil, "", err
+	}
+	if u.RecoveryHash == "" {
+		s.hashAuthKey(recoveryAuthKey)
+		return nil, "", ErrBadRecovery
+	}
+	if !checkAuthHash(u.RecoveryHash, recoveryAuthKey) {
+		return nil, "", ErrBadRecovery
+	}
+	if err := s.Meta.UpdateKeys(ctx, u.ID, s.hashAuthKey(r.AuthKey), r.KDFSalt, r.KDFParams, r.WrappedKey); err != nil {
+		return nil, "", err
+	}
+	if len(r.RecoveryAuthKey) > 0 {
+		if err := s.Meta.SetRecovery(ctx, u.ID, s.hashAuthKey(r.RecoveryAuthKey), r.WrappedByRecovery); err != nil {
+			return nil, "", err
+		}
+	}
+	list, err := s.Meta.Sessions(ctx, u.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, x := range list {
+		if err := s.Meta.DeleteSession(ctx, u.ID, x.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, "", err
+		}
 	}
 	return s.newSession(ctx, u.ID, device, now())
 }

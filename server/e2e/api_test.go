@@ -582,3 +582,32 @@ func TestRenderLargeComputed(t *testing.T) {
 	got := compare(t, ctx, doc, false, wav)
 	t.Logf("%.1f MB computed in %.0f ms (%.1f MB/s)", float64(got.Size)/1e6, got.Ms, float64(got.Size)/1e3/got.Ms)
 }
+
+// TestZipAndFileNames stores two Blobs in a ZIP through oc.zip and asks
+// oc.fileNames for the same names: both give the engine's safe, unique
+// names, and the archive holds the Blobs' bytes under them.
+func TestZipAndFileNames(t *testing.T) {
+	site := StartSite(t)
+	ctx := site.OpenAPIPage(t)
+	got := Eval[map[string][]string](t, ctx, `(async () => {
+		const names = ['dir/a.mp3', 'A.mp3', 'x:y?.mp3'];
+		const zip = await oc.zip([new Blob(['one']), new Blob(['two']), new Blob(['three'])], names);
+		const b = new Uint8Array(await zip.arrayBuffer());
+		// The stored names, read from the local file headers.
+		const read = [];
+		const dv = new DataView(b.buffer);
+		for (let off = 0; dv.getUint32(off, true) === 0x04034b50; ) {
+			const n = dv.getUint16(off + 26, true), x = dv.getUint16(off + 28, true), size = dv.getUint32(off + 18, true);
+			read.push(new TextDecoder().decode(b.subarray(off + 30, off + 30 + n)) + '=' + new TextDecoder().decode(b.subarray(off + 30 + n + x, off + 30 + n + x + size)));
+			off += 30 + n + x + size;
+		}
+		return { zip: zip.names, names: await oc.fileNames(names), read };
+	})()`)
+	want := []string{"a.mp3", "A (2).mp3", "x_y_.mp3"}
+	if fmt.Sprint(got["zip"]) != fmt.Sprint(want) || fmt.Sprint(got["names"]) != fmt.Sprint(want) {
+		t.Errorf("zip stored %q, fileNames gave %q; want %q", got["zip"], got["names"], want)
+	}
+	if fmt.Sprint(got["read"]) != "[a.mp3=one A (2).mp3=two x_y_.mp3=three]" {
+		t.Errorf("archive holds %q", got["read"])
+	}
+}

@@ -193,7 +193,9 @@ func convertBatch(tb testing.TB, ctx context.Context, n int, format, option, val
 	stop := peakRSS(ctx)
 	dls := CaptureDownloads(tb, ctx)
 	start := time.Now()
-	click(tb, ctx, "[data-testid=converter] [data-testid=export]")
+	// A double click, as impatient users do: one batch must run.
+	Eval[bool](tb, ctx, `(() => { document.querySelector('[data-testid=converter] [data-testid=export]').scrollIntoView({block: 'center'}); return true })()`)
+	run(tb, ctx, chromedp.DoubleClick(chromedp.CSS("[data-testid=converter] [data-testid=export]"), chromedp.NodeVisible))
 	// The batch ends with a summary line (or an error): say what each file
 	// did when it is not a full success.
 	WaitFor(tb, ctx, `!!(document.querySelector('[data-testid=converter] [data-testid=conv-summary]') || document.querySelector('[data-testid=error]'))`, 600*time.Second)
@@ -202,6 +204,10 @@ func convertBatch(tb testing.TB, ctx context.Context, n int, format, option, val
 	}
 	dl = dls.Wait(tb, 120*time.Second)
 	took = time.Since(start)
+	time.Sleep(500 * time.Millisecond)
+	if k := Eval[int](tb, ctx, `document.querySelectorAll('[data-testid=converter] [data-testid=conv-summary]').length`); k != 1 {
+		tb.Errorf("a double click ran %d batches", k)
+	}
 	pr, pa := stop()
 	return dl, took, pr - r0, pa - a0
 }
@@ -339,17 +345,20 @@ func TestUITagsAndCover(t *testing.T) {
 	reqs.AssertNoUpload(t, site)
 }
 
-// TestUIConvertToOpus converts a WAV to Opus 96 kbit/s in the Convert tab:
-// the entry decodes cleanly with ffmpeg to the exact length and equals the
-// CLI's conversion byte for byte. (An AAC .m4a in the same batch hung in
-// two of five full runs, with no error: an open bug, see the note.)
+// TestUIConvertToOpus converts an AAC .m4a (decoded by the browser's
+// WebCodecs) and a WAV to Opus 96 kbit/s in the Convert tab: both entries
+// decode cleanly with ffmpeg to the exact length at 48 kHz, and the WAV's
+// equals the CLI's conversion byte for byte.
 func TestUIConvertToOpus(t *testing.T) {
 	ffmpeg := audiotest.Tool(t, "ffmpeg")
 	site, ctx, reqs := openApp(t)
 	dir := t.TempDir()
+	m4a := filepath.Join(dir, "tone.m4a")
+	if out, err := exec.Command(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=f=440:r=44100:d=2", "-ac", "2", "-c:a", "aac", m4a).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
 	wav := WriteWAV(t, filepath.Join(dir, "voice.wav"), WAVSpec{Rate: 48000, Channels: 1, Bits: 16, Frames: 3 * 48000, Seed: 41})
-	other := WriteWAV(t, filepath.Join(dir, "tone.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 2 * 44100, Seed: 42})
-	openBatch(t, ctx, []string{other, wav})
+	openBatch(t, ctx, []string{m4a, wav})
 	dl, _, _, _ := convertBatch(t, ctx, 2, "opus", "bitrate", "96")
 	names, data := zipEntries(t, dl.Path)
 	if fmt.Sprint(names) != "[tone.opus voice.opus]" {

@@ -610,3 +610,68 @@ func BenchmarkRecorder10Min(b *testing.B) { benchRecord(b, 10*time.Minute) }
 // BenchmarkRecorder30Min records thirty minutes: renderer memory must stay
 // flat (the issue asks for growth under 50 MB).
 func BenchmarkRecorder30Min(b *testing.B) { benchRecord(b, 30*time.Minute) }
+
+// TestRecorderKeysAndSavedList records twice from the keyboard (R starts
+// and stops, P pauses and resumes), finds both recordings in the Record
+// tab's list with their sizes, and deletes one: it is gone from the list
+// and from the private file system, and the other is kept.
+func TestRecorderKeysAndSavedList(t *testing.T) {
+	site := StartSite(t)
+	mic, _ := recSource(t, 2)
+	ctx, stop := recBrowser(t, mic, t.TempDir())
+	defer stop()
+	openRecorder(t, site, ctx)
+	state := func(s string) {
+		t.Helper()
+		WaitFor(t, ctx, fmt.Sprintf(`document.querySelector('[data-testid="recorder"]').dataset.state === %q`, s), 20*time.Second)
+	}
+	files := func() []string {
+		t.Helper()
+		return Eval[[]string](t, ctx, `(async () => {
+			const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('recordings');
+			const out = [];
+			for await (const [name] of d.entries()) out.push(name);
+			return out.sort();
+		})()`)
+	}
+	var names []string
+	for i := range 2 {
+		key(t, ctx, "r")
+		state("recording")
+		waitRecorded(t, ctx, 0.5)
+		key(t, ctx, "p")
+		state("paused")
+		key(t, ctx, "p")
+		state("recording")
+		key(t, ctx, "r")
+		prev := ""
+		if i > 0 {
+			prev = names[i-1]
+		}
+		WaitFor(t, ctx, fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="cutter-title"]').textContent; return /^Recording /.test(s) && s !== %q })()`, prev), 30*time.Second)
+		names = append(names, Eval[string](t, ctx, `document.querySelector('[data-testid="cutter-title"]').textContent`))
+		recClick(t, ctx, `#tab-recorder`)
+		WaitFor(t, ctx, fmt.Sprintf(`document.querySelectorAll('[data-testid="rec-item"]').length === %d`, i+1), 10*time.Second)
+		if i == 0 {
+			time.Sleep(1100 * time.Millisecond) // names have a second's resolution
+		}
+	}
+	if got := files(); len(got) != 2 {
+		t.Fatalf("private file system holds %q, want the two recordings", got)
+	}
+	if u := Eval[string](t, ctx, `document.querySelector('[data-testid="rec-usage"]').textContent`); !strings.HasPrefix(u, "2 recordings, ") {
+		t.Errorf("usage line %q", u)
+	}
+	// The newest is listed first; delete it (two steps).
+	first := Eval[string](t, ctx, `document.querySelector('[data-testid="rec-item"]').dataset.name`)
+	if !strings.Contains(names[1], strings.TrimSuffix(first, ".wav")) {
+		t.Errorf("first listed %q, the newest recording is %q", first, names[1])
+	}
+	recClick(t, ctx, `[data-testid="rec-item"] [data-testid="rec-delete"]`)
+	recClick(t, ctx, `[data-testid="rec-item"] [data-testid="rec-delete-confirm"]`)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid="rec-item"]').length === 1`, 10*time.Second)
+	got := files()
+	if len(got) != 1 || got[0] == first {
+		t.Errorf("after deleting %q the private file system holds %q", first, got)
+	}
+}

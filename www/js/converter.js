@@ -16,22 +16,21 @@ import { el, icon, formatTime, formatBytes } from './util.js';
 const pool = [];
 
 /**
- * n engines: the page's own engine first, then workers of their own.
+ * The page's own engine, and n - 1 more started (or kept from an earlier
+ * batch) on workers of their own. The extra ones are promises: a batch
+ * starts on the page's engine at once and each extra engine joins when it
+ * is ready, so a worker slow to start (seen under load) delays nothing.
  * @param {number} n
- * @returns {Promise<Offcut[]>}
+ * @returns {Promise<{first: Offcut, more: Promise<Offcut>[]}>}
  */
 async function engines(n) {
-  const list = [await engine()];
-  while (pool.length < n - 1) pool.push(Offcut.load());
-  for (let i = 0; i < n - 1; i++) {
-    try {
-      list.push(await pool[i]);
-    } catch {
-      pool.splice(i, 1); // a worker that did not start is left out
-      break;
-    }
+  const first = await engine();
+  while (pool.length < n - 1) {
+    const p = Offcut.load();
+    p.catch(() => pool.includes(p) && pool.splice(pool.indexOf(p), 1)); // one that failed is started again next time
+    pool.push(p);
   }
-  return list;
+  return { first, more: pool.slice(0, n - 1) };
 }
 
 /** How many files convert at once. */
@@ -164,7 +163,19 @@ export class Converter extends ExportPanel {
    * @param {boolean} toFolder
    */
   async export(toFolder) {
-    if (this.ctl) return;
+    // Set at once: a second click while the first is still resolving the
+    // job must not start a second batch.
+    if (this.ctl || this.starting) return;
+    this.starting = true;
+    try {
+      await this.runBatch(toFolder);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** @private the batch of one export() */
+  async runBatch(toFolder) {
     let job;
     try {
       job = this.getJob();
@@ -183,8 +194,12 @@ export class Converter extends ExportPanel {
       }
     }
     let r;
+    let fileNames = [];
     try {
-      r = await this.resolve(job, await engine());
+      const oc = await engine();
+      r = await this.resolve(job, oc);
+      // Into a folder: the names the ZIP would have (safe, unique).
+      if (dir) fileNames = await oc.fileNames(r.outputs.map((o) => withExt(o.name, r.fmt.ext)));
     } catch (err) {
       if (!isAbort(err)) this.onError(`Cannot convert: ${err.message}`);
       return;
@@ -195,7 +210,7 @@ export class Converter extends ExportPanel {
       const row = { state: 'waiting', progress: 0, ctl: new AbortController(), plan: r.plans[i] };
       all.addEventListener('abort', () => row.ctl.abort(), { once: true });
       this.rows.set(o.src.id, row);
-      return { o: { ...o, name: withExt(o.name, r.fmt.ext) }, row };
+      return { o: { ...o, name: withExt(o.name, r.fmt.ext) }, row, fileName: fileNames[i] };
     });
     this.exportBtn.disabled = true;
     this.folderBtn.disabled = true;
@@ -229,7 +244,7 @@ export class Converter extends ExportPanel {
             },
           });
           if (dir) {
-            const fh = await dir.getFileHandle(o.name.replace(/[\\/:*?"<>|]/g, '_'), { create: true });
+            const fh = await dir.getFileHandle(it.fileName, { create: true });
             const w = await fh.createWritable();
             await w.write(blob);
             await w.close();
@@ -244,8 +259,18 @@ export class Converter extends ExportPanel {
       }
     };
     try {
-      const n = Math.min(items.length, batchWorkers());
-      await Promise.all((await engines(n)).map(work));
+      const { first, more } = await engines(Math.min(items.length, batchWorkers()));
+      // Every engine that takes a file is in busy before the queue runs
+      // dry, so when the page's engine finds it empty, busy holds all the
+      // work still going; an engine ready later finds nothing to do.
+      const busy = [];
+      for (const p of more) {
+        p.then((oc) => {
+          if (queue.length) busy.push(work(oc));
+        }, () => {});
+      }
+      await work(first);
+      await Promise.all(busy);
       made.sort((a, b) => a.at - b.at);
       const failed = items.filter((it) => it.row.state === 'failed').length;
       const cancelled = items.filter((it) => it.row.state === 'cancelled').length;

@@ -200,7 +200,7 @@ export class Cutter {
     this.title.textContent = src.file.name;
     const warn = (src.info.warnings || []).length ? ` · ${src.info.warnings.join('; ')}` : '';
     const container = src.info.container.toUpperCase();
-    const desc = describeFormat(src.info.format, src.info.codec);
+    const desc = describeFormat(src.info.format, src.info);
     // "… · MP3 · 0:03.000" rather than naming MP3 twice.
     const tail = desc.endsWith(` · ${container}`) ? '' : ` · ${container}`;
     this.meta.textContent = `${desc} · ${formatTime(src.info.frames, this.rate)}${tail}${warn}`;

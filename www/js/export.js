@@ -560,7 +560,19 @@ export class ExportPanel {
    * @param {boolean} saveAs
    */
   async export(saveAs) {
-    if (this.ctl) return;
+    // Set at once: a second click (or Ctrl+S) while the first is still
+    // asking for a file or resolving the job must not start a second export.
+    if (this.ctl || this.starting) return;
+    this.starting = true;
+    try {
+      await this.runExport(saveAs);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** @private the work of one export() */
+  async runExport(saveAs) {
     let job;
     try {
       job = this.getJob();

@@ -316,7 +316,7 @@ export class Joiner {
       el(
         'div',
         { class: 'join-body' },
-        el('div', { class: 'join-title' }, el('span', { class: 'join-pos' }, String(i + 1)), el('strong', { class: 'join-name' }, name), el('span', { class: 'muted join-meta' }, src ? `${describeFormat(src.info.format, src.info.codec)} · ${formatTime(it.out - it.in, rate)} of ${formatTime(frames, rate)}` : '')),
+        el('div', { class: 'join-title' }, el('span', { class: 'join-pos' }, String(i + 1)), el('strong', { class: 'join-name' }, name), el('span', { class: 'muted join-meta' }, src ? `${describeFormat(src.info.format, src.info)} · ${formatTime(it.out - it.in, rate)} of ${formatTime(frames, rate)}` : '')),
         el('canvas', { class: 'join-thumb', 'aria-hidden': 'true', dataset: { src: String(it.src), in: String(it.in), out: String(it.out), frames: String(frames) } }),
         el('div', { class: 'join-trim' }, timeIn('in', it.in, 'In'), timeIn('out', it.out, 'Out')),
       ),

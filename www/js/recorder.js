@@ -9,7 +9,7 @@
 // the cutter like any opened file. On the next visit an unfinished
 // recording ("rec-<start ms>.part.wav") is offered back.
 
-import { el, icon } from './util.js';
+import { el, icon, formatBytes } from './util.js';
 import { rememberHandle } from './persist.js';
 
 const DIR = 'recordings';
@@ -111,6 +111,7 @@ export class Recorder {
     this.clipped = false;
     this.cols = new Float32Array(0);
     this.build();
+    document.addEventListener('keydown', (e) => this.onKey(e));
     if (navigator.mediaDevices) navigator.mediaDevices.addEventListener?.('devicechange', () => this.listDevices());
   }
 
@@ -126,10 +127,14 @@ export class Recorder {
     this.agc = check('Automatic gain', 'rec-agc');
     const btn = (label, iconName, onclick, attrs = {}) =>
       el('button', { type: 'button', class: 'btn', onclick, ...attrs }, iconName ? icon(iconName) : null, el('span', { class: 'btn-text' }, label));
-    this.recBtn = btn('Record', null, () => this.start(), { class: 'btn btn-primary btn-large', dataset: { testid: 'rec-start' } });
+    this.recBtn = btn('Record', null, () => this.start(), { class: 'btn btn-primary btn-large', title: 'Record (R)', 'aria-keyshortcuts': 'R', dataset: { testid: 'rec-start' } });
     this.recBtn.prepend(el('span', { class: 'rec-dot', 'aria-hidden': 'true' }));
-    this.pauseBtn = btn('Pause', 'pause', () => this.togglePause(), { disabled: true, dataset: { testid: 'rec-pause' }, 'aria-pressed': 'false' });
-    this.stopBtn = btn('Stop', 'stop', () => this.stop(), { disabled: true, dataset: { testid: 'rec-stop' } });
+    this.pauseBtn = btn('Pause', 'pause', () => this.togglePause(), { disabled: true, title: 'Pause or resume (P)', 'aria-keyshortcuts': 'P', dataset: { testid: 'rec-pause' }, 'aria-pressed': 'false' });
+    this.stopBtn = btn('Stop', 'stop', () => this.stop(), { disabled: true, title: 'Stop (R)', 'aria-keyshortcuts': 'R', dataset: { testid: 'rec-stop' } });
+    this.list = el('ul', { class: 'rec-list', dataset: { testid: 'rec-list' } });
+    this.usage = el('p', { class: 'muted small', dataset: { testid: 'rec-usage' } });
+    this.saved = el('section', { class: 'rec-saved', 'aria-labelledby': 'rec-saved-title', hidden: true },
+      el('h3', { id: 'rec-saved-title' }, 'Recordings on this device'), this.list, this.usage);
     this.elapsed = el('output', { class: 'rec-time mono', 'aria-label': 'Recorded time', dataset: { testid: 'rec-time' } }, '0:00');
     this.status = el('p', { class: 'muted rec-status', 'aria-live': 'polite', dataset: { testid: 'rec-status' } }, 'Press Record to start. The recording is saved on this device as it goes.');
     this.meters = el('div', { class: 'rec-meters' });
@@ -149,6 +154,8 @@ export class Recorder {
       el('div', { class: 'rec-level' }, this.meters, this.clip),
       this.canvas,
       this.status,
+      el('p', { class: 'muted small' }, 'Keys: R records and stops, P pauses and resumes.'),
+      this.saved,
     );
     this.setMeters(1);
   }
@@ -181,6 +188,89 @@ export class Recorder {
   shown() {
     this.listDevices().catch(() => {});
     this.resizeCanvas();
+    this.listSaved().catch(() => {});
+  }
+
+  /** @private R records and stops, P pauses and resumes, on the Record tab. */
+  onKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    if (!this.root.isConnected || this.root.closest('[hidden]')) return;
+    const t = /** @type {HTMLElement} */ (e.target);
+    if (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)) && t.type !== 'checkbox') return;
+    const k = e.key.toLowerCase();
+    if (k === 'r') {
+      e.preventDefault();
+      if (this.state === 'idle') this.start();
+      else this.stop();
+    } else if (k === 'p') {
+      e.preventDefault();
+      this.togglePause();
+    }
+  }
+
+  // ---- finished recordings -------------------------------------------
+
+  /**
+   * Lists the finished recordings kept in the private file system, newest
+   * first, each with Open and Delete, and how much storage they use.
+   */
+  async listSaved() {
+    if (!navigator.storage || !navigator.storage.getDirectory) return;
+    let d;
+    try {
+      d = await recordingsDir();
+    } catch {
+      return;
+    }
+    const files = [];
+    for await (const [name, h] of d.entries()) {
+      if (h.kind !== 'file' || PART.test(name)) continue;
+      try {
+        files.push({ name, file: await h.getFile() });
+      } catch {
+        // being written or removed by another tab
+      }
+    }
+    files.sort((a, b) => b.file.lastModified - a.file.lastModified);
+    const total = files.reduce((n, f) => n + f.file.size, 0);
+    this.list.replaceChildren(...files.map((f) => this.savedRow(f)));
+    this.saved.hidden = !files.length;
+    let usage = `${files.length} recording${files.length === 1 ? '' : 's'}, ${formatBytes(total)} on this device.`;
+    try {
+      const est = await navigator.storage.estimate();
+      if (est.quota) usage += ` The browser allows this site about ${formatBytes(est.quota)}.`;
+    } catch {
+      // no estimate
+    }
+    this.usage.textContent = usage;
+  }
+
+  /** @private one finished recording's row */
+  savedRow({ name, file }) {
+    const when = new Date(file.lastModified).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    const actions = el('span', { class: 'rec-actions' });
+    const open = el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'rec-open' }, onclick: () => this.ctx.open(file) }, 'Open');
+    const del = el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Delete ${name}`, dataset: { testid: 'rec-delete' }, onclick: () => confirm() }, 'Delete');
+    const confirm = () => {
+      const yes = el('button', { type: 'button', class: 'btn btn-small btn-danger', dataset: { testid: 'rec-delete-confirm' }, onclick: () => this.deleteSaved(name) }, 'Delete for good');
+      const no = el('button', { type: 'button', class: 'btn btn-small', onclick: () => { actions.replaceChildren(open, del); del.focus(); } }, 'Keep');
+      actions.replaceChildren(el('span', { class: 'small' }, 'It cannot be brought back. '), yes, no);
+      yes.focus();
+    };
+    actions.append(open, del);
+    return el('li', { class: 'rec-item', dataset: { testid: 'rec-item', name } },
+      el('span', { class: 'rec-name' }, name), el('span', { class: 'muted small' }, ` ${when} · ${formatBytes(file.size)} `), actions);
+  }
+
+  /** @private removes a finished recording from this device */
+  async deleteSaved(name) {
+    try {
+      await (await recordingsDir()).removeEntry(name);
+      this.ctx.announce(`Deleted ${name}.`);
+    } catch (err) {
+      this.ctx.error(`Could not delete ${name}: ${err.message || err}`);
+    }
+    await this.listSaved();
   }
 
   /** @private */
@@ -303,6 +393,7 @@ export class Recorder {
       rememberHandle(handle, file).catch(() => {});
       this.status.textContent = `Recorded ${clock(r.frames / this.rate)}: ${file.name}. It is open in the cutter.`;
       this.setState('idle');
+      this.listSaved().catch(() => {});
       await this.ctx.open(file);
     } catch (err) {
       this.teardown();

@@ -87,40 +87,19 @@ export function formatBytes(n) {
  * Describes a sample format for people: "44.1 kHz · stereo · 16-bit", or
  * for a lossy codec "44.1 kHz · stereo · MP3".
  * @param {{sampleRate:number, channels:number, bitDepth:number, float:boolean}} f
- * @param {string} [codec] the engine probe's codec (info.codec)
+ * @param {{lossy?: boolean, codecLabel?: string}} [info] the engine probe's
+ *   answer: whether the codec is lossy and its name
  * @returns {string}
  */
-export function describeFormat(f, codec) {
+export function describeFormat(f, info) {
   if (!f) return '';
   const rate = f.sampleRate % 1000 === 0 ? `${f.sampleRate / 1000} kHz` : `${(f.sampleRate / 1000).toFixed(1)} kHz`;
   const ch = f.channels === 1 ? 'mono' : f.channels === 2 ? 'stereo' : `${f.channels} channels`;
   // A lossy source has no bit depth of its own (the decoder's 16 is not
   // the file's): name the codec instead.
-  if (isLossy(codec)) return `${rate} · ${ch} · ${codecLabel(codec)}`;
+  if (info && info.lossy) return `${rate} · ${ch} · ${info.codecLabel}`;
   const bits = f.float ? `${f.bitDepth}-bit float` : `${f.bitDepth}-bit`;
   return `${rate} · ${ch} · ${bits}`;
-}
-
-/**
- * Whether a codec (the engine probe's info.codec) is lossy: anything but
- * PCM, FLAC, ALAC and the like. Unknown (empty) counts as not lossy.
- * @param {string} [codec]
- * @returns {boolean}
- */
-export function isLossy(codec) {
-  if (!codec) return false;
-  const c = codec.toLowerCase();
-  return !(c.startsWith('pcm') || ['flac', 'alac', 'wavpack', 'tta', 'ape'].includes(c));
-}
-
-/**
- * A codec's name for people: MP3, AAC, Opus, Vorbis.
- * @param {string} codec
- * @returns {string}
- */
-export function codecLabel(codec) {
-  const c = codec.toLowerCase();
-  return { opus: 'Opus', vorbis: 'Vorbis' }[c] || c.toUpperCase();
 }
 
 /**

@@ -425,5 +425,26 @@ func (t *Tag) Fields() map[string]string {
 	if c := t.Comment(); c != "" {
 		m["comment"] = c
 	}
+	if v := t.Text("TCOP"); v != "" {
+		m["copyright"] = v
+	}
+	// User-defined text (TXXX: encoding, description, value), as
+	// TagFromFields writes any other key: the description, lower-cased, is
+	// the key; a key read from a standard frame is kept.
+	for _, f := range t.Frames {
+		if f.ID != "TXXX" || len(f.Data) < 2 || f.Data[0] > 3 {
+			continue
+		}
+		desc, rest, ok := splitTerminated(f.Data[0], f.Data[1:])
+		k := strings.ToLower(strings.TrimSpace(desc))
+		if !ok || k == "" || len(k) > 256 {
+			continue
+		}
+		if _, set := m[k]; !set {
+			if v := decodeText(f.Data[0], rest); v != "" {
+				m[k] = v
+			}
+		}
+	}
 	return m
 }

@@ -143,3 +143,33 @@ func TestFFmpegLibopus(t *testing.T) {
 		File: file, Want: got, Seeks: 4,
 	})
 }
+
+// TestBigCoverKeepsTags reads an opusenc file whose cover is 1.5 MB (its
+// base64 comment over 2 MB): the title and the picture are both read.
+func TestBigCoverKeepsTags(t *testing.T) {
+	dir := t.TempDir()
+	cover := filepath.Join(dir, "cover.png")
+	// A PNG signature and random bytes: opusenc only sniffs the header.
+	img := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00\x90\x91\x68\x36"), make([]byte, 1500000)...)
+	for i := 33; i < len(img); i++ {
+		img[i] = byte(i * 7919 >> 3)
+	}
+	if err := os.WriteFile(cover, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := encode(t, 48000, 1, 4800, "--title", "Big cover", "--picture", cover)
+	d, err := Open(audio.NewBytesSource(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := d.Info()
+	if info.Tags["title"] != "Big cover" {
+		t.Errorf("tags %v, want the title", info.Tags)
+	}
+	if len(info.Pictures) != 1 || info.Pictures[0].Size != int64(len(img)) {
+		t.Errorf("pictures %+v, want one of %d bytes", info.Pictures, len(img))
+	}
+	for _, w := range info.Warnings {
+		t.Errorf("warning: %s", w)
+	}
+}

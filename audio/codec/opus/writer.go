@@ -72,7 +72,7 @@ func writerOptions(tl codec.Timeline, settings map[string]string) (opt EncoderOp
 }
 
 // fitPictures keeps the pictures whose METADATA_BLOCK_PICTURE comment
-// Vorbis comment readers take (vorbiscomment.MaxCommentSize, 1 MiB, here;
+// Vorbis comment readers take (vorbiscomment.MaxCommentSize, 24 MiB, here;
 // a larger one would make this package's own reader drop every tag) and
 // counts the others.
 func fitPictures(pics []audio.Picture) (kept []audio.Picture, dropped int) {

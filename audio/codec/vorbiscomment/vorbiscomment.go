@@ -15,10 +15,14 @@ import (
 )
 
 // Limits on what a comment block may claim, so that a hostile header cannot
-// make the parser allocate without bound.
+// make the parser allocate without bound. A comment is also never longer
+// than the block it is in, which its container bounds (Ogg header packets,
+// FLAC metadata blocks); MaxCommentSize is set above the largest cover art
+// seen in the wild (a METADATA_BLOCK_PICTURE is base64, 4/3 of the image),
+// so that one big cover does not cost a file all its tags.
 const (
 	MaxComments    = 4096
-	MaxCommentSize = 1 << 20
+	MaxCommentSize = 24 << 20
 )
 
 // ErrMalformed is wrapped by every parse error.

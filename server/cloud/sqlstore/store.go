@@ -198,12 +198,12 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return v, s.wrap("secret", err)
 }
 
-const userCols = `id, email, auth_hash, kdf_salt, kdf_params, wrapped_key, quota, created`
+const userCols = `id, email, auth_hash, kdf_salt, kdf_params, wrapped_key, quota, created, recovery_hash, wrapped_by_recovery`
 
 func scanUser(r interface{ Scan(...any) error }) (*cloud.User, error) {
 	var u cloud.User
 	var c int64
-	if err := r.Scan(&u.ID, &u.Email, &u.AuthHash, &u.KDFSalt, &u.KDFParams, &u.WrappedKey, &u.Quota, &c); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.AuthHash, &u.KDFSalt, &u.KDFParams, &u.WrappedKey, &u.Quota, &c, &u.RecoveryHash, &u.WrappedByRecovery); err != nil {
 		return nil, err
 	}
 	u.Created = fromMicros(c)
@@ -212,8 +212,12 @@ func scanUser(r interface{ Scan(...any) error }) (*cloud.User, error) {
 
 // CreateUser implements cloud.MetaStore.
 func (s *Store) CreateUser(ctx context.Context, u *cloud.User) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		u.ID, u.Email, u.AuthHash, u.KDFSalt, u.KDFParams, u.WrappedKey, u.Quota, micros(u.Created))
+	var wbr any // NULL, not an empty blob, when there is none
+	if len(u.WrappedByRecovery) > 0 {
+		wbr = u.WrappedByRecovery
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		u.ID, u.Email, u.AuthHash, u.KDFSalt, u.KDFParams, u.WrappedKey, u.Quota, micros(u.Created), u.RecoveryHash, wbr)
 	if err != nil && s.d.IsUnique(err) {
 		return cloud.Errorf(cloud.ECONFLICT, "an account with this e-mail exists; sign in instead")
 	}
@@ -236,6 +240,15 @@ func (s *Store) UserByID(ctx context.Context, id string) (*cloud.User, error) {
 func (s *Store) UpdateKeys(ctx context.Context, id, authHash string, kdfSalt, kdfParams, wrappedKey []byte) error {
 	return s.exec1(ctx, "update keys", `UPDATE users SET auth_hash = ?, kdf_salt = ?, kdf_params = ?, wrapped_key = ? WHERE id = ?`,
 		authHash, kdfSalt, kdfParams, wrappedKey, id)
+}
+
+// SetRecovery implements cloud.MetaStore.
+func (s *Store) SetRecovery(ctx context.Context, id, recoveryHash string, wrappedByRecovery []byte) error {
+	var wbr any
+	if len(wrappedByRecovery) > 0 {
+		wbr = wrappedByRecovery
+	}
+	return s.exec1(ctx, "set recovery", `UPDATE users SET recovery_hash = ?, wrapped_by_recovery = ? WHERE id = ?`, recoveryHash, wbr, id)
 }
 
 // DeleteUser implements cloud.MetaStore. It deletes explicitly, table by

@@ -24,6 +24,7 @@ func Run(t *testing.T, newEnv func(t testing.TB, cfg cloud.Config) *Env) {
 	}{
 		{"Accounts", testAccounts},
 		{"Sessions", testSessions},
+		{"Recovery", testRecovery},
 		{"UploadRoundTrip", testUploadRoundTrip},
 		{"EmptyObject", testEmptyObject},
 		{"BadChunks", testBadChunks},
@@ -185,6 +186,64 @@ func testAccounts(t *testing.T, e *Env) {
 	}
 	_, _, err = s.Register(ctx, cloud.Registration{Email: "not-an-address", AuthKey: key, KDFSalt: RandBytes(16), KDFParams: []byte("p"), WrappedKey: []byte("k")})
 	wantCode(t, err, cloud.EINVALID)
+}
+
+// testRecovery: an account made with a recovery key's pair hands out its
+// wrapped key by e-mail and takes new keys when the recovery key is
+// proven; every old session ends; a wrong proof, an unknown e-mail and an
+// account without a recovery key get one answer.
+func testRecovery(t *testing.T, e *Env) {
+	s := e.Service
+	proof, wrapped := RandBytes(32), append([]byte{1, 'r'}, RandBytes(cloud.RecoveryBlobSize-2)...)
+	sess, tok, err := s.Register(ctx, cloud.Registration{Email: "rita@example.org", AuthKey: RandBytes(32), KDFSalt: RandBytes(16),
+		KDFParams: []byte("p"), WrappedKey: RandBytes(48), Device: "d", RecoveryAuthKey: proof, WrappedByRecovery: wrapped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.Meta.UserByID(ctx, sess.UserID)
+	if err != nil || !strings.HasPrefix(u.RecoveryHash, "$argon2id$") || !bytes.Equal(u.WrappedByRecovery, wrapped) {
+		t.Fatalf("stored user %+v, %v", u, err)
+	}
+	if b, err := s.RecoveryBlob(ctx, "Rita@example.org"); err != nil || !bytes.Equal(b, wrapped) {
+		t.Fatalf("recovery blob %x, %v", b, err)
+	}
+	Register(t, s, "nokey@example.org") // no recovery key
+	f1, _ := s.RecoveryBlob(ctx, "nobody@example.org")
+	f2, _ := s.RecoveryBlob(ctx, "nokey@example.org")
+	if len(f1) != cloud.RecoveryBlobSize || len(f2) != cloud.RecoveryBlobSize || bytes.Equal(f1, f2) {
+		t.Fatalf("fake blobs %x %x", f1, f2)
+	}
+	newKey := RandBytes(32)
+	keys := cloud.Registration{AuthKey: newKey, KDFSalt: RandBytes(16), KDFParams: []byte("p2"), WrappedKey: RandBytes(48), Device: "found"}
+	for _, c := range []struct {
+		email string
+		proof []byte
+	}{{"rita@example.org", RandBytes(32)}, {"nobody@example.org", proof}, {"nokey@example.org", proof}} {
+		if _, _, err := s.Recover(ctx, c.email, c.proof, keys); err != cloud.ErrBadRecovery {
+			t.Fatalf("recover %s: %v, want ErrBadRecovery", c.email, err)
+		}
+	}
+	_, _, err = s.Recover(ctx, "rita@example.org", proof, cloud.Registration{AuthKey: newKey, KDFSalt: RandBytes(16),
+		KDFParams: []byte("p2"), WrappedKey: RandBytes(48), RecoveryAuthKey: RandBytes(32), WrappedByRecovery: []byte("short")})
+	wantCode(t, err, cloud.EINVALID)
+	// A new recovery key's pair may come with the recovery.
+	keys.RecoveryAuthKey, keys.WrappedByRecovery = RandBytes(32), append([]byte{1, 'r'}, RandBytes(cloud.RecoveryBlobSize-2)...)
+	got, _, err := s.Recover(ctx, "rita@example.org", proof, keys)
+	if err != nil || got.UserID != sess.UserID {
+		t.Fatalf("recover: %+v, %v", got, err)
+	}
+	if _, err := s.Authenticate(ctx, tok); cloud.ErrorCode(err) != cloud.EUNAUTHORIZED {
+		t.Fatalf("a session from before the recovery survived: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "rita@example.org", newKey, "x"); err != nil {
+		t.Fatalf("the new key after a recovery: %v", err)
+	}
+	if _, _, err := s.Recover(ctx, "rita@example.org", proof, keys); err != cloud.ErrBadRecovery {
+		t.Fatalf("the replaced recovery key still works: %v", err)
+	}
+	if b, _ := s.RecoveryBlob(ctx, "rita@example.org"); !bytes.Equal(b, keys.WrappedByRecovery) {
+		t.Fatalf("recovery blob after a new recovery key: %x", b)
+	}
 }
 
 func testSessions(t *testing.T, e *Env) {

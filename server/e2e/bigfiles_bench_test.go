@@ -1,0 +1,136 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// BenchmarkBigFiles is issue 10's measurement, through /offcut.js in
+// Chromium, for a 1 GiB and a 4 GB WAV and a 3-hour MP3: the quick
+// overview, the exact waveform beside one file.stream() read of the same
+// File in the same page, ten edits (a plan after each, as the editor
+// asks), the first sound of playback from the middle, and the export of
+// the edited result; and the growth of the browser's processes' memory
+// (the RSS of its own processes, sampled every 50 ms) above the idle
+// page over all of it. The bars: growth < 150 MB, overview < 1 s, peaks
+// within 2× the stream read, plan after an edit < 50 ms, playback < 200 ms.
+func BenchmarkBigFiles(b *testing.B) {
+	site := StartSite(b)
+	dir := b.TempDir()
+	files := []struct {
+		name string
+		make func() (path string, frames int64, rate int)
+	}{
+		{"wav-1GiB", func() (string, int64, int) {
+			p := filepath.Join(dir, "1g.wav")
+			WriteSparseWAV(b, p, 1<<30, 48000, 2, 16)
+			return p, ((1 << 30) - 44) / 4, 48000
+		}},
+		{"wav-4GB", func() (string, int64, int) {
+			p := filepath.Join(dir, "4g.wav")
+			WriteSparseWAV(b, p, 4_000_000_000, 48000, 2, 16)
+			return p, (4_000_000_000 - 44) / 4, 48000
+		}},
+		{"mp3-3h", func() (string, int64, int) {
+			// 10 s of lame CBR repeated (the frames tile: CBR, no Info frame).
+			block, err := os.ReadFile(encodeMP3(b, b.TempDir(), 10, "-t", "-b", "128"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := filepath.Join(dir, "3h.mp3")
+			if err := os.WriteFile(p, bytes.Repeat(block, 3*360), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			return p, 0, 44100 // frames from the probe
+		}},
+	}
+	for _, f := range files {
+		b.Run(f.name, func(b *testing.B) {
+			path, _, _ := f.make()
+			defer os.Remove(path)
+			for b.Loop() {
+				benchBigFile(b, site, path)
+			}
+		})
+	}
+}
+
+func benchBigFile(b *testing.B, site *Site, path string) {
+	ctx := NewBrowser(b)
+	site.LoadAPIPage(b, ctx)
+	SetFiles(b, ctx, "#files", path)
+	time.Sleep(time.Second) // the page settles
+	_, idle := processRSS(ctx)
+	stop := peakRSS(ctx)
+	got := Eval[map[string]float64](b, ctx, `(async () => {
+		const f = e2e.files()[0];
+		const out = {};
+		let t0 = performance.now();
+		const rd = f.stream().getReader();
+		while (!(await rd.read()).done) {}
+		out.streamMs = performance.now() - t0;
+		t0 = performance.now();
+		const info = await oc.probe(f);
+		out.probeMs = performance.now() - t0;
+		const n = info.frames, rate = info.format.sampleRate;
+		t0 = performance.now();
+		await oc.peaks(f, { buckets: 4000, sampled: true });
+		out.overviewMs = performance.now() - t0;
+		t0 = performance.now();
+		await oc.peaks(f, { buckets: 4000 });
+		out.peaksMs = performance.now() - t0;
+		// Ten edits: each removes a second from another tenth of the file.
+		const ext = info.container === 'mp3' ? 'mp3' : 'wav';
+		let clips = [{ source: 0, in: 0, out: n }];
+		const plans = [];
+		for (let k = 0; k < 10; k++) {
+			const at = Math.floor(((k + 0.5) * n) / 10), len = rate;
+			const next = [];
+			for (const c of clips) {
+				if (at > c.in && at + len < c.out) next.push({ source: 0, in: c.in, out: at }, { source: 0, in: at + len, out: c.out });
+				else next.push(c);
+			}
+			clips = next;
+			t0 = performance.now();
+			await oc.plan({ version: 1, clips, output: { container: ext } }, [f]);
+			plans.push(performance.now() - t0);
+		}
+		plans.sort((a, b) => a - b);
+		out.planMedianMs = plans[5];
+		out.planMaxMs = plans[9];
+		// Play from the middle: the time to the first piece of sound.
+		const mid = Math.floor(n / 2);
+		const ctl = new AbortController();
+		t0 = performance.now();
+		await new Promise((resolve, reject) => {
+			oc.stream({ version: 1, clips: [{ source: 0, in: mid, out: Math.min(n, mid + 60 * rate) }], output: { container: 'wav', sampleFormat: 'f32' } }, [f], {
+				signal: ctl.signal,
+				onChunk: () => { out.playMs = out.playMs || performance.now() - t0; resolve(); ctl.abort(); return Promise.resolve(); },
+			}).catch((e) => (ctl.signal.aborted ? resolve() : reject(e)));
+		});
+		// Export the edited result.
+		t0 = performance.now();
+		const blob = await oc.render({ version: 1, clips, output: { container: ext } }, [f]);
+		out.exportMs = performance.now() - t0;
+		out.exportBytes = blob.size;
+		out.frames = n;
+		return out;
+	})()`)
+	_, peak := stop()
+	growth := peak - idle
+	if got["exportBytes"] < 1e6 {
+		b.Fatalf("the export made %v bytes", got["exportBytes"])
+	}
+	b.ReportMetric(float64(growth)/(1<<20), "MiB-growth")
+	b.ReportMetric(got["overviewMs"], "ms-overview")
+	b.ReportMetric(got["peaksMs"], "ms-peaks")
+	b.ReportMetric(got["peaksMs"]/got["streamMs"], "peaks/stream")
+	b.ReportMetric(got["planMaxMs"], "ms-plan-max")
+	b.ReportMetric(got["playMs"], "ms-play-start")
+	b.ReportMetric(got["exportMs"], "ms-export")
+	b.Logf("%s: idle %d MiB, peak %d MiB (growth %d MiB); probe %.0f ms, overview %.0f ms, peaks %.0f ms, stream read %.0f ms; plan after an edit median %.1f ms, max %.1f ms; first sound %.0f ms; export %.0f ms (%.0f MB)",
+		filepath.Base(path), idle>>20, peak>>20, growth>>20, got["probeMs"], got["overviewMs"], got["peaksMs"], got["streamMs"], got["planMedianMs"], got["planMaxMs"], got["playMs"], got["exportMs"], got["exportBytes"]/1e6)
+}
