@@ -204,6 +204,7 @@ func TestCloudEndToEnd(t *testing.T) {
 	email := fmt.Sprintf("e2e-%d@example.com", time.Now().UnixNano())
 	const password = "correct horse battery staple 42"
 	const newPassword = "a new password, quite long 99"
+	const thirdPassword = "recovered at last, 1234567"
 
 	open := func(ctx context.Context, path string) {
 		t.Helper()
@@ -445,18 +446,34 @@ func TestCloudEndToEnd(t *testing.T) {
 	click(t, b, "[data-testid=cloud-open-welcome]")
 	WaitFor(t, b, `document.querySelectorAll('[data-testid=cloud-file]').length === 2 && document.querySelector('[data-testid=cloud-files]').textContent.includes('Edit of ')`, 20*time.Second)
 	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
-	click(t, b, "[data-testid=cloud-account]")
 
 	// The page holds the keys only sealed: its heap (the page's, not its
 	// workers') has no data key or key-encryption key (checked below).
 	heapB := heapSnapshot(t, b)
 
-	// Delete the account on B: the link answers 404 afterwards.
-	WaitFor(t, b, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
-	click(t, b, "[data-testid=cloud-delete-account]")
-	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-delete-confirm]"), "DELETE"))
-	click(t, b, "[data-testid=cloud-delete-go]")
+	// A (signed out) forgot the password: the recovery key shown at
+	// sign-up sets a third one, the files open, and B is signed out.
+	click(t, a, "[data-testid=cloud-account]")
+	click(t, a, "[data-testid=cloud-forgot]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-recovery-input]')`, 5*time.Second)
+	run(t, a, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-email]"), email), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-recovery-input]"), recovery),
+		chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-new-password]"), thirdPassword))
+	click(t, a, "[data-testid=cloud-recover]")
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'ready'`, 60*time.Second)
+	Eval[bool](t, a, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	click(t, a, "[data-testid=cloud-open-welcome]")
+	WaitFor(t, a, `document.querySelectorAll('[data-testid=cloud-file]').length === 2 && document.querySelector('[data-testid=cloud-files]').textContent.includes('Edit of ' + `+fmt.Sprintf("%q", name)+`)`, 20*time.Second)
+	Eval[bool](t, a, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	open(b, "/")
 	WaitFor(t, b, `document.documentElement.dataset.cloud === 'signed-out'`, 20*time.Second)
+
+	// Delete the account on A: the link answers 404 afterwards.
+	click(t, a, "[data-testid=cloud-account]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
+	click(t, a, "[data-testid=cloud-delete-account]")
+	run(t, a, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-delete-confirm]"), "DELETE"))
+	click(t, a, "[data-testid=cloud-delete-go]")
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'signed-out'`, 20*time.Second)
 	if st := Eval[int](t, c, fmt.Sprintf(`fetch('/api/v1/shares/%s').then((r) => r.status)`, shareID)); st != 404 {
 		t.Errorf("after delete account, the share answers %d", st)
 	}
@@ -507,7 +524,7 @@ func TestCloudEndToEnd(t *testing.T) {
 			secrets = append(secrets, s2.KEK[:], []byte(base64.StdEncoding.EncodeToString(s2.KEK[:])))
 		}
 	}
-	secrets = append(secrets, []byte(newPassword), []byte(password), []byte(base64.StdEncoding.EncodeToString([]byte(password))), []byte(recovery), []byte(strings.ReplaceAll(recovery, "-", "")),
+	secrets = append(secrets, []byte(thirdPassword), []byte(newPassword), []byte(password), []byte(base64.StdEncoding.EncodeToString([]byte(password))), []byte(recovery), []byte(strings.ReplaceAll(recovery, "-", "")),
 		[]byte(name), []byte(url.PathEscape(name)), []byte("cloudtest-interview"))
 	// Distinctive runs of the audio: 64 bytes from several places.
 	for _, off := range []int{1 << 20, len(plain) / 2, len(plain) - 4096} {

@@ -14,7 +14,6 @@ import { el, icon, formatBytes, isAbort } from './util.js';
 import { toBase64, fromBase64, shareFragment, parseShareFragment, deviceName } from './cloudlink.js';
 
 const SIGNED_KEY = 'offcut.cloud.signed'; // {email}: only then is /api/ called
-const RECOVERY_KEY = 'offcut.cloud.recovery'; // {email, wrapped_by_recovery}
 const UPLOADS_KEY = 'offcut.cloud.uploads'; // unfinished small uploads: ids
 const PENDING_KEY = 'offcut.cloud.pending'; // interrupted file uploads, to resume
 
@@ -235,9 +234,61 @@ export class Cloud {
       el('div', { class: 'toolbar-group' },
         el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'cloud-signin' } }, 'Sign in'),
         el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-signup' }, onclick: () => run('up') }, 'Create an account')),
-      msg);
+      msg,
+      el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-forgot' }, onclick: () => { body.replaceChildren(); this.recoverForm(body, show, email.value.trim()); } }, 'Forgot the password? Use the recovery key'));
     body.append(form);
     email.focus();
+  }
+
+  /** Sets a new password with the recovery key shown at sign-up. */
+  recoverForm(body, show, mail) {
+    body.append(el('p', { class: 'muted' }, 'With the recovery key you wrote down at sign-up, choose a new password. Without it, and without the password, your cloud files cannot be opened by anyone.'));
+    const [fe, email] = field('E-mail', { type: 'email', autocomplete: 'username', required: true, value: mail || '', dataset: { testid: 'cloud-email' } });
+    const [fr, rk] = field('Recovery key', { type: 'text', autocomplete: 'off', spellcheck: 'false', required: true, dataset: { testid: 'cloud-recovery-input' } });
+    const [fp, pw] = field('New password (at least 8 characters)', { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', dataset: { testid: 'cloud-new-password' } });
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    const form = el('form', {
+      class: 'cloud-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!form.reportValidity()) return;
+        msg.textContent = 'Checking the recovery key…';
+        try {
+          await this.recover(email.value.trim(), rk.value.trim(), pw.value);
+          rk.value = pw.value = '';
+          show();
+        } catch (err) {
+          msg.textContent = err.message;
+        }
+      },
+    }, fe, fr, fp, el('div', { class: 'toolbar-group' },
+      el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'cloud-recover' } }, 'Set the new password'),
+      el('button', { type: 'button', class: 'btn', onclick: () => show() }, 'Back')), msg);
+    body.append(form);
+    (mail ? rk : email).focus();
+  }
+
+  async recover(email, recoveryKey, password) {
+    if (password.length < 8) throw new Error('Choose a password of at least 8 characters.');
+    const oc = await this.oc();
+    const { wrapped_by_recovery: wrapped } = await api('GET', `/recovery?email=${encodeURIComponent(email)}`);
+    let r;
+    try {
+      r = await oc.crypt('recoverKey', recoveryKey, wrapped);
+    } catch {
+      throw new Error('That recovery key does not open this account (check the e-mail and every character of the key).');
+    }
+    const k = await oc.crypt('changePassword', r.data_key, password);
+    try {
+      await api('POST', '/recover', { email, recovery_proof: r.recovery_proof, auth_key: k.new_auth_key, kdf_salt: k.kdf_salt, kdf_params: k.kdf_params, wrapped_key: k.wrapped_key, device: deviceName(navigator.userAgent) });
+    } catch (e) {
+      throw e.status === 401 || e.status === 403 ? new Error('That recovery key does not open this account.') : e;
+    }
+    this.key = r.data_key;
+    this.signed = { email };
+    store.set(SIGNED_KEY, this.signed);
+    await this.refresh();
+    this.ctx.announce('Your new password is set. Your other devices are signed out.');
   }
 
   unlockForm(body, show) {
@@ -337,13 +388,15 @@ export class Cloud {
     if (password.length < 8) throw new Error('Choose a password of at least 8 characters.');
     const oc = await this.oc();
     const k = await oc.crypt('deriveAccount', password);
-    await api('POST', '/register', { email, auth_key: k.auth_key, kdf_salt: k.kdf_salt, kdf_params: k.kdf_params, wrapped_key: k.wrapped_key, device: deviceName(navigator.userAgent) });
+    // The recovery pair: the key wrapped by the recovery key, and the
+    // recovery key's proof (the server keeps a hash of it).
+    await api('POST', '/register', {
+      email, auth_key: k.auth_key, kdf_salt: k.kdf_salt, kdf_params: k.kdf_params, wrapped_key: k.wrapped_key, device: deviceName(navigator.userAgent),
+      recovery_auth_key: k.recovery_auth_key, wrapped_by_recovery: k.wrapped_by_recovery,
+    });
     this.key = k.data_key;
     this.signed = { email };
     store.set(SIGNED_KEY, this.signed);
-    // The server has no place for the recovery copy yet (audio/crypt/doc.go):
-    // this browser keeps it, wrapped by the recovery key.
-    store.set(RECOVERY_KEY, { email, wrapped_by_recovery: k.wrapped_by_recovery });
     await this.refresh();
     this.showRecovery(k.recovery_key);
   }
@@ -402,7 +455,6 @@ export class Cloud {
         msg.textContent = 'Deleting…';
         try {
           await api('DELETE', '/account');
-          store.set(RECOVERY_KEY, null);
           this.forget();
           d.close();
           this.ctx.announce('Your account and everything in it are deleted.');
