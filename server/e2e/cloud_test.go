@@ -385,6 +385,15 @@ func TestCloudEndToEnd(t *testing.T) {
 	click(t, b, "[data-testid=cloud-share-go]")
 	WaitFor(t, b, `document.querySelector('[data-testid=cloud-share-link]').value.includes('#share=')`, 20*time.Second)
 	link := Eval[string](t, b, `document.querySelector('[data-testid=cloud-share-link]').value`)
+	// A second link, expiring in a week after 5 downloads, then revoked.
+	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-share-days]"), "7"), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-share-max]"), "5"))
+	click(t, b, "[data-testid=cloud-share-go]")
+	WaitFor(t, b, fmt.Sprintf(`document.querySelector('[data-testid=cloud-share-link]').value.includes('#share=') && document.querySelector('[data-testid=cloud-share-link]').value !== %q`, link), 20*time.Second)
+	link2 := Eval[string](t, b, `document.querySelector('[data-testid=cloud-share-link]').value`)
+	limited := `[...document.querySelectorAll('[data-testid=cloud-shares] li')].filter((li) => li.textContent.includes('of 5') && li.textContent.includes('expires'))`
+	WaitFor(t, b, limited+`.length === 2`, 20*time.Second)
+	Eval[bool](t, b, `(`+limited+`.forEach((li) => li.querySelector('[data-testid=cloud-share-revoke]').click()), true)`)
+	WaitFor(t, b, limited+`.length === 0 && document.querySelectorAll('[data-testid=cloud-shares] li').length === 2`, 20*time.Second)
 	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
 	lu, err := url.Parse(link)
 	if err != nil || !strings.HasPrefix(link, proxy.URL+"/#share=") {
@@ -407,6 +416,14 @@ func TestCloudEndToEnd(t *testing.T) {
 	click(t, c, "[data-testid=play]")
 	WaitFor(t, c, `document.querySelector('.wave-playhead').hidden`, 5*time.Second)
 	shareID := strings.TrimPrefix(strings.Split(lu.Fragment, "&")[0], "share=")
+	lu2, _ := url.Parse(link2)
+	revoked := strings.TrimPrefix(strings.Split(lu2.Fragment, "&")[0], "share=")
+	if st := Eval[int](t, c, fmt.Sprintf(`fetch('/api/v1/shares/%s').then((r) => r.status)`, revoked)); st != 404 {
+		t.Errorf("a revoked share answers %d", st)
+	}
+	if st := Eval[int](t, c, fmt.Sprintf(`fetch('/api/v1/shares/%s').then((r) => r.status)`, shareID)); st != 200 {
+		t.Errorf("the share left answers %d", st)
+	}
 
 	// B lists both devices and signs A out: A, reopened, is signed out.
 	click(t, b, "[data-testid=cloud-account]")
