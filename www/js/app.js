@@ -81,6 +81,19 @@ const joiner = new Joiner({
   peaks,
   loadOverview: (id) => library.has(id) && loadOverview(library.get(id)),
   addFiles: () => pickFiles('joiner'),
+  // A clip trimmed on the cutter's waveform, then back to the joiner.
+  trim: (item, done) => {
+    const src = library.get(item.src);
+    if (!src) return;
+    showTab('cutter');
+    cutter.openTrim(src, item, (span, how) => {
+      if (span) done(span);
+      renderLibrary();
+      if (how !== 'abandoned') showTab('joiner');
+    });
+    renderLibrary();
+    loadOverview(src);
+  },
 });
 const converter = new Converter({ jobs, error, announce, sources: () => [...library.values()], addFiles: () => pickFiles('convert') });
 $('cutter-panel').append(cutter.root);

@@ -4,13 +4,14 @@
 
 import { el, clamp, formatTime } from './util.js';
 import { Gesture, LONG_PRESS_MS } from './gesture.js';
+import { dbToLinear } from './gain.js';
 
 const RULER = 20; // CSS px of time ruler at the top of the canvas
 const MIN_FPP = 1 / 64; // frames per CSS pixel at the deepest zoom
 
 /**
  * @typedef {{from: number, to: number}} Selection
- * @typedef {{start: number, len: number, in: number, source: number}} Seg
+ * @typedef {{start: number, len: number, in: number, source: number, gain?: number}} Seg
  */
 
 /**
@@ -61,6 +62,7 @@ export class Waveform {
     /** @type {number[]} */
     this.edits = [];
     this.loading = '';
+    this.vzoom = 1; // vertical zoom: amplitudes drawn this many times larger
 
     this.canvas = el('canvas', { class: 'wave-canvas', 'aria-hidden': 'true' });
     this.playEl = el('div', { class: 'wave-playhead', hidden: true });
@@ -146,6 +148,17 @@ export class Waveform {
     if (this.fitted || oldTotal === 0) this.fit();
     else this.clampView();
     this.changed();
+  }
+
+  /**
+   * Sets the vertical zoom (1 to 64, a power of two); returns it.
+   * @param {number} z
+   * @returns {number}
+   */
+  setVZoom(z) {
+    this.vzoom = clamp(2 ** Math.round(Math.log2(z || 1)), 1, 64);
+    this.draw();
+    return this.vzoom;
   }
 
   /** Zooms out to show everything. */
@@ -375,6 +388,7 @@ export class Waveform {
       this.paintSamples(ctx, w, mid, amp, cWave, cWaveSel);
     } else {
       for (const s of this.segs) {
+        const k = dbToLinear(s.gain || 0) * this.vzoom; // the clip's gain, and the vertical zoom
         const xa = Math.max(0, this.xOf(s.start));
         const xb = Math.min(w, this.xOf(s.start + s.len));
         if (xb <= xa) continue;
@@ -388,8 +402,8 @@ export class Waveform {
           if (!r) continue;
           const inSel = this.sel && s.start + fa >= this.sel.from && s.start + fa < this.sel.to;
           ctx.fillStyle = inSel ? cWaveSel : cWave;
-          const y0 = mid - clamp(r[1], -1, 1) * amp;
-          const y1 = mid - clamp(r[0], -1, 1) * amp;
+          const y0 = mid - clamp(r[1] * k, -1, 1) * amp;
+          const y1 = mid - clamp(r[0] * k, -1, 1) * amp;
           ctx.fillRect(x, y0, step, Math.max(step, y1 - y0));
         }
       }
@@ -463,7 +477,7 @@ export class Waveform {
       for (let f = fa; f < fb; f++) {
         const r = this.peaks.range(s.source, s.in + f - s.start, s.in + f - s.start + 1);
         if (!r) continue;
-        const v = (r[0] + r[1]) / 2;
+        const v = ((r[0] + r[1]) / 2) * dbToLinear(s.gain || 0) * this.vzoom;
         const x = this.xOf(f + 0.5);
         const y = mid - clamp(v, -1, 1) * amp;
         pts.push([x, y, this.sel && f >= this.sel.from && f < this.sel.to]);
