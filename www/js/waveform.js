@@ -6,6 +6,7 @@ import { el, clamp, formatTime } from './util.js';
 import { Gesture, LONG_PRESS_MS } from './gesture.js';
 import { dbToLinear } from './gain.js';
 
+let hintIds = 0;
 const RULER = 20; // CSS px of time ruler at the top of the canvas
 const MIN_FPP = 1 / 64; // frames per CSS pixel at the deepest zoom
 
@@ -83,22 +84,31 @@ export class Waveform {
       ),
     );
     this.status = el('div', { class: 'wave-status', 'aria-live': 'polite' });
+    this.label = opts.label || 'Waveform cursor';
+    // The stage is the cursor's slider (arrow keys move it; Shift+arrows
+    // extend the selection; its value text names the selection too). The
+    // handles are sliders of their own beside it, not inside it: a slider
+    // holds no other controls.
     this.stage = el(
       'div',
       {
         class: 'wave-stage',
         tabindex: '0',
-        role: 'group',
+        role: 'slider',
         'aria-roledescription': 'waveform',
-        'aria-label': opts.label || 'Waveform. Arrow keys move the cursor; Shift+Arrow extends the selection; [ and ] set its start and end.',
+        'aria-label': this.label,
+        'aria-orientation': 'horizontal',
+        'aria-valuemin': '0',
+        'aria-valuemax': '0',
+        'aria-valuenow': '0',
+        'aria-keyshortcuts': 'ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home End PageUp PageDown [ ]',
         dataset: { testid: 'waveform' },
       },
       this.canvas,
       this.cursorEl,
       this.playEl,
-      ...this.handles,
-      this.status,
     );
+    this.box = el('div', { class: 'wave-box' }, this.stage, ...this.handles, this.status);
     this.scroll = el('input', {
       type: 'range',
       class: 'wave-scroll',
@@ -116,7 +126,9 @@ export class Waveform {
       el('span', { class: 'hint-mouse' }, 'Drag to select · click to place the cursor · Ctrl+wheel to zoom · drag a handle to adjust'),
       el('span', { class: 'hint-touch' }, 'Touch and hold, then drag to select · drag to scroll · pinch with two fingers to zoom · drag a handle to adjust'),
     );
-    this.root = el('div', { class: 'wave' }, this.stage, this.scroll, this.hint);
+    this.hint.id = `wave-hint-${++hintIds}`;
+    this.stage.setAttribute('aria-describedby', this.hint.id);
+    this.root = el('div', { class: 'wave' }, this.box, this.scroll, this.hint);
 
     this.scroll.addEventListener('input', () => {
       const max = Math.max(0, this.total - this.width() * this.fpp);
@@ -537,6 +549,11 @@ export class Waveform {
     show(this.cursorEl, this.xOf(this.cursor));
     if (this.playhead >= 0) show(this.playEl, this.xOf(this.playhead));
     else this.playEl.hidden = true;
+    const st = this.stage;
+    const t = (f) => formatTime(f, this.rate);
+    st.setAttribute('aria-valuemax', String(this.total));
+    st.setAttribute('aria-valuenow', String(Math.round(this.cursor)));
+    st.setAttribute('aria-valuetext', `${t(this.cursor)} of ${t(this.total)}${this.sel ? `; selection ${t(this.sel.from)} to ${t(this.sel.to)} (${t(this.sel.to - this.sel.from)})` : '; no selection'}`);
     const [hs, he] = this.handles;
     if (this.sel) {
       for (const [hEl, f] of [
@@ -562,6 +579,7 @@ export class Waveform {
   /** @private pointers and touch through the gesture machine (gesture.js) */
   bindPointer() {
     const stage = this.stage;
+    const box = this.box; // the stage and the handles
     const g = new Gesture();
     this.gesture = g;
     let timer = 0;
@@ -579,14 +597,14 @@ export class Waveform {
       stage.classList.toggle('selecting', g.mode === 'touch-select');
     };
 
-    stage.addEventListener('pointerdown', (e) => {
+    box.addEventListener('pointerdown', (e) => {
       const x = ev(e);
       if (g.mode === 'idle') st.before = this.sel;
       const acts = g.down(x);
       if (g.mode === 'idle') return;
       if (e.pointerType !== 'touch' || g.mode === 'handle') {
         try {
-          stage.setPointerCapture(e.pointerId);
+          box.setPointerCapture(e.pointerId);
         } catch {
           /* the pointer is gone */
         }
@@ -604,24 +622,24 @@ export class Waveform {
       }
       apply(acts);
     });
-    stage.addEventListener('pointermove', (e) => {
+    box.addEventListener('pointermove', (e) => {
       if (g.mode === 'idle') return;
       apply(g.move(ev(e)));
     });
-    stage.addEventListener('pointerup', (e) => {
+    box.addEventListener('pointerup', (e) => {
       clearTimeout(timer);
       apply(g.up(ev(e)));
     });
-    stage.addEventListener('pointercancel', (e) => {
+    box.addEventListener('pointercancel', (e) => {
       clearTimeout(timer);
       apply(g.cancel(ev(e)));
     });
     // A long press on a phone would open the context menu, or select text.
-    stage.addEventListener('contextmenu', (e) => {
+    box.addEventListener('contextmenu', (e) => {
       if (g.mode !== 'idle' || (e instanceof PointerEvent && e.pointerType === 'touch')) e.preventDefault();
     });
     // Once a finger selects, the page must not scroll under it.
-    stage.addEventListener(
+    box.addEventListener(
       'touchmove',
       (e) => {
         if (g.mode === 'touch-select' || g.mode === 'handle' || g.mode === 'pinch') e.preventDefault();
@@ -629,7 +647,7 @@ export class Waveform {
       { passive: false },
     );
 
-    stage.addEventListener(
+    box.addEventListener(
       'wheel',
       (e) => {
         if (!this.total) return;
