@@ -23,16 +23,15 @@ func TestUIEditorShots(t *testing.T) {
 	dir := t.TempDir()
 	a := WriteWAV(t, filepath.Join(dir, "interview.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 6 * 44100, Seed: 30})
 	b := WriteWAV(t, filepath.Join(dir, "outro.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 3 * 44100, Seed: 31})
-	SetFiles(t, ctx, "[data-testid=file-input]", a)
+	SetFiles(t, ctx, "[data-testid=file-input]", a, b)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
+	typeInto(t, ctx, "[data-testid=join-item]:nth-of-type(3) [data-testid=clip-gain-db]", "3")
+	click(t, ctx, "[data-testid=tab-cutter]")
 	WaitFor(t, ctx, `document.querySelector('.wave-status').hidden`, 20*time.Second)
 	typeInto(t, ctx, "[data-testid=sel-start]", "2")
 	typeInto(t, ctx, "[data-testid=sel-end]", "4")
 	typeInto(t, ctx, "[data-testid=gain-db]", "-6")
 	click(t, ctx, "[data-testid=vzoom-in]")
-	SetFiles(t, ctx, "[data-testid=file-input]", b)
-	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
-	typeInto(t, ctx, "[data-testid=join-item]:nth-of-type(3) [data-testid=clip-gain-db]", "3")
-
 	for _, theme := range []string{"light", "dark"} {
 		if Eval[string](t, ctx, `document.documentElement.dataset.theme`) != theme {
 			click(t, ctx, "#theme-btn")

@@ -131,6 +131,7 @@ function showTab(which) {
   cutter.stopPlayback();
   joiner.stopPreview();
   if (which === 'cutter') cutter.wave.resize();
+  if (which === 'joiner') joiner.drawThumbs(); // peaks that came while it was hidden
   renderLibrary(); // the recorder shows the workspace even with no file open
   if (which === 'recorder') recorder.shown();
 }

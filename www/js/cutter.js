@@ -212,6 +212,7 @@ export class Cutter {
       const t = this.trimming;
       this.trimming = null;
       this.trimBar.hidden = true;
+      this.root.classList.remove('trimming');
       t.end(null, 'abandoned');
     }
     this.src = src;
@@ -268,6 +269,7 @@ export class Cutter {
     this.trimming = { src, prev, end };
     this.trimText.textContent = `Trimming ${src.file.name} for the joiner: select the part to keep (drag on the waveform, or type Start and End), then Done.`;
     this.trimBar.hidden = false;
+    this.root.classList.add('trimming');
     this.render();
   }
 
@@ -290,6 +292,7 @@ export class Cutter {
     }
     this.trimming = null;
     this.trimBar.hidden = true;
+    this.root.classList.remove('trimming');
     this.open(t.prev || t.src);
     t.end(span, ok ? 'done' : 'cancel');
   }
@@ -357,8 +360,10 @@ export class Cutter {
     this.fadeInUI.curve.value = s.fadeIn.curve;
     this.fadeOutUI.curve.value = s.fadeOut.curve;
     const [ga, gb] = sel ? [s.sel.from, s.sel.to] : [0, this.total];
-    this.gainUI.set(tl.gainOf(s.clips, ga, gb));
-    this.gainWhat.textContent = !has ? '' : sel ? `of the selection (${formatTime(gb - ga, rate)})` : 'of everything (select a part to change only that)';
+    const gain = tl.gainOf(s.clips, ga, gb);
+    this.gainUI.set(gain);
+    const mixed = gain === null ? ', now mixed: type or slide to set one gain' : '';
+    this.gainWhat.textContent = !has ? '' : sel ? `of the selection (${formatTime(gb - ga, rate)})${mixed}` : `of everything (select a part to change only that)${mixed}`;
     this.gainUI.range.disabled = this.gainUI.input.disabled = !has;
   }
 
