@@ -11,6 +11,7 @@ import (
 	"offcut/audio"
 	"offcut/audio/audiotest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +216,40 @@ func TestUIJoinerGainTrim(t *testing.T) {
 	// never touched.
 	click(t, ctx, "[data-testid=joiner] [aria-keyshortcuts='Control+Z']")
 	waitResult(t, ctx, "joiner", "88200")
+	reqs.AssertNoUpload(t, site)
+}
+
+// TestUIGainMP3: a gain on the middle of an MP3, exported as MP3 (same as
+// the source): a gain change inside one file cannot stay on the source's
+// frames without playing the encoders' padding (which lengthened the edit
+// by two junctions of 52 ms), so the engine encodes it, and says so; the
+// result has exactly the edit's length and equals `offcut render` of the
+// same document.
+func TestUIGainMP3(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	openMP3(t, ctx, dir, "song.mp3")
+	typeInto(t, ctx, "[data-testid=sel-start]", "1")
+	typeInto(t, ctx, "[data-testid=sel-end]", "2")
+	typeInto(t, ctx, "[data-testid=gain-db]", "-6")
+	click(t, ctx, "[data-testid=scope-all]")
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.mp3')`, 20*time.Second)
+	waitResult(t, ctx, "cutter", "132300")
+	if note := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent`); !strings.Contains(note, "encoded with LAME") || strings.Contains(note, "padding") {
+		t.Errorf("the result says %q; want it encoded, without padding at junctions", note)
+	}
+	dls := CaptureDownloads(t, ctx)
+	click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+	dl := dls.Wait(t, 60*time.Second)
+	sameFile(t, dl.Path, renderDoc(t, site, dir, "gain-mp3", map[string]any{
+		"version": 1,
+		"sources": []map[string]any{{"name": "song.mp3"}},
+		"clips": []map[string]any{
+			{"source": 0, "in": 0, "out": 44100},
+			{"source": 0, "in": 44100, "out": 88200, "gain": -6},
+			{"source": 0, "in": 88200, "out": 132300},
+		},
+		"output": map[string]any{"container": "mp3"},
+	}))
 	reqs.AssertNoUpload(t, site)
 }
