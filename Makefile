@@ -86,7 +86,7 @@ test-go:
 test-wasm:
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
 
-## test-js: unit tests of the app's pure ES modules (timeline, history, util) in Node
+## test-js: unit tests of the app's pure ES modules (timeline, history, util, gesture, gain) in Node
 test-js:
 	node --test build/jstest/
 

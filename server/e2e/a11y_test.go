@@ -74,6 +74,9 @@ func TestUIAxe(t *testing.T) {
 			click(t, ctx, fmt.Sprintf("[data-testid=tab-%s]", tab))
 			WaitFor(t, ctx, fmt.Sprintf(`document.querySelector('[data-testid=tab-%s]').getAttribute('aria-selected') === 'true'`, tab), 5*time.Second)
 			time.Sleep(300 * time.Millisecond) // transitions (colours are read as drawn)
+			// A toast fading out has the contrast of its fade: wait until
+			// it is gone.
+			WaitFor(t, ctx, `document.getElementById('toast').hidden`, 10*time.Second)
 			vs := runAxe(t, ctx, src)
 			t.Logf("%s tab, %s theme: axe %s", tab, theme, Eval[string](t, ctx, `JSON.stringify(window.e2eAxe)`))
 			if strings.Contains(Eval[string](t, ctx, `JSON.stringify(window.e2eAxe.violations)`), "page-has-heading-one") {
