@@ -301,7 +301,6 @@ export class Joiner {
       });
       return el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), inp);
     };
-    const name = src ? src.file.name : '(closed file)';
     const grip = el('span', { class: 'grip', 'aria-hidden': 'true', title: 'Drag to reorder' }, icon('grip'));
     const up = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'up' }, title: 'Move up (Alt+↑)', disabled: i === 0, onclick: () => this.move(i, i - 1) }, icon('up'), el('span', { class: 'btn-text' }, 'Move up'));
     const down = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'down' }, title: 'Move down (Alt+↓)', disabled: i === n - 1, onclick: () => this.move(i, i + 1) }, icon('down'), el('span', { class: 'btn-text' }, 'Move down'));
@@ -319,8 +318,9 @@ export class Joiner {
     gain.range.dataset.field = 'gain-range';
     gain.input.dataset.field = 'gain-db';
     const trim = this.ctx.trim && src
-      ? el('button', { type: 'button', class: 'btn btn-small', dataset: { field: 'trim', testid: 'clip-trim' }, title: `Trim ${name} on the waveform in the cutter`, onclick: () => this.trimOnWaveform(i) }, icon('trim'), el('span', { class: 'btn-text' }, 'Trim on waveform'))
+      ? el('button', { type: 'button', class: 'btn btn-small', dataset: { field: 'trim', testid: 'clip-trim' }, title: `Trim ${src ? src.file.name : 'clip'} on the waveform in the cutter`, onclick: () => this.trimOnWaveform(i) }, icon('trim'), el('span', { class: 'btn-text' }, 'Trim on waveform'))
       : null;
+    const name = src ? src.file.name : '(closed file)';
     const li = el(
       'li',
       {
@@ -335,12 +335,17 @@ export class Joiner {
         'div',
         { class: 'join-body' },
         el('div', { class: 'join-title' }, el('span', { class: 'join-pos' }, String(i + 1)), el('strong', { class: 'join-name' }, name), el('span', { class: 'muted join-meta' }, src ? `${describeFormat(src.info.format, src.info.codec)} · ${formatTime(it.out - it.in, rate)} of ${formatTime(frames, rate)}` : '')),
-        el('canvas', { class: 'join-thumb', 'aria-hidden': 'true', dataset: { src: String(it.src), in: String(it.in), out: String(it.out), frames: String(frames), gain: String(it.gain || 0) } }),
-        el('div', { class: 'join-trim' }, timeIn('in', it.in, 'In'), timeIn('out', it.out, 'Out'), trim),
-        el('div', { class: 'join-gain' }, el('span', { class: 'field-label' }, 'Gain'), gain.root),
+        el('canvas', { class: 'join-thumb', 'aria-hidden': 'true', dataset: { src: String(it.src), in: String(it.in), out: String(it.out), frames: String(frames) } }),
+        el('div', { class: 'join-trim' }, timeIn('in', it.in, 'In'), timeIn('out', it.out, 'Out')),
       ),
       el('div', { class: 'join-actions' }, up, down, del),
     );
+    // The clip's gain (also drawn on its thumbnail) and its trim on the
+    // cutter's waveform.
+    const body = li.querySelector('.join-body');
+    body.querySelector('.join-thumb').dataset.gain = String(it.gain || 0);
+    if (trim) body.querySelector('.join-trim').append(trim);
+    body.append(el('div', { class: 'join-gain' }, el('span', { class: 'field-label' }, 'Gain'), gain.root));
     li.addEventListener('keydown', (e) => {
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
