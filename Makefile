@@ -61,6 +61,11 @@ test-deps:
 	    echo "warning: missing$$missing (not root: tests that need them will skip)"; \
 	  fi; \
 	fi
+	@# axe-core: test-only, injected by server/e2e/a11y_test.go (pinned by its package-lock.json)
+	@if [ ! -f server/e2e/testdata/axe/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then \
+	  echo "installing axe-core into server/e2e/testdata/axe"; \
+	  (cd server/e2e/testdata/axe && npm ci --no-audit --no-fund --loglevel=error); \
+	fi
 	@if ! command -v versitygw >/dev/null 2>&1 && [ ! -x $(CACHE_BIN)/versitygw ]; then \
 	  echo "installing versitygw $(VERSITYGW_VERSION) into $(CACHE_BIN)"; \
 	  GOBIN=$(CACHE_BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION); \
@@ -81,7 +86,7 @@ test-go:
 test-wasm:
 	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
 
-## test-js: unit tests of the app's pure ES modules (timeline, history, util) in Node
+## test-js: unit tests of the app's pure ES modules (timeline, history, util, gesture, gain) in Node
 test-js:
 	node --test build/jstest/
 

@@ -68,3 +68,48 @@ func TestMP3RemoveReencodesJunction(t *testing.T) {
 		t.Errorf("ffmpeg decodes %d samples (%v), %d announced", len(pcm)/4, err, res.Frames)
 	}
 }
+
+// TestMP3GainChangeInsideFileEncodes: a gain on the middle second of an
+// MP3 (three clips that follow each other in the file) cannot stay on the
+// source's frames without playing the encoders' padding twice and
+// lengthening the edit, so the render encodes it with LAME: exactly the
+// edit's length, and the notes say why. A gain on the whole file still
+// keeps the frames (global_gain).
+func TestMP3GainChangeInsideFileEncodes(t *testing.T) {
+	lame := audiotest.Tool(t, "lame")
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "in.wav")
+	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(3*44100, 2, 44100, 1)), 0o644)
+	mp3 := filepath.Join(dir, "in.mp3")
+	if out, err := exec.Command(lame, "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
+	}
+	src, err := audio.OpenFile(mp3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dec, err := codecs.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(clips []project.Clip) *project.Result {
+		t.Helper()
+		doc := &project.Document{Version: 1, Clips: clips, Output: project.Output{Container: "mp3"}}
+		res, err := project.Render(doc, []audio.Decoder{dec}, project.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("notes: %s", strings.Join(res.Notes, "; "))
+		return res
+	}
+	res := render([]project.Clip{{In: 0, Out: 44100}, {In: 44100, Out: 88200, Gain: -6}, {In: 88200, Out: 3 * 44100}})
+	notes := strings.Join(res.Notes, "; ")
+	if res.Frames != 3*44100 || !strings.Contains(notes, "encoded with LAME") || !strings.Contains(notes, "a gain change at sample 44100 inside one MP3 file") || strings.Contains(notes, "padding") {
+		t.Errorf("gain on the middle second: %d samples, notes %q; want 132300 samples encoded, saying why", res.Frames, res.Notes)
+	}
+	whole := render([]project.Clip{{In: 0, Out: 3 * 44100, Gain: -6}})
+	if n := strings.Join(whole.Notes, "; "); strings.Contains(n, "encoded with LAME") || !strings.Contains(n, "without re-encoding") {
+		t.Errorf("gain on the whole file: notes %q; want the source's frames on global_gain", whole.Notes)
+	}
+}

@@ -72,3 +72,19 @@ test('History: push, undo, redo, replace, reset and listeners', () => {
   h.push({ n: 10 });
   assert.deepEqual(seen, [1, 2, 1, 0, 1, 5, 6, 1, 9]);
 });
+
+test('setGain splits at the range and merges equal neighbours back', () => {
+  const whole = [{ in: 0, out: 1000 }];
+  const g = tl.setGain(whole, 100, 300, -6);
+  assert.deepEqual(g, [{ in: 0, out: 100 }, { in: 100, out: 300, gain: -6 }, { in: 300, out: 1000 }]);
+  assert.equal(tl.gainOf(g, 100, 300), -6);
+  assert.equal(tl.gainOf(g, 0, 300), null);
+  assert.equal(tl.gainOf(g, 300, 1000), 0);
+  assert.deepEqual(tl.setGain(g, 0, 1000, 0), whole, 'back to unity: one clip again');
+  assert.deepEqual(tl.edits(g), [], 'a gain change is no edit point');
+  // Gain survives a remove and a slice.
+  assert.deepEqual(tl.remove(g, 0, 150), [{ in: 150, out: 300, gain: -6 }, { in: 300, out: 1000 }]);
+  assert.deepEqual(tl.slice(g, 200, 400), [{ in: 200, out: 300, gain: -6 }, { in: 300, out: 400 }]);
+  assert.deepEqual(tl.edits(tl.remove(g, 0, 150)), []);
+  assert.deepEqual(tl.edits(tl.remove(whole, 100, 200)), [100]);
+});

@@ -13,7 +13,7 @@ import { el, icon, formatTime } from './util.js';
 import { setEditGuard, launchMode, notify } from './pwa.js';
 import { Recorder } from './recorder.js';
 import { SilenceTrim } from './trimsilence.js';
-import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy } from './persist.js';
+import { saveSession, loadSession, restoreFiles, clearSession, rememberDropped, canReopen, canKeepCopies, keepCopy, sameFile } from './persist.js';
 import { Cloud } from './cloud.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -82,6 +82,19 @@ const joiner = new Joiner({
   peaks,
   loadOverview: (id) => library.has(id) && loadOverview(library.get(id)),
   addFiles: () => pickFiles('joiner'),
+  // A clip trimmed on the cutter's waveform, then back to the joiner.
+  trim: (item, done) => {
+    const src = library.get(item.src);
+    if (!src) return;
+    showTab('cutter');
+    cutter.openTrim(src, item, (span, how) => {
+      if (span) done(span);
+      renderLibrary();
+      if (how !== 'abandoned') showTab('joiner');
+    });
+    renderLibrary();
+    loadOverview(src);
+  },
 });
 const converter = new Converter({ jobs, error, announce, sources: () => [...library.values()], addFiles: () => pickFiles('convert') });
 $('cutter-panel').append(cutter.root);
@@ -121,6 +134,7 @@ function showTab(which) {
   cutter.stopPlayback();
   joiner.stopPreview();
   if (which === 'cutter') cutter.wave.resize();
+  if (which === 'joiner') joiner.drawThumbs(); // peaks that came while it was hidden
   renderLibrary(); // the recorder shows the workspace even with no file open
   if (which === 'recorder') recorder.shown();
 }
@@ -281,6 +295,7 @@ async function openFiles(files, where = 'auto') {
     renderLibrary();
     return;
   }
+  if (!restoring) await reapplySaved(opened);
   if (where === 'convert' || (where === 'auto' && active === 'convert')) {
     // Files opened on the Convert tab join the batch and stay there.
     if (!cutter.src) cutter.open(opened[0]);
@@ -527,7 +542,10 @@ async function keepCopies(srcs) {
 async function restore(session) {
   const found = await restoreFiles(session);
   const missing = found.filter((s) => !s.file).map((s) => s.name);
-  if (missing.length) error(`Could not reopen ${missing.join(', ')}: open ${missing.length === 1 ? 'it' : 'them'} again to go on editing.`);
+  // The files not kept here come back when the user opens them again
+  // (reapplySaved): say so.
+  saved = missing.length ? { docs: session.docs, sources: found.filter((s) => !s.file) } : null;
+  if (missing.length) error(`Could not reopen ${missing.join(', ')} by itself: open ${missing.length === 1 ? 'it' : 'them'} again and your edit is applied to ${missing.length === 1 ? 'it' : 'them'}.`);
   const here = found.filter((s) => s.file);
   if (!here.length) return;
   restoring = true;
@@ -541,11 +559,7 @@ async function restore(session) {
     const docs = session.docs || {};
     for (const c of docs.cutter || []) {
       const src = library.get(ids.get(c.source));
-      if (!src) continue;
-      cutter.open(src);
-      cutter.history.past = c.past;
-      cutter.history.future = c.future;
-      cutter.history.replace(c.present);
+      if (src) applySaved(src, c);
     }
     if (docs.joiner) {
       const remap = (st) => {
@@ -569,8 +583,41 @@ async function restore(session) {
     scheduleSave();
   }
 }
+/**
+ * Puts a saved cutter history (past, present, future) on a source.
+ * @param {{id: number}} src
+ * @param {{past: Array<Object>, present: Object, future: Array<Object>}} c
+ */
+function applySaved(src, c) {
+  cutter.open(src);
+  cutter.history.past = c.past;
+  cutter.history.future = c.future;
+  cutter.history.replace(c.present);
+}
+
+// The last session's sources that are not open yet: a file opened again
+// that is one of them (same name, size, and first and last MiB) gets its
+// edit back, undo history and all.
+let saved = null;
+async function reapplySaved(opened) {
+  if (!saved) return;
+  const cut = (saved.docs && saved.docs.cutter) || [];
+  for (const src of opened) {
+    for (const s of saved.sources) {
+      const c = cut.find((x) => x.source === s.key);
+      if (!c || !(await sameFile(src.file, s))) continue;
+      saved.sources = saved.sources.filter((x) => x !== s);
+      applySaved(src, c);
+      announce(`Your last edit of ${src.file.name} is back.`);
+      break;
+    }
+  }
+  if (!saved.sources.length) saved = null;
+}
+
 loadSession().then((session) => {
   if (!session || library.size) return;
+  saved = { docs: session.docs, sources: session.sources };
   const names = session.sources.map((s) => s.name).join(', ');
   restoreOffer = notify('restore', `Restore your last edit? (${names})`, [
     {
@@ -582,7 +629,14 @@ loadSession().then((session) => {
         return restore(session).catch((err) => error(`Could not restore the last edit: ${err.message}`));
       },
     },
-    { label: 'Discard', testid: 'pwa-discard', run: () => clearSession() },
+    {
+      label: 'Discard',
+      testid: 'pwa-discard',
+      run: () => {
+        saved = null;
+        return clearSession();
+      },
+    },
   ]);
 });
 

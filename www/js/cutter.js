@@ -8,6 +8,7 @@ import { engine, playbackEngine, isAbort } from './engine.js';
 import { StreamPlayer } from './player.js';
 import * as tl from './timeline.js';
 import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+import { gainControl, formatDb } from './gain.js';
 
 /**
  * @typedef {{in:number, out:number}} Span
@@ -110,7 +111,28 @@ export class Cutter {
     };
     this.fadeInUI = fadeRow('fadeIn', 'Fade in');
     this.fadeOutUI = fadeRow('fadeOut', 'Fade out');
+    // Gain of the selection (or of everything when nothing is selected).
+    this.gainUI = gainControl({ label: 'Gain', testid: 'gain', onchange: (db) => this.setGain(db), onerror: (m) => this.ctx.error(m) });
+    this.gainWhat = el('span', { class: 'muted gain-what', dataset: { testid: 'gain-what' } }, '');
+    this.gainRow = el('div', { class: 'gain-row' }, el('span', { class: 'field-label' }, 'Gain'), this.gainUI.root, this.gainWhat);
+    this.vzoomOut = btn('Lower waveform', 'vzoom-out', () => this.vzoom(1 / 2), { class: 'btn btn-icon', title: 'Vertical zoom out', dataset: { testid: 'vzoom-out' } });
+    this.vzoomIn = btn('Taller waveform', 'vzoom-in', () => this.vzoom(2), { class: 'btn btn-icon', title: 'Vertical zoom in (quiet parts show larger)', dataset: { testid: 'vzoom-in' } });
+    this.vzoomLevel = el('output', { class: 'muted mono vzoom-level', 'aria-label': 'Vertical zoom', dataset: { testid: 'vzoom-level' } }, '×1');
+    this.vzoomOut.disabled = true;
 
+    // Trimming a joiner clip on the waveform: what to do, Done and Cancel.
+    this.trimText = el('p', {}, '');
+    this.trimBar = el(
+      'div',
+      { class: 'trim-bar', role: 'region', 'aria-label': 'Trimming a joiner clip', hidden: true, dataset: { testid: 'trim-bar' } },
+      this.trimText,
+      el(
+        'div',
+        { class: 'toolbar-group' },
+        el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'trim-done' }, onclick: () => this.finishTrim(true) }, icon('trim'), el('span', { class: 'btn-text' }, 'Done: back to the joiner')),
+        el('button', { type: 'button', class: 'btn', dataset: { testid: 'trim-cancel' }, onclick: () => this.finishTrim(false) }, el('span', { class: 'btn-text' }, 'Cancel')),
+      ),
+    );
     this.title = el('h2', { class: 'source-name', dataset: { testid: 'cutter-title' } }, '');
     this.meta = el('p', { class: 'source-meta muted' }, '');
     this.exporter = new ExportPanel({ id: 'cut', jobs: this.ctx.jobs, getJob: () => this.exportJob(), onError: (m) => this.ctx.error(m) });
@@ -137,6 +159,7 @@ export class Cutter {
     this.root = el(
       'section',
       { class: 'panel cutter', 'aria-label': 'Cutter', dataset: { testid: 'cutter' } },
+      this.trimBar,
       el('header', { class: 'panel-head' }, el('div', {}, this.title, this.meta), el('div', { class: 'toolbar-group' }, this.undoBtn, this.redoBtn)),
       el(
         'div',
@@ -144,6 +167,7 @@ export class Cutter {
         el('div', { class: 'toolbar-group' }, this.playBtn, this.playSelBtn, this.playCurBtn),
         this.cursorOut,
         el('div', { class: 'toolbar-group push' }, this.zoomOut, this.zoomIn, this.zoomSel, this.zoomFit),
+        el('div', { class: 'toolbar-group', role: 'group', 'aria-label': 'Vertical zoom' }, this.vzoomOut, this.vzoomLevel, this.vzoomIn),
       ),
       this.wave.root,
       el(
@@ -157,6 +181,7 @@ export class Cutter {
       this.timeErr,
       el('div', { class: 'toolbar edit-row', role: 'toolbar', 'aria-label': 'Edit' }, this.keepBtn, this.delBtn, this.splitBtn, this.unsplitBtn),
       el('div', { class: 'fades' }, this.fadeInUI.row, this.fadeOutUI.row),
+      this.gainRow,
       this.exporter.root,
     );
   }
@@ -182,6 +207,14 @@ export class Cutter {
    */
   open(src) {
     this.stopPlayback();
+    if (this.trimming) {
+      // Another file, or the same one for editing: the trim is abandoned.
+      const t = this.trimming;
+      this.trimming = null;
+      this.trimBar.hidden = true;
+      this.root.classList.remove('trimming');
+      t.end(null, 'abandoned');
+    }
     this.src = src;
     let h = this.histories.get(src.id);
     if (!h) {
@@ -210,6 +243,61 @@ export class Cutter {
   }
 
   /**
+   * Trims a joiner clip on the waveform: shows its source with the clip's
+   * span selected, and a bar with Done and Cancel. Done calls end with the
+   * source span to keep (the selection, or the one stretch left after
+   * Keep/Remove); Cancel, or opening another file, calls end(null). The
+   * cutter's own edit of the file stays aside, untouched.
+   * @param {{id:number, file: File, info: Object}} src
+   * @param {{in: number, out: number}} span
+   * @param {(span: {in: number, out: number}|null, how: string) => void} end
+   *   how: 'done', 'cancel' or 'abandoned' (another file was opened)
+   */
+  openTrim(src, span, end) {
+    const prev = this.src && this.src.id !== src.id ? this.src : null;
+    this.open(src);
+    const h = new History({
+      clips: [{ in: 0, out: src.info.frames }],
+      fadeIn: { ms: 0, curve: 'equal-power' },
+      fadeOut: { ms: 0, curve: 'equal-power' },
+      splits: [],
+      sel: span.in > 0 || span.out < src.info.frames ? { from: span.in, to: span.out } : null,
+      cursor: span.in,
+    });
+    h.subscribe(() => this.render());
+    this.history = h;
+    this.trimming = { src, prev, end };
+    this.trimText.textContent = `Trimming ${src.file.name} for the joiner: select the part to keep (drag on the waveform, or type Start and End), then Done.`;
+    this.trimBar.hidden = false;
+    this.root.classList.add('trimming');
+    this.render();
+  }
+
+  /**
+   * Ends trimming a joiner clip.
+   * @param {boolean} ok Done (else Cancel)
+   */
+  finishTrim(ok) {
+    const t = this.trimming;
+    if (!t) return;
+    let span = null;
+    if (ok) {
+      const s = this.state;
+      const parts = s.sel ? tl.slice(s.clips, s.sel.from, s.sel.to) : s.clips;
+      if (parts.length !== 1) {
+        this.ctx.error('A joiner clip is one stretch of its file: select one part without a cut in it.');
+        return;
+      }
+      span = { in: parts[0].in, out: parts[0].out };
+    }
+    this.trimming = null;
+    this.trimBar.hidden = true;
+    this.root.classList.remove('trimming');
+    this.open(t.prev || t.src);
+    t.end(span, ok ? 'done' : 'cancel');
+  }
+
+  /**
    * Forgets a source that was closed.
    * @param {number} id
    */
@@ -225,7 +313,7 @@ export class Cutter {
   render() {
     const s = this.state;
     const rate = this.rate;
-    const segs = this.src ? tl.segments(s.clips).map((g) => ({ start: g.start, len: g.len, in: g.in, source: this.src.id })) : [];
+    const segs = this.src ? tl.segments(s.clips).map((g) => ({ start: g.start, len: g.len, in: g.in, source: this.src.id, gain: g.gain })) : [];
     this.wave.setTimeline(segs, rate);
     const total = this.total;
     this.wave.setState({
@@ -271,6 +359,36 @@ export class Cutter {
     if (document.activeElement !== this.fadeOutUI.ms) this.fadeOutUI.ms.value = String(s.fadeOut.ms);
     this.fadeInUI.curve.value = s.fadeIn.curve;
     this.fadeOutUI.curve.value = s.fadeOut.curve;
+    const [ga, gb] = sel ? [s.sel.from, s.sel.to] : [0, this.total];
+    const gain = tl.gainOf(s.clips, ga, gb);
+    this.gainUI.set(gain);
+    const mixed = gain === null ? ', now mixed: type or slide to set one gain' : '';
+    this.gainWhat.textContent = !has ? '' : sel ? `of the selection (${formatTime(gb - ga, rate)})${mixed}` : `of everything (select a part to change only that)${mixed}`;
+    this.gainUI.range.disabled = this.gainUI.input.disabled = !has;
+  }
+
+  /**
+   * Sets the gain of the selection, or of everything without one.
+   * @param {number} db
+   */
+  setGain(db) {
+    if (!this.src) return;
+    const s = this.state;
+    const [a, b] = s.sel ? [s.sel.from, s.sel.to] : [0, this.total];
+    if (b <= a) return;
+    this.edit({ clips: tl.setGain(s.clips, a, b, db) });
+    this.ctx.announce(`Gain ${formatDb(db)} on ${s.sel ? 'the selection' : 'everything'}.`);
+  }
+
+  /**
+   * Vertical zoom of the waveform (quiet recordings show larger).
+   * @param {number} factor
+   */
+  vzoom(factor) {
+    const z = this.wave.setVZoom(this.wave.vzoom * factor);
+    this.vzoomLevel.textContent = `×${z}`;
+    this.vzoomOut.disabled = z <= 1;
+    this.vzoomIn.disabled = z >= 64;
   }
 
   /** @private record an edit */
@@ -452,7 +570,7 @@ export class Cutter {
     const s = this.state;
     const total = this.total;
     const R = output.sampleRate || this.rate;
-    const clips = tl.slice(s.clips, a, b).map((c) => ({ source: 0, in: c.in, out: c.out }));
+    const clips = tl.slice(s.clips, a, b).map((c) => (c.gain ? { source: 0, in: c.in, out: c.out, gain: c.gain } : { source: 0, in: c.in, out: c.out }));
     if ((a === 0 || edges) && s.fadeIn.ms > 0 && clips.length) {
       const c = clips[0];
       const len = Math.min(outLen(c.out - c.in, this.rate, R), Math.round((s.fadeIn.ms / 1000) * R));

@@ -6,12 +6,13 @@ import { History } from './history.js';
 import { ExportPanel, outputSettings } from './export.js';
 import { engine, isAbort } from './engine.js';
 import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+import { gainControl, dbToLinear, formatDb } from './gain.js';
 
 const PREVIEW_SECONDS = 3;
 let nextKey = 1;
 
 /**
- * @typedef {{key: number, src: number, in: number, out: number}} Item
+ * @typedef {{key: number, src: number, in: number, out: number, gain?: number}} Item
  * @typedef {{type: string, ms: number, curve: string}} JoinSpec
  * @typedef {{items: Item[], joins: JoinSpec[]}} JoinState
  */
@@ -29,6 +30,8 @@ export class Joiner {
    * @param {() => void} ctx.addFiles opens the file picker
    * @param {(msg: string) => void} ctx.error
    * @param {(msg: string) => void} ctx.announce
+   * @param {(item: Item, done: (span: {in: number, out: number}) => void) => void} [ctx.trim]
+   *   opens a clip in the cutter to trim it on the waveform
    */
   constructor(ctx) {
     this.ctx = ctx;
@@ -302,6 +305,21 @@ export class Joiner {
     const up = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'up' }, title: 'Move up (Alt+↑)', disabled: i === 0, onclick: () => this.move(i, i - 1) }, icon('up'), el('span', { class: 'btn-text' }, 'Move up'));
     const down = el('button', { type: 'button', class: 'btn btn-icon', dataset: { field: 'down' }, title: 'Move down (Alt+↓)', disabled: i === n - 1, onclick: () => this.move(i, i + 1) }, icon('down'), el('span', { class: 'btn-text' }, 'Move down'));
     const del = el('button', { type: 'button', class: 'btn btn-icon', title: 'Remove from the list', onclick: () => this.remove(i) }, icon('close'), el('span', { class: 'btn-text' }, 'Remove'));
+    const gain = gainControl({
+      label: `Gain of ${src ? src.file.name : 'clip'}`,
+      testid: 'clip-gain',
+      onchange: (db) => {
+        this.setItem(i, { gain: db || undefined });
+        this.ctx.announce(`Gain ${formatDb(db)} on ${this.nameOf(it)}.`);
+      },
+      onerror: (m) => this.ctx.error(m),
+    });
+    gain.set(it.gain || 0);
+    gain.range.dataset.field = 'gain-range';
+    gain.input.dataset.field = 'gain-db';
+    const trim = this.ctx.trim && src
+      ? el('button', { type: 'button', class: 'btn btn-small', dataset: { field: 'trim', testid: 'clip-trim' }, title: `Trim ${src ? src.file.name : 'clip'} on the waveform in the cutter`, onclick: () => this.trimOnWaveform(i) }, icon('trim'), el('span', { class: 'btn-text' }, 'Trim on waveform'))
+      : null;
     const name = src ? src.file.name : '(closed file)';
     const li = el(
       'li',
@@ -322,6 +340,12 @@ export class Joiner {
       ),
       el('div', { class: 'join-actions' }, up, down, del),
     );
+    // The clip's gain (also drawn on its thumbnail) and its trim on the
+    // cutter's waveform.
+    const body = li.querySelector('.join-body');
+    body.querySelector('.join-thumb').dataset.gain = String(it.gain || 0);
+    if (trim) body.querySelector('.join-trim').append(trim);
+    body.append(el('div', { class: 'join-gain' }, el('span', { class: 'field-label' }, 'Gain'), gain.root));
     li.addEventListener('keydown', (e) => {
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
@@ -356,6 +380,7 @@ export class Joiner {
         const frames = Number(c.dataset.frames);
         const a = Number(c.dataset.in);
         const b = Number(c.dataset.out);
+        const k = dbToLinear(Number(c.dataset.gain) || 0);
         const e = peaks.best(id, 0, frames);
         g.fillStyle = cDim;
         g.fillRect(0, h / 2, w, 1 / dpr);
@@ -366,11 +391,33 @@ export class Joiner {
           if (!r) continue;
           const inside = x * fpp >= a && x * fpp < b;
           g.fillStyle = inside ? cWave : cDim;
-          const y0 = h / 2 - Math.max(-1, Math.min(1, r[1])) * (h / 2 - 1);
-          const y1 = h / 2 - Math.max(-1, Math.min(1, r[0])) * (h / 2 - 1);
+          const y0 = h / 2 - Math.max(-1, Math.min(1, r[1] * (inside ? k : 1))) * (h / 2 - 1);
+          const y1 = h / 2 - Math.max(-1, Math.min(1, r[0] * (inside ? k : 1))) * (h / 2 - 1);
           g.fillRect(x, y0, 1 / dpr, Math.max(1 / dpr, y1 - y0));
         }
       }
+    });
+  }
+
+  /**
+   * Opens clip i in the cutter to trim it on the waveform; the cutter's
+   * Done brings the trim back here (one undo step).
+   * @param {number} i
+   */
+  trimOnWaveform(i) {
+    const it = this.state.items[i];
+    if (!it || !this.ctx.trim) return;
+    this.stopPreview();
+    const key = it.key;
+    this.ctx.trim(it, (span) => {
+      const k = this.state.items.findIndex((x) => x.key === key);
+      if (k < 0) return;
+      const cur = this.state.items[k];
+      if (span.in !== cur.in || span.out !== cur.out) {
+        this.setItem(k, { in: span.in, out: span.out });
+        this.ctx.announce(`Trimmed ${this.nameOf(cur)} to ${formatTime(span.out - span.in, this.ctx.source(cur.src).info.format.sampleRate)}.`);
+      }
+      this.focusItem(k);
     });
   }
 
@@ -569,7 +616,7 @@ export class Joiner {
     const doc = {
       version: 1,
       sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
-      clips: s.items.map((it) => ({ source: index.get(it.src), in: it.in, out: it.out })),
+      clips: s.items.map((it) => ({ source: index.get(it.src), in: it.in, out: it.out, ...(it.gain ? { gain: it.gain } : {}) })),
       output: out,
     };
     const joins = s.joins.slice(0, s.items.length - 1).map((j) => (j.type === 'none' ? { type: 'none' } : { type: j.type, length: Math.round((j.ms / 1000) * R), ...(j.type === 'crossfade' ? { curve: j.curve } : {}) }));

@@ -5,12 +5,14 @@
 // FileSystemFileHandle when the file came with one (a launched file, a
 // dropped file, a file picked with showOpenFilePicker), or else a private
 // copy in the origin private file system (OPFS), made only when the user
-// agreed (keepCopy). Files that have neither are remembered by name and
-// size, so the user can be asked to open them again.
+// agreed (keepCopy). Files that have neither are remembered by name, size
+// and a fingerprint (SHA-256 of their first and last MiB), so that when the
+// user opens the same file again its edit can be re-applied (savedMatch).
 //
 //   saveSession({docs, sources: [{key, file}]})   after every edit
 //   loadSession()  -> null | {savedAt, docs, sources: [{key, name, size,
-//                     type, lastModified, file, needs}]}
+//                     type, lastModified, fp, file, needs}]}
+//   sameFile(file, source)  -> whether a file opened again is that source
 //   restoreFiles(session)  -> the same, after asking for permissions (call
 //                     it from a click)
 //   clearSession()
@@ -62,6 +64,48 @@ async function tx(mode, fn) {
  */
 export function fileKey(f) {
   return `${f.name}|${f.size}|${f.lastModified}`;
+}
+
+const MIB = 1 << 20;
+/** @type {WeakMap<File, Promise<string>>} */
+const prints = new WeakMap();
+
+/**
+ * A file's fingerprint: the hex SHA-256 of its first MiB followed by its
+ * last MiB (the whole file once when it is 2 MiB or less). Reads at most
+ * 2 MiB, whatever the file's size; computed once per File.
+ * @param {Blob} f
+ * @returns {Promise<string>}
+ */
+export function fingerprint(f) {
+  let p = prints.get(/** @type {File} */ (f));
+  if (!p) {
+    p = (async () => {
+      const parts = f.size <= 2 * MIB ? [f] : [f.slice(0, MIB), f.slice(f.size - MIB)];
+      const buf = await new Blob(parts).arrayBuffer();
+      const d = await crypto.subtle.digest('SHA-256', buf);
+      return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+    })();
+    prints.set(/** @type {File} */ (f), p);
+  }
+  return p;
+}
+
+/**
+ * Whether a file is the one a saved source was made from: same name, same
+ * size and same fingerprint (its modification time may differ: a copy, a
+ * download again).
+ * @param {File} f
+ * @param {{name: string, size: number, fp?: string}} s a saved source
+ * @returns {Promise<boolean>}
+ */
+export async function sameFile(f, s) {
+  if (!s.fp || f.name !== s.name || f.size !== s.size) return false;
+  try {
+    return (await fingerprint(f)) === s.fp;
+  } catch {
+    return false; // unreadable: not the same
+  }
 }
 
 /** handles and OPFS copies known for files, by fileKey */
@@ -170,10 +214,13 @@ async function copiesDir() {
  * @returns {Promise<void>}
  */
 export async function saveSession(state) {
-  const sources = (state.sources || []).map(({ key, file }) => {
-    const k = fileKey(file);
-    return { key, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified, handle: handles.get(k) || null, copy: copies.get(k) || null };
-  });
+  const sources = await Promise.all(
+    (state.sources || []).map(async ({ key, file }) => {
+      const k = fileKey(file);
+      const fp = await fingerprint(file).catch(() => null);
+      return { key, name: file.name, size: file.size, type: file.type, lastModified: file.lastModified, fp, handle: handles.get(k) || null, copy: copies.get(k) || null };
+    }),
+  );
   if (!sources.length) return clearSession();
   const rec = { v: 1, savedAt: Date.now(), docs: state.docs === undefined ? null : state.docs, sources };
   await tx('readwrite', (s) => s.put(rec, KEY));

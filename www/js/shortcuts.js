@@ -32,6 +32,8 @@ export const SHORTCUTS = [
     ['+  −', 'Zoom in / out'],
     [`${MOD} + wheel  or  pinch`, 'Zoom around the pointer'],
     ['Wheel  or  one-finger drag', 'Scroll'],
+    ['Touch and hold, then drag', 'Select on a touch screen'],
+    ['Two fingers', 'Pan and zoom on a touch screen'],
     ['?', 'Show this sheet'],
   ]],
 ];

@@ -3,14 +3,16 @@
 // ARIA sliders (mouse, touch and keyboard), a playhead, fades and markers.
 
 import { el, clamp, formatTime } from './util.js';
+import { Gesture, LONG_PRESS_MS } from './gesture.js';
+import { dbToLinear } from './gain.js';
 
+let hintIds = 0;
 const RULER = 20; // CSS px of time ruler at the top of the canvas
 const MIN_FPP = 1 / 64; // frames per CSS pixel at the deepest zoom
-const DRAG_SLOP = 4; // px a pointer must move before a press becomes a drag
 
 /**
  * @typedef {{from: number, to: number}} Selection
- * @typedef {{start: number, len: number, in: number, source: number}} Seg
+ * @typedef {{start: number, len: number, in: number, source: number, gain?: number}} Seg
  */
 
 /**
@@ -61,6 +63,7 @@ export class Waveform {
     /** @type {number[]} */
     this.edits = [];
     this.loading = '';
+    this.vzoom = 1; // vertical zoom: amplitudes drawn this many times larger
 
     this.canvas = el('canvas', { class: 'wave-canvas', 'aria-hidden': 'true' });
     this.playEl = el('div', { class: 'wave-playhead', hidden: true });
@@ -81,22 +84,31 @@ export class Waveform {
       ),
     );
     this.status = el('div', { class: 'wave-status', 'aria-live': 'polite' });
+    this.label = opts.label || 'Waveform cursor';
+    // The stage is the cursor's slider (arrow keys move it; Shift+arrows
+    // extend the selection; its value text names the selection too). The
+    // handles are sliders of their own beside it, not inside it: a slider
+    // holds no other controls.
     this.stage = el(
       'div',
       {
         class: 'wave-stage',
         tabindex: '0',
-        role: 'group',
+        role: 'slider',
         'aria-roledescription': 'waveform',
-        'aria-label': opts.label || 'Waveform. Arrow keys move the cursor; Shift+Arrow extends the selection; [ and ] set its start and end.',
+        'aria-label': this.label,
+        'aria-orientation': 'horizontal',
+        'aria-valuemin': '0',
+        'aria-valuemax': '0',
+        'aria-valuenow': '0',
+        'aria-keyshortcuts': 'ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home End PageUp PageDown [ ]',
         dataset: { testid: 'waveform' },
       },
       this.canvas,
       this.cursorEl,
       this.playEl,
-      ...this.handles,
-      this.status,
     );
+    this.box = el('div', { class: 'wave-box' }, this.stage, ...this.handles, this.status);
     this.scroll = el('input', {
       type: 'range',
       class: 'wave-scroll',
@@ -106,7 +118,17 @@ export class Waveform {
       value: '0',
       'aria-label': 'Scroll the waveform',
     });
-    this.root = el('div', { class: 'wave' }, this.stage, this.scroll);
+    // How to use it, for the pointer at hand (CSS shows one line: fine
+    // pointers see the mouse line, coarse ones the touch line).
+    this.hint = el(
+      'p',
+      { class: 'wave-hint muted', dataset: { testid: 'wave-hint' } },
+      el('span', { class: 'hint-mouse' }, 'Drag to select · click to place the cursor · Ctrl+wheel to zoom · drag a handle to adjust'),
+      el('span', { class: 'hint-touch' }, 'Touch and hold, then drag to select · drag to scroll · pinch with two fingers to zoom · drag a handle to adjust'),
+    );
+    this.hint.id = `wave-hint-${++hintIds}`;
+    this.stage.setAttribute('aria-describedby', this.hint.id);
+    this.root = el('div', { class: 'wave' }, this.box, this.scroll, this.hint);
 
     this.scroll.addEventListener('input', () => {
       const max = Math.max(0, this.total - this.width() * this.fpp);
@@ -138,6 +160,17 @@ export class Waveform {
     if (this.fitted || oldTotal === 0) this.fit();
     else this.clampView();
     this.changed();
+  }
+
+  /**
+   * Sets the vertical zoom (1 to 64, a power of two); returns it.
+   * @param {number} z
+   * @returns {number}
+   */
+  setVZoom(z) {
+    this.vzoom = clamp(2 ** Math.round(Math.log2(z || 1)), 1, 64);
+    this.draw();
+    return this.vzoom;
   }
 
   /** Zooms out to show everything. */
@@ -367,6 +400,7 @@ export class Waveform {
       this.paintSamples(ctx, w, mid, amp, cWave, cWaveSel);
     } else {
       for (const s of this.segs) {
+        const k = dbToLinear(s.gain || 0) * this.vzoom; // the clip's gain, and the vertical zoom
         const xa = Math.max(0, this.xOf(s.start));
         const xb = Math.min(w, this.xOf(s.start + s.len));
         if (xb <= xa) continue;
@@ -380,8 +414,8 @@ export class Waveform {
           if (!r) continue;
           const inSel = this.sel && s.start + fa >= this.sel.from && s.start + fa < this.sel.to;
           ctx.fillStyle = inSel ? cWaveSel : cWave;
-          const y0 = mid - clamp(r[1], -1, 1) * amp;
-          const y1 = mid - clamp(r[0], -1, 1) * amp;
+          const y0 = mid - clamp(r[1] * k, -1, 1) * amp;
+          const y1 = mid - clamp(r[0] * k, -1, 1) * amp;
           ctx.fillRect(x, y0, step, Math.max(step, y1 - y0));
         }
       }
@@ -455,7 +489,7 @@ export class Waveform {
       for (let f = fa; f < fb; f++) {
         const r = this.peaks.range(s.source, s.in + f - s.start, s.in + f - s.start + 1);
         if (!r) continue;
-        const v = (r[0] + r[1]) / 2;
+        const v = ((r[0] + r[1]) / 2) * dbToLinear(s.gain || 0) * this.vzoom;
         const x = this.xOf(f + 0.5);
         const y = mid - clamp(v, -1, 1) * amp;
         pts.push([x, y, this.sel && f >= this.sel.from && f < this.sel.to]);
@@ -515,6 +549,11 @@ export class Waveform {
     show(this.cursorEl, this.xOf(this.cursor));
     if (this.playhead >= 0) show(this.playEl, this.xOf(this.playhead));
     else this.playEl.hidden = true;
+    const st = this.stage;
+    const t = (f) => formatTime(f, this.rate);
+    st.setAttribute('aria-valuemax', String(this.total));
+    st.setAttribute('aria-valuenow', String(Math.round(this.cursor)));
+    st.setAttribute('aria-valuetext', `${t(this.cursor)} of ${t(this.total)}${this.sel ? `; selection ${t(this.sel.from)} to ${t(this.sel.to)} (${t(this.sel.to - this.sel.from)})` : '; no selection'}`);
     const [hs, he] = this.handles;
     if (this.sel) {
       for (const [hEl, f] of [
@@ -537,111 +576,78 @@ export class Waveform {
     }
   }
 
-  /** @private */
+  /** @private pointers and touch through the gesture machine (gesture.js) */
   bindPointer() {
     const stage = this.stage;
-    /** @type {Map<number, {x:number, y:number}>} */
-    const touches = new Map();
-    let drag = null;
-    let pinch = null;
-
+    const box = this.box; // the stage and the handles
+    const g = new Gesture();
+    this.gesture = g;
+    let timer = 0;
+    // anchor: the selection's fixed end while selecting (a frame); before:
+    // the selection before the gesture, for a cancel; view: the view when
+    // a pan or pinch began.
+    const st = { anchor: 0, before: null, view: null };
     const localX = (e) => e.clientX - stage.getBoundingClientRect().left;
-
-    stage.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0 && e.pointerType === 'mouse') return;
-      const handle = /** @type {HTMLElement} */ (e.target).closest('.wave-handle');
-      if (e.pointerType === 'touch') touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      if (touches.size === 2) {
-        // Second finger: pinch zoom; forget any one-finger gesture.
-        const [p, q] = [...touches.values()];
-        pinch = { dist: Math.abs(p.x - q.x) || 1, fpp: this.fpp, at: this.frameAt((p.x + q.x) / 2 - stage.getBoundingClientRect().left) };
-        drag = null;
-        return;
-      }
-      stage.setPointerCapture(e.pointerId);
-      const x = localX(e);
-      if (handle) {
-        drag = { kind: 'handle', which: handle.dataset.which, id: e.pointerId };
-        handle.focus();
-        e.preventDefault();
-        return;
-      }
-      if (e.pointerType === 'touch') {
-        // Touch pans; a tap places the cursor. Never a stray selection.
-        drag = { kind: 'pan', x0: x, start0: this.start, moved: false, id: e.pointerId };
-        return;
-      }
-      e.preventDefault();
-      stage.focus();
-      const f = this.frameAt(x);
-      if (e.shiftKey) {
-        const anchor = this.sel ? (Math.abs(f - this.sel.from) < Math.abs(f - this.sel.to) ? this.sel.to : this.sel.from) : this.cursor;
-        drag = { kind: 'select', anchor, x0: x, moved: true, id: e.pointerId };
-        this.emitSel(anchor, f, false);
-      } else {
-        drag = { kind: 'select', anchor: f, x0: x, moved: false, id: e.pointerId };
-      }
-    });
-
-    stage.addEventListener('pointermove', (e) => {
-      if (touches.has(e.pointerId)) touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      if (pinch && touches.size === 2) {
-        const [p, q] = [...touches.values()];
-        const dist = Math.abs(p.x - q.x) || 1;
-        const maxFpp = Math.max(MIN_FPP, this.total / this.width());
-        const px = (pinch.at - this.start) / this.fpp;
-        this.fpp = clamp((pinch.fpp * pinch.dist) / dist, MIN_FPP, maxFpp);
-        this.fitted = this.fpp >= maxFpp;
-        this.start = pinch.at - px * this.fpp;
-        this.clampView();
-        this.changed();
-        return;
-      }
-      if (!drag || drag.id !== e.pointerId) return;
-      const x = localX(e);
-      this.autoScroll(x);
-      if (drag.kind === 'handle') {
-        const f = this.frameAt(x);
-        const other = drag.which === 'start' ? this.sel.to : this.sel.from;
-        if (drag.which === 'start' && f > other) drag.which = 'end';
-        else if (drag.which === 'end' && f < other) drag.which = 'start';
-        this.emitSel(other, f, false);
-      } else if (drag.kind === 'pan') {
-        if (Math.abs(x - drag.x0) > DRAG_SLOP) drag.moved = true;
-        if (drag.moved) {
-          this.start = drag.start0 - (x - drag.x0) * this.fpp;
-          this.fitted = false;
-          this.clampView();
-          this.changed();
-        }
-      } else if (drag.kind === 'select') {
-        if (!drag.moved && Math.abs(x - drag.x0) > DRAG_SLOP) drag.moved = true;
-        if (drag.moved) this.emitSel(drag.anchor, this.frameAt(x), false);
-      }
-    });
-
-    const end = (e) => {
-      touches.delete(e.pointerId);
-      if (touches.size < 2) pinch = null;
-      if (!drag || drag.id !== e.pointerId) return;
-      const d = drag;
-      drag = null;
-      if (e.type === 'pointercancel') return;
-      if (d.kind === 'handle') this.onSelect(this.sel, true);
-      else if (d.kind === 'select') {
-        if (d.moved) this.onSelect(this.sel, true);
-        else {
-          this.onSelect(null, false);
-          this.onCursor(this.frameAt(localX(e)));
-        }
-      } else if (d.kind === 'pan' && !d.moved) {
-        this.onCursor(this.frameAt(localX(e)));
-      }
+    const ev = (e) => {
+      const handle = /** @type {HTMLElement} */ (e.target).closest && /** @type {HTMLElement} */ (e.target).closest('.wave-handle');
+      return { id: e.pointerId, x: localX(e), y: e.clientY, t: e.timeStamp, pointerType: e.pointerType, button: e.button, shift: e.shiftKey, handle: handle ? handle.dataset.which : null };
     };
-    stage.addEventListener('pointerup', end);
-    stage.addEventListener('pointercancel', end);
+    const apply = (actions) => {
+      for (const a of actions) this.gestureAction(a, st);
+      stage.classList.toggle('selecting', g.mode === 'touch-select');
+    };
 
-    stage.addEventListener(
+    box.addEventListener('pointerdown', (e) => {
+      const x = ev(e);
+      if (g.mode === 'idle') st.before = this.sel;
+      const acts = g.down(x);
+      if (g.mode === 'idle') return;
+      if (e.pointerType !== 'touch' || g.mode === 'handle') {
+        try {
+          box.setPointerCapture(e.pointerId);
+        } catch {
+          /* the pointer is gone */
+        }
+      }
+      if (g.mode === 'handle') {
+        /** @type {HTMLElement} */ (e.target).closest('.wave-handle').focus();
+        e.preventDefault();
+      } else if (e.pointerType === 'mouse') {
+        e.preventDefault();
+        stage.focus();
+      }
+      if (g.pressing()) {
+        clearTimeout(timer);
+        timer = setTimeout(() => apply(g.tick(performance.now())), LONG_PRESS_MS + 5);
+      }
+      apply(acts);
+    });
+    box.addEventListener('pointermove', (e) => {
+      if (g.mode === 'idle') return;
+      apply(g.move(ev(e)));
+    });
+    box.addEventListener('pointerup', (e) => {
+      clearTimeout(timer);
+      apply(g.up(ev(e)));
+    });
+    box.addEventListener('pointercancel', (e) => {
+      clearTimeout(timer);
+      apply(g.cancel(ev(e)));
+    });
+    // A long press on a phone would open the context menu, or select text.
+    box.addEventListener('contextmenu', (e) => {
+      if (g.mode !== 'idle' || (e instanceof PointerEvent && e.pointerType === 'touch')) e.preventDefault();
+    });
+    // Once a finger selects, the page must not scroll under it.
+    box.addEventListener(
+      'touchmove',
+      (e) => {
+        if (g.mode === 'touch-select' || g.mode === 'handle' || g.mode === 'pinch') e.preventDefault();
+      },
+      { passive: false },
+    );
+
+    box.addEventListener(
       'wheel',
       (e) => {
         if (!this.total) return;
@@ -660,6 +666,92 @@ export class Waveform {
       },
       { passive: false },
     );
+  }
+
+  /**
+   * Carries out one action of the gesture machine.
+   * @private
+   * @param {import('./gesture.js').GestureAction} a
+   * @param {{anchor: number, before: *, view: *}} st the gesture's state
+   */
+  gestureAction(a, st) {
+    switch (a.type) {
+      case 'select-start': {
+        const f = this.frameAt(a.x);
+        if (a.extend) {
+          st.anchor = this.sel ? (Math.abs(f - this.sel.from) < Math.abs(f - this.sel.to) ? this.sel.to : this.sel.from) : this.cursor;
+          this.emitSel(st.anchor, f, false);
+        } else {
+          st.anchor = f;
+        }
+        break;
+      }
+      case 'select-move':
+        this.emitSel(st.anchor, this.frameAt(a.x), false);
+        break;
+      case 'select-end':
+        if (this.sel) this.onSelect(this.sel, true);
+        else {
+          this.onSelect(null, false);
+          this.onCursor(this.frameAt(a.x));
+        }
+        break;
+      case 'select-cancel':
+        this.sel = st.before;
+        this.draw();
+        this.onSelect(this.sel, false);
+        break;
+      case 'handle-move': {
+        if (!this.sel) break;
+        const f = this.frameAt(a.x);
+        const g = this.gesture.g;
+        let which = a.which;
+        const other = which === 'start' ? this.sel.to : this.sel.from;
+        if (which === 'start' && f > other) which = 'end';
+        else if (which === 'end' && f < other) which = 'start';
+        if (g) g.which = which; // dragged past the other end: now the other handle
+        this.emitSel(other, f, false);
+        break;
+      }
+      case 'handle-end':
+        this.onSelect(this.sel, true);
+        break;
+      case 'pan-start':
+        st.view = { start: this.start, fpp: this.fpp };
+        break;
+      case 'pan':
+        if (!st.view) break;
+        this.start = st.view.start - a.dx * this.fpp;
+        this.fitted = false;
+        this.clampView();
+        this.changed();
+        break;
+      case 'pinch-start':
+        st.view = { fpp: this.fpp, dist: a.dist, at: this.start + a.mid * this.fpp };
+        break;
+      case 'pinch': {
+        if (!st.view || st.view.at === undefined) break;
+        // The frame under the fingers' midpoint stays under it: two
+        // fingers pan and zoom at once.
+        const maxFpp = Math.max(MIN_FPP, this.total / this.width());
+        this.fpp = clamp((st.view.fpp * st.view.dist) / a.dist, MIN_FPP, maxFpp);
+        this.fitted = this.fpp >= maxFpp;
+        this.start = st.view.at - a.mid * this.fpp;
+        this.clampView();
+        this.changed();
+        break;
+      }
+      case 'cursor':
+        if (a.clear) this.onSelect(null, false);
+        this.onCursor(this.frameAt(a.x));
+        break;
+      case 'long-press':
+        if (navigator.vibrate) navigator.vibrate(10);
+        break;
+      case 'autoscroll':
+        this.autoScroll(a.x);
+        break;
+    }
   }
 
   /** @private scroll when dragging near an edge */

@@ -72,6 +72,19 @@ func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder) (*codec
 			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries
 		}
 	}
+	if opt.Reencode == nil {
+		// A gain that changes inside one stretch of a file (clips that
+		// follow each other in the same source) would become a junction
+		// on frame boundaries, playing the encoders' padding and
+		// lengthening the edit: that is no lossless edit, so the caller
+		// encodes it (package mp3format falls back to LAME).
+		for i := 1; i < len(pieces); i++ {
+			a, b := pieces[i-1], pieces[i]
+			if a.In == b.In && a.To == b.From && (a.hasGain() || b.hasGain()) {
+				return nil, fmt.Errorf("%w: a gain change at sample %d inside one MP3 file (clips %d and %d) cannot fall between whole frames", codec.ErrCannotWrite, b.From, i, i+1)
+			}
+		}
+	}
 	if e := tl.Tags(); e != (codec.TagEdit{}) {
 		src := first.src
 		tag, err := id3.ReadV2(src, 0, src.Size())
