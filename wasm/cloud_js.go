@@ -150,13 +150,19 @@ func cloudInput(blob, read js.Value, i int) (in input, ok bool, err error) {
 // cloudRange hands length bytes of a cloud input's plaintext from off to
 // the sink as literal bytes (the worker cannot slice a cloud file).
 func cloudRange(s jsSink, p *plainSource, off, length int64) error {
+	return copyPlain(p, off, length, s.Bytes)
+}
+
+// copyPlain reads length bytes of a cloud input's plaintext from off and
+// hands them to emit a MiB at a time.
+func copyPlain(p *plainSource, off, length int64, emit func([]byte) error) error {
 	buf := make([]byte, min(length, 1<<20))
 	for length > 0 {
 		b := buf[:min(length, int64(len(buf)))]
 		if _, err := p.ReadAt(b, off); err != nil && err != io.EOF {
 			return err
 		}
-		if err := s.Bytes(b); err != nil {
+		if err := emit(b); err != nil {
 			return err
 		}
 		off += int64(len(b))

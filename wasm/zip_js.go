@@ -11,8 +11,12 @@ import (
 )
 
 // zipSink hands an archive's headers to the worker as bytes and its
-// entries' data as ranges of the Blobs the entries came from.
-type zipSink struct{ emit js.Value }
+// entries' data as ranges of the Blobs the entries came from; a cloud
+// file's entry goes as its decrypted bytes (the worker cannot slice one).
+type zipSink struct {
+	emit js.Value
+	ins  []input
+}
 
 func (s zipSink) Write(p []byte) (int, error) {
 	s.emit.Invoke("bytes", bytesToJS(p))
@@ -20,11 +24,20 @@ func (s zipSink) Write(p []byte) (int, error) {
 }
 
 func (s zipSink) WriteRange(entry int, off, n int64) error {
+	if entry >= 0 && entry < len(s.ins) {
+		if p, ok := s.ins[entry].src.(*plainSource); ok {
+			return copyPlain(p, off, n, func(b []byte) error {
+				_, err := s.Write(b)
+				return err
+			})
+		}
+	}
 	s.emit.Invoke("range", entry, off, n)
 	return nil
 }
 
-// zip(files, names, modified, read, emit) stores files (Blobs) in one ZIP
+// zip(files, names, modified, read, emit) stores files (Blobs or cloud
+// files) in one ZIP
 // archive under names (made safe and unique), dated modified (ms since
 // the epoch). The entries' bytes are read once, for their CRC-32; the
 // archive refers to them by range.
@@ -49,7 +62,7 @@ func zipJS(args []js.Value) (any, error) {
 	for _, in := range ins {
 		total += in.src.Size()
 	}
-	z := zipout.NewWriter(zipSink{emit})
+	z := zipout.NewWriter(zipSink{emit, ins})
 	progress := throttle(func(done, total int64) { emit.Invoke("progress", done, total) })
 	z.Progress = func(done, _ int64) { progress(base+done, total) }
 	stored := make([]any, len(ins))

@@ -265,11 +265,21 @@ const ops = {
     return { blob, summary };
   },
   zip: async ({ files, names, modified }, progress) => {
-    // Headers come as bytes, the entries' data as ranges of the files.
-    const parts = [];
+    // Headers come as bytes, the entries' data as ranges of the files (a
+    // cloud file's as its decrypted bytes, folded into Blobs as they come,
+    // as render does).
+    let parts = [];
+    let held = 0;
     const stored = JSON.parse(await call('zip', files, names, modified, read, (kind, a, b, c) => {
       switch (kind) {
-        case 'bytes': parts.push(a); break;
+        case 'bytes':
+          parts.push(a);
+          held += a.byteLength;
+          if (held >= foldBytes) {
+            parts = [new Blob(parts)];
+            held = 0;
+          }
+          break;
         case 'range': parts.push(files[a].slice(b, b + c)); break;
         case 'progress': progress(a, b); break;
       }

@@ -484,6 +484,54 @@ func TestCloudEndToEnd(t *testing.T) {
 	open(b, "/")
 	WaitFor(t, b, `document.documentElement.dataset.cloud === 'signed-out'`, 20*time.Second)
 
+	// Export on A: one ZIP, decrypted in the browser, with the audio as it
+	// was saved, every kept version of the edit, and the account's list.
+	click(t, a, "[data-testid=cloud-account]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-export]')`, 10*time.Second)
+	exp := CaptureDownloads(t, a)
+	click(t, a, "[data-testid=cloud-export]")
+	WaitFor(t, a, `!!document.querySelector('[data-testid=cloud-export-link]') || document.querySelector('[data-testid=cloud-export-msg]').textContent.startsWith('Could not')`, 120*time.Second)
+	if m := Eval[string](t, a, `document.querySelector('[data-testid=cloud-export-msg]').textContent`); strings.HasPrefix(m, "Could not") {
+		t.Fatalf("export: %s", m)
+	}
+	zipDL := exp.Wait(t, 60*time.Second)
+	znames, zdata := zipEntries(t, zipDL.Path)
+	if !bytes.Equal(zdata[name], plain) {
+		t.Errorf("the export's %s is %d bytes, not the %d saved (entries %q)", name, len(zdata[name]), len(plain), znames)
+	}
+	var manifest struct {
+		Account struct {
+			Email string `json:"email"`
+		} `json:"account"`
+		Files []struct {
+			Kind, Name, File string
+			Version          int
+			Current          bool
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(zdata["offcut-account.json"], &manifest); err != nil || manifest.Account.Email != email {
+		t.Fatalf("the export's offcut-account.json: %v %q", err, zdata["offcut-account.json"])
+	}
+	edits := 0
+	for _, f := range manifest.Files {
+		if f.Kind != "edit" {
+			continue
+		}
+		edits++
+		var doc struct {
+			Kind string `json:"kind"`
+			Name string `json:"name"`
+		}
+		if err := json.Unmarshal(zdata[f.File], &doc); err != nil || doc.Kind != "offcut-edit" || doc.Name != name {
+			t.Errorf("the export's %s (version %d): %v %+v", f.File, f.Version, err, doc)
+		}
+	}
+	if edits < 2 || len(znames) != len(manifest.Files)+1 {
+		t.Errorf("the export holds %q; its list %+v", znames, manifest.Files)
+	}
+	t.Logf("export: %d entries, %d versions of the edit", len(znames), edits)
+	Eval[bool](t, a, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+
 	// Delete the account on A: the link answers 404 afterwards.
 	click(t, a, "[data-testid=cloud-account]")
 	WaitFor(t, a, `document.querySelector('[data-testid=cloud-delete-account]')`, 10*time.Second)
@@ -575,5 +623,69 @@ func TestCloudEndToEnd(t *testing.T) {
 	t.Logf("%d requests, %d bytes of request bodies (%d chunk PUTs) checked; the audio was %d bytes", len(all), bodies, chunks, len(plain))
 	if bodies < int64(len(plain)) {
 		t.Errorf("only %d bytes were sent for a %d-byte file: was the audio saved?", bodies, len(plain))
+	}
+}
+
+// TestCloudJoin saves a join (two files, one junction a crossfade) to the
+// cloud from one profile and opens it on another: the joiner there has
+// the same clips and junction, read from the cloud, and its export is
+// byte for byte the first profile's.
+func TestCloudJoin(t *testing.T) {
+	site := StartSite(t)
+	dir := t.TempDir()
+	wa := WriteWAV(t, filepath.Join(dir, "first-take.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 2 * 44100, Seed: 11})
+	wb := WriteWAV(t, filepath.Join(dir, "second-take.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 3 * 44100, Seed: 12})
+	email := fmt.Sprintf("join-%d@example.com", time.Now().UnixNano())
+	const password = "a join password of some length"
+	const total = 5*44100 - 22050
+
+	a := NewBrowser(t)
+	site.Open(t, a, "/")
+	WaitFor(t, a, `document.documentElement.classList.contains('ready')`, 60*time.Second)
+	click(t, a, "[data-testid=cloud-account]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-email]')`, 5*time.Second)
+	run(t, a, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-email]"), email), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-password]"), password))
+	click(t, a, "[data-testid=cloud-signup]")
+	WaitFor(t, a, `document.querySelector('[data-testid=cloud-recovery-key]')`, 60*time.Second)
+	click(t, a, "[data-testid=cloud-recovery-done]")
+	Eval[bool](t, a, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	WaitFor(t, a, `document.documentElement.dataset.cloud === 'ready'`, 10*time.Second)
+	SetFiles(t, a, "[data-testid=file-input]", wa, wb)
+	WaitFor(t, a, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
+	setSelect(t, a, `document.querySelector('[data-testid=join-type]')`, "crossfade")
+	WaitFor(t, a, `!!document.querySelector('[data-testid=join-ms]')`, 5*time.Second)
+	typeInto(t, a, "[data-testid=join-ms]", "500")
+	waitResult(t, a, "joiner", fmt.Sprint(total))
+	dlsA := CaptureDownloads(t, a)
+	click(t, a, "[data-testid=joiner] [data-testid=export]")
+	want := dlsA.Wait(t, 60*time.Second)
+	click(t, a, "[data-testid=cloud-save-join]")
+	click(t, a, "[data-testid=cloud-save-join-go]")
+	WaitFor(t, a, `document.documentElement.dataset.cloudSaved`, 120*time.Second)
+
+	b := NewBrowser(t)
+	site.Open(t, b, "/")
+	WaitFor(t, b, `document.documentElement.classList.contains('ready')`, 60*time.Second)
+	click(t, b, "[data-testid=cloud-account]")
+	WaitFor(t, b, `document.querySelector('[data-testid=cloud-email]')`, 5*time.Second)
+	run(t, b, chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-email]"), email), chromedp.SendKeys(chromedp.CSS("[data-testid=cloud-password]"), password))
+	click(t, b, "[data-testid=cloud-signin]")
+	WaitFor(t, b, `document.documentElement.dataset.cloud === 'ready'`, 60*time.Second)
+	Eval[bool](t, b, `(document.querySelectorAll('dialog').forEach((d) => d.close()), true)`)
+	click(t, b, "[data-testid=cloud-open-welcome]")
+	WaitFor(t, b, `[...document.querySelectorAll('[data-testid=cloud-file]')].some((li) => li.textContent.startsWith('Join of first-take.wav, second-take.wav'))`, 20*time.Second)
+	Eval[bool](t, b, `([...document.querySelectorAll('[data-testid=cloud-file]')].find((li) => li.textContent.startsWith('Join of')).querySelector('[data-testid=cloud-file-open]').click(), true)`)
+	WaitFor(t, b, `document.querySelectorAll('[data-testid=join-item]').length === 2 && !document.getElementById('joiner-panel').hidden`, 60*time.Second)
+	waitResult(t, b, "joiner", fmt.Sprint(total))
+	if got := Eval[string](t, b, `[...document.querySelectorAll('[data-testid=join-item] .join-name')].map((e) => e.textContent).join(',')`); got != "first-take.wav,second-take.wav" {
+		t.Errorf("the opened join's clips: %s", got)
+	}
+	dlsB := CaptureDownloads(t, b)
+	click(t, b, "[data-testid=joiner] [data-testid=export]")
+	got := dlsB.Wait(t, 60*time.Second)
+	wb1, _ := os.ReadFile(want.Path)
+	gb1, _ := os.ReadFile(got.Path)
+	if len(wb1) == 0 || !bytes.Equal(wb1, gb1) {
+		t.Errorf("the join opened from the cloud exports %d bytes, the original %d, not the same", len(gb1), len(wb1))
 	}
 }

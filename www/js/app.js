@@ -104,7 +104,12 @@ const recorder = new Recorder({ error, announce, notify, open: (file) => openFil
 $('recorder-panel').append(recorder.root);
 new SilenceTrim({ cutter, engine, jobs, error, announce }); // a row in the cutter
 // The optional cloud save (js/cloud.js): silent until the user signs in.
-const cloud = new Cloud({ engine, jobs, error, announce, cutter, open: (file, state) => openCloudFile(file, state) });
+const cloud = new Cloud({
+  engine, jobs, error, announce, cutter, joiner,
+  source: (id) => library.get(id),
+  open: (file, state) => openCloudFile(file, state),
+  openJoin: (files, state, keys) => openCloudJoin(files, state, keys),
+});
 joiner.history.subscribe((s) => {
   const b = $('join-count');
   b.hidden = !s.items.length;
@@ -332,6 +337,36 @@ async function openCloudFile(file, state) {
   cut(src.id);
   if (state && cutter.history) cutter.history.replace(state);
   return src;
+}
+
+/**
+ * Opens a saved join (js/cloud.js): its cloud files in the library, its
+ * edit in the joiner, the saved source keys mapped to the new ids.
+ * @param {object[]} files
+ * @param {object} state the joiner's saved edit
+ * @param {number[]} keys the source id each file had when saved
+ * @returns {Promise<object[]>} the sources, in the order of files
+ */
+async function openCloudJoin(files, state, keys) {
+  const oc = await engine();
+  const srcs = [];
+  const ids = new Map();
+  for (const [i, file] of files.entries()) {
+    const info = await jobs.run(`Opening ${file.name} from the cloud`, (signal) => oc.probe(file, { signal }), { delay: 0 });
+    if (!info || !info.frames) throw new Error(`${file.name} has no audio in it.`);
+    const src = { id: nextId++, file, info };
+    library.set(src.id, src);
+    srcs.push(src);
+    ids.set(keys[i], src.id);
+  }
+  if (state.items.some((it) => !ids.has(it.src))) throw new Error('the saved join names a file it does not hold');
+  joiner.history.past = [];
+  joiner.history.future = [];
+  joiner.history.replace({ ...state, items: state.items.map((it) => ({ ...it, key: 2e6 + it.key, src: ids.get(it.src) })) });
+  if (!cutter.src) cutter.open(srcs[0]);
+  renderLibrary();
+  showTab('joiner');
+  return srcs;
 }
 
 let pickTarget = 'auto';

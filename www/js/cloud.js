@@ -131,6 +131,12 @@ export class Cloud {
     this.cutterBar = el('div', { class: 'toolbar-group cloud-bar' }, this.saveBtn, this.shareBtn);
     const head = ctx.cutter.root.querySelector('.panel-head');
     if (head) head.append(this.cutterBar);
+    // In the joiner's head: save the join (its clips' audio too).
+    this.joinSaveBtn = el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'cloud-save-join' }, onclick: () => this.saveJoinDialog() }, 'Save to cloud');
+    this.joinBar = el('div', { class: 'toolbar-group cloud-bar' }, this.joinSaveBtn);
+    const jhead = ctx.joiner && ctx.joiner.root.querySelector('.panel-head');
+    if (jhead) jhead.append(this.joinBar);
+    this.joinObject = null; // the cloud object the joiner's edit was opened from or saved to
     const lib = document.querySelector('.library-bar');
     if (lib) lib.append(this.openBtn);
     this.welcomeOpen = el('button', { type: 'button', class: 'btn btn-large', dataset: { testid: 'cloud-open-welcome' }, onclick: () => this.openDialog() }, 'Open from cloud');
@@ -148,6 +154,7 @@ export class Cloud {
     const ready = this.status === 'ready';
     const cur = this.ctx.cutter.src;
     this.cutterBar.hidden = !ready || !cur || !!(cur.cloud && cur.cloud.shared);
+    this.joinBar.hidden = !ready || !(this.ctx.joiner && this.ctx.joiner.state.items.length);
     this.openBtn.hidden = !ready;
     this.welcomeOpen.hidden = !ready;
     const label = { 'signed-out': 'Cloud', locked: 'Cloud (locked)', ready: 'Cloud', unavailable: 'Cloud unavailable' }[this.status];
@@ -325,6 +332,7 @@ export class Cloud {
         el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-signout' }, onclick: async () => { await this.signOut(); show(); } }, 'Sign out')),
       el('h3', {}, 'Devices'), devices,
       this.passwordForm(),
+      this.exportForm(),
       el('h3', {}, 'Delete the account'),
       el('p', { class: 'muted' }, 'Deletes every file, version, share link and device of this account from the server at once. This cannot be undone.'),
       el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'cloud-delete-account' }, onclick: () => this.deleteAccount(show) }, 'Delete my account…'));
@@ -346,6 +354,70 @@ export class Cloud {
     } catch (e) {
       devices.replaceChildren(el('li', {}, `Could not list the devices: ${e.message}`));
     }
+  }
+
+  /** Download everything: every kept version of every file, decrypted here, in one ZIP. */
+  exportForm() {
+    const msg = el('p', { class: 'cloud-msg', role: 'status', dataset: { testid: 'cloud-export-msg' } });
+    const bar = el('progress', { hidden: true, 'aria-label': 'Export' });
+    const btn = el('button', { type: 'button', class: 'btn', dataset: { testid: 'cloud-export' }, onclick: async () => {
+      btn.disabled = true;
+      bar.hidden = false;
+      bar.removeAttribute('value');
+      msg.textContent = 'Decrypting your files…';
+      try {
+        const zip = await this.exportAll(({ done, total }) => { if (total) bar.value = done / total; });
+        const url = URL.createObjectURL(zip);
+        const a = el('a', { href: url, download: 'offcut-cloud.zip', class: 'download', dataset: { testid: 'cloud-export-link' } }, 'offcut-cloud.zip');
+        msg.replaceChildren('Your data, decrypted on this device: ', a, ` (${formatBytes(zip.size)}, ${zip.names.length - 1} files).`);
+        a.click();
+      } catch (err) {
+        msg.textContent = isAbort(err) ? 'Cancelled.' : `Could not export: ${err.message}`;
+      } finally {
+        btn.disabled = false;
+        bar.hidden = true;
+      }
+    } }, 'Download all my data (ZIP)');
+    return el('section', {}, el('h3', {}, 'Your data'),
+      el('p', { class: 'muted' }, 'Every file and every kept version, decrypted on this device, in one ZIP, with a list of your devices and share links.'), btn, bar, msg);
+  }
+
+  /**
+   * Every kept version of every object, decrypted in the engine, stored in
+   * one ZIP with offcut-account.json (the account, devices, share links and
+   * what each entry is). Edits are their JSON documents.
+   * @returns {Promise<Blob>} blob.names: the names stored
+   */
+  async exportAll(onProgress) {
+    const oc = await this.oc();
+    const x = await api('GET', '/export');
+    const files = [];
+    const names = [];
+    const entries = [];
+    for (const o of x.objects) {
+      const versions = (o.versions || []).some((v) => v.version === o.version) ? o.versions : [...(o.versions || []), { version: o.version, size: o.size, meta: o.meta, created: o.updated }];
+      for (const v of versions) {
+        let meta = { kind: 'unknown', name: o.id };
+        try {
+          meta = await this.openMeta(v.meta || o.meta);
+        } catch {
+          /* another key or damaged: exported under its id */
+        }
+        const base = meta.kind === 'edit' || meta.kind === 'join' ? `${meta.name}.offcut-${meta.kind}.json` : meta.name;
+        const dot = base.lastIndexOf('.');
+        const name = v.version === o.version ? base : dot > 0 ? `${base.slice(0, dot)} (version ${v.version})${base.slice(dot)}` : `${base} (version ${v.version})`;
+        files.push(this.cloudFile(name, { id: o.id, version: v.version, size: v.size }, ''));
+        names.push(name);
+        entries.push({ id: o.id, version: v.version, current: v.version === o.version, kind: meta.kind, name, saved: v.created });
+      }
+    }
+    const stored = (await oc.fileNames(['offcut-account.json', ...names])).slice(1); // as the ZIP stores them
+    entries.forEach((e, i) => (e.file = stored[i]));
+    const { email, created, quota, stored: used } = x.account || {};
+    const manifest = { exported: new Date().toISOString(), account: { email, created, quota, stored: used }, devices: x.sessions, shares: x.shares, files: entries };
+    files.unshift(new Blob([JSON.stringify(manifest, null, 2)], { type: 'application/json' }));
+    names.unshift('offcut-account.json');
+    return oc.zip(files, names, { onProgress });
   }
 
   /** The change-password form: the data key is wrapped again, nothing is re-encrypted. */
@@ -631,6 +703,82 @@ export class Cloud {
     this.account = await api('GET', '/account').catch(() => this.account);
   }
 
+  saveJoinDialog() {
+    const j = this.ctx.joiner;
+    if (!j || !j.state.items.length || this.status !== 'ready') return;
+    const srcs = this.joinSources();
+    const { d, body } = dialog('Save the join to cloud', 'cloud-save-join-dialog');
+    const toSend = srcs.filter((src) => !(src.cloud && src.cloud.audio));
+    const msg = el('p', { class: 'cloud-msg', role: 'status' });
+    body.append(el('p', {}, `Saves the join of ${srcs.length} file${srcs.length === 1 ? '' : 's'}${this.joinObject ? ' as a new version' : ''}, encrypted on this device.`),
+      el('p', { class: 'muted' }, toSend.length ? `The audio of ${toSend.map((x) => x.file.name).join(', ')} (${formatBytes(toSend.reduce((n, x) => n + x.file.size, 0))}) is saved with it; the rest is in the cloud already.` : 'The audio of every clip is in the cloud already.'),
+      el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'cloud-save-join-go' }, onclick: async (e) => {
+        e.target.disabled = true;
+        msg.textContent = 'Saving…';
+        try {
+          await this.saveJoin();
+          d.close();
+          this.ctx.announce('Saved the join to the cloud.');
+          document.documentElement.dataset.cloudSaved = String(Date.now());
+        } catch (err) {
+          msg.textContent = isAbort(err) ? 'Cancelled: nothing more was saved.' : `Could not save: ${err.message}`;
+          e.target.disabled = false;
+        }
+      } }, 'Save'), msg);
+  }
+
+  /** The joiner's sources, each once, in clip order. */
+  joinSources() {
+    const out = [];
+    for (const it of this.ctx.joiner.state.items) {
+      const src = this.ctx.source(it.src);
+      if (src && !out.includes(src)) out.push(src);
+    }
+    return out;
+  }
+
+  /**
+   * Saves the joiner's edit as one object (a new version of the one it
+   * came from), after the audio of every clip not in the cloud yet.
+   */
+  async saveJoin() {
+    const srcs = this.joinSources();
+    for (const src of srcs) {
+      if (src.cloud && src.cloud.audio) continue;
+      if (src.cloud && src.cloud.shared) throw new Error(`${src.file.name} is someone else's shared file`);
+      const obj = await this.putFile(src.file, { kind: 'audio', name: src.file.name, type: src.file.type || '', size: src.file.size });
+      src.cloud = { ...(src.cloud || {}), audio: { id: obj.id, version: obj.version, size: obj.size } };
+    }
+    const doc = {
+      kind: 'offcut-join', v: 1, state: this.ctx.joiner.history.present,
+      sources: srcs.map((src) => ({ key: src.id, name: src.file.name, size: src.file.size, audio: src.cloud.audio })),
+    };
+    const plain = new TextEncoder().encode(JSON.stringify(doc));
+    const meta = { kind: 'join', name: `Join of ${srcs.map((x) => x.file.name).join(', ')}`.slice(0, 200) };
+    let obj;
+    try {
+      obj = await this.putSmall(plain, meta, this.joinObject);
+    } catch (e) {
+      if (!(e.status === 404 && this.joinObject)) throw e;
+      obj = await this.putSmall(plain, meta, null);
+    }
+    this.joinObject = { id: obj.id, version: obj.version, size: obj.size };
+    this.account = await api('GET', '/account').catch(() => this.account);
+  }
+
+  /** Opens a saved join: its clips' audio read from the cloud, its edit in the joiner. */
+  async openJoin(o, version = o.version) {
+    const oc = await this.oc();
+    const ct = await this.fetchWhole(`/api/v1/objects/${encodeURIComponent(o.id)}/data?version=${version}`);
+    const doc = JSON.parse(new TextDecoder().decode(await oc.crypt('decrypt', this.key, ct)));
+    if (doc.kind !== 'offcut-join' || !Array.isArray(doc.sources)) throw new Error('this is not a saved join');
+    const files = doc.sources.map((x) => this.cloudFile(x.name, x.audio, '', x.size));
+    const srcs = await this.ctx.openJoin(files, doc.state, doc.sources.map((x) => x.key));
+    srcs.forEach((src, i) => { if (src) src.cloud = { audio: doc.sources[i].audio }; });
+    this.joinObject = { id: o.id, version: o.version, size: o.size };
+    this.render();
+  }
+
   // ---- open, versions, delete ---------------------------------------------
 
   async list() {
@@ -661,17 +809,17 @@ export class Cloud {
       return;
     }
     body.firstChild.textContent = items.length ? '' : 'Nothing saved yet.';
-    const edits = items.filter((o) => o.meta.kind === 'edit');
+    const edits = items.filter((o) => o.meta.kind === 'edit' || o.meta.kind === 'join');
     const audio = items.filter((o) => o.meta.kind === 'audio');
     for (const o of [...edits, ...audio]) {
-      const kind = o.meta.kind === 'edit' ? 'Edit of' : 'Audio';
+      const kind = { edit: 'Edit of', join: '', audio: 'Audio' }[o.meta.kind];
       ul.append(el('li', { dataset: { testid: 'cloud-file' } },
-        el('span', {}, `${kind} ${o.meta.name} — ${formatBytes(o.size)}, saved ${when(o.updated)} (version ${o.version})`),
+        el('span', {}, `${kind ? `${kind} ` : ''}${o.meta.name} — ${formatBytes(o.size)}, saved ${when(o.updated)} (version ${o.version})`),
         el('div', { class: 'toolbar-group' },
           el('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { testid: 'cloud-file-open' }, onclick: async () => {
             d.close();
             try {
-              await (o.meta.kind === 'edit' ? this.openEdit(o) : this.openAudio(o));
+              await (o.meta.kind === 'edit' ? this.openEdit(o) : o.meta.kind === 'join' ? this.openJoin(o) : this.openAudio(o));
             } catch (e) {
               if (!isAbort(e)) this.ctx.error(`Could not open ${o.meta.name} from the cloud: ${e.message}`);
             }
