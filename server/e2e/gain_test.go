@@ -235,6 +235,13 @@ func TestUIGainMP3(t *testing.T) {
 	click(t, ctx, "[data-testid=scope-all]")
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.mp3')`, 20*time.Second)
 	waitResult(t, ctx, "cutter", "132300")
+	// The length is the same before and after the gain: wait for the plan
+	// of the gain itself.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if Eval[bool](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent.includes('encoded with LAME')`) {
+			break
+		}
+	}
 	if note := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent`); !strings.Contains(note, "encoded with LAME") || strings.Contains(note, "padding") {
 		t.Errorf("the result says %q; want it encoded, without padding at junctions", note)
 	}

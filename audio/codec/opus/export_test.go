@@ -5,3 +5,6 @@ const Build = build
 
 // HostMatchesGolden is hostMatchesGolden.
 var HostMatchesGolden = hostMatchesGolden
+
+// FitPictures is fitPictures.
+var FitPictures = fitPictures

@@ -17,6 +17,7 @@ import (
 	"offcut/audio"
 	"offcut/audio/audiotest"
 	"offcut/audio/codec/opus"
+	"offcut/audio/codec/vorbiscomment"
 	"offcut/audio/codecs"
 	"offcut/audio/project"
 	"offcut/audio/resample"
@@ -225,8 +226,9 @@ func TestWriterGolden(t *testing.T) {
 	}
 }
 
-// TestWriterBigCover: a cover too large for a Vorbis comment reader is
-// left out with a note, and the other tags stay readable.
+// TestWriterBigCover: a cover of over 800 kB (over the old 1 MiB bound on
+// a comment, once in base64) is kept with the other tags and read back;
+// one over the readers' bound is left out and counted.
 func TestWriterBigCover(t *testing.T) {
 	src := audiotest.WAV(audio.Format{Rate: 48000, Channels: 1, Bits: 16}, audiotest.Signal(4800, 1, 48000, 1))
 	doc := project.Keep(0, 4800)
@@ -249,14 +251,20 @@ func TestWriterBigCover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "left out of the Opus tags") {
+	if strings.Contains(strings.Join(res.Notes, "\n"), "left out") {
 		t.Errorf("notes: %q", res.Notes)
 	}
 	d, err := codecs.Open(audio.NewBytesSource(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info := d.Info(); info.Tags["title"] != title || len(info.Pictures) != 0 || len(info.Warnings) != 0 {
-		t.Errorf("tags %v, %d pictures, warnings %v", info.Tags, len(info.Pictures), info.Warnings)
+	if info := d.Info(); info.Tags["title"] != title || len(info.Pictures) != 1 || info.Pictures[0].Size != int64(pic.Len()) || len(info.Warnings) != 0 {
+		t.Errorf("tags %v, pictures %+v, warnings %v", info.Tags, info.Pictures, info.Warnings)
+	}
+	// A picture whose comment would pass the readers' bound is left out
+	// (and counted), not written to cost the file all its tags.
+	kept, dropped := opus.FitPictures([]audio.Picture{{MIME: "image/png", Data: pic.Bytes()}, {MIME: "image/png", Data: make([]byte, vorbiscomment.MaxCommentSize)}})
+	if len(kept) != 1 || dropped != 1 {
+		t.Errorf("FitPictures kept %d, dropped %d; want 1 and 1", len(kept), dropped)
 	}
 }
