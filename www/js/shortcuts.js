@@ -36,6 +36,10 @@ export const SHORTCUTS = [
     ['Two fingers', 'Pan and zoom on a touch screen'],
     ['?', 'Show this sheet'],
   ]],
+  ['Record tab', [
+    ['R', 'Record, and stop'],
+    ['P', 'Pause and resume'],
+  ]],
 ];
 
 /**
