@@ -297,13 +297,7 @@ func (f *File) readTags() {
 		for k, v := range t.Fields() {
 			tags[k] = v
 		}
-		for _, p := range t.Pictures() {
-			ap := audio.Picture{MIME: p.MIME, Type: int(p.Type), Description: p.Description, Size: int64(len(p.Data)), Data: p.Data}
-			if ap.Size > audio.MaxPictureBytes {
-				ap.Data = nil
-			}
-			f.pictures = append(f.pictures, ap)
-		}
+		f.pictures = append(f.pictures, t.AudioPictures()...)
 		break
 	}
 	if len(tags) > 0 {

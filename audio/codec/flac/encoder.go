@@ -9,8 +9,6 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"sort"
-	"strings"
 
 	"offcut/audio"
 	"offcut/audio/codec/vorbiscomment"
@@ -179,26 +177,7 @@ func (e *Encoder) buildHeader(opt EncoderOptions) {
 		}
 		blocks = append(blocks, blk{3, make([]byte, 18*len(e.seekPts))})
 	}
-	vendor := opt.Vendor
-	if vendor == "" {
-		vendor = "Offcut"
-	}
-	c := vorbiscomment.Comments{Vendor: vendor}
-	keys := make([]string, 0, len(opt.Tags))
-	for k := range opt.Tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		name := strings.ToUpper(k)
-		switch k {
-		case "track":
-			name = "TRACKNUMBER"
-		case "year":
-			name = "DATE"
-		}
-		c.Fields = append(c.Fields, vorbiscomment.Field{Name: name, Value: opt.Tags[k]})
-	}
+	c := vorbiscomment.FromTags(opt.Vendor, opt.Tags, nil)
 	blocks = append(blocks, blk{4, c.Encode()})
 	for _, p := range opt.Pictures {
 		vp := vorbiscomment.Picture{Type: uint32(p.Type), MIME: p.MIME, Description: p.Description, Data: p.Data}

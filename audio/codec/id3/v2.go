@@ -323,6 +323,20 @@ type Picture struct {
 	Data        []byte `json:"-"`
 }
 
+// AudioPictures returns the tag's pictures as a decoder's Info lists
+// them: the data of one over audio.MaxPictureBytes left out.
+func (t *Tag) AudioPictures() []audio.Picture {
+	var out []audio.Picture
+	for _, p := range t.Pictures() {
+		ap := audio.Picture{MIME: p.MIME, Type: int(p.Type), Description: p.Description, Size: int64(len(p.Data)), Data: p.Data}
+		if ap.Size > audio.MaxPictureBytes {
+			ap.Data = nil
+		}
+		out = append(out, ap)
+	}
+	return out
+}
+
 // Pictures returns the tag's embedded pictures.
 func (t *Tag) Pictures() []Picture {
 	var out []Picture

@@ -34,9 +34,7 @@ func readTags(src audio.Source) (map[string]string, []audio.Picture, []string) {
 		default:
 			if t, err := id3.ReadV2(src, 0, size); err == nil {
 				tags = t.Fields()
-				for _, p := range t.Pictures() {
-					pics = append(pics, audio.Picture{MIME: p.MIME, Type: int(p.Type), Description: p.Description, Size: int64(len(p.Data)), Data: p.Data})
-				}
+				pics = t.AudioPictures()
 			} else {
 				warn = append(warn, fmt.Sprintf("ID3v2 tag: %v", err))
 			}

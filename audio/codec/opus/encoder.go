@@ -1,13 +1,11 @@
 package opus
 
 import (
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/thesyncim/gopus"
 
@@ -345,29 +343,6 @@ func head(channels, preSkip, inRate int) []byte {
 // comments (sorted by key; track and year as TRACKNUMBER and DATE), then
 // the pictures.
 func tagsPacket(opt EncoderOptions) []byte {
-	vendor := opt.Vendor
-	if vendor == "" {
-		vendor = "Offcut"
-	}
-	c := vorbiscomment.Comments{Vendor: vendor}
-	keys := make([]string, 0, len(opt.Tags))
-	for k := range opt.Tags {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		name := strings.ToUpper(k)
-		switch k {
-		case "track":
-			name = "TRACKNUMBER"
-		case "year":
-			name = "DATE"
-		}
-		c.Fields = append(c.Fields, vorbiscomment.Field{Name: name, Value: opt.Tags[k]})
-	}
-	for _, p := range opt.Pictures {
-		vp := vorbiscomment.Picture{Type: uint32(p.Type), MIME: p.MIME, Description: p.Description, Data: p.Data}
-		c.Fields = append(c.Fields, vorbiscomment.Field{Name: "METADATA_BLOCK_PICTURE", Value: base64.StdEncoding.EncodeToString(vp.Encode())})
-	}
+	c := vorbiscomment.FromTags(opt.Vendor, opt.Tags, opt.Pictures)
 	return append([]byte("OpusTags"), c.Encode()...)
 }

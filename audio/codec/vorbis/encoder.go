@@ -3,14 +3,11 @@
 package vorbis
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
-	"sort"
-	"strings"
 	"unsafe"
 
 	"offcut/audio"
@@ -298,32 +295,7 @@ func (e *encoder) headers(opt EncodeOptions) error {
 // (sorted by key; year as DATE, track as TRACKNUMBER) and the pictures as
 // METADATA_BLOCK_PICTURE, then the framing bit.
 func CommentHeader(vendor string, tags map[string]string, pics []audio.Picture) []byte {
-	c := vorbiscomment.Comments{Vendor: vendor}
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		name := strings.ToUpper(k)
-		switch k {
-		case "track":
-			name = "TRACKNUMBER"
-		case "year":
-			name = "DATE"
-		}
-		if name == "" || strings.ContainsAny(name, "=~") || tags[k] == "" {
-			continue
-		}
-		c.Fields = append(c.Fields, vorbiscomment.Field{Name: name, Value: tags[k]})
-	}
-	for _, p := range pics {
-		if len(p.Data) == 0 {
-			continue
-		}
-		vp := vorbiscomment.Picture{Type: uint32(p.Type), MIME: p.MIME, Description: p.Description, Data: p.Data}
-		c.Fields = append(c.Fields, vorbiscomment.Field{Name: "METADATA_BLOCK_PICTURE", Value: base64.StdEncoding.EncodeToString(vp.Encode())})
-	}
+	c := vorbiscomment.FromTags(vendor, tags, pics)
 	b := append([]byte("\x03vorbis"), c.Encode()...)
 	return append(b, 1)
 }

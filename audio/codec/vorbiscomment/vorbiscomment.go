@@ -11,7 +11,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
+
+	"offcut/audio"
 )
 
 // Limits on what a comment block may claim, so that a hostile header cannot
@@ -220,4 +223,43 @@ func (r *reader) str() (string, error) {
 	s := string(r.b[r.off : r.off+int(n)])
 	r.off += int(n)
 	return s, nil
+}
+
+// FromTags returns the comments a writer stores for tags (the engine's
+// lower-case keys, in key order: year as DATE, track as TRACKNUMBER,
+// others upper-cased; names a reader could not parse back and empty
+// values are left out) and pictures (as METADATA_BLOCK_PICTURE fields,
+// as Ogg files carry them; FLAC passes none and writes PICTURE blocks).
+// An empty vendor is "Offcut".
+func FromTags(vendor string, tags map[string]string, pictures []audio.Picture) Comments {
+	if vendor == "" {
+		vendor = "Offcut"
+	}
+	c := Comments{Vendor: vendor}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := strings.ToUpper(k)
+		switch k {
+		case "track":
+			name = "TRACKNUMBER"
+		case "year":
+			name = "DATE"
+		}
+		if name == "" || strings.ContainsAny(name, "=~") || tags[k] == "" {
+			continue
+		}
+		c.Fields = append(c.Fields, Field{Name: name, Value: tags[k]})
+	}
+	for _, p := range pictures {
+		if len(p.Data) == 0 {
+			continue
+		}
+		vp := Picture{Type: uint32(p.Type), MIME: p.MIME, Description: p.Description, Data: p.Data}
+		c.Fields = append(c.Fields, Field{Name: "METADATA_BLOCK_PICTURE", Value: base64.StdEncoding.EncodeToString(vp.Encode())})
+	}
+	return c
 }

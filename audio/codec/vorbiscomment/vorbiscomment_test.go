@@ -2,8 +2,11 @@ package vorbiscomment
 
 import (
 	"encoding/base64"
+	"fmt"
 	"reflect"
 	"testing"
+
+	"offcut/audio"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -67,4 +70,31 @@ func FuzzParsePicture(f *testing.F) {
 			p.Encode()
 		}
 	})
+}
+
+// TestFromTags: the writers' comments round-trip through Parse and Tags;
+// a name a reader could not split back and an empty value are left out.
+func TestFromTags(t *testing.T) {
+	c := FromTags("", map[string]string{"title": "T", "year": "2020", "track": "3", "a=b": "x", "empty": "", "mood": "calm"},
+		[]audio.Picture{{MIME: "image/png", Type: 3, Data: []byte{1, 2, 3}}, {MIME: "image/png"}})
+	got, err := Parse(c.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Vendor != "Offcut" {
+		t.Errorf("vendor %q", got.Vendor)
+	}
+	var names []string
+	for _, f := range got.Fields {
+		names = append(names, f.Name)
+	}
+	if fmt.Sprint(names) != "[MOOD TITLE TRACKNUMBER DATE METADATA_BLOCK_PICTURE]" {
+		t.Errorf("fields %q", names)
+	}
+	if tags := got.Tags(); tags["year"] != "2020" || tags["track"] != "3" || tags["mood"] != "calm" {
+		t.Errorf("tags %v", tags)
+	}
+	if p := got.Pictures(); len(p) != 1 || p[0].Type != 3 || string(p[0].Data) != "\x01\x02\x03" {
+		t.Errorf("pictures %+v", p)
+	}
 }
