@@ -51,6 +51,17 @@ func TestHostileBodies(t *testing.T) {
 		{"trailing data", "POST", "/api/v1/login", `{"email":"a@b.c","auth_key":"AAAAAAAAAAAAAAAAAAAAAA=="} {}`, 400},
 		{"not JSON", "POST", "/api/v1/login", []byte("email=a@b.c"), 400},
 		{"bad e-mail", "GET", "/api/v1/salt?email=%00", nil, 400},
+		{"recovery: bad e-mail", "GET", "/api/v1/recovery?email=%00", nil, 400},
+		{"recover: oversized JSON", "POST", "/api/v1/recover", `{"email":"` + strings.Repeat("a", api.MaxJSON) + `@x.org"}`, 413},
+		{"recover: unknown field", "POST", "/api/v1/recover", `{"email":"a@b.c","recovery_proof":"AAAAAAAAAAAAAAAAAAAAAA==","admin":true}`, 400},
+		{"recover: short proof", "POST", "/api/v1/recover", map[string]any{"email": "h@example.org", "recovery_proof": []byte("short"), "auth_key": bytes.Repeat([]byte{1}, 32),
+			"kdf_salt": bytes.Repeat([]byte{2}, 16), "kdf_params": []byte("p"), "wrapped_key": []byte("w")}, 400},
+		{"register: recovery blob of the wrong size", "POST", "/api/v1/register", map[string]any{"email": "r@example.org", "auth_key": bytes.Repeat([]byte{1}, 32),
+			"kdf_salt": bytes.Repeat([]byte{2}, 16), "kdf_params": []byte("p"), "wrapped_key": []byte("w"),
+			"recovery_auth_key": bytes.Repeat([]byte{3}, 32), "wrapped_by_recovery": []byte("not 74 bytes")}, 400},
+		{"register: recovery blob without its proof", "POST", "/api/v1/register", map[string]any{"email": "r@example.org", "auth_key": bytes.Repeat([]byte{1}, 32),
+			"kdf_salt": bytes.Repeat([]byte{2}, 16), "kdf_params": []byte("p"), "wrapped_key": []byte("w"),
+			"wrapped_by_recovery": bytes.Repeat([]byte{4}, cloud.RecoveryBlobSize)}, 400},
 	} {
 		resp, out := anon.Do(tc.method, tc.path, tc.body)
 		if resp.StatusCode != tc.status || errCode(out) == "" {
