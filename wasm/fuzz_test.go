@@ -38,3 +38,27 @@ func FuzzWorkerArgs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLayOut feeds layOut hostile documents and source descriptions: an
+// error or lengths that add up, never a panic; an answer it gives is
+// Render's (TestLayOutMatchesRender checks that on real sources).
+func FuzzLayOut(f *testing.F) {
+	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":1000}]}`), []byte(`[{"format":{"sampleRate":8000,"channels":1,"bitDepth":16},"frames":1000}]`))
+	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":10,"out":900},{"source":1,"in":0,"out":800}],"joins":[{"type":"crossfade","length":100}],"output":{"sampleRate":22050,"container":"opus"}}`),
+		[]byte(`[{"container":"wav","format":{"sampleRate":8000,"channels":1,"bitDepth":16},"frames":1000},{"container":"mp3","format":{"sampleRate":11025,"channels":2,"bitDepth":16},"frames":800}]`))
+	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":5}],"output":{"sampleRate":1}}`), []byte(`[{"format":{"sampleRate":768000,"channels":8,"bitDepth":64,"float":true},"frames":1099511627776}]`))
+	f.Fuzz(func(t *testing.T, doc, infos []byte) {
+		l, err := layOut(doc, infos)
+		if err != nil {
+			return
+		}
+		if l.Rate <= 0 || l.Frames < 0 || l.Output.Rate <= 0 || l.Output.Frames < 0 {
+			t.Fatalf("laid out as %+v", l)
+		}
+		for _, n := range l.Clips {
+			if n <= 0 {
+				t.Fatalf("a clip of %d frames in %+v", n, l)
+			}
+		}
+	})
+}

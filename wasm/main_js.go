@@ -33,6 +33,8 @@ func main() {
 	api.Set("stats", handler("stats", statsJS))
 	api.Set("formats", handler("formats", formatsJS))
 	api.Set("presets", handler("presets", presetsJS))
+	api.Set("lengths", handler("lengths", lengthsJS))
+	api.Set("curves", handler("curves", curvesJS))
 	api.Set("zip", handler("zip", zipJS))
 	api.Set("names", handler("names", namesJS))
 	api.Set("silence", handler("silence", silenceJS))
@@ -431,3 +433,25 @@ func formatsJS([]js.Value) (any, error) { return toJSON(codecs.List()) }
 
 // presets() lists the ready-made output settings.
 func presetsJS([]js.Value) (any, error) { return toJSON(codecs.Presets) }
+
+// lengths(projectJSON, infosJSON) lays a document out over its sources'
+// descriptions without reading them (see layOut).
+func lengthsJS(args []js.Value) (any, error) {
+	doc, err := docArg(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	infos := arg(args, 1)
+	if infos.Type() != js.TypeString {
+		return nil, fmt.Errorf("the sources' descriptions must be a JSON string")
+	}
+	l, err := layOut(doc, []byte(infos.String()))
+	if err != nil {
+		return nil, err
+	}
+	return toJSON(l)
+}
+
+// curves() lists the fade and crossfade curves for menus, the default
+// first.
+func curvesJS([]js.Value) (any, error) { return toJSON(project.CurveChoices()) }

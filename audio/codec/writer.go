@@ -37,6 +37,10 @@ type Writer struct {
 	Tags bool
 	// Options are its settings (bitrate, quality, ...), for menus and flags.
 	Options []Option
+	// Decodes, when set, is the length and rate a decoder gives back for
+	// a timeline of frames at rate, when they are not the timeline's own
+	// (Opus always decodes at 48 kHz). Its Plan's Output says the same.
+	Decodes func(frames int64, rate int) (int64, int)
 	// Plan plans the output file. settings holds validated option values
 	// by name (defaults filled in).
 	Plan func(tl Timeline, settings map[string]string) (*Output, error)

@@ -30,6 +30,42 @@ const (
 // Curves lists every curve name.
 var Curves = []Curve{Linear, EqualPower, Logarithmic, SCurve}
 
+// DefaultCurve is the curve of a fade or crossfade that names none.
+const DefaultCurve = EqualPower
+
+// Label is the curve's name for people ("Equal power").
+func (c Curve) Label() string {
+	switch c {
+	case Linear:
+		return "Linear"
+	case EqualPower:
+		return "Equal power"
+	case Logarithmic:
+		return "Logarithmic"
+	case SCurve:
+		return "S-curve"
+	}
+	return string(c)
+}
+
+// CurveChoice is a curve as a menu offers it.
+type CurveChoice struct {
+	Name    Curve  `json:"name"`
+	Label   string `json:"label"`
+	Default bool   `json:"default,omitempty"`
+}
+
+// CurveChoices lists the curves for menus, the default first.
+func CurveChoices() []CurveChoice {
+	out := []CurveChoice{{DefaultCurve, DefaultCurve.Label(), true}}
+	for _, c := range Curves {
+		if c != DefaultCurve {
+			out = append(out, CurveChoice{Name: c, Label: c.Label()})
+		}
+	}
+	return out
+}
+
 // Validate reports whether c names a curve ("" means the default).
 func (c Curve) Validate() error {
 	if c == "" {

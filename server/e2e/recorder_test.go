@@ -552,9 +552,13 @@ func benchRecord(b *testing.B, d time.Duration) {
 		base := rendererRSS(pid)
 		peak := base
 		end := time.Now().Add(d - 10*time.Second)
-		for time.Now().Before(end) {
+		for i := 1; time.Now().Before(end); i++ {
 			time.Sleep(5 * time.Second)
-			peak = max(peak, rendererRSS(pid))
+			rss := rendererRSS(pid)
+			peak = max(peak, rss)
+			if i%12 == 0 { // a line a minute: flat, a plateau or a leak
+				b.Logf("%d s: renderer RSS %.1f MB", 10+5*i, float64(rss)/(1<<20))
+			}
 		}
 		recClick(b, ctx, `[data-testid="rec-stop"]`)
 		WaitFor(b, ctx, `/^Recording /.test((document.querySelector('[data-testid="cutter-title"]') || {}).textContent || '')`, 120*time.Second)

@@ -34,8 +34,13 @@ var writer = codec.Writer{
 			Labels: []string{"Music (and anything else)", "Voice (speech)"}}
 		return []codec.Option{b, a}
 	}(),
-	Plan: planTimeline,
+	Decodes: decodes,
+	Plan:    planTimeline,
 }
+
+// decodes is what an Opus decoder gives back for a timeline of frames at
+// rate: EncodedFrames at 48 kHz, whatever the input's rate.
+func decodes(frames int64, rate int) (int64, int) { return EncodedFrames(frames, rate), Rate }
 
 // writerOptions reads the writer's settings.
 func writerOptions(tl codec.Timeline, settings map[string]string) (opt EncoderOptions, dropped int, err error) {
@@ -108,10 +113,11 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 		}()
 		return pr, nil
 	})
+	frames, rate := decodes(tl.Frames(), f.Rate)
 	out := &codec.Output{
 		Plan:   p,
-		Format: audio.Format{Rate: Rate, Channels: f.Channels, Bits: 16},
-		Frames: EncodedFrames(tl.Frames(), f.Rate),
+		Format: audio.Format{Rate: rate, Channels: f.Channels, Bits: 16},
+		Frames: frames,
 		Notes:  []string{fmt.Sprintf("encoded with Opus (gopus %s) at %d kbit/s, tuned for %s", gopusVersion, opt.Bitrate, settings["application"])},
 	}
 	if dropped > 0 {
