@@ -106,6 +106,10 @@ export class Offcut {
   #current = null;
   /** @type {Map<string, object>} plan summaries by document and files */
   #plans = new Map();
+  /** @type {Map<string, Promise<object>>} lengths by document and sources */
+  #lengths = new Map();
+  /** @type {Promise<Array<object>>|null} */
+  #curves = null;
   /** @type {WeakMap<Blob, number>} */
   #fileIds = new WeakMap();
   #nextFileId = 1;
@@ -316,6 +320,39 @@ export class Offcut {
   }
 
   /**
+   * Lays a document out over its sources' descriptions without reading a
+   * file, at once even while a long job runs: the rate the document's
+   * fades, gaps and crossfades count in, each clip's length at that rate,
+   * the timeline's length, and the output's as its decoders give it back.
+   * Fails with the engine's error for a document it would not render.
+   * @param {object|string} project
+   * @param {Info[]} infos the sources' probe results, indexed like the
+   *   document's sources
+   * @returns {Promise<{sampleRate: number, clips: number[], frames: number, output: {frames: number, sampleRate: number}}>}
+   */
+  lengths(project, infos) {
+    const doc = typeof project === 'string' ? project : JSON.stringify(project);
+    const list = JSON.stringify(infos.map((i) => ({ container: i.container, codec: i.codec, format: i.format, frames: i.frames })));
+    const key = doc + '\n' + list;
+    const hit = this.#lengths.get(key);
+    if (hit) return hit;
+    const p = this.#run('lengths', { project: doc, infos: list }, { instant: true });
+    this.#lengths.set(key, p);
+    p.catch(() => this.#lengths.delete(key));
+    if (this.#lengths.size > 256) this.#lengths.delete(this.#lengths.keys().next().value);
+    return p;
+  }
+
+  /**
+   * The fade and crossfade curves, for menus: [{name, label, default}],
+   * the default first.
+   * @returns {Promise<Array<{name: string, label: string, default?: boolean}>>}
+   */
+  curves() {
+    return (this.#curves ??= this.#run('curves', {}, { instant: true }));
+  }
+
+  /**
    * Ready-made output settings: [{name, label, format, options,
    * sampleRate, channels, sampleFormat}] ("Podcast (MP3 mono 64 kbit/s)",
    * "Archive (FLAC level 8)", ...).
@@ -347,7 +384,7 @@ export class Offcut {
     for (const j of jobs) j.fail(new Error('Offcut was terminated'));
   }
 
-  #run(op, args, { signal, onProgress, onChunk, soft } = {}) {
+  #run(op, args, { signal, onProgress, onChunk, soft, instant } = {}) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortError());
@@ -362,11 +399,12 @@ export class Offcut {
         this.#pump();
       };
       const job = {
-        msg: { id, op, ...args },
+        msg: instant ? { id, op, instant, ...args } : { id, op, ...args },
         done: -Infinity,
         onProgress,
         onChunk,
         soft,
+        instant,
         ok: (v) => { settle(); resolve(v); },
         fail: (e) => { settle(); reject(e); },
       };
@@ -378,19 +416,38 @@ export class Offcut {
 
   /** Sends the oldest queued job to the worker when it is idle. */
   #pump() {
-    if (this.#current || !this.#jobs.size) return;
-    const job = this.#jobs.values().next().value;
+    for (const j of this.#jobs.values()) {
+      // Instant jobs go at once; the worker answers them between the
+      // steps of the job it runs.
+      if (j.instant && !j.sent && this.#spawned()) {
+        j.sent = true;
+        this.#worker.postMessage(j.msg);
+      }
+    }
+    if (this.#current) return;
+    let job = null;
+    for (const j of this.#jobs.values()) if (!j.instant) { job = j; break; }
+    if (!job || !this.#spawned()) return;
+    this.#current = job;
+    this.#worker.postMessage(job.msg);
+  }
+
+  /**
+   * Starts the worker if there is none; on failure (e.g. a
+   * Content-Security-Policy without worker-src 'self') fails every job.
+   * @returns {boolean} whether there is a worker
+   */
+  #spawned() {
     if (!this.#worker) {
       try {
         this.#spawn();
       } catch (e) { // e.g. a Content-Security-Policy without worker-src 'self'
         this.#stop();
         for (const j of [...this.#jobs.values()]) j.fail(e);
-        return;
+        return false;
       }
     }
-    this.#current = job;
-    this.#worker.postMessage(job.msg);
+    return true;
   }
 
   /** Starts a worker. */
@@ -453,6 +510,7 @@ export class Offcut {
     if (w !== this.#worker) return;
     const running = this.#current;
     const victims = running ? [running] : [...this.#jobs.values()];
+    for (const j of this.#jobs.values()) if (j.sent && !victims.includes(j)) victims.push(j);
     this.#stop();
     for (const j of victims) this.#jobs.delete(j.msg.id);
     for (const j of victims) j.fail(new Error(message));

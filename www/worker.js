@@ -229,6 +229,8 @@ const ops = {
     call('peaks', file, read, buckets, from, to ?? -1, progress, !!sampled),
   plan: async ({ project, files }) => JSON.parse(await call('plan', project, files, read)),
   silence: async ({ file, thresholdDB, minFrames }) => JSON.parse(await call('silence', file, read, thresholdDB, minFrames)),
+  lengths: async ({ project, infos }) => JSON.parse(await call('lengths', project, infos)),
+  curves: async () => JSON.parse(await call('curves')),
   formats: async () => JSON.parse(await call('formats')),
   presets: async () => JSON.parse(await call('presets')),
   render: async ({ project, files }, progress) => {
@@ -362,7 +364,11 @@ self.onmessage = ({ data }) => {
     }
     return;
   }
-  queue = queue.then(() => job(data));
+  // An instant job (a pure answer from the engine's tables, such as a
+  // document's lengths) does not wait behind a long job: the engine
+  // answers it while that job waits for the browser.
+  if (data.instant) job(data);
+  else queue = queue.then(() => job(data));
 };
 
 async function job({ id, op, ...args }) {

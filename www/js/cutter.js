@@ -7,7 +7,9 @@ import { ExportPanel, outputSettings } from './export.js';
 import { engine, playbackEngine, isAbort } from './engine.js';
 import { StreamPlayer } from './player.js';
 import * as tl from './timeline.js';
-import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+import { toDocument } from './drafts.js';
+import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, debounce } from './util.js';
+import { curveSelect, setCurve } from './curves.js';
 import { gainControl, formatDb } from './gain.js';
 
 /**
@@ -15,18 +17,6 @@ import { gainControl, formatDb } from './gain.js';
  * @typedef {{ms:number, curve:string}} FadeSpec
  * @typedef {{clips: Span[], fadeIn: FadeSpec, fadeOut: FadeSpec, splits: number[], sel: ({from:number,to:number}|null), cursor: number}} CutState
  */
-
-/**
- * Output frames of n source frames at rate r in an output at rate R, as
- * the engine computes them.
- * @param {number} n
- * @param {number} r
- * @param {number} R
- * @returns {number}
- */
-function outLen(n, r, R) {
-  return r === R ? n : Math.floor((n * R + Math.floor(r / 2)) / r);
-}
 
 export class Cutter {
   /**
@@ -106,7 +96,7 @@ export class Cutter {
         dataset: { testid: `${which}-ms` },
         onchange: () => this.setFade(which),
       });
-      const curve = curveSelect('equal-power', { 'aria-label': `${label} curve`, onchange: () => this.setFade(which) });
+      const curve = curveSelect('', { 'aria-label': `${label} curve`, onchange: () => this.setFade(which) });
       return { ms, curve, row: el('div', { class: 'fade' }, el('span', { class: 'field-label' }, label), ms, el('span', { class: 'unit' }, 'ms'), curve) };
     };
     this.fadeInUI = fadeRow('fadeIn', 'Fade in');
@@ -188,7 +178,7 @@ export class Cutter {
 
   /** @returns {CutState} */
   get state() {
-    return this.history ? this.history.present : { clips: [], fadeIn: { ms: 0, curve: 'equal-power' }, fadeOut: { ms: 0, curve: 'equal-power' }, splits: [], sel: null, cursor: 0 };
+    return this.history ? this.history.present : { clips: [], fadeIn: { ms: 0, curve: '' }, fadeOut: { ms: 0, curve: '' }, splits: [], sel: null, cursor: 0 };
   }
 
   /** @returns {number} the source's sample rate */
@@ -220,8 +210,8 @@ export class Cutter {
     if (!h) {
       h = new History({
         clips: [{ in: 0, out: src.info.frames }],
-        fadeIn: { ms: 0, curve: 'equal-power' },
-        fadeOut: { ms: 0, curve: 'equal-power' },
+        fadeIn: { ms: 0, curve: '' },
+        fadeOut: { ms: 0, curve: '' },
         splits: [],
         sel: null,
         cursor: 0,
@@ -258,8 +248,8 @@ export class Cutter {
     this.open(src);
     const h = new History({
       clips: [{ in: 0, out: src.info.frames }],
-      fadeIn: { ms: 0, curve: 'equal-power' },
-      fadeOut: { ms: 0, curve: 'equal-power' },
+      fadeIn: { ms: 0, curve: '' },
+      fadeOut: { ms: 0, curve: '' },
       splits: [],
       sel: span.in > 0 || span.out < src.info.frames ? { from: span.in, to: span.out } : null,
       cursor: span.in,
@@ -357,8 +347,8 @@ export class Cutter {
     this.redoBtn.disabled = !this.history || !this.history.canRedo();
     if (document.activeElement !== this.fadeInUI.ms) this.fadeInUI.ms.value = String(s.fadeIn.ms);
     if (document.activeElement !== this.fadeOutUI.ms) this.fadeOutUI.ms.value = String(s.fadeOut.ms);
-    this.fadeInUI.curve.value = s.fadeIn.curve;
-    this.fadeOutUI.curve.value = s.fadeOut.curve;
+    setCurve(this.fadeInUI.curve, s.fadeIn.curve);
+    setCurve(this.fadeOutUI.curve, s.fadeOut.curve);
     const [ga, gb] = sel ? [s.sel.from, s.sel.to] : [0, this.total];
     const gain = tl.gainOf(s.clips, ga, gb);
     this.gainUI.set(gain);
@@ -558,8 +548,9 @@ export class Cutter {
   }
 
   /**
-   * The document for timeline range [a, b) (the whole timeline by default),
-   * with the fades that fall in it, for the given output settings.
+   * The draft (see drafts.js) for timeline range [a, b) (the whole
+   * timeline by default), with the fades that fall in it, for the given
+   * output settings.
    * @param {number} a
    * @param {number} b
    * @param {Object} output
@@ -569,18 +560,9 @@ export class Cutter {
   doc(a, b, output, edges = false) {
     const s = this.state;
     const total = this.total;
-    const R = output.sampleRate || this.rate;
     const clips = tl.slice(s.clips, a, b).map((c) => (c.gain ? { source: 0, in: c.in, out: c.out, gain: c.gain } : { source: 0, in: c.in, out: c.out }));
-    if ((a === 0 || edges) && s.fadeIn.ms > 0 && clips.length) {
-      const c = clips[0];
-      const len = Math.min(outLen(c.out - c.in, this.rate, R), Math.round((s.fadeIn.ms / 1000) * R));
-      if (len > 0) c.fadeIn = { length: len, curve: s.fadeIn.curve };
-    }
-    if ((b === total || edges) && s.fadeOut.ms > 0 && clips.length) {
-      const c = clips[clips.length - 1];
-      const len = Math.min(outLen(c.out - c.in, this.rate, R), Math.round((s.fadeOut.ms / 1000) * R));
-      if (len > 0) c.fadeOut = { length: len, curve: s.fadeOut.curve };
-    }
+    if ((a === 0 || edges) && s.fadeIn.ms > 0 && clips.length) clips[0].fadeIn = { ...s.fadeIn };
+    if ((b === total || edges) && s.fadeOut.ms > 0 && clips.length) clips[clips.length - 1].fadeOut = { ...s.fadeOut };
     return { version: 1, sources: [{ name: this.src.file.name, size: this.src.file.size }], clips, output };
   }
 
@@ -603,10 +585,7 @@ export class Cutter {
       const what = edited ? 'cut' : s.fadeIn.ms || s.fadeOut.ms ? 'faded' : converted ? 'converted' : 'cut';
       outputs = [{ doc: this.doc(0, total, out), name: outputName(name, what) }];
     }
-    const R = out.sampleRate || this.rate;
-    let frames = 0;
-    for (const o of outputs) for (const c of o.doc.clips) frames += outLen(c.out - c.in, this.rate, R);
-    return { files: [this.src.file], outputs, source: { name, format: this.src.info.format, tags: this.src.info.tags || {}, pictures: this.src.info.pictures || [] }, containers: [this.src.info.container], estimate: { frames, rate: R } };
+    return { files: [this.src.file], infos: [this.src.info], outputs, source: { name, format: this.src.info.format, tags: this.src.info.tags || {}, pictures: this.src.info.pictures || [] }, containers: [this.src.info.container] };
   }
 
   /** Play/pause (Space): plays the selection, or from the cursor. */
@@ -649,12 +628,14 @@ export class Cutter {
     if (f.channels > 2) output.channels = 2;
     let rate = this.rate;
     if (rate < 3000 || rate > 384000) rate = output.sampleRate = 48000;
-    const doc = this.doc(from, end, output);
+    const draft = this.doc(from, end, output);
     const srcId = this.src.id;
     const file = this.src.file;
+    const infos = [this.src.info];
     this.setPlaying(true);
     try {
       const oc = await playbackEngine();
+      const doc = await toDocument(oc, draft, infos);
       await this.stream.play({
         rate,
         channels,

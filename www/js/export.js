@@ -2,6 +2,7 @@
 // (oc.plan), a progress bar with Cancel, download via <a download> and,
 // where the File System Access API exists, "Save as…".
 
+import { toDocument } from './drafts.js';
 import { engine, isAbort } from './engine.js';
 import { el, formatTime, formatBytes, describeFormat, outputName } from './util.js';
 
@@ -130,8 +131,8 @@ function saveSettings(next) {
 }
 
 /**
- * @typedef {{doc: Object, name: string, files?: Blob[]}} Output (files: its own inputs, else the job's)
- * @typedef {{files: Blob[], outputs: Output[], source: {name: string, format: Object}, containers?: string[], estimate?: {frames: number, rate: number}}} Job
+ * @typedef {{doc: Object, name: string, files?: Blob[], infos?: Object[]}} Output (doc: a draft, see drafts.js; files and infos: its own inputs and their probe results, else the job's)
+ * @typedef {{files: Blob[], infos?: Object[], outputs: Output[], source: {name: string, format: Object}, containers?: string[]}} Job
  */
 
 export class ExportPanel {
@@ -419,7 +420,7 @@ export class ExportPanel {
    * @param {Job} job
    * @param {*} oc
    */
-  async resolve(job, oc) {
+  async resolve(job, oc, onLengths) {
     const containers = job.containers || [];
     const want = byId(settings.container) && byId(settings.container).available(containers) ? settings.container : '';
     const target = want ? byId(want) : autoFormat(containers);
@@ -447,6 +448,13 @@ export class ExportPanel {
       }
       return { ...o, doc: { ...o.doc, output } };
     });
+    // Drafts state fades and joins in milliseconds: the engine says them
+    // in frames at the output's rate, and lays each output out at once.
+    for (const o of outputs) o.doc = await toDocument(oc, o.doc, o.infos || job.infos || []);
+    if (onLengths && job.infos) {
+      const ls = await Promise.all(outputs.map((o) => oc.lengths(o.doc, o.infos || job.infos)));
+      onLengths(ls.reduce((n, l) => n + l.output.frames, 0), ls[0].output.sampleRate);
+    }
     const plans = [];
     for (const o of outputs) plans.push(await oc.plan(o.doc, o.files || job.files));
     const p0 = plans[0];
@@ -512,19 +520,20 @@ export class ExportPanel {
     this.exportBtn.disabled = !!this.ctl;
     this.saveBtn.disabled = !!this.ctl || job.outputs.length > 1;
     this.exportBtn.textContent = this.actionLabel(job.outputs.length);
-    if (job.estimate) {
-      // Known at once from the document; the engine's plan confirms it and
-      // adds the size (it may wait behind a waveform being read).
-      const { frames, rate } = job.estimate;
-      this.summary.replaceChildren(
-        el('strong', {}, 'Result: '),
-        el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'local' } }, `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`),
-        el('span', { class: 'muted' }, ' · working out the size…'),
-      );
-    }
     try {
       const oc = await engine();
-      const { fmt: outFmt, outputs, plans, note } = await this.resolve(job, oc);
+      // The length is known at once from the engine's layout; its plan
+      // confirms it and adds the size (it may wait behind a waveform
+      // being read).
+      const early = (frames, rate) => {
+        if (seq !== this.planSeq) return;
+        this.summary.replaceChildren(
+          el('strong', {}, 'Result: '),
+          el('span', { dataset: { testid: 'result-duration', frames: String(frames), source: 'layout' } }, `${formatTime(frames, rate)} (${frames.toLocaleString('en')} samples at ${rate.toLocaleString('en')} Hz)`),
+          el('span', { class: 'muted' }, ' · working out the size…'),
+        );
+      };
+      const { fmt: outFmt, outputs, plans, note } = await this.resolve(job, oc, early);
       if (seq !== this.planSeq) return;
       this.lastFmt = outFmt;
       const rename = (n) => withExt(n, outFmt.ext);

@@ -5,7 +5,9 @@
 import { History } from './history.js';
 import { ExportPanel, outputSettings } from './export.js';
 import { engine, isAbort } from './engine.js';
-import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, curveSelect, debounce } from './util.js';
+import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, debounce } from './util.js';
+import { curveSelect } from './curves.js';
+import { bare, inFrames, toDocument } from './drafts.js';
 import { gainControl, dbToLinear, formatDb } from './gain.js';
 
 const PREVIEW_SECONDS = 3;
@@ -16,10 +18,6 @@ let nextKey = 1;
  * @typedef {{type: string, ms: number, curve: string}} JoinSpec
  * @typedef {{items: Item[], joins: JoinSpec[]}} JoinState
  */
-
-function outLen(n, r, R) {
-  return r === R ? n : Math.floor((n * R + Math.floor(r / 2)) / r);
-}
 
 export class Joiner {
   /**
@@ -83,7 +81,7 @@ export class Joiner {
     const items = [...s.items];
     const joins = [...s.joins];
     for (const src of srcs) {
-      if (items.length) joins.push({ ...(joins[joins.length - 1] || { type: 'none', ms: 1000, curve: 'equal-power' }) });
+      if (items.length) joins.push({ ...(joins[joins.length - 1] || { type: 'none', ms: 1000, curve: '' }) });
       items.push({ key: nextKey++, src: src.id, in: 0, out: src.info.frames });
     }
     this.history.push({ items, joins });
@@ -213,6 +211,70 @@ export class Joiner {
     return outputSettings().sampleRate || (best ? best.sampleRate : 44100);
   }
 
+  /**
+   * @private Asks the engine to lay the join out: the total under the
+   * list and the crossfade warnings come from its answer, at once even
+   * while it reads a waveform.
+   */
+  async measure() {
+    const seq = (this.measureSeq = (this.measureSeq || 0) + 1);
+    const s = this.state;
+    let job;
+    try {
+      job = this.exportJob();
+    } catch {
+      job = null;
+    }
+    if (!job) {
+      this.layout = null;
+      this.totalOut.textContent = '';
+      return;
+    }
+    const draft = job.outputs[0].doc;
+    let text;
+    try {
+      const oc = await engine();
+      const layout = await oc.lengths(bare(draft), job.infos);
+      if (seq !== this.measureSeq) return;
+      this.layout = layout;
+      this.showWarnings();
+      const R = layout.sampleRate;
+      const rates = new Set(job.infos.map((x) => x.format.sampleRate));
+      const note = rates.size > 1 || !rates.has(R) ? ` · every clip is resampled to ${(R / 1000).toLocaleString('en')} kHz where needed` : '';
+      const out = (await oc.lengths(inFrames(draft, layout), job.infos)).output;
+      text = `${s.items.length} clips · total ${formatTime(out.frames, out.sampleRate)}${note}`;
+    } catch (err) {
+      text = `${s.items.length} clips · ${err.message}`;
+    }
+    if (seq === this.measureSeq) this.totalOut.textContent = text;
+  }
+
+  /**
+   * @private Why crossfade i cannot be as long as asked, or '' (from the
+   * engine's last layout, when it is the current list's).
+   * @param {number} i
+   * @returns {string}
+   */
+  crossfadeWarning(i) {
+    const s = this.state;
+    const j = s.joins[i];
+    const l = this.layout;
+    if (!j || j.type !== 'crossfade' || !l || l.clips.length !== s.items.length) return '';
+    const len = inFrames({ clips: [], joins: [j] }, l).joins[0].length;
+    const shortest = Math.min(l.clips[i], l.clips[i + 1]);
+    return len > shortest ? `Longer than a clip (${formatTime(shortest, l.sampleRate)})` : '';
+  }
+
+  /** @private Updates the junctions' warnings from the engine's layout. */
+  showWarnings() {
+    for (const w of this.list.querySelectorAll('[data-field="warn"]')) {
+      const li = w.closest('[data-key]');
+      const text = this.crossfadeWarning(Number(li.dataset.key.slice(1)));
+      w.textContent = text;
+      w.hidden = !text;
+    }
+  }
+
   /** @private */
   render() {
     const s = this.state;
@@ -221,11 +283,10 @@ export class Joiner {
     const focusedKey = holder ? holder.dataset.key : null;
     const focusedField = holder && act !== holder ? act.dataset.field : null;
     this.empty.hidden = s.items.length > 0;
-    const R = this.outRate();
     const nodes = [];
     s.items.forEach((it, i) => {
       nodes.push(this.itemNode(it, i, s.items.length));
-      if (i < s.items.length - 1) nodes.push(this.junctionNode(s.joins[i] || { type: 'none', ms: 1000, curve: 'equal-power' }, i, R));
+      if (i < s.items.length - 1) nodes.push(this.junctionNode(s.joins[i] || { type: 'none', ms: 1000, curve: '' }, i));
     });
     this.list.replaceChildren(...nodes);
     this.drawThumbs();
@@ -238,22 +299,7 @@ export class Joiner {
       if (f && !f.hidden) f.focus();
       else if (li && li.tabIndex >= 0) li.focus();
     }
-    // An exact local total (the plan below confirms it with the engine).
-    let total = 0;
-    s.items.forEach((it, i) => {
-      const src = this.ctx.source(it.src);
-      if (!src) return;
-      total += outLen(it.out - it.in, src.info.format.sampleRate, R);
-      const j = s.joins[i];
-      if (j && i < s.items.length - 1) {
-        const len = Math.round((j.ms / 1000) * R);
-        if (j.type === 'gap') total += len;
-        if (j.type === 'crossfade') total -= len;
-      }
-    });
-    const rates = new Set(s.items.map((it) => this.ctx.source(it.src)).filter(Boolean).map((x) => x.info.format.sampleRate));
-    const note = rates.size > 1 || (rates.size === 1 && !rates.has(R)) ? ` · every clip is resampled to ${(R / 1000).toLocaleString('en')} kHz where needed` : '';
-    this.totalOut.textContent = s.items.length ? `${s.items.length} clips · total ${formatTime(Math.max(0, total), R)}${note}` : '';
+    this.measure();
     const wasFocused = document.activeElement === this.undoBtn || document.activeElement === this.redoBtn;
     this.undoBtn.disabled = !this.history.canUndo();
     this.redoBtn.disabled = !this.history.canRedo();
@@ -466,7 +512,7 @@ export class Joiner {
   }
 
   /** @private */
-  junctionNode(j, i, R) {
+  junctionNode(j, i) {
     const s = this.state;
     const type = el(
       'select',
@@ -496,16 +542,10 @@ export class Joiner {
       icon(playing ? 'stop' : 'play'),
       el('span', { class: 'btn-text' }, playing ? 'Stop' : 'Preview'),
     );
-    // Warn when a crossfade is longer than its clips allow.
-    let warn = null;
-    if (j.type === 'crossfade') {
-      const len = Math.round((j.ms / 1000) * R);
-      const lens = [s.items[i], s.items[i + 1]].map((it) => {
-        const src = this.ctx.source(it.src);
-        return src ? outLen(it.out - it.in, src.info.format.sampleRate, R) : Infinity;
-      });
-      if (len > Math.min(...lens)) warn = el('span', { class: 'field-error' }, `Longer than a clip (${formatTime(Math.min(...lens), R)})`);
-    }
+    // Warn when a crossfade is longer than its clips allow (the engine's
+    // layout, see measure).
+    const warnText = this.crossfadeWarning(i);
+    const warn = el('span', { class: 'field-error', hidden: !warnText, dataset: { testid: 'join-warn', field: 'warn' } }, warnText);
     let bar = null;
     if (playing) {
       bar = el('progress', { class: 'junction-progress', max: '1', 'aria-label': `Preview of junction ${i + 1}` });
@@ -540,15 +580,17 @@ export class Joiner {
       { source: 0, in: Math.max(a.in, a.out - takeA), out: a.out },
       { source: files.length - 1, in: b.in, out: Math.min(b.out, b.in + takeB) },
     ];
-    const doc = { version: 1, clips, joins: j.type === 'none' ? [] : [{ type: j.type, length: len, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
+    const draft = { version: 1, clips, joins: [j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
     const out = outputSettings();
-    if (out.channels) doc.output.channels = out.channels;
+    if (out.channels) draft.output.channels = out.channels;
+    const infos = files.map((f) => (f === sa.file ? sa.info : sb.info));
     const ctl = new AbortController();
     this.pending = ctl;
     this.previewing = i;
     this.render();
     try {
       const oc = await engine();
+      const doc = await toDocument(oc, draft, infos);
       const blob = await this.ctx.jobs.run(`Preparing the preview of junction ${i + 1}`, (signal, onProgress) => oc.render(doc, files, { signal, onProgress }), { signal: ctl.signal });
       if (this.pending !== ctl) return;
       this.pending = null;
@@ -612,30 +654,23 @@ export class Joiner {
     if (mixed && !out.channels) out.channels = best.channels;
     const deeper = srcs.some((x) => x.info.format.bitDepth !== best.bitDepth || x.info.format.float !== best.float);
     if (deeper && !out.sampleFormat) out.sampleFormat = best.float ? `f${best.bitDepth > 32 ? 64 : 32}` : best.bitDepth === 8 ? 'u8' : `s${best.bitDepth}`;
-    const R = out.sampleRate || best.sampleRate;
     const doc = {
       version: 1,
       sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
       clips: s.items.map((it) => ({ source: index.get(it.src), in: it.in, out: it.out, ...(it.gain ? { gain: it.gain } : {}) })),
       output: out,
     };
-    const joins = s.joins.slice(0, s.items.length - 1).map((j) => (j.type === 'none' ? { type: 'none' } : { type: j.type, length: Math.round((j.ms / 1000) * R), ...(j.type === 'crossfade' ? { curve: j.curve } : {}) }));
+    // In milliseconds: a draft (see drafts.js).
+    const joins = s.joins.slice(0, s.items.length - 1).map((j) => (j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, ...(j.type === 'crossfade' ? { curve: j.curve } : {}) }));
     if (joins.some((j) => j.type !== 'none')) doc.joins = joins;
     const first = srcs[0];
     const what = s.items.length > 1 ? 'joined' : 'cut';
-    let frames = 0;
-    s.items.forEach((it, i) => {
-      frames += outLen(it.out - it.in, this.ctx.source(it.src).info.format.sampleRate, R);
-      const j = doc.joins && doc.joins[i];
-      if (j && j.type === 'gap') frames += j.length;
-      if (j && j.type === 'crossfade') frames -= j.length;
-    });
     return {
       files: srcs.map((x) => x.file),
       outputs: [{ doc, name: outputName(first.file.name, what) }],
       source: { name: first.file.name, format: best, tags: first.info.tags || {}, pictures: first.info.pictures || [] },
       containers: srcs.map((x) => x.info.container),
-      estimate: { frames: Math.max(0, frames), rate: R },
+      infos: srcs.map((x) => x.info),
     };
   }
 }

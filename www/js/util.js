@@ -188,26 +188,6 @@ export function debounce(fn, ms) {
   };
 }
 
-/** The curves the engine knows, with names for people. */
-export const CURVES = [
-  ['equal-power', 'Equal power'],
-  ['linear', 'Linear'],
-  ['s-curve', 'S-curve'],
-  ['logarithmic', 'Logarithmic'],
-];
-
-/**
- * Builds a <select> of curves.
- * @param {string} value
- * @param {Object<string, *>} attrs
- * @returns {HTMLSelectElement}
- */
-export function curveSelect(value, attrs = {}) {
-  const s = el('select', attrs, ...CURVES.map(([v, t]) => el('option', { value: v }, t)));
-  s.value = value || 'equal-power';
-  return /** @type {HTMLSelectElement} */ (s);
-}
-
 /** True on macOS/iOS, where Cmd plays the role of Ctrl. */
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
