@@ -185,6 +185,9 @@ type Options struct {
 	// with it (see smart.go); the other frames stay byte for byte. Pieces
 	// with gain or fades are not supported this way.
 	Reencode Reencoder
+	// Stretches, if not nil, keeps re-encoded junctions for the next plan
+	// of the same files (Reencode must stay the same encoder).
+	Stretches *StretchCache
 }
 
 // Result describes a planned output.

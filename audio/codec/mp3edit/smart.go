@@ -145,7 +145,7 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		j := &js[k]
 		var err error
 		for try := 0; ; try++ {
-			built[k], infos[k], err = stretch(ps[k], ps[k+1], j.cL, j.cR, j.k, opt.Reencode)
+			built[k], infos[k], err = cachedStretch(opt.Stretches, ps[k], ps[k+1], j.cL, j.cR, j.k, opt.Reencode)
 			switch {
 			case errors.Is(err, errWindowLeft) && try < 6 && j.cL > 2:
 				j.cL--

@@ -27,13 +27,14 @@ var Desc = func() codec.Desc {
 
 // planTimeline writes the timeline's clips as their sources' MP3 frames.
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
-	return PlanTimeline(tl, settings, nil)
+	return PlanTimeline(tl, settings, nil, nil)
 }
 
 // PlanTimeline writes the timeline's clips as their sources' MP3 frames.
 // With enc, inner junctions are exact: the frames around each are
-// re-encoded by enc from the exact samples (see Options.Reencode).
-func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder) (*codec.Output, error) {
+// re-encoded by enc from the exact samples (see Options.Reencode), kept
+// in cache (if not nil) for the next plan.
+func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder, cache *StretchCache) (*codec.Output, error) {
 	if why := tl.Transformed(); why != "" {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry %s", codec.ErrCannotWrite, why)
 	}
@@ -66,7 +67,7 @@ func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder) (*codec
 	if f.Rate != first.Rate() || f.Channels != first.Channels() {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry a format conversion", codec.ErrCannotWrite)
 	}
-	opt := Options{Reencode: enc}
+	opt := Options{Reencode: enc, Stretches: cache}
 	for _, p := range pieces {
 		if p.hasGain() {
 			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries

@@ -81,10 +81,14 @@ func encoderOptions(f audio.Format, settings map[string]string) (lame.Options, e
 	return opt, nil
 }
 
+// stretches keeps the junctions Reencode made for the next plan: an
+// editor plans the whole edit after each change (64 junctions of a few kB).
+var stretches = mp3edit.NewStretchCache(64)
+
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
 	// Only the sources' frames, when they can carry the edit (re-encoding
 	// the frames at each inner junction so it is exact).
-	out, err := mp3edit.PlanTimeline(tl, settings, Reencode)
+	out, err := mp3edit.PlanTimeline(tl, settings, Reencode, stretches)
 	if err == nil || !errors.Is(err, codec.ErrCannotWrite) {
 		return out, err
 	}

@@ -1,0 +1,62 @@
+package project_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"offcut/audio"
+	"offcut/audio/audiotest"
+	"offcut/audio/codecs"
+	"offcut/audio/project"
+)
+
+// BenchmarkMP3PlanAfterEdit plans the tenth of ten edits on a 3-hour MP3
+// (10 s of LAME CBR tiled; each edit removes a second from another tenth):
+// what the editor waits for after every change ("working out the
+// size…"). The file is opened once, as the Worker keeps it.
+func BenchmarkMP3PlanAfterEdit(b *testing.B) {
+	lame := audiotest.Tool(b, "lame")
+	dir := b.TempDir()
+	wav := filepath.Join(dir, "in.wav")
+	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(10*44100, 2, 44100, 1)), 0o644)
+	block := filepath.Join(dir, "in.mp3")
+	if out, err := exec.Command(lame, "--quiet", "-t", "-b", "128", wav, block).CombinedOutput(); err != nil {
+		b.Fatalf("lame: %v %s", err, out)
+	}
+	data, err := os.ReadFile(block)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := audio.NewBytesSource(bytes.Repeat(data, 3*360))
+	dec, err := codecs.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := dec.Info().Frames
+	clips := []project.Clip{{In: 0, Out: n}}
+	var docs []*project.Document
+	for k := range 10 {
+		at := int64(k)*n/10 + n/20
+		var next []project.Clip
+		for _, c := range clips {
+			if at > c.In && at+44100 < c.Out {
+				next = append(next, project.Clip{In: c.In, Out: at}, project.Clip{In: at + 44100, Out: c.Out})
+			} else {
+				next = append(next, c)
+			}
+		}
+		clips = next
+		docs = append(docs, &project.Document{Version: 1, Clips: append([]project.Clip(nil), clips...), Output: project.Output{Container: "mp3"}})
+	}
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := project.Render(d, []audio.Decoder{dec}, project.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/10, "ms/plan")
+}
