@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"sort"
 	"strings"
 
 	"offcut/audio"
@@ -36,6 +37,7 @@ type Input struct {
 	id3End int64 // end of the ID3v2 tag, 0 if none
 	tail   id3.Tail
 	lame   *mp3.VBRTag
+	facts  *facts
 }
 
 // Open indexes an MP3 file (headers only) for lossless editing. source is
@@ -66,14 +68,9 @@ func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 		return nil, fmt.Errorf("%w: lossless editing works on MPEG layer III; this is layer %d", ErrNotLossless, in.h0.layer())
 	}
 	in.spf = in.h0.samplesPerFrame()
-	for j, f := range lay.FramesFrom(in.first) {
-		h := hdr(f.Header)
-		if !h.compatible(in.h0) || h.mono() != in.h0.mono() {
-			return nil, fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, j-in.first, f.Offset)
-		}
-		if h.bitrateIdx() == 0 {
-			return nil, fmt.Errorf("%w: free-format streams are not supported for lossless editing", ErrNotLossless)
-		}
+	in.facts = factsOf(in)
+	if in.facts.err != nil {
+		return nil, in.facts.err
 	}
 	// The same gapless arithmetic as the decoder (mp3.Open).
 	total := in.cum(in.nf)
@@ -330,16 +327,16 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 // spans lists input frames first..last as runs of contiguous bytes:
 // damaged bytes the scan skipped between two frames are left out.
 func (in *Input) spans(first, last int) ([]outFrame, error) {
+	last = min(last, in.nf-1)
+	if f := in.facts.damaged(first, last); f >= 0 {
+		return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, in.frame(f).Offset)
+	}
+	runs := in.facts.runs
 	var spans []outFrame
-	for f, fr := range in.frames(first, last) {
-		if int(fr.Samples) != in.spf {
-			return nil, fmt.Errorf("mp3edit: frame %d at byte %d is damaged; it cannot be kept losslessly", f, fr.Offset)
-		}
-		if n := len(spans); n > 0 && spans[n-1].off+spans[n-1].size == fr.Offset {
-			spans[n-1].last, spans[n-1].size = f, fr.Offset+int64(fr.Size)-spans[n-1].off
-			continue
-		}
-		spans = append(spans, outFrame{in: in, first: f, last: f, off: fr.Offset, size: int64(fr.Size), bi: -1})
+	for i := sort.Search(len(runs), func(i int) bool { return runs[i].last >= first }); i < len(runs) && runs[i].first <= last; i++ {
+		a, b := max(first, runs[i].first), min(last, runs[i].last)
+		fa, fb := in.frame(a), in.frame(b)
+		spans = append(spans, outFrame{in: in, first: a, last: b, off: fa.Offset, size: fb.Offset + int64(fb.Size) - fa.Offset, bi: -1})
 	}
 	return spans, nil
 }
@@ -551,34 +548,57 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // infoFrame builds the Xing/Info frame with a LAME extension for the frames.
 func infoFrame(h0 hdr, out []outFrame, orig *mp3.VBRTag, delay, padding int) ([]byte, error) {
-	// Frame sizes in order, walked rather than kept (an output can have
-	// millions of frames).
-	each := func(fn func(size int64, bi int)) {
-		for _, f := range out {
-			if f.sizes != nil {
-				for i, size := range f.sizes {
-					fn(size, f.bis[i])
-				}
-				continue
-			}
-			if f.synth != nil {
-				fn(f.size, f.bi)
-				continue
-			}
-			for _, fr := range f.in.frames(f.first, f.last) {
-				fn(int64(fr.Size), hdr(fr.Header).bitrateIdx())
-			}
-		}
-	}
+	// Counted run by run, not frame by frame (an output can have millions
+	// of frames): starts[i] and pos[i] are the frames and bytes before
+	// out[i].
+	starts := make([]int64, len(out)+1)
+	pos := make([]int64, len(out)+1)
 	ih := InfoHeader{Header: h0.m(), CBR: true, Encoder: encoderString(orig), Delay: delay, Padding: padding}
 	firstBI := -1
-	each(func(_ int64, bi int) {
-		ih.CBR = ih.CBR && (firstBI < 0 || bi == firstBI)
+	rate := func(bi int) {
+		ih.CBR = ih.CBR && bi >= 0 && (firstBI < 0 || bi == firstBI)
 		if firstBI < 0 {
 			firstBI = bi
 		}
-	})
-	ih.Each = func(fn func(int64)) { each(func(size int64, _ int) { fn(size) }) }
+	}
+	for i, f := range out {
+		var n int64
+		switch {
+		case f.sizes != nil:
+			n = int64(len(f.sizes))
+			for _, bi := range f.bis {
+				rate(bi)
+			}
+		case f.synth != nil:
+			n = 1
+			rate(f.bi)
+		default:
+			n = int64(f.last - f.first + 1)
+			rate(f.in.facts.bitrate(f.in, f.first, f.last))
+		}
+		starts[i+1] = starts[i] + n
+		pos[i+1] = pos[i] + f.size
+	}
+	ih.Count, ih.Bytes = starts[len(out)], pos[len(out)]
+	ih.Before = func(k int64) int64 {
+		i := sort.Search(len(out), func(i int) bool { return starts[i+1] > k })
+		if i == len(out) {
+			return ih.Bytes
+		}
+		f, j := out[i], k-starts[i]
+		switch {
+		case f.sizes != nil:
+			b := pos[i]
+			for _, s := range f.sizes[:j] {
+				b += s
+			}
+			return b
+		case f.synth != nil:
+			return pos[i]
+		default:
+			return pos[i] + f.in.frame(f.first+int(j)).Offset - f.off
+		}
+	}
 	b, err := ih.Frame()
 	if errors.Is(err, errTooLong) {
 		err = fmt.Errorf("%w: %w", ErrNotLossless, err)
@@ -596,9 +616,14 @@ type InfoHeader struct {
 	Header mp3.Header
 	// Sizes are the byte sizes of the audio frames, in order; or Each, if
 	// set, calls fn with each size in order (walked twice, so that an
-	// output of millions of frames needs no list of them).
-	Sizes []int64
-	Each  func(fn func(size int64))
+	// output of millions of frames needs no list of them); or, if Before
+	// is set, Count frames of Bytes bytes in all, Before(k) of them before
+	// frame k (looked up a hundred times, for the seek table).
+	Sizes  []int64
+	Each   func(fn func(size int64))
+	Count  int64
+	Bytes  int64
+	Before func(k int64) int64
 	// CBR is true when every audio frame has the same bitrate ("Info"
 	// rather than "Xing").
 	CBR bool
@@ -645,11 +670,15 @@ func (ih InfoHeader) Frame() ([]byte, error) {
 	copy(b, fh.bytes())
 
 	total := int64(len(b))
-	count := 0
-	ih.each(func(size int64) {
-		total += size
-		count++
-	})
+	var count int64
+	if ih.Before != nil {
+		total, count = total+ih.Bytes, ih.Count
+	} else {
+		ih.each(func(size int64) {
+			total += size
+			count++
+		})
+	}
 	if total > 0xFFFFFFFF || count > 0xFFFFFFFF {
 		return nil, fmt.Errorf("mp3edit: %d bytes: %w", total, errTooLong)
 	}
@@ -664,17 +693,27 @@ func (ih InfoHeader) Frame() ([]byte, error) {
 	binary.BigEndian.PutUint32(x[12:], uint32(total))
 	// TOC: for each percent of the duration, the byte position (of 256):
 	// entry i is where frame count*i/100 starts.
-	pos, k, i := int64(len(b)), 0, 0
-	ih.each(func(size int64) {
-		for i < 100 && count*i/100 <= k {
+	if ih.Before != nil {
+		for i := range int64(100) {
+			pos := int64(len(b)) + ih.Bytes
+			if k := count * i / 100; k < count {
+				pos = int64(len(b)) + ih.Before(k)
+			}
 			x[16+i] = byte(min(255, pos*256/total))
-			i++
 		}
-		pos += size
-		k++
-	})
-	for ; i < 100; i++ {
-		x[16+i] = byte(min(255, pos*256/total))
+	} else {
+		pos, k, i := int64(len(b)), int64(0), int64(0)
+		ih.each(func(size int64) {
+			for i < 100 && count*i/100 <= k {
+				x[16+i] = byte(min(255, pos*256/total))
+				i++
+			}
+			pos += size
+			k++
+		})
+		for ; i < 100; i++ {
+			x[16+i] = byte(min(255, pos*256/total))
+		}
 	}
 	binary.BigEndian.PutUint32(x[116:], 0) // quality
 	l := x[120:]

@@ -1,0 +1,142 @@
+package mp3edit
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"offcut/audio/codec/mp3"
+)
+
+// facts are what planning needs of all of a file's audio frames, walked
+// once per opened file (its Layout) and kept: an editor plans the whole
+// edit after every change, and a 3-hour MP3 has half a million frames.
+// Frame indexes are audio frames (after a VBR tag frame).
+type facts struct {
+	// err is why the file cannot be edited losslessly (a frame that
+	// changes the format, free format), nil if it can.
+	err error
+	// runs are the maximal runs of frames stored back to back that each
+	// decode to a whole frame of samples.
+	runs []frameRun
+	// bad are the frames that decode to less (damaged): they cannot be
+	// kept losslessly.
+	bad []int
+	// rates are, for each block of rateBlock frames, their bitrate index,
+	// or -1 when it changes inside the block (a byte a block: a VBR file
+	// changes bitrate at almost every frame).
+	rates []int8
+}
+
+type frameRun struct{ first, last int }
+
+// rateBlock is how many frames rates sums up in one entry.
+const rateBlock = 1024
+
+// factsCache keeps the facts of the most recently planned files.
+var factsCache struct {
+	sync.Mutex
+	order []*mp3.Layout // most recent last
+	m     map[*mp3.Layout]*facts
+}
+
+// maxFacts is how many files' facts are kept (a few bytes per run each).
+const maxFacts = 8
+
+// factsOf returns in's facts, walking its frames the first time.
+func factsOf(in *Input) *facts {
+	c := &factsCache
+	c.Lock()
+	if f, ok := c.m[in.lay]; ok {
+		c.Unlock()
+		return f
+	}
+	c.Unlock()
+	f := walkFacts(in)
+	c.Lock()
+	defer c.Unlock()
+	if c.m == nil {
+		c.m = map[*mp3.Layout]*facts{}
+	}
+	if _, ok := c.m[in.lay]; !ok {
+		c.m[in.lay] = f
+		c.order = append(c.order, in.lay)
+		if len(c.order) > maxFacts {
+			delete(c.m, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	return f
+}
+
+func walkFacts(in *Input) *facts {
+	f := &facts{}
+	var end int64 = -1
+	for j, fr := range in.lay.FramesFrom(in.first) {
+		i := j - in.first
+		h := hdr(fr.Header)
+		if !h.compatible(in.h0) || h.mono() != in.h0.mono() {
+			f.err = fmt.Errorf("%w: frame %d at byte %d changes the stream's format (rate, version or channels)", ErrNotLossless, i, fr.Offset)
+			return f
+		}
+		if h.bitrateIdx() == 0 {
+			f.err = fmt.Errorf("%w: free-format streams are not supported for lossless editing", ErrNotLossless)
+			return f
+		}
+		if b := int8(h.bitrateIdx()); i%rateBlock == 0 {
+			f.rates = append(f.rates, b)
+		} else if r := &f.rates[len(f.rates)-1]; *r != b {
+			*r = -1
+		}
+		if int(fr.Samples) != in.spf {
+			f.bad = append(f.bad, i)
+			end = -1
+			continue
+		}
+		if n := len(f.runs); n > 0 && end == fr.Offset && f.runs[n-1].last == i-1 {
+			f.runs[n-1].last = i
+		} else {
+			f.runs = append(f.runs, frameRun{i, i})
+		}
+		end = fr.Offset + int64(fr.Size)
+	}
+	return f
+}
+
+// damaged returns the first damaged frame in [first, last], or -1.
+func (f *facts) damaged(first, last int) int {
+	i := sort.SearchInts(f.bad, first)
+	if i < len(f.bad) && f.bad[i] <= last {
+		return f.bad[i]
+	}
+	return -1
+}
+
+// bitrate returns the bitrate index of every frame of in in [first,
+// last], or -1 when it changes.
+func (f *facts) bitrate(in *Input, first, last int) int {
+	bi := -1
+	for i := first; i <= last; {
+		b := int(f.rates[i/rateBlock])
+		if i%rateBlock != 0 || i+rateBlock-1 > last || b < 0 {
+			// A block partly in the range, or of several bitrates: its
+			// frames one by one (at most two blocks' worth are read).
+			b = hdr(in.frame(i).Header).bitrateIdx()
+			if b != bi && bi >= 0 {
+				return -1
+			}
+			bi = b
+			if int(f.rates[i/rateBlock]) < 0 && i%rateBlock == 0 && i+rateBlock-1 <= last {
+				return -1
+			}
+			i++
+			continue
+		}
+		if b != bi && bi >= 0 {
+			return -1
+		}
+		bi = b
+		i += rateBlock
+	}
+	return bi
+}
