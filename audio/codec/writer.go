@@ -203,9 +203,9 @@ type Timeline interface {
 	// Clips describes the edit clip by clip.
 	Clips() []Clip
 	// Transformed says why samples cannot be taken from the sources as
-	// they are beyond per-clip gain and fades ("normalisation", "a
-	// crossfade at junction 2", "a format conversion"), or "" when they
-	// can.
+	// they are beyond per-clip gain, fades and the junctions' gaps and
+	// crossfades ("normalisation", "a format conversion"), or "" when
+	// they can.
 	Transformed() string
 	// Tags are the edits to the output's tags (nil fields keep the first
 	// source's value).
@@ -223,13 +223,18 @@ type Piece struct {
 }
 
 // Clip is one clip of the edit: frames [In, Out) of input Source with gain
-// in dB and fades (lengths in output frames, Curve maps 0..1 to a gain).
+// in dB and fades (lengths in output frames, Curve maps 0..1 to a gain),
+// and the junction after it: a gap of silence or a crossfade with the
+// next clip (in output frames; the next clip fades in by CurveX(x), this
+// one out by CurveX(1-x)).
 type Clip struct {
 	Source            int
 	In, Out           int64
 	Gain              float64
 	FadeIn, FadeOut   int64
 	CurveIn, CurveOut func(x float64) float64
+	Gap, Crossfade    int64
+	CurveX            func(x float64) float64
 }
 
 // TagEdit is what an export changes in the tags; nil fields stay as the

@@ -52,6 +52,9 @@ func FuzzRenderMP3(f *testing.F) {
 	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":400,"gain":-1}]}`), mp3, uint8(2), []byte("<xml/>"), uint32(1<<30))
 	// A remove on a longer stream: the junction's frames are re-encoded.
 	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":20000},{"source":1,"in":26000,"out":45000}],"output":{"container":"mp3"}}`), bytes.Repeat(frame, 40), uint8(1), bext, uint32(0))
+	// A crossfade and a gap as MP3: re-encoded with the junction.
+	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":20000},{"source":1,"in":22000,"out":45000}],"joins":[{"type":"crossfade","length":3000,"curve":"s-curve"}],"output":{"container":"mp3"}}`), bytes.Repeat(frame, 40), uint8(1), bext, uint32(0))
+	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":20000},{"source":1,"in":20000,"out":45000}],"joins":[{"type":"gap","length":777}],"output":{"container":"mp3"}}`), bytes.Repeat(frame, 40), uint8(1), bext, uint32(0))
 	f.Fuzz(func(t *testing.T, doc, mp3 []byte, id uint8, payload []byte, declared uint32) {
 		d, err := project.Parse(doc)
 		if err != nil {

@@ -52,15 +52,27 @@ func TestMP3Container(t *testing.T) {
 	if res, err = project.Render(faded, decs, project.Options{}); err != nil || res.Container != "mp3" || res.Frames != 88200 || len(res.Notes) == 0 {
 		t.Errorf("fade on an MP3: %v %+v", err, res)
 	}
-	// A crossfade needs samples: LAME encodes it, and the file decodes to
-	// exactly the announced length (our decoder and ffmpeg), passes mp3val
-	// and ffmpeg's error detection.
+	// A crossfade with a gain needs every sample: LAME encodes the whole
+	// edit, exactly as long as asked.
 	xf := project.JoinAll([]int64{88200, 88200}, project.Join{Type: project.JoinCrossfade, Length: 4410})
+	xf.Clips[1].Gain = -3
 	res, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{})
 	if err != nil || res.Container != "mp3" || res.Lossless || res.Frames != 2*88200-4410 {
-		t.Fatalf("crossfade of MP3s: %v %+v", err, res)
+		t.Fatalf("crossfade of MP3s with a gain: %v %+v", err, res)
 	}
 	if len(res.Notes) == 0 || !strings.Contains(res.Notes[len(res.Notes)-1], "encoded with LAME") {
+		t.Errorf("crossfade notes: %q", res.Notes)
+	}
+	// Without one, only the frames of the crossfade are encoded again
+	// (the junction may move by under a frame, which a note says),
+	// and the file decodes to exactly the announced length (our decoder
+	// and ffmpeg), passes mp3val and ffmpeg's error detection.
+	xf.Clips[1].Gain = 0
+	res, err = project.Render(xf, []audio.Decoder{dec, dec}, project.Options{})
+	if err != nil || res.Container != "mp3" || res.Lossless || abs64(res.Frames-(2*88200-4410)) >= 1152 {
+		t.Fatalf("crossfade of MP3s: %v %+v", err, res)
+	}
+	if notes := strings.Join(res.Notes, "; "); !strings.Contains(notes, "re-encoded at 1 junction, the rest untouched") {
 		t.Errorf("crossfade notes: %q", res.Notes)
 	}
 	out := filepath.Join(dir, "xf.mp3")

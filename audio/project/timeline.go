@@ -90,6 +90,12 @@ func (r *renderer) Clips() []codec.Clip {
 		if k.FadeOut != nil {
 			c.FadeOut, c.CurveOut = k.FadeOut.Length, k.FadeOut.Curve.Gain
 		}
+		if i < len(r.clips)-1 {
+			c.Gap = r.gaps[i]
+			if k.xout > 0 {
+				c.Crossfade, c.CurveX = k.xout, k.xoutC.Gain
+			}
+		}
 		out[i] = c
 	}
 	return out
@@ -97,11 +103,6 @@ func (r *renderer) Clips() []codec.Clip {
 
 // Transformed implements codec.Timeline.
 func (r *renderer) Transformed() string {
-	for i, j := range r.doc.Joins {
-		if j.Type != JoinNone && j.Type != "" && j.Length > 0 {
-			return fmt.Sprintf("a %s at junction %d", j.Type, i+1)
-		}
-	}
 	if r.doc.Output.Normalize != nil {
 		return "normalisation"
 	}

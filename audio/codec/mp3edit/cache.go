@@ -28,6 +28,8 @@ type stretchKey struct {
 	cL, cR, k    int
 	rb, ra       int64
 	lskip, rskip int64
+	gap, xfade   int64
+	curve        [3]float64 // the crossfade's curve, by three of its values
 }
 
 type stretchEntry struct {
@@ -43,8 +45,13 @@ func NewStretchCache(max int) *StretchCache {
 }
 
 func keyOf(L, R Piece, cL, cR, k int) stretchKey {
-	return stretchKey{left: L.In.lay, right: R.In.lay, lsrc: L.In.source, rsrc: R.In.source,
-		cL: cL, cR: cR, k: k, rb: L.To, ra: R.From, lskip: L.In.skip, rskip: R.In.skip}
+	key := stretchKey{left: L.In.lay, right: R.In.lay, lsrc: L.In.source, rsrc: R.In.source,
+		cL: cL, cR: cR, k: k, rb: L.To, ra: R.From, lskip: L.In.skip, rskip: R.In.skip,
+		gap: L.Gap, xfade: L.Crossfade}
+	if L.Crossfade > 0 && L.CurveX != nil {
+		key.curve = [3]float64{L.CurveX(0.25), L.CurveX(0.5), L.CurveX(0.75)}
+	}
+	return key
 }
 
 func (c *StretchCache) get(key stretchKey) (*stretchEntry, bool) {

@@ -142,7 +142,17 @@ type Piece struct {
 	// step per granule.
 	FadeIn, FadeOut   int64
 	CurveIn, CurveOut func(x float64) float64
+	// Gap and Crossfade are the junction after the piece, in samples: a
+	// gap of silence, or an overlap with the next piece shaped by
+	// CurveX (the next piece fades in by CurveX(x), this one out by
+	// CurveX(1-x), sampled at the centre of each sample; nil is linear).
+	// Only with re-encoded junctions (Options.Reencode).
+	Gap, Crossfade int64
+	CurveX         func(x float64) float64
 }
+
+// joined reports whether the junction after p is more than a cut.
+func (p Piece) joined() bool { return p.Gap > 0 || p.Crossfade > 0 }
 
 // gainAt returns the gain in dB of the granule centred on sample c of the
 // piece (c counted from From).
@@ -252,6 +262,14 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 		if h := p.In.h0; !h.compatible(h0) || h.mono() != h0.mono() {
 			return nil, fmt.Errorf("%w: piece %d is %d Hz %s, the first is %d Hz %s; join them by rendering to WAV instead",
 				ErrNotLossless, i, h.sampleRate(), chName(h), h0.sampleRate(), chName(h0))
+		}
+	}
+	for i, p := range pieces[:len(pieces)-1] {
+		if p.Gap < 0 || p.Crossfade < 0 || p.Gap > 0 && p.Crossfade > 0 {
+			return nil, fmt.Errorf("mp3edit: junction %d: a gap of %d and a crossfade of %d samples", i+1, p.Gap, p.Crossfade)
+		}
+		if p.joined() && opt.Reencode == nil {
+			return nil, fmt.Errorf("%w: a gap or crossfade at junction %d needs its frames re-encoded", ErrNotLossless, i+1)
 		}
 	}
 	if opt.Reencode != nil && len(pieces) > 1 {

@@ -73,6 +73,10 @@ const (
 	// maxStretch bounds the frames re-encoded at one junction (a few
 	// are needed; more means frames that decode to nothing nearby).
 	maxStretch = 16
+	// maxJoin is the longest gap or crossfade, in seconds, re-encoded at
+	// a junction (the whole stretch is decoded into memory: 60 s of
+	// stereo is 21 MB); a longer one is encoded with the whole file.
+	maxJoin = 60
 	// fadeIn is the primer's fade-in length.
 	fadeIn = 1024
 )
@@ -99,7 +103,17 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 	js := make([]junction, n-1)
 	for k := range js {
 		L, R := &ps[k], &ps[k+1]
-		shift, err := align(L, R, spf)
+		// A crossfade mixes L's last X samples with R's first X; a gap
+		// puts G of silence between them. Both are re-encoded with the
+		// junction, up to maxJoin of them.
+		X, G := L.Crossfade, L.Gap
+		if X+G > maxJoin*int64(L.In.Rate()) {
+			return nil, fmt.Errorf("%w: junction %d: a gap or crossfade over %d s is re-encoded with the whole file", ErrNotLossless, k+1, maxJoin)
+		}
+		if X > L.To-L.From || X > R.To-R.From {
+			return nil, fmt.Errorf("mp3edit: junction %d: a crossfade of %d samples is longer than its pieces", k+1, X)
+		}
+		shift, err := align(L, R, spf, G-X)
 		if err != nil {
 			return nil, err
 		}
@@ -112,21 +126,21 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		// The junction must stay clear of the granules whose overlap-add
 		// mixes kept and re-encoded frames: there the kept frame's
 		// aliasing term was made from the source's own continuation.
-		for cL > 0 && rb-L.In.cum(cL) < margin {
+		for cL > 0 && rb-X-L.In.cum(cL) < margin {
 			cL--
 		}
-		for cR < R.In.nf && R.In.cum(cR)-ra < margin {
+		for cR < R.In.nf && R.In.cum(cR)-ra-X < margin {
 			cR++
 		}
-		if rb-L.In.cum(cL) < margin || R.In.cum(cR)-ra < margin {
+		if rb-X-L.In.cum(cL) < margin || R.In.cum(cR)-ra-X < margin {
 			return nil, fmt.Errorf("%w: %w (junction %d)", ErrNotLossless, errShort, k+1)
 		}
-		num := rb - L.In.cum(cL) + R.In.cum(cR) - ra
+		num := rb - L.In.cum(cL) + R.In.cum(cR) - ra + G - X
 		if num%spf != 0 {
 			return nil, fmt.Errorf("%w: junction %d does not fall on the frame grid (damaged frames nearby)", ErrNotLossless, k+1)
 		}
 		kf := int(num / spf)
-		if kf > maxStretch {
+		if kf > maxStretch+int((X+G+spf-1)/spf) {
 			return nil, fmt.Errorf("%w: junction %d would re-encode %d frames (damaged frames nearby)", ErrNotLossless, k+1, kf)
 		}
 		js[k] = junction{cL: cL, cR: cR, k: kf, shift: shift}
@@ -210,6 +224,9 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 			trail = in.cum(last+1) - pb
 		}
 		wanted += p.To - p.From
+		if k < n-1 {
+			wanted += p.Gap - p.Crossfade
+		}
 	}
 	res, err := assemble(ps, opt, out, lead, trail, wanted)
 	if err != nil {
@@ -222,11 +239,12 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 
 // align moves the junction between L and R by under half a frame (into R
 // or L, whichever has the samples) so that the audio between L's kept
-// frames and R's is a whole number of frames. It returns the samples added
+// frames and R's, with extra samples between them (a gap, or less a
+// crossfade), is a whole number of frames. It returns the samples added
 // (> 0) or removed (< 0).
-func align(L, R *Piece, spf int64) (int64, error) {
+func align(L, R *Piece, spf, extra int64) (int64, error) {
 	rb, ra := L.To+L.In.skip, R.From+R.In.skip
-	r := ((rb-ra)%spf + spf) % spf
+	r := ((rb-ra+extra)%spf + spf) % spf
 	if r == 0 {
 		return 0, nil
 	}
@@ -341,6 +359,14 @@ func stretch(L, R Piece, cL, cR, k int, enc Reencoder) (outFrame, Stretch, error
 	near, above := kbpsAround(L.In, cL, R.In, cR)
 	spec := Spec{Rate: L.In.Rate(), Channels: ch, Mode: int(h0 >> 6 & 3), Kbps: above}
 	var delay int64
+	// In the stretch's samples (0 is frame cL's first): L's run to jrel,
+	// R's start at s (before jrel for a crossfade, after it for a gap).
+	X := L.Crossfade
+	s := jrel + L.Gap - X
+	curve := L.CurveX
+	if curve == nil {
+		curve = func(x float64) float64 { return x }
+	}
 	pcm := func(d int) ([]float32, error) {
 		delay = int64(d)
 		// The encoder puts input sample s at decoded sample s + d + 529;
@@ -352,10 +378,31 @@ func stretch(L, R Piece, cL, cR, k int, enc Reencoder) (outFrame, Stretch, error
 			if err := L.In.readRaw(L.In.cum(cL)+a, L.In.cum(cL)+b, x[:(b-a)*int64(ch)]); err != nil {
 				return nil, err
 			}
+			for p := max(a, s); p < b; p++ { // L fades out
+				g := float32(curve(1 - (float64(p-s)+0.5)/float64(X)))
+				for c := range ch {
+					x[int(p-i0)*ch+c] *= g
+				}
+			}
 		}
-		if a, b := max(jrel, i0), i0+total; a < b {
-			if err := R.In.readRaw(ra+a-jrel, ra+b-jrel, x[(a-i0)*int64(ch):]); err != nil {
+		if a, b := max(s, i0), i0+total; a < b {
+			y := x[(a-i0)*int64(ch):]
+			if X > 0 {
+				y = make([]float32, (b-a)*int64(ch))
+			}
+			if err := R.In.readRaw(ra+a-s, ra+b-s, y); err != nil {
 				return nil, err
+			}
+			if X > 0 { // R fades in, over L's fade-out
+				for p := a; p < b; p++ {
+					g := float32(1)
+					if p < jrel {
+						g = float32(curve((float64(p-s) + 0.5) / float64(X)))
+					}
+					for c := range ch {
+						x[int(p-i0)*ch+c] += g * y[int(p-a)*ch+c]
+					}
+				}
 			}
 		}
 		// Fade the primer in: an onset out of silence would make the

@@ -55,7 +55,8 @@ func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder, cache *
 			inputs[c.Source] = in
 		}
 		p := Piece{In: in, From: c.In, To: c.Out, Gain: c.Gain,
-			FadeIn: c.FadeIn, CurveIn: c.CurveIn, FadeOut: c.FadeOut, CurveOut: c.CurveOut}
+			FadeIn: c.FadeIn, CurveIn: c.CurveIn, FadeOut: c.FadeOut, CurveOut: c.CurveOut,
+			Gap: c.Gap, Crossfade: c.Crossfade, CurveX: c.CurveX}
 		if p.hasGain() {
 			notes = append(notes, fmt.Sprintf("gain and fades of clip %d are applied without re-encoding, in steps of %.2f dB (gain %.2f dB as %.2f dB)",
 				i+1, StepDB, c.Gain, float64(GainSteps(c.Gain))*StepDB))
