@@ -209,3 +209,29 @@ func BenchmarkIndexHour(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(src.n), "ns/frame")
 	b.ReportMetric(float64(lay.IndexBytes())/float64(src.n), "index-B/frame")
 }
+
+// countingSource counts the bytes read through it.
+type countingSource struct {
+	audio.Source
+	reads, bytes int64
+}
+
+func (c *countingSource) ReadAt(p []byte, off int64) (int, error) {
+	c.reads++
+	c.bytes += int64(len(p))
+	return c.Source.ReadAt(p, off)
+}
+
+// TestIndexReadsOnce: indexing reads each byte of the frames about once
+// (chunks overlap by chunkOverlap), though the scanner peeks at the frames after the one it is
+// on (reading a chunk at every peek read a browser File eight times
+// over: each read there is an asynchronous Blob read).
+func TestIndexReadsOnce(t *testing.T) {
+	src := &countingSource{Source: newFrameSource(0xfffb9064, 20000)} // 8 MB of 128 kbit/s frames
+	if _, err := Index(src); err != nil {
+		t.Fatal(err)
+	}
+	if size := src.Size(); float64(src.bytes) > 1.08*float64(size) || src.reads > size/chunkSize*11/10+8 {
+		t.Errorf("indexing %d bytes read %d bytes in %d reads", size, src.bytes, src.reads)
+	}
+}

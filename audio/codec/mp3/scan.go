@@ -11,7 +11,10 @@ import (
 )
 
 const (
-	chunkSize      = 64 << 10
+	chunkSize = 64 << 10
+	// chunkOverlap is how much of a chunk the next one reads again: more
+	// than the largest frame (a free-format one, maxFreeFormat).
+	chunkOverlap   = 4 << 10
 	maxFreeFormat  = 2304 // largest free-format frame searched for
 	syncMatches    = 10   // consecutive frames that confirm a sync
 	maxWarnings    = 8
@@ -28,20 +31,37 @@ var maxFrames = MaxFrames
 // ErrTooLong is returned for streams of more than MaxFrames frames.
 var ErrTooLong = errors.New("mp3: stream too long")
 
-// chunkReader reads a Source by range through one bounded buffer.
+// chunkReader reads a Source by range through two bounded buffers: the
+// chunk being read and the one before it. A scanner peeks at the frames
+// after the one it is on; a peek just past the current chunk continues it
+// rather than starting a chunk at the peek, and the chunk before stays for
+// the reads that come back to it, so each byte is read once (reading the
+// chunks at the peeks made a browser read a file eight times over).
 type chunkReader struct {
-	src audio.Source
-	end int64 // end of the audio data
-	buf []byte
-	off int64
+	src  audio.Source
+	end  int64 // end of the audio data
+	bufs [2][]byte
+	offs [2]int64
+	cur  int // bufs[cur] is the current chunk, bufs[1-cur] the one before
 }
 
 func newChunkReader(src audio.Source, end int64) *chunkReader {
-	return &chunkReader{src: src, end: end, buf: make([]byte, 0, chunkSize)}
+	return &chunkReader{src: src, end: end, bufs: [2][]byte{make([]byte, 0, chunkSize), make([]byte, 0, chunkSize)}}
+}
+
+// holding returns the buffered bytes from off on when a chunk holds
+// [off, off+n).
+func (r *chunkReader) holding(off int64, n int) ([]byte, bool) {
+	for _, i := range [2]int{r.cur, 1 - r.cur} {
+		if b := r.bufs[i]; off >= r.offs[i] && off+int64(n) <= r.offs[i]+int64(len(b)) {
+			return b[off-r.offs[i]:], true
+		}
+	}
+	return nil, false
 }
 
 // at returns the bytes [off, off+n) clipped to the end of the data; n must
-// be at most chunkSize. The view is valid until the next call.
+// be at most chunkSize. The view is valid until the next call but one.
 func (r *chunkReader) at(off int64, n int) ([]byte, error) {
 	if off < 0 || off >= r.end {
 		return nil, nil
@@ -49,31 +69,42 @@ func (r *chunkReader) at(off int64, n int) ([]byte, error) {
 	if rem := r.end - off; int64(n) > rem {
 		n = int(rem)
 	}
-	if off >= r.off && off+int64(n) <= r.off+int64(len(r.buf)) {
-		i := int(off - r.off)
-		return r.buf[i : i+n], nil
+	if b, ok := r.holding(off, n); ok {
+		return b[:n], nil
 	}
-	m := int(min(int64(chunkSize), r.end-off))
-	r.buf = r.buf[:m]
-	k, err := r.src.ReadAt(r.buf, off)
-	r.buf = r.buf[:k]
-	r.off = off
+	// Near the current chunk's end or just past it: continue the chunk,
+	// from a little before its end so that a frame across the edge is
+	// whole in the next one.
+	start := off
+	if end := r.offs[r.cur] + int64(len(r.bufs[r.cur])); len(r.bufs[r.cur]) > chunkOverlap && off > end-chunkOverlap && off <= end+chunkSize/2 {
+		if s := end - chunkOverlap; off+int64(n) <= s+chunkSize {
+			start = s
+		}
+	}
+	r.cur = 1 - r.cur
+	m := int(min(int64(chunkSize), r.end-start))
+	buf := r.bufs[r.cur][:m]
+	k, err := r.src.ReadAt(buf, start)
+	r.bufs[r.cur], r.offs[r.cur] = buf[:k], start
 	if k < m {
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("mp3: reading at byte %d: %w", off, err)
+			return nil, fmt.Errorf("mp3: reading at byte %d: %w", start, err)
 		}
 		// the source is shorter than it said: treat as truncated
-		r.end = off + int64(k)
-		n = min(n, k)
+		r.end = start + int64(k)
 	}
-	return r.buf[:n], nil
+	i := int(off - start)
+	if i >= k {
+		return nil, nil
+	}
+	return buf[i:min(i+n, k)], nil
 }
 
 // avail returns the buffered bytes from off on (at least 4 unless the
 // data ends), refilling the buffer only when needed.
 func (r *chunkReader) avail(off int64) ([]byte, error) {
-	if off >= r.off && off+4 <= r.off+int64(len(r.buf)) {
-		return r.buf[off-r.off:], nil
+	if b, ok := r.holding(off, 4); ok {
+		return b, nil
 	}
 	return r.at(off, chunkSize)
 }
