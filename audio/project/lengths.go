@@ -11,6 +11,9 @@ import (
 // resampling, the timeline's length once crossfades overlap and gaps are
 // added, and what a decoder of the output gives back.
 type Lengths struct {
+	// Container is the output format Render tries first: the document's,
+	// else the first source's when Offcut writes it, else WAV.
+	Container string `json:"container"`
 	// Rate is the timeline's sample rate (the document's, else the first
 	// source's, moved to the nearest rate the output format writes).
 	Rate int `json:"sampleRate"`
@@ -72,7 +75,7 @@ func LayOut(doc *Document, infos []audio.Info) (*Lengths, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lengths{Rate: r.out.Rate, Clips: make([]int64, len(r.clips)), Frames: r.total, Output: Span{r.total, r.out.Rate}}
+	l := &Lengths{Container: desc.Name, Rate: r.out.Rate, Clips: make([]int64, len(r.clips)), Frames: r.total, Output: Span{r.total, r.out.Rate}}
 	for i, k := range r.clips {
 		l.Clips[i] = k.n
 	}

@@ -50,6 +50,9 @@ func TestLayOutMatchesRender(t *testing.T) {
 			}
 			continue
 		}
+		if l.Container != res.Container {
+			t.Errorf("%s: LayOut picks %s, Render wrote %s", name, l.Container, res.Container)
+		}
 		if l.Output.Rate != res.Format.Rate || l.Output.Frames != res.Frames {
 			t.Errorf("%s: LayOut gives %d frames at %d Hz, Render %d at %d", name, l.Output.Frames, l.Output.Rate, res.Frames, res.Format.Rate)
 		}

@@ -101,10 +101,11 @@ export class Converter extends ExportPanel {
       doc: { version: 1, sources: [{ name: s.file.name, size: s.file.size }], clips: [{ source: 0, in: 0, out: s.info.frames }], output },
       name: s.file.name,
       files: [s.file],
+      infos: [s.info],
       src: s,
     }));
     const first = srcs[0];
-    return { files: [first.file], outputs, source: { name: first.file.name, format: first.info.format }, containers: srcs.map((s) => s.info.container) };
+    return { files: [first.file], infos: [first.info], outputs, source: { name: first.file.name, format: first.info.format }, containers: srcs.map((s) => s.info.container) };
   }
 
   /** @protected */

@@ -2,7 +2,7 @@
 // (oc.plan), a progress bar with Cancel, download via <a download> and,
 // where the File System Access API exists, "Save as…".
 
-import { toDocument } from './drafts.js';
+import { bare, toDocument } from './drafts.js';
 import { engine, isAbort } from './engine.js';
 import { el, formatTime, formatBytes, describeFormat, outputName } from './util.js';
 
@@ -68,17 +68,6 @@ export function withExt(name, ext) {
 }
 
 const byId = (id) => FORMATS.find((f) => f.id === id);
-
-/**
- * The format "same as source" writes, as the engine chooses it: the first
- * clip's source's format when the engine writes it, else WAV. (The engine
- * decides for real; this only sets which controls and settings apply.)
- * @param {string[]} containers the sources' containers, first clip's first
- */
-function autoFormat(containers) {
-  const own = containers.length ? byId(containers[0]) : null;
-  return own && own.available(containers) ? own : byId('wav');
-}
 
 const RATES = [8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000];
 const SETTINGS_KEY = 'offcut.output';
@@ -368,7 +357,9 @@ export class ExportPanel {
     this.container.value = settings.container === 'auto' || avail.some((x) => x.id === settings.container) ? settings.container : 'auto';
     // "Same as source" keeps the sources' layout; a chosen format offers
     // what it stores.
-    const fmt = this.container.value === 'auto' ? autoFormat(containers) : byId(this.container.value);
+    // "Same as source": the format the engine picks for these sources
+    // (known after its first answer, see autoTarget).
+    const fmt = this.container.value === 'auto' ? byId(this.auto || '') : byId(this.container.value);
     for (const c of [this.rate, this.channels, this.bits]) c.disabled = !fmt || !fmt.converts;
     this.tagBox.hidden = this.noTags || !fmt || !fmt.tags;
     this.syncTags(job);
@@ -423,7 +414,7 @@ export class ExportPanel {
   async resolve(job, oc, onLengths) {
     const containers = job.containers || [];
     const want = byId(settings.container) && byId(settings.container).available(containers) ? settings.container : '';
-    const target = want ? byId(want) : autoFormat(containers);
+    const target = want ? byId(want) : byId(await this.autoTarget(job, oc));
     const outputs = job.outputs.map((o) => {
       const output = { ...o.doc.output };
       if (want) output.container = want;
@@ -462,6 +453,24 @@ export class ExportPanel {
     // What the user should know: why WAV was chosen, or the engine's notes
     // (frames kept, gain steps, which encoder ran).
     return { fmt, outputs, plans, note: [p0.fallback, ...(p0.notes || [])].filter(Boolean).join(' · ') };
+  }
+
+  /**
+   * The format the engine writes "Same as source" in for the job's first
+   * output (its sources' own when it writes them, else WAV); the form is
+   * filled again when that changes.
+   * @private
+   * @returns {Promise<string>}
+   */
+  async autoTarget(job, oc) {
+    const o = job.outputs[0];
+    const { container, ...output } = o.doc.output || {};
+    const { container: auto } = await oc.lengths(bare({ ...o.doc, output }), o.infos || job.infos || []);
+    if (auto !== this.auto) {
+      this.auto = auto;
+      this.syncForm();
+    }
+    return auto;
   }
 
   /**
