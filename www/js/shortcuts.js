@@ -162,3 +162,19 @@ export function installShortcuts(opts) {
     }
   });
 }
+
+/**
+ * Puts the shortcuts sheet on the page, opened by a button and by ?, and
+ * installs the shortcuts (not while the sheet is open).
+ * @param {HTMLElement} button the Shortcuts button
+ * @param {() => (Object|null)} active the editor (cutter or joiner) in view
+ */
+export function installShortcutsWithSheet(button, active) {
+  const sheet = shortcutSheet();
+  document.body.append(sheet);
+  const openSheet = () => {
+    if (!sheet.open) sheet.showModal();
+  };
+  button.addEventListener('click', openSheet);
+  installShortcuts({ active, help: openSheet, blocked: () => sheet.open });
+}
