@@ -5,42 +5,91 @@ import { el, isMac, primary } from './util.js';
 
 const MOD = isMac ? '⌘' : 'Ctrl';
 
-/** The sheet's rows: keys and what they do. */
+/**
+ * A key press that runs a shortcut. key: KeyboardEvent.key values (letters
+ * in lower case when mod is set); mod: with Ctrl (⌘ on Apple); shift:
+ * true or false when it matters; anywhere: in text fields too;
+ * notOnControl: not while a button or link has the focus (Space presses
+ * it); prevent: when the browser's own action is stopped: 'always' (the
+ * default with mod), 'handled' (when the editor has the command: the
+ * default without), 'never'; call: the command when not the row's.
+ * @typedef {{key: string[], mod?: boolean, shift?: boolean, anywhere?: boolean, notOnControl?: boolean, prevent?: string, call?: string}} Binding
+ */
+
+/**
+ * One shortcut: the keys as the sheet shows them, what they do, and, for
+ * the keys handled here, the editor's command (or 'help', the sheet) and
+ * the key presses that run it. Rows without bindings are handled where
+ * the focus is (the waveform, the joiner's list, the Record tab) and are
+ * listed for the sheet.
+ * @typedef {{keys: string, what: string, call?: string, bind?: Binding[]}} Shortcut
+ */
+
+/**
+ * The one table of shortcuts: the sheet lists it and the handler below
+ * runs it.
+ * @type {Array<[string, Shortcut[]]>}
+ */
 export const SHORTCUTS = [
   ['Playback', [
-    ['Space', 'Play or pause (the selection if there is one)'],
+    { keys: 'Space', what: 'Play or pause (the selection if there is one)', call: 'playPause', bind: [{ key: [' '], notOnControl: true, prevent: 'always' }] },
   ]],
   ['Selection and cursor', [
-    ['← →', 'Move the cursor, or the focused handle, by one pixel'],
-    ['Shift + ← →', 'Extend the selection; on a handle, move it 20 pixels'],
-    ['Page Down / Page Up', 'Move one second later / earlier'],
-    ['Home / End', 'Go to the start or the end'],
-    ['[  ]', 'Set the selection start / end at the cursor'],
-    [`${MOD} + A`, 'Select all'],
-    ['Esc', 'Clear the selection'],
+    { keys: '← →', what: 'Move the cursor, or the focused handle, by one pixel' },
+    { keys: 'Shift + ← →', what: 'Extend the selection; on a handle, move it 20 pixels' },
+    { keys: 'Page Down / Page Up', what: 'Move one second later / earlier' },
+    { keys: 'Home / End', what: 'Go to the start or the end' },
+    { keys: '[  ]', what: 'Set the selection start / end at the cursor', bind: [{ key: ['['], call: 'markIn' }, { key: [']'], call: 'markOut' }] },
+    { keys: `${MOD} + A`, what: 'Select all', call: 'selectAll', bind: [{ key: ['a'], mod: true }] },
+    { keys: 'Esc', what: 'Clear the selection', call: 'clearSel', bind: [{ key: ['Escape'], prevent: 'never' }] },
   ]],
   ['Editing', [
-    ['Delete  or  ' + `${MOD} + K`, 'Remove the selection (joiner: the focused clip)'],
-    [`${MOD} + T`, 'Keep only the selection (trim)'],
-    [`${MOD} + I`, 'Split into parts at the cursor'],
-    [`${MOD} + Z`, 'Undo'],
-    [`${MOD} + Y  or  ${MOD} + Shift + Z`, 'Redo'],
-    ['Alt + ↑ ↓', 'Joiner: move the focused clip up or down'],
-    [`${MOD} + S`, 'Export'],
+    { keys: 'Delete  or  ' + `${MOD} + K`, what: 'Remove the selection (joiner: the focused clip)', call: 'deleteSel', bind: [{ key: ['Delete', 'Backspace'] }, { key: ['k'], mod: true }] },
+    { keys: `${MOD} + T`, what: 'Keep only the selection (trim)', call: 'trim', bind: [{ key: ['t'], mod: true }] },
+    { keys: `${MOD} + I`, what: 'Split into parts at the cursor', call: 'split', bind: [{ key: ['i'], mod: true }] },
+    { keys: `${MOD} + Z`, what: 'Undo', call: 'undo', bind: [{ key: ['z'], mod: true, shift: false }] },
+    { keys: `${MOD} + Y  or  ${MOD} + Shift + Z`, what: 'Redo', call: 'redo', bind: [{ key: ['y'], mod: true }, { key: ['z'], mod: true, shift: true }] },
+    { keys: 'Alt + ↑ ↓', what: 'Joiner: move the focused clip up or down' },
+    { keys: `${MOD} + S`, what: 'Export', call: 'exportNow', bind: [{ key: ['s'], mod: true, shift: false, anywhere: true }] },
   ]],
   ['View', [
-    ['+  −', 'Zoom in / out'],
-    [`${MOD} + wheel  or  pinch`, 'Zoom around the pointer'],
-    ['Wheel  or  one-finger drag', 'Scroll'],
-    ['Touch and hold, then drag', 'Select on a touch screen'],
-    ['Two fingers', 'Pan and zoom on a touch screen'],
-    ['?', 'Show this sheet'],
+    { keys: '+  −', what: 'Zoom in / out', bind: [{ key: ['+', '='], call: 'zoomInKey' }, { key: ['-', '_'], call: 'zoomOutKey' }] },
+    { keys: `${MOD} + wheel  or  pinch`, what: 'Zoom around the pointer' },
+    { keys: 'Wheel  or  one-finger drag', what: 'Scroll' },
+    { keys: 'Touch and hold, then drag', what: 'Select on a touch screen' },
+    { keys: 'Two fingers', what: 'Pan and zoom on a touch screen' },
+    { keys: '?', what: 'Show this sheet', call: 'help', bind: [{ key: ['?'], prevent: 'always' }] },
   ]],
   ['Record tab', [
-    ['R', 'Record, and stop'],
-    ['P', 'Pause and resume'],
+    { keys: 'R', what: 'Record, and stop' },
+    { keys: 'P', what: 'Pause and resume' },
   ]],
 ];
+
+/**
+ * The shortcut a key press runs, if any: the row and the binding that
+ * matched. Pure (tested with node --test).
+ * @param {{key: string, altKey: boolean, shiftKey: boolean, ctrlKey: boolean, metaKey: boolean}} e
+ * @param {{typing: boolean, onControl: boolean}} where typing: the focus is a text field; onControl: a button or link
+ * @returns {{row: Shortcut, bind: Binding}|null} (the command is bind.call || row.call)
+ */
+export function shortcutFor(e, { typing, onControl }) {
+  if (e.altKey) return null;
+  const mod = primary(/** @type {KeyboardEvent} */ (e));
+  const key = mod ? e.key.toLowerCase() : e.key;
+  for (const [, rows] of SHORTCUTS) {
+    for (const row of rows) {
+      for (const b of row.bind || []) {
+        if (!!b.mod !== mod || !b.key.includes(key)) continue;
+        if (b.shift !== undefined && b.shift !== e.shiftKey) continue;
+        if (typing && !b.anywhere) continue;
+        if (onControl && b.notOnControl) continue;
+        return { row, bind: b };
+      }
+    }
+  }
+  return null;
+}
 
 /**
  * Builds the shortcuts <dialog>.
@@ -57,7 +106,7 @@ export function shortcutSheet() {
       el(
         'div',
         { class: 'sheet-groups' },
-        ...SHORTCUTS.map(([title, rows]) => el('section', {}, el('h3', {}, title), el('dl', {}, ...rows.flatMap(([k, what]) => [el('dt', {}, ...keys(k)), el('dd', {}, what)])))),
+        ...SHORTCUTS.map(([title, rows]) => el('section', {}, el('h3', {}, title), el('dl', {}, ...rows.flatMap((r) => [el('dt', {}, ...keys(r.keys)), el('dd', {}, r.what)])))),
       ),
       el('p', { class: 'muted small sheet-note' }, `Some browsers keep ${MOD}+T and ${MOD}+K for themselves; the Keep and Remove buttons do the same.`),
     )
@@ -85,81 +134,22 @@ function typing(t) {
 export function installShortcuts(opts) {
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || opts.blocked()) return;
-    const ed = opts.active();
     const t = e.target;
-    const mod = primary(e);
-    const key = e.key;
-    // Ctrl+S exports from anywhere (instead of saving the page).
-    if (mod && !e.altKey && !e.shiftKey && key.toLowerCase() === 's') {
-      e.preventDefault();
-      if (ed && ed.exportNow) ed.exportNow();
-      return;
-    }
-    // Undo/redo work everywhere but in text fields (where they edit text).
-    if (mod && !e.altKey && !typing(t)) {
-      const k = key.toLowerCase();
-      const run = (fn) => {
-        e.preventDefault();
-        if (ed && ed[fn]) ed[fn]();
-      };
-      if (k === 'z' && !e.shiftKey) return run('undo');
-      if ((k === 'z' && e.shiftKey) || k === 'y') return run('redo');
-      if (k === 'k') return run('deleteSel');
-      if (k === 't') return run('trim');
-      if (k === 'i') return run('split');
-      if (k === 'a') return run('selectAll');
-      return;
-    }
-    if (typing(t) || e.altKey || mod) return;
     const onControl = t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || (t instanceof HTMLInputElement && t.type !== 'range');
-    switch (key) {
-      case ' ':
-        if (onControl) return; // Space presses a focused button
-        e.preventDefault();
-        if (ed && ed.playPause) ed.playPause();
-        return;
-      case '?':
-        e.preventDefault();
-        opts.help();
-        return;
-      case '[':
-        if (ed && ed.markIn) {
-          e.preventDefault();
-          ed.markIn();
-        }
-        return;
-      case ']':
-        if (ed && ed.markOut) {
-          e.preventDefault();
-          ed.markOut();
-        }
-        return;
-      case '+':
-      case '=':
-        if (ed && ed.zoomInKey) {
-          e.preventDefault();
-          ed.zoomInKey();
-        }
-        return;
-      case '-':
-      case '_':
-        if (ed && ed.zoomOutKey) {
-          e.preventDefault();
-          ed.zoomOutKey();
-        }
-        return;
-      case 'Delete':
-      case 'Backspace':
-        if (ed && ed.deleteSel) {
-          e.preventDefault();
-          ed.deleteSel();
-        }
-        return;
-      case 'Escape':
-        if (ed && ed.clearSel) ed.clearSel();
-        return;
-      default:
+    const hit = shortcutFor(e, { typing: typing(t), onControl });
+    if (!hit) return;
+    const { row, bind } = hit;
+    const call = bind.call || row.call;
+    if (call === 'help') {
+      e.preventDefault();
+      opts.help();
+      return;
     }
+    const ed = opts.active();
+    const has = !!(ed && ed[call]);
+    const prevent = bind.prevent || (bind.mod ? 'always' : 'handled');
+    if (prevent === 'always' || (prevent === 'handled' && has)) e.preventDefault();
+    if (has) ed[call]();
   });
 }
 
