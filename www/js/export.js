@@ -463,9 +463,10 @@ export class ExportPanel {
    * @returns {Promise<string>}
    */
   async autoTarget(job, oc) {
+    // Only the sources decide (the settings may be another format's: a
+    // sample format MP3 cannot store must not fail the question).
     const o = job.outputs[0];
-    const { container, ...output } = o.doc.output || {};
-    const { container: auto } = await oc.lengths(bare({ ...o.doc, output }), o.infos || job.infos || []);
+    const { container: auto } = await oc.lengths(bare({ ...o.doc, output: {} }), o.infos || job.infos || []);
     if (auto !== this.auto) {
       this.auto = auto;
       this.syncForm();
