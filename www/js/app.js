@@ -166,6 +166,10 @@ session.offerRestore();
 recorder.recoverAll().catch((err) => console.warn(`Looking for unfinished recordings failed: ${err.message}`));
 
 // Start the engine early so the first file opens at once.
-engine().catch((err) => error(`The audio engine could not start: ${err.message}. Reload the page to try again.`));
+// The root gets 'engine-ready' once it has loaded (tests wait for it).
+engine().then(
+  () => document.documentElement.classList.add('engine-ready'),
+  (err) => error(`The audio engine could not start: ${err.message}. Reload the page to try again.`),
+);
 refresh();
 document.documentElement.classList.add('ready');
