@@ -328,7 +328,9 @@ export class Offcut {
    * @param {object|string} project
    * @param {Info[]} infos the sources' probe results, indexed like the
    *   document's sources
-   * @returns {Promise<{sampleRate: number, clips: number[], frames: number, output: {frames: number, sampleRate: number}}>}
+   * @returns {Promise<{container: string, sampleRate: number, clips: number[], frames: number, output: {frames: number, sampleRate: number}}>}
+   *   container: the output format the engine tries first (the document's,
+   *   else the first source's when it writes it, else WAV)
    */
   lengths(project, infos) {
     const doc = typeof project === 'string' ? project : JSON.stringify(project);
@@ -349,7 +351,11 @@ export class Offcut {
    * @returns {Promise<Array<{name: string, label: string, default?: boolean}>>}
    */
   curves() {
-    return (this.#curves ??= this.#run('curves', {}, { instant: true }));
+    if (!this.#curves) {
+      this.#curves = this.#run('curves', {}, { instant: true });
+      this.#curves.catch(() => (this.#curves = null)); // asked again next time
+    }
+    return this.#curves;
   }
 
   /**
