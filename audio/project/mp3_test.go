@@ -18,23 +18,8 @@ import (
 // written as MP3 frames (lossless); with fades they become WAV unless MP3 is
 // demanded, which is a clear error.
 func TestMP3Container(t *testing.T) {
-	lame := audiotest.Tool(t, "lame")
 	dir := t.TempDir()
-	wav := filepath.Join(dir, "in.wav")
-	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(88200, 2, 44100, 1)), 0o644)
-	mp3 := filepath.Join(dir, "in.mp3")
-	if out, err := exec.Command(lame, "--quiet", "-b", "160", wav, mp3).CombinedOutput(); err != nil {
-		t.Fatalf("lame: %v %s", err, out)
-	}
-	src, err := audio.OpenFile(mp3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dec, err := codecs.Open(src)
-	if err != nil {
-		t.Fatalf("codecs.Open of an MP3: %v", err)
-	}
+	src, dec := openMP3(t, lameMP3(t, dir, "in", 88200, 1, "-b", "160"))
 	if dec.Info().Frames != 88200 {
 		t.Fatalf("gapless length %d, want 88200", dec.Info().Frames)
 	}

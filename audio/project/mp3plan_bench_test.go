@@ -3,12 +3,9 @@ package project_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"offcut/audio"
-	"offcut/audio/audiotest"
 	"offcut/audio/codecs"
 	"offcut/audio/project"
 )
@@ -18,14 +15,7 @@ import (
 // what the editor waits for after every change ("working out the
 // size…"). The file is opened once, as the Worker keeps it.
 func BenchmarkMP3PlanAfterEdit(b *testing.B) {
-	lame := audiotest.Tool(b, "lame")
-	dir := b.TempDir()
-	wav := filepath.Join(dir, "in.wav")
-	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(10*44100, 2, 44100, 1)), 0o644)
-	block := filepath.Join(dir, "in.mp3")
-	if out, err := exec.Command(lame, "--quiet", "-t", "-b", "128", wav, block).CombinedOutput(); err != nil {
-		b.Fatalf("lame: %v %s", err, out)
-	}
+	block := lameMP3(b, b.TempDir(), "in", 10*44100, 1, "-t", "-b", "128")
 	data, err := os.ReadFile(block)
 	if err != nil {
 		b.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
-	"offcut/audio/codecs"
 	"offcut/audio/project"
 )
 
@@ -18,23 +17,9 @@ import (
 // (frames, junctions, share copied byte for byte); the result is not
 // called lossless, and it decodes to exactly the announced length.
 func TestMP3RemoveReencodesJunction(t *testing.T) {
-	lame := audiotest.Tool(t, "lame")
 	dir := t.TempDir()
-	wav := filepath.Join(dir, "in.wav")
-	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(3*44100, 2, 44100, 1)), 0o644)
-	mp3 := filepath.Join(dir, "in.mp3")
-	if out, err := exec.Command(lame, "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
-		t.Fatalf("lame: %v %s", err, out)
-	}
-	src, err := audio.OpenFile(mp3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dec, err := codecs.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp3 := lameMP3(t, dir, "in", 3*44100, 1, "-b", "128")
+	src, dec := openMP3(t, mp3)
 	doc, err := project.Remove(3*44100, 44100, 2*44100+500)
 	if err != nil {
 		t.Fatal(err)
@@ -76,23 +61,9 @@ func TestMP3RemoveReencodesJunction(t *testing.T) {
 // edit's length, and the notes say why. A gain on the whole file still
 // keeps the frames (global_gain).
 func TestMP3GainChangeInsideFileEncodes(t *testing.T) {
-	lame := audiotest.Tool(t, "lame")
 	dir := t.TempDir()
-	wav := filepath.Join(dir, "in.wav")
-	os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: 44100, Channels: 2, Bits: 16}, audiotest.Signal(3*44100, 2, 44100, 1)), 0o644)
-	mp3 := filepath.Join(dir, "in.mp3")
-	if out, err := exec.Command(lame, "--quiet", "-b", "128", wav, mp3).CombinedOutput(); err != nil {
-		t.Fatalf("lame: %v %s", err, out)
-	}
-	src, err := audio.OpenFile(mp3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dec, err := codecs.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mp3 := lameMP3(t, dir, "in", 3*44100, 1, "-b", "128")
+	_, dec := openMP3(t, mp3)
 	render := func(clips []project.Clip) *project.Result {
 		t.Helper()
 		doc := &project.Document{Version: 1, Clips: clips, Output: project.Output{Container: "mp3"}}

@@ -11,7 +11,6 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
-	"offcut/audio/codecs"
 	"offcut/audio/project"
 )
 
@@ -41,16 +40,7 @@ func TestMP3CrossfadeAndGapReencodeJunction(t *testing.T) {
 	lame := audiotest.Tool(t, "lame")
 	dir := t.TempDir()
 	const rate, nA, nB = 44100, 88200, 66150
-	mp3Of := func(name string, n int, seed uint64) string {
-		wav := filepath.Join(dir, name+".wav")
-		os.WriteFile(wav, audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(n, 2, rate, seed)), 0o644)
-		out := filepath.Join(dir, name+".mp3")
-		if b, err := exec.Command(lame, "--quiet", "-b", "128", wav, out).CombinedOutput(); err != nil {
-			t.Fatalf("lame: %v %s", err, b)
-		}
-		return out
-	}
-	pa, pb := mp3Of("a", nA, 1), mp3Of("b", nB, 2)
+	pa, pb := lameMP3(t, dir, "a", nA, 1, "-b", "128"), lameMP3(t, dir, "b", nB, 2, "-b", "128")
 	A, B := ffmpegS16(t, pa), ffmpegS16(t, pb)
 	if len(A) != 2*nA || len(B) != 2*nB {
 		t.Fatalf("ffmpeg decodes %d and %d samples", len(A)/2, len(B)/2)
@@ -58,15 +48,7 @@ func TestMP3CrossfadeAndGapReencodeJunction(t *testing.T) {
 	var decs []audio.Decoder
 	var srcs []audio.Source
 	for _, p := range []string{pa, pb} {
-		src, err := audio.OpenFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer src.Close()
-		d, err := codecs.Open(src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		src, d := openMP3(t, p)
 		decs, srcs = append(decs, d), append(srcs, src)
 	}
 	// Lengths that keep the junction on the frame grid (no shift): the
