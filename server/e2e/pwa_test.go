@@ -901,13 +901,21 @@ func TestPWARestoreJoin(t *testing.T) {
 	before := Eval[string](t, ctx, names)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		var rec struct{ Sources []struct{ Copy *string } }
+		// The reload must come after the save that holds both copies and
+		// the join in view (saves follow edits, a moment later).
+		var rec struct {
+			Sources []struct{ Copy *string }
+			Docs    struct {
+				Active string
+				Joiner struct{ Present struct{ Items []any } }
+			}
+		}
 		json.Unmarshal([]byte(Eval[string](t, ctx, savedSession)), &rec)
-		if len(rec.Sources) == 2 && rec.Sources[0].Copy != nil && rec.Sources[1].Copy != nil {
+		if len(rec.Sources) == 2 && rec.Sources[0].Copy != nil && rec.Sources[1].Copy != nil && rec.Docs.Active == "joiner" && len(rec.Docs.Joiner.Present.Items) == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the session was not saved with copies of both files")
+			t.Fatalf("the session was not saved with copies of both files and the join in view: %+v", rec)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -189,13 +189,16 @@ export async function keepCopy(file) {
  * Deletes the private copies that the saved session no longer needs.
  * @param {Set<string>} used names of the copies still in use
  */
-async function pruneCopies(used) {
+async function pruneCopies(used, known) {
   if (!canKeepCopies()) return;
-  for (const [k, n] of copies) if (!used.has(n)) copies.delete(k);
+  // A copy finished after the session was read (not in known) is the
+  // next save's: deleting it would leave that save naming a lost copy.
+  for (const [k, n] of copies) if (!used.has(n) && (!known || known.has(n))) copies.delete(k);
+  const kept = new Set(copies.values());
   try {
     const dir = await copiesDir();
     for await (const name of dir.keys()) {
-      if (!used.has(name) && !writing.has(name)) await dir.removeEntry(name).catch(() => {});
+      if (!used.has(name) && !writing.has(name) && !kept.has(name)) await dir.removeEntry(name).catch(() => {});
     }
   } catch {
     /* no copies */
@@ -214,6 +217,7 @@ async function copiesDir() {
  * @returns {Promise<void>}
  */
 export async function saveSession(state) {
+  const known = new Set(copies.values());
   const sources = await Promise.all(
     (state.sources || []).map(async ({ key, file }) => {
       const k = fileKey(file);
@@ -224,7 +228,7 @@ export async function saveSession(state) {
   if (!sources.length) return clearSession();
   const rec = { v: 1, savedAt: Date.now(), docs: state.docs === undefined ? null : state.docs, sources };
   await tx('readwrite', (s) => s.put(rec, KEY));
-  await pruneCopies(new Set(sources.map((s) => s.copy).filter(Boolean)));
+  await pruneCopies(new Set(sources.map((s) => s.copy).filter(Boolean)), known);
 }
 
 /**
