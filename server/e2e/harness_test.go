@@ -354,11 +354,28 @@ func WaitFor(t testing.TB, ctx context.Context, cond string, timeout time.Durati
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waiting %s for %s: last error %v", timeout, cond, err)
+			state, _ := EvalErr[string](ctx, pageState)
+			t.Fatalf("waiting %s for %s: last error %v; the page: %s", timeout, cond, err, state)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// pageState sums up what a person would see, for a failed wait: the
+// document's classes, the tool in view, the banners and errors shown, and
+// the open files and the joiner's list.
+const pageState = `(() => {
+  const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  const tab = document.querySelector('[role=tab][aria-selected=true]');
+  return JSON.stringify({
+    classes: document.documentElement.className,
+    tab: tab ? tab.textContent.trim() : null,
+    errors: text('[data-testid=error]'),
+    banners: text('[role=status]'),
+    joinItems: text('[data-testid=join-item] .join-name'),
+    library: text('[data-testid=library] li'),
+  });
+})()`
 
 // Eval evaluates the JavaScript expression in the page, awaits it if it is
 // a promise, and decodes its JSON value into T. An exception or rejection
