@@ -365,7 +365,7 @@ func WaitFor(t testing.TB, ctx context.Context, cond string, timeout time.Durati
 // document's classes, the tool in view, the banners and errors shown, and
 // the open files and the joiner's list.
 const pageState = `(() => {
-  const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  const text = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.checkVisibility()).map((e) => e.textContent.trim().replace(/\s+/g, ' ')).filter(Boolean);
   const tab = document.querySelector('[role=tab][aria-selected=true]');
   return JSON.stringify({
     classes: document.documentElement.className,

@@ -187,18 +187,23 @@ export async function keepCopy(file) {
 
 /**
  * Deletes the private copies that the saved session no longer needs.
- * @param {Set<string>} used names of the copies still in use
+ * Exported for the unit tests.
+ * @param {Set<string>} used names of the copies the session just saved names
+ * @param {Set<string>} [known] names of the copies there were when the save
+ *   began (a copy finished since is not this save's to delete)
  */
-async function pruneCopies(used, known) {
+export async function pruneCopies(used, known) {
   if (!canKeepCopies()) return;
   // A copy finished after the session was read (not in known) is the
   // next save's: deleting it would leave that save naming a lost copy.
   for (const [k, n] of copies) if (!used.has(n) && (!known || known.has(n))) copies.delete(k);
-  const kept = new Set(copies.values());
+  // Asked at each name, not once before the walk: a copy can finish while
+  // the walk awaits (it then leaves writing for copies between two names).
+  const kept = (name) => used.has(name) || writing.has(name) || [...copies.values()].includes(name);
   try {
     const dir = await copiesDir();
     for await (const name of dir.keys()) {
-      if (!used.has(name) && !writing.has(name) && !kept.has(name)) await dir.removeEntry(name).catch(() => {});
+      if (!kept(name)) await dir.removeEntry(name).catch(() => {});
     }
   } catch {
     /* no copies */
@@ -286,8 +291,8 @@ async function reopen(s, ask) {
       const f = new File([blob], s.name, { type: s.type, lastModified: s.lastModified });
       copies.set(fileKey(f), s.copy);
       return { ...out, file: f, needs: '' };
-    } catch {
-      /* the copy is gone (storage cleared) */
+    } catch (err) {
+      console.warn(`The private copy of ${s.name} could not be read: ${err.message}`); // gone (storage cleared)
     }
   }
   return out;
