@@ -3,7 +3,7 @@
 // saved edit a file opened again takes.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { sessionDocs, remapJoin, restoredJoin, restoredIds, missingMessage, reapplyMatches } from '../../www/js/session.js';
+import { sessionDocs, remapJoin, restoredJoin, restoredIds, missingMessage, reapplyMatches, pendingJoin } from '../../www/js/session.js';
 
 const hist = (present, past = [], future = []) => ({ past, present, future, subscribe() {} });
 
@@ -91,4 +91,23 @@ test('reapplyMatches without saved docs applies nothing', async () => {
   const saved = { docs: null, sources: [{ key: 1, name: 'a.wav' }] };
   await reapplyMatches(saved, [{ file: { name: 'a.wav' } }], async () => true, () => assert.fail('applied'));
   assert.equal(saved.sources.length, 1);
+});
+
+test('reapplyMatches also matches the files of a join still to come back, and names the saved source', async () => {
+  const join = { past: [], present: { items: [{ key: 1, src: 1 }, { key: 2, src: 3 }] }, future: [] };
+  const saved = { docs: { cutter: [], joiner: join }, sources: [{ key: 3, name: 'c.wav' }, { key: 4, name: 'd.wav' }], join };
+  const applied = [];
+  const c = { file: { name: 'c.wav' } };
+  const d = { file: { name: 'd.wav' } };
+  await reapplyMatches(saved, [d, c], async (f, s) => f.name === s.name, (src, edit, s) => applied.push([src, edit, s.key]));
+  assert.deepEqual(applied, [[c, undefined, 3]], 'd.wav has no edit and is not in the join');
+  assert.deepEqual(saved.sources.map((s) => s.key), [4]);
+});
+
+test('pendingJoin is the saved join when it holds clips', () => {
+  const j = { past: [], present: { items: [{ key: 1, src: 1 }] }, future: [] };
+  assert.equal(pendingJoin({ joiner: j }), j);
+  assert.equal(pendingJoin({ joiner: { past: [], present: { items: [] }, future: [] } }), null);
+  assert.equal(pendingJoin(null), null);
+  assert.equal(pendingJoin({}), null);
 });

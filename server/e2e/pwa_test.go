@@ -885,20 +885,25 @@ func TestPWALaunchFiles(t *testing.T) {
 
 // TestPWARestoreJoin: a join of two files (the joiner's list and order)
 // comes back after a reload too.
-func TestPWARestoreJoin(t *testing.T) {
+// savedJoinOfTwo opens b.wav and a.wav in a fresh browser (they go to the
+// joiner), keeps private copies of both, and waits for the session saved
+// with both copies and the join in view. It returns the browser, the
+// joiner's list as shown, the files' paths and the expression that reads
+// the list.
+func savedJoinOfTwo(t *testing.T) (ctx context.Context, before, a, b, names string) {
 	s := newPWASite(t)
-	ctx := NewBrowser(t)
+	ctx = NewBrowser(t)
 	pwaRun(t, ctx, chromedp.Navigate(s.URL+"/"))
 	WaitFor(t, ctx, `document.documentElement.classList.contains('ready')`, 30*time.Second)
 	dir := t.TempDir()
-	a := WriteWAV(t, filepath.Join(dir, "a.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 44100, Seed: 9})
-	b := WriteWAV(t, filepath.Join(dir, "b.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 22050, Seed: 10})
+	a = WriteWAV(t, filepath.Join(dir, "a.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 44100, Seed: 9})
+	b = WriteWAV(t, filepath.Join(dir, "b.wav"), WAVSpec{Rate: 44100, Channels: 1, Bits: 16, Frames: 22050, Seed: 10})
 	SetFiles(t, ctx, "[data-testid=file-input]", b, a)
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2`, 30*time.Second)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=pwa-keep-copies]')`, 10*time.Second)
 	pwaClick(t, ctx, "[data-testid=pwa-keep-copies]")
-	names := `[...document.querySelectorAll('[data-testid=join-item] .join-name')].map((e) => e.textContent).join(',')`
-	before := Eval[string](t, ctx, names)
+	names = `[...document.querySelectorAll('[data-testid=join-item] .join-name')].map((e) => e.textContent).join(',')`
+	before = Eval[string](t, ctx, names)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		// The reload must come after the save that holds both copies and
@@ -919,6 +924,11 @@ func TestPWARestoreJoin(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	return ctx, before, a, b, names
+}
+
+func TestPWARestoreJoin(t *testing.T) {
+	ctx, before, _, _, names := savedJoinOfTwo(t)
 	pwaRun(t, ctx, chromedp.Reload())
 	WaitFor(t, ctx, `document.documentElement.classList.contains('ready')`, 30*time.Second)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=pwa-restore-btn]')`, 10*time.Second)
@@ -929,5 +939,36 @@ func TestPWARestoreJoin(t *testing.T) {
 	}
 	if n := Eval[int](t, ctx, `document.querySelectorAll('[data-testid=error]').length`); n != 0 {
 		t.Errorf("errors: %s", Eval[string](t, ctx, `document.querySelector('[data-testid=errors]').textContent`))
+	}
+}
+
+// TestPWARestoreJoinMissingCopy: one file of a saved join did not come back
+// (its private copy was cleared). Restore says so and shows the file that
+// did come back in the cutter, not an empty joiner; opening the missing
+// file again brings the whole join back, in its order, with no extra clip.
+func TestPWARestoreJoinMissingCopy(t *testing.T) {
+	ctx, before, _, b, names := savedJoinOfTwo(t)
+	Eval[bool](t, ctx, `(async () => {
+  const rec = JSON.parse(await `+savedSession+`);
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('offcut-copies');
+  await dir.removeEntry(rec.sources.find((s) => s.name === 'b.wav').copy);
+  return true;
+})()`)
+	pwaRun(t, ctx, chromedp.Reload())
+	WaitFor(t, ctx, `document.documentElement.classList.contains('ready')`, 30*time.Second)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=pwa-restore-btn]')`, 10*time.Second)
+	pwaClick(t, ctx, "[data-testid=pwa-restore-btn]")
+	WaitFor(t, ctx, `document.querySelector('[data-testid=tab-cutter]').getAttribute('aria-selected') === 'true' && document.querySelectorAll('[data-testid=library] li').length === 1`, 30*time.Second)
+	if msg := Eval[string](t, ctx, `document.querySelector('[data-testid=errors]').textContent`); !strings.Contains(msg, "b.wav") {
+		t.Errorf("errors after a restore without b.wav: %q", msg)
+	}
+	if n := Eval[int](t, ctx, `document.querySelectorAll('[data-testid=join-item]').length`); n != 0 {
+		t.Errorf("the joiner holds %d clips before b.wav is back", n)
+	}
+	SetFiles(t, ctx, "[data-testid=file-input]", b)
+	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=join-item]').length === 2 && document.querySelector('[data-testid=tab-joiner]').getAttribute('aria-selected') === 'true'`, 30*time.Second)
+	time.Sleep(300 * time.Millisecond) // nothing more may arrive
+	if after := Eval[string](t, ctx, names); after != before {
+		t.Errorf("joiner list after b.wav was opened again %q, before %q", after, before)
 	}
 }

@@ -48,7 +48,7 @@ export class Opener {
    * @param {(id: number) => void} opts.cut opens a source in the cutter
    * @param {() => void} opts.refresh redraws the list of open files
    * @param {(src: Object) => void} opts.overview reads a source's waveform
-   * @param {(opened: Object[]) => Promise<void>} opts.reapply gives reopened files their saved edit
+   * @param {(opened: Object[]) => Promise<Object[]>} opts.reapply gives reopened files their saved edit; returns those it put in a restored join
    */
   constructor(opts) {
     Object.assign(this, opts);
@@ -63,7 +63,7 @@ export class Opener {
     const { cutter, joiner } = this;
     files = files.filter((f) => f instanceof File);
     if (!files.length) return;
-    const opened = [];
+    let opened = [];
     let oc;
     try {
       oc = await this.engine();
@@ -86,7 +86,18 @@ export class Opener {
       this.refresh();
       return;
     }
-    await this.reapply(opened);
+    // Files that bring the last session's join back are in the joiner.
+    const placed = await this.reapply(opened);
+    if (placed.length) {
+      if (!cutter.src) cutter.open(placed[0]);
+      this.show('joiner');
+      opened = opened.filter((s) => !placed.includes(s));
+      if (!opened.length) {
+        this.refresh();
+        this.overview(cutter.src);
+        return;
+      }
+    }
     const place = placeOpened({ where, active: this.active(), opened, current: cutter.src, joining: joiner.state.items.length });
     if (place.to === 'convert') {
       // Files opened on the Convert tab join the batch and stay there.

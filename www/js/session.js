@@ -91,23 +91,37 @@ export function missingMessage(names) {
 }
 
 /**
- * Gives reopened files their saved cutter edit: for each opened source,
- * the first saved source with an edit that same(file, saved) says it is.
- * A matched source is taken out of saved.sources (each edit goes to one
- * file only). Pure but for its callbacks.
- * @param {{docs: Object, sources: Array<{key: number}>}} saved the last session's sources not open yet
+ * The saved join still to bring back when some of its files did not come
+ * back with the session, or null when there is none to wait for. Pure.
+ * @param {Object} docs the saved documents
+ * @returns {SavedHistory|null}
+ */
+export function pendingJoin(docs) {
+  const j = docs && docs.joiner;
+  return j && j.present && j.present.items && j.present.items.length ? j : null;
+}
+
+/**
+ * Matches reopened files to the last session's sources not open yet: for
+ * each opened source, the first saved source that has a cutter edit or is
+ * in the join still to come back (saved.join), and that same(file, saved)
+ * says it is. A matched source is taken out of saved.sources (each edit
+ * goes to one file only). Pure but for its callbacks.
+ * @param {{docs: Object, sources: Array<{key: number}>, join?: SavedHistory|null}} saved
  * @param {Array<{file: File}>} opened
  * @param {(file: File, s: Object) => Promise<boolean>} same
- * @param {(src: Object, edit: SavedHistory) => void} apply
+ * @param {(src: Object, edit: SavedHistory|undefined, s: {key: number}) => void} apply
+ *   gets the source, its saved cutter edit if it has one, and the saved source
  */
 export async function reapplyMatches(saved, opened, same, apply) {
   const cut = (saved.docs && saved.docs.cutter) || [];
+  const joined = new Set(saved.join ? saved.join.present.items.map((it) => it.src) : []);
   for (const src of opened) {
     for (const s of saved.sources) {
       const c = cut.find((x) => x.source === s.key);
-      if (!c || !(await same(src.file, s))) continue;
+      if ((!c && !joined.has(s.key)) || !(await same(src.file, s))) continue;
       saved.sources = saved.sources.filter((x) => x !== s);
-      apply(src, c);
+      apply(src, c, s);
       break;
     }
   }
@@ -137,8 +151,11 @@ export class Session {
     this.restoreOffer = null;
     this.askedCopies = false;
     this.copying = false;
-    /** The last session's sources that are not open yet (see reapply). */
+    /** The last session's sources that are not open yet, and its join if
+     * that waits for them (see reapply). */
     this.saved = null;
+    /** The last session's source keys -> the ids of those open now. */
+    this.savedIds = new Map();
     this.scheduleSave = this.scheduleSave.bind(this);
   }
 
@@ -237,7 +254,8 @@ export class Session {
   offerRestore() {
     return loadSession().then((session) => {
       if (!session || this.library.size) return;
-      this.saved = { docs: session.docs, sources: session.sources };
+      this.saved = { docs: session.docs, sources: session.sources, join: pendingJoin(session.docs) };
+      this.savedIds = new Map();
       const names = session.sources.map((s) => s.name).join(', ');
       this.restoreOffer = this.notify('restore', `Restore your last edit? (${names})`, [
         {
@@ -268,7 +286,8 @@ export class Session {
     const missing = found.filter((s) => !s.file).map((s) => s.name);
     // The files not kept here come back when the user opens them again
     // (reapply): say so.
-    this.saved = missing.length ? { docs: session.docs, sources: found.filter((s) => !s.file) } : null;
+    const docs = session.docs || {};
+    this.saved = missing.length ? { docs, sources: found.filter((s) => !s.file), join: pendingJoin(docs) } : null;
     if (missing.length) this.error(missingMessage(missing));
     const here = found.filter((s) => s.file);
     if (!here.length) return;
@@ -276,20 +295,24 @@ export class Session {
     try {
       await this.open(here.map((s) => s.file));
       const ids = restoredIds(here, library.all());
-      const docs = session.docs || {};
+      this.savedIds = new Map(ids);
       for (const c of docs.cutter || []) {
         const src = library.get(ids.get(c.source));
         if (src) this.applySaved(src, c);
       }
       const join = docs.joiner && restoredJoin(docs.joiner, ids);
       if (join) {
-        joiner.history.past = join.past;
-        joiner.history.future = join.future;
-        joiner.history.replace(join.present);
+        this.setJoin(join);
+        if (this.saved) this.saved.join = null;
+      } else if (this.saved && this.saved.join) {
+        // Opening the missing files brings the join back (reapply): until
+        // then the files that did come back are in the joiner as opened,
+        // not as joined.
+        joiner.history.replace({ ...joiner.state, items: [] });
       }
       const current = library.get(ids.get(docs.current));
       if (current) this.cut(current.id);
-      this.show(docs.active === 'joiner' ? 'joiner' : 'cutter');
+      this.show(docs.active === 'joiner' && join ? 'joiner' : 'cutter');
       this.announce('Your last edit is back.');
     } finally {
       this.restoring = false;
@@ -311,16 +334,43 @@ export class Session {
   }
 
   /**
+   * Puts a saved joiner history (its sources already renamed) in the joiner.
+   * @param {SavedHistory} join
+   */
+  setJoin(join) {
+    const { history } = this.joiner;
+    history.past = join.past;
+    history.future = join.future;
+    history.replace(join.present);
+  }
+
+  /**
    * Gives files just opened their edit from the last session, if they are
-   * among its files that are not open yet (not while restoring it).
-   * @param {Array<{file: File}>} opened
+   * among its files that are not open yet (not while restoring it), and
+   * brings its join back once every file in it is open again (if the
+   * joiner is still empty).
+   * @param {Array<{id: number, file: File}>} opened
+   * @returns {Promise<Object[]>} the opened sources now in the restored join
    */
   async reapply(opened) {
-    if (this.restoring || !this.saved) return;
-    await reapplyMatches(this.saved, opened, sameFile, (src, c) => {
+    if (this.restoring || !this.saved) return [];
+    const saved = this.saved;
+    await reapplyMatches(saved, opened, sameFile, (src, c, s) => {
+      this.savedIds.set(s.key, src.id);
+      if (!c) return;
       this.applySaved(src, c);
       this.announce(`Your last edit of ${src.file.name} is back.`);
     });
-    if (this.saved && !this.saved.sources.length) this.saved = null;
+    let placed = [];
+    const join = saved.join && !this.joiner.state.items.length && restoredJoin(saved.join, this.savedIds);
+    if (join) {
+      saved.join = null;
+      this.setJoin(join);
+      const inJoin = new Set(join.present.items.map((it) => it.src));
+      placed = opened.filter((s) => inJoin.has(s.id));
+      this.announce('Your last join is back.');
+    }
+    if (!saved.sources.length) this.saved = null;
+    return placed;
   }
 }
