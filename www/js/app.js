@@ -45,7 +45,7 @@ const peaks = new PeakStore(detailPeaks({ engine, jobs, source: (id) => library.
   cutter.wave.draw();
   joiner.drawThumbs();
 });
-const cutter = new Cutter({ jobs, peaks, player, error, announce });
+const cutter = new Cutter({ jobs, peaks, player, error, announce, onHistory: (h) => session.watchHistory(h) });
 const joiner = new Joiner({
   jobs, player, error, announce, peaks,
   source: (id) => library.get(id),

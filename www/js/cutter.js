@@ -26,6 +26,8 @@ export class Cutter {
    * @param {import('./player.js').Player} ctx.player
    * @param {(msg: string) => void} ctx.error
    * @param {(msg: string) => void} ctx.announce
+   * @param {(h: History) => void} [ctx.onHistory] gets the edit history of
+   *   each source when it is made (the session saves after its changes)
    */
   constructor(ctx) {
     this.ctx = ctx;
@@ -218,6 +220,7 @@ export class Cutter {
       });
       h.subscribe(() => this.render());
       this.histories.set(src.id, h);
+      if (this.ctx.onHistory) this.ctx.onHistory(h);
     }
     this.history = h;
     this.title.textContent = src.file.name;

@@ -159,19 +159,18 @@ export class Session {
     this.scheduleSave = this.scheduleSave.bind(this);
   }
 
-  /** Saves after every edit in the cutter and the joiner from now on. */
+  /** Saves after every edit in the joiner from now on (the cutter's
+   * histories come through watchHistory). */
   watch() {
-    const { cutter } = this;
-    const watched = new WeakSet();
-    const openInCutter = cutter.open.bind(cutter);
-    cutter.open = (src) => {
-      openInCutter(src);
-      if (cutter.history && !watched.has(cutter.history)) {
-        watched.add(cutter.history);
-        cutter.history.subscribe(this.scheduleSave);
-      }
-    };
     this.joiner.history.subscribe(this.scheduleSave);
+  }
+
+  /**
+   * Saves after every edit in a cutter history from now on.
+   * @param {{subscribe: (fn: Function) => void}} h
+   */
+  watchHistory(h) {
+    h.subscribe(this.scheduleSave);
   }
 
   /** Saves the session soon (edits come in bursts). */
