@@ -14,9 +14,16 @@ type Lengths struct {
 	// Container is the output format Render tries first: the document's,
 	// else the first source's when Offcut writes it, else WAV.
 	Container string `json:"container"`
-	// Rate is the timeline's sample rate (the document's, else the first
-	// source's, moved to the nearest rate the output format writes).
+	// Rate is the timeline's sample rate (the document's, else the
+	// sources' (SourcesFormat), moved to the nearest rate the output
+	// format writes).
 	Rate int `json:"sampleRate"`
+	// Channels is the output's channel count.
+	Channels int `json:"channels"`
+	// Sources is the layout the output takes where the document leaves
+	// it to the sources (SourcesFormat): what "Original" means in the
+	// output settings.
+	Sources audio.Format `json:"sources"`
 	// Clips are the clips' lengths in frames at Rate, in document order.
 	Clips []int64 `json:"clips"`
 	// Frames is the timeline's length in frames at Rate.
@@ -75,7 +82,7 @@ func LayOut(doc *Document, infos []audio.Info) (*Lengths, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lengths{Container: desc.Name, Rate: r.out.Rate, Clips: make([]int64, len(r.clips)), Frames: r.total, Output: Span{r.total, r.out.Rate}}
+	l := &Lengths{Container: desc.Name, Rate: r.out.Rate, Channels: r.out.Channels, Sources: SourcesFormat(doc, decs), Clips: make([]int64, len(r.clips)), Frames: r.total, Output: Span{r.total, r.out.Rate}}
 	for i, k := range r.clips {
 		l.Clips[i] = k.n
 	}

@@ -5,6 +5,7 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
+	"offcut/audio/codec/wav"
 	"offcut/audio/project"
 )
 
@@ -56,6 +57,12 @@ func TestLayOutMatchesRender(t *testing.T) {
 		if l.Output.Rate != res.Format.Rate || l.Output.Frames != res.Frames {
 			t.Errorf("%s: LayOut gives %d frames at %d Hz, Render %d at %d", name, l.Output.Frames, l.Output.Rate, res.Frames, res.Format.Rate)
 		}
+		if l.Channels != res.Format.Channels {
+			t.Errorf("%s: LayOut gives %d channels, Render wrote %d", name, l.Channels, res.Format.Channels)
+		}
+		if want := project.SourcesFormat(doc, decs); l.Sources != want {
+			t.Errorf("%s: LayOut's sources' format %v, want %v", name, l.Sources, want)
+		}
 		if len(l.Clips) != len(doc.Clips) {
 			t.Errorf("%s: %d clip lengths for %d clips", name, len(l.Clips), len(doc.Clips))
 		}
@@ -90,6 +97,44 @@ func TestLayOutMatchesRender(t *testing.T) {
 	} {
 		if _, err := project.LayOut(keep, []audio.Info{bad}); err == nil {
 			t.Errorf("a source with %s was laid out", name)
+		}
+	}
+}
+
+// TestSourcesFormatIsTheBestOfTheClips: the output layout left to the
+// sources is the best of those the clips play, whatever their order, and
+// a source no clip plays does not count.
+func TestSourcesFormatIsTheBestOfTheClips(t *testing.T) {
+	dec := func(f audio.Format) audio.Decoder {
+		d, err := wav.Open(audio.NewBytesSource(audiotest.WAV(f, make([]float32, 100*f.Channels))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	voice := dec(audio.Format{Rate: 8000, Channels: 1, Bits: 16})
+	music := dec(audio.Format{Rate: 48000, Channels: 2, Bits: 24})
+	float := dec(audio.Format{Rate: 22050, Channels: 1, Bits: 32, Float: true})
+	unused := dec(audio.Format{Rate: 96000, Channels: 6, Bits: 32})
+	decs := []audio.Decoder{voice, music, float, unused}
+	doc := func(srcs ...int) *project.Document {
+		d := &project.Document{Version: 1}
+		for _, s := range srcs {
+			d.Clips = append(d.Clips, project.Clip{Source: s, In: 0, Out: 100})
+		}
+		return d
+	}
+	for _, c := range []struct {
+		srcs []int
+		want audio.Format
+	}{
+		{[]int{0, 1}, audio.Format{Rate: 48000, Channels: 2, Bits: 24}},
+		{[]int{1, 0}, audio.Format{Rate: 48000, Channels: 2, Bits: 24}},
+		{[]int{0, 2}, audio.Format{Rate: 22050, Channels: 1, Bits: 32, Float: true}},
+		{[]int{0}, audio.Format{Rate: 8000, Channels: 1, Bits: 16}},
+	} {
+		if got := project.SourcesFormat(doc(c.srcs...), decs); got != c.want {
+			t.Errorf("clips of sources %v: %v, want %v", c.srcs, got, c.want)
 		}
 	}
 }

@@ -88,8 +88,8 @@ type Join struct {
 	Curve  Curve  `json:"curve,omitempty"`
 }
 
-// Output describes the output file. Zero values mean "as the first clip's
-// source".
+// Output describes the output file. A zero SampleRate, Channels or
+// SampleFormat means the best of the sources' (SourcesFormat).
 type Output struct {
 	// Container is the output format's name in the registry ("wav",
 	// "mp3", ...; offcut formats lists them). Empty means the first

@@ -270,8 +270,33 @@ func OutputFormat(doc *Document, inputs []audio.Decoder) (audio.Format, error) {
 	return r.out, nil
 }
 
+// SourcesFormat is the sample layout an output takes where the document
+// leaves it to the sources: the best of the sources its clips play (the
+// highest rate, the most channels, the deepest samples, float if any is),
+// whatever their order, so that a join never takes a voice note's 8 kHz
+// mono from its first clip and reordering never changes the output.
+// Clips naming a source past inputs are left to the document's checks.
+func SourcesFormat(doc *Document, inputs []audio.Decoder) audio.Format {
+	var best audio.Format
+	for _, c := range doc.Clips {
+		if c.Source < 0 || c.Source >= len(inputs) {
+			continue
+		}
+		f := inputs[c.Source].Info().Format
+		best.Rate = max(best.Rate, f.Rate)
+		best.Channels = max(best.Channels, f.Channels)
+		best.Bits = max(best.Bits, f.Bits)
+		best.Float = best.Float || f.Float
+	}
+	if best.Float && best.Bits < 32 {
+		best.Bits = 32 // float samples are 32 or 64 bits
+	}
+	return best
+}
+
 // outputFormat resolves the output's sample layout: the document's
-// settings, else the first source's, adapted to what the writer stores.
+// settings, else the sources' (SourcesFormat), adapted to what the writer
+// stores.
 func outputFormat(o Output, src audio.Format, w *codec.Writer, label string) (audio.Format, error) {
 	out := src
 	if o.SampleRate != 0 {
@@ -326,7 +351,7 @@ func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer
 	}
 	o := doc.Output
 	var err error
-	if r.out, err = outputFormat(o, inputs[first.Source].Info().Format, desc.Write, desc.Label); err != nil {
+	if r.out, err = outputFormat(o, SourcesFormat(doc, inputs), desc.Write, desc.Label); err != nil {
 		return nil, err
 	}
 	if err := r.out.Validate(); err != nil {

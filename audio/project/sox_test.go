@@ -210,8 +210,10 @@ func TestJoinMatchesSox(t *testing.T) {
 	}
 }
 
-// TestMixedFormatJoin converts the second file (other rate, channels and
-// depth) to the first file's format; the length is exact and the converted
+// TestMixedFormatJoin joins files of other rates, channel counts and
+// depths. Left to the sources, the output is the best of them in either
+// order (48 kHz, stereo, 24-bit). Asked for the first file's format, the
+// second file is converted to it: the length is exact and the converted
 // part agrees with sox's own conversion.
 func TestMixedFormatJoin(t *testing.T) {
 	bin := audiotest.Tool(t, "sox")
@@ -222,7 +224,18 @@ func TestMixedFormatJoin(t *testing.T) {
 	b := filepath.Join(dir, "b.wav")
 	sox(t, bin, "-n", "-r", "48000", "-c", "1", "-b", "24", b, "synth", "0.7", "sine", "100-5000", "gain", "-6")
 	got := filepath.Join(dir, "mixed.wav")
+	best := audio.Format{Rate: 48000, Channels: 2, Bits: 24}
 	res := renderFiles(t, project.JoinAll([]int64{22050, 33600}, project.Join{}), got, a, b)
+	if want := (22050*48000+22050)/44100 + 33600; res.Frames != int64(want) || res.Format != best {
+		t.Fatalf("mixed join, sources' format: %d frames %v, want %d frames %v", res.Frames, res.Format, want, best)
+	}
+	res = renderFiles(t, project.JoinAll([]int64{33600, 22050}, project.Join{}), got, b, a)
+	if res.Format != best {
+		t.Fatalf("mixed join the other way round: %v, want %v", res.Format, best)
+	}
+	doc := project.JoinAll([]int64{22050, 33600}, project.Join{})
+	doc.Output = project.Output{SampleRate: 44100, Channels: 2, SampleFormat: "s16"}
+	res = renderFiles(t, doc, got, a, b)
 	wantFrames := 22050 + (33600*44100+24000)/48000
 	if res.Frames != int64(wantFrames) || res.Format != (audio.Format{Rate: 44100, Channels: 2, Bits: 16}) {
 		t.Fatalf("mixed join: %d frames %v, want %d frames 44100 Hz 2 ch 16-bit", res.Frames, res.Format, wantFrames)

@@ -529,10 +529,22 @@ func runJoin(c *ctx, args []string) error {
 		ins = append(ins, in)
 		frames[i] = in.info().Frames
 	}
-	rate := ins[0].info().Format.Rate
-	if o.rate != 0 {
-		rate = o.rate
+	// Times count at the output's rate, as the engine lays the join out
+	// (the flags' or preset's, else the best of the inputs', at a rate the
+	// output format writes).
+	plain := project.JoinAll(frames, project.Join{Type: project.JoinNone})
+	if err := o.apply(plain); err != nil {
+		return err
 	}
+	decs := make([]audio.Decoder, len(ins))
+	for i, in := range ins {
+		decs[i] = in.dec
+	}
+	f, err := project.OutputFormat(plain, decs)
+	if err != nil {
+		return err
+	}
+	rate := f.Rate
 	j := project.Join{Type: project.JoinNone}
 	if *gap != "" {
 		n, err := timeFlag("gap", *gap, rate, 0)

@@ -86,8 +86,13 @@ func TestCommands(t *testing.T) {
 		t.Errorf("output mode %v, want %v (0666 less the umask, like any new file)", st.Mode().Perm(), os.FileMode(0o666&^umask()))
 	}
 	check([]string{"cut", "--to", "1", in, "-o", out}, 44100)
-	check([]string{"join", in, in2, in, "--crossfade", "0.5", "--curve", "s-curve", "-o", out}, 3*44100*2+44100-2*22050)
-	check([]string{"join", in, in2, "--gap", "100s", "-o", out}, 3*44100+44100+100)
+	// The inputs are 44.1 kHz stereo 16-bit and 48 kHz mono 24-bit: the
+	// join is the best of them, 48 kHz stereo 24-bit, its times at 48 kHz.
+	check([]string{"join", in, in2, in, "--crossfade", "0.5", "--curve", "s-curve", "-o", out}, 3*48000*2+48000-2*24000)
+	if fm, _ := frames(t, out); fm != (audio.Format{Rate: 48000, Channels: 2, Bits: 24}) {
+		t.Fatalf("join of mixed inputs wrote %v", fm)
+	}
+	check([]string{"join", in, in2, "--gap", "100s", "-o", out}, 3*48000+48000+100)
 	check([]string{"fade", in, "--in", "1", "--out", "0.5", "--curve", "linear", "-o", out}, 3*44100)
 	check([]string{"gain", in, "--db", "-3", "-o", out}, 3*44100)
 	check([]string{"gain", in, "--normalize", "-1", "-o", out}, 3*44100)

@@ -190,28 +190,6 @@ export class Joiner {
   }
 
   /**
-   * @private The join's output layout when the settings leave it to the
-   * sources: the best of the inputs (highest rate, most channels, deepest
-   * samples), whatever their order, so reordering never changes it.
-   */
-  bestFormat() {
-    const fs = this.state.items.map((it) => this.ctx.source(it.src)).filter(Boolean).map((x) => x.info.format);
-    if (!fs.length) return null;
-    return {
-      sampleRate: Math.max(...fs.map((f) => f.sampleRate)),
-      channels: Math.max(...fs.map((f) => f.channels)),
-      bitDepth: Math.max(...fs.map((f) => f.bitDepth)),
-      float: fs.some((f) => f.float),
-    };
-  }
-
-  /** @private output rate of the whole join */
-  outRate() {
-    const best = this.bestFormat();
-    return outputSettings().sampleRate || (best ? best.sampleRate : 44100);
-  }
-
-  /**
    * @private Asks the engine to lay the join out: the total under the
    * list and the crossfade warnings come from its answer, at once even
    * while it reads a waveform.
@@ -236,7 +214,11 @@ export class Joiner {
       const oc = await engine();
       const layout = await oc.lengths(bare(draft), job.infos);
       if (seq !== this.measureSeq) return;
+      const before = this.layout && JSON.stringify(this.layout.sources);
       this.layout = layout;
+      // "Original" in the output settings is the engine's choice for
+      // these sources (the best of them, whatever their order).
+      if (JSON.stringify(layout.sources) !== before) this.refreshResult();
       this.showWarnings();
       const R = layout.sampleRate;
       const rates = new Set(job.infos.map((x) => x.format.sampleRate));
@@ -567,7 +549,8 @@ export class Joiner {
     const sa = this.ctx.source(a.src);
     const sb = this.ctx.source(b.src);
     if (!sa || !sb) return;
-    const R = this.outRate();
+    // At the whole join's rate and channels (the engine's last layout).
+    const R = this.layout ? this.layout.sampleRate : sa.info.format.sampleRate;
     const j = s.joins[i] || { type: 'none', ms: 0 };
     const len = j.type === 'none' ? 0 : Math.round((j.ms / 1000) * R);
     const ra = sa.info.format.sampleRate;
@@ -582,7 +565,7 @@ export class Joiner {
     ];
     const draft = { version: 1, clips, joins: [j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
     const out = outputSettings();
-    if (out.channels) draft.output.channels = out.channels;
+    if (out.channels || this.layout) draft.output.channels = out.channels || this.layout.channels;
     const infos = files.map((f) => (f === sa.file ? sa.info : sb.info));
     const ctl = new AbortController();
     this.pending = ctl;
@@ -645,15 +628,9 @@ export class Joiner {
         srcs.push(src);
       }
     }
+    // Settings left at "Original" are left to the engine: the best of the
+    // sources, whatever the clips' order (project.SourcesFormat).
     const out = outputSettings();
-    const best = this.bestFormat();
-    const mixed = srcs.some((x) => x.info.format.sampleRate !== best.sampleRate || x.info.format.channels !== best.channels);
-    // Mixed inputs: the output is the best of them, said in the document,
-    // so the first clip never decides it.
-    if (mixed && !out.sampleRate) out.sampleRate = best.sampleRate;
-    if (mixed && !out.channels) out.channels = best.channels;
-    const deeper = srcs.some((x) => x.info.format.bitDepth !== best.bitDepth || x.info.format.float !== best.float);
-    if (deeper && !out.sampleFormat) out.sampleFormat = best.float ? `f${best.bitDepth > 32 ? 64 : 32}` : best.bitDepth === 8 ? 'u8' : `s${best.bitDepth}`;
     const doc = {
       version: 1,
       sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
@@ -668,7 +645,7 @@ export class Joiner {
     return {
       files: srcs.map((x) => x.file),
       outputs: [{ doc, name: outputName(first.file.name, what) }],
-      source: { name: first.file.name, format: best, tags: first.info.tags || {}, pictures: first.info.pictures || [] },
+      source: { name: first.file.name, format: (this.layout && this.layout.sources) || first.info.format, tags: first.info.tags || {}, pictures: first.info.pictures || [] },
       containers: srcs.map((x) => x.info.container),
       infos: srcs.map((x) => x.info),
     };
