@@ -72,7 +72,7 @@ func joinSegments(tl codec.Timeline, settings map[string]string, parts []audio.S
 		Format:  audio.Format{Rate: res.Rate, Channels: res.Channels, Bits: 16},
 		Frames:  res.Frames,
 		Encoded: true,
-		Notes: []string{fmt.Sprintf("encoded with LAME %s at %s in %d segments at once; the %d frames at their %d junctions were encoded again at %s kbit/s",
+		Notes: []string{fmt.Sprintf("encoded with LAME %s at %s in %d segments, joined; the %d frames at their %d junctions were encoded again at %s kbit/s",
 			lame.Version, label(settings["quality"]), len(parts), frames, len(res.Stretches), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(rates)), ", "), "[]"))},
 	}, nil
 }
