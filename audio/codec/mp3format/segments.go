@@ -72,7 +72,15 @@ func joinSegments(tl codec.Timeline, settings map[string]string, parts []audio.S
 		Format:  audio.Format{Rate: res.Rate, Channels: res.Channels, Bits: 16},
 		Frames:  res.Frames,
 		Encoded: true,
-		Notes: []string{fmt.Sprintf("encoded with LAME %s at %s in %d segments, joined; the %d frames at their %d junctions were encoded again at %s kbit/s",
-			lame.Version, label(settings["quality"]), len(parts), frames, len(res.Stretches), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(rates)), ", "), "[]"))},
+		Notes: []string{fmt.Sprintf("encoded with LAME %s at %s in %d segments, joined; the %d frames at the %s between them were encoded again at %s kbit/s",
+			lame.Version, label(settings["quality"]), len(parts), frames, plural(len(res.Stretches), "junction", "junctions"), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(rates)), ", "), "[]"))},
 	}, nil
+}
+
+// plural is "1 junction", "2 junctions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
