@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"offcut/audio"
 	"offcut/audio/audiotest"
@@ -283,4 +284,51 @@ func TestSegmentErrors(t *testing.T) {
 	if _, err := project.JoinSegments(doc, decs, parts, project.Options{}); err == nil || !strings.Contains(err.Error(), "segment 1 of 3") {
 		t.Errorf("joining WAVs: %v; want an error naming segment 1", err)
 	}
+}
+
+// BenchmarkSegmentedMP3 encodes 3 minutes of music-like stereo as MP3
+// 128k in each iteration three ways: in one piece (Render), in segments
+// on one goroutine, and in segments on GOMAXPROCS goroutines, and reports
+// each one's time and the ratios to one piece.
+func BenchmarkSegmentedMP3(b *testing.B) {
+	const rate = 44100
+	n := 180 * rate
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, musicLike(n, 2, rate, 9))
+	open := func() ([]audio.Decoder, error) {
+		d, err := codecs.Open(audio.NewBytesSource(wav))
+		return []audio.Decoder{d}, err
+	}
+	decs, err := open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := &project.Document{Version: 1, Clips: []project.Clip{{Source: 0, In: 0, Out: int64(n)}},
+		Output: project.Output{Container: "mp3", Options: map[string]string{"quality": "128"}}}
+	segs, err := project.Segments(doc, decs, project.Options{})
+	if err != nil || len(segs) < 2 {
+		b.Fatalf("%v, %v", segs, err)
+	}
+	dir := b.TempDir()
+	var one, serial, parallel time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := project.Render(doc, decs, project.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		writePlan(b, filepath.Join(dir, "one.mp3"), res.Plan, nil)
+		t1 := time.Now()
+		segmentedMP3(b, dir, doc, open, segs, 1)
+		t2 := time.Now()
+		segmentedMP3(b, dir, doc, open, segs, runtime.GOMAXPROCS(0))
+		t3 := time.Now()
+		one, serial, parallel = one+t1.Sub(t0), serial+t2.Sub(t1), parallel+t3.Sub(t2)
+	}
+	k := float64(b.N)
+	b.ReportMetric(one.Seconds()*1000/k, "one-piece-ms")
+	b.ReportMetric(serial.Seconds()*1000/k, "segments-serial-ms")
+	b.ReportMetric(parallel.Seconds()*1000/k, "segments-parallel-ms")
+	b.ReportMetric(serial.Seconds()/one.Seconds(), "serial/one-piece")
+	b.ReportMetric(parallel.Seconds()/one.Seconds(), "parallel/one-piece")
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "goroutines")
 }

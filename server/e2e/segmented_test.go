@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -97,4 +98,49 @@ func TestSegmentedMP3Export(t *testing.T) {
 	if res.Name != "AbortError" || res.During < 2 || res.Busy != 0 || res.After != 0 || res.Frames != frames {
 		t.Errorf("cancel: %+v; want AbortError with 2 workers busy before and none after, and the engine working", res)
 	}
+}
+
+// BenchmarkSegmentedMP3 times WAV → MP3 128k of 3 minutes through
+// /offcut.js in one page, interleaved: in one piece on one worker
+// (workers: 0), in the engine's segments on one worker, and on two; the
+// first two-worker run starts its helper worker (cold), the others find
+// it running (warm). It reports each median and the ratios to one piece.
+func BenchmarkSegmentedMP3(b *testing.B) {
+	site := StartSite(b)
+	ctx := site.OpenAPIPage(b)
+	const rate = 44100
+	frames := int64(180 * rate)
+	wav := WriteWAV(b, filepath.Join(b.TempDir(), "3min.wav"), WAVSpec{Rate: rate, Channels: 2, Bits: 16, Frames: frames, Seed: 4})
+	SetFiles(b, ctx, "#files", wav)
+	run := func(workers int) float64 {
+		return Eval[float64](b, ctx, `(async () => {
+			const doc = { version: 1, clips: [{ source: 0, in: 0, out: `+strconv.FormatInt(frames, 10)+` }], output: { container: 'mp3', options: { quality: '128' } } };
+			const t0 = performance.now();
+			await oc.render(doc, e2e.files(), { workers: `+strconv.Itoa(workers)+` });
+			return performance.now() - t0;
+		})()`)
+	}
+	// The helper stays between runs (it would go after 10 s idle).
+	Eval[bool](b, ctx, `(Offcut.helperIdleMs = 600000, true)`)
+	cold := run(2)
+	times := map[int][]float64{}
+	for b.Loop() {
+		for _, w := range []int{0, 1, 2} {
+			times[w] = append(times[w], run(w))
+		}
+	}
+	med := func(x []float64) float64 {
+		s := append([]float64(nil), x...)
+		slices.Sort(s)
+		return s[len(s)/2]
+	}
+	one, seg1, seg2 := med(times[0]), med(times[1]), med(times[2])
+	b.ReportMetric(one, "one-piece-ms")
+	b.ReportMetric(seg1, "segments-1-worker-ms")
+	b.ReportMetric(seg2, "segments-2-workers-ms")
+	b.ReportMetric(cold, "segments-2-workers-cold-ms")
+	b.ReportMetric(seg1/one, "1-worker/one-piece")
+	b.ReportMetric(seg2/one, "2-workers/one-piece")
+	l, _ := os.ReadFile("/proc/loadavg")
+	b.Logf("load average %s", l)
 }
