@@ -35,8 +35,9 @@ type Segment struct {
 // Segments returns the segments a segmented encode of doc uses, in order, or
 // nil when the output is made in one piece: a format that cannot encode in
 // segments, an output its writer does not encode from samples (such as a
-// lossless MP3 edit, which keeps the sources' frames), or one shorter
-// than two segments. Nothing is decoded or encoded (for MP3 sources the
+// lossless MP3 edit, which keeps the sources' frames), one shorter than
+// two segments, one that is normalised or that resamples a clip (each
+// segment would compute the output before it again). Nothing is decoded or encoded (for MP3 sources the
 // frame-level plan is tried, as Render does).
 func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, error) {
 	opt.planOnly = true
@@ -45,8 +46,21 @@ func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, er
 		return nil, err
 	}
 	w := res.Desc.Write
-	if !res.encoded || w.Segments == nil {
+	if !res.encoded || w.Segments == nil || doc.Output.Normalize != nil {
+		// Normalisation measures the whole output first: every segment
+		// would measure it again.
 		return nil, nil
+	}
+	r, err := prepare(doc, inputs, res.Desc)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range r.clips {
+		if !k.direct {
+			// A resampled clip is rendered from its start: a segment
+			// inside it would resample everything before it again.
+			return nil, nil
+		}
 	}
 	return segmentsOf(res.Frames, res.Format.Rate, w.Segments.Grain), nil
 }

@@ -232,6 +232,22 @@ func TestSegmentsSingle(t *testing.T) {
 		t.Errorf("a WAV segment: %v, want ErrInvalid", err)
 	}
 
+	// Normalised, or resampled: one piece.
+	doc.Output.Container = "mp3"
+	norm := -1.0
+	doc.Output.Normalize = &norm
+	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || segs != nil {
+		t.Errorf("normalised MP3: %v, %v; want one piece", segs, err)
+	}
+	doc.Output.Normalize = nil
+	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || len(segs) != 2 {
+		t.Errorf("MP3 of %d frames: %v, %v; want 2 segments", d.Info().Frames, segs, err)
+	}
+	doc.Output.SampleRate = 48000
+	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || segs != nil {
+		t.Errorf("resampled MP3: %v, %v; want one piece", segs, err)
+	}
+
 	// A lossless MP3 cut of a long MP3: its frames are kept, not encoded.
 	dir := t.TempDir()
 	_, md := openMP3(t, lameMP3(t, dir, "long", 3*project.SegmentSeconds*rate, 1, "-b", "128"))
