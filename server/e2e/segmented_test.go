@@ -44,18 +44,24 @@ func TestSegmentedMP3Export(t *testing.T) {
 		Progress []int    `json:"progress"`
 		Notes    []string `json:"notes"`
 		Workers  int      `json:"workers"`
+		Left     int      `json:"left"`
 	}](t, ctx, `(async () => {
 		const doc = { version: 1, clips: [{ source: 0, in: 0, out: `+strconv.FormatInt(frames, 10)+` }], output: { container: 'mp3', options: { quality: '128' } } };
 		const [f] = e2e.files();
-		const progress = [];
 		let total = 0, last = -1, monotonic = true;
+		// The helper goes once idle for helperIdleMs (10 s; shortened here).
+		const idle = Offcut.helperIdleMs;
+		Offcut.helperIdleMs = 1000;
 		const blob = await oc.render(doc, [f], { workers: 2, onProgress: ({ done, total: t }) => {
 			if (done < last || (total && t !== total)) monotonic = false;
 			last = done; total = t;
 		} });
 		const a = oc.activity();
+		await new Promise((r) => setTimeout(r, 1500));
+		const left = oc.activity().workers;
+		Offcut.helperIdleMs = idle;
 		return { size: blob.size, sha: await e2e.sha256(blob), frames: blob.summary.frames, notes: blob.summary.notes,
-			progress: [last, total, monotonic ? 1 : 0], workers: a.workers };
+			progress: [last, total, monotonic ? 1 : 0], workers: a.workers, left };
 	})()`)
 	if got.SHA != hex.EncodeToString(sum[:]) || got.Size != len(b) {
 		t.Errorf("browser: %d bytes sha256 %s; CLI: %d bytes sha256 %x", got.Size, got.SHA, len(b), sum)
@@ -63,8 +69,8 @@ func TestSegmentedMP3Export(t *testing.T) {
 	if got.Frames != frames || got.Progress[0] != got.Progress[1] || got.Progress[2] != 1 {
 		t.Errorf("summary says %d frames (want %d); progress ended at %d of %d, monotonic %d", got.Frames, frames, got.Progress[0], got.Progress[1], got.Progress[2])
 	}
-	if got.Workers != 2 {
-		t.Errorf("%d workers after a segmented encode on 2, want the helper kept for a while", got.Workers)
+	if got.Workers != 2 || got.Left != 1 {
+		t.Errorf("%d workers after a segmented encode on 2 and %d once idle; want the helper kept for a while, then gone", got.Workers, got.Left)
 	}
 	t.Logf("browser, 2 workers: %v; notes: %q", time.Since(t0), got.Notes)
 	t0 = time.Now()
@@ -76,14 +82,17 @@ func TestSegmentedMP3Export(t *testing.T) {
 		During int    `json:"during"`
 		After  int    `json:"after"`
 		Frames int64  `json:"frames"`
+		Trace  string `json:"trace"`
 	}](t, ctx, `(async () => {
 		const doc = { version: 1, clips: [{ source: 0, in: 0, out: `+strconv.FormatInt(frames, 10)+` }], output: { container: 'mp3', options: { quality: '160' } } };
 		const [f] = e2e.files();
 		const ctl = new AbortController();
-		let during = 0;
-		const p = oc.render(doc, [f], { workers: 2, signal: ctl.signal, onProgress: () => { during = Math.max(during, oc.activity().busy); } });
 		const t0 = Date.now();
-		while (oc.activity().busy < 2 && Date.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 20));
+		let during = 0, part = 0;
+		const trace = [];
+		const p = oc.render(doc, [f], { workers: 2, signal: ctl.signal, onProgress: ({ done, total }) => { part = done / total; during = Math.max(during, oc.activity().busy); trace.push([Date.now() - t0, Math.round(part * 100), oc.activity().busy]); } });
+		// A quarter done: both workers are encoding their segments.
+		while ((oc.activity().busy < 2 || part < 0.25) && Date.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 20));
 		during = Math.max(during, oc.activity().busy);
 		ctl.abort();
 		let name = '';
@@ -92,7 +101,7 @@ func TestSegmentedMP3Export(t *testing.T) {
 		await new Promise((r) => setTimeout(r, 300));
 		const after = oc.activity().busy;
 		const info = await oc.probe(f);
-		return { name, busy, during, after, frames: info.frames };
+		return { name, busy, during, after, frames: info.frames, trace: JSON.stringify(trace) };
 	})()`)
 	t.Logf("cancel: %v", time.Since(t0))
 	if res.Name != "AbortError" || res.During < 2 || res.Busy != 0 || res.After != 0 || res.Frames != frames {
