@@ -249,11 +249,13 @@ async function measureReady(browser, url, engine, thirdParty) {
 }
 
 async function browserRun(browser, url, job, variant, save, thirdParty) {
-  const engine = variant === 'offcut' ? 'offcut' : 'ffmpeg';
+  const engine = variant.startsWith('offcut') ? 'offcut' : 'ffmpeg';
   const { ctx, page, errors } = await openPage(browser, url, engine, thirdParty);
   try {
     await page.setInputFiles('#files', job.inputs);
-    const spec = variant === 'offcut' ? job.offcut : { ...job.ffmpeg, fs: variant === 'ffmpeg-workerfs' ? 'workerfs' : 'memfs' };
+    // offcut-one: the same render in one piece on one worker (render's
+    // workers: 0), beside the default (segments on every core's worker).
+    const spec = variant === 'offcut' ? job.offcut : variant === 'offcut-one' ? { ...job.offcut, options: { workers: 0 } } : { ...job.ffmpeg, fs: variant === 'ffmpeg-workerfs' ? 'workerfs' : 'memfs' };
     const idle = resetPeaks();
     let res;
     try {
@@ -369,7 +371,7 @@ async function main() {
       if (j.skip) { jr.skip = j.skip; log(`${j.id}: skipped: ${j.skip}`); continue; }
       log(`${j.id}: ${j.title}…`);
       // Browser: Offcut, ffmpeg.wasm with WORKERFS, ffmpeg.wasm with MEMFS.
-      const variants = ['offcut', 'ffmpeg-workerfs', ...(j.memfs === false ? [] : ['ffmpeg-memfs'])];
+      const variants = ['offcut', ...(j.offcutOne ? ['offcut-one'] : []), 'ffmpeg-workerfs', ...(j.memfs === false ? [] : ['ffmpeg-memfs'])];
       const br = Object.fromEntries(variants.map((v) => [v, []]));
       for (let r = 0; r < RUNS; r++) {
         const order = variants.map((_, i) => variants[(i + r) % variants.length]);
@@ -474,6 +476,7 @@ function summarize(jr) {
   cands.sort((x, y) => b[x].ms - b[y].ms);
   jr.peer = cands[0] || null;
   if (jr.peer && b.offcut?.ms != null) jr.ratio = b.offcut.ms / b[jr.peer].ms;
+  if (jr.peer && b['offcut-one']?.ms != null) jr.ratioOne = b['offcut-one'].ms / b[jr.peer].ms;
   const n = jr.native;
   const peers = Object.keys(n).filter((t) => t !== 'offcut' && n[t].cpuMs != null);
   jr.nativeRatios = Object.fromEntries(peers.map((t) => [t, n.offcut?.cpuMs != null ? { wall: n.offcut.wallMs / n[t].wallMs, cpu: n.offcut.cpuMs / n[t].cpuMs } : null]));
@@ -482,7 +485,8 @@ function summarize(jr) {
 function line(jr) {
   const b = jr.browser;
   const f = (x) => (x == null ? '—' : x.toFixed(0) + ' ms');
-  return `offcut ${f(b.offcut?.ms)} | ffmpeg.wasm WORKERFS ${f(b['ffmpeg-workerfs']?.ms)} MEMFS ${f(b['ffmpeg-memfs']?.ms)} | ratio ${jr.ratio?.toFixed(2) ?? '—'}`;
+  const one = b['offcut-one'] ? ` | one worker, one piece ${f(b['offcut-one'].ms)} (ratio ${jr.ratioOne?.toFixed(2) ?? '—'})` : '';
+  return `offcut ${f(b.offcut?.ms)}${one} | ffmpeg.wasm WORKERFS ${f(b['ffmpeg-workerfs']?.ms)} MEMFS ${f(b['ffmpeg-memfs']?.ms)} | ratio ${jr.ratio?.toFixed(2) ?? '—'}`;
 }
 
 main().catch((e) => {

@@ -159,6 +159,9 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
   jobs.push({
     id: 'wavmp3', title: 'WAV → MP3 128k (3 min)', quick: true,
     inputs: [m.music3], ext: 'mp3', check: 'snr', refIsSource: true,
+    // Also timed in one piece on one worker (the default encodes the
+    // engine's segments on a worker per core, at most 4).
+    offcutOne: true,
     offcut: { renders: [{ project: clipDoc(0, frames(m.music3), { container: 'mp3', options: mp3Options }), inputs: [0] }] },
     ffmpeg: { cmds: [{ args: ['-v', 'error', '-i', '{0}', '-c:a', 'libmp3lame', '-b:a', '128k', 'out.mp3'], out: 'out.mp3', mime: 'audio/mpeg' }] },
     ref: () => m.music3,

@@ -112,6 +112,13 @@ export class Offcut {
   #curves = null;
   /** @type {WeakMap<Blob, number>} */
   #fileIds = new WeakMap();
+  /** @type {Offcut[]} engines on more workers, for segmented encodes */
+  #helpers = [];
+  /** the timer that terminates the helpers after a while idle */
+  #idle = 0;
+
+  /** How long helper workers of a segmented encode stay after it (ms). */
+  static helperIdleMs = 10000;
   #nextFileId = 1;
 
   /**
@@ -211,7 +218,12 @@ export class Offcut {
    * gain and conversions are computed. blob.size equals the plan's size.
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
-   * @param {JobOptions} [options] progress counts bytes of output
+   * @param {JobOptions & {workers?: number}} [options] progress counts
+   *   bytes of output; workers (default Offcut.workers()) is how many
+   *   workers a long encoded output (WAV → MP3) is encoded on, in
+   *   segments the engine chooses, then joined; the bytes are the same
+   *   for any number (and the CLI's). 0 encodes it in one piece instead
+   *   (other bytes; for comparisons)
    * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
    *   blob.summary is the plan's summary completed by the render (clipped:
    *   samples clamped at full scale; gainLimited: MP3 granules that could
@@ -259,10 +271,124 @@ export class Offcut {
     return r.summary;
   }
 
-  async render(project, files, { onProgress, signal } = {}) {
-    const r = await this.#run('render', { project: json(project), files: blobs(files) }, { signal, onProgress });
+  async render(project, files, { onProgress, signal, workers = Offcut.workers() } = {}) {
+    const doc = json(project);
+    const list = blobs(files);
+    let r = null;
+    if (workers >= 1) {
+      // A long output that is encoded (WAV → MP3) is encoded in segments
+      // on several workers and joined: the engine says where it splits,
+      // from the document alone, so the file is the CLI's on any machine
+      // and with any number of workers.
+      const sp = await this.#run('segments', { project: doc, files: list }, { signal });
+      if (sp.segments.length >= 2) r = await this.#renderSegmented(doc, list, sp, Math.min(workers, sp.segments.length), { onProgress, signal });
+    }
+    r ??= await this.#run('render', { project: doc, files: list }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
+  }
+
+  /**
+   * How many workers render() uses for a segmented encode by default:
+   * one per core, at most 4.
+   * @returns {number}
+   */
+  static workers() {
+    return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  }
+
+  /**
+   * Encodes the segments sp.segments of doc on k workers (this engine's
+   * and k - 1 helpers), then joins their Blobs on this engine. Progress
+   * counts the output's announced size: 95 % for the segments (each in
+   * proportion to its frames), 5 % for the join. A failure or an abort
+   * stops every worker's part.
+   */
+  async #renderSegmented(doc, list, sp, k, { onProgress, signal }) {
+    clearTimeout(this.#idle);
+    while (this.#helpers.length < k - 1) this.#helpers.push(new Offcut());
+    const engines = [this, ...this.#helpers.slice(0, k - 1)];
+    const segs = sp.segments;
+    const n = segs.length;
+    const frames = Math.max(1, sp.frames);
+    const total = Math.max(1, sp.size);
+    const frac = new Array(n).fill(0);
+    let joined = 0;
+    let last = -1;
+    const report = () => {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += frac[i] * (segs[i].to - segs[i].from);
+      const done = Math.min(total, Math.floor(total * ((0.95 * d) / frames + 0.05 * joined)));
+      if (done > last) {
+        last = done;
+        onProgress?.({ done, total });
+      }
+    };
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const parts = new Array(n);
+    let next = 0;
+    let failure = null;
+    const work = async (oc) => {
+      while (next < n && !stop.signal.aborted) {
+        const i = next++;
+        try {
+          const r = await oc.#run('renderSegment', { project: doc, files: list, from: segs[i].from, to: segs[i].to }, {
+            signal: stop.signal,
+            onProgress: ({ done, total: t }) => {
+              frac[i] = t ? Math.min(1, done / t) : 0;
+              report();
+            },
+          });
+          parts[i] = r.blob;
+          frac[i] = 1;
+          report();
+        } catch (e) {
+          if (!stop.signal.aborted) {
+            failure ??= Object.assign(e, { message: `segment ${i + 1} of ${n}: ${e.message}` });
+            stop.abort(); // the other workers' parts stop too
+          }
+          return;
+        }
+      }
+    };
+    try {
+      await Promise.all(engines.map(work));
+      if (signal?.aborted) throw abortError();
+      if (failure) throw failure;
+      return await this.#run('joinSegments', { project: doc, files: list, parts }, {
+        signal,
+        onProgress: ({ done, total: t }) => {
+          joined = t ? Math.min(1, done / t) : 0;
+          report();
+        },
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // The helpers' workers go after a while idle, and their memory with them.
+      this.#idle = setTimeout(() => this.#dropHelpers(), Offcut.helperIdleMs);
+    }
+  }
+
+  /** Terminates the helper workers of segmented encodes. */
+  #dropHelpers() {
+    clearTimeout(this.#idle);
+    for (const h of this.#helpers.splice(0)) h.terminate();
+  }
+
+  /**
+   * Diagnostics, not part of the stable API: how many workers this engine
+   * runs (its own and the helpers of a segmented encode) and how many of
+   * them are running a job.
+   * @returns {{workers: number, busy: number}}
+   */
+  activity() {
+    const all = [this, ...this.#helpers];
+    return {
+      workers: all.filter((o) => o.#worker).length,
+      busy: all.filter((o) => o.#worker && o.#current).length,
+    };
   }
 
   /**
@@ -384,6 +510,7 @@ export class Offcut {
    * starts a fresh worker.
    */
   terminate() {
+    this.#dropHelpers();
     this.#stop();
     const jobs = [...this.#jobs.values()];
     this.#jobs.clear();

@@ -222,6 +222,44 @@ async function aacDecode(cfg, data, sizes) {
 }
 self.offcutAACDecode = aacDecode;
 
+/**
+ * Runs an engine render (start calls the engine with an emit function)
+ * and collects what it emits into a Blob: computed bytes are folded into
+ * a Blob every foldBytes, so that the browser's blob store (which spills
+ * to disk) holds them, not this heap; ranges are slices of files; headers
+ * written last (patchable) stay parts of their own until the engine
+ * patches them.
+ */
+async function collect(files, progress, start) {
+  let parts = [];
+  let held = 0;
+  let fixed = 0; // parts before this index are never folded
+  const patchAt = new Map();
+  const hold = (u8) => {
+    parts.push(u8);
+    held += u8.byteLength;
+    if (held >= foldBytes) {
+      parts = [...parts.slice(0, fixed), new Blob(parts.slice(fixed))];
+      held = 0;
+    }
+  };
+  const summary = JSON.parse(await start((kind, a, b, c) => {
+    switch (kind) {
+      case 'bytes': case 'chunk': hold(a); break;
+      case 'range': parts.push(files[a].slice(b, b + c)); break;
+      case 'patchable': patchAt.set(a, parts.length); parts.push(b); fixed = parts.length; held = 0; break;
+      case 'patch': parts[patchAt.get(a)] = b; break;
+      case 'progress': progress(a, b); break;
+    }
+  }));
+  const blob = new Blob(parts, { type: summary.mime });
+  if (summary.exact && blob.size !== summary.size) {
+    throw new Error(`render made ${blob.size} bytes, the plan says ${summary.size}`);
+  }
+  summary.size = blob.size;
+  return { blob, summary };
+}
+
 const ops = {
   ready: async () => ({ version: 1 }),
   probe: async ({ file }) => JSON.parse(await call('probe', file, read)),
@@ -233,39 +271,15 @@ const ops = {
   curves: async () => JSON.parse(await call('curves')),
   formats: async () => JSON.parse(await call('formats')),
   presets: async () => JSON.parse(await call('presets')),
-  render: async ({ project, files }, progress) => {
-    // Computed bytes are folded into a Blob every foldBytes, so that the
-    // browser's blob store (which spills to disk) holds them, not this heap.
-    // Headers written last (patchable) stay parts of their own until the
-    // engine patches them.
-    let parts = [];
-    let held = 0;
-    let fixed = 0; // parts before this index are never folded
-    const patchAt = new Map();
-    const hold = (u8) => {
-      parts.push(u8);
-      held += u8.byteLength;
-      if (held >= foldBytes) {
-        parts = [...parts.slice(0, fixed), new Blob(parts.slice(fixed))];
-        held = 0;
-      }
-    };
-    const summary = JSON.parse(await call('render', project, files, read, (kind, a, b, c) => {
-      switch (kind) {
-        case 'bytes': case 'chunk': hold(a); break;
-        case 'range': parts.push(files[a].slice(b, b + c)); break;
-        case 'patchable': patchAt.set(a, parts.length); parts.push(b); fixed = parts.length; held = 0; break;
-        case 'patch': parts[patchAt.get(a)] = b; break;
-        case 'progress': progress(a, b); break;
-      }
-    }));
-    const blob = new Blob(parts, { type: summary.mime });
-    if (summary.exact && blob.size !== summary.size) {
-      throw new Error(`render made ${blob.size} bytes, the plan says ${summary.size}`);
-    }
-    summary.size = blob.size;
-    return { blob, summary };
-  },
+  render: ({ project, files }, progress) => collect(files, progress, (emit) => call('render', project, files, read, emit)),
+  // A segmented encode (offcut.js runs the segments on several workers,
+  // then joins them on one): where it splits, one segment as a file of
+  // its own, and the output from the segments' Blobs.
+  segments: async ({ project, files }) => JSON.parse(await call('segments', project, files, read)),
+  renderSegment: ({ project, files, from, to }, progress) =>
+    collect(files, progress, (emit) => call('renderSegment', project, files, read, from, to, emit)),
+  joinSegments: ({ project, files, parts }, progress) =>
+    collect(parts, progress, (emit) => call('joinSegments', project, files, read, parts, emit)),
   zip: async ({ files, names, modified }, progress) => {
     // Headers come as bytes, the entries' data as ranges of the files (a
     // cloud file's as its decrypted bytes, folded into Blobs as they come,

@@ -44,6 +44,27 @@ type Writer struct {
 	// Plan plans the output file. settings holds validated option values
 	// by name (defaults filled in).
 	Plan func(tl Timeline, settings map[string]string) (*Output, error)
+	// Segments, if not nil, lets an output this writer encodes from
+	// samples (Output.Encoded) be encoded in independent segments, on
+	// several cores, and joined afterwards (see package project's Segments).
+	Segments *Segments
+}
+
+// Segments is how a writer encodes an output in segments: each segment is
+// the timeline restricted to a range of output frames, encoded as a file
+// of its own that decodes to exactly its frames; Join plans the output
+// from those files.
+type Segments struct {
+	// Grain is the frame count every segment but the last is a multiple
+	// of (the codec's frame length, so that a join keeps every segment's
+	// frames on the output's frame grid).
+	Grain int64
+	// Encode plans one segment as a standalone file without tags (tl is
+	// the segment's timeline).
+	Encode func(tl Timeline, settings map[string]string) (*Output, error)
+	// Join plans the whole output (tl, with its tags) from the segments'
+	// encoded files, in order; the plan's ranges refer to parts by index.
+	Join func(tl Timeline, settings map[string]string, parts []audio.Source) (*Output, error)
 }
 
 // Option is one setting of a writer.
@@ -258,6 +279,10 @@ type Output struct {
 	// GainLimited, if not nil, counts after writing the places where gain
 	// could not be applied in full (MP3 global_gain at its limit).
 	GainLimited func() int64
+	// Encoded is true when the format's encoder makes the whole output
+	// from the timeline's samples (no frames of a source are kept), so
+	// that it can be encoded in segments (Writer.Segments).
+	Encoded bool
 }
 
 // Quantized passes s through the timeline's sample encoder (dither when

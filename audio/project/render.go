@@ -28,6 +28,10 @@ type Options struct {
 	// Force plans outputs over MaxOutputBytes, which are otherwise refused
 	// with ErrTooLarge before anything is read or written.
 	Force bool
+
+	// planOnly skips the normalisation pass (Segments only needs to know
+	// which writer path the output takes).
+	planOnly bool
 }
 
 // Cover is an image for the output's tags.
@@ -61,6 +65,8 @@ type Result struct {
 	// Fallback, when the output format was not named and the sources' own
 	// could not carry the edit, says in plain words why WAV was chosen.
 	Fallback string
+
+	encoded bool // the writer encodes it all from samples
 
 	mu          sync.Mutex
 	encoders    []*pcm.Encoder
@@ -130,6 +136,7 @@ type renderer struct {
 	dither  bool
 	total   int64
 	norm    float64
+	notes   []string // the normalisation pass's
 	decs    []audio.Decoder
 	layouts []audio.PCMLayout
 }
@@ -204,33 +211,50 @@ func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Opt
 	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {
 		return nil, err
 	}
-	var notes []string
-	if doc.Output.Normalize != nil {
-		s, err := r.stream()
-		if err != nil {
+	if !opt.planOnly {
+		if err := r.normalise(opt.Progress); err != nil {
 			return nil, err
 		}
-		peak, bad, err := measurePeak(s, opt.Progress)
-		if err != nil {
-			return nil, err
-		}
-		if bad > 0 {
-			notes = append(notes, fmt.Sprintf("%d samples are NaN or infinite (a damaged float source); normalisation left them out and they are written as silence", bad))
-		}
-		if peak > 0 {
-			r.norm = audio.DBToLinear(*doc.Output.Normalize) / peak
-		}
-		r.markPassthrough()
 	}
 	out, err := desc.Write.Plan(r, settings)
 	if err != nil {
 		return nil, err
 	}
+	return r.result(out, r.notes, opt.Force)
+}
+
+// normalise measures the output's peak when the document asks for
+// normalisation, and sets the gain that brings it to the asked level.
+func (r *renderer) normalise(progress func(done, total int64) bool) error {
+	if r.doc.Output.Normalize == nil {
+		return nil
+	}
+	s, err := r.stream()
+	if err != nil {
+		return err
+	}
+	peak, bad, err := measurePeak(s, progress)
+	if err != nil {
+		return err
+	}
+	if bad > 0 {
+		r.notes = append(r.notes, fmt.Sprintf("%d samples are NaN or infinite (a damaged float source); normalisation left them out and they are written as silence", bad))
+	}
+	if peak > 0 {
+		r.norm = audio.DBToLinear(*r.doc.Output.Normalize) / peak
+	}
+	r.markPassthrough()
+	return nil
+}
+
+// result completes the render's Result with the writer's output.
+func (r *renderer) result(out *codec.Output, notes []string, force bool) (*Result, error) {
 	res := r.res
 	res.Plan, res.Format, res.Frames, res.Notes = out.Plan, out.Format, out.Frames, append(notes, out.Notes...)
 	res.gainLimited = out.GainLimited
+	res.encoded = out.Encoded
 	res.Lossless = res.Plan.ComputedBytes() == 0
-	if err := checkSize(res.Plan.Size(), res.Frames, res.Format.Rate, opt.Force); err != nil {
+	if err := checkSize(res.Plan.Size(), res.Frames, res.Format.Rate, force); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -479,8 +503,9 @@ type piece struct {
 	isRange bool
 	src     int
 	from    int64
-	// A stream piece is built by open, inside a build context.
-	open func(bc *buildCtx) (audio.Stream, error)
+	// A stream piece is built by open, inside a build context: its
+	// frames [from, to), counted from the piece's start.
+	open func(bc *buildCtx, from, to int64) (audio.Stream, error)
 }
 
 // buildCtx holds the whole-clip streams of resampled clips, which are read
@@ -522,6 +547,15 @@ func (r *renderer) part(bc *buildCtx, i int, from, to int64) (audio.Stream, erro
 		w = audio.Envelope(s, env)
 		bc.whole[i] = w
 	}
+	if p := bc.pos[i]; p < from {
+		// A range of the output that starts inside a resampled clip: the
+		// resampler runs from the clip's start, so the frames are the
+		// whole render's (at the cost of computing those before).
+		if err := discard(w, from-p); err != nil {
+			return nil, err
+		}
+		bc.pos[i] = from
+	}
 	if bc.pos[i] != from {
 		return nil, fmt.Errorf("project: internal error: clip %d read at %d, stream is at %d", i, from, bc.pos[i])
 	}
@@ -532,31 +566,31 @@ func (r *renderer) part(bc *buildCtx, i int, from, to int64) (audio.Stream, erro
 // pieces lays out the output timeline.
 func (r *renderer) pieces() []piece {
 	var ps []piece
-	streamPiece := func(n int64, open func(bc *buildCtx) (audio.Stream, error)) {
+	streamPiece := func(n int64, open func(bc *buildCtx, from, to int64) (audio.Stream, error)) {
 		if n > 0 {
 			ps = append(ps, piece{frames: n, open: open})
 		}
 	}
 	clipPart := func(i int, from, to int64) {
-		streamPiece(to-from, func(bc *buildCtx) (audio.Stream, error) { return r.part(bc, i, from, to) })
+		streamPiece(to-from, func(bc *buildCtx, a, b int64) (audio.Stream, error) { return r.part(bc, i, from+a, from+b) })
 	}
 	for i := range r.clips {
 		k := &r.clips[i]
 		if i > 0 {
 			if g := r.gaps[i-1]; g > 0 {
-				streamPiece(g, func(*buildCtx) (audio.Stream, error) {
-					return audio.Silence(r.out.Rate, r.out.Channels, g), nil
+				streamPiece(g, func(_ *buildCtx, a, b int64) (audio.Stream, error) {
+					return audio.Silence(r.out.Rate, r.out.Channels, b-a), nil
 				})
 			}
 			if x := k.xin; x > 0 {
 				a := i - 1
 				na := r.clips[a].n
-				streamPiece(x, func(bc *buildCtx) (audio.Stream, error) {
-					sa, err := r.part(bc, a, na-x, na)
+				streamPiece(x, func(bc *buildCtx, from, to int64) (audio.Stream, error) {
+					sa, err := r.part(bc, a, na-x+from, na-x+to)
 					if err != nil {
 						return nil, err
 					}
-					sb, err := r.part(bc, i, 0, x)
+					sb, err := r.part(bc, i, from, to)
 					if err != nil {
 						return nil, err
 					}
@@ -584,6 +618,22 @@ func (r *renderer) pieces() []piece {
 // stream is the whole output as one stream of frames.
 func (r *renderer) stream() (audio.Stream, error) {
 	return r.Stream(0, len(r.timeline()))
+}
+
+// discard reads and drops n frames of s.
+func discard(s audio.Stream, n int64) error {
+	buf := make([]float32, 8192*s.Channels())
+	for n > 0 {
+		k, err := s.Read(buf[:min(int64(len(buf)), n*int64(s.Channels()))])
+		n -= int64(k)
+		if err == io.EOF && n > 0 {
+			return fmt.Errorf("project: internal error: %d frames short of a range's start", n)
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+	}
+	return nil
 }
 
 // measurePeak returns the largest absolute finite sample of s, and how many

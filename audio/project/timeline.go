@@ -47,23 +47,51 @@ func (r *renderer) Stream(i, j int) (audio.Stream, error) {
 	if i < 0 || j > len(ps) || i > j {
 		return nil, fmt.Errorf("project: internal error: pieces %d..%d of %d", i, j, len(ps))
 	}
+	var from, to int64
+	for k, p := range ps[:j] {
+		if k < i {
+			from += p.frames
+		}
+		to += p.frames
+	}
+	return r.streamRange(from, to)
+}
+
+// streamRange renders output frames [from, to): the same frames as the
+// whole output's stream has there.
+func (r *renderer) streamRange(from, to int64) (audio.Stream, error) {
+	if from < 0 || to > r.total || from > to {
+		return nil, fmt.Errorf("project: internal error: frames %d..%d of %d", from, to, r.total)
+	}
 	bc := &buildCtx{whole: map[int]audio.Stream{}, pos: map[int]int64{}}
-	parts := make([]audio.Stream, 0, j-i)
-	for _, p := range ps[i:j] {
+	var parts []audio.Stream
+	var pos int64
+	for _, p := range r.timeline() {
+		a, b := max(from, pos)-pos, min(to, pos+p.frames)-pos
+		pos += p.frames
+		if a >= b {
+			if pos > to {
+				break
+			}
+			continue
+		}
 		var s audio.Stream
 		var err error
 		if p.isRange {
-			s, err = r.decs[p.src].Stream(p.from, p.from+p.frames)
+			s, err = r.decs[p.src].Stream(p.from+a, p.from+b)
 			if err == nil {
 				s, err = audio.Remix(s, r.out.Channels)
 			}
 		} else {
-			s, err = p.open(bc)
+			s, err = p.open(bc, a, b)
 		}
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return audio.Silence(r.out.Rate, r.out.Channels, 0), nil
 	}
 	return audio.Seq(parts...)
 }

@@ -52,7 +52,7 @@ async function runOffcut(job, list) {
     return { peaks: { min: Array.from(p.min), max: Array.from(p.max) } };
   }
   for (const r of job.renders) {
-    out.push(await engine.render(r.project, r.inputs.map((i) => list[i])));
+    out.push(await engine.render(r.project, r.inputs.map((i) => list[i]), job.options || {}));
   }
   return { blobs: out };
 }

@@ -249,7 +249,17 @@ func render(c *ctx, doc *project.Document, ins []*input, o *outputFlags, docPath
 		}
 		opt.Cover = &project.Cover{MIME: mime, Data: b}
 	}
-	res, err := project.Render(doc, decs, opt)
+	// A long encoded output is encoded in segments on every core.
+	res, parts, cleanup, err := renderSegmented(doc, ins, decs, opt, path)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	if res != nil {
+		srcs = parts
+	} else {
+		res, err = project.Render(doc, decs, opt)
+	}
 	if errors.Is(err, project.ErrTooLarge) {
 		return fmt.Errorf("%s: %w; add --force to write it anyway", path, err)
 	}

@@ -8,7 +8,8 @@ import (
 	"syscall"
 )
 
-// tempFiles are the temporary outputs being written, removed if the
+// tempFiles are the temporary outputs (files, or folders of encoded
+// segments) being written, removed if the
 // process is interrupted.
 type tempFiles struct {
 	mu    sync.Mutex
@@ -29,13 +30,13 @@ func (t *tempFiles) remove(name string) {
 	delete(t.names, name)
 }
 
-// removeAll deletes every registered file; it holds the lock so that no
+// removeAll deletes every registered file and folder; it holds the lock so that no
 // new temporary file appears meanwhile (and none is renamed into place
 // after: writeAtomic removes its name only after the rename).
 func (t *tempFiles) removeAll() {
 	t.mu.Lock()
 	for name := range t.names {
-		os.Remove(name)
+		os.RemoveAll(name) // a file, or a folder of segments
 	}
 }
 

@@ -238,6 +238,8 @@ export class Converter extends ExportPanel {
         this.setRow(row, { state: 'running', progress: 0 });
         try {
           const blob = await oc.render(o.doc, o.files, {
+            // Several files at once already use every core.
+            workers: items.length > 1 ? 1 : undefined,
             signal: row.ctl.signal,
             onProgress: ({ done, total: t }) => {
               if (t) this.setRow(row, { progress: Math.max(row.progress, Math.min(1, done / t)) });

@@ -30,6 +30,7 @@ var Desc = func() codec.Desc {
 	w.SourcesOnly = false
 	w.Options = options
 	w.Plan = planTimeline
+	w.Segments = &codec.Segments{Grain: SegmentGrain, Encode: encodeSegment, Join: joinSegments}
 	d.Write = &w
 	return d
 }()
@@ -133,6 +134,11 @@ func label(q string) string {
 // frame (patched in at the end with frame counts, seek table, delay and
 // padding), then the frames as LAME makes them.
 func encodeTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
+	return encode(tl, settings, true)
+}
+
+// encode plans tl encoded by LAME, with the ID3v2 tag when tags is set.
+func encode(tl codec.Timeline, settings map[string]string, tags bool) (*codec.Output, error) {
 	f := tl.Format()
 	opt, err := encoderOptions(f, settings)
 	if err != nil {
@@ -146,11 +152,13 @@ func encodeTimeline(tl codec.Timeline, settings map[string]string) (*codec.Outpu
 		return nil, fmt.Errorf("mp3: no Info frame for %d Hz", opt.Rate)
 	}
 	p := &plan.Plan{}
-	tag, err := id3Tag(tl)
-	if err != nil {
-		return nil, err
+	if tags {
+		tag, err := id3Tag(tl)
+		if err != nil {
+			return nil, err
+		}
+		p.Bytes(tag)
 	}
-	p.Bytes(tag)
 	var (
 		mu   sync.Mutex
 		info []byte
@@ -196,7 +204,7 @@ func encodeTimeline(tl codec.Timeline, settings map[string]string) (*codec.Outpu
 		}()
 		return pr, nil
 	})
-	return &codec.Output{Plan: p, Format: audio.Format{Rate: f.Rate, Channels: opt.Channels, Bits: 16}, Frames: tl.Frames()}, nil
+	return &codec.Output{Plan: p, Format: audio.Format{Rate: f.Rate, Channels: opt.Channels, Bits: 16}, Frames: tl.Frames(), Encoded: true}, nil
 }
 
 // id3Tag is the output's ID3v2 tag: the first source's tags with the

@@ -1,0 +1,253 @@
+package project
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"offcut/audio"
+	"offcut/audio/codec"
+)
+
+// A long output that a format's encoder makes from samples (MP3 by LAME)
+// can be encoded in segments on several cores and joined afterwards
+// (codec.Writer.Segments). Where the segments fall depends only on the
+// document and its sources, never on how many cores there are, so every
+// machine (the CLI, the browser) writes the same bytes.
+const (
+	// SegmentSeconds is about how long each segment is: its length is
+	// the first multiple of the writer's grain at or above this many
+	// seconds of output. The last segment also takes the remainder, so
+	// it is up to twice as long.
+	SegmentSeconds = 30
+	// MaxSegments bounds the segments of one output: a longer output
+	// gets longer segments, so a huge document cannot ask for unbounded
+	// work or files.
+	MaxSegments = 256
+)
+
+// Segment is output frames [From, To) of a segmented encode.
+type Segment struct {
+	From int64 `json:"from"`
+	To   int64 `json:"to"`
+}
+
+// Segments returns the segments a segmented encode of doc uses, in order, or
+// nil when the output is made in one piece: a format that cannot encode in
+// segments, an output its writer does not encode from samples (such as a
+// lossless MP3 edit, which keeps the sources' frames), one shorter than
+// two segments, one that is normalised or that resamples a clip (each
+// segment would compute the output before it again). Nothing is decoded or encoded (for MP3 sources the
+// frame-level plan is tried, as Render does).
+func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, error) {
+	opt.planOnly = true
+	res, err := Render(doc, inputs, opt)
+	if err != nil {
+		return nil, err
+	}
+	w := res.Desc.Write
+	if !res.encoded || w.Segments == nil || doc.Output.Normalize != nil {
+		// Normalisation measures the whole output first: every segment
+		// would measure it again.
+		return nil, nil
+	}
+	r, err := prepare(doc, inputs, res.Desc)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range r.clips {
+		if !k.direct {
+			// A resampled clip is rendered from its start: a segment
+			// inside it would resample everything before it again.
+			return nil, nil
+		}
+	}
+	return segmentsOf(res.Frames, res.Format.Rate, w.Segments.Grain), nil
+}
+
+// segmentsOf lays out total frames at rate in segments of a multiple of
+// grain frames.
+func segmentsOf(total int64, rate int, grain int64) []Segment {
+	if grain <= 0 || rate <= 0 {
+		return nil
+	}
+	up := func(n int64) int64 { return (n + grain - 1) / grain * grain }
+	size := up(SegmentSeconds * int64(rate))
+	if total/size > MaxSegments {
+		size = up((total + MaxSegments - 1) / MaxSegments)
+	}
+	n := total / size
+	if n < 2 {
+		return nil
+	}
+	segs := make([]Segment, n)
+	for i := range segs {
+		segs[i] = Segment{From: int64(i) * size, To: int64(i+1) * size}
+	}
+	segs[n-1].To = total
+	return segs
+}
+
+// RenderSegment plans one segment of doc's segmented encode (seg from
+// Segments): a standalone file of the output format, without tags, that
+// decodes to exactly the output's frames [seg.From, seg.To). Its plan
+// reads no source (it is computed throughout). With output.normalize set,
+// the whole output is read first to measure its peak, as Render does.
+func RenderSegment(doc *Document, inputs []audio.Decoder, seg Segment, opt Options) (*Result, error) {
+	r, desc, settings, err := prepareSegmented(doc, inputs, opt)
+	if err != nil {
+		return nil, err
+	}
+	if seg.From < 0 || seg.To > r.total || seg.From >= seg.To {
+		return nil, invalid("segment %d..%d is outside the output's %d frames", seg.From, seg.To, r.total)
+	}
+	if err := r.normalise(opt.Progress); err != nil {
+		return nil, err
+	}
+	out, err := desc.Write.Segments.Encode(&rangeTimeline{renderer: r, from: seg.From, to: seg.To}, settings)
+	if err != nil {
+		return nil, err
+	}
+	return r.result(out, nil, opt.Force)
+}
+
+// JoinSegments plans doc's output from the encoded files of its segments (the
+// files RenderSegment's plans wrote, in the order Segments gave): the
+// output's tags and cover, and exactly its length. The plan's ranges read
+// parts by index, not doc's sources.
+func JoinSegments(doc *Document, inputs []audio.Decoder, parts []audio.Source, opt Options) (*Result, error) {
+	r, desc, settings, err := prepareSegmented(doc, inputs, opt)
+	if err != nil {
+		return nil, err
+	}
+	out, err := desc.Write.Segments.Join(r, settings, parts)
+	if err != nil {
+		return nil, err
+	}
+	if out.Frames != r.total {
+		return nil, fmt.Errorf("project: the joined segments are %d frames, the output %d", out.Frames, r.total)
+	}
+	return r.result(out, nil, opt.Force)
+}
+
+// prepareSegmented lays doc out for a segment or a join.
+func prepareSegmented(doc *Document, inputs []audio.Decoder, opt Options) (*renderer, *codec.Desc, map[string]string, error) {
+	if err := doc.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	desc, _, err := outputDesc(doc, inputs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if desc.Write.Segments == nil {
+		return nil, nil, nil, invalid("%s output is not encoded in segments", desc.Label)
+	}
+	settings, err := desc.Write.Settings(doc.Output.Options)
+	if err != nil {
+		return nil, nil, nil, invalid("output.options: %v", err)
+	}
+	r, err := prepare(doc, inputs, desc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.cover = opt.Cover
+	r.res = &Result{Container: desc.Name, Desc: desc}
+	return r, desc, settings, nil
+}
+
+// rangeTimeline is output frames [from, to) of a render as a timeline of
+// one computed piece.
+type rangeTimeline struct {
+	*renderer
+	from, to int64
+}
+
+func (t *rangeTimeline) Frames() int64 { return t.to - t.from }
+
+func (t *rangeTimeline) Pieces() []codec.Piece {
+	return []codec.Piece{{Frames: t.to - t.from, Source: -1}}
+}
+
+func (t *rangeTimeline) Stream(i, j int) (audio.Stream, error) {
+	if i != 0 || j != 1 {
+		return nil, fmt.Errorf("project: internal error: pieces %d..%d of a segment's 1", i, j)
+	}
+	return t.streamRange(t.from, t.to)
+}
+
+// Parallel says how EncodeSegments runs.
+type Parallel struct {
+	// Workers is how many segments are encoded at once (at least 1).
+	Workers int
+	// Open returns decoders of the document's sources for one worker
+	// (decoders are not shared between goroutines); called once per
+	// worker.
+	Open func() ([]audio.Decoder, error)
+	// Store writes segment i's plan (res.Plan, which reads no source)
+	// and returns the written file for reading; it is called on the
+	// worker's goroutine.
+	Store func(i int, res *Result) (audio.Source, error)
+}
+
+// EncodeSegments encodes doc's segments (from Segments) on p.Workers
+// goroutines and returns the stored files in order, for JoinSegments. The bytes
+// do not depend on the number of workers. The first failure stops the
+// others' next segments; its error names the segment.
+func EncodeSegments(doc *Document, segs []Segment, opt Options, p Parallel) ([]audio.Source, error) {
+	workers := min(max(1, p.Workers), len(segs))
+	parts := make([]audio.Source, len(segs))
+	var (
+		mu   sync.Mutex
+		next int
+		fail error
+		wg   sync.WaitGroup
+	)
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail != nil || next >= len(segs) {
+			return -1
+		}
+		next++
+		return next - 1
+	}
+	failed := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail == nil {
+			fail = err
+		}
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			decs, err := p.Open()
+			if err != nil {
+				failed(err)
+				return
+			}
+			for i := take(); i >= 0; i = take() {
+				s := segs[i]
+				res, err := RenderSegment(doc, decs, s, opt)
+				if err == nil {
+					parts[i], err = p.Store(i, res)
+				}
+				if err != nil {
+					failed(fmt.Errorf("segment %d of %d (frames %d..%d): %w", i+1, len(segs), s.From, s.To, err))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if fail != nil {
+		return nil, fail
+	}
+	for i, s := range parts {
+		if s == nil {
+			return nil, fmt.Errorf("segment %d of %d: %w", i+1, len(segs), errors.New("not encoded"))
+		}
+	}
+	return parts, nil
+}
