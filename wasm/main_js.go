@@ -340,6 +340,20 @@ func peaksJS(args []js.Value) (any, error) {
 	return o, nil
 }
 
+// docInputs reads the arguments most ops begin with: (projectJSON,
+// files, read).
+func docInputs(args []js.Value) ([]byte, []input, error) {
+	doc, err := docArg(arg(args, 0))
+	if err != nil {
+		return nil, nil, err
+	}
+	ins, err := inputs(arg(args, 1), arg(args, 2))
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, ins, nil
+}
+
 func docArg(v js.Value) ([]byte, error) {
 	if v.Type() != js.TypeString {
 		return nil, fmt.Errorf("the project must be a JSON string")
@@ -349,11 +363,7 @@ func docArg(v js.Value) ([]byte, error) {
 
 // plan(projectJSON, files, read)
 func planJS(args []js.Value) (any, error) {
-	doc, err := docArg(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := inputs(arg(args, 1), arg(args, 2))
+	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}
@@ -400,11 +410,7 @@ func (s jsSink) Range(src int, off, n int64) error {
 
 // render(projectJSON, files, read, emit)
 func renderJS(args []js.Value) (any, error) {
-	doc, err := docArg(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := inputs(arg(args, 1), arg(args, 2))
+	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}

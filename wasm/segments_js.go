@@ -13,11 +13,7 @@ import (
 // output ({segments: [{from, to}], size, frames}; no segments when it is
 // made in one piece).
 func segmentsJS(args []js.Value) (any, error) {
-	doc, err := docArg(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := inputs(arg(args, 1), arg(args, 2))
+	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}
@@ -31,11 +27,7 @@ func segmentsJS(args []js.Value) (any, error) {
 // renderSegment(projectJSON, files, read, from, to, emit): one segment of
 // a segmented encode, as a standalone file, handed to emit as render does.
 func renderSegmentJS(args []js.Value) (any, error) {
-	doc, err := docArg(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := inputs(arg(args, 1), arg(args, 2))
+	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}
@@ -58,11 +50,7 @@ func renderSegmentJS(args []js.Value) (any, error) {
 // joinSegments(projectJSON, files, read, parts, emit): the output made of
 // its segments' files (Blobs, in order); emit's ranges are ranges of parts.
 func joinSegmentsJS(args []js.Value) (any, error) {
-	doc, err := docArg(arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	ins, err := inputs(arg(args, 1), arg(args, 2))
+	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}
