@@ -226,3 +226,22 @@ func SNR(got, want []float32) float64 {
 	}
 	return 10 * math.Log10(s/n)
 }
+
+// Music is Signal made to change like music: tones that glide (their pitch
+// set by seed), a sweep and bursts, so that edits and junctions land in
+// different material.
+func Music(frames, ch, rate int, seed uint64) []float32 {
+	x := Signal(frames, ch, rate, seed)
+	for i := range frames {
+		t := float64(i) / float64(rate)
+		for c := range ch {
+			f := 300 + 200*float64(seed%5) + 150*math.Sin(2*math.Pi*0.3*t) + 100*float64(c)
+			v := 0.4*float64(x[i*ch+c]) + 0.3*math.Sin(2*math.Pi*f*t)
+			if int(t*4)%3 == 0 {
+				v += 0.1 * math.Sin(2*math.Pi*2500*t) * math.Sin(2*math.Pi*3*t)
+			}
+			x[i*ch+c] = float32(v)
+		}
+	}
+	return x
+}

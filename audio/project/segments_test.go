@@ -21,24 +21,6 @@ import (
 	"offcut/audio/project"
 )
 
-// musicLike is audiotest.Signal made to change: tones that glide, a
-// sweep and bursts, so that segment junctions land in different material.
-func musicLike(frames, ch, rate int, seed uint64) []float32 {
-	x := audiotest.Signal(frames, ch, rate, seed)
-	for i := range frames {
-		t := float64(i) / float64(rate)
-		for c := range ch {
-			f := 300 + 150*math.Sin(2*math.Pi*0.3*t) + 100*float64(c)
-			v := 0.4*float64(x[i*ch+c]) + 0.3*math.Sin(2*math.Pi*f*t)
-			if int(t*4)%3 == 0 {
-				v += 0.1 * math.Sin(2*math.Pi*2500*t) * math.Sin(2*math.Pi*3*t)
-			}
-			x[i*ch+c] = float32(v)
-		}
-	}
-	return x
-}
-
 // writePlan writes p (whose ranges read srcs) to path and returns its
 // bytes.
 func writePlan(t testing.TB, path string, p *plan.Plan, srcs []audio.Source) []byte {
@@ -116,7 +98,7 @@ func TestSegmentedMP3(t *testing.T) {
 	mp3val := audiotest.Tool(t, "mp3val")
 	const rate = 44100
 	n := 92*rate + 777
-	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, musicLike(n, 2, rate, 7))
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Music(n, 2, rate, 7))
 	open := func() ([]audio.Decoder, error) {
 		d, err := codecs.Open(audio.NewBytesSource(wav))
 		return []audio.Decoder{d}, err
@@ -309,7 +291,7 @@ func TestSegmentErrors(t *testing.T) {
 func BenchmarkSegmentedMP3(b *testing.B) {
 	const rate = 44100
 	n := 180 * rate
-	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, musicLike(n, 2, rate, 9))
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Music(n, 2, rate, 9))
 	open := func() ([]audio.Decoder, error) {
 		d, err := codecs.Open(audio.NewBytesSource(wav))
 		return []audio.Decoder{d}, err

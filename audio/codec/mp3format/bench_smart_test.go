@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codec/lame"
 	"offcut/audio/codec/mp3edit"
 	"offcut/audio/codec/mp3format"
@@ -25,7 +26,7 @@ func longMP3(b *testing.B) []byte {
 		return long3h
 	}
 	var block bytes.Buffer
-	x := music(441000, 2, 44100, 3)
+	x := audiotest.Music(441000, 2, 44100, 3)
 	if _, _, err := lame.Stream(&block, audio.Samples(44100, 2, x), lame.Options{Rate: 44100, Channels: 2, Bitrate: 128}); err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codec/lame"
 	"offcut/audio/codec/mp3"
 	"offcut/audio/codec/mp3edit"
@@ -30,7 +31,7 @@ func FuzzSmartPlan(f *testing.F) {
 	f.Add(zero(0xfffb9064, 417, 40), uint32(9000), uint32(20000), uint32(3000))
 	f.Add(zero(0xfff39064, 209, 60), uint32(5000), uint32(9000), uint32(100)) // MPEG-2
 	var real bytes.Buffer
-	x := music(44100, 2, 44100, 2)
+	x := audiotest.Music(44100, 2, 44100, 2)
 	if _, err := lame.Write(&real, audio.Samples(44100, 2, x), lame.Options{Bitrate: 96}); err == nil {
 		f.Add(real.Bytes(), uint32(10000), uint32(25000), uint32(7))
 	}

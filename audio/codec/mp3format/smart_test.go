@@ -16,24 +16,6 @@ import (
 	"offcut/audio/codec/mp3format"
 )
 
-// music is a test signal with tones that change, a sweep and noise
-// bursts: junctions land in different material.
-func music(frames, ch, rate int, seed uint64) []float32 {
-	x := audiotest.Signal(frames, ch, rate, seed)
-	for i := range frames {
-		t := float64(i) / float64(rate)
-		for c := range ch {
-			f := 300 + 200*float64(seed%5) + 150*math.Sin(2*math.Pi*0.3*t) + 100*float64(c)
-			v := 0.4*float64(x[i*ch+c]) + 0.3*math.Sin(2*math.Pi*f*t)
-			if int(t*4)%3 == 0 {
-				v += 0.1 * math.Sin(2*math.Pi*2500*t) * math.Sin(2*math.Pi*3*t)
-			}
-			x[i*ch+c] = float32(v)
-		}
-	}
-	return x
-}
-
 type source struct {
 	path string
 	in   *mp3edit.Input
@@ -45,7 +27,7 @@ func makeMP3(t *testing.T, dir, name string, rate, ch int, secs float64, seed ui
 	t.Helper()
 	lame := audiotest.Tool(t, "lame")
 	wav := filepath.Join(dir, name+".wav")
-	audiotest.WriteWAV(t, wav, audio.Format{Rate: rate, Channels: ch, Bits: 16}, music(int(secs*float64(rate)), ch, rate, seed))
+	audiotest.WriteWAV(t, wav, audio.Format{Rate: rate, Channels: ch, Bits: 16}, audiotest.Music(int(secs*float64(rate)), ch, rate, seed))
 	out := filepath.Join(dir, name+".mp3")
 	args = append(append([]string{"--quiet", "--resample", fmt.Sprint(float64(rate) / 1000)}, args...), wav, out)
 	if b, err := exec.Command(lame, args...).CombinedOutput(); err != nil {
