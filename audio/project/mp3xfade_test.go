@@ -170,28 +170,52 @@ func TestMP3CrossfadeAndGapReencodeJunction(t *testing.T) {
 			t.Errorf("%s: the re-encoded junction is at %.1f dB, lame's whole encode at %.1f dB", c.name, ours, theirs)
 		}
 	}
-	// Off the frame grid, the junction moves by under a frame (the
-	// notes say so) and the announced length is still what decodes.
-	for _, j := range []project.Join{{Type: project.JoinCrossfade, Length: 5000, Curve: project.SCurve}, {Type: project.JoinGap, Length: 777}} {
-		doc := project.JoinAll([]int64{nA, nB}, j)
-		doc.Output.Container = "mp3"
-		res, err := project.Render(doc, decs, project.Options{})
-		if err != nil {
-			t.Fatalf("%s of %d: %v", j.Type, j.Length, err)
+	// Off the frame grid, the junction moves by under half a frame (the
+	// notes say so) and the announced length is still what decodes. With
+	// junctions "exact" the edit is encoded whole instead, to the sample.
+	for _, exact := range []bool{false, true} {
+		for _, j := range []project.Join{{Type: project.JoinCrossfade, Length: 5000, Curve: project.SCurve}, {Type: project.JoinGap, Length: 777}} {
+			doc := project.JoinAll([]int64{nA, nB}, j)
+			doc.Output.Container = "mp3"
+			if exact {
+				doc.Output.Options = map[string]string{"junctions": "exact"}
+			}
+			res, err := project.Render(doc, decs, project.Options{})
+			if err != nil {
+				t.Fatalf("%s of %d: %v", j.Type, j.Length, err)
+			}
+			out := filepath.Join(dir, "off-grid.mp3")
+			f, _ := os.Create(out)
+			if _, err := res.Plan.WriteTo(f, srcs, nil); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			want := int64(nA+nB) - j.Length
+			if j.Type == project.JoinGap {
+				want = int64(nA+nB) + j.Length
+			}
+			notes := strings.Join(res.Notes, "; ")
+			if got := int64(len(ffmpegS16(t, out)) / 2); got != res.Frames || res.Container != "mp3" || abs64(res.Frames-want) > 1152/2 {
+				t.Errorf("%s of %d (exact %v): ffmpeg decodes %d samples, %d announced, %d asked (container %s)", j.Type, j.Length, exact, got, res.Frames, want, res.Container)
+			}
+			switch {
+			case exact && (res.Frames != want || !strings.Contains(notes, "encoded with LAME") || !strings.Contains(notes, "off the source's frame grid")):
+				t.Errorf("%s of %d, junctions exact: %d samples for %d asked; notes %q", j.Type, j.Length, res.Frames, want, notes)
+			case !exact && (res.Frames == want || !strings.Contains(notes, "than asked") || strings.Contains(notes, "encoded with LAME")):
+				t.Errorf("%s of %d: %d samples for %d asked (off the grid, it moves); notes %q", j.Type, j.Length, res.Frames, want, notes)
+			}
 		}
-		out := filepath.Join(dir, "off-grid.mp3")
-		f, _ := os.Create(out)
-		if _, err := res.Plan.WriteTo(f, srcs, nil); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		want := int64(nA+nB) - j.Length
-		if j.Type == project.JoinGap {
-			want = int64(nA+nB) + j.Length
-		}
-		if got := int64(len(ffmpegS16(t, out)) / 2); got != res.Frames || res.Container != "mp3" || abs64(res.Frames-want) >= 1152 {
-			t.Errorf("%s of %d: ffmpeg decodes %d samples, %d announced, %d asked (container %s)", j.Type, j.Length, got, res.Frames, want, res.Container)
-		}
+	}
+	// On the grid, "exact" keeps the frames: nothing has to move.
+	doc := project.JoinAll([]int64{nA, nB}, project.Join{Type: project.JoinCrossfade, Length: X, Curve: project.EqualPower})
+	doc.Output.Container = "mp3"
+	doc.Output.Options = map[string]string{"junctions": "exact"}
+	res, err := project.Render(doc, decs, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(res.Notes, "; "); res.Frames != nA+nB-X || !strings.Contains(notes, "re-encoded at 1 junction, the rest untouched") {
+		t.Errorf("on the grid, junctions exact: %d samples for %d asked; notes %q", res.Frames, nA+nB-X, notes)
 	}
 }
 

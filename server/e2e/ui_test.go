@@ -778,6 +778,25 @@ func TestUIMP3(t *testing.T) {
 	WaitFor(t, ctx, `(document.querySelector('[data-testid=cutter] [data-testid=format-note]') || {textContent: ''}).textContent.includes('without re-encoding')`, 20*time.Second)
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.mp3')`, 5*time.Second)
 	t.Logf("note: %s", Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=format-note]').textContent`))
+	// Removing the second 0.5–1.5: the frames after the junction stay on
+	// their grid, so it moves and the note says by how much; with the
+	// setting Junctions "exact" the edit is encoded whole, to the sample,
+	// as the CLI's --option junctions=exact does.
+	typeInto(t, ctx, "[data-testid=fadeIn-ms]", "0")
+	click(t, ctx, "[data-testid=remove]")
+	note := `(document.querySelector('[data-testid=cutter] [data-testid=format-note]') || {textContent: ''}).textContent`
+	WaitFor(t, ctx, note+`.includes('than asked')`, 20*time.Second)
+	if got := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result-duration]').dataset.frames`); got == "88200" {
+		t.Errorf("a remove off the frame grid kept the frames and announced the exact %s samples", got)
+	}
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=option-junctions]')`, "exact")
+	waitResult(t, ctx, "cutter", "88200")
+	WaitFor(t, ctx, note+`.includes('encoded with LAME')`, 20*time.Second)
+	click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+	dl = dls.Wait(t, 60*time.Second)
+	want = filepath.Join(dir, "want-exact.mp3")
+	runCLI(t, site, "cut", mp3, "--from", "0.5", "--to", "1.5", "--remove", "--option", "junctions=exact", "-o", want)
+	sameFile(t, dl.Path, want)
 	// Chosen explicitly, WAV converts: 24-bit is offered and honoured.
 	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]')`, "wav")
 	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=bit-depth]')`, "s24")

@@ -22,8 +22,13 @@
 // (main_data_begin 0), and the last ends with the bytes the next kept
 // frame's main_data_begin points to, as ranges of its source. Kept frames
 // stay on their source's frame grid, so the audio between two kept runs is
-// a whole number of frames: a junction moves by under half a frame when
-// the pieces' lengths do not fit it (Stretch.Shift says by how much).
+// a whole number of frames: a junction moves by up to half a frame when
+// the pieces' lengths do not fit it (up to a whole frame where a piece
+// reaches its file's start or end; Stretch.Shift says by how much). No
+// choice of re-encoded frames can avoid this: every frame decodes to the
+// same number of samples, so two kept runs keep their distance modulo a
+// frame. Options.Exact refuses such a junction instead, so the caller
+// can encode the whole edit.
 //
 // The bit reservoir. A layer III frame may keep part of its data in the
 // frames before it (main_data_begin). The first frame an output keeps is

@@ -195,6 +195,11 @@ type Options struct {
 	// Stretches, if not nil, keeps re-encoded junctions for the next plan
 	// of the same files (Reencode must stay the same encoder).
 	Stretches *StretchCache
+	// Exact refuses (ErrNotLossless) any inner junction that would not
+	// play exactly the pieces asked for: one off the source's frame grid
+	// (see Stretch.Shift), or one that plays the encoders' padding. The
+	// caller then encodes the whole edit.
+	Exact bool
 }
 
 // Result describes a planned output.
@@ -328,6 +333,9 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 		if k == 0 {
 			lead = pieceLead
 		} else {
+			if opt.Exact && trail+pieceLead != 0 {
+				return nil, fmt.Errorf("%w: junction %d would play %d samples of the encoders' padding, and exact junctions were asked for", ErrNotLossless, k, trail+pieceLead)
+			}
 			junctions = append(junctions, trail+pieceLead)
 			wanted += trail + pieceLead
 		}

@@ -229,9 +229,15 @@ func TestJoinAndRemove(t *testing.T) {
 		}
 	}
 	// A plain join of two whole files: each side adds under one frame.
-	res, _ := mp3edit.Plan([]mp3edit.Piece{{In: ia, From: 0, To: ia.Frames()}, {In: ib, From: 0, To: ib.Frames()}}, mp3edit.Options{})
+	join := []mp3edit.Piece{{In: ia, From: 0, To: ia.Frames()}, {In: ib, From: 0, To: ib.Frames()}}
+	res, _ := mp3edit.Plan(join, mp3edit.Options{})
 	if j := res.Junctions[0]; j >= 2*1152 {
 		t.Errorf("join of whole files plays %d samples at the junction, want under one frame from each side", j)
+	}
+	// Asked for exact junctions, the same join is refused: it would play
+	// the encoders' padding.
+	if _, err := mp3edit.Plan(join, mp3edit.Options{Exact: true}); !errors.Is(err, mp3edit.ErrNotLossless) || !strings.Contains(err.Error(), "padding") {
+		t.Errorf("join with padding at its junction, exact asked: %v", err)
 	}
 }
 

@@ -51,8 +51,9 @@ type Stretch struct {
 	// Shift is how many samples the junction added (> 0) or removed (< 0)
 	// relative to the pieces asked for: the frames after a junction keep
 	// their place on the source's frame grid, so the audio between two
-	// kept frames is a whole number of frames, and the cut moves by under
-	// half a frame when the asked lengths do not fit it.
+	// kept frames is a whole number of frames, and the cut moves by up to
+	// half a frame when the asked lengths do not fit it (a whole frame
+	// where a piece reaches its file's start or end).
 	Shift int64
 }
 
@@ -116,6 +117,9 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		shift, err := align(L, R, spf, G-X)
 		if err != nil {
 			return nil, err
+		}
+		if shift != 0 && opt.Exact {
+			return nil, fmt.Errorf("%w: junction %d falls %d samples off the source's frame grid, and exact junctions were asked for", ErrNotLossless, k+1, abs64(shift))
 		}
 		rb, ra := L.To+L.In.skip, R.From+R.In.skip
 		cL := L.In.frameAt(rb - 1)
@@ -237,8 +241,9 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// align moves the junction between L and R by under half a frame (into R
-// or L, whichever has the samples) so that the audio between L's kept
+// align moves the junction between L and R by up to half a frame (into R
+// or L, whichever has the samples; the other way, up to a frame, when
+// neither has them) so that the audio between L's kept
 // frames and R's, with extra samples between them (a gap, or less a
 // crossfade), is a whole number of frames. It returns the samples added
 // (> 0) or removed (< 0).

@@ -20,10 +20,19 @@ var Desc = func() codec.Desc {
 		MaxChannels: 2,
 		Tags:        true,
 		SourcesOnly: true,
+		Options:     []codec.Option{JunctionsOption},
 		Plan:        planTimeline,
 	}
 	return d
 }()
+
+// JunctionsOption is the MP3 setting that chooses between keeping the
+// sources' frames at a junction that is off their frame grid (it moves by
+// under half a frame, and a note says by how much) and an exact junction
+// (the whole edit is encoded).
+var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep",
+	Values: []string{"keep", "exact"},
+	Labels: []string{"Keep the source's frames (a junction may move up to half a frame)", "Exact to the sample (may encode the whole edit)"}}
 
 // planTimeline writes the timeline's clips as their sources' MP3 frames.
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
@@ -34,7 +43,12 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 // With enc, inner junctions are exact: the frames around each are
 // re-encoded by enc from the exact samples (see Options.Reencode), kept
 // in cache (if not nil) for the next plan.
-func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder, cache *StretchCache) (*codec.Output, error) {
+//
+// The setting "junctions" = "exact" (JunctionsOption) asks for every inner
+// junction to play exactly the clips: one that would move to stay on the
+// frame grid, or play the encoders' padding, is refused with
+// codec.ErrCannotWrite, so the caller encodes the edit whole.
+func PlanTimeline(tl codec.Timeline, settings map[string]string, enc Reencoder, cache *StretchCache) (*codec.Output, error) {
 	if why := tl.Transformed(); why != "" {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry %s", codec.ErrCannotWrite, why)
 	}
@@ -68,7 +82,7 @@ func PlanTimeline(tl codec.Timeline, _ map[string]string, enc Reencoder, cache *
 	if f.Rate != first.Rate() || f.Channels != first.Channels() {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry a format conversion", codec.ErrCannotWrite)
 	}
-	opt := Options{Reencode: enc, Stretches: cache}
+	opt := Options{Reencode: enc, Stretches: cache, Exact: settings[JunctionsOption.Name] == "exact"}
 	for _, p := range pieces {
 		if p.hasGain() {
 			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries
@@ -153,7 +167,7 @@ func stretchNotes(out *Result) []string {
 			if s.Shift < 0 {
 				what = "less"
 			}
-			notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms (%d samples) %s than asked: the frames after it stay the source's, on its %.1f ms frame grid",
+			notes = append(notes, fmt.Sprintf("junction %d plays %.1f ms (%d samples) %s than asked: the frames after it stay the source's, on its %.1f ms frame grid (junctions \"exact\" encodes the whole edit instead)",
 				i+1, 1000*float64(abs64(s.Shift))/float64(out.Rate), abs64(s.Shift), what, 1000*float64(s.To-s.From)/float64(s.Frames)/float64(out.Rate)))
 		}
 	}

@@ -37,7 +37,9 @@ var Desc = func() codec.Desc {
 
 // The settings: "quality" is a VBR level (v0 best .. v9 smallest) or a
 // constant bitrate in kbit/s; "mode" the channel mode. They apply when the
-// edit is encoded; frame-level edits keep the source's frames.
+// edit is encoded; frame-level edits keep the source's frames. "junctions"
+// (mp3edit.JunctionsOption) chooses whether a frame-level edit may move a
+// junction to keep the frames after it, or is encoded whole instead.
 var options = func() []codec.Option {
 	q := codec.Option{Name: "quality", Label: "Quality", Default: "v2"}
 	vbrKbps := []string{"245", "225", "190", "175", "165", "130", "115", "100", "85", "65"}
@@ -52,7 +54,7 @@ var options = func() []codec.Option {
 	m := codec.Option{Name: "mode", Label: "Stereo mode", Default: "auto",
 		Values: []string{"auto", "joint", "stereo", "mono"},
 		Labels: []string{"Joint stereo (or mono for mono)", "Joint stereo", "Stereo", "Mono"}}
-	return []codec.Option{q, m}
+	return []codec.Option{q, m, mp3edit.JunctionsOption}
 }()
 
 // encoderOptions reads the settings.
@@ -97,6 +99,7 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 	if i := strings.Index(why, ": "); i >= 0 {
 		why = why[i+2:]
 	}
+	why = strings.TrimPrefix(why, mp3edit.ErrNotLossless.Error()+": ")
 	out, err = encodeTimeline(tl, settings)
 	if err != nil {
 		return nil, err
