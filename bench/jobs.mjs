@@ -139,11 +139,14 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
     },
   });
 
+  // refTool decodes src to the reference; a string instead names the
+  // file src was made from (the reference when the only native decoder,
+  // ffmpeg's, does not trim the end as the container says).
   const decodeJob = (id, title, src, check, refTool, peers, quick) => ({
     id, title, quick, inputs: [src], ext: 'wav', check,
     offcut: { renders: [{ project: { version: 1, clips: [{ source: 0, in: 0, out: frames(src) }], output: { container: 'wav', sampleFormat: 's16' } }, inputs: [0] }] },
     ffmpeg: { cmds: [{ args: ['-v', 'error', '-i', '{0}', '-c:a', 'pcm_s16le', 'out.wav'], out: 'out.wav', mime: 'audio/wav' }] },
-    ref: (d) => once(path.join(d, id + '.wav'), (o) => sh(refTool[0], refTool.slice(1).map((a) => a === '{out}' ? o : a))),
+    ref: typeof refTool === 'string' ? () => refTool : (d) => once(path.join(d, id + '.wav'), (o) => sh(refTool[0], refTool.slice(1).map((a) => a === '{out}' ? o : a))),
     native: {
       offcut: ['convert', src, '-o', '{out}', '--bits', '16'],
       peers: { ffmpeg: ['ffmpeg', ...ff1, '-v', 'error', '-y', '-i', src, '-c:a', 'pcm_s16le', '{out}'], ...peers },
@@ -153,8 +156,9 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
     { flac: ['flac', '-s', '-d', '-f', '-o', '{out}', m.flac] }, false));
   jobs.push(decodeJob('opuswav', 'Opus → WAV (3 min)', m.opus, 'snr', ['opusdec', '--quiet', '--rate', '48000', m.opus, '{out}'],
     { opusdec: ['opusdec', '--quiet', '--rate', '48000', m.opus, '{out}'] }, false));
-  jobs.push(decodeJob('m4awav', 'M4A (AAC) → WAV (3 min)', m.m4a, 'snr', ['ffmpeg', '-v', 'error', '-y', '-i', m.m4a, '-c:a', 'pcm_s16le', '{out}'],
-    {}, false));
+  // The reference is the WAV the M4A was encoded from: ffmpeg 5.1 plays
+  // the last AAC frame whole (48 samples past the length the MP4 says).
+  jobs.push(decodeJob('m4awav', 'M4A (AAC) → WAV (3 min)', m.m4a, 'snr', m.music3, {}, false));
 
   jobs.push({
     id: 'wavmp3', title: 'WAV → MP3 128k (3 min)', quick: true,
