@@ -113,30 +113,37 @@ func (f *facts) damaged(first, last int) int {
 }
 
 // bitrate returns the bitrate index of every frame of in in [first,
-// last], or -1 when it changes.
+// last], or -1 when it changes. A block of one bitrate answers for any of
+// its frames; only a block of several bitrates that the range cuts is read
+// frame by frame, in order (random access to a frame walks the index from
+// its block's start, which made a plan's header cost a block squared).
 func (f *facts) bitrate(in *Input, first, last int) int {
 	bi := -1
-	for i := first; i <= last; {
-		b := int(f.rates[i/rateBlock])
-		if i%rateBlock != 0 || i+rateBlock-1 > last || b < 0 {
-			// A block partly in the range, or of several bitrates: its
-			// frames one by one (at most two blocks' worth are read).
-			b = hdr(in.frame(i).Header).bitrateIdx()
-			if b != bi && bi >= 0 {
-				return -1
-			}
-			bi = b
-			if int(f.rates[i/rateBlock]) < 0 && i%rateBlock == 0 && i+rateBlock-1 <= last {
-				return -1
-			}
-			i++
-			continue
-		}
-		if b != bi && bi >= 0 {
-			return -1
+	same := func(b int) bool {
+		if b < 0 || bi >= 0 && b != bi {
+			return false
 		}
 		bi = b
-		i += rateBlock
+		return true
+	}
+	for i := first; i <= last; {
+		blk := i / rateBlock
+		end := min(last, (blk+1)*rateBlock-1)
+		switch b := int(f.rates[blk]); {
+		case b >= 0:
+			if !same(b) {
+				return -1
+			}
+		case i%rateBlock == 0 && end == (blk+1)*rateBlock-1:
+			return -1 // the whole block is in the range, and it changes
+		default:
+			for _, fr := range in.frames(i, end) {
+				if !same(hdr(fr.Header).bitrateIdx()) {
+					return -1
+				}
+			}
+		}
+		i = end + 1
 	}
 	return bi
 }
