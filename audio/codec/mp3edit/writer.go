@@ -32,7 +32,7 @@ var Desc = func() codec.Desc {
 // (the whole edit is encoded).
 var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep",
 	Values: []string{"keep", "exact"},
-	Labels: []string{"Keep the source's frames (a junction may move up to half a frame)", "Exact to the sample (may encode the whole edit)"}}
+	Labels: []string{"Keep the source's frames (a junction may move by up to a frame, 26 ms at 44.1 kHz)", "Exact to the sample (may encode the whole edit)"}}
 
 // planTimeline writes the timeline's clips as their sources' MP3 frames.
 func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output, error) {
