@@ -196,9 +196,10 @@ type Options struct {
 	// of the same files (Reencode must stay the same encoder).
 	Stretches *StretchCache
 	// Exact refuses (ErrNotLossless) any inner junction that would not
-	// play exactly the pieces asked for: one off the source's frame grid
-	// (see Stretch.Shift), or one that plays the encoders' padding. The
-	// caller then encodes the whole edit.
+	// play exactly the pieces asked for: a re-encoded one off the source's
+	// frame grid (see Stretch.Shift), or a kept one that plays samples not
+	// in the pieces (the rest of a frame at a cut, the encoders' padding).
+	// The caller then encodes the whole edit.
 	Exact bool
 }
 
@@ -220,8 +221,9 @@ type Result struct {
 	// Options.Reencode was used (Junctions is then all zeros).
 	Stretches []Stretch
 	// Pieces are the pieces as written: a re-encoded junction may move a
-	// cut by under half a frame so that the frames after it stay the
-	// source's (see Stretch.Shift).
+	// cut by up to half a frame (a whole frame where a piece reaches its
+	// file's start or end) so that the frames after it stay the source's
+	// (see Stretch.Shift).
 	Pieces []Piece
 
 	clamped *int
@@ -334,7 +336,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			lead = pieceLead
 		} else {
 			if opt.Exact && trail+pieceLead != 0 {
-				return nil, fmt.Errorf("%w: junction %d would play %d samples of the encoders' padding, and exact junctions were asked for", ErrNotLossless, k, trail+pieceLead)
+				return nil, fmt.Errorf("%w: junction %d would play %d samples that are not in the pieces (the rest of the frames that hold its cuts, or the encoders' padding), and exact junctions were asked for", ErrNotLossless, k, trail+pieceLead)
 			}
 			junctions = append(junctions, trail+pieceLead)
 			wanted += trail + pieceLead

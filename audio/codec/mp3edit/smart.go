@@ -114,12 +114,14 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 		if X > L.To-L.From || X > R.To-R.From {
 			return nil, fmt.Errorf("mp3edit: junction %d: a crossfade of %d samples is longer than its pieces", k+1, X)
 		}
+		if r := offGrid(L, R, spf, G-X); r != 0 && opt.Exact {
+			// Refused before align, which may find no room to move it:
+			// the reason the caller gives is this one.
+			return nil, fmt.Errorf("%w: junction %d falls %d samples off the source's frame grid, and exact junctions were asked for", ErrNotLossless, k+1, min(r, spf-r))
+		}
 		shift, err := align(L, R, spf, G-X)
 		if err != nil {
 			return nil, err
-		}
-		if shift != 0 && opt.Exact {
-			return nil, fmt.Errorf("%w: junction %d falls %d samples off the source's frame grid, and exact junctions were asked for", ErrNotLossless, k+1, abs64(shift))
 		}
 		rb, ra := L.To+L.In.skip, R.From+R.In.skip
 		cL := L.In.frameAt(rb - 1)
@@ -248,8 +250,7 @@ func planSmart(pieces []Piece, opt Options) (*Result, error) {
 // crossfade), is a whole number of frames. It returns the samples added
 // (> 0) or removed (< 0).
 func align(L, R *Piece, spf, extra int64) (int64, error) {
-	rb, ra := L.To+L.In.skip, R.From+R.In.skip
-	r := ((rb-ra+extra)%spf + spf) % spf
+	r := offGrid(L, R, spf, extra)
 	if r == 0 {
 		return 0, nil
 	}
@@ -270,6 +271,14 @@ func align(L, R *Piece, spf, extra int64) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: %w", ErrNotLossless, errShort)
+}
+
+// offGrid is how many samples (0 to spf-1) the audio between L's kept
+// frames and R's, with extra samples between them, is past a whole number
+// of frames.
+func offGrid(L, R *Piece, spf, extra int64) int64 {
+	rb, ra := L.To+L.In.skip, R.From+R.In.skip
+	return ((rb-ra+extra)%spf + spf) % spf
 }
 
 // kbpsAround is the source's mean bitrate over the frames near a junction,
