@@ -79,6 +79,10 @@ type Option struct {
 	Labels []string `json:"labels,omitempty"`
 	// Default is the value used when none is given.
 	Default string `json:"default"`
+	// Joins marks a setting that only matters where an edit joins pieces
+	// of its sources (a whole-file conversion has nothing it applies to,
+	// so the Convert tab leaves it out).
+	Joins bool `json:"joins,omitempty"`
 }
 
 // Settings checks values against the declared options and fills in

@@ -594,7 +594,7 @@ func benchRecord(b *testing.B, d time.Duration) {
 		}
 		recClick(b, ctx, `[data-testid="rec-stop"]`)
 		WaitFor(b, ctx, `/^Recording /.test((document.querySelector('[data-testid="cutter-title"]') || {}).textContent || '')`, 120*time.Second)
-		frames := recFrames(b, ctx) // the worklet's count at stop
+		frames := recFrames(b, ctx) // the recorder's count at stop
 		// Logged as well as reported: a failed benchmark prints no metrics.
 		b.Logf("renderer RSS %.1f MB after 10 s, peak %.1f MB (growth %.1f MB); %.1f s recorded", float64(base)/(1<<20), float64(peak)/(1<<20), float64(peak-base)/(1<<20), float64(frames)/recRate)
 		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
@@ -607,7 +607,7 @@ func benchRecord(b *testing.B, d time.Duration) {
 		})()`)
 		written := (int64(size) - 82) / 8
 		if written != frames {
-			b.Errorf("the worklet counted %d frames, the file holds %d", frames, written)
+			b.Errorf("the recorder counted %d frames, the file holds %d", frames, written)
 		}
 		// The fake microphone loops the source: periodicity (in
 		// testdata/periodicity.js, tested by TestPeriodicityCheck) reads
@@ -626,6 +626,8 @@ func benchRecord(b *testing.B, d time.Duration) {
 		joins, _ := per["joins"].(float64)
 		checked, _ := per["checked"].(float64)
 		minutes := float64(frames) / recRate / 60
+		ev, _ := json.Marshal(per["events"])
+		b.Logf("continuity events (the first few): %s", ev)
 		b.Logf("continuity: %.1f s checked, %v times the fake device repeated, inserted or skipped its own 10 ms buffers (a loaded machine), %v steps of any other size", checked/recRate, device, joins)
 		if joins != 0 {
 			b.Errorf("a block was dropped or repeated: from frame %v on the recording is off by %v frames, not whole device buffers", per["firstJoin"], per["joinShift"])

@@ -31,7 +31,7 @@ var Desc = func() codec.Desc {
 // up to half a frame, a whole frame where a clip reaches its file's start
 // or end, and a note says by how much) and an exact junction (the whole
 // edit is encoded).
-var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep",
+var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep", Joins: true,
 	Values: []string{"keep", "exact"},
 	Labels: []string{"Keep the source's frames (a junction may move by up to a frame, 26 ms at 44.1 kHz)", "Exact to the sample (may encode the whole edit)"}}
 

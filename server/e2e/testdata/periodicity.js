@@ -15,7 +15,11 @@
 // Float32Array; n is the recording's length in frames and from the first
 // frame to check (past the device's start-up). The answer counts the
 // device's events, the joins (with the first one's frame and its shift),
-// and the frames checked.
+// and the frames checked, and describes the first events: where, the
+// shift, the run of frames that recur nowhere, and for a stretch that
+// recurs nowhere exactly the nearest shift and its largest difference
+// (small when the audio is there but altered, as by Chromium resampling
+// to follow a capture clock that drifts from the audio context's).
 async function periodicity(read, n, L, D, from) {
   const ch = 2, W = 1024, K = 32, step = 1 << 18;
   const equal = (x, xo, y, yo, k) => {
@@ -37,6 +41,21 @@ async function periodicity(read, n, L, D, from) {
     return best;
   };
   const frameMatches = async (f, sh) => equal(await read(f, 1), 0, await read(f + L + sh, 1), 0, 1);
+  // nearest returns the shift under which the W frames at q differ least
+  // from a later stretch, and that largest difference.
+  const nearest = async (q) => {
+    const lo = Math.max(q + W, q + L - K * D), hi = Math.min(n, q + L + K * D + W);
+    if (hi - lo < W) return null;
+    const x = await read(q, W), y = await read(lo, hi - lo);
+    let best = { shift: null, err: Infinity };
+    for (let at = lo; at + W <= hi; at++) {
+      let e = 0;
+      for (let j = 0; j < W * ch && e < best.err; j++) e = Math.max(e, Math.abs(x[j] - y[(at - lo) * ch + j]));
+      if (e < best.err) best = { shift: at - (q + L), err: e };
+    }
+    return best;
+  };
+  const events = [];
   let a = from, s = 0, device = 0, joins = 0, firstJoin = -1, joinShift = null, checked = 0;
   const join = (q, sh) => {
     joins++;
@@ -52,6 +71,8 @@ async function periodicity(read, n, L, D, from) {
     checked += q - a;
     if (q + L + 2 * K * D + 3 * W > n) break; // too near the end to tell: the tail is not counted
     let sh = await shiftAt(q), run = 0;
+    const event = { at: q, shift: sh, run: 0 };
+    if (sh === null && events.length < 8) event.nearest = await nearest(q);
     if (sh === null) {
       // Frames that recur nowhere (buffers the device made up, or the
       // source's frames it skipped): find where the source resumes, then
@@ -61,12 +82,16 @@ async function periodicity(read, n, L, D, from) {
         run = r;
       }
       if (sh === null) { // nothing recurs: lost, not shifted
+        if (events.length < 8) events.push(event);
         join(q, null);
         a = q + D + 16;
         continue;
       }
       while (run > 0 && await frameMatches(q + run - 1, sh)) run--;
     }
+    event.shift = sh;
+    event.run = run;
+    if (events.length < 8) events.push(event);
     if (sh % D === 0 && run % D === 0) {
       if (sh !== 0 || run > 0) device++;
     } else {
@@ -75,5 +100,5 @@ async function periodicity(read, n, L, D, from) {
     s = sh;
     a = q + run;
   }
-  return { device, joins, firstJoin, joinShift, checked };
+  return { device, joins, firstJoin, joinShift, checked, events };
 }
