@@ -235,6 +235,12 @@ type Timeline interface {
 	// Tags are the edits to the output's tags (nil fields keep the first
 	// source's value).
 	Tags() TagEdit
+	// Estimate is true when the plan only announces the output's length
+	// and size (an editor's summary after each change) and will not be
+	// written: a writer may then estimate sizes it would have to encode
+	// to know, as long as the length stays exact and the plan inexact
+	// (plan.Plan.Exact false).
+	Estimate() bool
 }
 
 // Piece is one stretch of the output: Frames frames, either stored frames

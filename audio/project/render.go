@@ -28,6 +28,11 @@ type Options struct {
 	// Force plans outputs over MaxOutputBytes, which are otherwise refused
 	// with ErrTooLarge before anything is read or written.
 	Force bool
+	// Estimate plans for the announced length and size only (an editor's
+	// summary after each change): writers may estimate sizes they would
+	// otherwise encode to know (codec.Timeline.Estimate). Such a plan's
+	// length is exact; it must not be written.
+	Estimate bool
 
 	// planOnly skips the normalisation pass (Segments only needs to know
 	// which writer path the output takes).
@@ -139,6 +144,8 @@ type renderer struct {
 	notes   []string // the normalisation pass's
 	decs    []audio.Decoder
 	layouts []audio.PCMLayout
+	// estimate: the plan is for its length and size only (Options.Estimate).
+	estimate bool
 }
 
 // Render checks doc against the inputs (decoders indexed like the
@@ -206,6 +213,7 @@ func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Opt
 		return nil, err
 	}
 	r.cover = opt.Cover
+	r.estimate = opt.Estimate
 	r.res = &Result{Container: desc.Name, Desc: desc}
 	// Before the normalisation pass, which reads the whole output.
 	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {

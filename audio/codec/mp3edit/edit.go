@@ -201,6 +201,12 @@ type Options struct {
 	// in the pieces (the rest of a frame at a cut, the encoders' padding).
 	// The caller then encodes the whole edit.
 	Exact bool
+	// Estimate plans without re-encoding a junction that is not in
+	// Stretches: its frames are counted at the bitrate it would be encoded
+	// at, as an encoded segment that cannot be written. The plan's length
+	// is exact and its size an estimate (plan.Plan.Exact is false): for an
+	// editor's summary after each change, not for writing.
+	Estimate bool
 }
 
 // Result describes a planned output.
@@ -220,6 +226,9 @@ type Result struct {
 	// Stretches are the re-encoded stretches, one per inner junction, when
 	// Options.Reencode was used (Junctions is then all zeros).
 	Stretches []Stretch
+	// Estimated is true when some stretch was estimated, not encoded
+	// (Options.Estimate): the plan's size is then an estimate.
+	Estimated bool
 	// Pieces are the pieces as written: a re-encoded junction may move a
 	// cut by up to half a frame (a whole frame where a piece reaches its
 	// file's start or end) so that the frames after it stay the source's
@@ -413,6 +422,10 @@ func assemble(pieces []Piece, opt Options, out []outFrame, lead, trail, wanted i
 			for _, s := range f.segs {
 				if s.Source >= 0 {
 					p.Range(s.Source, s.Offset, s.Length)
+					continue
+				}
+				if s.Encoded != nil { // an estimated stretch (Options.Estimate)
+					p.Encode(s.Length, s.Encoded)
 					continue
 				}
 				b := s.Literal

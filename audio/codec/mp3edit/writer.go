@@ -83,7 +83,7 @@ func PlanTimeline(tl codec.Timeline, settings map[string]string, enc Reencoder, 
 	if f.Rate != first.Rate() || f.Channels != first.Channels() {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry a format conversion", codec.ErrCannotWrite)
 	}
-	opt := Options{Reencode: enc, Stretches: cache, Exact: settings[JunctionsOption.Name] == "exact"}
+	opt := Options{Reencode: enc, Stretches: cache, Exact: settings[JunctionsOption.Name] == "exact", Estimate: tl.Estimate()}
 	for _, p := range pieces {
 		if p.hasGain() {
 			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries
@@ -160,8 +160,12 @@ func stretchNotes(out *Result) []string {
 		}
 	}
 	share := 100 * float64(copied) / float64(max(1, out.Plan.Size()))
-	notes := []string{fmt.Sprintf("%d %s re-encoded at %d %s, the rest untouched: %.2f%% of the file copied byte for byte",
-		frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
+	about := ""
+	if out.Estimated {
+		about = "about "
+	}
+	notes := []string{fmt.Sprintf("%s%d %s re-encoded at %d %s, the rest untouched: %.2f%% of the file copied byte for byte",
+		about, frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
 	for i, s := range out.Stretches {
 		if s.Shift != 0 {
 			what := "more"
