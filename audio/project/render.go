@@ -491,6 +491,15 @@ func (r *renderer) envelope(k *clip) func(pos int64) float32 {
 	}
 }
 
+// flatGain returns the gain envelope gives every frame of [from, to) of
+// clip k, when no fade or crossfade reaches that range.
+func (r *renderer) flatGain(k *clip, from, to int64) (float32, bool) {
+	if head, tail := k.computedEdges(); from < head || to > tail {
+		return 0, false
+	}
+	return float32(k.gain * r.norm), true
+}
+
 // computedEdges returns the clip's frames that must be computed at its head
 // [0, head) and tail [tail, n).
 func (k *clip) computedEdges() (head, tail int64) {
@@ -534,6 +543,14 @@ func (r *renderer) part(bc *buildCtx, i int, from, to int64) (audio.Stream, erro
 		}
 		if s, err = audio.Remix(s, r.out.Channels); err != nil {
 			return nil, err
+		}
+		if g, ok := r.flatGain(k, from, to); ok {
+			// No fade or crossfade reaches [from, to): the same gain on
+			// every frame as env gives, without a call per frame.
+			if g == 1 {
+				return s, nil
+			}
+			return audio.Gain(s, g), nil
 		}
 		return audio.Envelope(s, func(p int64) float32 { return env(from + p) }), nil
 	}
