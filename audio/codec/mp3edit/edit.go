@@ -53,7 +53,6 @@ func Open(source int, src audio.Source) (*Input, error) {
 // FromLayout prepares a file already indexed (by mp3.Index, or an open
 // mp3.Decoder's Layout) for lossless editing.
 func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
-	var err error
 	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
 	if lay.Tag != nil {
 		in.first = 1
@@ -83,15 +82,7 @@ func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 		}
 	}
 	in.n = max(0, end-in.skip)
-	var h [id3.HeaderSize]byte
-	if audio.ReadAtFull(src, h[:], 0) == nil {
-		if n, err := id3.V2Size(h[:]); err == nil && n <= lay.Start {
-			in.id3End = n
-		}
-	}
-	if in.tail, err = id3.ReadTail(src, src.Size()); err != nil || in.tail.AudioEnd < lay.End {
-		in.tail = id3.Tail{AudioEnd: lay.End}
-	}
+	in.id3End, in.tail = in.facts.id3End, in.facts.tail
 	return in, nil
 }
 
