@@ -30,7 +30,7 @@ const (
 // readStats counts the Blob reads of the engine (for stats(): how many
 // reads a job makes, how many bytes, and how long it waits for them).
 var readStats struct {
-	reads, bytes, waitNs atomic.Int64
+	reads, bytes, waitNs, yields atomic.Int64
 }
 
 // counted records a read of n bytes that kept the job waiting since t0.
@@ -57,7 +57,22 @@ func (b *block) holds(off int64, n int) bool {
 type ahead struct {
 	cur, next *block
 	size      int // the next block's size
+	taken     int // bytes taken from cur since the job last yielded
 }
+
+// The bytes of a Blob read reach the worker through its event loop, which
+// does not run while the engine computes: the block read ahead would wait
+// for the engine to wait. So while it is under way, the job lets the
+// event loop run (a message to itself, a few microseconds) after each
+// yieldEvery bytes it takes from the current block, and the read goes on
+// beside the work.
+const yieldEvery = 256 << 10
+
+var jsYield = js.Global().Get("Function").New(`
+	const c = new MessageChannel(), q = [];
+	c.port1.onmessage = () => q.shift()();
+	if (c.port1.unref) c.port1.unref();
+	return () => new Promise((r) => { q.push(r); c.port2.postMessage(0); });`).Invoke()
 
 var (
 	aheadMu   sync.Mutex
@@ -158,6 +173,14 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		p, off = p[k:], off+int64(k)
 		if end := a.cur.off + int64(a.cur.n); a.next == nil && end < s.size {
 			a.next = s.start(end, int(min(int64(a.size), s.size-end)))
+			a.taken = 0
+		}
+		if a.taken += k; a.next != nil && a.next.data == nil && a.taken >= yieldEvery {
+			a.taken = 0
+			readStats.yields.Add(1)
+			if _, err := await(jsYield.Invoke()); err != nil {
+				return true, err
+			}
 		}
 	}
 	return true, nil
