@@ -68,11 +68,40 @@ type ahead struct {
 // beside the work.
 const yieldEvery = 256 << 10
 
-var jsYield = js.Global().Get("Function").New(`
-	const c = new MessageChannel(), q = [];
-	c.port1.onmessage = () => q.shift()();
-	if (c.port1.unref) c.port1.unref();
-	return () => new Promise((r) => { q.push(r); c.port2.postMessage(0); });`).Invoke()
+// yielder lets the event loop run: a message to itself through a
+// MessageChannel (the worker's policy allows no code from strings).
+var yielder struct {
+	once sync.Once
+	port js.Value
+	wake chan struct{}
+}
+
+// yieldToEventLoop returns once the worker's event loop has run the
+// tasks queued before it (at once where there is no MessageChannel).
+func yieldToEventLoop() {
+	yielder.once.Do(func() {
+		mc := js.Global().Get("MessageChannel")
+		if mc.Type() != js.TypeFunction {
+			return
+		}
+		c := mc.New()
+		yielder.wake = make(chan struct{}, 64)
+		p1 := c.Get("port1")
+		p1.Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
+			yielder.wake <- struct{}{}
+			return nil
+		}))
+		if p1.Get("unref").Type() == js.TypeFunction {
+			p1.Call("unref") // Node (the tests): the port keeps nothing alive
+		}
+		yielder.port = c.Get("port2")
+	})
+	if yielder.wake == nil {
+		return
+	}
+	yielder.port.Call("postMessage", 0)
+	<-yielder.wake
+}
 
 var (
 	aheadMu   sync.Mutex
@@ -178,9 +207,7 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		if a.taken += k; a.next != nil && a.next.data == nil && a.taken >= yieldEvery {
 			a.taken = 0
 			readStats.yields.Add(1)
-			if _, err := await(jsYield.Invoke()); err != nil {
-				return true, err
-			}
+			yieldToEventLoop()
 		}
 	}
 	return true, nil
