@@ -13,8 +13,11 @@ type streamByter interface {
 // of d pays, and which byte ranges of the source its windows read
 // (sorted, not overlapping), for reading them all at once: a file stored
 // as PCM whose buckets are long enough, or a compressed file whose
-// windows read at most a quarter of its bytes (each window decodes its
-// own few frames; an MP3's from its frame index).
+// windows read at most an eighth of its bytes (each window decodes its
+// own few frames, an MP3's from its frame index; in Chromium a window
+// costs about as much as ten frames of the exact waveform, so an MP3
+// shorter than about a quarter of an hour, whose exact waveform comes in
+// a few seconds, gets none).
 func quickRanges(d audio.Decoder, from, to int64, buckets int) ([][2]int64, bool) {
 	if buckets <= 0 || to <= from {
 		return nil, false
@@ -53,7 +56,7 @@ func quickRanges(d audio.Decoder, from, to int64, buckets int) ([][2]int64, bool
 			read += b - a
 		}
 		a, b := d.StreamBytes(from, to)
-		if len(ranges) == 0 || 4*read > b-a {
+		if len(ranges) == 0 || 8*read > b-a {
 			return nil, false
 		}
 		return ranges, true
