@@ -440,7 +440,6 @@ func statsJS([]js.Value) (any, error) {
 		"reads":      uint64(readStats.reads.Load()),
 		"readBytes":  uint64(readStats.bytes.Load()),
 		"readWaitMs": uint64(readStats.waitNs.Load() / 1e6),
-		"yields":     uint64(readStats.yields.Load()),
 	})
 }
 

@@ -30,7 +30,7 @@ const (
 // readStats counts the Blob reads of the engine (for stats(): how many
 // reads a job makes, how many bytes, and how long it waits for them).
 var readStats struct {
-	reads, bytes, waitNs, yields atomic.Int64
+	reads, bytes, waitNs atomic.Int64
 }
 
 // counted records a read of n bytes that kept the job waiting since t0.
@@ -57,50 +57,6 @@ func (b *block) holds(off int64, n int) bool {
 type ahead struct {
 	cur, next *block
 	size      int // the next block's size
-	taken     int // bytes taken from cur since the job last yielded
-}
-
-// The bytes of a Blob read reach the worker through its event loop, which
-// does not run while the engine computes: the block read ahead would wait
-// for the engine to wait. So while it is under way, the job lets the
-// event loop run (a message to itself, a few microseconds) after each
-// yieldEvery bytes it takes from the current block, and the read goes on
-// beside the work.
-const yieldEvery = 256 << 10
-
-// yielder lets the event loop run: a message to itself through a
-// MessageChannel (the worker's policy allows no code from strings).
-var yielder struct {
-	once sync.Once
-	port js.Value
-	wake chan struct{}
-}
-
-// yieldToEventLoop returns once the worker's event loop has run the
-// tasks queued before it (at once where there is no MessageChannel).
-func yieldToEventLoop() {
-	yielder.once.Do(func() {
-		mc := js.Global().Get("MessageChannel")
-		if mc.Type() != js.TypeFunction {
-			return
-		}
-		c := mc.New()
-		yielder.wake = make(chan struct{}, 64)
-		p1 := c.Get("port1")
-		p1.Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
-			yielder.wake <- struct{}{}
-			return nil
-		}))
-		if p1.Get("unref").Type() == js.TypeFunction {
-			p1.Call("unref") // Node (the tests): the port keeps nothing alive
-		}
-		yielder.port = c.Get("port2")
-	})
-	if yielder.wake == nil {
-		return
-	}
-	yielder.port.Call("postMessage", 0)
-	<-yielder.wake
 }
 
 var (
@@ -202,12 +158,6 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		p, off = p[k:], off+int64(k)
 		if end := a.cur.off + int64(a.cur.n); a.next == nil && end < s.size {
 			a.next = s.start(end, int(min(int64(a.size), s.size-end)))
-			a.taken = 0
-		}
-		if a.taken += k; a.next != nil && a.next.data == nil && a.taken >= yieldEvery {
-			a.taken = 0
-			readStats.yields.Add(1)
-			yieldToEventLoop()
 		}
 	}
 	return true, nil
