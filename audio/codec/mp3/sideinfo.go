@@ -32,12 +32,7 @@ func parseSideInfo(h header, b []byte, si *sideInfo, mainBytes int) error {
 	if len(b) < h.sideInfoSize() {
 		return fmt.Errorf("side information needs %d bytes, frame has %d", h.sideInfoSize(), len(b))
 	}
-	// The side information (at most 32 bytes) is read from a copy padded
-	// to 8 bytes past its end, so that every read takes the bit reader's
-	// fast path (an index reads the side information of every frame).
-	var pad [32 + 8]byte
-	n := copy(pad[:], b[:h.sideInfoSize()])
-	r := bitReader{b: pad[:n+8]}
+	r := bitReader{b: b[:h.sideInfoSize()]}
 	si.nch = h.channels()
 	var scfsi [2]int
 	if h.mpeg1() {
