@@ -52,27 +52,41 @@ func PeaksStats(s Stream, n int, progress func(done, total int64) bool) ([]Peak,
 	first := true
 	for {
 		k, err := s.Read(buf)
-		for f := 0; f < k; f++ {
+		for f := 0; f < k; {
 			for pos >= next && bucket < n-1 {
 				out[bucket] = Peak{lo, hi}
 				bucket++
 				next = bucketEnd(bucket, total, n)
 				first = true
 			}
-			for _, v := range buf[f*ch : f*ch+ch] {
-				if !finite(v) {
+			// The frames of this bucket in buf, in one tight loop (a float
+			// is not finite when its exponent bits are all set).
+			m := k - f
+			if bucket < n-1 {
+				m = int(min(int64(m), next-pos))
+			}
+			rlo, rhi := float32(math.Inf(1)), float32(math.Inf(-1))
+			for _, v := range buf[f*ch : (f+m)*ch] {
+				if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
 					st.NonFinite++
 					continue
 				}
-				if first {
-					lo, hi, first = v, v, false
-				} else if v < lo {
-					lo = v
-				} else if v > hi {
-					hi = v
+				if v < rlo {
+					rlo = v
+				}
+				if v > rhi {
+					rhi = v
 				}
 			}
-			pos++
+			if rlo <= rhi {
+				if first {
+					lo, hi, first = rlo, rhi, false
+				} else {
+					lo, hi = min(lo, rlo), max(hi, rhi)
+				}
+			}
+			f += m
+			pos += int64(m)
 		}
 		if err == io.EOF {
 			break

@@ -24,7 +24,9 @@
 //	                                            -> {from, to, min, max}
 //	plan(projectJSON, files, read)              -> JSON of summary
 //	render(projectJSON, files, read, emit)      -> JSON of summary
-//	stats()                                     -> JSON of Go memory figures
+//	stats()                                     -> JSON of Go memory figures and
+//	                                               the Blob reads so far (reads,
+//	                                               readBytes, readWaitMs)
 //
 // render calls emit("bytes", u8), emit("range", input, offset, length),
 // emit("chunk", u8) for the output's pieces in order (a fresh Uint8Array

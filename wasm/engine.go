@@ -255,9 +255,9 @@ type prefetcher interface {
 const sampledWindow = 512
 
 // peaksOf computes a waveform; sampled asks for a quick overview (a
-// window at the start of each bucket) of a file stored as PCM and long
-// enough for that to pay, and gets no buckets at all otherwise (the exact
-// waveform is then the only one).
+// window at the start of each bucket) of a file long enough for that to
+// pay (quickRanges: PCM, or an MP3 read from its frame index), and gets
+// no buckets at all otherwise (the exact waveform is then the only one).
 func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(done, total int64)) (*peakResult, error) {
 	d, err := open(in)
 	if err != nil {
@@ -270,8 +270,7 @@ func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(
 	if from < 0 || from > to || to > n {
 		return nil, fmt.Errorf("%s: waveform of frames %d..%d, the file has frames 0..%d", in.name, from, to, n)
 	}
-	_, pcm := d.(audio.PCMLayout)
-	quick := pcm && buckets > 0 && (to-from)/int64(buckets) > 4*sampledWindow
+	ranges, quick := quickRanges(d, from, to, buckets)
 	if sampled && !quick {
 		// No quick overview of this file: an empty answer, at once (the
 		// exact waveform is the caller's next request).
@@ -281,14 +280,6 @@ func peaksOf(in input, buckets int, from, to int64, sampled bool, progress func(
 		// The windows are read all at once where the source can (a browser
 		// File: many reads in flight instead of a thousand in a row).
 		if pf, ok := in.src.(prefetcher); ok {
-			off, f := d.(audio.PCMLayout).PCMData()
-			bpf := int64(f.BytesPerFrame())
-			var ranges [][2]int64
-			for _, w := range audio.SampledWindows(from, to, buckets, sampledWindow) {
-				if w[1] > w[0] {
-					ranges = append(ranges, [2]int64{off + w[0]*bpf, off + w[1]*bpf})
-				}
-			}
 			release, err := pf.Prefetch(ranges)
 			if err != nil {
 				return nil, err

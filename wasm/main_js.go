@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"syscall/js"
+	"time"
 
 	"offcut/audio/codecs"
 	"offcut/audio/project"
@@ -244,6 +245,7 @@ func (s *blobSource) ReadAt(p []byte, off int64) (n int, err error) {
 		}
 		return short(want)
 	}
+	defer counted(1, int64(want), time.Now())
 	u8 := s.read.Invoke(s.blob, off, off+int64(want))
 	if u8.Type() == js.TypeObject && u8.Get("then").Type() == js.TypeFunction {
 		// An asynchronous read (Blob.arrayBuffer): the job's goroutine waits
@@ -434,6 +436,10 @@ func statsJS([]js.Value) (any, error) {
 		"heapSys":    m.HeapSys,
 		"sys":        m.Sys,
 		"totalAlloc": m.TotalAlloc,
+		// The Blob reads so far (readahead_js.go).
+		"reads":      uint64(readStats.reads.Load()),
+		"readBytes":  uint64(readStats.bytes.Load()),
+		"readWaitMs": uint64(readStats.waitNs.Load() / 1e6),
 	})
 }
 

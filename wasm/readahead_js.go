@@ -7,7 +7,9 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
+	"time"
 )
 
 // Reading a browser File costs one asynchronous Blob read per call, about
@@ -24,6 +26,19 @@ const (
 	aheadMax     = 4 << 20
 	aheadSources = 4
 )
+
+// readStats counts the Blob reads of the engine (for stats(): how many
+// reads a job makes, how many bytes, and how long it waits for them).
+var readStats struct {
+	reads, bytes, waitNs atomic.Int64
+}
+
+// counted records a read of n bytes that kept the job waiting since t0.
+func counted(reads int, n int64, t0 time.Time) {
+	readStats.reads.Add(int64(reads))
+	readStats.bytes.Add(n)
+	readStats.waitNs.Add(int64(time.Since(t0)))
+}
 
 // block is bytes [off, off+len(data)) of a source, or a read of them still
 // under way (p, a Promise of a Uint8Array).
@@ -90,6 +105,7 @@ func (s *blobSource) wait(b *block) error {
 		return nil
 	}
 	u8 := b.p
+	defer counted(1, int64(b.n), time.Now())
 	if u8.Type() == js.TypeObject && u8.Get("then").Type() == js.TypeFunction {
 		v, err := await(u8)
 		if err != nil {
@@ -163,8 +179,19 @@ func (c *rangeCache) get(p []byte, off int64) bool {
 	return true
 }
 
-// prefetchBatch is how many ranges are read at once.
-const prefetchBatch = 128
+// A browser File read in many small ranges pays per read (about a
+// millisecond each in Chromium, whatever its size up to tens of kB), more
+// than for the bytes: prefetchGroup ranges are read as one Blob made of
+// their slices (one read request for all of them), and every group is
+// requested at once (BenchmarkBlobReadShapes in server/e2e measures the
+// shapes). A source that is not a Blob (a cloud file) reads the ranges one
+// by one through its read function, prefetchBatch at a time.
+const (
+	prefetchGroup = 32
+	prefetchBatch = 128
+)
+
+var jsBlob = js.Global().Get("Blob")
 
 // Prefetch reads the ranges ([from, to) byte pairs, sorted, not
 // overlapping) of the file all at once — many reads in flight instead of
@@ -175,23 +202,54 @@ func (s *blobSource) Prefetch(ranges [][2]int64) (release func(), err error) {
 		return func() {}, nil
 	}
 	c := &rangeCache{}
-	for i := 0; i < len(ranges); i += prefetchBatch {
-		batch := ranges[i:min(i+prefetchBatch, len(ranges))]
-		ps := make([]any, len(batch))
-		for j, r := range batch {
-			ps[j] = s.read.Invoke(s.blob, r[0], r[1])
-		}
-		all, err := await(jsPromise.Call("all", js.ValueOf(ps)))
-		if err != nil {
-			return nil, fmt.Errorf("%s: reading %d ranges: %s", s.name, len(batch), err)
-		}
-		for j, r := range batch {
-			b := make([]byte, r[1]-r[0])
-			if n := js.CopyBytesToGo(b, all.Index(j)); int64(n) != r[1]-r[0] {
-				return nil, fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, r[0], r[1], n, io.ErrUnexpectedEOF)
+	var total int64
+	for _, r := range ranges {
+		total += r[1] - r[0]
+	}
+	defer counted(len(ranges), total, time.Now())
+	group, batch := prefetchGroup, len(ranges)
+	if !s.blob.InstanceOf(jsBlob) {
+		group, batch = 1, prefetchBatch
+	}
+	for i := 0; i < len(ranges); i += batch {
+		var ps []any
+		var groups [][][2]int64
+		for j := i; j < min(i+batch, len(ranges)); j += group {
+			g := ranges[j:min(j+group, i+batch, len(ranges))]
+			groups = append(groups, g)
+			if group == 1 {
+				ps = append(ps, s.read.Invoke(s.blob, g[0][0], g[0][1]))
+				continue
 			}
-			c.offs = append(c.offs, r[0])
-			c.data = append(c.data, b)
+			parts := make([]any, len(g))
+			for k, r := range g {
+				parts[k] = s.blob.Call("slice", r[0], r[1])
+			}
+			ps = append(ps, jsBlob.New(parts).Call("arrayBuffer"))
+		}
+		all, err := await(jsPromise.Call("all", ps))
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading %d ranges: %s", s.name, len(ranges), err)
+		}
+		for j, g := range groups {
+			var want int64
+			for _, r := range g {
+				want += r[1] - r[0]
+			}
+			u8 := all.Index(j)
+			if !u8.InstanceOf(jsUint8Array) {
+				u8 = jsUint8Array.New(u8)
+			}
+			b := make([]byte, want)
+			if n := js.CopyBytesToGo(b, u8); int64(n) != want {
+				return nil, fmt.Errorf("%s: reading %d ranges from byte %d gave %d bytes of %d; was the file changed? %w", s.name, len(g), g[0][0], n, want, io.ErrUnexpectedEOF)
+			}
+			for _, r := range g {
+				n := r[1] - r[0]
+				c.offs = append(c.offs, r[0])
+				c.data = append(c.data, b[:n:n])
+				b = b[n:]
+			}
 		}
 	}
 	prefetchM.Lock()

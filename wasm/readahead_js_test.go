@@ -86,4 +86,51 @@ func TestReadAhead(t *testing.T) {
 	if _, err := in.src.ReadAt(r[:10], 1000); err != nil || state.Get("calls").Int() == 0 {
 		t.Errorf("after release, reads go to the Blob again (%v)", err)
 	}
+
+	// Many ranges (several groups read as one Blob each, the last one
+	// short): each is served with its own bytes.
+	var ranges [][2]int64
+	for i := int64(0); i < 3*prefetchGroup+5; i++ {
+		o := i*200_000 + i%7
+		ranges = append(ranges, [2]int64{o, o + 100 + i%300})
+	}
+	release, err = in.src.(*blobSource).Prefetch(ranges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	state.Set("calls", 0)
+	for _, rg := range ranges {
+		w := make([]byte, rg[1]-rg[0]-1)
+		if _, err := in.src.ReadAt(w, rg[0]+1); err != nil || !bytes.Equal(w, data[rg[0]+1:rg[1]]) {
+			t.Fatalf("prefetched range %v: %v", rg, err)
+		}
+	}
+	if n := state.Get("calls").Int(); n != 0 {
+		t.Errorf("reads inside %d prefetched ranges made %d Blob reads", len(ranges), n)
+	}
+}
+
+// TestPrefetchNotBlob: a source whose object is not a Blob (a cloud file)
+// prefetches through its read function, one read a range.
+func TestPrefetchNotBlob(t *testing.T) {
+	data := make([]byte, 1<<20)
+	rand.New(rand.NewSource(2)).Read(data)
+	_, read, state := countingFile(data)
+	src := &blobSource{blob: jsObject.New(), read: read, size: int64(len(data)), name: "object", key: "not-a-blob"}
+	ranges := [][2]int64{{10, 20}, {1000, 5000}, {1 << 19, 1<<19 + 3}}
+	release, err := src.Prefetch(ranges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if n := state.Get("calls").Int(); n != len(ranges) {
+		t.Errorf("%d ranges took %d reads", len(ranges), n)
+	}
+	for _, rg := range ranges {
+		w := make([]byte, rg[1]-rg[0])
+		if !src.prefetched(w, rg[0]) || !bytes.Equal(w, data[rg[0]:rg[1]]) {
+			t.Errorf("range %v not served from the prefetch", rg)
+		}
+	}
 }

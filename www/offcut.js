@@ -153,7 +153,8 @@ export class Offcut {
    * @param {JobOptions & {buckets?: number, from?: number, to?: number, sampled?: boolean}} [options]
    *   buckets defaults to 2000, from to 0 and to to the end of the file;
    *   progress counts frames. sampled asks for a quick overview (a short
-   *   window of each bucket, read at once from PCM files); the result's
+   *   window of each bucket, read at once from PCM files, decoded from an
+   *   MP3's frame index); the result's
    *   `sampled` says whether it is one.
    * @returns {Promise<Peaks>}
    */

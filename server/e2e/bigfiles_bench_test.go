@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -17,6 +18,9 @@ import (
 // (the RSS of its own processes, sampled every 50 ms) above the idle
 // page over all of it. The bars: growth < 150 MB, overview < 1 s, peaks
 // within 2× the stream read, plan after an edit < 50 ms, playback < 200 ms.
+// It logs the engine's Blob reads of the probe and of the quick overview.
+// One file alone: -bench 'BigFiles/mp3-3h'; with OFFCUT_BIGFILES_OPEN_ONLY
+// set, only the opening (the probe and the quick overview) is measured.
 func BenchmarkBigFiles(b *testing.B) {
 	site := StartSite(b)
 	dir := b.TempDir()
@@ -73,16 +77,39 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 	time.Sleep(2 * time.Second) // the page settles
 	_, idle := processRSS(ctx)
 	stop := peakRSS(ctx)
+	quick := os.Getenv("OFFCUT_BIGFILES_OPEN_ONLY") != ""
 	got := Eval[map[string]float64](b, ctx, `(async () => {
+		const QUICK = `+strconv.FormatBool(quick)+`;
 		const f = e2e.files()[0];
 		const out = {};
+		// The engine's Blob reads for a step: how many, how many bytes, and
+		// how long the engine waited for them.
+		const reads = async (name, s0) => {
+			const s = await oc.stats();
+			out[name + 'Reads'] = s.reads - s0.reads;
+			out[name + 'ReadMB'] = (s.readBytes - s0.readBytes) / 1e6;
+			out[name + 'ReadWaitMs'] = s.readWaitMs - s0.readWaitMs;
+			return s;
+		};
+		let s0 = await oc.stats();
 		let t0 = performance.now();
 		const info = await oc.probe(f);
 		out.probeMs = performance.now() - t0;
+		s0 = await reads('probe', s0);
 		const n = info.frames, rate = info.format.sampleRate;
+		// The app's quick overview (www/js/overviews.js: 1024 buckets), then
+		// one of 4000 buckets.
 		t0 = performance.now();
-		await oc.peaks(f, { buckets: 4000, sampled: true });
+		const app = await oc.peaks(f, { buckets: 1024, sampled: true });
+		out.overview1024Ms = performance.now() - t0;
+		out.overview1024Buckets = app.min.length;
+		s0 = await reads('overview1024', s0);
+		t0 = performance.now();
+		const quick = await oc.peaks(f, { buckets: 4000, sampled: true });
 		out.overviewMs = performance.now() - t0;
+		out.overviewBuckets = quick.min.length;
+		s0 = await reads('overview', s0);
+		if (QUICK) return out;
 		t0 = performance.now();
 		await oc.peaks(f, { buckets: 4000 });
 		out.peaksMs = performance.now() - t0;
@@ -129,6 +156,17 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 	_, peak := stop()
 	growth := peak - idle
 	got["streamMs"] = streamMs
+	b.Logf("%s: probe %.0f ms (%.0f Blob reads of %.1f MB, %.0f ms waiting for them); overview of 1024 buckets %.0f ms, %.0f buckets (%.0f reads of %.1f MB, %.0f ms waiting); overview of 4000 buckets %.0f ms, %.0f buckets (%.0f reads of %.1f MB, %.0f ms waiting)",
+		filepath.Base(path), got["probeMs"], got["probeReads"], got["probeReadMB"], got["probeReadWaitMs"],
+		got["overview1024Ms"], got["overview1024Buckets"], got["overview1024Reads"], got["overview1024ReadMB"], got["overview1024ReadWaitMs"],
+		got["overviewMs"], got["overviewBuckets"], got["overviewReads"], got["overviewReadMB"], got["overviewReadWaitMs"])
+	b.ReportMetric(got["overview1024Ms"], "ms-overview-1024")
+	if quick {
+		b.ReportMetric(got["probeMs"], "ms-probe")
+		b.ReportMetric(got["overviewMs"], "ms-overview")
+		b.ReportMetric(got["streamMs"], "ms-stream")
+		return
+	}
 	if got["exportBytes"] < 1e6 {
 		b.Fatalf("the export made %v bytes", got["exportBytes"])
 	}

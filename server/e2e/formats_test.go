@@ -283,16 +283,31 @@ func TestMixedFormatJoin(t *testing.T) {
 
 // TestSampledPeaks: the quick overview of a PCM file is flagged as
 // sampled, lies within the exact waveform bucket by bucket, and reads a
-// small part of the file (timed in the log, not asserted); a compressed
-// file gets the exact waveform.
+// small part of the file (timed in the log, not asserted); so is an
+// MP3's (windows decoded from its frame index); a FLAC gets the exact
+// waveform only.
 func TestSampledPeaks(t *testing.T) {
 	site := StartSite(t)
 	dir := t.TempDir()
 	wav := WriteWAV(t, filepath.Join(dir, "long.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 60 * 44100, Seed: 14})
 	big := filepath.Join(dir, "big.wav")
 	WriteSparseWAV(t, big, 1<<30, 48000, 2, 24)
+	mp3 := formatFile(t, dir, wav, "long.mp3", "lame", "--quiet", "-b", "128", "IN", "OUT")
+	flac := formatFile(t, dir, wav, "long.flac", "flac", "--silent", "-o", "OUT", "IN")
 	ctx := site.OpenAPIPage(t)
-	SetFiles(t, ctx, "#files", wav, big)
+	SetFiles(t, ctx, "#files", wav, big, mp3, flac)
+	compressed := Eval[map[string]any](t, ctx, `(async () => {
+		const [, , mp3, flac] = e2e.files();
+		const q = await oc.peaks(mp3, { buckets: 40, sampled: true });
+		const x = await oc.peaks(mp3, { buckets: 40 });
+		let inside = true;
+		for (let i = 0; i < 40; i++) inside = inside && q.min[i] >= x.min[i] && q.max[i] <= x.max[i] && q.max[i] > q.min[i];
+		const fl = await oc.peaks(flac, { buckets: 40, sampled: true });
+		return { mp3Sampled: q.sampled, mp3Buckets: q.min.length, inside, flacSampled: fl.sampled, flacBuckets: fl.min.length };
+	})()`)
+	if compressed["mp3Sampled"] != true || compressed["mp3Buckets"] != float64(40) || compressed["inside"] != true || compressed["flacSampled"] != false || compressed["flacBuckets"] != float64(0) {
+		t.Errorf("sampled peaks of compressed files: %v", compressed)
+	}
 	got := Eval[map[string]any](t, ctx, `(async () => {
 		const [f, big] = e2e.files();
 		const q = await oc.peaks(f, { buckets: 100, sampled: true });

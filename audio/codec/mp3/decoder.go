@@ -134,14 +134,41 @@ func (d *Decoder) Stream(from, to int64) (audio.Stream, error) {
 	if from < 0 || to < from || to > d.n {
 		return nil, fmt.Errorf("%w: [%d, %d) of %d frames", ErrRange, from, to, d.n)
 	}
-	s := &stream{d: d, r: newChunkReader(d.src, d.lay.End), left: to - from, n: to - from}
 	if to == from {
-		return s, nil
+		return &stream{d: d, r: newChunkReader(d.src, d.lay.End)}, nil
 	}
+	p, f, end := d.span(from, to)
+	pos := from + d.skip
+	s := &stream{d: d, r: newChunkReader(d.src, end), left: to - from, n: to - from}
+	s.next = p
+	s.nextOff = d.idx.offset(p)
+	s.target = f
+	s.discard = int(pos - d.cum(f))
+	s.pcm = make([]float32, 1152*d.ch)
+	return s, nil
+}
+
+// StreamBytes returns the bytes [off, end) of the source that
+// Stream(from, to) reads (the frames it decodes, those that prime the
+// decoder included), for a caller that reads them ahead (a quick
+// overview of a long file read in a browser); off == end for an empty
+// range.
+func (d *Decoder) StreamBytes(from, to int64) (off, end int64) {
+	if from < 0 || to <= from || to > d.n {
+		return 0, 0
+	}
+	p, _, end := d.span(from, to)
+	return d.idx.offset(p), end
+}
+
+// span returns the first frame a stream of [from, to) decodes (the
+// frames from p on prime the bit reservoir and the filterbank), the first
+// frame whose output it keeps, and the end of the last frame it needs.
+func (d *Decoder) span(from, to int64) (p, f int, end int64) {
 	pos := from + d.skip // decoded sample index
 	// first frame whose samples reach past pos
-	f := d.idx.frameAt(pos + d.tagOut)
-	p := f
+	f = d.idx.frameAt(pos + d.tagOut)
+	p = f
 	reset := func(i int) bool { return d.idx.word(i)&wReset != 0 }
 	if d.idx.h0.layer() == 3 {
 		if p > 0 && !reset(p) {
@@ -160,12 +187,12 @@ func (d *Decoder) Stream(from, to int64) (audio.Stream, error) {
 			p--
 		}
 	}
-	s.next = p
-	s.nextOff = d.idx.offset(p)
-	s.target = f
-	s.discard = int(pos - d.cum(f))
-	s.pcm = make([]float32, 1152*d.ch)
-	return s, nil
+	// The frame holding the stream's last sample ends what it reads.
+	end = d.lay.End
+	if last := d.idx.frameAt(to - 1 + d.skip + d.tagOut); last < d.idx.n {
+		end = min(end, d.idx.offset(last)+int64(d.idx.word(last)&maxWordSize))
+	}
+	return p, f, end
 }
 
 type stream struct {

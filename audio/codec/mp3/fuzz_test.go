@@ -3,6 +3,7 @@ package mp3
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -79,6 +80,9 @@ func decodeBounded(b []byte) {
 			continue
 		}
 		n := d.Info().Frames
+		if off, end := d.StreamBytes(n/3, n); off > end || end > int64(len(b)) {
+			panic(fmt.Sprintf("StreamBytes(%d, %d) = %d, %d of %d bytes", n/3, n, off, end, len(b)))
+		}
 		s, err := d.Stream(n/3, n)
 		if err != nil {
 			panic(err)

@@ -235,3 +235,42 @@ func TestIndexReadsOnce(t *testing.T) {
 		t.Errorf("indexing %d bytes read %d bytes in %d reads", size, src.bytes, src.reads)
 	}
 }
+
+// rangeSource records the lowest and highest byte read through it.
+type rangeSource struct {
+	audio.Source
+	lo, hi int64
+}
+
+func (r *rangeSource) ReadAt(p []byte, off int64) (int, error) {
+	r.lo, r.hi = min(r.lo, off), max(r.hi, off+int64(len(p)))
+	return r.Source.ReadAt(p, off)
+}
+
+// TestStreamBytes: a short stream reads only the bytes StreamBytes names
+// (a few frames, not a chunk), which hold what it decodes.
+func TestStreamBytes(t *testing.T) {
+	src := &rangeSource{Source: newFrameSource(0xfffb9064, 2000)}
+	d, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range [][2]int64{{0, 512}, {100_000, 100_512}, {500_000, 501_000}, {d.Info().Frames - 700, d.Info().Frames}} {
+		off, end := d.StreamBytes(w[0], w[1])
+		src.lo, src.hi = 1<<62, 0
+		s, err := d.Stream(w[0], w[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]float32, (w[1]-w[0])*2)
+		if n, err := audio.ReadFrames(s, buf); err != nil || int64(n) != w[1]-w[0] {
+			t.Fatalf("stream %v: %d frames, %v", w, n, err)
+		}
+		if src.lo < off || src.hi > end || end-off > 8*417 {
+			t.Errorf("stream %v read bytes %d..%d; StreamBytes says %d..%d", w, src.lo, src.hi, off, end)
+		}
+	}
+	if off, end := d.StreamBytes(10, 10); off != end {
+		t.Errorf("an empty stream's bytes: %d..%d", off, end)
+	}
+}

@@ -46,7 +46,8 @@ type chunkReader struct {
 }
 
 func newChunkReader(src audio.Source, end int64) *chunkReader {
-	return &chunkReader{src: src, end: end, bufs: [2][]byte{make([]byte, 0, chunkSize), make([]byte, 0, chunkSize)}}
+	// The buffers grow as reads need (a short stream reads a few frames).
+	return &chunkReader{src: src, end: end}
 }
 
 // holding returns the buffered bytes from off on when a chunk holds
@@ -83,6 +84,9 @@ func (r *chunkReader) at(off int64, n int) ([]byte, error) {
 	}
 	r.cur = 1 - r.cur
 	m := int(min(int64(chunkSize), r.end-start))
+	if cap(r.bufs[r.cur]) < m {
+		r.bufs[r.cur] = make([]byte, 0, m)
+	}
 	buf := r.bufs[r.cur][:m]
 	k, err := r.src.ReadAt(buf, start)
 	r.bufs[r.cur], r.offs[r.cur] = buf[:k], start
