@@ -58,6 +58,7 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	data := frames * int64(f.BytesPerFrame())
 	bpf := int64(f.BytesPerFrame())
 	ps := tl.Pieces()
+	var at int64 // output frame of piece i
 	for i := 0; i < len(ps); {
 		// Stored frames in the output format (WAV layout) are read from
 		// their source and only byte-swapped.
@@ -70,6 +71,7 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 					r.Seek(0, io.SeekStart)
 					return newBEReader(r, f), nil
 				})
+				at += ps[i].Frames
 				i++
 				continue
 			}
@@ -80,14 +82,15 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 			n += ps[j].Frames
 			j++
 		}
-		from, to := i, j
+		from, to, start := i, j, at
 		p.Compute(n*bpf, func() (io.Reader, error) {
 			s, err := tl.Stream(from, to)
 			if err != nil {
 				return nil, err
 			}
-			return newBEReader(pcm.NewReader(s, tl.NewEncoder()), f), nil
+			return newBEReader(pcm.NewReader(s, tl.NewEncoder(start)), f), nil
 		})
+		at += n
 		i = j
 	}
 	if data&1 == 1 {
