@@ -44,15 +44,11 @@ func segmentedFile(t testing.TB, doc *project.Document, open func() ([]audio.Dec
 // checkSegmentedPCM checks that doc's output is split into want segments
 // and that the segments joined (on one goroutine and on several) are the
 // bytes of the one-piece render.
-func checkSegmentedPCM(t *testing.T, doc *project.Document, paths []string, want int) {
+func checkSegmentedPCM(t *testing.T, doc *project.Document, files [][]byte, want int) {
 	t.Helper()
 	open := func() ([]audio.Decoder, error) {
 		var decs []audio.Decoder
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, err
-			}
+		for _, b := range files {
 			d, err := codecs.Open(audio.NewBytesSource(b))
 			if err != nil {
 				return nil, err
@@ -77,8 +73,7 @@ func checkSegmentedPCM(t *testing.T, doc *project.Document, paths []string, want
 		t.Fatal(err)
 	}
 	var srcs []audio.Source
-	for _, p := range paths {
-		b, _ := os.ReadFile(p)
+	for _, b := range files {
 		srcs = append(srcs, audio.NewBytesSource(b))
 	}
 	single := writePlan(t, filepath.Join(t.TempDir(), "single"), res.Plan, srcs)
@@ -102,65 +97,101 @@ func checkSegmentedPCM(t *testing.T, doc *project.Document, paths []string, want
 	}
 }
 
-// TestSegmentedMP3ToWAV: a 75 s MP3 (LAME, VBR, which leans on the bit
-// reservoir) made into 16-bit WAV in segments equals the one-piece render
-// byte for byte, with a tag edit, a fade and a gain; with dither on (an
-// MP3 source counts as 16 bits, so it is off by default); and as float WAV.
-func TestSegmentedMP3ToWAV(t *testing.T) {
-	const rate = 44100
-	mp3 := lameMP3(t, t.TempDir(), "long", 75*rate+555, 5, "-V", "2")
-	title := "Segmented"
-	doc := &project.Document{Version: 1,
-		Clips:  []project.Clip{{Source: 0, In: 1234, Out: 75*rate - 99, Gain: -1.5, FadeOut: &project.Fade{Length: rate}}},
-		Output: project.Output{Container: "wav", SampleFormat: "s16", Tags: &project.Tags{Title: &title}}}
-	checkSegmentedPCM(t, doc, []string{mp3}, 2)
-	on := true
-	doc.Output.Dither = &on
-	checkSegmentedPCM(t, doc, []string{mp3}, 2)
-	doc.Output.Dither = nil
-	doc.Output.SampleFormat = "f32"
-	checkSegmentedPCM(t, doc, []string{mp3}, 2)
+// encoded renders a WAV file as container with the engine's own encoder
+// (so that the test runs under js/wasm too, where there are no tools).
+func encoded(t testing.TB, wav []byte, container string, options map[string]string) []byte {
+	t.Helper()
+	d, err := codecs.Open(audio.NewBytesSource(wav))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &project.Document{Version: 1, Clips: []project.Clip{{Source: 0, In: 0, Out: d.Info().Frames}},
+		Output: project.Output{Container: container, Options: options}}
+	res, err := project.Render(doc, []audio.Decoder{d}, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writePlan(t, filepath.Join(t.TempDir(), "src."+container), res.Plan, []audio.Source{audio.NewBytesSource(wav)})
 }
 
-// TestSegmentedFLACToWAV: a 24-bit FLAC (made by flac) into 16-bit WAV,
-// dithered, in segments equals the one-piece render; into 24-bit WAV too.
-func TestSegmentedFLACToWAV(t *testing.T) {
-	flac := audiotest.Tool(t, "flac")
-	const rate = 48000
-	dir := t.TempDir()
-	wav := audiotest.WriteWAV(t, filepath.Join(dir, "src.wav"), audio.Format{Rate: rate, Channels: 2, Bits: 24}, audiotest.Music(95*rate+7, 2, rate, 8))
-	out := filepath.Join(dir, "src.flac")
-	if b, err := exec.Command(flac, "--silent", "-5", "-o", out, wav).CombinedOutput(); err != nil {
-		t.Fatalf("flac: %v %s", err, b)
+// readFile is the file at path.
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return b
+}
+
+// sourceMP3 is an MP3 of about seconds of music-like stereo (seed), VBR
+// (which leans on the bit reservoir), and its rate: natively LAME's at
+// 44.1 kHz, without lame the engine's own at 22.05 kHz (quick under
+// js/wasm).
+func sourceMP3(t testing.TB, seconds float64, seed uint64) ([]byte, int) {
+	t.Helper()
+	if _, err := exec.LookPath("lame"); err == nil {
+		const rate = 44100
+		return readFile(t, lameMP3(t, t.TempDir(), "src", int(seconds*rate), seed, "-V", "2")), rate
+	}
+	const rate = 22050
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Music(int(seconds*rate), 2, rate, seed))
+	return encoded(t, wav, "mp3", map[string]string{"quality": "v2"}), rate
+}
+
+// TestSegmentedMP3ToWAV: an MP3 made into 16-bit WAV in segments equals
+// the one-piece render byte for byte, with a tag edit, a fade and a gain;
+// with dither on (an MP3 source counts as 16 bits, so it is off by
+// default); and as float WAV.
+func TestSegmentedMP3ToWAV(t *testing.T) {
+	mp3, rate := sourceMP3(t, 65, 5)
+	title := "Segmented"
+	doc := &project.Document{Version: 1,
+		Clips:  []project.Clip{{Source: 0, In: 1234, Out: int64(65*rate - 99), Gain: -1.5, FadeOut: &project.Fade{Length: int64(rate)}}},
+		Output: project.Output{Container: "wav", SampleFormat: "s16", Tags: &project.Tags{Title: &title}}}
+	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
+	on := true
+	doc.Output.Dither = &on
+	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
+	doc.Output.Dither = nil
+	doc.Output.SampleFormat = "f32"
+	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
+}
+
+// TestSegmentedFLACToWAV: a 24-bit FLAC (the engine's encode) into 16-bit
+// WAV, dithered, in segments equals the one-piece render; into 24-bit WAV
+// too.
+func TestSegmentedFLACToWAV(t *testing.T) {
+	const rate = 48000
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 24}, audiotest.Music(95*rate+7, 2, rate, 8))
+	flac := encoded(t, wav, "flac", nil)
 	doc := &project.Document{Version: 1,
 		Clips:  []project.Clip{{Source: 0, In: 0, Out: 95*rate + 7}},
 		Output: project.Output{Container: "wav", SampleFormat: "s16"}}
-	checkSegmentedPCM(t, doc, []string{out}, 3)
+	checkSegmentedPCM(t, doc, [][]byte{flac}, 3)
 	doc.Output.SampleFormat = "s24"
-	checkSegmentedPCM(t, doc, []string{out}, 3)
+	checkSegmentedPCM(t, doc, [][]byte{flac}, 3)
 }
 
 // TestSegmentedCrossfadeToWAV: two MP3s joined with a crossfade (and a
 // WAV clip after a gap) into WAV, with a segment boundary inside the
 // crossfade, in segments equals the one-piece render.
 func TestSegmentedCrossfadeToWAV(t *testing.T) {
-	const rate = 44100
-	dir := t.TempDir()
-	a := lameMP3(t, dir, "a", 40*rate, 1, "-b", "128")
-	b := lameMP3(t, dir, "b", 40*rate, 2, "-V", "4")
-	w := audiotest.WriteWAV(t, filepath.Join(dir, "c.wav"), audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(5*rate, 2, rate, 3))
+	a, rate := sourceMP3(t, 40, 1)
+	b, _ := sourceMP3(t, 40, 2)
+	w := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(5*rate, 2, rate, 3))
+	r := int64(rate)
 	// Clip a is 32 s; the crossfade of 4 s covers output 28..32 s, across
 	// the first segment's end at 30 s.
 	doc := &project.Document{Version: 1,
 		Clips: []project.Clip{
-			{Source: 0, In: 3 * rate, Out: 35 * rate},
-			{Source: 1, In: rate, Out: 39 * rate, FadeIn: &project.Fade{Length: rate / 2}},
-			{Source: 2, In: 0, Out: 5 * rate, Gain: -3},
+			{Source: 0, In: 3 * r, Out: 35 * r},
+			{Source: 1, In: r, Out: 39 * r, FadeIn: &project.Fade{Length: r / 2}},
+			{Source: 2, In: 0, Out: 5 * r, Gain: -3},
 		},
-		Joins:  []project.Join{{Type: project.JoinCrossfade, Length: 4 * rate, Curve: project.EqualPower}, {Type: project.JoinGap, Length: 777}},
+		Joins:  []project.Join{{Type: project.JoinCrossfade, Length: 4 * r, Curve: project.EqualPower}, {Type: project.JoinGap, Length: 777}},
 		Output: project.Output{Container: "wav"}}
-	checkSegmentedPCM(t, doc, []string{a, b, w}, 2)
+	checkSegmentedPCM(t, doc, [][]byte{a, b, w}, 2)
 }
 
 // TestSegmentsPCMRule: a WAV output is split only when it decodes a
