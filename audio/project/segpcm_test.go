@@ -87,7 +87,7 @@ func checkSegmentedPCM(t *testing.T, doc *project.Document, files [][]byte, want
 			t.Fatalf("%d workers: %d bytes, the one-piece render %d; they differ from byte %d", w, len(got), len(single), i)
 		}
 	}
-	// The file is a WAV of the output's length.
+	// The file decodes to the output's length.
 	d, err := codecs.Open(audio.NewBytesSource(single))
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func sourceMP3(t testing.TB, seconds float64, seed uint64) ([]byte, int) {
 // TestSegmentedMP3ToWAV: an MP3 made into 16-bit WAV in segments equals
 // the one-piece render byte for byte, with a tag edit, a fade and a gain;
 // with dither on (an MP3 source counts as 16 bits, so it is off by
-// default); and as float WAV.
+// default); and as float WAV; and as AIFF.
 func TestSegmentedMP3ToWAV(t *testing.T) {
 	mp3, rate := sourceMP3(t, 65, 5)
 	title := "Segmented"
@@ -154,6 +154,11 @@ func TestSegmentedMP3ToWAV(t *testing.T) {
 	doc.Output.Dither = &on
 	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
 	doc.Output.Dither = nil
+	doc.Output.SampleFormat = "f32"
+	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
+	// AIFF, 16-bit dithered and float (AIFF-C).
+	doc.Output = project.Output{Container: "aiff", SampleFormat: "s16", Dither: &on, Tags: &project.Tags{Title: &title}}
+	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
 	doc.Output.SampleFormat = "f32"
 	checkSegmentedPCM(t, doc, [][]byte{mp3}, 2)
 }

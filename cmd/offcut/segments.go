@@ -62,7 +62,7 @@ func renderSegmented(doc *project.Document, ins []*input, decs []audio.Decoder, 
 			return ds, nil
 		},
 		Store: func(i int, res *project.Result) (audio.Source, error) {
-			name := filepath.Join(dir, fmt.Sprintf("%03d.mp3", i))
+			name := filepath.Join(dir, fmt.Sprintf("%03d.%s", i, res.Container))
 			f, err := os.Create(name)
 			if err != nil {
 				return nil, err

@@ -23,6 +23,7 @@ var writer = codec.Writer{
 	SampleFormats: []string{"s16", "s24", "s32", "u8", "f32", "f64"},
 	Tags:          true,
 	Plan:          planTimeline,
+	Segments:      &codec.Segments{Grain: 1, PCM: true, Encode: encodeSegment, Join: joinSegments},
 }
 
 // maxForm is the largest FORM size field.
@@ -39,17 +40,7 @@ var textIDs = []struct{ key, id string }{
 func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error) {
 	f := tl.Format()
 	frames := tl.Frames()
-	tags, pics := codec.MergedTags(tl)
-	tags = cleanTags(tags)
-	var id3Chunk []byte
-	if len(tags) > 0 || len(pics) > 0 {
-		t, err := id3Tag(tags, pics)
-		if err != nil {
-			return nil, fmt.Errorf("aiff: ID3 chunk: %w", err)
-		}
-		id3Chunk = Chunk8("ID3 ", t)
-	}
-	hdr, err := Header(f, frames, HeaderOptions{Tags: tags, TailBytes: int64(len(id3Chunk))})
+	hdr, id3Chunk, err := wrapping(tl)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +89,26 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	}
 	p.Bytes(id3Chunk)
 	return &codec.Output{Plan: p, Format: f, Frames: frames}, nil
+}
+
+// wrapping is what an output of tl has around its samples: the header up
+// to the SSND chunk's samples, and the ID3 chunk after them (nil without
+// tags).
+func wrapping(tl codec.Timeline) (hdr, id3Chunk []byte, err error) {
+	tags, pics := codec.MergedTags(tl)
+	tags = cleanTags(tags)
+	if len(tags) > 0 || len(pics) > 0 {
+		t, err := id3Tag(tags, pics)
+		if err != nil {
+			return nil, nil, fmt.Errorf("aiff: ID3 chunk: %w", err)
+		}
+		id3Chunk = Chunk8("ID3 ", t)
+	}
+	hdr, err = Header(tl.Format(), tl.Frames(), HeaderOptions{Tags: tags, TailBytes: int64(len(id3Chunk))})
+	if err != nil {
+		return nil, nil, err
+	}
+	return hdr, id3Chunk, nil
 }
 
 func hasSource(d audio.Decoder) bool {
