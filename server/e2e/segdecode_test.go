@@ -59,8 +59,9 @@ func TestSegmentedMP3ToWAVExport(t *testing.T) {
 
 // BenchmarkSegmentedDecodeWAV times MP3 (lame 192k CBR) → WAV of 10
 // minutes through /offcut.js in one page, interleaved: in one piece on one
-// worker (workers: 0) and in the engine's segments on two workers (warm),
-// and reports the medians and their ratio.
+// worker (workers: 0), in the engine's segments on one worker (their
+// overhead) and on two (warm), and reports the medians and the ratios to
+// one piece.
 func BenchmarkSegmentedDecodeWAV(b *testing.B) {
 	site := StartSite(b)
 	ctx := site.OpenAPIPage(b)
@@ -82,9 +83,9 @@ func BenchmarkSegmentedDecodeWAV(b *testing.B) {
 	cold := run(2)
 	times := map[int][]float64{}
 	for i := 0; b.Loop(); i++ {
-		order := []int{0, 2}
+		order := []int{0, 1, 2}
 		if i%2 == 1 {
-			order = []int{2, 0}
+			order = []int{2, 1, 0}
 		}
 		for _, w := range order {
 			times[w] = append(times[w], run(w))
@@ -95,10 +96,12 @@ func BenchmarkSegmentedDecodeWAV(b *testing.B) {
 		slices.Sort(s)
 		return s[len(s)/2]
 	}
-	one, two := med(times[0]), med(times[2])
+	one, seg1, two := med(times[0]), med(times[1]), med(times[2])
 	b.ReportMetric(one, "one-piece-ms")
+	b.ReportMetric(seg1, "segments-1-worker-ms")
 	b.ReportMetric(two, "segments-2-workers-ms")
 	b.ReportMetric(cold, "segments-2-workers-cold-ms")
+	b.ReportMetric(seg1/one, "1-worker/one-piece")
 	b.ReportMetric(two/one, "2-workers/one-piece")
 	l, _ := os.ReadFile("/proc/loadavg")
 	b.Logf("load average %s; runs %s", l, fmt.Sprint(times))
