@@ -63,7 +63,7 @@ func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, er
 		// would measure it again.
 		return nil, nil
 	}
-	if !res.encoded && !w.Segments.PCM {
+	if !res.encoded && (!w.Segments.PCM || opt.EncodedOnly) {
 		return nil, nil
 	}
 	r, err := prepare(doc, inputs, res.Desc)

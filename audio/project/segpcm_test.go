@@ -227,5 +227,8 @@ func TestSegmentsPCMRule(t *testing.T) {
 		if err != nil || (segs != nil) != c.split {
 			t.Errorf("%s: %v, %v; split %v", c.name, segs, err, c.split)
 		}
+		if segs, err := project.Segments(doc, decs, project.Options{EncodedOnly: true}); err != nil || segs != nil {
+			t.Errorf("%s with EncodedOnly: %v, %v; want one piece", c.name, segs, err)
+		}
 	}
 }
