@@ -341,13 +341,16 @@ func prepare(doc []byte, ins []input) (*project.Document, []audio.Decoder, error
 }
 
 // planDoc renders the document's plan without computing any audio (except
-// the analysis pass of a normalising document).
+// the analysis pass of a normalising document). It is the editor's summary
+// after each change, so it estimates what it would have to encode to know
+// exactly (project.Options.Estimate: an MP3 edit's new junctions), which
+// render encodes.
 func planDoc(doc []byte, ins []input) (summary, error) {
 	d, decs, err := prepare(doc, ins)
 	if err != nil {
 		return summary{}, err
 	}
-	res, err := project.Render(d, decs, project.Options{})
+	res, err := project.Render(d, decs, project.Options{Estimate: true})
 	if err != nil {
 		return summary{}, err
 	}

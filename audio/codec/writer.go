@@ -85,6 +85,10 @@ type Option struct {
 	Labels []string `json:"labels,omitempty"`
 	// Default is the value used when none is given.
 	Default string `json:"default"`
+	// Joins marks a setting that only matters where an edit joins pieces
+	// of its sources (a whole-file conversion has nothing it applies to,
+	// so the Convert tab leaves it out).
+	Joins bool `json:"joins,omitempty"`
 }
 
 // Settings checks values against the declared options and fills in
@@ -238,6 +242,12 @@ type Timeline interface {
 	// Tags are the edits to the output's tags (nil fields keep the first
 	// source's value).
 	Tags() TagEdit
+	// Estimate is true when the plan only announces the output's length
+	// and size (an editor's summary after each change) and will not be
+	// written: a writer may then estimate sizes it would have to encode
+	// to know, as long as the length stays exact and the plan inexact
+	// (plan.Plan.Exact false).
+	Estimate() bool
 }
 
 // Piece is one stretch of the output: Frames frames, either stored frames

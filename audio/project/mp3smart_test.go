@@ -1,6 +1,7 @@
 package project_test
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,5 +83,53 @@ func TestMP3GainChangeInsideFileEncodes(t *testing.T) {
 	whole := render([]project.Clip{{In: 0, Out: 3 * 44100, Gain: -6}})
 	if n := strings.Join(whole.Notes, "; "); strings.Contains(n, "encoded with LAME") || !strings.Contains(n, "without re-encoding") {
 		t.Errorf("gain on the whole file: notes %q; want the source's frames on global_gain", whole.Notes)
+	}
+}
+
+// TestMP3EstimatedPlan: the plan an editor shows after each change
+// (Options.Estimate) announces the same length as the plan that is
+// written, without encoding its junctions: its size is an estimate close
+// to the written one, it says so (not exact, "about" in its note) and it
+// cannot be written. Once a written plan has encoded the junctions (kept
+// for the next plans), the estimate is that plan.
+func TestMP3EstimatedPlan(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+	}{{"cbr", []string{"-b", "128"}}, {"vbr", []string{"-V", "2"}}} {
+		src, dec := openMP3(t, lameMP3(t, dir, c.name, 5*44100, 3, c.args...))
+		doc := &project.Document{Version: 1, Output: project.Output{Container: "mp3"}, Clips: []project.Clip{
+			{In: 0, Out: 44100}, {In: 2*44100 + 500, Out: 3 * 44100}, {In: 4*44100 + 77, Out: 5 * 44100}}}
+		inputs := []audio.Decoder{dec}
+		est, err := project.Render(doc, inputs, project.Options{Estimate: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if est.Plan.Exact() || !strings.Contains(strings.Join(est.Notes, "; "), "about ") {
+			t.Errorf("%s: an estimated plan says it is exact (%v) or its note does not say about: %q", c.name, est.Plan.Exact(), est.Notes)
+		}
+		if _, err := est.Plan.WriteTo(io.Discard, []audio.Source{src}, nil); err == nil {
+			t.Errorf("%s: an estimated plan was written", c.name)
+		}
+		real, err := project.Render(doc, inputs, project.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !real.Plan.Exact() {
+			t.Fatalf("%s: the written plan is not exact (notes %q)", c.name, real.Notes)
+		}
+		d := float64(est.Plan.Size()-real.Plan.Size()) / float64(real.Plan.Size())
+		t.Logf("%s: estimated %d bytes, written %d (%+.2f%%); %d frames", c.name, est.Plan.Size(), real.Plan.Size(), 100*d, real.Frames)
+		if est.Frames != real.Frames || d < -0.01 || d > 0.01 {
+			t.Errorf("%s: estimated %d frames and %d bytes, written %d frames and %d bytes", c.name, est.Frames, est.Plan.Size(), real.Frames, real.Plan.Size())
+		}
+		again, err := project.Render(doc, inputs, project.Options{Estimate: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !again.Plan.Exact() || again.Plan.Size() != real.Plan.Size() || again.Frames != real.Frames {
+			t.Errorf("%s: after the written plan, the estimate is %d bytes (exact %v), the written plan %d", c.name, again.Plan.Size(), again.Plan.Exact(), real.Plan.Size())
+		}
 	}
 }

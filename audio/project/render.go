@@ -34,6 +34,11 @@ type Options struct {
 	// disk, to which writing the samples twice costs about what decoding
 	// on more cores saves (the CLI). The bytes are the same either way.
 	EncodedOnly bool
+	// Estimate plans for the announced length and size only (an editor's
+	// summary after each change): writers may estimate sizes they would
+	// otherwise encode to know (codec.Timeline.Estimate). Such a plan's
+	// length is exact; it must not be written.
+	Estimate bool
 
 	// planOnly skips the normalisation pass (Segments only needs to know
 	// which writer path the output takes).
@@ -145,6 +150,8 @@ type renderer struct {
 	notes   []string // the normalisation pass's
 	decs    []audio.Decoder
 	layouts []audio.PCMLayout
+	// estimate: the plan is for its length and size only (Options.Estimate).
+	estimate bool
 }
 
 // Render checks doc against the inputs (decoders indexed like the
@@ -212,6 +219,7 @@ func renderWith(desc *codec.Desc, doc *Document, inputs []audio.Decoder, opt Opt
 		return nil, err
 	}
 	r.cover = opt.Cover
+	r.estimate = opt.Estimate
 	r.res = &Result{Container: desc.Name, Desc: desc}
 	// Before the normalisation pass, which reads the whole output.
 	if err := checkSize(outBytes(r.total, r.out.BytesPerFrame()), r.total, r.out.Rate, opt.Force); err != nil {
@@ -489,6 +497,15 @@ func (r *renderer) envelope(k *clip) func(pos int64) float32 {
 	}
 }
 
+// flatGain returns the gain envelope gives every frame of [from, to) of
+// clip k, when no fade or crossfade reaches that range.
+func (r *renderer) flatGain(k *clip, from, to int64) (float32, bool) {
+	if head, tail := k.computedEdges(); from < head || to > tail {
+		return 0, false
+	}
+	return float32(k.gain * r.norm), true
+}
+
 // computedEdges returns the clip's frames that must be computed at its head
 // [0, head) and tail [tail, n).
 func (k *clip) computedEdges() (head, tail int64) {
@@ -532,6 +549,14 @@ func (r *renderer) part(bc *buildCtx, i int, from, to int64) (audio.Stream, erro
 		}
 		if s, err = audio.Remix(s, r.out.Channels); err != nil {
 			return nil, err
+		}
+		if g, ok := r.flatGain(k, from, to); ok {
+			// No fade or crossfade reaches [from, to): the same gain on
+			// every frame as env gives, without a call per frame.
+			if g == 1 {
+				return s, nil
+			}
+			return audio.Gain(s, g), nil
 		}
 		return audio.Envelope(s, func(p int64) float32 { return env(from + p) }), nil
 	}

@@ -144,6 +144,9 @@ func (r *renderer) Transformed() string {
 	return ""
 }
 
+// Estimate implements codec.Timeline.
+func (r *renderer) Estimate() bool { return r.estimate }
+
 // Tags implements codec.Timeline.
 func (r *renderer) Tags() codec.TagEdit {
 	var e codec.TagEdit

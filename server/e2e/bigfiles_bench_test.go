@@ -102,9 +102,12 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 			await oc.plan({ version: 1, clips, output: { container: ext } }, [f]);
 			plans.push(performance.now() - t0);
 		}
-		plans.sort((a, b) => a - b);
-		out.planMedianMs = plans[5];
-		out.planMaxMs = plans[9];
+		// The first plan of a file also walks its frames once (kept for
+		// the file's next plans): reported apart from the nine after it.
+		out.planFirstMs = plans[0];
+		const after = plans.slice(1).sort((a, b) => a - b);
+		out.planMedianMs = after[4];
+		out.planMaxMs = after[8];
 		// Play from the middle: the time to the first piece of sound.
 		const mid = Math.floor(n / 2);
 		const ctl = new AbortController();
@@ -134,8 +137,9 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 	b.ReportMetric(got["peaksMs"], "ms-peaks")
 	b.ReportMetric(got["peaksMs"]/got["streamMs"], "peaks/stream")
 	b.ReportMetric(got["planMaxMs"], "ms-plan-max")
+	b.ReportMetric(got["planFirstMs"], "ms-plan-first")
 	b.ReportMetric(got["playMs"], "ms-play-start")
 	b.ReportMetric(got["exportMs"], "ms-export")
-	b.Logf("%s: idle %d MiB, peak %d MiB (growth %d MiB); probe %.0f ms, overview %.0f ms, peaks %.0f ms, stream read %.0f ms; plan after an edit median %.1f ms, max %.1f ms; first sound %.0f ms; export %.0f ms (%.0f MB)",
-		filepath.Base(path), idle>>20, peak>>20, growth>>20, got["probeMs"], got["overviewMs"], got["peaksMs"], got["streamMs"], got["planMedianMs"], got["planMaxMs"], got["playMs"], got["exportMs"], got["exportBytes"]/1e6)
+	b.Logf("%s: idle %d MiB, peak %d MiB (growth %d MiB); probe %.0f ms, overview %.0f ms, peaks %.0f ms, stream read %.0f ms; first plan %.1f ms, plan after an edit median %.1f ms, max %.1f ms; first sound %.0f ms; export %.0f ms (%.0f MB)",
+		filepath.Base(path), idle>>20, peak>>20, growth>>20, got["probeMs"], got["overviewMs"], got["peaksMs"], got["streamMs"], got["planFirstMs"], got["planMedianMs"], got["planMaxMs"], got["playMs"], got["exportMs"], got["exportBytes"]/1e6)
 }

@@ -228,6 +228,11 @@ func TestUIConvertBatch(t *testing.T) {
 		t.Errorf("download named %q", dl.Name)
 	}
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=conv-status][data-state=done]').length === 20`, 10*time.Second)
+	// A whole-file conversion has no junctions: the MP3 setting for
+	// them (marked joins by the engine) is not offered here.
+	if Eval[bool](t, ctx, `!!`+conv+`[data-testid=option-junctions]')`) {
+		t.Errorf("the Convert tab offers the MP3 Junctions setting, which does nothing to a whole file")
+	}
 
 	want := filepath.Join(dir, "want.zip")
 	runCLI(t, site, append(append([]string{"convert"}, paths...), "--format", "mp3", "--option", "quality=128", "-o", want)...)

@@ -174,21 +174,32 @@ func TestUIConvert(t *testing.T) {
 		setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]')`, c.format)
 		WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=option-`+c.option+`]')`, 10*time.Second)
 		setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=option-`+c.option+`]')`, c.value)
+		if c.format == "mp3" {
+			// Kept by the preset below (a preset says nothing of joins).
+			setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=option-junctions]')`, "exact")
+		}
 		WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.`+c.ext+`')`, 20*time.Second)
 		dls := CaptureDownloads(t, ctx)
 		click(t, ctx, "[data-testid=cutter] [data-testid=export]")
 		dl := dls.Wait(t, 60*time.Second)
+		opts := map[string]any{c.option: c.value}
+		if c.format == "mp3" {
+			opts["junctions"] = "exact"
+		}
 		want := renderDoc(t, site, dir, "want-"+c.format, map[string]any{
 			"version": 1,
 			"sources": []map[string]any{{"name": "talk.wav"}},
 			"clips":   []map[string]any{{"source": 0, "in": 0, "out": 88200}},
-			"output":  map[string]any{"container": c.format, "options": map[string]any{c.option: c.value}},
+			"output":  map[string]any{"container": c.format, "options": opts},
 		})
 		sameFile(t, dl.Path, want)
 	}
 	// A preset sets format, layout and options at once.
 	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=preset]')`, "podcast")
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=container]').value === 'mp3' && document.querySelector('[data-testid=cutter] [data-testid=option-mode]').value === 'mono'`, 10*time.Second)
+	if v := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=option-junctions]').value`); v != "exact" {
+		t.Errorf("the preset set Junctions to %q; a preset keeps the settings for joins", v)
+	}
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent.includes('mono')`, 20*time.Second)
 	dls := CaptureDownloads(t, ctx)
 	click(t, ctx, "[data-testid=cutter] [data-testid=export]")
@@ -197,7 +208,7 @@ func TestUIConvert(t *testing.T) {
 		"version": 1,
 		"sources": []map[string]any{{"name": "talk.wav"}},
 		"clips":   []map[string]any{{"source": 0, "in": 0, "out": 88200}},
-		"output":  map[string]any{"container": "mp3", "channels": 1, "options": map[string]any{"quality": "64", "mode": "mono"}},
+		"output":  map[string]any{"container": "mp3", "channels": 1, "options": map[string]any{"quality": "64", "mode": "mono", "junctions": "exact"}},
 	})
 	sameFile(t, dl.Path, want)
 	reqs.AssertNoUpload(t, site)

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	_ "embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -195,9 +197,10 @@ func align(rec, src []float32, at, window int) int {
 // fake capture device hands over 10 ms buffers (441 frames), and when a
 // starved machine makes it miss one it inserts a buffer of its own or
 // skips one. The page works in 128-frame quanta and cannot make such a
-// step, so a discontinuity of exactly one device buffer (the source 441
-// frames back or on, after no frame or 441 frames that match nothing) is
-// the device's; more than two in one recording fail the test.
+// step (128 and 441 have no common factor), so a discontinuity of whole
+// device buffers (the source a multiple of 441 frames back or on, after
+// a multiple of 441 frames that match nothing) is the device's; more than
+// two in one recording fail the test.
 func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []int, maxErr float64) {
 	t.Helper()
 	const ch = 2
@@ -264,9 +267,13 @@ func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []
 				// otherwise the source jumps by shift frames at i.
 				shift := ((o-was)%L + L) % L
 				t.Logf("frame %d: the source jumps by %d frames; frames %d..%d match no position of it", i, shift, i, at)
-				if run := at - i; (run == 0 || run == deviceBlock) && (shift == deviceBlock || shift == L-deviceBlock) {
+				off := shift // the jump, signed
+				if off > L/2 {
+					off -= L
+				}
+				if run := at - i; run%deviceBlock == 0 && off%deviceBlock == 0 && (run > 0 || off != 0) && max(off, -off) <= 32*deviceBlock {
 					device++
-					t.Logf("frame %d: the fake capture device repeated, inserted or skipped one of its 10 ms buffers (it missed a deadline on a loaded machine); not counted as the page's", i)
+					t.Logf("frame %d: the fake capture device repeated, inserted or skipped whole 10 ms buffers of its own (it missed a deadline on a loaded machine); not counted as the page's", i)
 					if device > 2 {
 						t.Errorf("the fake capture device missed more than two deadlines: the machine is too loaded for this test to say anything")
 					}
@@ -587,7 +594,7 @@ func benchRecord(b *testing.B, d time.Duration) {
 		}
 		recClick(b, ctx, `[data-testid="rec-stop"]`)
 		WaitFor(b, ctx, `/^Recording /.test((document.querySelector('[data-testid="cutter-title"]') || {}).textContent || '')`, 120*time.Second)
-		frames := recFrames(b, ctx) // the worklet's count at stop
+		frames := recFrames(b, ctx) // the recorder's count at stop
 		// Logged as well as reported: a failed benchmark prints no metrics.
 		b.Logf("renderer RSS %.1f MB after 10 s, peak %.1f MB (growth %.1f MB); %.1f s recorded", float64(base)/(1<<20), float64(peak)/(1<<20), float64(peak-base)/(1<<20), float64(frames)/recRate)
 		b.ReportMetric(float64(peak-base)/(1<<20), "MB-renderer-growth")
@@ -600,63 +607,48 @@ func benchRecord(b *testing.B, d time.Duration) {
 		})()`)
 		written := (int64(size) - 82) / 8
 		if written != frames {
-			b.Errorf("the worklet counted %d frames, the file holds %d", frames, written)
+			b.Errorf("the recorder counted %d frames, the file holds %d", frames, written)
 		}
-		// The fake microphone loops the source, so a recording with no
-		// block dropped or repeated is periodic: frame i equals frame i+L
-		// (L the source's length) from the end of the device's start-up
-		// on. Checked in the page, reading the file by range. Where it is
-		// not, the stretch is told apart as segments() does: when the
-		// fake device missed a deadline (a loaded machine) it repeats,
-		// inserts or skips one of its own 10 ms buffers, and the
-		// recording is then periodic with the period one buffer longer or
-		// shorter; anything else is a block the page lost or repeated.
-		per := Eval[map[string]float64](b, ctx, fmt.Sprintf(`(async () => {
-			const L = %d, D = %d, H = 82, ch = 2, W = 2048;
+		// The fake microphone loops the source: periodicity (in
+		// testdata/periodicity.js, tested by TestPeriodicityCheck) reads
+		// the file by range in the page and tells the fake device's missed
+		// deadlines from blocks the page lost or repeated.
+		per := Eval[map[string]any](b, ctx, fmt.Sprintf(`(async () => {
+			%s
 			const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('recordings');
 			let f = null;
 			for await (const [name, h] of d.entries()) if (name.startsWith('Recording ')) f = await h.getFile();
-			const n = (f.size - H) / 8;
-			const frames = async (a, k) => new Float32Array(await f.slice(H + a * 8, H + (a + k) * 8).arrayBuffer());
-			const same = async (a, b, k) => {
-				const x = await frames(a, k), y = await frames(b, k);
-				for (let i = 0; i < k * ch; i++) if (x[i] !== y[i]) return false;
-				return true;
-			};
-			let i = Math.round(0.5 * %d); // past the device's start-up
-			let device = 0, joins = 0, firstJoin = -1, checked = 0;
-			const step = 1 << 18;
-			while (i + L < n) {
-				const k = Math.min(step, n - L - i);
-				const x = await frames(i, k), y = await frames(i + L, k);
-				let bad = -1;
-				for (let j = 0; j < k * ch; j++) if (x[j] !== y[j]) { bad = i + (j >> 1); break; }
-				if (bad < 0) { checked += k; i += k; continue; }
-				checked += bad - i;
-				let dev = false;
-				for (const s of [D, -D]) if (!dev && bad + L + s + W <= n) dev = await same(bad, bad + L + s, W);
-				if (dev) device++;
-				else { joins++; if (firstJoin < 0) firstJoin = bad; }
-				// Periodic again once the frames L on are past the step:
-				// about L after the first frame that differs.
-				let resume = -1;
-				for (let a = Math.max(bad + 1, bad + L - 4 * D); a + L + W <= n && a < bad + L + 8 * D; a += 64) {
-					if (await same(a, a + L, W)) { resume = a; break; }
-				}
-				if (resume < 0) break; // the end, or no resume: counted above
-				i = resume;
-			}
-			return { device, joins, firstJoin, checked };
-		})()`, 3*recRate, recRate/100, recRate))
-		b.Logf("continuity: %.1f s checked, %v of the fake device's 10 ms buffers repeated, inserted or skipped (a loaded machine), %v steps of any other size", per["checked"]/recRate, per["device"], per["joins"])
-		if per["joins"] != 0 {
-			b.Errorf("the recording is not periodic in the source's length from frame %v on, and not by one device buffer: a block was dropped or repeated", per["firstJoin"])
+			const H = 82, n = (f.size - H) / 8;
+			const read = async (a, k) => new Float32Array(await f.slice(H + a * 8, H + (a + k) * 8).arrayBuffer());
+			return periodicity(read, n, %d, %d, Math.round(0.5 * %d));
+		})()`, periodicityJS, 3*recRate, recRate/100, recRate))
+		device, _ := per["device"].(float64)
+		joins, _ := per["joins"].(float64)
+		checked, _ := per["checked"].(float64)
+		minutes := float64(frames) / recRate / 60
+		ev, _ := json.Marshal(per["events"])
+		b.Logf("continuity events (the first few): %s", ev)
+		b.Logf("continuity: %.1f s checked, %v times the fake device repeated, inserted or skipped its own 10 ms buffers (a loaded machine), %v steps of any other size", checked/recRate, device, joins)
+		if joins != 0 {
+			b.Errorf("a block was dropped or repeated: from frame %v on the recording is off by %v frames, not whole device buffers", per["firstJoin"], per["joinShift"])
 		}
-		b.ReportMetric(per["device"], "device-buffer-events")
-		b.ReportMetric(per["checked"]/recRate, "s-checked-continuous")
+		if device > 2+minutes/5 {
+			b.Errorf("the fake capture device missed %v deadlines in %.0f minutes: the machine is too loaded for this run to say anything", device, minutes)
+		}
+		if checked < float64(frames)-5*recRate {
+			b.Errorf("only %.1f s of %.1f s recorded were checked", checked/recRate, float64(frames)/recRate)
+		}
+		b.ReportMetric(device, "device-buffer-events")
+		b.ReportMetric(checked/recRate, "s-checked-continuous")
 		stop()
 	}
 }
+
+// periodicityJS defines periodicity(read, n, L, D, from), the continuity
+// check of a long recording that benchRecord runs in the page.
+//
+//go:embed testdata/periodicity.js
+var periodicityJS string
 
 // BenchmarkRecorder10Min records ten minutes (no dropped or repeated block
 // is checked by TestRecorderCapturesTheInput on a shorter run).
@@ -733,8 +725,8 @@ func TestRecorderKeysAndSavedList(t *testing.T) {
 
 // TestSegmentsTellsDeviceBuffersFromJoins checks the recording checker
 // itself on made-up recordings (no browser): one 10 ms device buffer
-// inserted, repeated or skipped is let through; a step of any other size
-// is reported.
+// inserted, repeated or skipped, or two skipped at once, is let through;
+// a step of any other size is reported.
 func TestSegmentsTellsDeviceBuffersFromJoins(t *testing.T) {
 	_, src := recSource(t, 3.3)
 	const blk = recRate / 100
@@ -765,6 +757,7 @@ func TestSegmentsTellsDeviceBuffersFromJoins(t *testing.T) {
 		"inserted buffer": {cat(loop(0, 50000), noise, loop(50000, 60000)), 0},
 		"repeated buffer": {cat(loop(0, 50000), loop(50000-blk, 60000)), 0},
 		"skipped buffer":  {cat(loop(0, 50000), loop(50000+blk, 60000)), 0},
+		"two skipped":     {cat(loop(0, 50000), loop(50000+2*blk, 60000)), 0},
 		"128-frame step":  {cat(loop(0, 50000), loop(50000+128, 60000)), 1},
 		"500 frames lost": {cat(loop(0, 50000), loop(50500, 60000)), 1},
 	}
@@ -772,6 +765,82 @@ func TestSegmentsTellsDeviceBuffersFromJoins(t *testing.T) {
 		_, joins, _ := segments(t, c.rec, src, 1e-4)
 		if len(joins) != c.joins {
 			t.Errorf("%s: joins %v, want %d", name, joins, c.joins)
+		}
+	}
+}
+
+// TestPeriodicityCheck runs the in-page continuity check of the recorder
+// benchmarks (testdata/periodicity.js) in Node on made-up recordings of a
+// looped source: the fake device's repeated, inserted and skipped 10 ms
+// buffers (also two at once, and two events closer than the loop) pass;
+// a 128-frame step, 500 frames lost, 128 frames replaced and a recording
+// that never resumes are joins.
+func TestPeriodicityCheck(t *testing.T) {
+	node := audiotest.Tool(t, "node")
+	script := periodicityJS + `
+const L = 132300, D = 441;
+let seed = 7;
+const src = new Float32Array(2 * L);
+for (let i = 0; i < src.length; i++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; src[i] = (seed / 2 ** 32) - 0.5; }
+const loop = (from, k) => { const o = new Float32Array(2 * k); for (let i = 0; i < k; i++) { const j = (from + i) % L; o[2 * i] = src[2 * j]; o[2 * i + 1] = src[2 * j + 1]; } return o; };
+const junk = (k) => new Float32Array(2 * k).fill(0.75);
+const cat = (...ps) => { const o = new Float32Array(ps.reduce((a, p) => a + p.length, 0)); let at = 0; for (const p of ps) { o.set(p, at); at += p.length; } return o; };
+const p = 400000, n = 1000000;
+const cases = {
+  clean: loop(0, n),
+  'skipped buffer': cat(loop(0, p), loop(p + D, n)),
+  'repeated buffer': cat(loop(0, p), loop(p - D, n)),
+  'inserted buffer': cat(loop(0, p), junk(D), loop(p, n)),
+  'two buffers skipped': cat(loop(0, p), loop(p + 2 * D, n)),
+  'two events in one loop': cat(loop(0, p), loop(p + D, 40000), loop(p + D + 40000 - D, n)),
+  '128-frame step': cat(loop(0, p), loop(p + 128, n)),
+  '500 frames lost': cat(loop(0, p), loop(p + 500, n)),
+  '128 frames replaced': cat(loop(0, p), junk(128), loop(p + 128, n)),
+  'never resumes': cat(loop(0, p), junk(n)),
+};
+(async () => {
+  const out = {};
+  for (const [name, rec] of Object.entries(cases)) {
+    const m = Math.min(rec.length / 2, n);
+    out[name] = await periodicity(async (a, k) => rec.slice(2 * a, 2 * (a + k)), m, L, D, 100);
+  }
+  console.log(JSON.stringify(out));
+})();
+`
+	path := filepath.Join(t.TempDir(), "check.js")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(node, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	var got map[string]struct {
+		Device, Joins, Checked float64
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := map[string]bool{ // whether a join is reported
+		"clean": false, "skipped buffer": false, "repeated buffer": false,
+		"inserted buffer": false, "two buffers skipped": false, "two events in one loop": false,
+		"128-frame step": true, "500 frames lost": true, "128 frames replaced": true, "never resumes": true,
+	}
+	for name, join := range want {
+		r, ok := got[name]
+		if !ok {
+			t.Errorf("%s: no answer", name)
+			continue
+		}
+		t.Logf("%s: %+v", name, r)
+		if (r.Joins > 0) != join {
+			t.Errorf("%s: %v joins reported, want a join: %v", name, r.Joins, join)
+		}
+		if !join && name != "clean" && r.Device == 0 {
+			t.Errorf("%s: the device's event was not counted", name)
+		}
+		if name == "clean" && (r.Device != 0 || r.Checked < 1000000-3*132300) {
+			t.Errorf("clean: %+v, want no event and all but the last loop checked", r)
 		}
 	}
 }

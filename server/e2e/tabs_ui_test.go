@@ -66,5 +66,10 @@ func TestUITabKeysAndClose(t *testing.T) {
 	}
 	closeFile("two.wav")
 	WaitFor(t, ctx, `document.querySelectorAll('[data-testid=lib-item]').length === 0 && !document.getElementById('welcome').hidden && document.getElementById('workspace').hidden`, 10*time.Second)
+	// The workspace shows again with no file (the Record tab): nothing of
+	// the closed files is left in the cutter's title or the Joiner's count.
+	if got := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent + '|' + (document.getElementById('join-count').hidden ? '' : document.getElementById('join-count').textContent)`); got != "|" {
+		t.Errorf("with every file closed, the cutter's title and the Joiner's count read %q", got)
+	}
 	reqs.AssertNoUpload(t, site)
 }

@@ -53,7 +53,7 @@ export class Converter extends ExportPanel {
    * @param {import('./engine.js').Jobs} ctx.jobs
    */
   constructor(ctx) {
-    super({ id: 'conv', jobs: ctx.jobs, getJob: () => this.batchJob(), onError: ctx.error });
+    super({ id: 'conv', jobs: ctx.jobs, getJob: () => this.batchJob(), onError: ctx.error, noJoins: true });
     this.ctx = ctx;
     // Each file keeps its own tags in a batch.
     this.noTags = true;

@@ -299,6 +299,9 @@ export class Cutter {
     if (this.src && this.src.id === id) {
       this.src = null;
       this.history = null;
+      // Nothing shown: no name or waveform of the closed file stays.
+      this.title.textContent = '';
+      this.render();
     }
   }
 

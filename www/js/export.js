@@ -69,6 +69,19 @@ export function withExt(name, ext) {
 
 const byId = (id) => FORMATS.find((f) => f.id === id);
 
+/**
+ * The chosen values of a format's settings for joins (Option.joins), which
+ * presets keep.
+ * @param {string} id a format id
+ */
+function joinSettings(id) {
+  const f = byId(id);
+  const chosen = (settings.options || {})[id] || {};
+  const out = {};
+  for (const o of f ? f.options : []) if (o.joins && chosen[o.name] !== undefined) out[o.name] = chosen[o.name];
+  return out;
+}
+
 const RATES = [8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000];
 const SETTINGS_KEY = 'offcut.output';
 
@@ -131,9 +144,11 @@ export class ExportPanel {
    * @param {import('./engine.js').Jobs} opts.jobs
    * @param {string} opts.id a prefix for element ids
    * @param {(msg: string) => void} opts.onError
+   * @param {boolean} [opts.noJoins] leave out the formats' settings for joins (the engine marks them), for whole-file conversions
    */
   constructor(opts) {
     this.getJob = opts.getJob;
+    this.noJoins = !!opts.noJoins;
     this.onError = opts.onError;
     this.id = opts.id;
     this.ctl = null;
@@ -157,7 +172,9 @@ export class ExportPanel {
           sampleRate: p.sampleRate || 0,
           channels: p.channels || 0,
           sampleFormat: p.sampleFormat || '',
-          options: { ...settings.options, [p.format]: { ...(p.options || {}) } },
+          // A preset sets the format's settings, except those for joins
+          // (such as MP3 junctions), which it says nothing about.
+          options: { ...settings.options, [p.format]: { ...joinSettings(p.format), ...(p.options || {}) } },
         });
       },
     });
@@ -338,6 +355,15 @@ export class ExportPanel {
     return Object.keys(t).length ? t : null;
   }
 
+  /**
+   * The format's settings this panel offers (and sends to the engine).
+   * @private
+   * @param {{options: Object[]}} fmt
+   */
+  shownOptions(fmt) {
+    return fmt.options.filter((o) => !(this.noJoins && o.joins));
+  }
+
   /** @private */
   set(patch) {
     saveSettings({ ...settings, ...patch });
@@ -377,7 +403,7 @@ export class ExportPanel {
     this.bits.replaceChildren(el('option', { value: '' }, same(bitsName)), ...(fmt ? fmt.sampleFormats : []).map(([v, t]) => el('option', { value: v }, t)));
     this.bits.value = settings.sampleFormat || '';
     this.optionFields.replaceChildren(
-      ...(fmt ? fmt.options : []).map((o) => {
+      ...(fmt ? this.shownOptions(fmt) : []).map((o) => {
         const sel = el(
           'select',
           {
@@ -421,7 +447,7 @@ export class ExportPanel {
       else delete output.container;
       // The target's own settings (defaults are the engine's).
       const opts = target ? { ...(settings.options || {})[target.id] } : {};
-      for (const k of Object.keys(opts)) if (!target.options.some((o) => o.name === k && o.values.includes(opts[k]))) delete opts[k];
+      for (const k of Object.keys(opts)) if (!this.shownOptions(target).some((o) => o.name === k && o.values.includes(opts[k]))) delete opts[k];
       if (Object.keys(opts).length) output.options = opts;
       else delete output.options;
       const tags = target && target.tags ? this.tagsOutput() : null;

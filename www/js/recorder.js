@@ -388,6 +388,11 @@ export class Recorder {
       const done = this.writer.wait('stopped');
       this.node.port.postMessage({ cmd: 'stop' });
       const r = await done;
+      // The writer's count is the file's: the worklet's last level
+      // report may still be on its way.
+      this.frames = r.frames;
+      this.elapsed.textContent = clock(this.frames / this.rate);
+      this.root.dataset.frames = String(this.frames);
       this.teardown();
       const { handle, file } = await finish(this.partName, this.startMs);
       rememberHandle(handle, file).catch(() => {});

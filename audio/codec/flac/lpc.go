@@ -254,17 +254,26 @@ func fixedSums(x []int32) (s [5]uint64) {
 	if len(x) < 5 {
 		return
 	}
-	for i := 4; i < len(x); i++ {
-		e0 := int64(x[i])
-		e1 := e0 - int64(x[i-1])
-		e2 := e1 - (int64(x[i-1]) - int64(x[i-2]))
-		e3 := e2 - (int64(x[i-1]) - 2*int64(x[i-2]) + int64(x[i-3]))
-		e4 := e3 - (int64(x[i-1]) - 3*int64(x[i-2]) + 3*int64(x[i-3]) - int64(x[i-4]))
-		s[0] += uint64(max(e0, -e0))
-		s[1] += uint64(max(e1, -e1))
-		s[2] += uint64(max(e2, -e2))
-		s[3] += uint64(max(e3, -e3))
-		s[4] += uint64(max(e4, -e4))
+	// The residual of order k+1 is the difference of two consecutive
+	// residuals of order k: keep the last of each order (at x[3] to start).
+	l0 := int64(x[3])
+	l1 := l0 - int64(x[2])
+	l2 := l1 - (int64(x[2]) - int64(x[1]))
+	l3 := l2 - (int64(x[2]) - 2*int64(x[1]) + int64(x[0]))
+	abs := func(e int64) uint64 { return uint64((e ^ e>>63) - e>>63) }
+	var s0, s1, s2, s3, s4 uint64
+	for _, v := range x[4:] {
+		e0 := int64(v)
+		e1 := e0 - l0
+		e2 := e1 - l1
+		e3 := e2 - l2
+		e4 := e3 - l3
+		l0, l1, l2, l3 = e0, e1, e2, e3
+		s0 += abs(e0)
+		s1 += abs(e1)
+		s2 += abs(e2)
+		s3 += abs(e3)
+		s4 += abs(e4)
 	}
-	return
+	return [5]uint64{s0, s1, s2, s3, s4}
 }

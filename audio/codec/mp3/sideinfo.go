@@ -32,7 +32,12 @@ func parseSideInfo(h header, b []byte, si *sideInfo, mainBytes int) error {
 	if len(b) < h.sideInfoSize() {
 		return fmt.Errorf("side information needs %d bytes, frame has %d", h.sideInfoSize(), len(b))
 	}
-	r := bitReader{b: b[:h.sideInfoSize()]}
+	// The fields are read from a copy with room after it, so that every
+	// read takes bitReader's fast path (8 bytes at a time) and nothing
+	// past the side information is read.
+	var buf [32 + 8]byte
+	copy(buf[:], b[:h.sideInfoSize()])
+	r := bitReader{b: buf[:]}
 	si.nch = h.channels()
 	var scfsi [2]int
 	if h.mpeg1() {

@@ -81,6 +81,17 @@ func (c *StretchCache) put(v *stretchEntry) {
 	}
 }
 
+// has reports whether the junction is kept (false for a nil cache).
+func (c *StretchCache) has(key stretchKey) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.items[key]
+	return ok
+}
+
 // Len is the number of junctions kept.
 func (c *StretchCache) Len() int {
 	c.mu.Lock()

@@ -53,7 +53,6 @@ func Open(source int, src audio.Source) (*Input, error) {
 // FromLayout prepares a file already indexed (by mp3.Index, or an open
 // mp3.Decoder's Layout) for lossless editing.
 func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
-	var err error
 	in := &Input{src: src, source: source, lay: lay, lame: lay.Tag}
 	if lay.Tag != nil {
 		in.first = 1
@@ -83,15 +82,7 @@ func FromLayout(source int, src audio.Source, lay *mp3.Layout) (*Input, error) {
 		}
 	}
 	in.n = max(0, end-in.skip)
-	var h [id3.HeaderSize]byte
-	if audio.ReadAtFull(src, h[:], 0) == nil {
-		if n, err := id3.V2Size(h[:]); err == nil && n <= lay.Start {
-			in.id3End = n
-		}
-	}
-	if in.tail, err = id3.ReadTail(src, src.Size()); err != nil || in.tail.AudioEnd < lay.End {
-		in.tail = id3.Tail{AudioEnd: lay.End}
-	}
+	in.id3End, in.tail = in.facts.id3End, in.facts.tail
 	return in, nil
 }
 
@@ -196,10 +187,17 @@ type Options struct {
 	// of the same files (Reencode must stay the same encoder).
 	Stretches *StretchCache
 	// Exact refuses (ErrNotLossless) any inner junction that would not
-	// play exactly the pieces asked for: one off the source's frame grid
-	// (see Stretch.Shift), or one that plays the encoders' padding. The
-	// caller then encodes the whole edit.
+	// play exactly the pieces asked for: a re-encoded one off the source's
+	// frame grid (see Stretch.Shift), or a kept one that plays samples not
+	// in the pieces (the rest of a frame at a cut, the encoders' padding).
+	// The caller then encodes the whole edit.
 	Exact bool
+	// Estimate plans without re-encoding a junction that is not in
+	// Stretches: its frames are counted at the bitrate it would be encoded
+	// at, as an encoded segment that cannot be written. The plan's length
+	// is exact and its size an estimate (plan.Plan.Exact is false): for an
+	// editor's summary after each change, not for writing.
+	Estimate bool
 }
 
 // Result describes a planned output.
@@ -219,9 +217,13 @@ type Result struct {
 	// Stretches are the re-encoded stretches, one per inner junction, when
 	// Options.Reencode was used (Junctions is then all zeros).
 	Stretches []Stretch
+	// Estimated is true when some stretch was estimated, not encoded
+	// (Options.Estimate): the plan's size is then an estimate.
+	Estimated bool
 	// Pieces are the pieces as written: a re-encoded junction may move a
-	// cut by under half a frame so that the frames after it stay the
-	// source's (see Stretch.Shift).
+	// cut by up to half a frame (a whole frame where a piece reaches its
+	// file's start or end) so that the frames after it stay the source's
+	// (see Stretch.Shift).
 	Pieces []Piece
 
 	clamped *int
@@ -334,7 +336,7 @@ func Plan(pieces []Piece, opt Options) (*Result, error) {
 			lead = pieceLead
 		} else {
 			if opt.Exact && trail+pieceLead != 0 {
-				return nil, fmt.Errorf("%w: junction %d would play %d samples of the encoders' padding, and exact junctions were asked for", ErrNotLossless, k, trail+pieceLead)
+				return nil, fmt.Errorf("%w: junction %d would play %d samples that are not in the pieces (the rest of the frames that hold its cuts, or the encoders' padding), and exact junctions were asked for", ErrNotLossless, k, trail+pieceLead)
 			}
 			junctions = append(junctions, trail+pieceLead)
 			wanted += trail + pieceLead
@@ -411,6 +413,10 @@ func assemble(pieces []Piece, opt Options, out []outFrame, lead, trail, wanted i
 			for _, s := range f.segs {
 				if s.Source >= 0 {
 					p.Range(s.Source, s.Offset, s.Length)
+					continue
+				}
+				if s.Encoded != nil { // an estimated stretch (Options.Estimate)
+					p.Encode(s.Length, s.Encoded)
 					continue
 				}
 				b := s.Literal

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	"offcut/audio"
+	"offcut/audio/codec/id3"
 	"offcut/audio/codec/mp3"
 )
 
@@ -26,6 +28,11 @@ type facts struct {
 	// or -1 when it changes inside the block (a byte a block: a VBR file
 	// changes bitrate at almost every frame).
 	rates []int8
+	// id3End is where the file's ID3v2 tag ends (0 without one); tail
+	// says where the tags at the file's end start (read once: in a
+	// browser each read of the file is a round trip).
+	id3End int64
+	tail   id3.Tail
 }
 
 type frameRun struct{ first, last int }
@@ -71,6 +78,17 @@ func factsOf(in *Input) *facts {
 
 func walkFacts(in *Input) *facts {
 	f := &facts{}
+	lay, src := in.lay, in.src
+	var h [id3.HeaderSize]byte
+	if audio.ReadAtFull(src, h[:], 0) == nil {
+		if n, err := id3.V2Size(h[:]); err == nil && n <= lay.Start {
+			f.id3End = n
+		}
+	}
+	var err error
+	if f.tail, err = id3.ReadTail(src, src.Size()); err != nil || f.tail.AudioEnd < lay.End {
+		f.tail = id3.Tail{AudioEnd: lay.End}
+	}
 	var end int64 = -1
 	for j, fr := range in.lay.FramesFrom(in.first) {
 		i := j - in.first

@@ -28,9 +28,10 @@ var Desc = func() codec.Desc {
 
 // JunctionsOption is the MP3 setting that chooses between keeping the
 // sources' frames at a junction that is off their frame grid (it moves by
-// under half a frame, and a note says by how much) and an exact junction
-// (the whole edit is encoded).
-var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep",
+// up to half a frame, a whole frame where a clip reaches its file's start
+// or end, and a note says by how much) and an exact junction (the whole
+// edit is encoded).
+var JunctionsOption = codec.Option{Name: "junctions", Label: "Junctions", Default: "keep", Joins: true,
 	Values: []string{"keep", "exact"},
 	Labels: []string{"Keep the source's frames (a junction may move by up to a frame, 26 ms at 44.1 kHz)", "Exact to the sample (may encode the whole edit)"}}
 
@@ -82,7 +83,7 @@ func PlanTimeline(tl codec.Timeline, settings map[string]string, enc Reencoder, 
 	if f.Rate != first.Rate() || f.Channels != first.Channels() {
 		return nil, fmt.Errorf("%w: MP3 output without re-encoding cannot carry a format conversion", codec.ErrCannotWrite)
 	}
-	opt := Options{Reencode: enc, Stretches: cache, Exact: settings[JunctionsOption.Name] == "exact"}
+	opt := Options{Reencode: enc, Stretches: cache, Exact: settings[JunctionsOption.Name] == "exact", Estimate: tl.Estimate()}
 	for _, p := range pieces {
 		if p.hasGain() {
 			opt.Reencode = nil // gain on global_gain: junctions stay on frame boundaries
@@ -159,8 +160,12 @@ func stretchNotes(out *Result) []string {
 		}
 	}
 	share := 100 * float64(copied) / float64(max(1, out.Plan.Size()))
-	notes := []string{fmt.Sprintf("%d %s re-encoded at %d %s, the rest untouched: %.2f%% of the file copied byte for byte",
-		frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
+	about := ""
+	if out.Estimated {
+		about = "about "
+	}
+	notes := []string{fmt.Sprintf("%s%d %s re-encoded at %d %s, the rest untouched: %.2f%% of the file copied byte for byte",
+		about, frames, plural(frames, "frame"), len(out.Stretches), plural(len(out.Stretches), "junction"), share)}
 	for i, s := range out.Stretches {
 		if s.Shift != 0 {
 			what := "more"

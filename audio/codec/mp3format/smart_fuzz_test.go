@@ -17,7 +17,8 @@ import (
 // arbitrary files: a clear error, or an output written in exactly the
 // planned size that opens as MP3 with the declared length. It exercises the
 // junction layout, the decode of the stretch, the window checks (side
-// information of hostile frames) and the main-data repacking.
+// information of hostile frames) and the main-data repacking; the
+// estimated plan (Options.Estimate) must announce the written length.
 func FuzzSmartPlan(f *testing.F) {
 	zero := func(h uint32, size, n int) []byte {
 		var b []byte
@@ -54,9 +55,14 @@ func FuzzSmartPlan(f *testing.F) {
 			{{In: in, From: 0, To: a}, {In: in, From: z, To: n}},
 			{{In: in, From: j, To: n}, {In: in, From: 0, To: n}},
 		} {
+			est, errEst := mp3edit.Plan(pieces, mp3edit.Options{Reencode: mp3format.Reencode, Estimate: true})
 			res, err := mp3edit.Plan(pieces, mp3edit.Options{Reencode: mp3format.Reencode})
 			if err != nil {
 				continue
+			}
+			// The editor's estimate announces the same length.
+			if errEst != nil || est.Frames != res.Frames {
+				t.Fatalf("the estimated plan gives %v (%v), the written one %d samples", est, errEst, res.Frames)
 			}
 			var out bytes.Buffer
 			if _, err := res.Plan.WriteTo(&out, []audio.Source{src}, nil); err != nil {
