@@ -59,6 +59,12 @@ type Segments struct {
 	// of (the codec's frame length, so that a join keeps every segment's
 	// frames on the output's frame grid).
 	Grain int64
+	// PCM is true for a writer that stores the timeline's samples as they
+	// are (WAV): its output has no encoder's work to share, only the
+	// decoding of its sources, so it is made in segments only when it
+	// computes every frame and decodes a source for them (package
+	// project's Segments); its Plan's Output is not Encoded.
+	PCM bool
 	// Encode plans one segment as a standalone file without tags (tl is
 	// the segment's timeline).
 	Encode func(tl Timeline, settings map[string]string) (*Output, error)
@@ -222,9 +228,10 @@ type Timeline interface {
 	// Stream renders pieces [i, j) as one stream of output frames (gain,
 	// fades, mixing and rate conversion applied).
 	Stream(i, j int) (audio.Stream, error)
-	// NewEncoder returns a sample encoder for the output format whose
-	// clipped-sample count is reported in the render's summary.
-	NewEncoder() *pcm.Encoder
+	// NewEncoder returns a sample encoder for the output format, for
+	// output frames from frame on (its dither depends on the position),
+	// whose clipped-sample count is reported in the render's summary.
+	NewEncoder(frame int64) *pcm.Encoder
 	// Clips describes the edit clip by clip.
 	Clips() []Clip
 	// Transformed says why samples cannot be taken from the sources as
@@ -295,12 +302,12 @@ type Output struct {
 	Encoded bool
 }
 
-// Quantized passes s through the timeline's sample encoder (dither when
+// Quantized passes s, the timeline from its first frame, through the timeline's sample encoder (dither when
 // the output is shallower than a source, clamping with a count) and back to
 // float32, so that an encoder of integer samples receives exactly the
 // values a PCM file of the output format would hold.
 func Quantized(tl Timeline, s audio.Stream) audio.Stream {
-	return &quantized{s: s, enc: tl.NewEncoder()}
+	return &quantized{s: s, enc: tl.NewEncoder(0)}
 }
 
 type quantized struct {

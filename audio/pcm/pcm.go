@@ -132,10 +132,15 @@ func Decode(dst []float32, src []byte, f audio.Format) {
 // clamping out-of-range values (and counting them), and optionally adding
 // TPDF dither of ±1 LSB when reducing resolution. NaN and infinite samples
 // are written as 0 (silence) and counted.
+//
+// The dither added to a sample is a function of its position alone (its
+// index among the interleaved samples of the output, see Seek), not of the
+// samples encoded before: a part of an output encoded on its own, from its
+// first frame, has the same bytes as that part of the whole.
 type Encoder struct {
 	f      audio.Format
 	dither bool
-	rng    uint64
+	pos    uint64 // index of the next sample (frame × channels + channel)
 	// Clipped counts samples that were outside the representable range.
 	Clipped int64
 	// Peak is the largest absolute sample value seen (before clamping).
@@ -144,24 +149,35 @@ type Encoder struct {
 	NonFinite int64
 }
 
-// NewEncoder returns an Encoder for f. dither enables TPDF dither; it has
-// no effect on float formats.
+// NewEncoder returns an Encoder for f, at frame 0. dither enables TPDF
+// dither; it has no effect on float formats.
 func NewEncoder(f audio.Format, dither bool) *Encoder {
-	return &Encoder{f: f, dither: dither && !f.Float, rng: 0x9E3779B97F4A7C15}
+	return &Encoder{f: f, dither: dither && !f.Float}
 }
 
 // Format is the stored format the encoder writes.
 func (e *Encoder) Format() audio.Format { return e.f }
 
-// tpdf returns triangular noise in (-1, 1) LSB from two uniform values.
-func (e *Encoder) tpdf() float64 {
-	// xorshift64*: fast, deterministic, good enough for dither.
-	e.rng ^= e.rng >> 12
-	e.rng ^= e.rng << 25
-	e.rng ^= e.rng >> 27
-	r := e.rng * 2685821657736338717
-	a := float64(r>>40) / (1 << 24)
-	b := float64(r&0xFFFFFF) / (1 << 24)
+// SetFrame makes the next sample encoded the first of output frame frame: the
+// dither it gets is that frame's.
+func (e *Encoder) SetFrame(frame int64) {
+	e.pos = uint64(frame) * uint64(e.f.Channels)
+}
+
+// ditherSeed makes the noise of one output unlike a plain counter's.
+const ditherSeed = 0x9E3779B97F4A7C15
+
+// tpdf returns the dither of the sample at index pos (frame × channels +
+// channel): triangular noise in (-1, 1) LSB, the difference of two
+// independent uniform values of 24 bits taken from a splitmix64 hash of
+// pos.
+func tpdf(pos uint64) float64 {
+	z := pos*ditherSeed + ditherSeed
+	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
+	z = (z ^ z>>27) * 0x94D049BB133111EB
+	z ^= z >> 31
+	a := float64(z>>40) / (1 << 24)
+	b := float64(z&0xFFFFFF) / (1 << 24)
 	return a - b
 }
 
@@ -187,6 +203,7 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 				binary.LittleEndian.PutUint64(dst[i*8:], math.Float64bits(float64(v)))
 			}
 		}
+		e.pos += uint64(len(src))
 		return
 	}
 	scale := float64(int64(1) << (f.Bits - 1))
@@ -205,7 +222,7 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 		}
 		x *= scale
 		if e.dither {
-			x += e.tpdf()
+			x += tpdf(e.pos + uint64(i))
 		}
 		x = math.RoundToEven(x)
 		// Full scale (exactly ±1.0) is not counted as clipping; beyond it is.
@@ -235,4 +252,5 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 			binary.LittleEndian.PutUint32(dst[4*i:], uint32(n))
 		}
 	}
+	e.pos += uint64(len(src))
 }

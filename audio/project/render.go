@@ -28,6 +28,12 @@ type Options struct {
 	// Force plans outputs over MaxOutputBytes, which are otherwise refused
 	// with ErrTooLarge before anything is read or written.
 	Force bool
+	// EncodedOnly makes Segments split only outputs a format's encoder
+	// makes from samples (MP3), never a PCM output whose sources are
+	// decoded (WAV from MP3): for a caller whose segments are files on
+	// disk, to which writing the samples twice costs about what decoding
+	// on more cores saves (the CLI). The bytes are the same either way.
+	EncodedOnly bool
 	// Estimate plans for the announced length and size only (an editor's
 	// summary after each change): writers may estimate sizes they would
 	// otherwise encode to know (codec.Timeline.Estimate). Such a plan's

@@ -7,13 +7,18 @@ import (
 
 	"offcut/audio"
 	"offcut/audio/codec"
+	"offcut/audio/pcm"
 )
 
 // A long output that a format's encoder makes from samples (MP3 by LAME)
 // can be encoded in segments on several cores and joined afterwards
-// (codec.Writer.Segments). Where the segments fall depends only on the
-// document and its sources, never on how many cores there are, so every
-// machine (the CLI, the browser) writes the same bytes.
+// (codec.Writer.Segments). So can a long PCM output (WAV) whose sources
+// must be decoded (MP3, FLAC, ...): there the decoding is the work shared,
+// and the join gives the bytes of the one-piece render exactly (decoders
+// seek sample-exactly, dither is a function of the output position).
+// Where the segments fall depends only on the document and its sources,
+// never on how many cores there are, so every machine (the CLI, the
+// browser) writes the same bytes.
 const (
 	// SegmentSeconds is about how long each segment is: its length is
 	// the first multiple of the writer's grain at or above this many
@@ -37,8 +42,15 @@ type Segment struct {
 // segments, an output its writer does not encode from samples (such as a
 // lossless MP3 edit, which keeps the sources' frames), one shorter than
 // two segments, one that is normalised or that resamples a clip (each
-// segment would compute the output before it again). Nothing is decoded or encoded (for MP3 sources the
-// frame-level plan is tried, as Render does).
+// segment would compute the output before it again). Nothing is decoded or
+// encoded (for MP3 sources the frame-level plan is tried, as Render does).
+//
+// A PCM output (codec.Segments.PCM: WAV) is made in segments only when the
+// segments save decoding: every frame of it is computed (none is copied
+// from a source as stored) and at least one clip's source is not stored
+// PCM (an MP3, FLAC, Opus, AAC... file, which is decoded). A cut of WAV
+// files into WAV only moves or converts stored samples and stays in one
+// piece.
 func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, error) {
 	opt.planOnly = true
 	res, err := Render(doc, inputs, opt)
@@ -46,9 +58,12 @@ func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, er
 		return nil, err
 	}
 	w := res.Desc.Write
-	if !res.encoded || w.Segments == nil || doc.Output.Normalize != nil {
+	if w.Segments == nil || doc.Output.Normalize != nil {
 		// Normalisation measures the whole output first: every segment
 		// would measure it again.
+		return nil, nil
+	}
+	if !res.encoded && (!w.Segments.PCM || opt.EncodedOnly) {
 		return nil, nil
 	}
 	r, err := prepare(doc, inputs, res.Desc)
@@ -62,7 +77,26 @@ func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, er
 			return nil, nil
 		}
 	}
+	if w.Segments.PCM && !r.decodesAll() {
+		return nil, nil
+	}
 	return segmentsOf(res.Frames, res.Format.Rate, w.Segments.Grain), nil
+}
+
+// decodesAll is true when r computes every output frame and decodes at
+// least one clip's source (one that is not stored PCM).
+func (r *renderer) decodesAll() bool {
+	for _, p := range r.timeline() {
+		if p.isRange {
+			return false
+		}
+	}
+	for _, k := range r.clips {
+		if r.layouts[k.Source] == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // segmentsOf lays out total frames at rate in segments of a multiple of
@@ -163,6 +197,12 @@ type rangeTimeline struct {
 }
 
 func (t *rangeTimeline) Frames() int64 { return t.to - t.from }
+
+// NewEncoder implements codec.Timeline: frame counts from the segment's
+// start, the dither is the whole output's there.
+func (t *rangeTimeline) NewEncoder(frame int64) *pcm.Encoder {
+	return t.renderer.NewEncoder(t.from + frame)
+}
 
 func (t *rangeTimeline) Pieces() []codec.Piece {
 	return []codec.Piece{{Frames: t.to - t.from, Source: -1}}

@@ -185,7 +185,8 @@ func TestSegmentedMP3(t *testing.T) {
 
 // TestSegmentsSingle: outputs that are not split — shorter than two
 // segments, not encoded from samples (a lossless MP3 cut keeps the
-// source's frames) or in a format without segmented encoding (WAV).
+// source's frames), a WAV cut of a WAV file (nothing to decode) or in a
+// format without segmented encoding (FLAC).
 func TestSegmentsSingle(t *testing.T) {
 	const rate = 44100
 	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(2*project.SegmentSeconds*rate-1, 2, rate, 1))
@@ -210,8 +211,9 @@ func TestSegmentsSingle(t *testing.T) {
 	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || segs != nil {
 		t.Errorf("WAV output: %v, %v; want one piece", segs, err)
 	}
+	doc.Output.Container = "flac"
 	if _, err := project.RenderSegment(doc, []audio.Decoder{d}, project.Segment{From: 0, To: 1000}, project.Options{}); !errors.Is(err, project.ErrInvalid) {
-		t.Errorf("a WAV segment: %v, want ErrInvalid", err)
+		t.Errorf("a FLAC segment: %v, want ErrInvalid", err)
 	}
 
 	// Normalised, or resampled: one piece.

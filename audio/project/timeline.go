@@ -97,8 +97,9 @@ func (r *renderer) streamRange(from, to int64) (audio.Stream, error) {
 }
 
 // NewEncoder implements codec.Timeline.
-func (r *renderer) NewEncoder() *pcm.Encoder {
+func (r *renderer) NewEncoder(frame int64) *pcm.Encoder {
 	enc := pcm.NewEncoder(r.out, r.dither)
+	enc.SetFrame(frame)
 	if r.res != nil {
 		r.res.mu.Lock()
 		r.res.encoders = append(r.res.encoders, enc)

@@ -17,8 +17,14 @@ import (
 // beside out, then joined. It returns the join and its sources (the
 // segment files), and a cleanup that closes and removes them; a nil
 // result means the output is made in one piece.
+//
+// A PCM output (WAV from MP3) is made in one piece: natively the decoding
+// that segments would share costs about what writing the samples twice
+// (the segment files, then the output) does. The bytes are the same.
 func renderSegmented(doc *project.Document, ins []*input, decs []audio.Decoder, opt project.Options, out string) (*project.Result, []audio.Source, func(), error) {
-	segs, err := project.Segments(doc, decs, opt)
+	sopt := opt
+	sopt.EncodedOnly = true
+	segs, err := project.Segments(doc, decs, sopt)
 	if err != nil || segs == nil {
 		return nil, nil, func() {}, nil // Render says what is wrong
 	}
@@ -62,7 +68,7 @@ func renderSegmented(doc *project.Document, ins []*input, decs []audio.Decoder, 
 			return ds, nil
 		},
 		Store: func(i int, res *project.Result) (audio.Source, error) {
-			name := filepath.Join(dir, fmt.Sprintf("%03d.mp3", i))
+			name := filepath.Join(dir, fmt.Sprintf("%03d.%s", i, res.Container))
 			f, err := os.Create(name)
 			if err != nil {
 				return nil, err

@@ -23,6 +23,7 @@ var writer = codec.Writer{
 	SampleFormats: []string{"s16", "s24", "s32", "u8", "f32", "f64"},
 	Tags:          true,
 	Plan:          planTimeline,
+	Segments:      &codec.Segments{Grain: 1, PCM: true, Encode: encodeSegment, Join: joinSegments},
 }
 
 // maxForm is the largest FORM size field.
@@ -39,17 +40,7 @@ var textIDs = []struct{ key, id string }{
 func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error) {
 	f := tl.Format()
 	frames := tl.Frames()
-	tags, pics := codec.MergedTags(tl)
-	tags = cleanTags(tags)
-	var id3Chunk []byte
-	if len(tags) > 0 || len(pics) > 0 {
-		t, err := id3Tag(tags, pics)
-		if err != nil {
-			return nil, fmt.Errorf("aiff: ID3 chunk: %w", err)
-		}
-		id3Chunk = Chunk8("ID3 ", t)
-	}
-	hdr, err := Header(f, frames, HeaderOptions{Tags: tags, TailBytes: int64(len(id3Chunk))})
+	hdr, id3Chunk, err := wrapping(tl)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +49,7 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	data := frames * int64(f.BytesPerFrame())
 	bpf := int64(f.BytesPerFrame())
 	ps := tl.Pieces()
+	var at int64 // output frame of piece i
 	for i := 0; i < len(ps); {
 		// Stored frames in the output format (WAV layout) are read from
 		// their source and only byte-swapped.
@@ -70,6 +62,7 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 					r.Seek(0, io.SeekStart)
 					return newBEReader(r, f), nil
 				})
+				at += ps[i].Frames
 				i++
 				continue
 			}
@@ -80,14 +73,15 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 			n += ps[j].Frames
 			j++
 		}
-		from, to := i, j
+		from, to, start := i, j, at
 		p.Compute(n*bpf, func() (io.Reader, error) {
 			s, err := tl.Stream(from, to)
 			if err != nil {
 				return nil, err
 			}
-			return newBEReader(pcm.NewReader(s, tl.NewEncoder()), f), nil
+			return newBEReader(pcm.NewReader(s, tl.NewEncoder(start)), f), nil
 		})
+		at += n
 		i = j
 	}
 	if data&1 == 1 {
@@ -95,6 +89,26 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	}
 	p.Bytes(id3Chunk)
 	return &codec.Output{Plan: p, Format: f, Frames: frames}, nil
+}
+
+// wrapping is what an output of tl has around its samples: the header up
+// to the SSND chunk's samples, and the ID3 chunk after them (nil without
+// tags).
+func wrapping(tl codec.Timeline) (hdr, id3Chunk []byte, err error) {
+	tags, pics := codec.MergedTags(tl)
+	tags = cleanTags(tags)
+	if len(tags) > 0 || len(pics) > 0 {
+		t, err := id3Tag(tags, pics)
+		if err != nil {
+			return nil, nil, fmt.Errorf("aiff: ID3 chunk: %w", err)
+		}
+		id3Chunk = Chunk8("ID3 ", t)
+	}
+	hdr, err = Header(tl.Format(), tl.Frames(), HeaderOptions{Tags: tags, TailBytes: int64(len(id3Chunk))})
+	if err != nil {
+		return nil, nil, err
+	}
+	return hdr, id3Chunk, nil
 }
 
 func hasSource(d audio.Decoder) bool {

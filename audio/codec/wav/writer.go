@@ -24,9 +24,54 @@ var writer = codec.Writer{
 	SampleFormats: []string{"u8", "s16", "s24", "s32", "f32", "f64"},
 	Tags:          true,
 	Plan:          planTimeline,
+	Segments:      &codec.Segments{Grain: 1, PCM: true, Encode: encodeSegment, Join: joinSegments},
 }
 
 func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error) {
+	out := tl.Format()
+	total := tl.Frames()
+	hdr, tail, err := wrapping(tl)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan.Plan{}
+	p.Bytes(hdr)
+	bpf := int64(out.BytesPerFrame())
+	ps := tl.Pieces()
+	var at int64 // output frame of piece i
+	for i := 0; i < len(ps); {
+		if ps[i].Source >= 0 {
+			off, _ := tl.Inputs()[ps[i].Source].(audio.PCMLayout).PCMData()
+			p.Range(ps[i].Source, off+ps[i].From*bpf, ps[i].Frames*bpf)
+			at += ps[i].Frames
+			i++
+			continue
+		}
+		j := i
+		var frames int64
+		for j < len(ps) && ps[j].Source < 0 {
+			frames += ps[j].Frames
+			j++
+		}
+		from, to, start := i, j, at
+		p.Compute(frames*bpf, func() (io.Reader, error) {
+			s, err := tl.Stream(from, to)
+			if err != nil {
+				return nil, err
+			}
+			return pcm.NewReader(s, tl.NewEncoder(start)), nil
+		})
+		at += frames
+		i = j
+	}
+	p.Bytes(DataPad(out, total))
+	AppendTail(p, tail)
+	return &codec.Output{Plan: p, Format: out, Frames: total}, nil
+}
+
+// wrapping is what an output of tl has around its samples: the header up
+// to the data chunk's payload, and the chunks after it.
+func wrapping(tl codec.Timeline) ([]byte, []TailChunk, error) {
 	out := tl.Format()
 	total := tl.Frames()
 	var tail []TailChunk
@@ -64,7 +109,7 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 				t.Apply(id3Edit(tl.Tags()))
 				b, err := t.Encode(0)
 				if err != nil {
-					return nil, fmt.Errorf("wav: id3 chunk: %w", err)
+					return nil, nil, fmt.Errorf("wav: id3 chunk: %w", err)
 				}
 				tc = TailChunk{Chunk: Chunk{ID: "id3 ", Size: int64(len(b))}, Data: b}
 			}
@@ -89,44 +134,15 @@ func planTimeline(tl codec.Timeline, _ map[string]string) (*codec.Output, error)
 	if !id3Done && (len(pics) > 0 || !all) {
 		b, err := ID3Tag(tags, pics)
 		if err != nil {
-			return nil, fmt.Errorf("wav: id3 chunk: %w", err)
+			return nil, nil, fmt.Errorf("wav: id3 chunk: %w", err)
 		}
 		tail = append(tail, TailChunk{Chunk: Chunk{ID: "id3 ", Size: int64(len(b))}, Data: b})
 	}
 	hdr, err := Header(out, total, HeaderOptions{TailBytes: TailSize(tail), ChannelMask: mask, Chunks: info})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	p := &plan.Plan{}
-	p.Bytes(hdr)
-	bpf := int64(out.BytesPerFrame())
-	ps := tl.Pieces()
-	for i := 0; i < len(ps); {
-		if ps[i].Source >= 0 {
-			off, _ := tl.Inputs()[ps[i].Source].(audio.PCMLayout).PCMData()
-			p.Range(ps[i].Source, off+ps[i].From*bpf, ps[i].Frames*bpf)
-			i++
-			continue
-		}
-		j := i
-		var frames int64
-		for j < len(ps) && ps[j].Source < 0 {
-			frames += ps[j].Frames
-			j++
-		}
-		from, to := i, j
-		p.Compute(frames*bpf, func() (io.Reader, error) {
-			s, err := tl.Stream(from, to)
-			if err != nil {
-				return nil, err
-			}
-			return pcm.NewReader(s, tl.NewEncoder()), nil
-		})
-		i = j
-	}
-	p.Bytes(DataPad(out, total))
-	AppendTail(p, tail)
-	return &codec.Output{Plan: p, Format: out, Frames: total}, nil
+	return hdr, tail, nil
 }
 
 // id3Edit is e for the id3 package, without NUL bytes (value separators
