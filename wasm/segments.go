@@ -17,13 +17,16 @@ type segmentPlan struct {
 
 // segmentsOf says how the document's output is split for a segmented
 // encode (project.Segments: the document alone decides, never the number
-// of workers).
-func segmentsOf(doc []byte, ins []input) (segmentPlan, error) {
+// of workers). A PCM output decoded from its sources (MP3 → WAV) is split
+// only when decoded asks for it: measured on a shared 2-core machine, its
+// segments on two workers were no faster than one piece (see the note on
+// BenchmarkSegmentedDecodeWAV), so the app leaves it off.
+func segmentsOf(doc []byte, ins []input, decoded bool) (segmentPlan, error) {
 	d, decs, err := prepare(doc, ins)
 	if err != nil {
 		return segmentPlan{}, err
 	}
-	segs, err := project.Segments(d, decs, project.Options{})
+	segs, err := project.Segments(d, decs, project.Options{EncodedOnly: !decoded})
 	if err != nil || segs == nil {
 		return segmentPlan{Segments: []project.Segment{}}, err
 	}

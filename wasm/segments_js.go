@@ -9,15 +9,16 @@ import (
 	"offcut/audio/project"
 )
 
-// segments(projectJSON, files, read): where a segmented encode splits the
-// output ({segments: [{from, to}], size, frames}; no segments when it is
-// made in one piece).
+// segments(projectJSON, files, read, decoded): where a segmented encode
+// splits the output ({segments: [{from, to}], size, frames}; no segments
+// when it is made in one piece); decoded also splits a PCM output decoded
+// from its sources (segmentsOf).
 func segmentsJS(args []js.Value) (any, error) {
 	doc, ins, err := docInputs(args)
 	if err != nil {
 		return nil, err
 	}
-	sp, err := segmentsOf(doc, ins)
+	sp, err := segmentsOf(doc, ins, arg(args, 3).Truthy())
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func TestSegmentedRender(t *testing.T) {
 	wav := testWAV(rate, 1, (2*project.SegmentSeconds+3)*rate, 5)
 	doc := fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":0,"out":%d}],"output":{"container":"mp3","options":{"quality":"32"},"tags":{"title":"Split"}}}`, (2*project.SegmentSeconds+3)*rate)
 	ins, srcs := inputsOf(wav)
-	sp, err := segmentsOf([]byte(doc), ins)
+	sp, err := segmentsOf([]byte(doc), ins, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSegmentedRender(t *testing.T) {
 	}
 
 	short := `{"version":1,"clips":[{"source":0,"in":0,"out":8000}],"output":{"container":"mp3"}}`
-	if sp, err := segmentsOf([]byte(short), ins); err != nil || len(sp.Segments) != 0 {
+	if sp, err := segmentsOf([]byte(short), ins, false); err != nil || len(sp.Segments) != 0 {
 		t.Errorf("a 1 s document: %+v, %v; want no segments", sp, err)
 	}
 }

@@ -219,12 +219,15 @@ export class Offcut {
    * gain and conversions are computed. blob.size equals the plan's size.
    * @param {object|string} project the edit document
    * @param {ArrayLike<Blob>} files files[i] is the document's source i
-   * @param {JobOptions & {workers?: number}} [options] progress counts
+   * @param {JobOptions & {workers?: number, splitDecodes?: boolean}} [options] progress counts
    *   bytes of output; workers (default Offcut.workers()) is how many
    *   workers a long encoded output (WAV → MP3) is encoded on, in
    *   segments the engine chooses, then joined; the bytes are the same
    *   for any number (and the CLI's). 0 encodes it in one piece instead
-   *   (other bytes; for comparisons)
+   *   (other bytes; for comparisons). splitDecodes also splits a long PCM
+   *   output decoded from its sources (MP3 → WAV) across the workers, with
+   *   the same bytes as one piece; off by default, as on a shared 2-core
+   *   machine it was measured no faster
    * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
    *   blob.summary is the plan's summary completed by the render (clipped:
    *   samples clamped at full scale; gainLimited: MP3 granules that could
@@ -272,7 +275,7 @@ export class Offcut {
     return r.summary;
   }
 
-  async render(project, files, { onProgress, signal, workers = Offcut.workers() } = {}) {
+  async render(project, files, { onProgress, signal, workers = Offcut.workers(), splitDecodes = false } = {}) {
     const doc = json(project);
     const list = blobs(files);
     let r = null;
@@ -281,7 +284,7 @@ export class Offcut {
       // on several workers and joined: the engine says where it splits,
       // from the document alone, so the file is the CLI's on any machine
       // and with any number of workers.
-      const sp = await this.#run('segments', { project: doc, files: list }, { signal });
+      const sp = await this.#run('segments', { project: doc, files: list, decoded: splitDecodes }, { signal });
       if (sp.segments.length >= 2) r = await this.#renderSegmented(doc, list, sp, Math.min(workers, sp.segments.length), { onProgress, signal });
     }
     r ??= await this.#run('render', { project: doc, files: list }, { signal, onProgress });

@@ -275,7 +275,7 @@ const ops = {
   // A segmented encode (offcut.js runs the segments on several workers,
   // then joins them on one): where it splits, one segment as a file of
   // its own, and the output from the segments' Blobs.
-  segments: async ({ project, files }) => JSON.parse(await call('segments', project, files, read)),
+  segments: async ({ project, files, decoded }) => JSON.parse(await call('segments', project, files, read, !!decoded)),
   renderSegment: ({ project, files, from, to }, progress) =>
     collect(files, progress, (emit) => call('renderSegment', project, files, read, from, to, emit)),
   joinSegments: ({ project, files, parts }, progress) =>

@@ -12,9 +12,10 @@ import (
 )
 
 // TestSegmentedMP3ToWAVExport: a 62 s MP3 (lame VBR) converted to WAV in
-// the browser is decoded in segments on two workers and joined; the file
-// is the native CLI's byte for byte, and the one-piece render's
-// (workers: 0).
+// the browser with splitDecodes is decoded in segments on two workers and
+// joined; the file is the native CLI's byte for byte, and the one-piece
+// render's (workers: 0). (The app leaves splitDecodes off: see
+// BenchmarkSegmentedDecodeWAV.)
 func TestSegmentedMP3ToWAVExport(t *testing.T) {
 	site := StartSite(t)
 	ctx := site.OpenAPIPage(t)
@@ -41,7 +42,7 @@ func TestSegmentedMP3ToWAVExport(t *testing.T) {
 		const [f] = e2e.files();
 		const info = await oc.probe(f);
 		const doc = { version: 1, clips: [{ source: 0, in: 0, out: info.frames }], output: { container: 'wav' } };
-		const split = await oc.render(doc, [f], { workers: 2 });
+		const split = await oc.render(doc, [f], { workers: 2, splitDecodes: true });
 		const workers = oc.activity().workers;
 		const whole = await oc.render(doc, [f], { workers: 0 });
 		return { workers,
@@ -73,7 +74,7 @@ func BenchmarkSegmentedDecodeWAV(b *testing.B) {
 			const info = await oc.probe(f);
 			const doc = { version: 1, clips: [{ source: 0, in: 0, out: info.frames }], output: { container: 'wav' } };
 			const t0 = performance.now();
-			const blob = await oc.render(doc, [f], { workers: `+strconv.Itoa(workers)+` });
+			const blob = await oc.render(doc, [f], { workers: `+strconv.Itoa(workers)+`, splitDecodes: true });
 			if (blob.size < 1e8) throw new Error('short output: ' + blob.size);
 			return performance.now() - t0;
 		})()`)
