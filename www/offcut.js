@@ -213,27 +213,6 @@ export class Offcut {
   }
 
   /**
-   * Renders an edit to a Blob in the output format (output.container, or
-   * the sources' own format when it can carry the edit, else WAV). Stretches that only rearrange input
-   * bytes are slices of the input files (no copy); only fades, crossfades,
-   * gain and conversions are computed. blob.size equals the plan's size.
-   * @param {object|string} project the edit document
-   * @param {ArrayLike<Blob>} files files[i] is the document's source i
-   * @param {JobOptions & {workers?: number, splitDecodes?: boolean}} [options] progress counts
-   *   bytes of output; workers (default Offcut.workers()) is how many
-   *   workers a long encoded output (WAV → MP3) is encoded on, in
-   *   segments the engine chooses, then joined; the bytes are the same
-   *   for any number (and the CLI's). 0 encodes it in one piece instead
-   *   (other bytes; for comparisons). splitDecodes also splits a long PCM
-   *   output decoded from its sources (MP3 → WAV) across the workers, with
-   *   the same bytes as one piece; off by default, as on a shared 2-core
-   *   machine it was measured no faster
-   * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
-   *   blob.summary is the plan's summary completed by the render (clipped:
-   *   samples clamped at full scale; gainLimited: MP3 granules that could
-   *   not take the whole gain; notes)
-   */
-  /**
    * Stores files (Blobs, such as rendered outputs) in one ZIP archive,
    * uncompressed, under names (made safe for every system and unique).
    * The archive refers to the files' bytes instead of copying them; they
@@ -275,6 +254,27 @@ export class Offcut {
     return r.summary;
   }
 
+  /**
+   * Renders an edit to a Blob in the output format (output.container, or
+   * the sources' own format when it can carry the edit, else WAV). Stretches that only rearrange input
+   * bytes are slices of the input files (no copy); only fades, crossfades,
+   * gain and conversions are computed. blob.size equals the plan's size.
+   * @param {object|string} project the edit document
+   * @param {ArrayLike<Blob>} files files[i] is the document's source i
+   * @param {JobOptions & {workers?: number, splitDecodes?: boolean}} [options] progress counts
+   *   bytes of output; workers (default Offcut.workers()) is how many
+   *   workers a long encoded output (WAV → MP3) is encoded on, in
+   *   segments the engine chooses, then joined; the bytes are the same
+   *   for any number (and the CLI's). 0 encodes it in one piece instead
+   *   (other bytes; for comparisons). splitDecodes also splits a long PCM
+   *   output decoded from its sources (MP3 → WAV) across the workers, with
+   *   the same bytes as one piece; off by default, as on a shared 2-core
+   *   machine it was measured no faster
+   * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
+   *   blob.summary is the plan's summary completed by the render (clipped:
+   *   samples clamped at full scale; gainLimited: MP3 granules that could
+   *   not take the whole gain; notes)
+   */
   async render(project, files, { onProgress, signal, workers = Offcut.workers(), splitDecodes = false } = {}) {
     const doc = json(project);
     const list = blobs(files);
