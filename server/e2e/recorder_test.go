@@ -197,10 +197,12 @@ func align(rec, src []float32, at, window int) int {
 // fake capture device hands over 10 ms buffers (441 frames), and when a
 // starved machine makes it miss one it inserts a buffer of its own or
 // skips one. The page works in 128-frame quanta and cannot make such a
-// step (128 and 441 have no common factor), so a discontinuity of whole
-// device buffers (the source a multiple of 441 frames back or on, after
-// a multiple of 441 frames that match nothing) is the device's; more than
-// two in one recording fail the test.
+// step (128 and 441 have no common factor), so a discontinuity of fewer
+// than ten whole device buffers (the source a multiple of 441 frames back
+// or on, after a multiple of 441 frames that match nothing) is the
+// device's (ten buffers are the page's chunk of a tenth of a second, which
+// it could lose or repeat whole); more than two in one recording fail the
+// test.
 func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []int, maxErr float64) {
 	t.Helper()
 	const ch = 2
@@ -271,7 +273,7 @@ func segments(t testing.TB, rec, src []float32, tol float64) (lead int, joins []
 				if off > L/2 {
 					off -= L
 				}
-				if run := at - i; run%deviceBlock == 0 && off%deviceBlock == 0 && (run > 0 || off != 0) && max(off, -off) <= 32*deviceBlock {
+				if run := at - i; run%deviceBlock == 0 && off%deviceBlock == 0 && (run > 0 || off != 0) && max(off, -off) < 10*deviceBlock && run < 10*deviceBlock {
 					device++
 					t.Logf("frame %d: the fake capture device repeated, inserted or skipped whole 10 ms buffers of its own (it missed a deadline on a loaded machine); not counted as the page's", i)
 					if device > 2 {
@@ -632,9 +634,9 @@ func benchRecord(b *testing.B, d time.Duration) {
 		if joins != 0 {
 			b.Errorf("a block was dropped or repeated: from frame %v on the recording is off by %v frames, not whole device buffers", per["firstJoin"], per["joinShift"])
 		}
-		if device > 2+minutes/5 {
-			b.Errorf("the fake capture device missed %v deadlines in %.0f minutes: the machine is too loaded for this run to say anything", device, minutes)
-		}
+		// Each device event is explained whole (fewer than ten of its
+		// buffers, recurring exactly), so they are counted, not failed.
+		b.Logf("%.1f device events a minute", device/minutes)
 		if checked < float64(frames)-5*recRate {
 			b.Errorf("only %.1f s of %.1f s recorded were checked", checked/recRate, float64(frames)/recRate)
 		}
@@ -758,6 +760,7 @@ func TestSegmentsTellsDeviceBuffersFromJoins(t *testing.T) {
 		"repeated buffer": {cat(loop(0, 50000), loop(50000-blk, 60000)), 0},
 		"skipped buffer":  {cat(loop(0, 50000), loop(50000+blk, 60000)), 0},
 		"two skipped":     {cat(loop(0, 50000), loop(50000+2*blk, 60000)), 0},
+		"a chunk lost":    {cat(loop(0, 50000), loop(50000+10*blk, 60000)), 1},
 		"128-frame step":  {cat(loop(0, 50000), loop(50000+128, 60000)), 1},
 		"500 frames lost": {cat(loop(0, 50000), loop(50500, 60000)), 1},
 	}
@@ -773,8 +776,9 @@ func TestSegmentsTellsDeviceBuffersFromJoins(t *testing.T) {
 // benchmarks (testdata/periodicity.js) in Node on made-up recordings of a
 // looped source: the fake device's repeated, inserted and skipped 10 ms
 // buffers (also two at once, and two events closer than the loop) pass;
-// a 128-frame step, 500 frames lost, 128 frames replaced and a recording
-// that never resumes are joins.
+// a 128-frame step, 500 frames lost, 128 frames replaced, a chunk of the
+// page's (ten device buffers) lost or repeated and a recording that never
+// resumes are joins.
 func TestPeriodicityCheck(t *testing.T) {
 	node := audiotest.Tool(t, "node")
 	script := periodicityJS + `
@@ -795,6 +799,8 @@ const cases = {
   'two events in one loop': cat(loop(0, p), loop(p + D, 40000), loop(p + D + 40000 - D, n)),
   '128-frame step': cat(loop(0, p), loop(p + 128, n)),
   '500 frames lost': cat(loop(0, p), loop(p + 500, n)),
+  'a chunk lost': cat(loop(0, p), loop(p + 10 * D, n)),
+  'a chunk repeated': cat(loop(0, p), loop(p - 10 * D, n)),
   '128 frames replaced': cat(loop(0, p), junk(128), loop(p + 128, n)),
   'never resumes': cat(loop(0, p), junk(n)),
 };
@@ -825,6 +831,7 @@ const cases = {
 		"clean": false, "skipped buffer": false, "repeated buffer": false,
 		"inserted buffer": false, "two buffers skipped": false, "two events in one loop": false,
 		"128-frame step": true, "500 frames lost": true, "128 frames replaced": true, "never resumes": true,
+		"a chunk lost": true, "a chunk repeated": true,
 	}
 	for name, join := range want {
 		r, ok := got[name]

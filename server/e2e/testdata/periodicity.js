@@ -10,6 +10,9 @@
 // match nothing it leaves are multiples of D. The page works in 128-frame
 // quanta and cannot make such a step (128 and 441 have no common factor),
 // so any other shift or run is a block the page lost or repeated: a join.
+// But the page hands the writer chunks of a tenth of a second, which is
+// ten device buffers: a shift or run of ten buffers or more is a join too
+// (a lost or repeated chunk), and only fewer are the device's.
 //
 // read(a, k) resolves to frames [a, a+k) as an interleaved stereo
 // Float32Array; n is the recording's length in frames and from the first
@@ -92,7 +95,7 @@ async function periodicity(read, n, L, D, from) {
     event.shift = sh;
     event.run = run;
     if (events.length < 8) events.push(event);
-    if (sh % D === 0 && run % D === 0) {
+    if (sh % D === 0 && run % D === 0 && Math.abs(sh) < 10 * D && run < 10 * D) {
       if (sh !== 0 || run > 0) device++;
     } else {
       join(q, sh);
