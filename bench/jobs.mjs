@@ -89,6 +89,9 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
   jobs.push({
     id: 'mp3wav', title: '10-min MP3 → WAV', quick: true,
     inputs: [m.mp3_10], ext: 'wav', check: 'snr',
+    // Decoded in segments on every core's worker; offcut-one is the same
+    // render in one piece on one worker.
+    offcutOne: true,
     offcut: { renders: [{ project: { version: 1, clips: [{ source: 0, in: 0, out: frames(m.mp3_10) }], output: { container: 'wav', sampleFormat: 's16' } }, inputs: [0] }] },
     ffmpeg: { cmds: [{ args: ['-v', 'error', '-i', '{0}', '-c:a', 'pcm_s16le', 'out.wav'], out: 'out.wav', mime: 'audio/wav' }] },
     ref: (d) => once(path.join(d, 'mp3wav.wav'), (o) => sh('ffmpeg', ['-v', 'error', '-y', '-i', m.mp3_10, '-c:a', 'pcm_s16le', o])),
@@ -122,6 +125,7 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
   jobs.push({
     id: 'xfade', title: '2 s crossfade of two 3-min MP3s → WAV', quick: false,
     inputs: [m.mp3a, m.mp3b], ext: 'wav', check: 'snr',
+    offcutOne: true,
     offcut: {
       renders: [{
         project: {

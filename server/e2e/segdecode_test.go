@@ -12,10 +12,9 @@ import (
 )
 
 // TestSegmentedMP3ToWAVExport: a 62 s MP3 (lame VBR) converted to WAV in
-// the browser with splitDecodes is decoded in segments on two workers and
-// joined; the file is the native CLI's byte for byte, and the one-piece
-// render's (workers: 0). (The app leaves splitDecodes off: see
-// BenchmarkSegmentedDecodeWAV.)
+// the browser (splitDecodes, the default) is decoded in segments on two
+// workers and joined; the file is the native CLI's byte for byte, and the
+// one-piece render's (workers: 0).
 func TestSegmentedMP3ToWAVExport(t *testing.T) {
 	site := StartSite(t)
 	ctx := site.OpenAPIPage(t)
@@ -42,7 +41,7 @@ func TestSegmentedMP3ToWAVExport(t *testing.T) {
 		const [f] = e2e.files();
 		const info = await oc.probe(f);
 		const doc = { version: 1, clips: [{ source: 0, in: 0, out: info.frames }], output: { container: 'wav' } };
-		const split = await oc.render(doc, [f], { workers: 2, splitDecodes: true });
+		const split = await oc.render(doc, [f], { workers: 2 });
 		const workers = oc.activity().workers;
 		const whole = await oc.render(doc, [f], { workers: 0 });
 		return { workers,
