@@ -26,6 +26,13 @@ type Lengths struct {
 	Sources audio.Format `json:"sources"`
 	// Clips are the clips' lengths in frames at Rate, in document order.
 	Clips []int64 `json:"clips"`
+	// Fades are the clips' fades in frames at Rate, in document order:
+	// [in, out], a fade in milliseconds as it will be rendered (at most
+	// its clip).
+	Fades [][2]int64 `json:"fades"`
+	// Joins are the joins' lengths in frames at Rate (0 for none), in
+	// document order; empty when the document has no joins.
+	Joins []int64 `json:"joins"`
 	// Frames is the timeline's length in frames at Rate.
 	Frames int64 `json:"frames"`
 	// Output is the output's length and rate as its decoders give them
@@ -82,9 +89,15 @@ func LayOut(doc *Document, infos []audio.Info) (*Lengths, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lengths{Container: desc.Name, Rate: r.out.Rate, Channels: r.out.Channels, Sources: SourcesFormat(doc, decs), Clips: make([]int64, len(r.clips)), Frames: r.total, Output: Span{r.total, r.out.Rate}}
+	l := &Lengths{Container: desc.Name, Rate: r.out.Rate, Channels: r.out.Channels, Sources: SourcesFormat(doc, decs), Clips: make([]int64, len(r.clips)), Fades: make([][2]int64, len(r.clips)), Joins: r.joins, Frames: r.total, Output: Span{r.total, r.out.Rate}}
 	for i, k := range r.clips {
 		l.Clips[i] = k.n
+		if k.FadeIn != nil {
+			l.Fades[i][0] = k.FadeIn.Length
+		}
+		if k.FadeOut != nil {
+			l.Fades[i][1] = k.FadeOut.Length
+		}
 	}
 	if f := desc.Write.Decodes; f != nil {
 		l.Output.Frames, l.Output.Rate = f(r.total, r.out.Rate)

@@ -52,6 +52,12 @@ func TestParseErrors(t *testing.T) {
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"none"},{"type":"none"}]}`, "2 joins for 2 clips"},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"fade"}]}`, `joins[0].type "fade"`},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"gap","length":-1}]}`, "joins[0].length -1"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1,"fadeIn":{"length":1,"ms":2}}]}`, "clips[0].fadeIn gives both length (1 frames) and ms (2)"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1,"fadeOut":{"ms":-2}}]}`, "clips[0].fadeOut.ms -2 is out of range"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1,"fadeOut":{"ms":1e11}}]}`, "clips[0].fadeOut.ms 1e+11 is out of range"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"none","ms":5}]}`, "a join of type none has no length"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"gap","length":4,"ms":5}]}`, "joins[0] gives both length"},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"crossfade","ms":1e10}]}`, ""},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"container":"mp4"}}`, `container "mp4"`},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"sampleRate":-1}}`, "sampleRate -1"},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"sampleFormat":"s12"}}`, `"s12" is not one of`},
@@ -105,6 +111,7 @@ func FuzzParse(f *testing.F) {
 func FuzzRender(f *testing.F) {
 	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":10,"out":100,"fadeIn":{"length":50}},{"source":1,"in":0,"out":300,"gain":-2}],"joins":[{"type":"crossfade","length":40}],"output":{"sampleRate":22050}}`))
 	f.Add([]byte(`{"version":1,"clips":[{"source":1,"in":0,"out":300},{"source":0,"in":0,"out":1}],"joins":[{"type":"gap","length":7}],"output":{"channels":3,"sampleFormat":"u8","normalize":-3}}`))
+	f.Add([]byte(`{"version":1,"clips":[{"source":0,"in":10,"out":100,"fadeIn":{"ms":5.5},"fadeOut":{"ms":900}},{"source":1,"in":0,"out":300}],"joins":[{"type":"crossfade","ms":1.25,"curve":"linear"}],"output":{"sampleRate":44100}}`))
 	a := audiotest.WAV(audio.Format{Rate: 8000, Channels: 1, Bits: 16}, audiotest.Signal(400, 1, 8000, 1))
 	b := audiotest.WAV(audio.Format{Rate: 11025, Channels: 2, Bits: 32, Float: true}, audiotest.Signal(400, 2, 11025, 2))
 	f.Fuzz(func(t *testing.T, doc []byte) {

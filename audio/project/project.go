@@ -61,15 +61,19 @@ type Clip struct {
 	Out    int64 `json:"out"`
 	// Gain in dB applied to the whole clip.
 	Gain float64 `json:"gain,omitempty"`
-	// FadeIn and FadeOut, lengths in output frames.
+	// FadeIn and FadeOut, lengths in output frames or milliseconds.
 	FadeIn  *Fade `json:"fadeIn,omitempty"`
 	FadeOut *Fade `json:"fadeOut,omitempty"`
 }
 
-// Fade is a gain ramp of Length output frames shaped by Curve.
+// Fade is a gain ramp of Length output frames, or of Ms milliseconds,
+// shaped by Curve. A fade in milliseconds lasts Frames(Ms, rate) frames at
+// the output's rate, and at most its clip (a fade in frames longer than its
+// clip is an error); a document gives one of the two.
 type Fade struct {
-	Length int64 `json:"length"`
-	Curve  Curve `json:"curve,omitempty"`
+	Length int64   `json:"length,omitempty"`
+	Ms     float64 `json:"ms,omitempty"`
+	Curve  Curve   `json:"curve,omitempty"`
 }
 
 // Join kinds.
@@ -81,11 +85,36 @@ const (
 
 // Join says how two neighbouring clips meet: directly ("none"), with Length
 // frames of silence between them ("gap"), or overlapping by Length frames
-// with the first fading out and the second fading in ("crossfade").
+// with the first fading out and the second fading in ("crossfade"). Ms
+// gives the length in milliseconds instead (Frames(Ms, rate) frames at the
+// output's rate); a document gives one of the two.
 type Join struct {
-	Type   string `json:"type"`
-	Length int64  `json:"length,omitempty"`
-	Curve  Curve  `json:"curve,omitempty"`
+	Type   string  `json:"type"`
+	Length int64   `json:"length,omitempty"`
+	Ms     float64 `json:"ms,omitempty"`
+	Curve  Curve   `json:"curve,omitempty"`
+}
+
+// MaxMs bounds a length in milliseconds: about 115 days.
+const MaxMs = 1e10
+
+// Frames is a length of ms milliseconds in frames at rate Hz, the nearest
+// whole frame (halves round up): how a document's milliseconds become the
+// output's frames, in the CLI and the app alike.
+func Frames(ms float64, rate int) int64 {
+	return int64(math.Floor(ms*float64(rate)/1000 + 0.5))
+}
+
+// checkMs checks a length in milliseconds and that a length in frames is
+// not given beside it.
+func checkMs(p string, ms float64, length int64) error {
+	if math.IsNaN(ms) || ms < 0 || ms > MaxMs {
+		return invalid("%s.ms %v is out of range (0 to %g)", p, ms, float64(MaxMs))
+	}
+	if ms > 0 && length != 0 {
+		return invalid("%s gives both length (%d frames) and ms (%v): give one", p, length, ms)
+	}
+	return nil
 }
 
 // Output describes the output file. A zero SampleRate, Channels or
@@ -220,6 +249,9 @@ func (d *Document) Validate() error {
 			if f.f.Length < 0 || f.f.Length > MaxFrames {
 				return invalid("%s.%s.length %d is out of range", p, f.name, f.f.Length)
 			}
+			if err := checkMs(p+"."+f.name, f.f.Ms, f.f.Length); err != nil {
+				return err
+			}
 			if err := f.f.Curve.Validate(); err != nil {
 				return invalid("%s.%s.curve: %v", p, f.name, err)
 			}
@@ -229,12 +261,15 @@ func (d *Document) Validate() error {
 		p := fmt.Sprintf("joins[%d]", i)
 		switch j.Type {
 		case JoinNone, "":
-			if j.Length != 0 {
+			if j.Length != 0 || j.Ms != 0 {
 				return invalid("%s: a join of type none has no length", p)
 			}
 		case JoinGap, JoinCrossfade:
 			if j.Length < 0 || j.Length > MaxFrames {
 				return invalid("%s.length %d is out of range", p, j.Length)
+			}
+			if err := checkMs(p, j.Ms, j.Length); err != nil {
+				return err
 			}
 		default:
 			return invalid("%s.type %q is not none, gap or crossfade", p, j.Type)

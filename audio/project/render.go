@@ -144,6 +144,7 @@ type renderer struct {
 	out     audio.Format
 	clips   []clip
 	gaps    []int64 // gap before clip i+1
+	joins   []int64 // each join's length in frames (0 for none)
 	dither  bool
 	total   int64
 	norm    float64
@@ -426,18 +427,32 @@ func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer
 	if o.Dither != nil {
 		r.dither = *o.Dither
 	}
+	r.joins = make([]int64, len(doc.Joins))
 	for i, j := range doc.Joins {
+		n := j.Length
+		if j.Ms > 0 {
+			n = Frames(j.Ms, r.out.Rate)
+		}
+		if n > MaxFrames {
+			return nil, invalid("joins[%d] is %d frames at %d Hz, the limit is %d", i, n, r.out.Rate, int64(MaxFrames))
+		}
 		switch j.Type {
 		case JoinGap:
-			r.gaps[i] = j.Length
+			r.gaps[i] = n
 		case JoinCrossfade:
 			a, b := &r.clips[i], &r.clips[i+1]
-			a.xout, a.xoutC = j.Length, j.Curve
-			b.xin, b.xinC = j.Length, j.Curve
+			a.xout, a.xoutC = n, j.Curve
+			b.xin, b.xinC = n, j.Curve
+		default:
+			n = 0
 		}
+		r.joins[i] = n
 	}
 	for i := range r.clips {
 		k := &r.clips[i]
+		// Fades in milliseconds become frames at the output's rate, at
+		// most the clip: copies, so the document stays as it was given.
+		k.FadeIn, k.FadeOut = fadeFrames(k.FadeIn, r.out.Rate, k.n), fadeFrames(k.FadeOut, r.out.Rate, k.n)
 		if k.xin+k.xout > k.n {
 			return nil, invalid("clips[%d] is %d frames long, too short for its crossfades (%d + %d frames)", i, k.n, k.xin, k.xout)
 		}
@@ -451,6 +466,15 @@ func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer
 	}
 	r.markPassthrough()
 	return r, nil
+}
+
+// fadeFrames is f with a length in milliseconds stated in frames at the
+// output's rate (at most the clip's n frames), or f itself.
+func fadeFrames(f *Fade, rate int, n int64) *Fade {
+	if f == nil || f.Ms == 0 {
+		return f
+	}
+	return &Fade{Length: min(n, Frames(f.Ms, rate)), Curve: f.Curve}
 }
 
 func (r *renderer) markPassthrough() {
