@@ -23,23 +23,32 @@ test('sessionDocs saves the cutter edit of each saved source, the joiner and wha
 });
 
 test('remapJoin renames sources and moves keys, or gives null for a source not open', () => {
-  const state = { gap: 0, items: [{ key: 1, src: 10, in: 5 }, { key: 2, src: 11 }] };
+  const state = {
+    doc: { version: 1, sources: [{ name: 'a.wav', size: 9 }, { name: 'b.wav' }], clips: [{ source: 0, in: 5, out: 9 }, { source: 1, in: 0, out: 4 }], joins: [{ type: 'none' }] },
+    view: { keys: [1, 2], ids: [10, 11] },
+  };
   const ids = new Map([[10, 1], [11, 2]]);
-  assert.deepEqual(remapJoin(state, ids, 1e6), { gap: 0, items: [{ key: 1e6 + 1, src: 1, in: 5 }, { key: 1e6 + 2, src: 2 }] });
-  assert.deepEqual(state.items[0], { key: 1, src: 10, in: 5 }, 'the saved state is left alone');
+  assert.deepEqual(remapJoin(state, ids, 1e6), { doc: state.doc, view: { keys: [1e6 + 1, 1e6 + 2], ids: [1, 2] } });
+  assert.deepEqual(state.view, { keys: [1, 2], ids: [10, 11] }, 'the saved state is left alone');
   assert.equal(remapJoin(state, new Map([[10, 1]]), 2e6), null);
-  assert.deepEqual(remapJoin({ items: [] }, new Map(), 1e6), { items: [] });
+  assert.deepEqual(remapJoin({ items: [] }, new Map(), 1e6).view, { keys: [], ids: [] });
+});
+
+test('remapJoin takes a state saved by the earlier version ({items, joins}) as a document', () => {
+  const old = { items: [{ key: 1, src: 10, in: 5, out: 9, gain: -2 }, { key: 2, src: 11, in: 0, out: 4 }, { key: 3, src: 10, in: 0, out: 3 }], joins: [{ type: 'crossfade', ms: 250, curve: 's-curve' }, { type: 'none', ms: 1000, curve: '' }] };
+  const got = remapJoin(old, new Map([[10, 1], [11, 2]]), 1e6);
+  assert.deepEqual(got.doc.clips, [{ source: 0, in: 5, out: 9, gain: -2 }, { source: 1, in: 0, out: 4 }, { source: 0, in: 0, out: 3 }]);
+  assert.deepEqual(got.doc.joins, [{ type: 'crossfade', ms: 250, curve: 's-curve' }, { type: 'none' }]);
+  assert.deepEqual(got.view, { keys: [1e6 + 1, 1e6 + 2, 1e6 + 3], ids: [1, 2] });
 });
 
 test('restoredJoin keeps the steps whose sources came back, or nothing when the present lost one', () => {
   const ids = new Map([[10, 1]]);
-  const one = { items: [{ key: 1, src: 10 }] };
-  const two = { items: [{ key: 1, src: 10 }, { key: 2, src: 11 }] };
-  assert.deepEqual(restoredJoin({ past: [two, one], present: one, future: [two] }, ids), {
-    past: [{ items: [{ key: 1e6 + 1, src: 1 }] }],
-    present: { items: [{ key: 1e6 + 1, src: 1 }] },
-    future: [],
-  });
+  const one = { items: [{ key: 1, src: 10, in: 0, out: 5 }] };
+  const two = { items: [{ key: 1, src: 10, in: 0, out: 5 }, { key: 2, src: 11, in: 0, out: 5 }], joins: [{ type: 'none' }] };
+  const got = restoredJoin({ past: [two, one], present: one, future: [two] }, ids);
+  const want = { doc: { version: 1, sources: [{ name: '' }], clips: [{ source: 0, in: 0, out: 5 }], joins: [] }, view: { keys: [1e6 + 1], ids: [1] } };
+  assert.deepEqual(got, { past: [want], present: want, future: [] });
   assert.equal(restoredJoin({ past: [one], present: two, future: [] }, ids), null);
 });
 

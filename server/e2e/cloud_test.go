@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"offcut/audio/project"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
 	"github.com/chromedp/chromedp"
@@ -519,11 +521,20 @@ func TestCloudEndToEnd(t *testing.T) {
 		}
 		edits++
 		var doc struct {
-			Kind string `json:"kind"`
-			Name string `json:"name"`
+			Kind  string `json:"kind"`
+			Name  string `json:"name"`
+			State struct {
+				Doc json.RawMessage `json:"doc"`
+			} `json:"state"`
 		}
 		if err := json.Unmarshal(zdata[f.File], &doc); err != nil || doc.Kind != "offcut-edit" || doc.Name != name {
 			t.Errorf("the export's %s (version %d): %v %+v", f.File, f.Version, err, doc)
+		}
+		// The saved edit is an engine document, as offcut render reads it.
+		if d, err := project.Parse(doc.State.Doc); err != nil {
+			t.Errorf("the export's %s (version %d): its edit is not a document the engine reads: %v\n%s", f.File, f.Version, err, doc.State.Doc)
+		} else if len(d.Sources) != 1 || d.Sources[0].Name != name || len(d.Clips) != 1 || d.Clips[0].In != 100*rate || d.Clips[0].Out != 110*rate {
+			t.Errorf("the export's %s (version %d): the document %s is not the 100–110 s kept of %s", f.File, f.Version, doc.State.Doc, name)
 		}
 	}
 	if edits < 2 || len(znames) != len(manifest.Files)+1 {

@@ -80,10 +80,11 @@ const cloud = new Cloud({
   open: (file, state) => opener.openCloudFile(file, state),
   openJoin: (files, state, keys) => opener.openCloudJoin(files, state, keys),
 });
-joiner.history.subscribe((s) => {
+joiner.history.subscribe(() => {
   const b = $('join-count');
-  b.hidden = !s.items.length;
-  b.textContent = String(s.items.length);
+  const n = joiner.state.items.length;
+  b.hidden = !n;
+  b.textContent = String(n);
 });
 
 const tabs = new Tabs({

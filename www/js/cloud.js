@@ -689,7 +689,7 @@ export class Cloud {
       const obj = await this.putFile(src.file, { kind: 'audio', name: src.file.name, type: src.file.type || '', size: src.file.size });
       src.cloud.audio = { id: obj.id, version: obj.version, size: obj.size };
     }
-    const doc = { kind: 'offcut-edit', v: 1, name: src.file.name, size: src.file.size, state: this.ctx.cutter.history.present, audio: src.cloud.audio || null };
+    const doc = { kind: 'offcut-edit', v: 2, name: src.file.name, size: src.file.size, state: this.ctx.cutter.history.present, audio: src.cloud.audio || null };
     const plain = new TextEncoder().encode(JSON.stringify(doc));
     const meta = { kind: 'edit', name: src.file.name };
     let obj;
@@ -750,7 +750,7 @@ export class Cloud {
       src.cloud = { ...(src.cloud || {}), audio: { id: obj.id, version: obj.version, size: obj.size } };
     }
     const doc = {
-      kind: 'offcut-join', v: 1, state: this.ctx.joiner.history.present,
+      kind: 'offcut-join', v: 2, state: this.ctx.joiner.history.present,
       sources: srcs.map((src) => ({ key: src.id, name: src.file.name, size: src.file.size, audio: src.cloud.audio })),
     };
     const plain = new TextEncoder().encode(JSON.stringify(doc));

@@ -2,20 +2,18 @@
 // fade; hear it; see the exact result; export.
 
 import { History } from './history.js';
+import { cutNew, cutFlat, cutWith } from './editdoc.js';
 import { Waveform } from './waveform.js';
 import { ExportPanel, outputSettings } from './export.js';
 import { engine, playbackEngine, isAbort } from './engine.js';
 import { StreamPlayer } from './player.js';
 import * as tl from './timeline.js';
-import { toDocument } from './drafts.js';
 import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, debounce } from './util.js';
 import { curveSelect, setCurve } from './curves.js';
 import { gainControl, formatDb } from './gain.js';
 
 /**
- * @typedef {{in:number, out:number}} Span
- * @typedef {{ms:number, curve:string}} FadeSpec
- * @typedef {{clips: Span[], fadeIn: FadeSpec, fadeOut: FadeSpec, splits: number[], sel: ({from:number,to:number}|null), cursor: number}} CutState
+ * @typedef {import('./editdoc.js').CutFlat} CutFlat
  */
 
 export class Cutter {
@@ -178,9 +176,13 @@ export class Cutter {
     );
   }
 
-  /** @returns {CutState} */
+  /**
+   * The present edit as the cutter reads it (the history keeps the engine's
+   * document and the view beside it; see editdoc.js).
+   * @returns {CutFlat}
+   */
   get state() {
-    return this.history ? this.history.present : { clips: [], fadeIn: { ms: 0, curve: '' }, fadeOut: { ms: 0, curve: '' }, splits: [], sel: null, cursor: 0 };
+    return this.history ? cutFlat(this.history.present) : { clips: [], fadeIn: { ms: 0, curve: '' }, fadeOut: { ms: 0, curve: '' }, splits: [], sel: null, cursor: 0 };
   }
 
   /** @returns {number} the source's sample rate */
@@ -210,14 +212,7 @@ export class Cutter {
     this.src = src;
     let h = this.histories.get(src.id);
     if (!h) {
-      h = new History({
-        clips: [{ in: 0, out: src.info.frames }],
-        fadeIn: { ms: 0, curve: '' },
-        fadeOut: { ms: 0, curve: '' },
-        splits: [],
-        sel: null,
-        cursor: 0,
-      });
+      h = new History(cutNew(src.file, src.info.frames));
       h.subscribe(() => this.render());
       this.histories.set(src.id, h);
       if (this.ctx.onHistory) this.ctx.onHistory(h);
@@ -249,14 +244,12 @@ export class Cutter {
   openTrim(src, span, end) {
     const prev = this.src && this.src.id !== src.id ? this.src : null;
     this.open(src);
-    const h = new History({
-      clips: [{ in: 0, out: src.info.frames }],
-      fadeIn: { ms: 0, curve: '' },
-      fadeOut: { ms: 0, curve: '' },
-      splits: [],
-      sel: span.in > 0 || span.out < src.info.frames ? { from: span.in, to: span.out } : null,
-      cursor: span.in,
-    });
+    const h = new History(
+      cutNew(src.file, src.info.frames, {
+        sel: span.in > 0 || span.out < src.info.frames ? { from: span.in, to: span.out } : null,
+        cursor: span.in,
+      }),
+    );
     h.subscribe(() => this.render());
     this.history = h;
     this.trimming = { src, prev, end };
@@ -391,13 +384,13 @@ export class Cutter {
   edit(patch) {
     if (!this.history) return;
     this.stopPlayback();
-    this.history.push({ ...this.state, ...patch });
+    this.history.push(cutWith(this.history.present, patch));
   }
 
   /** @private change without an undo step (selection, cursor) */
   view(patch) {
     if (!this.history) return;
-    this.history.replace({ ...this.state, ...patch });
+    this.history.replace(cutWith(this.history.present, patch));
   }
 
   /** @private */
@@ -405,7 +398,7 @@ export class Cutter {
     if (!this.history) return;
     if (!commit) {
       // While dragging: only the fields follow, the state waits for the drop.
-      this.history.present = { ...this.state, sel };
+      this.history.present = cutWith(this.history.present, { sel });
       this.renderFields();
       return;
     }
@@ -554,8 +547,9 @@ export class Cutter {
   }
 
   /**
-   * The draft (see drafts.js) for timeline range [a, b) (the whole
-   * timeline by default), with the fades that fall in it, for the given
+   * The engine's document for timeline range [a, b) (the whole timeline
+   * by default), with the fades that fall in it (in milliseconds: the
+   * engine states them in frames at the output's rate), for the given
    * output settings.
    * @param {number} a
    * @param {number} b
@@ -566,6 +560,8 @@ export class Cutter {
   doc(a, b, output, edges = false) {
     const s = this.state;
     const total = this.total;
+    // The whole edit is the history's document as it is.
+    if (a === 0 && b === total && !edges) return { ...this.history.present.doc, output };
     const clips = tl.slice(s.clips, a, b).map((c) => (c.gain ? { source: 0, in: c.in, out: c.out, gain: c.gain } : { source: 0, in: c.in, out: c.out }));
     if ((a === 0 || edges) && s.fadeIn.ms > 0 && clips.length) clips[0].fadeIn = { ...s.fadeIn };
     if ((b === total || edges) && s.fadeOut.ms > 0 && clips.length) clips[clips.length - 1].fadeOut = { ...s.fadeOut };
@@ -634,14 +630,12 @@ export class Cutter {
     if (f.channels > 2) output.channels = 2;
     let rate = this.rate;
     if (rate < 3000 || rate > 384000) rate = output.sampleRate = 48000;
-    const draft = this.doc(from, end, output);
+    const doc = this.doc(from, end, output);
     const srcId = this.src.id;
     const file = this.src.file;
-    const infos = [this.src.info];
     this.setPlaying(true);
     try {
       const oc = await playbackEngine();
-      const doc = await toDocument(oc, draft, infos);
       await this.stream.play({
         rate,
         channels,

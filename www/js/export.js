@@ -2,7 +2,6 @@
 // (oc.plan), a progress bar with Cancel, download via <a download> and,
 // where the File System Access API exists, "Save as…".
 
-import { bare, toDocument } from './drafts.js';
 import { engine, isAbort } from './engine.js';
 import { el, formatTime, formatBytes, describeFormat, outputName } from './util.js';
 
@@ -133,7 +132,7 @@ function saveSettings(next) {
 }
 
 /**
- * @typedef {{doc: Object, name: string, files?: Blob[], infos?: Object[]}} Output (doc: a draft, see drafts.js; files and infos: its own inputs and their probe results, else the job's)
+ * @typedef {{doc: Object, name: string, files?: Blob[], infos?: Object[]}} Output (doc: the engine's document, fades and joins in milliseconds; files and infos: its own inputs and their probe results, else the job's)
  * @typedef {{files: Blob[], infos?: Object[], outputs: Output[], source: {name: string, format: Object}, containers?: string[]}} Job
  */
 
@@ -465,9 +464,6 @@ export class ExportPanel {
       }
       return { ...o, doc: { ...o.doc, output } };
     });
-    // Drafts state fades and joins in milliseconds: the engine says them
-    // in frames at the output's rate, and lays each output out at once.
-    for (const o of outputs) o.doc = await toDocument(oc, o.doc, o.infos || job.infos || []);
     if (onLengths && job.infos) {
       const ls = await Promise.all(outputs.map((o) => oc.lengths(o.doc, o.infos || job.infos)));
       onLengths(ls.reduce((n, l) => n + l.output.frames, 0), ls[0].output.sampleRate);
@@ -492,7 +488,7 @@ export class ExportPanel {
     // Only the sources decide (the settings may be another format's: a
     // sample format MP3 cannot store must not fail the question).
     const o = job.outputs[0];
-    const { container: auto } = await oc.lengths(bare({ ...o.doc, output: {} }), o.infos || job.infos || []);
+    const { container: auto } = await oc.lengths({ ...o.doc, output: {} }, o.infos || job.infos || []);
     if (auto !== this.auto) {
       this.auto = auto;
       this.syncForm();

@@ -7,16 +7,15 @@ import { ExportPanel, outputSettings } from './export.js';
 import { engine, isAbort } from './engine.js';
 import { el, icon, formatTime, parseTime, describeFormat, outputName, clamp, debounce } from './util.js';
 import { curveSelect } from './curves.js';
-import { bare, inFrames, toDocument } from './drafts.js';
 import { gainControl, dbToLinear, formatDb } from './gain.js';
+import { joinNew, joinFlat, joinWith, withGaps, DEFAULT_JOIN_MS } from './editdoc.js';
 
 const PREVIEW_SECONDS = 3;
 let nextKey = 1;
 
 /**
- * @typedef {{key: number, src: number, in: number, out: number, gain?: number}} Item
- * @typedef {{type: string, ms: number, curve: string}} JoinSpec
- * @typedef {{items: Item[], joins: JoinSpec[]}} JoinState
+ * @typedef {import('./editdoc.js').Item} Item
+ * @typedef {import('./editdoc.js').JoinFlat} JoinFlat
  */
 
 export class Joiner {
@@ -33,7 +32,7 @@ export class Joiner {
    */
   constructor(ctx) {
     this.ctx = ctx;
-    this.history = new History({ items: [], joins: [] });
+    this.history = new History(joinNew());
     this.history.subscribe(() => this.render());
     this.previewing = -1;
     this.build();
@@ -41,9 +40,24 @@ export class Joiner {
     this.render();
   }
 
-  /** @returns {JoinState} */
+  /**
+   * The present edit as the joiner reads it (the history keeps the engine's
+   * document and the view beside it; see editdoc.js).
+   * @returns {JoinFlat}
+   */
   get state() {
-    return this.history.present;
+    return joinFlat(this.history.present);
+  }
+
+  /**
+   * @private The present state changed by a patch of its view.
+   * @param {Partial<JoinFlat>} patch
+   */
+  with(patch) {
+    return joinWith(this.history.present, patch, (id) => {
+      const src = this.ctx.source(id);
+      return src ? { name: src.file.name, size: src.file.size } : { name: '' };
+    });
   }
 
   /** @private */
@@ -81,10 +95,10 @@ export class Joiner {
     const items = [...s.items];
     const joins = [...s.joins];
     for (const src of srcs) {
-      if (items.length) joins.push({ ...(joins[joins.length - 1] || { type: 'none', ms: 1000, curve: '' }) });
+      if (items.length) joins.push({ ...(joins[joins.length - 1] || { type: 'none', ms: DEFAULT_JOIN_MS, curve: '' }) });
       items.push({ key: nextKey++, src: src.id, in: 0, out: src.info.frames });
     }
-    this.history.push({ items, joins });
+    this.history.push(this.with({ items, joins }));
     this.ctx.announce(`${srcs.length === 1 ? 'Added 1 clip' : `Added ${srcs.length} clips`}; ${items.length} in the list.`);
   }
 
@@ -99,7 +113,7 @@ export class Joiner {
     for (let i = items.length - 1; i >= 0; i--) {
       if (items[i].src === id) ({ items, joins } = this.without({ items, joins }, i));
     }
-    if (items !== s.items) this.history.reset({ items, joins });
+    if (items !== s.items) this.history.reset(this.with({ items, joins }));
   }
 
   /** @private */
@@ -113,7 +127,7 @@ export class Joiner {
   /** @private */
   remove(i) {
     this.stopPreview();
-    this.history.push(this.without(this.state, i));
+    this.history.push(this.with(this.without(this.state, i)));
     this.focusItem(Math.min(i, this.state.items.length - 1));
   }
 
@@ -130,7 +144,7 @@ export class Joiner {
     const items = [...s.items];
     const [it] = items.splice(i, 1);
     items.splice(j, 0, it);
-    this.history.push({ items, joins: s.joins });
+    this.history.push(this.with({ items, joins: s.joins }));
     this.ctx.announce(`Moved ${this.nameOf(it)} to position ${j + 1} of ${items.length}.`);
     this.focusItem(j);
   }
@@ -152,13 +166,13 @@ export class Joiner {
   /** @private */
   setItem(i, patch) {
     const items = this.state.items.map((it, k) => (k === i ? { ...it, ...patch } : it));
-    this.history.push({ ...this.state, items });
+    this.history.push(this.with({ items }));
   }
 
   /** @private */
   setJoin(i, patch) {
     const joins = this.state.joins.map((j, k) => (k === i ? { ...j, ...patch } : j));
-    this.history.push({ ...this.state, joins });
+    this.history.push(this.with({ joins }));
   }
 
   /** Export (Ctrl+S). */
@@ -212,7 +226,9 @@ export class Joiner {
     let text;
     try {
       const oc = await engine();
-      const layout = await oc.lengths(bare(draft), job.infos);
+      // Laid out with the crossfades as gaps, so that a crossfade longer
+      // than its clips still gives the clips' lengths and its own.
+      const layout = await oc.lengths(withGaps(draft), job.infos);
       if (seq !== this.measureSeq) return;
       const before = this.layout && JSON.stringify(this.layout.sources);
       this.layout = layout;
@@ -223,7 +239,7 @@ export class Joiner {
       const R = layout.sampleRate;
       const rates = new Set(job.infos.map((x) => x.format.sampleRate));
       const note = rates.size > 1 || !rates.has(R) ? ` · every clip is resampled to ${(R / 1000).toLocaleString('en')} kHz where needed` : '';
-      const out = (await oc.lengths(inFrames(draft, layout), job.infos)).output;
+      const out = (await oc.lengths(draft, job.infos)).output;
       text = `${s.items.length} clips · total ${formatTime(out.frames, out.sampleRate)}${note}`;
     } catch (err) {
       text = `${s.items.length} clips · ${err.message}`;
@@ -242,7 +258,7 @@ export class Joiner {
     const j = s.joins[i];
     const l = this.layout;
     if (!j || j.type !== 'crossfade' || !l || l.clips.length !== s.items.length) return '';
-    const len = inFrames({ clips: [], joins: [j] }, l).joins[0].length;
+    const len = l.joins[i];
     const shortest = Math.min(l.clips[i], l.clips[i + 1]);
     return len > shortest ? `Longer than a clip (${formatTime(shortest, l.sampleRate)})` : '';
   }
@@ -268,7 +284,7 @@ export class Joiner {
     const nodes = [];
     s.items.forEach((it, i) => {
       nodes.push(this.itemNode(it, i, s.items.length));
-      if (i < s.items.length - 1) nodes.push(this.junctionNode(s.joins[i] || { type: 'none', ms: 1000, curve: '' }, i));
+      if (i < s.items.length - 1) nodes.push(this.junctionNode(s.joins[i] || { type: 'none', ms: DEFAULT_JOIN_MS, curve: '' }, i));
     });
     this.list.replaceChildren(...nodes);
     this.drawThumbs();
@@ -552,7 +568,10 @@ export class Joiner {
     // At the whole join's rate and channels (the engine's last layout).
     const R = this.layout ? this.layout.sampleRate : sa.info.format.sampleRate;
     const j = s.joins[i] || { type: 'none', ms: 0 };
-    const len = j.type === 'none' ? 0 : Math.round((j.ms / 1000) * R);
+    // The engine's length for this junction when its layout is the
+    // current list's; else a bound (only how much of each clip to take).
+    const laid = this.layout && this.layout.clips.length === s.items.length ? this.layout.joins[i] : undefined;
+    const len = j.type === 'none' ? 0 : laid ?? Math.ceil((j.ms / 1000) * R) + 1;
     const ra = sa.info.format.sampleRate;
     const rb = sb.info.format.sampleRate;
     const extra = j.type === 'crossfade' ? len : 0;
@@ -563,17 +582,15 @@ export class Joiner {
       { source: 0, in: Math.max(a.in, a.out - takeA), out: a.out },
       { source: files.length - 1, in: b.in, out: Math.min(b.out, b.in + takeB) },
     ];
-    const draft = { version: 1, clips, joins: [j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
+    const doc = { version: 1, clips, joins: [j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, curve: j.curve }], output: { container: 'wav', sampleRate: R } };
     const out = outputSettings();
-    if (out.channels || this.layout) draft.output.channels = out.channels || this.layout.channels;
-    const infos = files.map((f) => (f === sa.file ? sa.info : sb.info));
+    if (out.channels || this.layout) doc.output.channels = out.channels || this.layout.channels;
     const ctl = new AbortController();
     this.pending = ctl;
     this.previewing = i;
     this.render();
     try {
       const oc = await engine();
-      const doc = await toDocument(oc, draft, infos);
       const blob = await this.ctx.jobs.run(`Preparing the preview of junction ${i + 1}`, (signal, onProgress) => oc.render(doc, files, { signal, onProgress }), { signal: ctl.signal });
       if (this.pending !== ctl) return;
       this.pending = null;
@@ -616,30 +633,18 @@ export class Joiner {
 
   /** @private the document to export */
   exportJob() {
+    const { doc: edit, view } = this.history.present;
     const s = this.state;
     if (!s.items.length) return null;
-    const srcs = [];
-    const index = new Map();
-    for (const it of s.items) {
-      const src = this.ctx.source(it.src);
-      if (!src) throw new Error('A clip names a file that was closed.');
-      if (!index.has(it.src)) {
-        index.set(it.src, srcs.length);
-        srcs.push(src);
-      }
-    }
-    // Settings left at "Original" are left to the engine: the best of the
-    // sources, whatever the clips' order (project.SourcesFormat).
-    const out = outputSettings();
-    const doc = {
-      version: 1,
-      sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })),
-      clips: s.items.map((it) => ({ source: index.get(it.src), in: it.in, out: it.out, ...(it.gain ? { gain: it.gain } : {}) })),
-      output: out,
-    };
-    // In milliseconds: a draft (see drafts.js).
-    const joins = s.joins.slice(0, s.items.length - 1).map((j) => (j.type === 'none' ? { type: 'none' } : { type: j.type, ms: j.ms, ...(j.type === 'crossfade' ? { curve: j.curve } : {}) }));
-    if (joins.some((j) => j.type !== 'none')) doc.joins = joins;
+    const srcs = view.ids.map((id) => this.ctx.source(id));
+    if (srcs.some((x) => !x)) throw new Error('A clip names a file that was closed.');
+    // The history's document as it is (joins in milliseconds: the engine
+    // states them in frames at the output's rate), its sources named as
+    // they are open now. Settings left at "Original" are left to the
+    // engine: the best of the sources, whatever the clips' order
+    // (project.SourcesFormat).
+    const doc = { ...edit, sources: srcs.map((x) => ({ name: x.file.name, size: x.file.size })), output: outputSettings() };
+    if (!edit.joins.some((j) => j.type !== 'none')) delete doc.joins;
     const first = srcs[0];
     const what = s.items.length > 1 ? 'joined' : 'cut';
     return {

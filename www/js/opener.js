@@ -6,6 +6,7 @@
 
 import { isAbort } from './util.js';
 import { remapJoin } from './session.js';
+import { cutMigrate } from './editdoc.js';
 
 /**
  * Where newly opened files go. Pure.
@@ -136,7 +137,7 @@ export class Opener {
     const { cutter } = this;
     const src = await this.probeCloud(await this.engine(), file);
     this.cut(src.id);
-    if (state && cutter.history) cutter.history.replace(state);
+    if (state && cutter.history) cutter.history.replace(cutMigrate(state, src.file, src.info.frames));
     return src;
   }
 

@@ -9,6 +9,7 @@
 // saved edit a reopened file takes) are exported for the unit tests.
 
 import { saveSession, loadSession, restoreFiles, clearSession, canReopen, canKeepCopies, keepCopy, sameFile } from './persist.js';
+import { cutMigrate, joinMigrate, joinRemap, joinIds, joinNew } from './editdoc.js';
 
 /** Where the user's answer to the private copies offer is kept. */
 export const COPIES_KEY = 'offcut.keep-copies';
@@ -38,16 +39,16 @@ export function sessionDocs({ active, current, sources, histories, joined }) {
 }
 
 /**
- * A saved joiner state with its sources renamed to the ids they have now,
- * its clip keys moved by offset (clear of the keys in use). Pure.
- * @param {{items: Array<{key: number, src: number}>}} state
+ * A saved joiner state (a document and its view, or the earlier flat
+ * shape) with its sources renamed to the ids they have now, its clip keys
+ * moved by offset (clear of the keys in use). Pure.
+ * @param {Object} state
  * @param {Map<number, number>} ids saved source id -> new one
  * @param {number} offset
- * @returns {Object|null} null when a clip's source is not open
+ * @returns {import('./editdoc.js').JoinState|null} null when a clip's source is not open
  */
 export function remapJoin(state, ids, offset) {
-  if (state.items.some((it) => !ids.has(it.src))) return null;
-  return { ...state, items: state.items.map((it) => ({ ...it, key: offset + it.key, src: ids.get(it.src) })) };
+  return joinRemap(joinMigrate(state), ids, offset);
 }
 
 /**
@@ -98,7 +99,7 @@ export function missingMessage(names) {
  */
 export function pendingJoin(docs) {
   const j = docs && docs.joiner;
-  return j && j.present && j.present.items && j.present.items.length ? j : null;
+  return j && j.present && joinIds(joinMigrate(j.present)).length ? j : null;
 }
 
 /**
@@ -115,7 +116,7 @@ export function pendingJoin(docs) {
  */
 export async function reapplyMatches(saved, opened, same, apply) {
   const cut = (saved.docs && saved.docs.cutter) || [];
-  const joined = new Set(saved.join ? saved.join.present.items.map((it) => it.src) : []);
+  const joined = new Set(saved.join ? joinIds(joinMigrate(saved.join.present)) : []);
   for (const src of opened) {
     for (const s of saved.sources) {
       const c = cut.find((x) => x.source === s.key);
@@ -307,7 +308,7 @@ export class Session {
         // Opening the missing files brings the join back (reapply): until
         // then the files that did come back are in the joiner as opened,
         // not as joined.
-        joiner.history.replace({ ...joiner.state, items: [] });
+        joiner.history.replace(joinNew());
       }
       const current = library.get(ids.get(docs.current));
       if (current) this.cut(current.id);
@@ -327,9 +328,11 @@ export class Session {
   applySaved(src, c) {
     const { cutter } = this;
     cutter.open(src);
-    cutter.history.past = c.past;
-    cutter.history.future = c.future;
-    cutter.history.replace(c.present);
+    // States saved by an earlier version become documents.
+    const m = (st) => cutMigrate(st, src.file, src.info.frames);
+    cutter.history.past = c.past.map(m);
+    cutter.history.future = c.future.map(m);
+    cutter.history.replace(m(c.present));
   }
 
   /**
@@ -365,7 +368,7 @@ export class Session {
     if (join) {
       saved.join = null;
       this.setJoin(join);
-      const inJoin = new Set(join.present.items.map((it) => it.src));
+      const inJoin = new Set(joinIds(join.present));
       placed = opened.filter((s) => inJoin.has(s.id));
       this.announce('Your last join is back.');
     }
