@@ -181,6 +181,74 @@ func tpdf(pos uint64) float64 {
 	return a - b
 }
 
+// roundMagic is 1.5 × 2^52: x + roundMagic - roundMagic is x rounded to an
+// integer, halves to even, for |x| < 2^51.
+const roundMagic = 1 << 52 * 1.5
+
+// clip is x (beyond [lo, hi]) rounded and held at the range, counting it
+// as clipped when it is more than one step beyond: full scale (exactly
+// ±1.0) is not clipping.
+func (e *Encoder) clip(x, lo, hi float64) int32 {
+	x = math.RoundToEven(x)
+	if x < lo {
+		if x < lo-1 {
+			e.Clipped++
+		}
+		x = lo
+	} else if x > hi {
+		if x > hi+1 {
+			e.Clipped++
+		}
+		x = hi
+	}
+	return int32(x)
+}
+
+// encode16 is Encode for 16-bit samples without dither, the commonest
+// case (a 16-bit source decoded and written again), in a loop of its own:
+// in float32, where a sample times 2^15 is exact and adding 1.5 × 2^23
+// rounds it as math.RoundToEven does; samples out of range (clipped, NaN,
+// infinite) take Encode's general path one by one.
+func (e *Encoder) encode16(dst []byte, src []float32) {
+	const magic = 1 << 23 * 1.5
+	dst = dst[:2*len(src)]
+	peak := float32(e.Peak)
+	for i := 0; i < len(src); i++ {
+		// A run of samples in range, in a loop without calls (so that
+		// nothing is spilled to memory at each sample).
+		for ; i < len(src); i++ {
+			v := src[i]
+			x := v * (1 << 15)
+			if !(x >= -(1<<15) && x <= 1<<15-1) {
+				break
+			}
+			if a := math.Float32frombits(math.Float32bits(v) &^ (1 << 31)); a > peak {
+				peak = a
+			}
+			binary.LittleEndian.PutUint16(dst[2*i:], uint16(int32((x+magic)-magic)))
+		}
+		if i < len(src) {
+			n, a := e.outOfRange(src[i], 1<<15)
+			peak = max(peak, a)
+			binary.LittleEndian.PutUint16(dst[2*i:], uint16(n))
+		}
+	}
+	e.Peak = float64(peak)
+	e.pos += uint64(len(src))
+}
+
+// outOfRange is the integer for a sample that encode16 does not take, and
+// its magnitude for the peak: a NaN or infinity is silence (counted),
+// anything else is clipped.
+func (e *Encoder) outOfRange(v float32, scale float64) (int32, float32) {
+	a := math.Float32frombits(math.Float32bits(v) &^ (1 << 31))
+	if !(a <= math.MaxFloat32) {
+		e.NonFinite++
+		return 0, 0
+	}
+	return e.clip(float64(v)*scale, -scale, scale-1), a
+}
+
 // Encode converts src into dst, which must hold len(src)*BytesPerSample bytes.
 func (e *Encoder) Encode(dst []byte, src []float32) {
 	if len(src) == 0 {
@@ -206,38 +274,36 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 		e.pos += uint64(len(src))
 		return
 	}
+	if f.Bits == 16 && !e.dither {
+		e.encode16(dst, src)
+		return
+	}
 	scale := float64(int64(1) << (f.Bits - 1))
 	lo, hi := -scale, scale-1
 	bps := f.Bits / 8
 	_ = dst[len(src)*bps-1]
+	peak := float32(e.Peak)
 	for i, v := range src {
-		x := float64(v)
-		a := math.Abs(x)
-		if a > math.MaxFloat32 || a != a {
+		a := math.Float32frombits(math.Float32bits(v) &^ (1 << 31))
+		if !(a <= math.MaxFloat32) {
 			e.NonFinite++ // NaN or infinite: silence
-			x, a = 0, 0
+			v, a = 0, 0
 		}
-		if a > e.Peak {
-			e.Peak = a
+		if a > peak {
+			peak = a
 		}
-		x *= scale
+		x := float64(v) * scale
 		if e.dither {
 			x += tpdf(e.pos + uint64(i))
 		}
-		x = math.RoundToEven(x)
-		// Full scale (exactly ±1.0) is not counted as clipping; beyond it is.
-		if x < lo {
-			if x < lo-1 {
-				e.Clipped++
-			}
-			x = lo
-		} else if x > hi {
-			if x > hi+1 {
-				e.Clipped++
-			}
-			x = hi
+		var n int32
+		if x >= lo && x <= hi {
+			// Within range the sum rounds to an integer, halves to even,
+			// as math.RoundToEven does.
+			n = int32((x + roundMagic) - roundMagic)
+		} else {
+			n = e.clip(x, lo, hi)
 		}
-		n := int32(x)
 		switch bps {
 		case 1:
 			dst[i] = byte(n + 128)
@@ -252,5 +318,6 @@ func (e *Encoder) Encode(dst []byte, src []float32) {
 			binary.LittleEndian.PutUint32(dst[4*i:], uint32(n))
 		}
 	}
+	e.Peak = float64(peak)
 	e.pos += uint64(len(src))
 }
