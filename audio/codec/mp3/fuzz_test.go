@@ -179,3 +179,37 @@ func TestHostileNoHang(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSideInfoSummary: the index's summary of the side information agrees
+// with the decoder's parse of it (main_data_begin, the part2_3_lengths'
+// total, and the same error) for any header and bytes.
+func FuzzSideInfoSummary(f *testing.F) {
+	f.Add(uint32(0xfffb9064), []byte{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}, 400)
+	f.Add(uint32(0xfffbd0c4), []byte("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"), 100)
+	f.Add(uint32(0xfff39064), []byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"), 0)
+	f.Add(uint32(0xffe3d0c4), []byte("\x80\x00\x00\x00\x20\x00\x00\x00\x40"), 50)
+	f.Fuzz(func(t *testing.T, v uint32, b []byte, mainBytes int) {
+		h := header(v)
+		if !h.valid() || h.layer() != 3 || mainBytes < 0 || mainBytes > 1<<16 {
+			return
+		}
+		var si sideInfo
+		perr := parseSideInfo(h, b, &si, mainBytes)
+		mdb, part23, err := sideInfoSummary(h, b, mainBytes)
+		if (perr == nil) != (err == nil) || (err != nil && err.Error() != perr.Error()) {
+			t.Fatalf("%08x % x: parseSideInfo says %v, sideInfoSummary %v", v, b, perr, err)
+		}
+		if err != nil {
+			return
+		}
+		sum := 0
+		for g := 0; g < si.ngr; g++ {
+			for ch := 0; ch < si.nch; ch++ {
+				sum += si.gr[g][ch].part23
+			}
+		}
+		if mdb != si.mainDataBegin || part23 != sum {
+			t.Fatalf("%08x % x: main_data_begin %d, part2_3 %d; parseSideInfo: %d, %d", v, b, mdb, part23, si.mainDataBegin, sum)
+		}
+	})
+}

@@ -88,19 +88,15 @@ func (s *l3state) decodeL3(h header, si *sideInfo, body []byte, sb *[2][2][576]f
 }
 
 // reservoirAfter simulates decodeL3's reservoir bookkeeping without
-// decoding: given the reservoir size before the frame it returns whether
-// the frame decodes and the reservoir size after it.
-func reservoirAfter(reserv int, h header, si *sideInfo, mainBytes int) (bool, int) {
-	mdb := si.mainDataBegin
+// decoding: given the reservoir size before the frame, the frame's
+// main_data_begin and the total of its part2_3_lengths (sideInfoSummary),
+// it returns whether the frame decodes and the reservoir size after it.
+func reservoirAfter(reserv, mdb, part23 int, mainBytes int) (bool, int) {
 	need := min(reserv, mdb) + mainBytes
 	ok := reserv >= mdb
 	pos := 0
 	if ok {
-		for g := 0; g < si.ngr; g++ {
-			for ch := 0; ch < si.nch; ch++ {
-				pos += si.gr[g][ch].part23
-			}
-		}
+		pos = part23
 	}
 	remains := need - (pos+7)/8
 	remains = max(0, min(remains, maxReservoir))

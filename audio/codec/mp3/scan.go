@@ -350,7 +350,6 @@ func Index(src audio.Source) (*Layout, error) {
 		last    header
 		first   header
 		reserv  int
-		si      sideInfo
 		l12     l12info
 		nframes int
 	)
@@ -420,13 +419,13 @@ func Index(src audio.Source) (*Layout, error) {
 		valid := true
 		if h.layer() == 3 {
 			mainBytes := len(body) - h.sideInfoSize()
-			if err := parseSideInfo(h, body, &si, mainBytes); err != nil {
+			if mdb, part23, err := sideInfoSummary(h, body, mainBytes); err != nil {
 				valid = false
 				warnf("mp3: frame %d at byte %d: %v; frame dropped", nframes, pos, err)
 			} else {
-				f.MainDataBegin = int32(si.mainDataBegin)
+				f.MainDataBegin = int32(mdb)
 				var ok bool
-				ok, reserv = reservoirAfter(reserv, h, &si, mainBytes)
+				ok, reserv = reservoirAfter(reserv, mdb, part23, mainBytes)
 				if ok {
 					f.Samples = int32(h.samples())
 				}

@@ -1,6 +1,9 @@
 package mp3
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // granule is the side information of one granule of one channel.
 type granule struct {
@@ -124,4 +127,60 @@ func parseSideInfo(h header, b []byte, si *sideInfo, mainBytes int) error {
 		return fmt.Errorf("part2_3_length total %d bits is more than the %d bits of main data", sum, (mainBytes+si.mainDataBegin)*8)
 	}
 	return nil
+}
+
+// sideInfoSummary reads what the frame index needs of a Layer III frame's
+// side information, main_data_begin and the total of its part2_3_lengths,
+// and checks the frame as parseSideInfo does (the same errors, so that the
+// index drops the frames the decoder would). Every field sits at a fixed
+// bit position (59 bits a granule and channel in MPEG-1, 63 in MPEG-2), so
+// each is one shift of a 64-bit load: the scan of a long file does this at
+// every frame.
+func sideInfoSummary(h header, b []byte, mainBytes int) (mainDataBegin, part23 int, err error) {
+	n := h.sideInfoSize()
+	if len(b) < n {
+		return 0, 0, fmt.Errorf("side information needs %d bytes, frame has %d", n, len(b))
+	}
+	var buf [32 + 8]byte
+	copy(buf[:], b[:n])
+	get := func(pos, bits int) int {
+		return int(binary.BigEndian.Uint64(buf[pos>>3:]) << (pos & 7) >> (64 - bits))
+	}
+	nch := h.channels()
+	ngr, pos, each, sfc := 1, 8+nch, 63, 9
+	mainDataBegin = get(0, 8)
+	if h.mpeg1() {
+		ngr, each, sfc = 2, 59, 4
+		mainDataBegin = get(0, 9)
+		pos = 9 + 5 + 4 // one channel: private bits 5, scfsi 4
+		if nch == 2 {
+			pos = 9 + 3 + 8
+		}
+	}
+	for g := 0; g < ngr; g++ {
+		for ch := 0; ch < nch; ch++ {
+			part23 += get(pos, 12)
+			if bv := get(pos+12, 9); bv > 288 {
+				return 0, 0, fmt.Errorf("granule %d channel %d: big_values %d is over 288", g, ch, bv)
+			}
+			w := pos + 12 + 9 + 8 + sfc // window_switching_flag
+			tables, ntab := w+1, 3
+			if get(w, 1) == 1 {
+				if get(w+1, 2) == 0 {
+					return 0, 0, fmt.Errorf("granule %d channel %d: window switching with block type 0", g, ch)
+				}
+				tables, ntab = w+4, 2
+			}
+			for i := 0; i < ntab; i++ {
+				if t := get(tables+5*i, 5); t == 4 || t == 14 {
+					return 0, 0, fmt.Errorf("granule %d channel %d: huffman table %d is not allowed", g, ch, t)
+				}
+			}
+			pos += each
+		}
+	}
+	if part23 > (mainBytes+mainDataBegin)*8 {
+		return 0, 0, fmt.Errorf("part2_3_length total %d bits is more than the %d bits of main data", part23, (mainBytes+mainDataBegin)*8)
+	}
+	return mainDataBegin, part23, nil
 }
