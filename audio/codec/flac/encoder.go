@@ -506,7 +506,7 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 				wx[i] = float64(v) * win[i]
 			}
 			var ac [33]float64
-			autocorr(ac[:maxOrder+1], wx)
+			autocorrLags(ac[:maxOrder+1], wx)
 			if ac[0] <= 0 {
 				continue
 			}

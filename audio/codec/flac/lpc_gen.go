@@ -1055,3 +1055,138 @@ func res64Generic(res, x []int32, c []int32, shift uint) bool {
 	}
 	return bad == 0
 }
+
+// autocorrLags computes the autocorrelation of x for lags 0..len(ac)-1
+// (len(x) ≥ len(ac)), in one pass for [7 9 13] lags.
+func autocorrLags(ac []float64, x []float64) {
+	switch len(ac) {
+	case 7:
+		autocorr7(ac, x)
+	case 9:
+		autocorr9(ac, x)
+	case 13:
+		autocorr13(ac, x)
+	default:
+		autocorr(ac, x)
+	}
+}
+
+func autocorr7(ac []float64, x []float64) {
+	_ = ac[6]
+	{
+		var s0, s1, s2, s3, s4, s5, s6 float64
+		for i := 6; i < len(x); i++ {
+			w := x[i-6 : i+1 : i+1]
+			v := w[6]
+			s0 += v * w[6]
+			s1 += v * w[5]
+			s2 += v * w[4]
+			s3 += v * w[3]
+			s4 += v * w[2]
+			s5 += v * w[1]
+			s6 += v * w[0]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+		ac[4] = s4
+		ac[5] = s5
+		ac[6] = s6
+	}
+	for i := range min(6, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}
+
+func autocorr9(ac []float64, x []float64) {
+	_ = ac[8]
+	{
+		var s0, s1, s2, s3 float64
+		for i := 8; i < len(x); i++ {
+			w := x[i-8 : i+1 : i+1]
+			v := w[8]
+			s0 += v * w[8]
+			s1 += v * w[7]
+			s2 += v * w[6]
+			s3 += v * w[5]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+	}
+	{
+		var s4, s5, s6, s7, s8 float64
+		for i := 8; i < len(x); i++ {
+			w := x[i-8 : i+1 : i+1]
+			v := w[8]
+			s4 += v * w[4]
+			s5 += v * w[3]
+			s6 += v * w[2]
+			s7 += v * w[1]
+			s8 += v * w[0]
+		}
+		ac[4] = s4
+		ac[5] = s5
+		ac[6] = s6
+		ac[7] = s7
+		ac[8] = s8
+	}
+	for i := range min(8, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}
+
+func autocorr13(ac []float64, x []float64) {
+	_ = ac[12]
+	{
+		var s0, s1, s2, s3, s4, s5 float64
+		for i := 12; i < len(x); i++ {
+			w := x[i-12 : i+1 : i+1]
+			v := w[12]
+			s0 += v * w[12]
+			s1 += v * w[11]
+			s2 += v * w[10]
+			s3 += v * w[9]
+			s4 += v * w[8]
+			s5 += v * w[7]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+		ac[4] = s4
+		ac[5] = s5
+	}
+	{
+		var s6, s7, s8, s9, s10, s11, s12 float64
+		for i := 12; i < len(x); i++ {
+			w := x[i-12 : i+1 : i+1]
+			v := w[12]
+			s6 += v * w[6]
+			s7 += v * w[5]
+			s8 += v * w[4]
+			s9 += v * w[3]
+			s10 += v * w[2]
+			s11 += v * w[1]
+			s12 += v * w[0]
+		}
+		ac[6] = s6
+		ac[7] = s7
+		ac[8] = s8
+		ac[9] = s9
+		ac[10] = s10
+		ac[11] = s11
+		ac[12] = s12
+	}
+	for i := range min(12, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}
