@@ -78,6 +78,34 @@ func main() {
 		fmt.Fprintf(&b, "\t\tfor j, cj := range c {\n\t\t\tsum += %s * %s\n\t\t}\n", conv(w.conv, "cj"), conv(w.conv, "w[o-1-j]"))
 		fmt.Fprintf(&b, "\t\tr := int64(x[i]) - int64(sum>>shift)\n\t\tbad |= r - int64(int32(r))\n\t\tres[i] = int32(r)\n\t}\n\treturn bad == 0\n}\n\n")
 	}
+	// Residual computation in 32-bit arithmetic when every residual
+	// fits: no overflow check.
+	fmt.Fprintf(&b, "// lpcResidualFit computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥\n// len(c) in int32 arithmetic, for predictors whose sums and residuals\n// provably fit in 32 bits; unrolled for orders up to %d.\n", maxUnrolled)
+	b.WriteString("func lpcResidualFit(res, x []int32, c []int32, shift uint) {\n\tswitch len(c) {\n")
+	for o := 1; o <= maxUnrolled; o++ {
+		fmt.Fprintf(&b, "\tcase %d:\n\t\tresFit_%d(res, x, c, shift)\n", o, o)
+	}
+	b.WriteString("\tdefault:\n\t\tresFitGeneric(res, x, c, shift)\n\t}\n}\n\n")
+	for o := 1; o <= maxUnrolled; o++ {
+		fmt.Fprintf(&b, "func resFit_%d(res, x []int32, c []int32, shift uint) {\n", o)
+		fmt.Fprintf(&b, "\t_ = c[%d]\n\tres = res[:len(x)]\n\tshift &= 31\n", o-1)
+		for j := 0; j < o; j++ {
+			fmt.Fprintf(&b, "\tc%d := c[%d]\n", j, j)
+		}
+		fmt.Fprintf(&b, "\tfor i := %d; i < len(x); i++ {\n\t\tw := x[i-%d : i+1 : i+1]\n\t\tsum := ", o, o)
+		for j := 0; j < o; j++ {
+			if j > 0 {
+				b.WriteString(" + ")
+			}
+			fmt.Fprintf(&b, "c%d*w[%d]", j, o-1-j)
+		}
+		fmt.Fprintf(&b, "\n\t\tres[i] = w[%d] - sum>>shift\n\t}\n}\n\n", o)
+	}
+	b.WriteString("func resFitGeneric(res, x []int32, c []int32, shift uint) {\n\to := len(c)\n\tres = res[:len(x)]\n\tshift &= 31\n")
+	b.WriteString("\tfor i := o; i < len(x); i++ {\n\t\tw := x[i-o : i]\n\t\tvar sum int32\n")
+	b.WriteString("\t\tfor j, cj := range c {\n\t\t\tsum += cj * w[o-1-j]\n\t\t}\n")
+	b.WriteString("\t\tres[i] = x[i] - sum>>shift\n\t}\n}\n\n")
+
 	// Autocorrelation for the encoder: all lags in one pass over the
 	// samples, one accumulator per lag.
 	fmt.Fprintf(&b, "// autocorrLags computes the autocorrelation of x for lags 0..len(ac)-1\n// (len(x) ≥ len(ac)), in one pass for %v lags.\n", autocorrLags)

@@ -218,7 +218,15 @@ func lpcResidual(res, x []int32, q []int32, shift int, bps uint) bool {
 	for _, c := range q {
 		abs += int64(max(c, -c))
 	}
-	if abs<<(bps-1) < 1<<31 && !wide {
+	// |x| ≤ 2^(bps-1): |sum| ≤ abs·2^(bps-1), and |residual| ≤ 2^(bps-1)
+	// plus the shifted sum. Where both provably fit in 32 bits, no
+	// check is needed (the fastest loop under wasm too).
+	lim := abs << (bps - 1)
+	if lim < 1<<31 && (shift > 0 || lim+1<<(bps-1) < 1<<31) {
+		lpcResidualFit(res, x, q, uint(shift))
+		return true
+	}
+	if lim < 1<<31 && !wide {
 		return lpcResidual32(res, x, q, uint(shift))
 	}
 	return lpcResidual64(res, x, q, uint(shift))

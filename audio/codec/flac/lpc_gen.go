@@ -1056,6 +1056,264 @@ func res64Generic(res, x []int32, c []int32, shift uint) bool {
 	return bad == 0
 }
 
+// lpcResidualFit computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥
+// len(c) in int32 arithmetic, for predictors whose sums and residuals
+// provably fit in 32 bits; unrolled for orders up to 12.
+func lpcResidualFit(res, x []int32, c []int32, shift uint) {
+	switch len(c) {
+	case 1:
+		resFit_1(res, x, c, shift)
+	case 2:
+		resFit_2(res, x, c, shift)
+	case 3:
+		resFit_3(res, x, c, shift)
+	case 4:
+		resFit_4(res, x, c, shift)
+	case 5:
+		resFit_5(res, x, c, shift)
+	case 6:
+		resFit_6(res, x, c, shift)
+	case 7:
+		resFit_7(res, x, c, shift)
+	case 8:
+		resFit_8(res, x, c, shift)
+	case 9:
+		resFit_9(res, x, c, shift)
+	case 10:
+		resFit_10(res, x, c, shift)
+	case 11:
+		resFit_11(res, x, c, shift)
+	case 12:
+		resFit_12(res, x, c, shift)
+	default:
+		resFitGeneric(res, x, c, shift)
+	}
+}
+
+func resFit_1(res, x []int32, c []int32, shift uint) {
+	_ = c[0]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	for i := 1; i < len(x); i++ {
+		w := x[i-1 : i+1 : i+1]
+		sum := c0 * w[0]
+		res[i] = w[1] - sum>>shift
+	}
+}
+
+func resFit_2(res, x []int32, c []int32, shift uint) {
+	_ = c[1]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	for i := 2; i < len(x); i++ {
+		w := x[i-2 : i+1 : i+1]
+		sum := c0*w[1] + c1*w[0]
+		res[i] = w[2] - sum>>shift
+	}
+}
+
+func resFit_3(res, x []int32, c []int32, shift uint) {
+	_ = c[2]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	for i := 3; i < len(x); i++ {
+		w := x[i-3 : i+1 : i+1]
+		sum := c0*w[2] + c1*w[1] + c2*w[0]
+		res[i] = w[3] - sum>>shift
+	}
+}
+
+func resFit_4(res, x []int32, c []int32, shift uint) {
+	_ = c[3]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	for i := 4; i < len(x); i++ {
+		w := x[i-4 : i+1 : i+1]
+		sum := c0*w[3] + c1*w[2] + c2*w[1] + c3*w[0]
+		res[i] = w[4] - sum>>shift
+	}
+}
+
+func resFit_5(res, x []int32, c []int32, shift uint) {
+	_ = c[4]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	for i := 5; i < len(x); i++ {
+		w := x[i-5 : i+1 : i+1]
+		sum := c0*w[4] + c1*w[3] + c2*w[2] + c3*w[1] + c4*w[0]
+		res[i] = w[5] - sum>>shift
+	}
+}
+
+func resFit_6(res, x []int32, c []int32, shift uint) {
+	_ = c[5]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	for i := 6; i < len(x); i++ {
+		w := x[i-6 : i+1 : i+1]
+		sum := c0*w[5] + c1*w[4] + c2*w[3] + c3*w[2] + c4*w[1] + c5*w[0]
+		res[i] = w[6] - sum>>shift
+	}
+}
+
+func resFit_7(res, x []int32, c []int32, shift uint) {
+	_ = c[6]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	for i := 7; i < len(x); i++ {
+		w := x[i-7 : i+1 : i+1]
+		sum := c0*w[6] + c1*w[5] + c2*w[4] + c3*w[3] + c4*w[2] + c5*w[1] + c6*w[0]
+		res[i] = w[7] - sum>>shift
+	}
+}
+
+func resFit_8(res, x []int32, c []int32, shift uint) {
+	_ = c[7]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	for i := 8; i < len(x); i++ {
+		w := x[i-8 : i+1 : i+1]
+		sum := c0*w[7] + c1*w[6] + c2*w[5] + c3*w[4] + c4*w[3] + c5*w[2] + c6*w[1] + c7*w[0]
+		res[i] = w[8] - sum>>shift
+	}
+}
+
+func resFit_9(res, x []int32, c []int32, shift uint) {
+	_ = c[8]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	for i := 9; i < len(x); i++ {
+		w := x[i-9 : i+1 : i+1]
+		sum := c0*w[8] + c1*w[7] + c2*w[6] + c3*w[5] + c4*w[4] + c5*w[3] + c6*w[2] + c7*w[1] + c8*w[0]
+		res[i] = w[9] - sum>>shift
+	}
+}
+
+func resFit_10(res, x []int32, c []int32, shift uint) {
+	_ = c[9]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	for i := 10; i < len(x); i++ {
+		w := x[i-10 : i+1 : i+1]
+		sum := c0*w[9] + c1*w[8] + c2*w[7] + c3*w[6] + c4*w[5] + c5*w[4] + c6*w[3] + c7*w[2] + c8*w[1] + c9*w[0]
+		res[i] = w[10] - sum>>shift
+	}
+}
+
+func resFit_11(res, x []int32, c []int32, shift uint) {
+	_ = c[10]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	for i := 11; i < len(x); i++ {
+		w := x[i-11 : i+1 : i+1]
+		sum := c0*w[10] + c1*w[9] + c2*w[8] + c3*w[7] + c4*w[6] + c5*w[5] + c6*w[4] + c7*w[3] + c8*w[2] + c9*w[1] + c10*w[0]
+		res[i] = w[11] - sum>>shift
+	}
+}
+
+func resFit_12(res, x []int32, c []int32, shift uint) {
+	_ = c[11]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	c11 := c[11]
+	for i := 12; i < len(x); i++ {
+		w := x[i-12 : i+1 : i+1]
+		sum := c0*w[11] + c1*w[10] + c2*w[9] + c3*w[8] + c4*w[7] + c5*w[6] + c6*w[5] + c7*w[4] + c8*w[3] + c9*w[2] + c10*w[1] + c11*w[0]
+		res[i] = w[12] - sum>>shift
+	}
+}
+
+func resFitGeneric(res, x []int32, c []int32, shift uint) {
+	o := len(c)
+	res = res[:len(x)]
+	shift &= 31
+	for i := o; i < len(x); i++ {
+		w := x[i-o : i]
+		var sum int32
+		for j, cj := range c {
+			sum += cj * w[o-1-j]
+		}
+		res[i] = x[i] - sum>>shift
+	}
+}
+
 // autocorrLags computes the autocorrelation of x for lags 0..len(ac)-1
 // (len(x) ≥ len(ac)), in one pass for [7 9 13] lags.
 func autocorrLags(ac []float64, x []float64) {
