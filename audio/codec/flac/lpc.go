@@ -157,8 +157,9 @@ func levinson(ac []float64, lp [][]float64, errs []float64) int {
 }
 
 // bestOrder estimates the order with the fewest bits from the residual
-// energies, as libFLAC's FLAC__lpc_compute_best_order.
-func bestOrder(errs []float64, n int, overhead int) int {
+// energies, as libFLAC's FLAC__lpc_compute_best_order, and returns it
+// with its estimated size in bits.
+func bestOrder(errs []float64, n int, overhead int) (int, float64) {
 	scale := 0.5 / float64(n)
 	best, bestBits := 1, math.Inf(1)
 	for i, e := range errs {
@@ -175,7 +176,72 @@ func bestOrder(errs []float64, n int, overhead int) int {
 			best, bestBits = order, bits
 		}
 	}
-	return best
+	return best, bestBits
+}
+
+// fixedMargin is how much larger than LPC's estimate the fixed
+// predictors' may be and still be tried: the estimates are of the
+// windowed block, unquantised, so fixed predictors win on some blocks
+// estimated 10 % larger (speech onsets).
+const fixedMargin = 1.15
+
+// fixedSampleMargin is how much larger than LPC's residual the fixed
+// predictors' residual, estimated by fixedSampled, may be and still be
+// tried (10 % is 0.14 bits a sample, more than LPC's coefficients).
+const fixedSampleMargin = 1.1
+
+// fixedSampled estimates Σ 2|residual| of the best fixed predictor over a
+// block from 8 spread slices of an eighth of it (as Σ of zigzag codes).
+func fixedSampled(x []int32) float64 {
+	const slices, frac = 8, 8
+	n := len(x)
+	l := n / (slices * frac)
+	if l < 16 {
+		return 0 // too short to sample: try them
+	}
+	var s [5]uint64
+	for i := range slices {
+		a := i * n / slices
+		t := fixedSums(x[a : a+l+4])
+		for k := range s {
+			s[k] += t[k]
+		}
+	}
+	return 2 * float64(min(s[0], s[1], s[2], s[3], s[4])) * float64(n) / float64(slices*l)
+}
+
+// fixedFilters are the fixed predictors of orders 0-4 as filters:
+// residual[i] = Σ fixedFilters[k][j]·x[i-j].
+var fixedFilters = [5][5]float64{{1}, {1, -1}, {1, -2, 1}, {1, -3, 3, -1}, {1, -4, 6, -4, 1}}
+
+// fixedEstimateBias is added to both the fixed predictors' and LPC's
+// estimate, bits a sample: bestOrder's formula gives 0 for small
+// residuals, where Rice codes still take a bit or two a sample.
+const fixedEstimateBias = 2
+
+// fixedEstimate estimates the size in bits of the best fixed predictor's
+// residual, with bestOrder's formula, from the autocorrelation ac of the
+// windowed block (the residual energy of a filter b is
+// Σ_j Σ_l b_j·b_l·ac[|j-l|]), warm-up samples of bps bits included.
+func fixedEstimate(ac *[5]float64, n, bps int) float64 {
+	scale := 0.5 / float64(n)
+	best := math.Inf(1)
+	for k := range 5 {
+		b := &fixedFilters[k]
+		var e float64
+		for j := 0; j <= k; j++ {
+			for l := 0; l <= k; l++ {
+				d := j - l
+				e += b[j] * b[l] * ac[max(d, -d)]
+			}
+		}
+		var perSample float64
+		if e > 0 {
+			perSample = max(0, 0.5*math.Log2(scale*e))
+		}
+		best = min(best, perSample*float64(n-k)+float64(k*bps))
+	}
+	return best + fixedEstimateBias*float64(n)
 }
 
 // quantize turns predictor coefficients into integers of prec bits and a

@@ -31,8 +31,9 @@ type subframe struct {
 type riceCode struct {
 	order  uint
 	params [1 << 8]uint8
-	wide   bool // 5-bit parameters
-	bits   int
+	wide   bool   // 5-bit parameters
+	bits   int    // size in bits
+	sum    uint64 // Σ of the coded residuals, zigzag coded (2|r| or so)
 }
 
 // riceSearch picks the partition order in [0, maxOrder] and the Rice
@@ -61,8 +62,13 @@ func riceSearch(res []int32, order int, maxPart uint, sums []uint64, rc *riceCod
 		}
 		sums[p] = s
 	}
+	var sum uint64
+	for _, v := range sums {
+		sum += v
+	}
 	best := -1
 	var cand riceCode
+	cand.sum = sum
 	for {
 		cand.order = po
 		cand.wide = false
