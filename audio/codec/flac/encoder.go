@@ -105,6 +105,7 @@ type Encoder struct {
 	mid    []int32
 	side   []int32
 	wins   [][]float64
+	runs   [][][2]int // nonzero runs of each window
 	winN   int
 	wx     []float64
 	sums   []uint64
@@ -486,15 +487,29 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 		if e.winN != n {
 			e.wins = windows(n, e.lv.parts)
 			e.winN = n
+			e.runs = e.runs[:0]
+			for _, w := range e.wins {
+				e.runs = append(e.runs, nonzeroRuns(w, maxOrder+1))
+			}
 		}
 		wx := e.wx[:n]
 		prec := qlpPrecision(int(bps), n)
 		for wi, win := range e.wins {
-			for i, v := range x {
-				wx[i] = float64(v) * win[i]
-			}
+			// Only the window's nonzero runs: partial and punch-out
+			// windows are zero over a half to two thirds of the block.
 			var ac [33]float64
-			autocorrLags(ac[:maxOrder+1], wx)
+			for _, r := range e.runs[wi] {
+				w := win[r[0]:r[1]]
+				d := wx[r[0]:r[1]]
+				for i, v := range x[r[0]:r[1]] {
+					d[i] = float64(v) * w[i]
+				}
+				var part [33]float64
+				autocorrLags(part[:maxOrder+1], d)
+				for k := range maxOrder + 1 {
+					ac[k] += part[k]
+				}
+			}
 			if ac[0] <= 0 {
 				continue
 			}

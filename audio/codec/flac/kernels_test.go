@@ -100,3 +100,43 @@ func TestLPCResidual(t *testing.T) {
 		}
 	}
 }
+
+// TestNonzeroRuns checks that the autocorrelation summed over the runs of
+// each analysis window equals the one over the whole windowed block.
+func TestNonzeroRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{40, 1152, 4096, 4097} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = rng.NormFloat64() * 1000
+		}
+		for _, lags := range []int{7, 9, 13} {
+			for wi, win := range windows(n, 3) {
+				wx := make([]float64, n)
+				for i := range x {
+					wx[i] = x[i] * win[i]
+				}
+				want := make([]float64, lags)
+				autocorr(want, wx)
+				got := make([]float64, lags)
+				covered := 0
+				for _, r := range nonzeroRuns(win, lags) {
+					part := make([]float64, lags)
+					autocorrLags(part, wx[r[0]:r[1]])
+					for k := range got {
+						got[k] += part[k]
+					}
+					covered += r[1] - r[0]
+				}
+				for k := range got {
+					if d := math.Abs(got[k] - want[k]); d > 1e-9*math.Abs(want[0]) {
+						t.Fatalf("n %d window %d lag %d: %g over runs, %g over the block", n, wi, k, got[k], want[k])
+					}
+				}
+				if wi > 0 && covered == n && n > 100 {
+					t.Errorf("n %d window %d: runs cover the whole block", n, wi)
+				}
+			}
+		}
+	}
+}

@@ -99,10 +99,41 @@ func windows(n, parts int) [][]float64 {
 	return out
 }
 
+// nonzeroRuns returns the runs [start, end) of win outside which it is
+// zero, each at least lags long and separated by at least lags zeros, so
+// that the autocorrelation of a windowed signal up to lag lags-1 is the
+// sum of its runs'.
+func nonzeroRuns(win []float64, lags int) [][2]int {
+	var runs [][2]int
+	n := len(win)
+	for i := 0; i < n; {
+		if win[i] == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < n && win[j] != 0 {
+			j++
+		}
+		lo, hi := i, max(j, min(i+lags, n))
+		if k := len(runs) - 1; k >= 0 && lo-runs[k][1] < lags {
+			runs[k][1] = max(runs[k][1], hi)
+		} else {
+			runs = append(runs, [2]int{lo, hi})
+		}
+		i = j
+	}
+	return runs
+}
+
 // autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
 // four independent sums per lag.
 func autocorr(ac []float64, x []float64) {
 	for lag := range ac {
+		if lag >= len(x) {
+			ac[lag] = 0
+			continue
+		}
 		var s0, s1, s2, s3 float64
 		a, b := x[lag:], x[:len(x)-lag]
 		b = b[:len(a)]
