@@ -88,6 +88,7 @@ type Encoder struct {
 	in       []float32
 	md5      hash.Hash
 	md5buf   []byte
+	ibuf     []int32 // one block of input as integers, interleaved
 	frameNum int64
 	total    int64
 	written  int64 // bytes of frames written
@@ -280,43 +281,72 @@ func (e *Encoder) Encode(s audio.Stream) error {
 	}
 }
 
-// take converts interleaved samples into the block buffer and the MD5.
+// take converts interleaved samples into the block buffer and the MD5,
+// in three sequential passes (quantise, MD5 bytes, deinterleave).
 func (e *Encoder) take(in []float32) {
 	ch := e.f.Channels
 	k := len(in) / ch
-	sc := e.scale
-	lo, hi := -sc, sc-1
 	width := e.f.Bits / 8
+	if cap(e.ibuf) < len(in) {
+		e.ibuf = make([]int32, len(in))
+	}
+	q := e.ibuf[:len(in)]
+	toInt(q, in, e.scale)
 	if need := len(in) * width; cap(e.md5buf) < need {
 		e.md5buf = make([]byte, need)
 	}
 	mb := e.md5buf[:len(in)*width]
-	for c := range ch {
-		dst := e.chans[c][e.fill : e.fill+k]
-		for i := range dst {
-			v := float64(in[i*ch+c]) * sc
-			if v < lo {
-				v = lo
-			} else if v > hi {
-				v = hi
-			} else if v != v {
-				v = 0 // NaN
-			}
-			x := int32(math.RoundToEven(v))
-			dst[i] = x
-			o := (i*ch + c) * width
-			switch width {
-			case 1:
-				mb[o] = byte(x)
-			case 2:
-				mb[o], mb[o+1] = byte(x), byte(x>>8)
-			default:
-				mb[o], mb[o+1], mb[o+2] = byte(x), byte(x>>8), byte(x>>16)
-			}
+	switch width {
+	case 1:
+		for i, x := range q {
+			mb[i] = byte(x)
+		}
+	case 2:
+		for i, x := range q {
+			binary.LittleEndian.PutUint16(mb[2*i:], uint16(x))
+		}
+	default:
+		for i, x := range q {
+			b := mb[3*i : 3*i+3 : 3*i+3]
+			b[0], b[1], b[2] = byte(x), byte(x>>8), byte(x>>16)
 		}
 	}
 	e.md5.Write(mb)
+	if ch == 2 {
+		l, r := e.chans[0][e.fill:e.fill+k], e.chans[1][e.fill:e.fill+k]
+		for i := range l {
+			p := q[2*i : 2*i+2 : 2*i+2]
+			l[i], r[i] = p[0], p[1]
+		}
+	} else {
+		for c := range ch {
+			dst := e.chans[c][e.fill : e.fill+k]
+			for i := range dst {
+				dst[i] = q[i*ch+c]
+			}
+		}
+	}
 	e.fill += k
+}
+
+// toInt converts float samples to integers of the scale's width,
+// rounding to even, clamping and turning NaN into 0.
+func toInt(dst []int32, src []float32, scale float64) {
+	lo, hi := -scale, scale-1
+	// Adding 1.5·2^52 leaves the integer rounded to even in the low
+	// mantissa bits (|v| < 2^31 here).
+	const magic = 0x1.8p52
+	for i, f := range src {
+		v := float64(f) * scale
+		if v < lo {
+			v = lo
+		} else if v > hi {
+			v = hi
+		} else if v != v {
+			v = 0 // NaN
+		}
+		dst[i] = int32(uint32(math.Float64bits(v + magic)))
+	}
 }
 
 // flush encodes and writes the buffered block.

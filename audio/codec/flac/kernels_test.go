@@ -140,3 +140,43 @@ func TestNonzeroRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestToInt checks the input conversion against math.RoundToEven with
+// clamping at every width, at halves, limits, infinities and NaN.
+func TestToInt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 3))
+	var src []float32
+	for _, v := range []float64{0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 1, -1, 0.99999, -0.99999, math.Inf(1), math.Inf(-1), math.NaN(), 3, -3} {
+		src = append(src, float32(v))
+	}
+	for range 10000 {
+		src = append(src, float32(rng.Float64()*2.2-1.1))
+	}
+	for _, bits := range []int{8, 16, 24} {
+		scale := float64(int64(1) << (bits - 1))
+		got := make([]int32, len(src))
+		toInt(got, src, scale)
+		for i, f := range src {
+			v := float64(f) * scale
+			switch {
+			case v != v:
+				v = 0
+			case v < -scale:
+				v = -scale
+			case v > scale-1:
+				v = scale - 1
+			}
+			if want := int32(math.RoundToEven(v)); got[i] != want {
+				t.Fatalf("%d bits: %g (×%g) gives %d, want %d", bits, f, scale, got[i], want)
+			}
+		}
+		// Halves of the integer grid round to even.
+		for x := -scale; x < scale-1; x += scale / 64 {
+			h := []float32{float32((x + 0.5) / scale)}
+			toInt(got[:1], h, scale)
+			if want := int32(math.RoundToEven(float64(h[0]) * scale)); got[0] != want {
+				t.Fatalf("%d bits: %g gives %d, want %d", bits, h[0], got[0], want)
+			}
+		}
+	}
+}
