@@ -502,12 +502,7 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 	*sf = subframe{}
 	sf.bps = bps
 	// Constant and wasted bits.
-	var or, diff int32
-	x0 := x[0]
-	for _, v := range x {
-		or |= v
-		diff |= v ^ x0
-	}
+	or, diff := orDiff(x)
 	if diff == 0 {
 		sf.kind, sf.x, sf.bits = sfConstant, x, 8+int(bps)
 		return
@@ -547,11 +542,8 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 			// windows are zero over a half to two thirds of the block.
 			var ac [33]float64
 			for _, r := range e.runs[wi] {
-				w := win[r[0]:r[1]]
 				d := wx[r[0]:r[1]]
-				for i, v := range x[r[0]:r[1]] {
-					d[i] = float64(v) * w[i]
-				}
+				applyWindow(d, x[r[0]:r[1]], win[r[0]:r[1]])
 				var part [33]float64
 				autocorrLags(part[:maxOrder+1], d)
 				for k := range maxOrder + 1 {

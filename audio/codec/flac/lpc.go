@@ -382,3 +382,38 @@ func fixedSums(x []int32) (s [5]uint64) {
 	}
 	return [5]uint64{s0, s1, s2, s3, s4}
 }
+
+// orDiff returns the or of x (for wasted bits) and the or of each
+// sample xor the first (zero when x is constant), four at a time (the
+// sub-slice per step is what makes loops fast under wasm).
+func orDiff(x []int32) (or, diff int32) {
+	x0 := x[0]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		w := x[i : i+4 : i+4]
+		or |= w[0] | w[1] | w[2] | w[3]
+		diff |= (w[0] ^ x0) | (w[1] ^ x0) | (w[2] ^ x0) | (w[3] ^ x0)
+	}
+	for ; i < len(x); i++ {
+		or |= x[i]
+		diff |= x[i] ^ x0
+	}
+	return or, diff
+}
+
+// applyWindow sets d[i] = x[i]·w[i], four at a time.
+func applyWindow(d []float64, x []int32, w []float64) {
+	x = x[:len(d)]
+	w = w[:len(d)]
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		dd, xx, ww := d[i:i+4:i+4], x[i:i+4:i+4], w[i:i+4:i+4]
+		dd[0] = float64(xx[0]) * ww[0]
+		dd[1] = float64(xx[1]) * ww[1]
+		dd[2] = float64(xx[2]) * ww[2]
+		dd[3] = float64(xx[3]) * ww[3]
+	}
+	for ; i < len(d); i++ {
+		d[i] = float64(x[i]) * w[i]
+	}
+}
