@@ -365,20 +365,32 @@ func fixedSums(x []int32) (s [5]uint64) {
 	l1 := l0 - int64(x[2])
 	l2 := l1 - (int64(x[2]) - int64(x[1]))
 	l3 := l2 - (int64(x[2]) - 2*int64(x[1]) + int64(x[0]))
-	abs := func(e int64) uint64 { return uint64((e ^ e>>63) - e>>63) }
 	var s0, s1, s2, s3, s4 uint64
-	for _, v := range x[4:] {
+	step := func(v int32) {
 		e0 := int64(v)
 		e1 := e0 - l0
 		e2 := e1 - l1
 		e3 := e2 - l2
 		e4 := e3 - l3
 		l0, l1, l2, l3 = e0, e1, e2, e3
-		s0 += abs(e0)
-		s1 += abs(e1)
-		s2 += abs(e2)
-		s3 += abs(e3)
-		s4 += abs(e4)
+		s0 += uint64((e0 ^ e0>>63) - e0>>63)
+		s1 += uint64((e1 ^ e1>>63) - e1>>63)
+		s2 += uint64((e2 ^ e2>>63) - e2>>63)
+		s3 += uint64((e3 ^ e3>>63) - e3>>63)
+		s4 += uint64((e4 ^ e4>>63) - e4>>63)
+	}
+	// Four samples a step (faster under wasm).
+	r := x[4:]
+	i := 0
+	for ; i+4 <= len(r); i += 4 {
+		w := r[i : i+4 : i+4]
+		step(w[0])
+		step(w[1])
+		step(w[2])
+		step(w[3])
+	}
+	for ; i < len(r); i++ {
+		step(r[i])
 	}
 	return [5]uint64{s0, s1, s2, s3, s4}
 }
