@@ -1,6 +1,7 @@
 package flac
 
 import (
+	"cmp"
 	"crypto/md5"
 	"encoding/binary"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 
 	"offcut/audio"
 	"offcut/audio/codec/vorbiscomment"
@@ -114,9 +116,11 @@ type Encoder struct {
 	// escape to the heap on every call).
 	lpStore [32][32]float64
 	lpRows  [32][]float64
-	// allFixed tries the fixed predictors on every block (tests compare
-	// the sizes with and without).
-	allFixed bool
+	cands   []lpcCand // LPC predictors to try
+	// exhaustive tries the fixed predictors on every block and encodes
+	// every window's LPC predictor (tests compare the sizes with and
+	// without).
+	exhaustive bool
 }
 
 // NewEncoder writes the metadata of a FLAC stream of format f (8 to 24-bit
@@ -537,6 +541,7 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 		}
 		wx := e.wx[:n]
 		prec := qlpPrecision(int(bps), n)
+		cands := e.cands[:0]
 		for wi, win := range e.wins {
 			// Only the window's nonzero runs: partial and punch-out
 			// windows are zero over a half to two thirds of the block.
@@ -585,30 +590,59 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 					}
 				}
 				for p := pmin; p <= pmax; p++ {
-					var q [32]int32
-					shift, ok := quantize(lp[order-1], p, q[:order])
-					if !ok || !lpcResidual(tmp, x, q[:order], shift, bps) {
-						continue
-					}
-					var rc riceCode
-					riceSearch(tmp, order, e.lv.maxPart, e.sums, &rc)
-					b := head + order*int(bps) + 4 + 5 + order*int(p) + rc.bits
-					if b < sf.bits {
-						sf.kind, sf.order, sf.bits, sf.rice = sfLPC, order, b, rc
-						sf.coefs, sf.prec, sf.shift = q, p, shift
-						tmp, res = res, tmp
-						sf.res = res
+					c := lpcCand{order: order, prec: p}
+					var ok bool
+					c.shift, ok = quantize(lp[order-1], p, c.q[:order])
+					if ok && !slices.Contains(cands, c) {
+						cands = append(cands, c)
 					}
 				}
 			}
 		}
+		// With several windows, rank their predictors by their residual
+		// over a quarter of the block and encode only the best few.
+		if len(cands) > lpcKeep && !e.pSearch && !e.exhaustive && n >= 32*lpcSlices {
+			l := n / (4 * lpcSlices)
+			for i := range cands {
+				c := &cands[i]
+				c.est = float64(c.order * int(c.prec))
+				for sl := range lpcSlices {
+					a := sl*n/lpcSlices + n/(2*lpcSlices) - l/2
+					r := tmp[:c.order+l]
+					if !lpcResidual(r, x[a-c.order:a+l], c.q[:c.order], c.shift, bps) {
+						c.est = math.Inf(1)
+						break
+					}
+					_, b := riceParam(zigzagSum(r[c.order:]), l)
+					c.est += float64(b)
+				}
+			}
+			slices.SortStableFunc(cands, func(a, b lpcCand) int { return cmp.Compare(a.est, b.est) })
+			cands = cands[:lpcKeep]
+		}
+		for i := range cands {
+			c := &cands[i]
+			if !lpcResidual(tmp, x, c.q[:c.order], c.shift, bps) {
+				continue
+			}
+			var rc riceCode
+			riceSearch(tmp, c.order, e.lv.maxPart, e.sums, &rc)
+			b := head + c.order*int(bps) + 4 + 5 + c.order*int(c.prec) + rc.bits
+			if b < sf.bits {
+				sf.kind, sf.order, sf.bits, sf.rice = sfLPC, c.order, b, rc
+				sf.coefs, sf.prec, sf.shift = c.q, c.prec, c.shift
+				tmp, res = res, tmp
+				sf.res = res
+			}
+		}
+		e.cands = cands[:0]
 	}
 	// Fixed predictors: the order with the smallest residual sum. With
 	// LPC (smaller on almost every block of music), only where they may
 	// come near it: by an estimate from the first window's
 	// autocorrelation, or by their residual over a sample of the block
 	// against LPC's. Skipping them saves a third of the work.
-	if n > 4 && (e.allFixed || !haveAC || sf.kind != sfLPC ||
+	if n > 4 && (e.exhaustive || !haveAC || sf.kind != sfLPC ||
 		fixedEstimate(&ac0, n, int(bps)) <= lpcEst*fixedMargin ||
 		fixedSampled(x) <= float64(sf.rice.sum)*fixedSampleMargin) {
 		s := fixedSums(x)

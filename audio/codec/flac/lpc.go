@@ -429,3 +429,20 @@ func applyWindow(d []float64, x []int32, w []float64) {
 		d[i] = float64(x[i]) * w[i]
 	}
 }
+
+// lpcKeep is how many of the windows' quantised predictors, the best by
+// their residual over a sample of the block, are encoded to pick one.
+const lpcKeep = 2
+
+// lpcSlices is how many slices, a quarter of the block in all, the
+// predictors' residuals are sampled over.
+const lpcSlices = 8
+
+// lpcCand is a quantised LPC predictor to try.
+type lpcCand struct {
+	order int
+	prec  uint
+	shift int
+	q     [32]int32
+	est   float64 // estimated size, bits
+}
