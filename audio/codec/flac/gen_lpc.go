@@ -130,7 +130,13 @@ func main() {
 				fmt.Fprintf(&b, "s%d", k)
 			}
 			b.WriteString(" float64\n")
-			fmt.Fprintf(&b, "\t\tfor i := %d; i < len(x); i++ {\n\t\t\tw := x[i-%d : i+1 : i+1]\n\t\t\tv := w[%d]\n", m, m, m)
+			// Two samples a step share their loads.
+			fmt.Fprintf(&b, "\t\ti := %d\n\t\tfor ; i+1 < len(x); i += 2 {\n\t\t\tw := x[i-%d : i+2 : i+2]\n\t\t\tv0, v1 := w[%d], w[%d]\n", m, m, m, m+1)
+			for k := lo; k < hi; k++ {
+				fmt.Fprintf(&b, "\t\t\ts%d += v0*w[%d] + v1*w[%d]\n", k, m-k, m+1-k)
+			}
+			b.WriteString("\t\t}\n")
+			fmt.Fprintf(&b, "\t\tif i < len(x) {\n\t\t\tw := x[i-%d : i+1 : i+1]\n\t\t\tv := w[%d]\n", m, m)
 			for k := lo; k < hi; k++ {
 				fmt.Fprintf(&b, "\t\t\ts%d += v * w[%d]\n", k, m-k)
 			}

@@ -1333,7 +1333,19 @@ func autocorr7(ac []float64, x []float64) {
 	_ = ac[6]
 	{
 		var s0, s1, s2, s3, s4, s5, s6 float64
-		for i := 6; i < len(x); i++ {
+		i := 6
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-6 : i+2 : i+2]
+			v0, v1 := w[6], w[7]
+			s0 += v0*w[6] + v1*w[7]
+			s1 += v0*w[5] + v1*w[6]
+			s2 += v0*w[4] + v1*w[5]
+			s3 += v0*w[3] + v1*w[4]
+			s4 += v0*w[2] + v1*w[3]
+			s5 += v0*w[1] + v1*w[2]
+			s6 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
 			w := x[i-6 : i+1 : i+1]
 			v := w[6]
 			s0 += v * w[6]
@@ -1363,7 +1375,16 @@ func autocorr9(ac []float64, x []float64) {
 	_ = ac[8]
 	{
 		var s0, s1, s2, s3 float64
-		for i := 8; i < len(x); i++ {
+		i := 8
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-8 : i+2 : i+2]
+			v0, v1 := w[8], w[9]
+			s0 += v0*w[8] + v1*w[9]
+			s1 += v0*w[7] + v1*w[8]
+			s2 += v0*w[6] + v1*w[7]
+			s3 += v0*w[5] + v1*w[6]
+		}
+		if i < len(x) {
 			w := x[i-8 : i+1 : i+1]
 			v := w[8]
 			s0 += v * w[8]
@@ -1378,7 +1399,17 @@ func autocorr9(ac []float64, x []float64) {
 	}
 	{
 		var s4, s5, s6, s7, s8 float64
-		for i := 8; i < len(x); i++ {
+		i := 8
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-8 : i+2 : i+2]
+			v0, v1 := w[8], w[9]
+			s4 += v0*w[4] + v1*w[5]
+			s5 += v0*w[3] + v1*w[4]
+			s6 += v0*w[2] + v1*w[3]
+			s7 += v0*w[1] + v1*w[2]
+			s8 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
 			w := x[i-8 : i+1 : i+1]
 			v := w[8]
 			s4 += v * w[4]
@@ -1404,7 +1435,18 @@ func autocorr13(ac []float64, x []float64) {
 	_ = ac[12]
 	{
 		var s0, s1, s2, s3, s4, s5 float64
-		for i := 12; i < len(x); i++ {
+		i := 12
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-12 : i+2 : i+2]
+			v0, v1 := w[12], w[13]
+			s0 += v0*w[12] + v1*w[13]
+			s1 += v0*w[11] + v1*w[12]
+			s2 += v0*w[10] + v1*w[11]
+			s3 += v0*w[9] + v1*w[10]
+			s4 += v0*w[8] + v1*w[9]
+			s5 += v0*w[7] + v1*w[8]
+		}
+		if i < len(x) {
 			w := x[i-12 : i+1 : i+1]
 			v := w[12]
 			s0 += v * w[12]
@@ -1423,7 +1465,19 @@ func autocorr13(ac []float64, x []float64) {
 	}
 	{
 		var s6, s7, s8, s9, s10, s11, s12 float64
-		for i := 12; i < len(x); i++ {
+		i := 12
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-12 : i+2 : i+2]
+			v0, v1 := w[12], w[13]
+			s6 += v0*w[6] + v1*w[7]
+			s7 += v0*w[5] + v1*w[6]
+			s8 += v0*w[4] + v1*w[5]
+			s9 += v0*w[3] + v1*w[4]
+			s10 += v0*w[2] + v1*w[3]
+			s11 += v0*w[1] + v1*w[2]
+			s12 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
 			w := x[i-12 : i+1 : i+1]
 			v := w[12]
 			s6 += v * w[6]
