@@ -542,11 +542,23 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 		wx := e.wx[:n]
 		prec := qlpPrecision(int(bps), n)
 		cands := e.cands[:0]
+		var acRoot, acPrev [33]float64
 		for wi, win := range e.wins {
 			// Only the window's nonzero runs: partial and punch-out
 			// windows are zero over a half to two thirds of the block.
 			var ac [33]float64
+			if e.lv.parts >= 3 && punchout(wi) {
+				// As libFLAC: the root window's autocorrelation minus
+				// the partial window's just before (punch-out windows
+				// are the root without that part).
+				for k := range maxOrder + 1 {
+					ac[k] = acRoot[k] - acPrev[k]
+				}
+			}
 			for _, r := range e.runs[wi] {
+				if e.lv.parts >= 3 && punchout(wi) {
+					break
+				}
 				d := wx[r[0]:r[1]]
 				applyWindow(d, x[r[0]:r[1]], win[r[0]:r[1]])
 				var part [33]float64
@@ -555,6 +567,10 @@ func (e *Encoder) plan(slot int, x []int32, bps uint) {
 					ac[k] += part[k]
 				}
 			}
+			if wi == 0 {
+				acRoot = ac
+			}
+			acPrev = ac
 			if ac[0] <= 0 {
 				continue
 			}

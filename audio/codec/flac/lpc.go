@@ -126,6 +126,11 @@ func nonzeroRuns(win []float64, lags int) [][2]int {
 	return runs
 }
 
+// punchout reports whether window i of windows(n, parts ≥ 3) is a
+// punch-out window: 0 is the root, 1-2 the halves, then partial and
+// punch-out windows alternate for each further division.
+func punchout(i int) bool { return i >= 3 && i%2 == 0 }
+
 // autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
 // four independent sums per lag.
 func autocorr(ac []float64, x []float64) {
