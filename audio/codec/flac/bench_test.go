@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -91,11 +92,21 @@ func BenchmarkDecode24(b *testing.B) {
 // size 4096).
 func BenchmarkDecodeCD(b *testing.B) { benchmarkDecode(b, "01 - blocksize 4096.flac") }
 
-// BenchmarkEncode5 encodes 25 s of 16-bit 44.1 kHz stereo music at level 5
-// and reports multiples of real time; natively it then times `flac -5` on
-// the same samples as a WAV file (process start included) and reports our
-// time over flac's as flac-ratio.
-func BenchmarkEncode5(b *testing.B) {
+// BenchmarkEncode0, BenchmarkEncode5 and BenchmarkEncode8 encode 25 s of
+// 16-bit 44.1 kHz stereo music at levels 0, 5 and 8 (see benchmarkEncode).
+func BenchmarkEncode0(b *testing.B) { benchmarkEncode(b, 0) }
+
+// BenchmarkEncode5 encodes at level 5, the default.
+func BenchmarkEncode5(b *testing.B) { benchmarkEncode(b, 5) }
+
+// BenchmarkEncode8 encodes at level 8.
+func BenchmarkEncode8(b *testing.B) { benchmarkEncode(b, 8) }
+
+// benchmarkEncode encodes 25 s of 16-bit 44.1 kHz stereo music at a level
+// and reports multiples of real time; natively it then times flac at the
+// same level on the same samples as a WAV file (process start included)
+// and reports our time over flac's as flac-ratio and flac-cpu-ratio.
+func benchmarkEncode(b *testing.B, level int) {
 	path := filepath.Join(conformanceDir(b, "subset"), "24 - variable blocksize file created with flake revision 264.flac")
 	src, err := audio.OpenFile(path)
 	if err != nil {
@@ -120,7 +131,8 @@ func BenchmarkEncode5(b *testing.B) {
 	b.ReportAllocs()
 	start, cpu0 := time.Now(), cpuTime()
 	for b.Loop() {
-		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: 5})
+		out.n = 0
+		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: level})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -134,6 +146,7 @@ func BenchmarkEncode5(b *testing.B) {
 	ours := time.Since(start).Seconds() / float64(b.N)
 	oursCPU := (cpuTime() - cpu0).Seconds() / float64(b.N)
 	b.ReportMetric(secs/ours, "x-realtime")
+	b.ReportMetric(float64(out.n), "bytes")
 	if runtime.GOOS == "js" {
 		return
 	}
@@ -144,9 +157,17 @@ func BenchmarkEncode5(b *testing.B) {
 	b.StopTimer()
 	wav := filepath.Join(b.TempDir(), "in.wav")
 	audiotest.WriteWAV(b, wav, info.Format, samples)
-	ref, refCPU := runRef(b, 5, bin, "-5", "-s", "-f", "-o", "/dev/null", wav)
+	lv := "-" + strconv.Itoa(level)
+	ref, refCPU := runRef(b, 5, bin, lv, "-s", "-f", "-o", "/dev/null", wav)
 	b.ReportMetric(ours/ref, "flac-ratio")
 	b.ReportMetric(oursCPU/refCPU, "flac-cpu-ratio")
+	enc := filepath.Join(b.TempDir(), "out.flac")
+	runRef(b, 1, bin, lv, "-s", "-f", "-o", enc, wav)
+	fi, err := os.Stat(enc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(out.n)/float64(fi.Size()), "flac-size-ratio")
 }
 
 // countWriter counts and drops bytes.

@@ -1,5 +1,7 @@
 package flac
 
+import "encoding/binary"
+
 // bitWriter appends big-endian bit fields to a byte slice.
 type bitWriter struct {
 	buf []byte
@@ -44,11 +46,43 @@ func (w *bitWriter) align() {
 	}
 }
 
-// rice appends the Rice codes of parameter k of res.
+// rice appends the Rice codes of parameter k of res. The bits are
+// gathered in a local 64-bit word, flushed whole when full: a code of up
+// to 32 bits (almost all) is a shift, an or and a test.
 func (w *bitWriter) rice(res []int32, k uint) {
+	acc, n, buf := w.acc, w.n, w.buf // n < 64 pending bits in acc
+	k &= 31
+	low := uint64(1)<<k - 1
+	for i, v := range res {
+		u := uint64(int64(v)<<1) ^ uint64(int64(v)>>63)
+		q := u >> k
+		if q+uint64(k) >= 32 {
+			// A long code: write the rest the slow way.
+			w.acc, w.n, w.buf = acc, n, buf
+			w.riceLong(res[i:], k)
+			return
+		}
+		b := (uint(q) + 1 + k) & 63
+		code := 1<<k | u&low
+		if n+b < 64 {
+			acc = acc<<b | code
+			n += b
+			continue
+		}
+		fill := (64 - n) & 63 // 1..b
+		buf = binary.BigEndian.AppendUint64(buf, acc<<fill|code>>((b-fill)&63))
+		acc, n = code, b-fill
+	}
+	w.acc, w.n, w.buf = acc, n, buf
+	w.flush32()
+}
+
+// riceLong appends the Rice codes of parameter k of res one by one,
+// codes over 32 bits included.
+func (w *bitWriter) riceLong(res []int32, k uint) {
+	w.flush32()
 	for _, v := range res {
 		u := uint64(int64(v)<<1) ^ uint64(int64(v)>>63)
-		u &= 1<<33 - 1
 		q := uint(u >> k)
 		if q+1+k <= 32 {
 			w.write(1<<k|u&(1<<k-1), q+1+k)
@@ -56,5 +90,14 @@ func (w *bitWriter) rice(res []int32, k uint) {
 		}
 		w.zeros(q)
 		w.write(1<<k|u&(1<<k-1), 1+k)
+	}
+}
+
+// flush32 restores the invariant of write (fewer than 32 bits pending)
+// after rice, which keeps up to 63.
+func (w *bitWriter) flush32() {
+	if w.n >= 32 {
+		w.n -= 32
+		w.buf = binary.BigEndian.AppendUint32(w.buf, uint32(w.acc>>w.n))
 	}
 }

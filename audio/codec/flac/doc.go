@@ -23,8 +23,13 @@
 // the analysis windows (tukey(0.5), and subdivide_tukey for 6 to 8), with
 // Levinson-Durbin, libFLAC's coefficient quantisation and an estimated
 // Rice partition search, so that its files are the size of flac's at the
-// same level. The metadata is written first and returned final by Close,
-// to be patched in at offset 0 once the MD5 is known.
+// same level. Where flac encodes every candidate fully, two shortcuts
+// skip most of the work on music at a cost measured in hundredths of a
+// percent (TestGates, TestSize): the fixed predictors are tried only on
+// blocks where estimates say they may beat LPC, and with several windows
+// only the two predictors with the smallest residual over a sample of
+// the block are encoded. The metadata is written first and returned
+// final by Close, to be patched in at offset 0 once the MD5 is known.
 //
 // Spec: https://xiph.org/flac/format.html (RFC 9639,
 // https://www.rfc-editor.org/rfc/rfc9639).

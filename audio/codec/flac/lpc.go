@@ -99,10 +99,46 @@ func windows(n, parts int) [][]float64 {
 	return out
 }
 
+// nonzeroRuns returns the runs [start, end) of win outside which it is
+// zero, each at least lags long and separated by at least lags zeros, so
+// that the autocorrelation of a windowed signal up to lag lags-1 is the
+// sum of its runs'.
+func nonzeroRuns(win []float64, lags int) [][2]int {
+	var runs [][2]int
+	n := len(win)
+	for i := 0; i < n; {
+		if win[i] == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < n && win[j] != 0 {
+			j++
+		}
+		lo, hi := i, max(j, min(i+lags, n))
+		if k := len(runs) - 1; k >= 0 && lo-runs[k][1] < lags {
+			runs[k][1] = max(runs[k][1], hi)
+		} else {
+			runs = append(runs, [2]int{lo, hi})
+		}
+		i = j
+	}
+	return runs
+}
+
+// punchout reports whether window i of windows(n, parts ≥ 3) is a
+// punch-out window: 0 is the root, 1-2 the halves, then partial and
+// punch-out windows alternate for each further division.
+func punchout(i int) bool { return i >= 3 && i%2 == 0 }
+
 // autocorr computes the autocorrelation of x for lags 0..len(ac)-1, with
 // four independent sums per lag.
 func autocorr(ac []float64, x []float64) {
 	for lag := range ac {
+		if lag >= len(x) {
+			ac[lag] = 0
+			continue
+		}
 		var s0, s1, s2, s3 float64
 		a, b := x[lag:], x[:len(x)-lag]
 		b = b[:len(a)]
@@ -157,8 +193,9 @@ func levinson(ac []float64, lp [][]float64, errs []float64) int {
 }
 
 // bestOrder estimates the order with the fewest bits from the residual
-// energies, as libFLAC's FLAC__lpc_compute_best_order.
-func bestOrder(errs []float64, n int, overhead int) int {
+// energies, as libFLAC's FLAC__lpc_compute_best_order, and returns it
+// with its estimated size in bits.
+func bestOrder(errs []float64, n int, overhead int) (int, float64) {
 	scale := 0.5 / float64(n)
 	best, bestBits := 1, math.Inf(1)
 	for i, e := range errs {
@@ -175,7 +212,72 @@ func bestOrder(errs []float64, n int, overhead int) int {
 			best, bestBits = order, bits
 		}
 	}
-	return best
+	return best, bestBits
+}
+
+// fixedMargin is how much larger than LPC's estimate the fixed
+// predictors' may be and still be tried: the estimates are of the
+// windowed block, unquantised, so fixed predictors win on some blocks
+// estimated 10 % larger (speech onsets).
+const fixedMargin = 1.15
+
+// fixedSampleMargin is how much larger than LPC's residual the fixed
+// predictors' residual, estimated by fixedSampled, may be and still be
+// tried (10 % is 0.14 bits a sample, more than LPC's coefficients).
+const fixedSampleMargin = 1.1
+
+// fixedSampled estimates Σ 2|residual| of the best fixed predictor over a
+// block from 8 spread slices of an eighth of it (as Σ of zigzag codes).
+func fixedSampled(x []int32) float64 {
+	const slices, frac = 8, 8
+	n := len(x)
+	l := n / (slices * frac)
+	if l < 16 {
+		return 0 // too short to sample: try them
+	}
+	var s [5]uint64
+	for i := range slices {
+		a := i * n / slices
+		t := fixedSums(x[a : a+l+4])
+		for k := range s {
+			s[k] += t[k]
+		}
+	}
+	return 2 * float64(min(s[0], s[1], s[2], s[3], s[4])) * float64(n) / float64(slices*l)
+}
+
+// fixedFilters are the fixed predictors of orders 0-4 as filters:
+// residual[i] = Σ fixedFilters[k][j]·x[i-j].
+var fixedFilters = [5][5]float64{{1}, {1, -1}, {1, -2, 1}, {1, -3, 3, -1}, {1, -4, 6, -4, 1}}
+
+// fixedEstimateBias is added to both the fixed predictors' and LPC's
+// estimate, bits a sample: bestOrder's formula gives 0 for small
+// residuals, where Rice codes still take a bit or two a sample.
+const fixedEstimateBias = 2
+
+// fixedEstimate estimates the size in bits of the best fixed predictor's
+// residual, with bestOrder's formula, from the autocorrelation ac of the
+// windowed block (the residual energy of a filter b is
+// Σ_j Σ_l b_j·b_l·ac[|j-l|]), warm-up samples of bps bits included.
+func fixedEstimate(ac *[5]float64, n, bps int) float64 {
+	scale := 0.5 / float64(n)
+	best := math.Inf(1)
+	for k := range 5 {
+		b := &fixedFilters[k]
+		var e float64
+		for j := 0; j <= k; j++ {
+			for l := 0; l <= k; l++ {
+				d := j - l
+				e += b[j] * b[l] * ac[max(d, -d)]
+			}
+		}
+		var perSample float64
+		if e > 0 {
+			perSample = max(0, 0.5*math.Log2(scale*e))
+		}
+		best = min(best, perSample*float64(n-k)+float64(k*bps))
+	}
+	return best + fixedEstimateBias*float64(n)
 }
 
 // quantize turns predictor coefficients into integers of prec bits and a
@@ -218,7 +320,15 @@ func lpcResidual(res, x []int32, q []int32, shift int, bps uint) bool {
 	for _, c := range q {
 		abs += int64(max(c, -c))
 	}
-	if abs<<(bps-1) < 1<<31 && !wide {
+	// |x| ≤ 2^(bps-1): |sum| ≤ abs·2^(bps-1), and |residual| ≤ 2^(bps-1)
+	// plus the shifted sum. Where both provably fit in 32 bits, no
+	// check is needed (the fastest loop under wasm too).
+	lim := abs << (bps - 1)
+	if lim < 1<<31 && (shift > 0 || lim+1<<(bps-1) < 1<<31) {
+		lpcResidualFit(res, x, q, uint(shift))
+		return true
+	}
+	if lim < 1<<31 && !wide {
 		return lpcResidual32(res, x, q, uint(shift))
 	}
 	return lpcResidual64(res, x, q, uint(shift))
@@ -260,20 +370,84 @@ func fixedSums(x []int32) (s [5]uint64) {
 	l1 := l0 - int64(x[2])
 	l2 := l1 - (int64(x[2]) - int64(x[1]))
 	l3 := l2 - (int64(x[2]) - 2*int64(x[1]) + int64(x[0]))
-	abs := func(e int64) uint64 { return uint64((e ^ e>>63) - e>>63) }
 	var s0, s1, s2, s3, s4 uint64
-	for _, v := range x[4:] {
+	step := func(v int32) {
 		e0 := int64(v)
 		e1 := e0 - l0
 		e2 := e1 - l1
 		e3 := e2 - l2
 		e4 := e3 - l3
 		l0, l1, l2, l3 = e0, e1, e2, e3
-		s0 += abs(e0)
-		s1 += abs(e1)
-		s2 += abs(e2)
-		s3 += abs(e3)
-		s4 += abs(e4)
+		s0 += uint64((e0 ^ e0>>63) - e0>>63)
+		s1 += uint64((e1 ^ e1>>63) - e1>>63)
+		s2 += uint64((e2 ^ e2>>63) - e2>>63)
+		s3 += uint64((e3 ^ e3>>63) - e3>>63)
+		s4 += uint64((e4 ^ e4>>63) - e4>>63)
+	}
+	// Four samples a step (faster under wasm).
+	r := x[4:]
+	i := 0
+	for ; i+4 <= len(r); i += 4 {
+		w := r[i : i+4 : i+4]
+		step(w[0])
+		step(w[1])
+		step(w[2])
+		step(w[3])
+	}
+	for ; i < len(r); i++ {
+		step(r[i])
 	}
 	return [5]uint64{s0, s1, s2, s3, s4}
+}
+
+// orDiff returns the or of x (for wasted bits) and the or of each
+// sample xor the first (zero when x is constant), four at a time (the
+// sub-slice per step is what makes loops fast under wasm).
+func orDiff(x []int32) (or, diff int32) {
+	x0 := x[0]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		w := x[i : i+4 : i+4]
+		or |= w[0] | w[1] | w[2] | w[3]
+		diff |= (w[0] ^ x0) | (w[1] ^ x0) | (w[2] ^ x0) | (w[3] ^ x0)
+	}
+	for ; i < len(x); i++ {
+		or |= x[i]
+		diff |= x[i] ^ x0
+	}
+	return or, diff
+}
+
+// applyWindow sets d[i] = x[i]·w[i], four at a time.
+func applyWindow(d []float64, x []int32, w []float64) {
+	x = x[:len(d)]
+	w = w[:len(d)]
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		dd, xx, ww := d[i:i+4:i+4], x[i:i+4:i+4], w[i:i+4:i+4]
+		dd[0] = float64(xx[0]) * ww[0]
+		dd[1] = float64(xx[1]) * ww[1]
+		dd[2] = float64(xx[2]) * ww[2]
+		dd[3] = float64(xx[3]) * ww[3]
+	}
+	for ; i < len(d); i++ {
+		d[i] = float64(x[i]) * w[i]
+	}
+}
+
+// lpcKeep is how many of the windows' quantised predictors, the best by
+// their residual over a sample of the block, are encoded to pick one.
+const lpcKeep = 2
+
+// lpcSlices is how many slices, a quarter of the block in all, the
+// predictors' residuals are sampled over.
+const lpcSlices = 8
+
+// lpcCand is a quantised LPC predictor to try.
+type lpcCand struct {
+	order int
+	prec  uint
+	shift int
+	q     [32]int32
+	est   float64 // estimated size, bits
 }

@@ -1055,3 +1055,450 @@ func res64Generic(res, x []int32, c []int32, shift uint) bool {
 	}
 	return bad == 0
 }
+
+// lpcResidualFit computes res[i] = x[i] - (Σ c[j]·x[i-1-j]) >> shift for i ≥
+// len(c) in int32 arithmetic, for predictors whose sums and residuals
+// provably fit in 32 bits; unrolled for orders up to 12.
+func lpcResidualFit(res, x []int32, c []int32, shift uint) {
+	switch len(c) {
+	case 1:
+		resFit_1(res, x, c, shift)
+	case 2:
+		resFit_2(res, x, c, shift)
+	case 3:
+		resFit_3(res, x, c, shift)
+	case 4:
+		resFit_4(res, x, c, shift)
+	case 5:
+		resFit_5(res, x, c, shift)
+	case 6:
+		resFit_6(res, x, c, shift)
+	case 7:
+		resFit_7(res, x, c, shift)
+	case 8:
+		resFit_8(res, x, c, shift)
+	case 9:
+		resFit_9(res, x, c, shift)
+	case 10:
+		resFit_10(res, x, c, shift)
+	case 11:
+		resFit_11(res, x, c, shift)
+	case 12:
+		resFit_12(res, x, c, shift)
+	default:
+		resFitGeneric(res, x, c, shift)
+	}
+}
+
+func resFit_1(res, x []int32, c []int32, shift uint) {
+	_ = c[0]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	for i := 1; i < len(x); i++ {
+		w := x[i-1 : i+1 : i+1]
+		sum := c0 * w[0]
+		res[i] = w[1] - sum>>shift
+	}
+}
+
+func resFit_2(res, x []int32, c []int32, shift uint) {
+	_ = c[1]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	for i := 2; i < len(x); i++ {
+		w := x[i-2 : i+1 : i+1]
+		sum := c0*w[1] + c1*w[0]
+		res[i] = w[2] - sum>>shift
+	}
+}
+
+func resFit_3(res, x []int32, c []int32, shift uint) {
+	_ = c[2]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	for i := 3; i < len(x); i++ {
+		w := x[i-3 : i+1 : i+1]
+		sum := c0*w[2] + c1*w[1] + c2*w[0]
+		res[i] = w[3] - sum>>shift
+	}
+}
+
+func resFit_4(res, x []int32, c []int32, shift uint) {
+	_ = c[3]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	for i := 4; i < len(x); i++ {
+		w := x[i-4 : i+1 : i+1]
+		sum := c0*w[3] + c1*w[2] + c2*w[1] + c3*w[0]
+		res[i] = w[4] - sum>>shift
+	}
+}
+
+func resFit_5(res, x []int32, c []int32, shift uint) {
+	_ = c[4]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	for i := 5; i < len(x); i++ {
+		w := x[i-5 : i+1 : i+1]
+		sum := c0*w[4] + c1*w[3] + c2*w[2] + c3*w[1] + c4*w[0]
+		res[i] = w[5] - sum>>shift
+	}
+}
+
+func resFit_6(res, x []int32, c []int32, shift uint) {
+	_ = c[5]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	for i := 6; i < len(x); i++ {
+		w := x[i-6 : i+1 : i+1]
+		sum := c0*w[5] + c1*w[4] + c2*w[3] + c3*w[2] + c4*w[1] + c5*w[0]
+		res[i] = w[6] - sum>>shift
+	}
+}
+
+func resFit_7(res, x []int32, c []int32, shift uint) {
+	_ = c[6]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	for i := 7; i < len(x); i++ {
+		w := x[i-7 : i+1 : i+1]
+		sum := c0*w[6] + c1*w[5] + c2*w[4] + c3*w[3] + c4*w[2] + c5*w[1] + c6*w[0]
+		res[i] = w[7] - sum>>shift
+	}
+}
+
+func resFit_8(res, x []int32, c []int32, shift uint) {
+	_ = c[7]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	for i := 8; i < len(x); i++ {
+		w := x[i-8 : i+1 : i+1]
+		sum := c0*w[7] + c1*w[6] + c2*w[5] + c3*w[4] + c4*w[3] + c5*w[2] + c6*w[1] + c7*w[0]
+		res[i] = w[8] - sum>>shift
+	}
+}
+
+func resFit_9(res, x []int32, c []int32, shift uint) {
+	_ = c[8]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	for i := 9; i < len(x); i++ {
+		w := x[i-9 : i+1 : i+1]
+		sum := c0*w[8] + c1*w[7] + c2*w[6] + c3*w[5] + c4*w[4] + c5*w[3] + c6*w[2] + c7*w[1] + c8*w[0]
+		res[i] = w[9] - sum>>shift
+	}
+}
+
+func resFit_10(res, x []int32, c []int32, shift uint) {
+	_ = c[9]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	for i := 10; i < len(x); i++ {
+		w := x[i-10 : i+1 : i+1]
+		sum := c0*w[9] + c1*w[8] + c2*w[7] + c3*w[6] + c4*w[5] + c5*w[4] + c6*w[3] + c7*w[2] + c8*w[1] + c9*w[0]
+		res[i] = w[10] - sum>>shift
+	}
+}
+
+func resFit_11(res, x []int32, c []int32, shift uint) {
+	_ = c[10]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	for i := 11; i < len(x); i++ {
+		w := x[i-11 : i+1 : i+1]
+		sum := c0*w[10] + c1*w[9] + c2*w[8] + c3*w[7] + c4*w[6] + c5*w[5] + c6*w[4] + c7*w[3] + c8*w[2] + c9*w[1] + c10*w[0]
+		res[i] = w[11] - sum>>shift
+	}
+}
+
+func resFit_12(res, x []int32, c []int32, shift uint) {
+	_ = c[11]
+	res = res[:len(x)]
+	shift &= 31
+	c0 := c[0]
+	c1 := c[1]
+	c2 := c[2]
+	c3 := c[3]
+	c4 := c[4]
+	c5 := c[5]
+	c6 := c[6]
+	c7 := c[7]
+	c8 := c[8]
+	c9 := c[9]
+	c10 := c[10]
+	c11 := c[11]
+	for i := 12; i < len(x); i++ {
+		w := x[i-12 : i+1 : i+1]
+		sum := c0*w[11] + c1*w[10] + c2*w[9] + c3*w[8] + c4*w[7] + c5*w[6] + c6*w[5] + c7*w[4] + c8*w[3] + c9*w[2] + c10*w[1] + c11*w[0]
+		res[i] = w[12] - sum>>shift
+	}
+}
+
+func resFitGeneric(res, x []int32, c []int32, shift uint) {
+	o := len(c)
+	res = res[:len(x)]
+	shift &= 31
+	for i := o; i < len(x); i++ {
+		w := x[i-o : i]
+		var sum int32
+		for j, cj := range c {
+			sum += cj * w[o-1-j]
+		}
+		res[i] = x[i] - sum>>shift
+	}
+}
+
+// autocorrLags computes the autocorrelation of x for lags 0..len(ac)-1
+// (len(x) ≥ len(ac)), in one pass for [7 9 13] lags.
+func autocorrLags(ac []float64, x []float64) {
+	switch len(ac) {
+	case 7:
+		autocorr7(ac, x)
+	case 9:
+		autocorr9(ac, x)
+	case 13:
+		autocorr13(ac, x)
+	default:
+		autocorr(ac, x)
+	}
+}
+
+func autocorr7(ac []float64, x []float64) {
+	_ = ac[6]
+	{
+		var s0, s1, s2, s3, s4, s5, s6 float64
+		i := 6
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-6 : i+2 : i+2]
+			v0, v1 := w[6], w[7]
+			s0 += v0*w[6] + v1*w[7]
+			s1 += v0*w[5] + v1*w[6]
+			s2 += v0*w[4] + v1*w[5]
+			s3 += v0*w[3] + v1*w[4]
+			s4 += v0*w[2] + v1*w[3]
+			s5 += v0*w[1] + v1*w[2]
+			s6 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
+			w := x[i-6 : i+1 : i+1]
+			v := w[6]
+			s0 += v * w[6]
+			s1 += v * w[5]
+			s2 += v * w[4]
+			s3 += v * w[3]
+			s4 += v * w[2]
+			s5 += v * w[1]
+			s6 += v * w[0]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+		ac[4] = s4
+		ac[5] = s5
+		ac[6] = s6
+	}
+	for i := range min(6, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}
+
+func autocorr9(ac []float64, x []float64) {
+	_ = ac[8]
+	{
+		var s0, s1, s2, s3 float64
+		i := 8
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-8 : i+2 : i+2]
+			v0, v1 := w[8], w[9]
+			s0 += v0*w[8] + v1*w[9]
+			s1 += v0*w[7] + v1*w[8]
+			s2 += v0*w[6] + v1*w[7]
+			s3 += v0*w[5] + v1*w[6]
+		}
+		if i < len(x) {
+			w := x[i-8 : i+1 : i+1]
+			v := w[8]
+			s0 += v * w[8]
+			s1 += v * w[7]
+			s2 += v * w[6]
+			s3 += v * w[5]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+	}
+	{
+		var s4, s5, s6, s7, s8 float64
+		i := 8
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-8 : i+2 : i+2]
+			v0, v1 := w[8], w[9]
+			s4 += v0*w[4] + v1*w[5]
+			s5 += v0*w[3] + v1*w[4]
+			s6 += v0*w[2] + v1*w[3]
+			s7 += v0*w[1] + v1*w[2]
+			s8 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
+			w := x[i-8 : i+1 : i+1]
+			v := w[8]
+			s4 += v * w[4]
+			s5 += v * w[3]
+			s6 += v * w[2]
+			s7 += v * w[1]
+			s8 += v * w[0]
+		}
+		ac[4] = s4
+		ac[5] = s5
+		ac[6] = s6
+		ac[7] = s7
+		ac[8] = s8
+	}
+	for i := range min(8, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}
+
+func autocorr13(ac []float64, x []float64) {
+	_ = ac[12]
+	{
+		var s0, s1, s2, s3, s4, s5 float64
+		i := 12
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-12 : i+2 : i+2]
+			v0, v1 := w[12], w[13]
+			s0 += v0*w[12] + v1*w[13]
+			s1 += v0*w[11] + v1*w[12]
+			s2 += v0*w[10] + v1*w[11]
+			s3 += v0*w[9] + v1*w[10]
+			s4 += v0*w[8] + v1*w[9]
+			s5 += v0*w[7] + v1*w[8]
+		}
+		if i < len(x) {
+			w := x[i-12 : i+1 : i+1]
+			v := w[12]
+			s0 += v * w[12]
+			s1 += v * w[11]
+			s2 += v * w[10]
+			s3 += v * w[9]
+			s4 += v * w[8]
+			s5 += v * w[7]
+		}
+		ac[0] = s0
+		ac[1] = s1
+		ac[2] = s2
+		ac[3] = s3
+		ac[4] = s4
+		ac[5] = s5
+	}
+	{
+		var s6, s7, s8, s9, s10, s11, s12 float64
+		i := 12
+		for ; i+1 < len(x); i += 2 {
+			w := x[i-12 : i+2 : i+2]
+			v0, v1 := w[12], w[13]
+			s6 += v0*w[6] + v1*w[7]
+			s7 += v0*w[5] + v1*w[6]
+			s8 += v0*w[4] + v1*w[5]
+			s9 += v0*w[3] + v1*w[4]
+			s10 += v0*w[2] + v1*w[3]
+			s11 += v0*w[1] + v1*w[2]
+			s12 += v0*w[0] + v1*w[1]
+		}
+		if i < len(x) {
+			w := x[i-12 : i+1 : i+1]
+			v := w[12]
+			s6 += v * w[6]
+			s7 += v * w[5]
+			s8 += v * w[4]
+			s9 += v * w[3]
+			s10 += v * w[2]
+			s11 += v * w[1]
+			s12 += v * w[0]
+		}
+		ac[6] = s6
+		ac[7] = s7
+		ac[8] = s8
+		ac[9] = s9
+		ac[10] = s10
+		ac[11] = s11
+		ac[12] = s12
+	}
+	for i := range min(12, len(x)) {
+		for k := 0; k <= i; k++ {
+			ac[k] += x[i] * x[i-k]
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package flac
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -71,5 +72,56 @@ func BenchmarkRice(b *testing.B) {
 	for b.Loop() {
 		r.seek(0)
 		r.rice(got, 6)
+	}
+}
+
+// TestRiceWrite writes Rice codes of every parameter, long codes
+// (over 32 bits) included, and reads them back.
+func TestRiceWrite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for k := uint(0); k <= 30; k++ {
+		vals := make([]int32, 3000)
+		for i := range vals {
+			switch e := rng.IntN(50); {
+			case k < 16 && e < 2: // extremes: up to 2^16 unary zeros
+				vals[i] = int32(rng.IntN(1<<(k+16)) - 1<<(k+15))
+			case e == 0:
+				vals[i] = math.MinInt32
+			case e == 1:
+				vals[i] = math.MaxInt32
+			default:
+				vals[i] = int32(rng.NormFloat64() * float64(int64(1)<<k))
+			}
+		}
+		var w bitWriter
+		w.write(5, 3) // unaligned start
+		w.rice(vals, k)
+		w.zeros(64)
+		w.align()
+		r := newBitReader(audio.NewBytesSource(w.buf))
+		if r.read(3) != 5 {
+			t.Fatal("prefix")
+		}
+		got := make([]int32, len(vals))
+		r.rice(got, k)
+		if r.err != nil {
+			t.Fatalf("k=%d: %v", k, r.err)
+		}
+		for i := range got {
+			if got[i] != vals[i] {
+				t.Fatalf("k=%d: value %d = %d, want %d", k, i, got[i], vals[i])
+			}
+		}
+	}
+}
+
+// BenchmarkRiceWrite encodes 4096 Rice codes of parameter 6.
+func BenchmarkRiceWrite(b *testing.B) {
+	_, vals := riceData(4096, 6)
+	var w bitWriter
+	b.SetBytes(int64(len(vals)))
+	for b.Loop() {
+		w.buf = w.buf[:0]
+		w.rice(vals, 6)
 	}
 }
