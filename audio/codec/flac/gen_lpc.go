@@ -32,7 +32,7 @@ func main() {
 		fmt.Fprintf(&b, "\tdefault:\n\t\tlpc%sGeneric(s, c, shift)\n\t}\n}\n\n", w.name)
 		for o := 1; o <= maxUnrolled; o++ {
 			fmt.Fprintf(&b, "func lpc%s_%d(s []int32, c []int32, shift uint) {\n", w.name, o)
-			fmt.Fprintf(&b, "\t_ = c[%d]\n", o-1)
+			fmt.Fprintf(&b, "\t_ = c[%d]\n\tshift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle\n", o-1)
 			for j := 0; j < o; j++ {
 				fmt.Fprintf(&b, "\tc%d := %s\n", j, conv(w.conv, fmt.Sprintf("c[%d]", j)))
 			}

@@ -37,6 +37,7 @@ func lpcRestore32(s []int32, c []int32, shift uint) {
 
 func lpc32_1(s []int32, c []int32, shift uint) {
 	_ = c[0]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	for i := 1; i < len(s); i++ {
 		x := s[i-1 : i+1 : i+1]
@@ -47,6 +48,7 @@ func lpc32_1(s []int32, c []int32, shift uint) {
 
 func lpc32_2(s []int32, c []int32, shift uint) {
 	_ = c[1]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	for i := 2; i < len(s); i++ {
@@ -58,6 +60,7 @@ func lpc32_2(s []int32, c []int32, shift uint) {
 
 func lpc32_3(s []int32, c []int32, shift uint) {
 	_ = c[2]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -70,6 +73,7 @@ func lpc32_3(s []int32, c []int32, shift uint) {
 
 func lpc32_4(s []int32, c []int32, shift uint) {
 	_ = c[3]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -83,6 +87,7 @@ func lpc32_4(s []int32, c []int32, shift uint) {
 
 func lpc32_5(s []int32, c []int32, shift uint) {
 	_ = c[4]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -97,6 +102,7 @@ func lpc32_5(s []int32, c []int32, shift uint) {
 
 func lpc32_6(s []int32, c []int32, shift uint) {
 	_ = c[5]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -112,6 +118,7 @@ func lpc32_6(s []int32, c []int32, shift uint) {
 
 func lpc32_7(s []int32, c []int32, shift uint) {
 	_ = c[6]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -128,6 +135,7 @@ func lpc32_7(s []int32, c []int32, shift uint) {
 
 func lpc32_8(s []int32, c []int32, shift uint) {
 	_ = c[7]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -145,6 +153,7 @@ func lpc32_8(s []int32, c []int32, shift uint) {
 
 func lpc32_9(s []int32, c []int32, shift uint) {
 	_ = c[8]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -163,6 +172,7 @@ func lpc32_9(s []int32, c []int32, shift uint) {
 
 func lpc32_10(s []int32, c []int32, shift uint) {
 	_ = c[9]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -182,6 +192,7 @@ func lpc32_10(s []int32, c []int32, shift uint) {
 
 func lpc32_11(s []int32, c []int32, shift uint) {
 	_ = c[10]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -202,6 +213,7 @@ func lpc32_11(s []int32, c []int32, shift uint) {
 
 func lpc32_12(s []int32, c []int32, shift uint) {
 	_ = c[11]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := c[0]
 	c1 := c[1]
 	c2 := c[2]
@@ -268,6 +280,7 @@ func lpcRestore64(s []int32, c []int32, shift uint) {
 
 func lpc64_1(s []int32, c []int32, shift uint) {
 	_ = c[0]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	for i := 1; i < len(s); i++ {
 		x := s[i-1 : i+1 : i+1]
@@ -278,6 +291,7 @@ func lpc64_1(s []int32, c []int32, shift uint) {
 
 func lpc64_2(s []int32, c []int32, shift uint) {
 	_ = c[1]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	for i := 2; i < len(s); i++ {
@@ -289,6 +303,7 @@ func lpc64_2(s []int32, c []int32, shift uint) {
 
 func lpc64_3(s []int32, c []int32, shift uint) {
 	_ = c[2]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -301,6 +316,7 @@ func lpc64_3(s []int32, c []int32, shift uint) {
 
 func lpc64_4(s []int32, c []int32, shift uint) {
 	_ = c[3]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -314,6 +330,7 @@ func lpc64_4(s []int32, c []int32, shift uint) {
 
 func lpc64_5(s []int32, c []int32, shift uint) {
 	_ = c[4]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -328,6 +345,7 @@ func lpc64_5(s []int32, c []int32, shift uint) {
 
 func lpc64_6(s []int32, c []int32, shift uint) {
 	_ = c[5]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -343,6 +361,7 @@ func lpc64_6(s []int32, c []int32, shift uint) {
 
 func lpc64_7(s []int32, c []int32, shift uint) {
 	_ = c[6]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -359,6 +378,7 @@ func lpc64_7(s []int32, c []int32, shift uint) {
 
 func lpc64_8(s []int32, c []int32, shift uint) {
 	_ = c[7]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -376,6 +396,7 @@ func lpc64_8(s []int32, c []int32, shift uint) {
 
 func lpc64_9(s []int32, c []int32, shift uint) {
 	_ = c[8]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -394,6 +415,7 @@ func lpc64_9(s []int32, c []int32, shift uint) {
 
 func lpc64_10(s []int32, c []int32, shift uint) {
 	_ = c[9]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -413,6 +435,7 @@ func lpc64_10(s []int32, c []int32, shift uint) {
 
 func lpc64_11(s []int32, c []int32, shift uint) {
 	_ = c[10]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
@@ -433,6 +456,7 @@ func lpc64_11(s []int32, c []int32, shift uint) {
 
 func lpc64_12(s []int32, c []int32, shift uint) {
 	_ = c[11]
+	shift &= 31 // FLAC's shift is 0 to 15: no out-of-range shift to handle
 	c0 := int64(c[0])
 	c1 := int64(c[1])
 	c2 := int64(c[2])
