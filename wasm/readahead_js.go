@@ -56,7 +56,15 @@ func (b *block) holds(off int64, n int) bool {
 // ahead is one source's read-ahead state.
 type ahead struct {
 	cur, next *block
-	size      int // the next block's size
+	size      int    // the next block's size
+	spare     []byte // the data of the last block let go, for the next one
+}
+
+// drop lets block b go, keeping its data for the next block read.
+func (a *ahead) drop(b *block) {
+	if b != nil && cap(b.data) > cap(a.spare) {
+		a.spare = b.data
+	}
 }
 
 var (
@@ -99,8 +107,8 @@ func (s *blobSource) start(off int64, n int) *block {
 	return &block{off: off, n: n, p: s.read.Invoke(s.blob, off, off+int64(n))}
 }
 
-// wait finishes a block's read.
-func (s *blobSource) wait(b *block) error {
+// wait finishes a block's read, into spare when it is large enough.
+func (s *blobSource) wait(b *block, spare *[]byte) error {
 	if b.data != nil {
 		return nil
 	}
@@ -116,13 +124,28 @@ func (s *blobSource) wait(b *block) error {
 	if !u8.InstanceOf(jsUint8Array) {
 		return fmt.Errorf("%s: reading bytes %d..%d gave no data", s.name, b.off, b.off+int64(b.n))
 	}
-	b.data = make([]byte, b.n)
+	if cap(*spare) >= b.n {
+		b.data, *spare = (*spare)[:b.n], nil
+	} else {
+		b.data = make([]byte, b.n)
+	}
 	got := js.CopyBytesToGo(b.data, u8)
 	b.p = js.Undefined()
+	s.recycle(u8)
 	if got < b.n {
 		return fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, b.off, b.off+int64(b.n), got, io.ErrUnexpectedEOF)
 	}
 	return nil
+}
+
+// recycle hands the buffer of a read, once copied, back to the read
+// function's pool when it has one (read.recycle: worker.js reads Blobs
+// into a few reused buffers, so that a pass over a big file does not
+// leave an ArrayBuffer per block for the garbage collector).
+func (s *blobSource) recycle(u8 js.Value) {
+	if r := s.read.Get("recycle"); r.Type() == js.TypeFunction {
+		r.Invoke(u8)
+	}
 }
 
 // readAhead serves p at off from read-ahead blocks; ok false means the
@@ -143,14 +166,16 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		case a.next.holds(off, 1):
 			// Sequential: the block read ahead becomes the current one,
 			// and the blocks grow.
+			a.drop(a.cur)
 			a.cur, a.next = a.next, nil
 			a.size = min(2*a.size, s.aheadLimit())
 		default:
 			// Elsewhere: start small again.
+			a.drop(a.cur)
 			a.size = aheadMin
 			a.cur, a.next = s.start(off, int(min(int64(max(a.size, len(p))), s.size-off))), nil
 		}
-		if err := s.wait(a.cur); err != nil {
+		if err := s.wait(a.cur, &a.spare); err != nil {
 			s.ahead = nil
 			return true, err
 		}

@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,13 +78,26 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		return performance.now() - t0;
 	})()`)
 	time.Sleep(2 * time.Second) // the page settles
-	_, idle := processRSS(ctx)
-	stop := peakRSS(ctx)
+	idleKinds := processKinds(ctx)
+	idle := idleKinds.all
+	stop := phaseRSS(ctx)
 	quick := os.Getenv("OFFCUT_BIGFILES_OPEN_ONLY") != ""
 	got := Eval[map[string]float64](b, ctx, `(async () => {
 		const QUICK = `+strconv.FormatBool(quick)+`;
 		const f = e2e.files()[0];
 		const out = {};
+		// Phase marks (Unix ms) for the per-phase memory report, and the
+		// engine's wasm memory at the end of each phase.
+		let phaseName = null;
+		const phase = async (name) => {
+			if (phaseName) {
+				const s = await oc.stats();
+				out['wasm:' + phaseName] = s.wasmMemory;
+			}
+			phaseName = name;
+			if (name) out['mark:' + name] = Date.now();
+		};
+		await phase('probe');
 		// The engine's Blob reads for a step: how many, how many bytes, and
 		// how long the engine waited for them.
 		const reads = async (name, s0) => {
@@ -100,6 +116,7 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		// The app's quick overview (www/js/overviews.js: 1024 buckets), then
 		// one of 4000 buckets.
 		t0 = performance.now();
+		await phase('overview');
 		const app = await oc.peaks(f, { buckets: 1024, sampled: true });
 		out.overview1024Ms = performance.now() - t0;
 		out.overview1024Buckets = app.min.length;
@@ -110,6 +127,7 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		out.overviewBuckets = quick.min.length;
 		s0 = await reads('overview', s0);
 		if (QUICK) return out;
+		await phase('peaks');
 		t0 = performance.now();
 		await oc.peaks(f, { buckets: 4000 });
 		out.peaksMs = performance.now() - t0;
@@ -117,6 +135,7 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		const ext = info.container === 'mp3' ? 'mp3' : 'wav';
 		let clips = [{ source: 0, in: 0, out: n }];
 		const plans = [];
+		await phase('plans');
 		for (let k = 0; k < 10; k++) {
 			const at = Math.floor(((k + 0.5) * n) / 10), len = rate;
 			const next = [];
@@ -136,6 +155,7 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 		out.planMedianMs = after[4];
 		out.planMaxMs = after[8];
 		// Play from the middle: the time to the first piece of sound.
+		await phase('play');
 		const mid = Math.floor(n / 2);
 		const ctl = new AbortController();
 		t0 = performance.now();
@@ -146,15 +166,34 @@ func benchBigFile(b *testing.B, site *Site, path string) {
 			}).catch((e) => (ctl.signal.aborted ? resolve() : reject(e)));
 		});
 		// Export the edited result.
+		await phase('export');
 		t0 = performance.now();
 		const blob = await oc.render({ version: 1, clips, output: { container: ext } }, [f]);
 		out.exportMs = performance.now() - t0;
 		out.exportBytes = blob.size;
 		out.frames = n;
+		await phase(null);
 		return out;
 	})()`)
-	_, peak := stop()
+	samples := stop()
+	var peak int64
+	for _, s := range samples {
+		peak = max(peak, s.all)
+	}
 	growth := peak - idle
+	marks := map[string]float64{}
+	var wasm []string
+	for k, v := range got {
+		if name, ok := strings.CutPrefix(k, "mark:"); ok {
+			marks[name] = v
+		}
+		if name, ok := strings.CutPrefix(k, "wasm:"); ok {
+			wasm = append(wasm, fmt.Sprintf("%s %d", name, int64(v)>>20))
+		}
+	}
+	sort.Strings(wasm)
+	b.Logf("%s: memory by phase (MiB; a phase's peak growth above idle, by process, at that peak) %s\n  wasm memory after each phase (MiB): %s",
+		filepath.Base(path), phaseReport(idleKinds, samples, marks), strings.Join(wasm, ", "))
 	got["streamMs"] = streamMs
 	b.Logf("%s: probe %.0f ms (%.0f Blob reads of %.1f MB, %.0f ms waiting for them); overview of 1024 buckets %.0f ms, %.0f buckets (%.0f reads of %.1f MB, %.0f ms waiting); overview of 4000 buckets %.0f ms, %.0f buckets (%.0f reads of %.1f MB, %.0f ms waiting)",
 		filepath.Base(path), got["probeMs"], got["probeReads"], got["probeReadMB"], got["probeReadWaitMs"],
