@@ -261,7 +261,6 @@ func (s *blobSource) ReadAt(p []byte, off int64) (n int, err error) {
 		return 0, fmt.Errorf("%s: reading bytes %d..%d gave no data", s.name, off, off+int64(want))
 	}
 	n = js.CopyBytesToGo(p[:want], u8)
-	s.recycle(u8)
 	if n < want {
 		return n, fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, off, off+int64(want), n, io.ErrUnexpectedEOF)
 	}

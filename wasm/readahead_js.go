@@ -131,21 +131,10 @@ func (s *blobSource) wait(b *block, spare *[]byte) error {
 	}
 	got := js.CopyBytesToGo(b.data, u8)
 	b.p = js.Undefined()
-	s.recycle(u8)
 	if got < b.n {
 		return fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, b.off, b.off+int64(b.n), got, io.ErrUnexpectedEOF)
 	}
 	return nil
-}
-
-// recycle hands the buffer of a read, once copied, back to the read
-// function's pool when it has one (read.recycle: worker.js reads Blobs
-// into a few reused buffers, so that a pass over a big file does not
-// leave an ArrayBuffer per block for the garbage collector).
-func (s *blobSource) recycle(u8 js.Value) {
-	if r := s.read.Get("recycle"); r.Type() == js.TypeFunction {
-		r.Invoke(u8)
-	}
 }
 
 // readAhead serves p at off from read-ahead blocks; ok false means the

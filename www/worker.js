@@ -4,8 +4,8 @@
 // A fatal error (the Go program exited, the wasm trapped) means this worker
 // is dead: offcut.js terminates it and starts another.
 // Audio never leaves this worker except as the Blob it posts back; inputs
-// are read by range (a Blob.slice() streamed into reused buffers, see
-// read, awaited by the job's goroutine so that the event loop runs),
+// are read by range (Blob.slice().arrayBuffer(), awaited by the job's
+// goroutine so that the event loop runs and spent buffers are freed),
 // never whole.
 'use strict';
 
@@ -48,89 +48,10 @@ function crashMessage() {
 
 const foldBytes = 32 << 20;
 
-/**
- * Bytes [a, b) of blob, for the engine's reads (Go's ReadAt waits for
- * them): read into an ArrayBuffer of a small pool, which the engine hands
- * back with read.recycle once it has copied the bytes. Each
- * Blob.arrayBuffer() makes a new buffer that stays until the worker's
- * garbage collector runs, which a pass over a 1 GiB file outran by about
- * 150 MB; a reader of the Blob's byte stream fills a buffer given to it
- * instead. Browsers whose Blob streams are not byte streams read with
- * arrayBuffer().
- */
+/** Bytes [a, b) of blob, read synchronously (called by Go's ReadAt). */
 function read(blob, a, b) {
   if (!(blob instanceof Blob) && blob && blob.cloud) return cloudRead(blob.cloud, a, b);
-  if (!byobBlobs) return readFresh(blob, a, b);
-  return readInto(blob.slice(a, b), takeBuffer(b - a));
-}
-
-/** Bytes [a, b) of blob in a buffer of their own (to transfer). */
-function readFresh(blob, a, b) {
-  if (!(blob instanceof Blob) && blob && blob.cloud) return cloudRead(blob.cloud, a, b);
   return blob.slice(a, b).arrayBuffer().then((buf) => new Uint8Array(buf));
-}
-
-const byobBlobs = (() => {
-  try {
-    new Blob([]).stream().getReader({ mode: 'byob' }).releaseLock();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-// The pool of read buffers: at most poolCount buffers and poolBytes bytes
-// (the engine has a few reads in flight: a block and the one read ahead,
-// for a few files); sizes are powers of two from 64 KiB up to pooledMax,
-// larger reads get a buffer of their own.
-const pool = [];
-const poolCount = 8;
-const poolBytes = 24 << 20;
-const pooledMax = 4 << 20;
-
-function takeBuffer(n) {
-  let best = -1;
-  for (let i = 0; i < pool.length; i++) {
-    if (pool[i].byteLength >= n && (best < 0 || pool[i].byteLength < pool[best].byteLength)) best = i;
-  }
-  if (best >= 0) return pool.splice(best, 1)[0];
-  return new ArrayBuffer(n > pooledMax ? n : Math.max(64 << 10, 2 ** Math.ceil(Math.log2(n))));
-}
-
-/** Takes back the buffer of a read whose bytes the engine has copied. */
-read.recycle = (u8) => {
-  const buf = u8.buffer;
-  if (!byobBlobs || !(buf instanceof ArrayBuffer) || buf.byteLength > pooledMax || pool.includes(buf)) return;
-  pool.push(buf);
-  let bytes = pool.reduce((s, x) => s + x.byteLength, 0);
-  while (pool.length > poolCount || bytes > poolBytes) {
-    let small = 0;
-    for (let i = 1; i < pool.length; i++) if (pool[i].byteLength < pool[small].byteLength) small = i;
-    bytes -= pool.splice(small, 1)[0].byteLength;
-  }
-};
-
-/**
- * All of blob read into buf (at least blob.size bytes) through a BYOB
- * reader of its stream; fewer bytes when the file ended early (it
- * changed), which the engine reports.
- */
-async function readInto(blob, buf) {
-  const n = blob.size;
-  const rd = blob.stream().getReader({ mode: 'byob' });
-  let off = 0;
-  try {
-    while (off < n) {
-      const { value, done } = await rd.read(new Uint8Array(buf, off, n - off));
-      if (value) buf = value.buffer; // the same memory, transferred
-      if (done) break;
-      off += value.byteLength;
-    }
-  } finally {
-    if (off < n) rd.cancel().catch(() => {});
-    else rd.releaseLock();
-  }
-  return new Uint8Array(buf, 0, off);
 }
 
 /**
@@ -403,7 +324,7 @@ const ops = {
         switch (kind) {
           case 'bytes': case 'chunk': return send(a);
           case 'patchable': return send(b);
-          case 'range': return readFresh(files[a], b, b + c).then(send);
+          case 'range': return read(files[a], b, b + c).then(send);
           case 'progress': progress(a, b); return undefined;
           default: return undefined; // patch: the page needs no sizes
         }
