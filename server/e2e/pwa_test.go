@@ -912,11 +912,14 @@ func savedJoinOfTwo(t *testing.T) (ctx context.Context, before, a, b, names stri
 			Sources []struct{ Copy *string }
 			Docs    struct {
 				Active string
-				Joiner struct{ Present struct{ Items []any } }
+				// The joiner's state: an engine document and its view.
+				Joiner struct {
+					Present struct{ Doc struct{ Clips []any } }
+				}
 			}
 		}
 		json.Unmarshal([]byte(Eval[string](t, ctx, savedSession)), &rec)
-		if len(rec.Sources) == 2 && rec.Sources[0].Copy != nil && rec.Sources[1].Copy != nil && rec.Docs.Active == "joiner" && len(rec.Docs.Joiner.Present.Items) == 2 {
+		if len(rec.Sources) == 2 && rec.Sources[0].Copy != nil && rec.Sources[1].Copy != nil && rec.Docs.Active == "joiner" && len(rec.Docs.Joiner.Present.Doc.Clips) == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
