@@ -33,19 +33,8 @@ func memInputs(t testing.TB, files ...[]byte) ([]audio.Decoder, []audio.Source) 
 // for integer formats, scaled to LSBs).
 func renderMem(t testing.TB, doc *project.Document, files ...[]byte) (*project.Result, []float32) {
 	t.Helper()
-	decs, srcs := memInputs(t, files...)
-	res, err := project.Render(doc, decs, project.Options{})
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	var buf bytes.Buffer
-	if _, err := res.Plan.WriteTo(&buf, srcs, nil); err != nil {
-		t.Fatal(err)
-	}
-	if int64(buf.Len()) != res.Plan.Size() {
-		t.Fatalf("wrote %d bytes, planned %d", buf.Len(), res.Plan.Size())
-	}
-	out, err := wav.Open(audio.NewBytesSource(buf.Bytes()))
+	res, b := renderBytes(t, doc, files...)
+	out, err := wav.Open(audio.NewBytesSource(b))
 	if err != nil {
 		t.Fatalf("output does not open: %v", err)
 	}

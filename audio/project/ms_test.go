@@ -87,8 +87,9 @@ func equalJSON(a, b any) bool {
 	return bytes.Equal(x, y)
 }
 
-// renderBytes renders doc over in-memory WAVs and returns the file's bytes.
-func renderBytes(t *testing.T, doc *project.Document, files ...[]byte) (*project.Result, []byte) {
+// renderBytes renders doc over in-memory WAVs and returns the file's
+// bytes, checking there are as many as planned.
+func renderBytes(t testing.TB, doc *project.Document, files ...[]byte) (*project.Result, []byte) {
 	t.Helper()
 	decs, srcs := memInputs(t, files...)
 	res, err := project.Render(doc, decs, project.Options{})
@@ -98,6 +99,9 @@ func renderBytes(t *testing.T, doc *project.Document, files ...[]byte) (*project
 	var buf bytes.Buffer
 	if _, err := res.Plan.WriteTo(&buf, srcs, nil); err != nil {
 		t.Fatal(err)
+	}
+	if int64(buf.Len()) != res.Plan.Size() {
+		t.Fatalf("wrote %d bytes, planned %d", buf.Len(), res.Plan.Size())
 	}
 	return res, buf.Bytes()
 }

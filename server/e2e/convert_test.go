@@ -25,13 +25,12 @@ import (
 	"offcut/audio/codecs"
 )
 
-// processRSS returns the resident memory of the renderer processes of the
-// browser of ctx and of all its processes (from /proc: each process's
-// VmRSS, the browser's own process and its descendants).
-func processRSS(ctx context.Context) (renderers, all int64) {
+// browserPIDs returns the browser of ctx's own process and its
+// descendants (from /proc: each process's parent).
+func browserPIDs(ctx context.Context) []int {
 	c := chromedp.FromContext(ctx)
 	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
-		return 0, 0
+		return nil
 	}
 	root := c.Browser.Process().Pid
 	parent := map[int]int{}
@@ -50,14 +49,24 @@ func processRSS(ctx context.Context) (renderers, all int64) {
 			parent[pid], _ = strconv.Atoi(f[1])
 		}
 	}
+	var pids []int
 	for pid := range parent {
 		p := pid
 		for p != root && p > 1 {
 			p = parent[p]
 		}
-		if p != root {
-			continue
+		if p == root {
+			pids = append(pids, pid)
 		}
+	}
+	return pids
+}
+
+// processRSS returns the resident memory of the renderer processes of the
+// browser of ctx and of all its processes (each process's VmRSS, the
+// browser's own process and its descendants).
+func processRSS(ctx context.Context) (renderers, all int64) {
+	for _, pid := range browserPIDs(ctx) {
 		rss := vmRSS(pid)
 		all += rss
 		if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && strings.Contains(string(cmd), "--type=renderer") {

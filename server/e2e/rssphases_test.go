@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // rssSample is the RSS of the browser's processes at one moment, by kind
@@ -25,34 +21,7 @@ type rssSample struct {
 // processKinds is processRSS split by kind of process.
 func processKinds(ctx context.Context) rssSample {
 	s := rssSample{at: time.Now(), kinds: map[string]int64{}}
-	c := chromedp.FromContext(ctx)
-	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
-		return s
-	}
-	root := c.Browser.Process().Pid
-	parent := map[int]int{}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		st, err := os.ReadFile(filepath.Join(d, "stat"))
-		if err != nil {
-			continue
-		}
-		str := string(st)
-		i := strings.LastIndexByte(str, ')')
-		f := strings.Fields(str[i+1:])
-		pid, _ := strconv.Atoi(filepath.Base(d))
-		if len(f) > 1 {
-			parent[pid], _ = strconv.Atoi(f[1])
-		}
-	}
-	for pid := range parent {
-		p := pid
-		for p != root && p > 1 {
-			p = parent[p]
-		}
-		if p != root {
-			continue
-		}
+	for _, pid := range browserPIDs(ctx) {
 		rss := vmRSS(pid)
 		s.all += rss
 		kind := "browser"
