@@ -38,7 +38,7 @@ export function writeReport(r) {
     const other = j.peer && j.browser[j.peer === 'ffmpeg-memfs' ? 'ffmpeg-workerfs' : 'ffmpeg-memfs'];
     const otherName = j.peer === 'ffmpeg-memfs' ? 'WORKERFS' : 'MEMFS';
     let peer = p ? `${ms(p.ms)} (${FS[j.peer]})` : 'failed';
-    if (other) peer += `; ${otherName} ${other.ms != null ? ms(other.ms) : other.error ? 'cannot: ' + other.error : '—'}`;
+    if (other) peer += `; ${otherName} ${other.ms != null ? ms(other.ms) + (r.runs > 1 && other.runsMs?.length === 1 ? ' (one run)' : '') : other.error ? 'cannot: ' + other.error : '—'}`;
     if (!p && j.browser['ffmpeg-workerfs']?.error) peer += ': ' + j.browser['ffmpeg-workerfs'].error;
     L.push(`| ${j.title} | ${o.ms != null ? ms(o.ms) : 'failed: ' + o.error} | ${peer} | ${r2(j.ratio)} | ${mib(o.peakMiB)} (+${mib(o.aboveIdleMiB)}) | ${p ? `${mib(p.peakMiB)} (+${mib(p.aboveIdleMiB)})` : '—'} | ${correct(o.correct)} | ${p ? correct(p.correct) : '—'} |`);
     const one = j.browser['offcut-one'];
