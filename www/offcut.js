@@ -266,17 +266,19 @@ export class Offcut {
    *   workers a long encoded output (WAV → MP3) is encoded on, in
    *   segments the engine chooses, then joined; the bytes are the same
    *   for any number (and the CLI's). 0 encodes it in one piece instead
-   *   (other bytes; for comparisons). splitDecodes (default true) also
+   *   (other bytes; for comparisons). splitDecodes (default false) also
    *   splits a long PCM output decoded from its sources (MP3 → WAV) across
-   *   the workers, with the same bytes as one piece (on an idle 2-core
-   *   machine two workers took 0.69 of one piece's time; on a loaded one,
-   *   with no core free, up to 1.23); false keeps it in one piece
+   *   the workers, with the same bytes as one piece. It is off because it
+   *   loses where it counts: a fresh page starts its helper cold (make
+   *   bench, 2 cores: 10-min MP3 → WAV 3.97 s split against 2.48 s in one
+   *   piece; a crossfade of two MP3s 3.12 s against 1.77 s); only with a
+   *   warm helper on an idle machine did it win (0.69 of one piece)
    * @returns {Promise<Blob>} of the output format's MIME type (summary.mime);
    *   blob.summary is the plan's summary completed by the render (clipped:
    *   samples clamped at full scale; gainLimited: MP3 granules that could
    *   not take the whole gain; notes)
    */
-  async render(project, files, { onProgress, signal, workers = Offcut.workers(), splitDecodes = true } = {}) {
+  async render(project, files, { onProgress, signal, workers = Offcut.workers(), splitDecodes = false } = {}) {
     const doc = json(project);
     const list = blobs(files);
     let r = null;

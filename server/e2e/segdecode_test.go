@@ -12,7 +12,7 @@ import (
 )
 
 // TestSegmentedMP3ToWAVExport: a 62 s MP3 (lame VBR) converted to WAV in
-// the browser (splitDecodes, the default) is decoded in segments on two
+// the browser with splitDecodes (off by default) is decoded in segments on two
 // workers and joined; the file is the native CLI's byte for byte, and the
 // one-piece render's (workers: 0).
 func TestSegmentedMP3ToWAVExport(t *testing.T) {
