@@ -41,7 +41,7 @@ func TestSegmentedMP3ToWAVExport(t *testing.T) {
 		const [f] = e2e.files();
 		const info = await oc.probe(f);
 		const doc = { version: 1, clips: [{ source: 0, in: 0, out: info.frames }], output: { container: 'wav' } };
-		const split = await oc.render(doc, [f], { workers: 2 });
+		const split = await oc.render(doc, [f], { workers: 2, splitDecodes: true });
 		const workers = oc.activity().workers;
 		const whole = await oc.render(doc, [f], { workers: 0 });
 		return { workers,
