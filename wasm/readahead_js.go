@@ -21,9 +21,16 @@ import (
 // does not pay for megabytes it will not use. Only the last few sources
 // read keep their blocks (aheadSources), and every block is dropped when
 // the job ends, so the memory this costs is bounded and brief.
+//
+// Once a pass has reached blocks of aheadMax, aheadDepth of them are read
+// ahead at once: Chromium reads a File faster with reads in flight side
+// by side (14 MB in 4 MiB reads: about 85 ms all at once, 200 ms one after
+// another as blocks that double), and a pass that far is a pass through
+// the file (an MP3's frame index, a waveform, a render).
 const (
 	aheadMin     = 64 << 10
 	aheadMax     = 4 << 20
+	aheadDepth   = 3
 	aheadSources = 4
 )
 
@@ -55,9 +62,10 @@ func (b *block) holds(off int64, n int) bool {
 
 // ahead is one source's read-ahead state.
 type ahead struct {
-	cur, next *block
-	size      int    // the next block's size
-	spare     []byte // the data of the last block let go, for the next one
+	cur   *block
+	next  []*block // blocks read ahead, in order, at most aheadDepth
+	size  int      // the next block's size
+	spare []byte   // the data of the last block let go, for the next one
 }
 
 // drop lets block b go, keeping its data for the next block read.
@@ -104,7 +112,17 @@ func (s *blobSource) use() {
 
 // start begins reading bytes [off, off+n) of s.
 func (s *blobSource) start(off int64, n int) *block {
-	return &block{off: off, n: n, p: s.read.Invoke(s.blob, off, off+int64(n))}
+	// true: a block of a pass through the file (worker.js reads these
+	// through a cursor into reused buffers, given back by recycle).
+	return &block{off: off, n: n, p: s.read.Invoke(s.blob, off, off+int64(n), true)}
+}
+
+// recycle hands the buffer of a block's read, once copied, back to the
+// read function's pool when it has one (read.recycle in worker.js).
+func (s *blobSource) recycle(u8 js.Value) {
+	if r := s.read.Get("recycle"); r.Type() == js.TypeFunction {
+		r.Invoke(u8)
+	}
 }
 
 // wait finishes a block's read, into spare when it is large enough.
@@ -131,6 +149,7 @@ func (s *blobSource) wait(b *block, spare *[]byte) error {
 	}
 	got := js.CopyBytesToGo(b.data, u8)
 	b.p = js.Undefined()
+	s.recycle(u8)
 	if got < b.n {
 		return fmt.Errorf("%s: reading bytes %d..%d gave %d bytes; was the file changed? %w", s.name, b.off, b.off+int64(b.n), got, io.ErrUnexpectedEOF)
 	}
@@ -152,14 +171,15 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 	for len(p) > 0 {
 		switch {
 		case a.cur.holds(off, 1):
-		case a.next.holds(off, 1):
+		case len(a.next) > 0 && a.next[0].holds(off, 1):
 			// Sequential: the block read ahead becomes the current one,
 			// and the blocks grow.
 			a.drop(a.cur)
-			a.cur, a.next = a.next, nil
+			a.cur, a.next = a.next[0], a.next[1:]
 			a.size = min(2*a.size, s.aheadLimit())
 		default:
-			// Elsewhere: start small again.
+			// Elsewhere: start small again (reads still in flight are
+			// let go).
 			a.drop(a.cur)
 			a.size = aheadMin
 			a.cur, a.next = s.start(off, int(min(int64(max(a.size, len(p))), s.size-off))), nil
@@ -170,8 +190,20 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		}
 		k := copy(p, a.cur.data[off-a.cur.off:])
 		p, off = p[k:], off+int64(k)
-		if end := a.cur.off + int64(a.cur.n); a.next == nil && end < s.size {
-			a.next = s.start(end, int(min(int64(a.size), s.size-end)))
+		depth := 1
+		if a.size >= aheadMax {
+			depth = aheadDepth
+		}
+		for len(a.next) < depth {
+			last := a.cur
+			if len(a.next) > 0 {
+				last = a.next[len(a.next)-1]
+			}
+			end := last.off + int64(last.n)
+			if end >= s.size {
+				break
+			}
+			a.next = append(a.next, s.start(end, int(min(int64(a.size), s.size-end))))
 		}
 	}
 	return true, nil

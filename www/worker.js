@@ -4,9 +4,8 @@
 // A fatal error (the Go program exited, the wasm trapped) means this worker
 // is dead: offcut.js terminates it and starts another.
 // Audio never leaves this worker except as the Blob it posts back; inputs
-// are read by range (Blob.slice().arrayBuffer(), awaited by the job's
-// goroutine so that the event loop runs and spent buffers are freed),
-// never whole.
+// are read by range (see read, awaited by the job's goroutine so that
+// the event loop runs), never whole.
 'use strict';
 
 importScripts('./wasm_exec.js');
@@ -48,11 +47,123 @@ function crashMessage() {
 
 const foldBytes = 32 << 20;
 
-/** Bytes [a, b) of blob, read synchronously (called by Go's ReadAt). */
-function read(blob, a, b) {
+/**
+ * Bytes [a, b) of blob for the engine (Go's ReadAt waits for them). The
+ * engine's read-ahead blocks (seq true: a pass through the file, block
+ * after block) are read through a cursor into reused buffers, see
+ * cursorRead; other reads get a buffer of their own.
+ */
+function read(blob, a, b, seq) {
   if (!(blob instanceof Blob) && blob && blob.cloud) return cloudRead(blob.cloud, a, b);
+  if (seq && byobBlobs && b > a) return cursorRead(blob, a, b);
   return blob.slice(a, b).arrayBuffer().then((buf) => new Uint8Array(buf));
 }
+
+// Each Blob.arrayBuffer() makes a new ArrayBuffer that stays until the
+// worker's garbage collector runs, which a pass over a 1 GiB file outran
+// by about 150 MB (renderer RSS). A pass is read instead through one BYOB
+// reader of the Blob's byte stream from where the pass is (a cursor),
+// into buffers of a small pool that the engine hands back once it has
+// copied them (read.recycle). A cursor serves reads that continue where
+// its last read ended; at most cursorMax stay open, each closed once idle
+// for cursorIdleMs, so open streams (which hold reads in the browser)
+// cannot pile up. Browsers whose Blob streams are not byte streams read
+// with arrayBuffer().
+const byobBlobs = (() => {
+  try {
+    new Blob([]).stream().getReader({ mode: 'byob' }).releaseLock();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const cursors = []; // most recently used last
+const cursorMax = 4;
+const cursorIdleMs = 1000;
+
+function cursorRead(blob, a, b) {
+  let c = cursors.find((x) => x.blob === blob && x.pos === a && !x.failed);
+  if (c) cursors.splice(cursors.indexOf(c), 1);
+  else c = { blob, pos: a, rd: blob.slice(a).stream().getReader({ mode: 'byob' }), tail: Promise.resolve(), queued: 0 };
+  cursors.push(c);
+  while (cursors.length > cursorMax) closeCursor(cursors.shift());
+  c.pos = b;
+  c.queued++;
+  const p = c.tail.then(() => fill(c.rd, takeBuffer(b - a), b - a));
+  c.tail = p.then(
+    () => {
+      if (--c.queued === 0) idle(c);
+    },
+    () => {
+      c.failed = true;
+      c.queued--;
+      const i = cursors.indexOf(c);
+      if (i >= 0) cursors.splice(i, 1);
+      closeCursor(c);
+    },
+  );
+  return p;
+}
+
+/** Closes c's stream once its queued reads are done. */
+function closeCursor(c) {
+  c.failed = true;
+  c.tail.then(() => c.rd.cancel().catch(() => {}));
+}
+
+/** Closes c if no read comes for it within cursorIdleMs. */
+function idle(c) {
+  clearTimeout(c.timer);
+  c.timer = setTimeout(() => {
+    if (c.queued > 0) return;
+    const i = cursors.indexOf(c);
+    if (i >= 0) cursors.splice(i, 1);
+    closeCursor(c);
+  }, cursorIdleMs);
+}
+
+/** The next n bytes of rd into buf; fewer at the end of the file. */
+async function fill(rd, buf, n) {
+  let off = 0;
+  while (off < n) {
+    const { value, done } = await rd.read(new Uint8Array(buf, off, n - off));
+    if (value) buf = value.buffer; // the same memory, transferred
+    if (done) break;
+    off += value.byteLength;
+  }
+  return new Uint8Array(buf, 0, off);
+}
+
+// The pool of read buffers: at most poolCount buffers and poolBytes bytes
+// (the engine has a few reads in flight: a block and the one read ahead,
+// for a few files); sizes are powers of two from 64 KiB up to pooledMax.
+const pool = [];
+const poolCount = 8;
+const poolBytes = 24 << 20;
+const pooledMax = 4 << 20;
+
+function takeBuffer(n) {
+  let best = -1;
+  for (let i = 0; i < pool.length; i++) {
+    if (pool[i].byteLength >= n && (best < 0 || pool[i].byteLength < pool[best].byteLength)) best = i;
+  }
+  if (best >= 0) return pool.splice(best, 1)[0];
+  return new ArrayBuffer(n > pooledMax ? n : Math.max(64 << 10, 2 ** Math.ceil(Math.log2(n))));
+}
+
+/** Takes back the buffer of a read whose bytes the engine has copied. */
+read.recycle = (u8) => {
+  const buf = u8.buffer;
+  if (!(buf instanceof ArrayBuffer) || buf.byteLength < 64 << 10 || buf.byteLength > pooledMax || pool.includes(buf)) return;
+  pool.push(buf);
+  let bytes = pool.reduce((s, x) => s + x.byteLength, 0);
+  while (pool.length > poolCount || bytes > poolBytes) {
+    let small = 0;
+    for (let i = 1; i < pool.length; i++) if (pool[i].byteLength < pool[small].byteLength) small = i;
+    bytes -= pool.splice(small, 1)[0].byteLength;
+  }
+};
 
 /**
  * Bytes [a, b) of a cloud file's ciphertext: one HTTP Range request (the
