@@ -57,18 +57,10 @@ func TestRoundTrip(t *testing.T) {
 				f := audio.Format{Rate: 44100, Channels: ch, Bits: bits}
 				want := quantizeSamples(audiotest.Signal(10000+ch*997, ch, f.Rate, uint64(bits*ch)), bits)
 				file := encode(t, f, want, EncoderOptions{Level: level, PrecisionSearch: search, Tags: map[string]string{"title": "round trip"}})
-				d, err := Open(audio.NewBytesSource(file))
-				if err != nil {
-					t.Fatal(err)
-				}
+				d, got := decodeAll(t, audio.NewBytesSource(file))
 				if d.Info().Frames != int64(len(want)/ch) || d.Info().Tags["title"] != "round trip" {
 					t.Fatalf("Info %+v", d.Info())
 				}
-				s, err := d.Stream(0, d.Info().Frames)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := audiotest.ReadAll(t, s)
 				for i := range want {
 					if got[i] != want[i] {
 						t.Fatalf("sample %d = %v, want %v", i, got[i], want[i])
@@ -188,15 +180,7 @@ func TestEncoderClamps(t *testing.T) {
 	in := []float32{0.5, 2, -2, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), -1, 0.25}
 	want := []float32{0.5, 32767.0 / 32768, -1, 32767.0 / 32768, -1, 0, -1, 0.25}
 	file := encode(t, f, in, EncoderOptions{Level: 5})
-	d, err := Open(audio.NewBytesSource(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := d.Stream(0, d.Info().Frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := audiotest.ReadAll(t, s)
+	_, got := decodeAll(t, audio.NewBytesSource(file))
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("sample %d: %v became %v, want %v", i, in[i], got[i], want[i])

@@ -87,30 +87,13 @@ func TestRoundTripLevels(t *testing.T) {
 		t.Skip("no reference tools under js/wasm")
 	}
 	bin := audiotest.Tool(t, "flac")
-	type sig struct {
-		name string
-		f    audio.Format
-		s    []float32
-	}
-	var sigs []sig
-	for _, name := range []string{"01 - blocksize 4096.flac", "60 - mono audio.flac"} {
-		f, s := musicFile(t, name)
-		sigs = append(sigs, sig{name, f, s})
-	}
-	sigs = append(sigs, sig{"speech-like", audio.Format{Rate: 16000, Channels: 1, Bits: 16}, speechLike(16000, 5)})
+	sigs := musicSignals(t, "", "01 - blocksize 4096.flac", "60 - mono audio.flac")
+	sigs = append(sigs, testSignal{"speech-like", audio.Format{Rate: 16000, Channels: 1, Bits: 16}, speechLike(16000, 5)})
 	dir := t.TempDir()
 	for _, sg := range sigs {
 		for lv := range 9 {
 			file := encode(t, sg.f, sg.s, EncoderOptions{Level: lv})
-			d, err := Open(audio.NewBytesSource(file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := d.Stream(0, d.Info().Frames)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := audiotest.ReadAll(t, s)
+			_, got := decodeAll(t, audio.NewBytesSource(file))
 			if len(got) != len(sg.s) {
 				t.Fatalf("%s level %d: %d samples back, want %d", sg.name, lv, len(got), len(sg.s))
 			}

@@ -89,6 +89,13 @@ func musicFile(t *testing.T, name string) (audio.Format, []float32) {
 		t.Fatal(err)
 	}
 	defer src.Close()
+	d, samples := decodeAll(t, src)
+	return d.Info().Format, samples
+}
+
+// decodeAll opens a FLAC source and decodes all of it.
+func decodeAll(t *testing.T, src audio.Source) (*Decoder, []float32) {
+	t.Helper()
 	d, err := Open(src)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +104,25 @@ func musicFile(t *testing.T, name string) (audio.Format, []float32) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d.Info().Format, audiotest.ReadAll(t, s)
+	return d, audiotest.ReadAll(t, s)
+}
+
+// testSignal is a named signal the encoder's tests encode.
+type testSignal struct {
+	name string
+	f    audio.Format
+	s    []float32
+}
+
+// musicSignals decodes the named conformance files (real music) as test
+// signals, each named by prefix and its file name.
+func musicSignals(t *testing.T, prefix string, names ...string) []testSignal {
+	var sigs []testSignal
+	for _, name := range names {
+		f, s := musicFile(t, name)
+		sigs = append(sigs, testSignal{prefix + strings.TrimSuffix(name, ".flac"), f, s})
+	}
+	return sigs
 }
 
 // TestSize compares our sizes at levels 0, 5 and 8 with flac's on music
@@ -108,18 +133,9 @@ func TestSize(t *testing.T) {
 		t.Skip("no reference tools under js/wasm")
 	}
 	bin := audiotest.Tool(t, "flac")
-	type sig struct {
-		name string
-		f    audio.Format
-		s    []float32
-	}
-	var sigs []sig
-	for _, name := range []string{"01 - blocksize 4096.flac", "28 - high resolution audio, default settings.flac", "60 - mono audio.flac"} {
-		f, s := musicFile(t, name)
-		sigs = append(sigs, sig{"music " + strings.TrimSuffix(name, ".flac"), f, s})
-	}
-	sigs = append(sigs, sig{"speech-like 16-bit 16 kHz", audio.Format{Rate: 16000, Channels: 1, Bits: 16}, speechLike(16000, 20)})
-	sigs = append(sigs, sig{"speech-like 16-bit 44.1 kHz", audio.Format{Rate: 44100, Channels: 1, Bits: 16}, speechLike(44100, 10)})
+	sigs := musicSignals(t, "music ", "01 - blocksize 4096.flac", "28 - high resolution audio, default settings.flac", "60 - mono audio.flac")
+	sigs = append(sigs, testSignal{"speech-like 16-bit 16 kHz", audio.Format{Rate: 16000, Channels: 1, Bits: 16}, speechLike(16000, 20)})
+	sigs = append(sigs, testSignal{"speech-like 16-bit 44.1 kHz", audio.Format{Rate: 44100, Channels: 1, Bits: 16}, speechLike(44100, 10)})
 	var table strings.Builder
 	table.WriteString("\n| signal | flac -0 | ours 0 | flac -5 | ours 5 | flac -8 | ours 8 |\n|---|---|---|---|---|---|---|\n")
 	for _, sg := range sigs {
