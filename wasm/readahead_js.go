@@ -21,16 +21,9 @@ import (
 // does not pay for megabytes it will not use. Only the last few sources
 // read keep their blocks (aheadSources), and every block is dropped when
 // the job ends, so the memory this costs is bounded and brief.
-//
-// Once a pass has reached blocks of aheadMax, aheadDepth of them are read
-// ahead at once: Chromium reads a File faster with reads in flight side
-// by side (14 MB in 4 MiB reads: about 85 ms all at once, 200 ms one after
-// another as blocks that double), and a pass that far is a pass through
-// the file (an MP3's frame index, a waveform, a render).
 const (
 	aheadMin     = 64 << 10
 	aheadMax     = 4 << 20
-	aheadDepth   = 3
 	aheadSources = 4
 )
 
@@ -62,10 +55,9 @@ func (b *block) holds(off int64, n int) bool {
 
 // ahead is one source's read-ahead state.
 type ahead struct {
-	cur   *block
-	next  []*block // blocks read ahead, in order, at most aheadDepth
-	size  int      // the next block's size
-	spare []byte   // the data of the last block let go, for the next one
+	cur, next *block
+	size      int    // the next block's size
+	spare     []byte // the data of the last block let go, for the next one
 }
 
 // drop lets block b go, keeping its data for the next block read.
@@ -171,15 +163,14 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 	for len(p) > 0 {
 		switch {
 		case a.cur.holds(off, 1):
-		case len(a.next) > 0 && a.next[0].holds(off, 1):
+		case a.next.holds(off, 1):
 			// Sequential: the block read ahead becomes the current one,
 			// and the blocks grow.
 			a.drop(a.cur)
-			a.cur, a.next = a.next[0], a.next[1:]
+			a.cur, a.next = a.next, nil
 			a.size = min(2*a.size, s.aheadLimit())
 		default:
-			// Elsewhere: start small again (reads still in flight are
-			// let go).
+			// Elsewhere: start small again.
 			a.drop(a.cur)
 			a.size = aheadMin
 			a.cur, a.next = s.start(off, int(min(int64(max(a.size, len(p))), s.size-off))), nil
@@ -190,20 +181,8 @@ func (s *blobSource) readAhead(p []byte, off int64) (ok bool, err error) {
 		}
 		k := copy(p, a.cur.data[off-a.cur.off:])
 		p, off = p[k:], off+int64(k)
-		depth := 1
-		if a.size >= aheadMax {
-			depth = aheadDepth
-		}
-		for len(a.next) < depth {
-			last := a.cur
-			if len(a.next) > 0 {
-				last = a.next[len(a.next)-1]
-			}
-			end := last.off + int64(last.n)
-			if end >= s.size {
-				break
-			}
-			a.next = append(a.next, s.start(end, int(min(int64(a.size), s.size-end))))
+		if end := a.cur.off + int64(a.cur.n); a.next == nil && end < s.size {
+			a.next = s.start(end, int(min(int64(a.size), s.size-end)))
 		}
 	}
 	return true, nil
