@@ -163,6 +163,7 @@ type blobSource struct {
 	name       string
 	key        string // the file's identity across calls (input.key)
 	ahead      *ahead // read-ahead blocks (readahead_js.go)
+	ends       ends   // the file's first and last bytes (readahead_js.go)
 	aheadMax   int    // the largest block read ahead, if not aheadMax
 }
 

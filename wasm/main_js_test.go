@@ -60,10 +60,12 @@ func TestBlobSourceReadAt(t *testing.T) {
 	if _, err := src.ReadAt(p, -1); err == nil {
 		t.Error("ReadAt at -1: no error")
 	}
-	// A new job reads the Blob again (read-ahead blocks last one job).
+	// A read that throws is an error naming the file and the bytes (on a
+	// new source: this one keeps the file's ends it has read).
 	dropReadAhead()
 	state.Set("fail", true)
-	_, err = src.ReadAt(p, 0)
+	in, _ = newInput(blob, read, 0)
+	_, err = in.src.ReadAt(p, 0)
 	if err == nil || !strings.Contains(err.Error(), "digits.bin: reading bytes 0..4:") || !strings.Contains(err.Error(), "could not be read") {
 		t.Errorf("ReadAt when read throws: %v", err)
 	}

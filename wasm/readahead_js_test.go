@@ -83,7 +83,7 @@ func TestReadAhead(t *testing.T) {
 		t.Errorf("a prefetched read: %v, %d Blob reads", err, state.Get("calls").Int())
 	}
 	release()
-	if _, err := in.src.ReadAt(r[:10], 1000); err != nil || state.Get("calls").Int() == 0 {
+	if _, err := in.src.ReadAt(r[:10], 5<<20); err != nil || state.Get("calls").Int() == 0 {
 		t.Errorf("after release, reads go to the Blob again (%v)", err)
 	}
 
@@ -109,6 +109,53 @@ func TestReadAhead(t *testing.T) {
 	if n := state.Get("calls").Int(); n != 0 {
 		t.Errorf("reads inside %d prefetched ranges made %d Blob reads", len(ranges), n)
 	}
+}
+
+// TestEnds: the file's first and last bytes (what the identity, the
+// probe and the tags read, each again) cost one Blob read each however
+// often they are read, with a sequential pass in between; a read across
+// the head's edge is served right.
+func TestEnds(t *testing.T) {
+	defer dropReadAhead()
+	data := make([]byte, 3<<20+77)
+	rand.New(rand.NewSource(2)).Read(data)
+	blob, read, state := countingFile(data)
+	in, err := newInput(blob, read, 0) // fileKey reads 4 KiB at each end
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(off int64, n int) {
+		t.Helper()
+		p := make([]byte, n)
+		if _, err := in.src.ReadAt(p, off); err != nil || !bytes.Equal(p, data[off:off+int64(n)]) {
+			t.Fatalf("%d bytes at %d: %v", n, off, err)
+		}
+	}
+	if n := state.Get("calls").Int(); n != 2 {
+		t.Errorf("the file's identity took %d Blob reads, want 2 (its two ends)", n)
+	}
+	state.Set("calls", 0)
+	probe := func() {
+		check(0, 10)                      // a format's probe
+		check(int64(len(data))-128, 128)  // ID3v1
+		check(int64(len(data))-4096, 100) // an APE footer
+	}
+	for i := 0; i < 3; i++ {
+		probe()
+	}
+	if n := state.Get("calls").Int(); n != 0 {
+		t.Errorf("three probes took %d Blob reads after the identity", n)
+	}
+	for off := int64(4000); off < 1<<20; off += 30000 {
+		check(off, 417) // a pass through the start of the file
+	}
+	probe()
+	// The pass: blocks of 64 KiB, 64 KiB, 256 KiB, 1 MiB and 4 MiB (each
+	// the one read ahead of the last); the probe reads nothing.
+	if n := state.Get("calls").Int(); n > 5 {
+		t.Errorf("a pass over the first MiB and a probe took %d Blob reads", n)
+	}
+	check(endBytes-5, 10) // across the head's edge
 }
 
 // TestPrefetchNotBlob: a source whose object is not a Blob (a cloud file)
