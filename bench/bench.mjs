@@ -366,7 +366,7 @@ async function main() {
     for (const j of jobs) if (j.ref && !j.skip) j.refFile = j.saved ? j.saved.map((i) => j.ref(path.join(cache, 'ref'), i)) : [j.ref(path.join(cache, 'ref'))];
 
     for (const j of jobs) {
-      const jr = { id: j.id, title: j.title, inputs: j.inputs.length === 1 ? path.basename(j.inputs[0]) : `${j.inputs.length} files`, check: j.check };
+      const jr = { id: j.id, title: j.title, oneTitle: j.oneTitle, inputs: j.inputs.length === 1 ? path.basename(j.inputs[0]) : `${j.inputs.length} files`, check: j.check };
       results.jobs.push(jr);
       if (j.skip) { jr.skip = j.skip; log(`${j.id}: skipped: ${j.skip}`); continue; }
       log(`${j.id}: ${j.title}…`);
@@ -498,7 +498,7 @@ function summarize(jr) {
 function line(jr) {
   const b = jr.browser;
   const f = (x) => (x == null ? '—' : x.toFixed(0) + ' ms');
-  const one = b['offcut-one'] ? ` | one worker, one piece ${f(b['offcut-one'].ms)} (ratio ${jr.ratioOne?.toFixed(2) ?? '—'})` : '';
+  const one = b['offcut-one'] ? ` | ${jr.oneTitle || 'one worker, one piece'} ${f(b['offcut-one'].ms)} (ratio ${jr.ratioOne?.toFixed(2) ?? '—'})` : '';
   return `offcut ${f(b.offcut?.ms)}${one} | ffmpeg.wasm WORKERFS ${f(b['ffmpeg-workerfs']?.ms)} MEMFS ${f(b['ffmpeg-memfs']?.ms)} | ratio ${jr.ratio?.toFixed(2) ?? '—'}`;
 }
 

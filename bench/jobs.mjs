@@ -237,6 +237,7 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
 
   jobs.push({
     id: 'batch', title: '20-file batch, 30-s WAVs → FLAC', quick: false,
+    offcutOne: true, oneTitle: 'one file after another on one worker',
     inputs: m.batch, ext: 'flac', check: 'exact', refIsSource: true, saved: [0, 19],
     offcut: { renders: m.batch.map((p, i) => ({ project: clipDoc(0, frames(p), { container: 'flac', options: { level: '5' } }), inputs: [i] })) },
     ffmpeg: { cmds: m.batch.map((p, i) => ({ args: ['-v', 'error', '-i', `{${i}}`, '-c:a', 'flac', `out${i}.flac`], out: `out${i}.flac`, mime: 'audio/flac' })) },

@@ -42,7 +42,7 @@ export function writeReport(r) {
     if (!p && j.browser['ffmpeg-workerfs']?.error) peer += ': ' + j.browser['ffmpeg-workerfs'].error;
     L.push(`| ${j.title} | ${o.ms != null ? ms(o.ms) : 'failed: ' + o.error} | ${peer} | ${r2(j.ratio)} | ${mib(o.peakMiB)} (+${mib(o.aboveIdleMiB)}) | ${p ? `${mib(p.peakMiB)} (+${mib(p.aboveIdleMiB)})` : '—'} | ${correct(o.correct)} | ${p ? correct(p.correct) : '—'} |`);
     const one = j.browser['offcut-one'];
-    if (one) L.push(`| ${j.title}, one worker in one piece | ${one.ms != null ? ms(one.ms) : 'failed: ' + one.error} | ${peer} | ${r2(j.ratioOne)} | ${mib(one.peakMiB)} (+${mib(one.aboveIdleMiB)}) | | ${correct(one.correct)} | |`);
+    if (one) L.push(`| ${j.title}, ${j.oneTitle || 'one worker in one piece'} | ${one.ms != null ? ms(one.ms) : 'failed: ' + one.error} | ${peer} | ${r2(j.ratioOne)} | ${mib(one.peakMiB)} (+${mib(one.aboveIdleMiB)}) | | ${correct(one.correct)} | |`);
   }
   L.push('');
   L.push('## Natively: the offcut CLI beside the reference tools, same files, same run', '');

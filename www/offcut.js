@@ -96,6 +96,16 @@ const json = (project) => (typeof project === 'string' ? project : JSON.stringif
  * crashed worker (Go panic that escaped, out of memory) rejects the job it
  * was running and is replaced. Plans are cached by document and files.
  */
+/**
+ * The engine's compiled WebAssembly.Module, once the page's first worker
+ * has compiled it: later workers get it instead of compiling again (see
+ * worker.js).
+ */
+let engineModule = null;
+
+/** Extra engines for each(), started on its first call and kept. */
+const batchEngines = [];
+
 export class Offcut {
   /** @type {Worker|null} */
   #worker = null;
@@ -293,6 +303,57 @@ export class Offcut {
     r ??= await this.#run('render', { project: doc, files: list }, { signal, onProgress });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
+  }
+
+  /**
+   * Runs work(engine, item) for every item, several at once: on this
+   * engine and on up to workers - 1 more, each on a worker of its own
+   * (started on the first call and kept for the next). Each engine takes
+   * the next item when it is done with one; this engine starts at once and
+   * each extra one joins when it is ready, so a worker slow to start (seen
+   * under load) delays nothing. It is how a batch of files is converted
+   * (the Convert tab): whole files side by side keep every core busy.
+   * A work call that throws stops the items not yet started, and each
+   * rejects with its error once the calls under way are done.
+   * @template T
+   * @param {T[]} items
+   * @param {(engine: Offcut, item: T, index: number) => Promise<void>} work
+   * @param {{workers?: number}} [options] at most this many at once
+   *   (default Offcut.workers())
+   * @returns {Promise<void>}
+   */
+  async each(items, work, { workers = Offcut.workers() } = {}) {
+    const n = Math.max(1, Math.min(workers, items.length));
+    while (batchEngines.length < n - 1) {
+      const p = Offcut.load();
+      // One that failed to start is started again next time.
+      p.catch(() => batchEngines.includes(p) && batchEngines.splice(batchEngines.indexOf(p), 1));
+      batchEngines.push(p);
+    }
+    let next = 0;
+    let failure = null;
+    const run = async (oc) => {
+      while (next < items.length && !failure) {
+        const i = next++;
+        try {
+          await work(oc, items[i], i);
+        } catch (e) {
+          failure ??= { e };
+        }
+      }
+    };
+    // Every engine that takes an item is in busy before the items run out,
+    // so when this engine finds none left, busy holds all the work still
+    // going; an engine ready later finds nothing to do.
+    const busy = [];
+    for (const p of batchEngines.slice(0, n - 1)) {
+      p.then((oc) => {
+        if (next < items.length) busy.push(run(oc));
+      }, () => {});
+    }
+    await run(this);
+    await Promise.all(busy);
+    if (failure) throw failure.e;
   }
 
   /**
@@ -592,7 +653,10 @@ export class Offcut {
 
   /** Starts a worker. */
   #spawn() {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { name: 'offcut-engine' });
+    const url = new URL('./worker.js', import.meta.url);
+    if (engineModule) url.hash = 'module';
+    const w = new Worker(url, { name: 'offcut-engine' });
+    if (engineModule) w.postMessage({ module: engineModule });
     w.onmessage = (e) => this.#message(w, e.data);
     w.onerror = (e) => {
       e.preventDefault();
@@ -611,6 +675,7 @@ export class Offcut {
   #message(w, m) {
     if (w !== this.#worker) return; // a worker already replaced
     if (m.id === undefined) {
+      if (m.module instanceof WebAssembly.Module) engineModule ??= m.module;
       if (m.fatal) this.#crash(w, m.fatal);
       return;
     }

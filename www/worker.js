@@ -23,22 +23,44 @@ console.log = (...a) => {
 let engine = null;
 let memory = null;
 
+// The first worker of a page compiles the engine and hands the compiled
+// WebAssembly.Module to the page ({module}); a worker started after that
+// (worker.js#module: a batch's or a segmented encode's) is given it in
+// its first message and only instantiates it. Compiling again took 420-590
+// ms of a new worker's start (Chromium, 2 cores), and instances of one
+// module share its optimised code, so a helper starts on code already
+// made fast by the first. A module that cannot be received is fetched.
+let giveModule = null;
+const given = self.location.hash === '#module' ? new Promise((resolve) => { giveModule = resolve; }) : null;
+self.onmessageerror = () => giveModule?.(null);
+
 const ready = (async () => {
-  let inst;
+  const mod = given && (await given);
+  if (mod instanceof WebAssembly.Module) {
+    memory = start(await WebAssembly.instantiate(mod, go.importObject));
+    return;
+  }
+  let r;
   try {
-    inst = (await WebAssembly.instantiateStreaming(fetch(wasmURL), go.importObject)).instance;
+    r = await WebAssembly.instantiateStreaming(fetch(wasmURL), go.importObject);
   } catch (e) {
     // A server that sends the wrong MIME type defeats streaming; retry.
     const res = await fetch(wasmURL);
     if (!res.ok) throw new Error(`loading the engine failed: ${res.status} ${res.statusText}`);
-    inst = (await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject)).instance;
+    r = await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject);
   }
-  memory = inst.exports.mem;
+  memory = start(r.instance);
+  self.postMessage({ module: r.module });
+})();
+ready.catch(() => {}); // reported to each job that awaits it
+
+/** Runs the engine's Go program in inst; returns its memory. */
+function start(inst) {
   go.run(inst).then(() => self.postMessage({ fatal: crashMessage() }));
   engine = self.offcutEngine;
   if (!engine) throw new Error('the engine did not start: ' + crashMessage());
-})();
-ready.catch(() => {}); // reported to each job that awaits it
+  return inst.exports.mem;
+}
 
 function crashMessage() {
   const fatal = lines.filter((l) => /^(fatal error|panic:|runtime: out of memory)/.test(l));
@@ -476,6 +498,10 @@ const streamAhead = 1 << 20;
 // are not jobs: they reach the stream at once.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
+  if (data.module !== undefined) {
+    giveModule?.(data.module);
+    return;
+  }
   if (data.ack !== undefined) {
     const st = streams.get(data.ack);
     if (st) {

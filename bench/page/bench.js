@@ -51,9 +51,15 @@ async function runOffcut(job, list) {
     const p = await engine.peaks(list[0], { buckets: job.peaks.buckets });
     return { peaks: { min: Array.from(p.min), max: Array.from(p.max) } };
   }
-  for (const r of job.renders) {
-    out.push(await engine.render(r.project, r.inputs.map((i) => list[i]), job.options || {}));
-  }
+  // Several renders (the batch) run as the Convert tab runs them: side by
+  // side on the page's engine and more started for them (Offcut.each),
+  // each file on one worker. options.workers 0 (the offcut-one variant)
+  // runs them one after another on the page's engine, each in one piece.
+  const opts = job.options || {};
+  const each = job.renders.length > 1 && opts.workers !== 0 ? { ...opts, workers: 1 } : opts;
+  await engine.each(job.renders, async (oc, r, i) => {
+    out[i] = await oc.render(r.project, r.inputs.map((k) => list[k]), each);
+  }, { workers: opts.workers === 0 ? 1 : undefined });
   return { blobs: out };
 }
 

@@ -568,6 +568,84 @@ func TestWorkerCrash(t *testing.T) {
 	}
 }
 
+// TestEnginesShareModule: engines started after the page's first (a
+// batch's, a segmented encode's helpers) are started to be given its
+// compiled module (worker.js#module) instead of fetching and compiling the
+// wasm again, and work; each()
+// runs every item once, on several engines, and rejects with a failing
+// item's error after the others are done.
+func TestEnginesShareModule(t *testing.T) {
+	site := StartSite(t)
+	wav := WriteWAV(t, filepath.Join(t.TempDir(), "a.wav"), WAVSpec{Rate: 8000, Channels: 1, Bits: 16, Frames: 8000})
+	ctx := site.OpenAPIPage(t)
+	SetFiles(t, ctx, "#files", wav)
+	type result struct {
+		Frames  []int64  `json:"frames"`
+		URLs    []string `json:"urls"`
+		Ran     []int    `json:"ran"`
+		Engines int      `json:"engines"`
+		Err     string   `json:"err"`
+		Done    int      `json:"done"`
+	}
+	got := Eval[result](t, ctx, `(async () => {
+		const urls = [];
+		const Real = window.Worker;
+		window.Worker = class extends Real {
+			constructor(u, o) { super(u, o); urls.push(String(u)); }
+		};
+		const [f] = e2e.files();
+		const more = [await Offcut.load(), await Offcut.load()];
+		const frames = [];
+		for (const o of more) frames.push((await o.probe(f)).frames);
+		more.forEach((o) => o.terminate());
+		const ran = new Array(8).fill(0);
+		const used = new Set();
+		// Items wait (at most 20 s) until a second engine has taken one:
+		// probes alone are done before a new worker is ready.
+		const t0 = performance.now();
+		await oc.each(ran, async (o, _, i) => {
+			used.add(o);
+			ran[i]++;
+			while (used.size < 2 && performance.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 20));
+			frames.push((await o.probe(f)).frames);
+		}, { workers: 3 });
+		let err = '', done = 0;
+		try {
+			await oc.each([0, 1, 2, 3, 4, 5], async (o, x) => {
+				if (x === 1) throw new Error('item 1 failed');
+				await o.probe(f);
+				done++;
+			}, { workers: 2 });
+		} catch (e) { err = e.message; }
+		window.Worker = Real;
+		return { frames, urls, ran, engines: used.size, err, done };
+	})()`)
+	for i, n := range got.Frames {
+		if n != 8000 {
+			t.Errorf("probe %d on a later engine: %d frames, want 8000", i, n)
+		}
+	}
+	if len(got.URLs) == 0 {
+		t.Fatal("no worker was started")
+	}
+	for _, u := range got.URLs {
+		if !strings.HasSuffix(u, "#module") {
+			t.Errorf("a later worker was started as %s, not given the module", u)
+		}
+	}
+	for i, n := range got.Ran {
+		if n != 1 {
+			t.Errorf("each ran item %d %d times", i, n)
+		}
+	}
+	if got.Engines < 2 {
+		t.Errorf("each ran 8 items on %d engine(s), want 2 or 3", got.Engines)
+	}
+	if got.Err != "item 1 failed" || got.Done < 1 {
+		t.Errorf("each with a failing item: error %q after %d items done", got.Err, got.Done)
+	}
+}
+
 // TestRenderLargeComputed converts 3 minutes of audio: over 32 MiB of
 // computed bytes, so the worker folds its parts into a Blob on the way.
 func TestRenderLargeComputed(t *testing.T) {

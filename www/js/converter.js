@@ -4,39 +4,12 @@
 // the rendered Blobs, copying nothing) or written into a folder chosen
 // with the File System Access API.
 //
-// Files are rendered on a small pool of engine workers (one per core, at
-// most four) so a batch of encodes uses the whole machine.
+// Files are rendered several at once (Offcut.each: one engine worker per
+// core, at most four) so a batch of encodes uses the whole machine.
 
-import { Offcut } from '../offcut.js';
 import { engine, isAbort } from './engine.js';
 import { ExportPanel, outputSettings, withExt } from './export.js';
 import { el, icon, formatTime, formatBytes } from './util.js';
-
-/** Extra engines for batches, started on the first batch and kept. */
-const pool = [];
-
-/**
- * The page's own engine, and n - 1 more started (or kept from an earlier
- * batch) on workers of their own. The extra ones are promises: a batch
- * starts on the page's engine at once and each extra engine joins when it
- * is ready, so a worker slow to start (seen under load) delays nothing.
- * @param {number} n
- * @returns {Promise<{first: Offcut, more: Promise<Offcut>[]}>}
- */
-async function engines(n) {
-  const first = await engine();
-  while (pool.length < n - 1) {
-    const p = Offcut.load();
-    p.catch(() => pool.includes(p) && pool.splice(pool.indexOf(p), 1)); // one that failed is started again next time
-    pool.push(p);
-  }
-  return { first, more: pool.slice(0, n - 1) };
-}
-
-/** How many files convert at once. */
-export function batchWorkers() {
-  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
-}
 
 /**
  * @typedef {{id: number, file: File, info: Object}} Source
@@ -227,53 +200,41 @@ export class Converter extends ExportPanel {
     };
     overall();
     const made = [];
-    const queue = [...items];
-    const work = async (oc) => {
-      for (let it; (it = queue.shift()); ) {
-        const { o, row } = it;
-        if (row.ctl.signal.aborted) {
-          this.setRow(row, { state: 'cancelled' });
-          continue;
-        }
-        this.setRow(row, { state: 'running', progress: 0 });
-        try {
-          const blob = await oc.render(o.doc, o.files, {
-            // Several files at once already use every core.
-            workers: items.length > 1 ? 1 : undefined,
-            signal: row.ctl.signal,
-            onProgress: ({ done, total: t }) => {
-              if (t) this.setRow(row, { progress: Math.max(row.progress, Math.min(1, done / t)) });
-              overall();
-            },
-          });
-          if (dir) {
-            const fh = await dir.getFileHandle(it.fileName, { create: true });
-            const w = await fh.createWritable();
-            await w.write(blob);
-            await w.close();
-          }
-          made.push({ blob, name: o.name, at: items.indexOf(it) });
-          this.setRow(row, { state: 'done', size: blob.size, notes: (blob.summary && blob.summary.notes) || [] });
-        } catch (err) {
-          if (isAbort(err)) this.setRow(row, { state: 'cancelled' });
-          else this.setRow(row, { state: 'failed', message: err.message });
-        }
-        overall();
+    // One file on one engine (Offcut.each runs several at once); its
+    // failure is its row's, the batch goes on.
+    const work = async (oc, it) => {
+      const { o, row } = it;
+      if (row.ctl.signal.aborted) {
+        this.setRow(row, { state: 'cancelled' });
+        return;
       }
+      this.setRow(row, { state: 'running', progress: 0 });
+      try {
+        const blob = await oc.render(o.doc, o.files, {
+          // Several files at once already use every core.
+          workers: items.length > 1 ? 1 : undefined,
+          signal: row.ctl.signal,
+          onProgress: ({ done, total: t }) => {
+            if (t) this.setRow(row, { progress: Math.max(row.progress, Math.min(1, done / t)) });
+            overall();
+          },
+        });
+        if (dir) {
+          const fh = await dir.getFileHandle(it.fileName, { create: true });
+          const w = await fh.createWritable();
+          await w.write(blob);
+          await w.close();
+        }
+        made.push({ blob, name: o.name, at: items.indexOf(it) });
+        this.setRow(row, { state: 'done', size: blob.size, notes: (blob.summary && blob.summary.notes) || [] });
+      } catch (err) {
+        if (isAbort(err)) this.setRow(row, { state: 'cancelled' });
+        else this.setRow(row, { state: 'failed', message: err.message });
+      }
+      overall();
     };
     try {
-      const { first, more } = await engines(Math.min(items.length, batchWorkers()));
-      // Every engine that takes a file is in busy before the queue runs
-      // dry, so when the page's engine finds it empty, busy holds all the
-      // work still going; an engine ready later finds nothing to do.
-      const busy = [];
-      for (const p of more) {
-        p.then((oc) => {
-          if (queue.length) busy.push(work(oc));
-        }, () => {});
-      }
-      await work(first);
-      await Promise.all(busy);
+      await (await engine()).each(items, work);
       made.sort((a, b) => a.at - b.at);
       const failed = items.filter((it) => it.row.state === 'failed').length;
       const cancelled = items.filter((it) => it.row.state === 'cancelled').length;
