@@ -326,11 +326,20 @@ async function aacDecode(cfg, data, sizes) {
       try {
         const at = Math.round(ad.timestamp / usPerUnit) * frameLength;
         const n = Math.min(ad.numberOfFrames, out.length / ch - at);
-        const plane = new Float32Array(ad.numberOfFrames);
-        for (let c = 0; c < Math.min(ch, ad.numberOfChannels) && n > 0; c++) {
-          ad.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+        if (n <= 0) return;
+        if (ad.numberOfChannels === ch) {
+          // Interleaved by the browser, straight into place (a plane at a
+          // time through JavaScript took most of the decode's time).
+          ad.copyTo(out.subarray(at * ch, (at + n) * ch), { planeIndex: 0, format: 'f32', frameCount: n });
+          return;
+        }
+        const plane = new Float32Array(n);
+        for (let c = 0; c < Math.min(ch, ad.numberOfChannels); c++) {
+          ad.copyTo(plane, { planeIndex: c, format: 'f32-planar', frameCount: n });
           for (let i = 0; i < n; i++) out[(at + i) * ch + c] = plane[i];
         }
+      } catch (e) {
+        failure ??= e;
       } finally {
         ad.close();
       }
