@@ -31113,7 +31113,7 @@ func __ccgo_fp(f interface{}) uintptr {
 }
 
 func __ccgo_ptr(p uintptr) unsafe.Pointer {
-	return *(*unsafe.Pointer)(unsafe.Pointer(&p))
+	return unsafe.Add(nil, p)
 }
 
 // C documentation
