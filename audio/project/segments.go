@@ -20,10 +20,13 @@ import (
 // never on how many cores there are, so every machine (the CLI, the
 // browser) writes the same bytes.
 const (
-	// SegmentSeconds is about how long each segment is: its length is
-	// the first multiple of the writer's grain at or above this many
-	// seconds of output. The last segment also takes the remainder, so
-	// it is up to twice as long.
+	// SegmentSeconds is about how long each segment is: an output is
+	// cut into the whole number of segments nearest its length over
+	// this many seconds, as equal as the writer's grain allows (every
+	// boundary is on the grain). Equal segments keep every worker busy
+	// to the end: with the remainder in the last segment, a 3-minute
+	// MP3 was five segments, the last of 60 s encoded alone while the
+	// other worker waited.
 	SegmentSeconds = 30
 	// MaxSegments bounds the segments of one output: a longer output
 	// gets longer segments, so a huge document cannot ask for unbounded
@@ -41,7 +44,7 @@ type Segment struct {
 // nil when the output is made in one piece: a format that cannot encode in
 // segments, an output its writer does not encode from samples (such as a
 // lossless MP3 edit, which keeps the sources' frames), one shorter than
-// two segments, one that is normalised or that resamples a clip (each
+// one and a half segments, one that is normalised or that resamples a clip (each
 // segment would compute the output before it again). Nothing is decoded or
 // encoded (for MP3 sources the frame-level plan is tried, as Render does).
 //
@@ -99,24 +102,30 @@ func (r *renderer) decodesAll() bool {
 	return false
 }
 
-// segmentsOf lays out total frames at rate in segments of a multiple of
-// grain frames.
+// segmentsOf lays out total frames at rate in about equal segments whose
+// boundaries are multiples of grain frames (so is every segment's length
+// but the last's).
 func segmentsOf(total int64, rate int, grain int64) []Segment {
-	if grain <= 0 || rate <= 0 {
+	if grain <= 0 || rate <= 0 || total <= 0 {
 		return nil
 	}
-	up := func(n int64) int64 { return (n + grain - 1) / grain * grain }
-	size := up(SegmentSeconds * int64(rate))
-	if total/size > MaxSegments {
-		size = up((total + MaxSegments - 1) / MaxSegments)
+	size := SegmentSeconds * int64(rate)
+	n := (total + size/2) / size // the nearest whole number
+	if n > MaxSegments {
+		n = MaxSegments
 	}
-	n := total / size
-	if n < 2 {
+	if n < 2 || total/n < grain {
 		return nil
 	}
 	segs := make([]Segment, n)
 	for i := range segs {
-		segs[i] = Segment{From: int64(i) * size, To: int64(i+1) * size}
+		// Boundary i at i/n of the output, down to the grain: a
+		// boundary is at most one grain early, and they rise, since a
+		// segment is longer than a grain.
+		segs[i].From = int64(i) * (total / n) / grain * grain
+		if i > 0 {
+			segs[i-1].To = segs[i].From
+		}
 	}
 	segs[n-1].To = total
 	return segs

@@ -9,23 +9,22 @@ import (
 	"offcut/audio/codecs"
 )
 
-// TestSegmentsOf: segments are whole multiples of the grain but the last,
-// which takes the remainder; an output shorter than two segments is not
+// TestSegmentsOf: an output is cut into the whole number of segments
+// nearest its length over SegmentSeconds, about equal (within a grain),
+// every boundary on the grain; one shorter than 1.5 segments is not
 // split; a huge one gets at most MaxSegments, longer, segments.
 func TestSegmentsOf(t *testing.T) {
 	const rate, grain = 44100, 1152
-	size := int64((SegmentSeconds*rate + grain - 1) / grain * grain)
+	size := int64(SegmentSeconds * rate)
 	for _, c := range []struct {
 		total int64
 		want  int
 	}{
-		{0, 0}, {1, 0}, {size, 0}, {2*size - 1, 0}, {2 * size, 2}, {3*size - 1, 2}, {3 * size, 3},
-		{10 * 3600 * rate, -1}, {1 << 40, -1}, // bounded
+		{0, 0}, {1, 0}, {size, 0}, {size * 3 / 2, 2}, {size*3/2 - 1, 0}, {2*size - 1, 2}, {2 * size, 2}, {size*5/2 - 1, 2}, {size * 5 / 2, 3},
+		{3 * size, 3}, {180 * rate, 6}, {180*rate - 1000, 6}, {3600 * rate, 120},
+		{10 * 3600 * rate, MaxSegments}, {1 << 40, MaxSegments}, // bounded
 	} {
 		segs := segmentsOf(c.total, rate, grain)
-		if c.want < 0 && len(segs) <= MaxSegments && len(segs) > MaxSegments/2 {
-			c.want = len(segs)
-		}
 		if len(segs) != c.want {
 			t.Errorf("%d frames: %d segments, want %d", c.total, len(segs), c.want)
 			continue
@@ -35,8 +34,11 @@ func TestSegmentsOf(t *testing.T) {
 			if s.From != pos || s.To <= s.From {
 				t.Fatalf("%d frames: segment %d is %d..%d after %d", c.total, i, s.From, s.To, pos)
 			}
-			if i < len(segs)-1 && (s.To-s.From)%grain != 0 {
-				t.Errorf("%d frames: segment %d is %d frames, not a multiple of %d", c.total, i, s.To-s.From, grain)
+			if s.From%grain != 0 {
+				t.Errorf("%d frames: segment %d starts at %d, not a multiple of %d", c.total, i, s.From, grain)
+			}
+			if d := s.To - s.From - c.total/int64(len(segs)); d <= -grain || d >= grain+int64(len(segs)) {
+				t.Errorf("%d frames: segment %d is %d frames, %d from an equal share", c.total, i, s.To-s.From, d)
 			}
 			pos = s.To
 		}
@@ -46,6 +48,10 @@ func TestSegmentsOf(t *testing.T) {
 	}
 	if segmentsOf(1<<40, rate, 0) != nil || segmentsOf(1<<40, 0, grain) != nil {
 		t.Error("a zero grain or rate must not split")
+	}
+	// A grain longer than an equal share does not split.
+	if segs := segmentsOf(4*size, rate, 3*size); segs != nil {
+		t.Errorf("a grain of 3 segments split 4 segments' frames in %d", len(segs))
 	}
 }
 

@@ -183,13 +183,13 @@ func TestSegmentedMP3(t *testing.T) {
 	}
 }
 
-// TestSegmentsSingle: outputs that are not split — shorter than two
-// segments, not encoded from samples (a lossless MP3 cut keeps the
+// TestSegmentsSingle: outputs that are not split — shorter than one and
+// a half segments, not encoded from samples (a lossless MP3 cut keeps the
 // source's frames), a WAV cut of a WAV file (nothing to decode) or in a
 // format without segmented encoding (FLAC).
 func TestSegmentsSingle(t *testing.T) {
 	const rate = 44100
-	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(2*project.SegmentSeconds*rate-1, 2, rate, 1))
+	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Signal(project.SegmentSeconds*rate*3/2-1, 2, rate, 1))
 	d, err := codecs.Open(audio.NewBytesSource(wav))
 	if err != nil {
 		t.Fatal(err)
@@ -224,8 +224,8 @@ func TestSegmentsSingle(t *testing.T) {
 		t.Errorf("normalised MP3: %v, %v; want one piece", segs, err)
 	}
 	doc.Output.Normalize = nil
-	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || len(segs) != 2 {
-		t.Errorf("MP3 of %d frames: %v, %v; want 2 segments", d.Info().Frames, segs, err)
+	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || len(segs) != 3 {
+		t.Errorf("MP3 of %d frames: %v, %v; want 3 segments", d.Info().Frames, segs, err)
 	}
 	doc.Output.SampleRate = 48000
 	if segs, err := project.Segments(doc, []audio.Decoder{d}, project.Options{}); err != nil || segs != nil {
