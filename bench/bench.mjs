@@ -353,10 +353,16 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   };
   // Navigation → ready runs in contexts of their own (a first visit, then
-  // a reload); the jobs run in one browser profile, as a returning user's
-  // browser has it: the HTTP cache and V8's cache of compiled wasm are warm
-  // for both engines (both load their wasm with instantiateStreaming,
-  // which is what V8 caches; an incognito context caches no compiled code).
+  // a reload). The jobs run in one browser profile, a fresh page each run,
+  // as a session in which the user has already run a job: the pages share
+  // the site's renderer process, whose V8 keeps the engines' compiled code
+  // (the wasm functions already optimised). In a context of its own every
+  // run was an engine's first job in a new renderer, which for Offcut
+  // means optimising its wasm on the two cores the job runs on (3-min
+  // WAV -> MP3 on two workers: 5.4-6.0 s for a first job, 4.9-5.0 s
+  // after a browser restart with the profile's code cache, 4.0 s in a
+  // later page, 3.2-3.5 s as a second job in the same page); ffmpeg.wasm's
+  // times were the same either way (MEMFS 3.11-3.19 s).
   let browser = await chromium.launch(launch);
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', runs: RUNS, machine: machine(), versions: versions(), url, jobs: [] };
   results.loadBefore = os.loadavg();

@@ -25,7 +25,7 @@ export function writeReport(r) {
     `${r.runs} interleaved runs a job, medians · ${r.elapsedS} s in all`, '');
   L.push('Versions: ' + Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
   L.push('## In Chromium: /offcut.js against ffmpeg.wasm (single-thread core), same files', '');
-  L.push('Ratio is Offcut ÷ ffmpeg.wasm at its best (the faster of its WORKERFS mount and a MEMFS copy, named). Time runs from the `File`s to the output `Blob`; memory is the sum of VmHWM over the browser, renderer, GPU and utility processes (reset before each run, a fresh page each run), with the growth above the idle page in brackets.', '');
+  L.push('Ratio is Offcut ÷ ffmpeg.wasm at its best (the faster of its WORKERFS mount and a MEMFS copy, named). Time runs from the `File`s to the output `Blob`; memory is the sum of VmHWM over the browser, renderer, GPU and utility processes (reset before each run), with the growth above the idle page in brackets. Each run is a fresh page in one browser profile, as in a session where the user has already run a job: the pages share the site\'s renderer process and with it the engines\' compiled, optimised wasm. An engine\'s first job in a new renderer is slower for Offcut, whose wasm V8 then optimises on the cores the job runs on (3-min WAV → MP3: 5.4–6.0 s; ffmpeg.wasm\'s times do not change).', '');
   L.push('| job | Offcut | ffmpeg.wasm | ratio | Offcut memory | ffmpeg.wasm memory | Offcut output | ffmpeg.wasm output |');
   L.push('|---|---|---|---|---|---|---|---|');
   const b = r.engineBytes;
