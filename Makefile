@@ -4,6 +4,9 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 # wasm_exec.js and go_js_wasm_exec live in lib/wasm since Go 1.24.
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
+# How the engine's js/wasm tests are compiled: as build/wasm.go compiles the
+# engine (its GOWASM constant).
+WASM_ENV := GOOS=js GOARCH=wasm GOWASM=satconv,signext
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
@@ -82,9 +85,10 @@ lint:
 test-go:
 	OFFCUT_REQUIRE_TOOLS=$(filter true,$(CI)) $(GO) test -count=1 -timeout 30m ./...
 
-## test-wasm: the engine's tests again, compiled to js/wasm and run in Node
+## test-wasm: the engine's tests again, compiled to js/wasm (with the
+## engine's GOWASM features, build/wasm.go) and run in Node
 test-wasm:
-	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
+	PATH="$(WASM_EXEC_DIR):$$PATH" $(WASM_ENV) $(GO) test -count=1 -timeout 30m $(ENGINE_PKGS)
 
 ## test-js: unit tests of the app's pure ES modules (timeline, history, util, gesture, gain) in Node
 test-js:
@@ -114,7 +118,7 @@ bench-deps:
 ## bench-go: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
 bench-go: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
-	PATH="$(WASM_EXEC_DIR):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/codec/mp3format/ ./audio/project/ ./audio/resample/
+	PATH="$(WASM_EXEC_DIR):$$PATH" $(WASM_ENV) $(GO) test -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/codec/mp3format/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./server/e2e/
 	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/

@@ -1,6 +1,6 @@
 // Command wasm is Offcut's engine adapter for a Web Worker, built with
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o offcut.wasm ./wasm
+//	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath -ldflags='-s -w' -o offcut.wasm ./wasm
 //
 // (go run ./build does this). It is the only package that imports
 // syscall/js, and only in its *_js.go files; the rest is plain Go, tested
