@@ -373,6 +373,12 @@ func render(doc []byte, ins []input, out sink, progress func(done, total int64))
 	if err != nil {
 		return nil, err
 	}
+	return renderDoc(d, decs, len(ins), out, progress)
+}
+
+// renderDoc is render of a prepared document: decs are its n inputs'
+// decoders.
+func renderDoc(d *project.Document, decs []audio.Decoder, n int, out sink, progress func(done, total int64)) (*project.Result, error) {
 	report := throttle(progress)
 	var pre, total int64
 	var opt project.Options
@@ -399,7 +405,7 @@ func render(doc []byte, ins []input, out sink, progress func(done, total int64))
 		return nil, err
 	}
 	total = max(total, pre+res.Plan.Size())
-	if err := emit(res.Plan, len(ins), out, pre, total, report); err != nil {
+	if err := emit(res.Plan, n, out, pre, total, report); err != nil {
 		return nil, err
 	}
 	return res, nil

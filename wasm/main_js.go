@@ -31,7 +31,6 @@ func main() {
 	api.Set("peaks", handler("peaks", peaksJS))
 	api.Set("plan", handler("plan", planJS))
 	api.Set("render", handler("render", renderJS))
-	api.Set("segments", handler("segments", segmentsJS))
 	api.Set("renderSegment", handler("renderSegment", renderSegmentJS))
 	api.Set("joinSegments", handler("joinSegments", joinSegmentsJS))
 	api.Set("stats", handler("stats", statsJS))
@@ -411,7 +410,10 @@ func (s jsSink) Range(src int, off, n int64) error {
 	return s.call("range", src, off, n)
 }
 
-// render(projectJSON, files, read, emit)
+// render(projectJSON, files, read, emit[, split]) renders the document
+// into emit and returns its summary. With split ({decoded: bool}) an
+// output made in segments is not rendered: it returns {"split":
+// segmentPlan} instead (renderOrSplit).
 func renderJS(args []js.Value) (any, error) {
 	doc, ins, err := docInputs(args)
 	if err != nil {
@@ -421,7 +423,20 @@ func renderJS(args []js.Value) (any, error) {
 	if emit.Type() != js.TypeFunction {
 		return nil, fmt.Errorf("render needs an emit function")
 	}
-	res, err := render(doc, ins, jsSink{emit, ins}, func(done, total int64) { emit.Invoke("progress", done, total) })
+	progress := func(done, total int64) { emit.Invoke("progress", done, total) }
+	if split := arg(args, 4); split.Type() == js.TypeObject {
+		// The page encodes a segmented output on several workers: say
+		// where it splits ({"split": ...}), or else render.
+		res, sp, err := renderOrSplit(doc, ins, split.Get("decoded").Truthy(), jsSink{emit, ins}, progress)
+		if err != nil {
+			return nil, err
+		}
+		if sp != nil {
+			return toJSON(map[string]any{"split": sp})
+		}
+		return toJSON(summarize(res))
+	}
+	res, err := render(doc, ins, jsSink{emit, ins}, progress)
 	if err != nil {
 		return nil, err
 	}

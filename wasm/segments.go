@@ -15,17 +15,34 @@ type segmentPlan struct {
 	Frames   int64             `json:"frames"`
 }
 
+// renderOrSplit is render, unless the document's output is made in
+// segments (segmentsOf, decoded as there): then it writes nothing to out
+// and returns where the segments fall, for the page to encode them on
+// several workers. It is the page's first job of a render: one job that
+// opens and lays out the sources once (a segments job, then a render job,
+// opened them twice).
+func renderOrSplit(doc []byte, ins []input, decoded bool, out sink, progress func(done, total int64)) (*project.Result, *segmentPlan, error) {
+	d, decs, err := prepare(doc, ins)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err := segmentsOf(d, decs, decoded)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(sp.Segments) > 0 {
+		return nil, &sp, nil
+	}
+	res, err := renderDoc(d, decs, len(ins), out, progress)
+	return res, nil, err
+}
+
 // segmentsOf says how the document's output is split for a segmented
 // encode (project.Segments: the document alone decides, never the number
 // of workers). A PCM output decoded from its sources (MP3 → WAV) is split
-// only when decoded asks for it (render's splitDecodes, on by default:
-// BenchmarkSegmentedDecodeWAV on an idle 2-core machine, two workers 0.69
-// of one piece's time; on a loaded one no faster).
-func segmentsOf(doc []byte, ins []input, decoded bool) (segmentPlan, error) {
-	d, decs, err := prepare(doc, ins)
-	if err != nil {
-		return segmentPlan{}, err
-	}
+// only when decoded asks for it (render's splitDecodes, off by default:
+// it loses in a fresh page, see offcut.js).
+func segmentsOf(d *project.Document, decs []audio.Decoder, decoded bool) (segmentPlan, error) {
 	segs, err := project.Segments(d, decs, project.Options{EncodedOnly: !decoded})
 	if err != nil || segs == nil {
 		return segmentPlan{Segments: []project.Segment{}}, err

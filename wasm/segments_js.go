@@ -9,22 +9,6 @@ import (
 	"offcut/audio/project"
 )
 
-// segments(projectJSON, files, read, decoded): where a segmented encode
-// splits the output ({segments: [{from, to}], size, frames}; no segments
-// when it is made in one piece); decoded also splits a PCM output decoded
-// from its sources (segmentsOf).
-func segmentsJS(args []js.Value) (any, error) {
-	doc, ins, err := docInputs(args)
-	if err != nil {
-		return nil, err
-	}
-	sp, err := segmentsOf(doc, ins, arg(args, 3).Truthy())
-	if err != nil {
-		return nil, err
-	}
-	return toJSON(sp)
-}
-
 // renderSegment(projectJSON, files, read, from, to, emit): one segment of
 // a segmented encode, as a standalone file, handed to emit as render does.
 func renderSegmentJS(args []js.Value) (any, error) {

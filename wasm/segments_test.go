@@ -11,7 +11,7 @@ import (
 )
 
 // TestSegmentedRender: the worker's three steps of a segmented encode
-// (segments, renderSegment for each, joinSegments over the segments' files)
+// (where it splits, renderSegment for each, joinSegments over the segments' files)
 // make the file the engine's own segmented render makes (the CLI's path),
 // with the progress of each step reaching its total; a short document is
 // not split.
@@ -20,7 +20,7 @@ func TestSegmentedRender(t *testing.T) {
 	wav := testWAV(rate, 1, (2*project.SegmentSeconds+3)*rate, 5)
 	doc := fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":0,"out":%d}],"output":{"container":"mp3","options":{"quality":"32"},"tags":{"title":"Split"}}}`, (2*project.SegmentSeconds+3)*rate)
 	ins, srcs := inputsOf(wav)
-	sp, err := segmentsOf([]byte(doc), ins, false)
+	sp, err := segmentsOfJSON(t, []byte(doc), ins, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,64 @@ func TestSegmentedRender(t *testing.T) {
 	}
 
 	short := `{"version":1,"clips":[{"source":0,"in":0,"out":8000}],"output":{"container":"mp3"}}`
-	if sp, err := segmentsOf([]byte(short), ins, false); err != nil || len(sp.Segments) != 0 {
+	if sp, err := segmentsOfJSON(t, []byte(short), ins, false); err != nil || len(sp.Segments) != 0 {
 		t.Errorf("a 1 s document: %+v, %v; want no segments", sp, err)
 	}
+}
+
+// TestRenderOrSplit: the page's first job of a render says where a
+// segmented output splits (what segmentsOf says) and writes nothing, and
+// renders any other document exactly as render does.
+func TestRenderOrSplit(t *testing.T) {
+	const rate = 8000
+	n := int64((2*project.SegmentSeconds + 3) * rate)
+	wav := testWAV(rate, 1, n, 5)
+	ins, srcs := inputsOf(wav)
+	long := fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":0,"out":%d}],"output":{"container":"mp3","options":{"quality":"32"}}}`, n)
+	want, err := segmentsOfJSON(t, []byte(long), ins, false)
+	if err != nil || len(want.Segments) < 2 {
+		t.Fatalf("segmentsOf: %+v, %v", want, err)
+	}
+	a := &assembler{srcs: srcs}
+	res, sp, err := renderOrSplit([]byte(long), ins, false, a, nil)
+	if err != nil || res != nil || sp == nil {
+		t.Fatalf("a %d-frame MP3: result %v, split %v, %v; want the split", n, res, sp, err)
+	}
+	if fmt.Sprint(*sp) != fmt.Sprint(want) || a.out.Len() != 0 || a.ranges != 0 {
+		t.Errorf("split %+v (segmentsOf: %+v); %d bytes and %d ranges written", *sp, want, a.out.Len(), a.ranges)
+	}
+	for _, doc := range []string{
+		fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":100,"out":%d}],"output":{"container":"wav"}}`, n-100),
+		`{"version":1,"clips":[{"source":0,"in":0,"out":8000}],"output":{"container":"mp3","options":{"quality":"32"}}}`,
+		fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":0,"out":%d}],"output":{"container":"flac"}}`, n),
+	} {
+		a, b := &assembler{srcs: srcs}, &assembler{srcs: srcs}
+		var last, total int64
+		res, sp, err := renderOrSplit([]byte(doc), ins, true, a, func(d, n int64) { last, total = d, n })
+		if err != nil || sp != nil || res == nil {
+			t.Fatalf("%s: result %v, split %v, %v; want it rendered", doc, res, sp, err)
+		}
+		if _, err := render([]byte(doc), ins, b, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.out.Bytes(), b.out.Bytes()) || a.ranges != b.ranges || a.out.Len() == 0 {
+			t.Errorf("%s: %d bytes, %d ranges; render: %d bytes, %d ranges", doc, a.out.Len(), a.ranges, b.out.Len(), b.ranges)
+		}
+		if last != total || total == 0 {
+			t.Errorf("%s: progress ended at %d of %d", doc, last, total)
+		}
+	}
+	if _, _, err := renderOrSplit([]byte(`{"version":1,"clips":[{"source":3,"in":0,"out":10}]}`), ins, false, &assembler{srcs: srcs}, nil); err == nil {
+		t.Error("a clip of a missing source rendered")
+	}
+}
+
+// segmentsOfJSON is segmentsOf of a document's JSON.
+func segmentsOfJSON(t *testing.T, doc []byte, ins []input, decoded bool) (segmentPlan, error) {
+	t.Helper()
+	d, decs, err := prepare(doc, ins)
+	if err != nil {
+		return segmentPlan{}, err
+	}
+	return segmentsOf(d, decs, decoded)
 }

@@ -291,16 +291,14 @@ export class Offcut {
   async render(project, files, { onProgress, signal, workers = Offcut.workers(), splitDecodes = false } = {}) {
     const doc = json(project);
     const list = blobs(files);
-    let r = null;
-    if (workers >= 1) {
-      // A long output that is encoded (WAV → MP3) is encoded in segments
-      // on several workers and joined: the engine says where it splits,
-      // from the document alone, so the file is the CLI's on any machine
-      // and with any number of workers.
-      const sp = await this.#run('segments', { project: doc, files: list, decoded: splitDecodes }, { signal });
-      if (sp.segments.length >= 2) r = await this.#renderSegmented(doc, list, sp, Math.min(workers, sp.segments.length), { onProgress, signal });
-    }
-    r ??= await this.#run('render', { project: doc, files: list }, { signal, onProgress });
+    // A long output that is encoded (WAV → MP3) is encoded in segments on
+    // several workers and joined: the engine says where it splits, from
+    // the document alone, so the file is the CLI's on any machine and with
+    // any number of workers. One job renders the rest, or says where the
+    // output splits.
+    const split = workers >= 1 ? { decoded: splitDecodes } : undefined;
+    let r = await this.#run('render', { project: doc, files: list, split }, { signal, onProgress });
+    if (r.split) r = await this.#renderSegmented(doc, list, r.split, Math.min(workers, r.split.segments.length), { onProgress, signal });
     Object.defineProperty(r.blob, 'summary', { value: r.summary, enumerable: false });
     return r.blob;
   }

@@ -413,11 +413,15 @@ const ops = {
   curves: async () => JSON.parse(await call('curves')),
   formats: async () => JSON.parse(await call('formats')),
   presets: async () => JSON.parse(await call('presets')),
-  render: ({ project, files }, progress) => collect(files, progress, (emit) => call('render', project, files, read, emit)),
+  // With split, an output made in segments comes back as { split } (where
+  // it splits), unrendered: offcut.js encodes the segments on its workers.
+  render: async ({ project, files, split }, progress) => {
+    const r = await collect(files, progress, (emit) => call('render', project, files, read, emit, split ? { decoded: !!split.decoded } : undefined));
+    return r.summary.split ? { split: r.summary.split } : r;
+  },
   // A segmented encode (offcut.js runs the segments on several workers,
-  // then joins them on one): where it splits, one segment as a file of
-  // its own, and the output from the segments' Blobs.
-  segments: async ({ project, files, decoded }) => JSON.parse(await call('segments', project, files, read, !!decoded)),
+  // then joins them on one): one segment as a file of its own, and the
+  // output from the segments' Blobs.
   renderSegment: ({ project, files, from, to }, progress) =>
     collect(files, progress, (emit) => call('renderSegment', project, files, read, from, to, emit)),
   joinSegments: ({ project, files, parts }, progress) =>
