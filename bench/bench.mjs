@@ -353,16 +353,20 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   };
   // Navigation → ready runs in contexts of their own (a first visit, then
-  // a reload). The jobs run in one browser profile, a fresh page each run,
-  // as a session in which the user has already run a job: the pages share
-  // the site's renderer process, whose V8 keeps the engines' compiled code
-  // (the wasm functions already optimised). In a context of its own every
-  // run was an engine's first job in a new renderer, which for Offcut
-  // means optimising its wasm on the two cores the job runs on (3-min
-  // WAV -> MP3 on two workers: 5.4-6.0 s for a first job, 4.9-5.0 s
-  // after a browser restart with the profile's code cache, 4.0 s in a
-  // later page, 3.2-3.5 s as a second job in the same page); ffmpeg.wasm's
-  // times were the same either way (MEMFS 3.11-3.19 s).
+  // a reload). Each job runs in a browser of its own (a new profile), a
+  // fresh page each run, its runs interleaved: as a session in which the
+  // user runs that job again. The pages share the site's renderer
+  // process, whose V8 keeps the engines' compiled code, so a job's first
+  // run optimises the wasm it uses and the later ones find it done; the
+  // median is of the later ones. In a context of its own every run was
+  // an engine's first job in a new renderer, which for Offcut means
+  // optimising its wasm on the two cores the job runs on (3-min WAV ->
+  // MP3 on two workers: 5.4-6.0 s for a first job, 4.9-5.0 s after a
+  // browser restart with the profile's code cache, 4.0 s in a later
+  // page, 3.2-3.5 s as a second job in the same page); ffmpeg.wasm's
+  // times were the same either way (MEMFS 3.11-3.19 s). One browser for
+  // every job made the later jobs slower (WAV -> MP3 in one piece 8.0-8.5
+  // s after ten other jobs, 5.5-5.7 s alone).
   let browser = await chromium.launch(launch);
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', runs: RUNS, machine: machine(), versions: versions(), url, jobs: [] };
   results.loadBefore = os.loadavg();
@@ -379,10 +383,15 @@ async function main() {
       }
     }
     await browser.close();
+    browser = null;
     const profile = path.join(cache, 'profile');
-    fs.rmSync(profile, { recursive: true, force: true });
-    browser = await chromium.launchPersistentContext(profile, { ...launch, acceptDownloads: true });
-    watchRequests(browser, url, thirdParty);
+    // A browser of its own for each job, on a new profile.
+    const session = async () => {
+      await browser?.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+      browser = await chromium.launchPersistentContext(profile, { ...launch, acceptDownloads: true });
+      watchRequests(browser, url, thirdParty);
+    };
     results.engineBytes = bytes;
     results.ready = {
       offcut: { warmMs: median(ready.offcut.map((x) => x.warm)), coldMs: median(ready.offcut.map((x) => x.cold)), warmRuns: ready.offcut.map((x) => x.warm) },
@@ -409,6 +418,7 @@ async function main() {
       if (j.skip) { jr.skip = j.skip; log(`${j.id}: skipped: ${j.skip}`); continue; }
       log(`${j.id}: ${j.title}…`);
       // Browser: Offcut, ffmpeg.wasm with WORKERFS, ffmpeg.wasm with MEMFS.
+      await session();
       const variants = ['offcut', ...(j.offcutOne ? ['offcut-one'] : []), 'ffmpeg-workerfs', ...(j.memfs === false ? [] : ['ffmpeg-memfs'])];
       const br = Object.fromEntries(variants.map((v) => [v, []]));
       let running = variants;
@@ -491,7 +501,7 @@ async function main() {
       log(`${j.id}: ${line(jr)}`);
     }
   } finally {
-    await browser.close().catch(() => {});
+    await browser?.close().catch(() => {});
     srv.kill('SIGTERM');
   }
   results.loadAfter = os.loadavg();
