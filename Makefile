@@ -5,8 +5,8 @@ GOROOT := $(shell $(GO) env GOROOT)
 # wasm_exec.js and go_js_wasm_exec live in lib/wasm since Go 1.24.
 WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # How the engine's js/wasm tests are compiled: as build/wasm.go compiles the
-# engine (its GOWASM constant).
-WASM_ENV := GOOS=js GOARCH=wasm GOWASM=satconv,signext
+# engine (with the features of its GOWASM constant, read from there).
+WASM_ENV := GOOS=js GOARCH=wasm GOWASM=$(shell sed -n 's/^const GOWASM = "\(.*\)"$$/\1/p' build/wasm.go)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE

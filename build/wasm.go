@@ -12,9 +12,6 @@ import (
 	"strings"
 )
 
-// buildWasm compiles the package in dir for js/wasm into tmp and returns
-// the module's bytes. The build is reproducible: -trimpath, no symbol
-// table or DWARF, empty build id.
 // GOWASM is the WebAssembly features the engine is compiled for: the
 // saturating float-to-int conversions and sign-extension operators, which
 // every browser that runs Offcut has (Chrome and Firefox since 2019,
@@ -23,9 +20,12 @@ import (
 // Node 20 gopus decoded Opus in 0.65 of the time with them, LAME encoded
 // 2 % faster, the MP3 decoder the same; Chromium 156 (a newer V8) gains
 // less: 3-min Opus -> WAV 2.09 s against 2.12-2.16 s (make bench). The
-// Makefile's js/wasm tests and benchmarks use the same value.
+// Makefile's js/wasm tests and benchmarks read it from here.
 const GOWASM = "satconv,signext"
 
+// buildWasm compiles the package in dir for js/wasm into tmp and returns
+// the module's bytes. The build is reproducible: -trimpath, no symbol
+// table or DWARF, empty build id.
 func buildWasm(ctx context.Context, dir, tmp string) ([]byte, error) {
 	if dir == "" {
 		return nil, errors.New("no wasm package directory given (-wasm)")

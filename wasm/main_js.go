@@ -424,19 +424,18 @@ func renderJS(args []js.Value) (any, error) {
 		return nil, fmt.Errorf("render needs an emit function")
 	}
 	progress := func(done, total int64) { emit.Invoke("progress", done, total) }
+	var res *project.Result
 	if split := arg(args, 4); split.Type() == js.TypeObject {
 		// The page encodes a segmented output on several workers: say
 		// where it splits ({"split": ...}), or else render.
-		res, sp, err := renderOrSplit(doc, ins, split.Get("decoded").Truthy(), jsSink{emit, ins}, progress)
-		if err != nil {
-			return nil, err
-		}
-		if sp != nil {
+		var sp *segmentPlan
+		res, sp, err = renderOrSplit(doc, ins, split.Get("decoded").Truthy(), jsSink{emit, ins}, progress)
+		if err == nil && sp != nil {
 			return toJSON(map[string]any{"split": sp})
 		}
-		return toJSON(summarize(res))
+	} else {
+		res, err = render(doc, ins, jsSink{emit, ins}, progress)
 	}
-	res, err := render(doc, ins, jsSink{emit, ins}, progress)
 	if err != nil {
 		return nil, err
 	}

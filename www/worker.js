@@ -416,7 +416,7 @@ const ops = {
   // With split, an output made in segments comes back as { split } (where
   // it splits), unrendered: offcut.js encodes the segments on its workers.
   render: async ({ project, files, split }, progress) => {
-    const r = await collect(files, progress, (emit) => call('render', project, files, read, emit, split ? { decoded: !!split.decoded } : undefined));
+    const r = await collect(files, progress, (emit) => call('render', project, files, read, emit, split));
     return r.summary.split ? { split: r.summary.split } : r;
   },
   // A segmented encode (offcut.js runs the segments on several workers,
