@@ -23,6 +23,21 @@ import (
 // Makefile's js/wasm tests and benchmarks read it from here.
 const GOWASM = "satconv,signext"
 
+// GCFlags are the compiler flags of the engine's build, by package:
+// LAME's code, transpiled from C (which checks no index), is compiled
+// without bounds checks (-B). Its input is clipped samples (lame.Encoder),
+// and its indexing is LAME's own, tested natively with the checks on (the
+// Go tests and fuzz targets). In Node 20 this encoded a minute of music in
+// 0.95 of the time (BenchmarkEncode60s); the Vorbis encoder, also
+// transpiled, gained nothing measurable and keeps its checks.
+//
+// The engine is also compiled with the CPU profile wasm/default.pgo
+// (profile-guided optimisation, go build's default for a main package;
+// written by go run ./build/pgo from the MP3 encode's benchmarks): LAME then
+// encoded in 0.92 of the time. The Makefile's js/wasm tests and benchmarks
+// use the same flags and profile.
+const GCFlags = "offcut/audio/codec/lame/internal/clame=-B"
+
 // buildWasm compiles the package in dir for js/wasm into tmp and returns
 // the module's bytes. The build is reproducible: -trimpath, no symbol
 // table or DWARF, empty build id.
@@ -52,7 +67,7 @@ func buildWasm(ctx context.Context, dir, tmp string) ([]byte, error) {
 		return nil, fmt.Errorf("the go tool is needed to build the wasm engine: %w", err)
 	}
 	out := filepath.Join(tmp, wasmName)
-	args := []string{"build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, pkg}
+	args := []string{"build", "-trimpath", "-gcflags=" + GCFlags, "-ldflags=-s -w -buildid=", "-o", out, pkg}
 	cmd := exec.CommandContext(ctx, goTool, args...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWASM="+GOWASM, "CGO_ENABLED=0")
 	var stderr bytes.Buffer

@@ -1,8 +1,11 @@
 // Command wasm is Offcut's engine adapter for a Web Worker, built with
 //
-//	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath -ldflags='-s -w' -o offcut.wasm ./wasm
+//	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath \
+//	    -gcflags=offcut/audio/codec/lame/internal/clame=-B -ldflags='-s -w' -o offcut.wasm ./wasm
 //
-// (go run ./build does this). It is the only package that imports
+// (go run ./build does this; build/wasm.go says why these flags). go build
+// also optimises it with the CPU profile default.pgo beside this file,
+// which go generate writes again (go run ../build/pgo). It is the only package that imports
 // syscall/js, and only in its *_js.go files; the rest is plain Go, tested
 // natively.
 //
@@ -14,7 +17,7 @@
 // sizes) (WebCodecs AudioDecoder; Promise of a Float32Array), AAC in MP4 is
 // decoded through it (aac_js.go). Inputs are Blobs (the user's Files),
 // read by range on demand through a JavaScript function read(blob, a, b)
-// that returns a Uint8Array of bytes [a, b) (FileReaderSync in the worker);
+// that returns a Uint8Array of bytes [a, b), or a Promise of one;
 // nothing copies a whole file into the Go heap. Every Promise resolves with
 // the result, or rejects with an Error whose message says what failed; a Go
 // panic is recovered and rejected as such an Error.
@@ -34,3 +37,5 @@
 // with bytes of output done, monotonic, total constant. Computed chunks are
 // at most 1 MiB.
 package main
+
+//go:generate go run ../build/pgo -out default.pgo
