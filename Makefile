@@ -7,10 +7,8 @@ WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # How the engine's js/wasm tests are compiled: as build/wasm.go compiles the
 # engine (with the features of its GOWASM constant, read from there).
 WASM_ENV := GOOS=js GOARCH=wasm GOWASM=$(shell sed -n 's/^const GOWASM = "\(.*\)"$$/\1/p' build/wasm.go)
-# ... with its compiler flags (GCFlags there) and its CPU profile for
-# profile-guided optimisation (wasm/default.pgo, written by make pgo).
-PGO := $(CURDIR)/wasm/default.pgo
-WASM_FLAGS := -pgo=$(PGO) -gcflags=$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)
+# ... with its compiler flags (GCFlags there).
+WASM_FLAGS := -gcflags=$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
@@ -25,16 +23,15 @@ VERSITYGW_VERSION := v1.8.0
 CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
-.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit bench-go bench-quick bench-deps pgo
+.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit bench-go bench-quick bench-deps
 
 all: build
 
 ## cli: build the offcut command into bin/ (-tags purego: gopus then runs
 ## its portable loops, as in the browser, so Opus files equal the app's byte
-## for byte; its amd64 kernels sum in another order), with the engine's
-## CPU profile (LAME natively 3 % faster)
+## for byte; its amd64 kernels sum in another order)
 cli:
-	$(GO) build -trimpath -tags purego -pgo=$(PGO) -o bin/offcut ./cmd/offcut
+	$(GO) build -trimpath -tags purego -o bin/offcut ./cmd/offcut
 
 ## dist: build the web app into build/dist (wasm, minified, hashed, precompressed)
 dist:
@@ -91,7 +88,7 @@ test-go:
 	OFFCUT_REQUIRE_TOOLS=$(filter true,$(CI)) $(GO) test -count=1 -timeout 30m ./...
 
 ## test-wasm: the engine's tests again, compiled to js/wasm as the engine is
-## (GOWASM features, compiler flags and profile: build/wasm.go) and run in Node
+## (GOWASM features and compiler flags: build/wasm.go) and run in Node
 test-wasm:
 	PATH="$(WASM_EXEC_DIR):$$PATH" $(WASM_ENV) $(GO) test $(WASM_FLAGS) -count=1 -timeout 30m $(ENGINE_PKGS)
 
@@ -112,11 +109,6 @@ bench: test-deps bench-deps build
 ## bench-quick: a ~3-minute subset of the browser and native jobs (no Go benchmarks)
 bench-quick: test-deps bench-deps build
 	node bench/bench.mjs --quick
-
-## pgo: profile the engine's benchmarks natively into wasm/default.pgo, the
-## profile the engine is compiled with (build/pgo; under a minute)
-pgo:
-	$(GO) run ./build/pgo -out $(PGO)
 
 ## bench-deps: the bench's npm packages (ffmpeg.wasm, playwright-core) into
 ## bench/node_modules, pinned by bench/package-lock.json; no browser download

@@ -31,11 +31,12 @@ const GOWASM = "satconv,signext"
 // 0.95 of the time (BenchmarkEncode60s); the Vorbis encoder, also
 // transpiled, gained nothing measurable and keeps its checks.
 //
-// The engine is also compiled with the CPU profile wasm/default.pgo
-// (profile-guided optimisation, go build's default for a main package;
-// written by go run ./build/pgo from the MP3 encode's benchmarks): LAME then
-// encoded in 0.92 of the time. The Makefile's js/wasm tests and benchmarks
-// use the same flags and profile.
+// The engine is built without a CPU profile (profile-guided
+// optimisation): a profile of the MP3 encode's benchmarks made LAME encode
+// in 0.92 of the time in Node, but Opus -> WAV in Chromium took 2.2-3.1 s
+// against 2.06-2.08 s without it (make bench --only opuswav, back to
+// back), and a profile of every codec's benchmarks made FLAC's encoder 7 %
+// slower. The Makefile's js/wasm tests and benchmarks use the same flags.
 const GCFlags = "offcut/audio/codec/lame/internal/clame=-B"
 
 // buildWasm compiles the package in dir for js/wasm into tmp and returns

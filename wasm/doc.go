@@ -3,9 +3,7 @@
 //	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath \
 //	    -gcflags=offcut/audio/codec/lame/internal/clame=-B -ldflags='-s -w' -o offcut.wasm ./wasm
 //
-// (go run ./build does this; build/wasm.go says why these flags). go build
-// also optimises it with the CPU profile default.pgo beside this file,
-// which go generate writes again (go run ../build/pgo). It is the only package that imports
+// (go run ./build does this; build/wasm.go says why these flags). It is the only package that imports
 // syscall/js, and only in its *_js.go files; the rest is plain Go, tested
 // natively.
 //
@@ -37,5 +35,3 @@
 // with bytes of output done, monotonic, total constant. Computed chunks are
 // at most 1 MiB.
 package main
-
-//go:generate go run ../build/pgo -out default.pgo
