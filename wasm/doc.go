@@ -3,9 +3,9 @@
 //	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath \
 //	    -gcflags=offcut/audio/codec/lame/internal/clame=-B -ldflags='-s -w' -o offcut.wasm ./wasm
 //
-// (go run ./build does this; build/wasm.go says why these flags). It is the only package that imports
-// syscall/js, and only in its *_js.go files; the rest is plain Go, tested
-// natively.
+// (go run ./build does this; build/wasm.go says why these flags). It is
+// the only package that imports syscall/js, and only in its *_js.go files;
+// the rest is plain Go, tested natively.
 //
 // On start it sets globalThis.offcutEngine to an object of functions that
 // www/worker.js calls. Each returns a Promise: the job runs in a goroutine
