@@ -1,11 +1,8 @@
 // Command wasm is Offcut's engine adapter for a Web Worker, built with
-//
-//	GOOS=js GOARCH=wasm GOWASM=satconv,signext go build -trimpath \
-//	    -gcflags=offcut/audio/codec/lame/internal/clame=-B -ldflags='-s -w' -o offcut.wasm ./wasm
-//
-// (go run ./build does this; build/wasm.go says why these flags). It is
-// the only package that imports syscall/js, and only in its *_js.go files;
-// the rest is plain Go, tested natively.
+// GOOS=js GOARCH=wasm by go run ./build, with the WebAssembly features
+// (GOWASM) and compiler flags (GCFlags) that build/wasm.go sets and
+// explains. It is the only package that imports syscall/js, and only in
+// its *_js.go files; the rest is plain Go, tested natively.
 //
 // On start it sets globalThis.offcutEngine to an object of functions that
 // www/worker.js calls. Each returns a Promise: the job runs in a goroutine
@@ -24,7 +21,11 @@
 //	peaks(file, read, buckets, from, to, onProgress)
 //	                                            -> {from, to, min, max}
 //	plan(projectJSON, files, read)              -> JSON of summary
-//	render(projectJSON, files, read, emit)      -> JSON of summary
+//	render(projectJSON, files, read, emit[, split])
+//	                                            -> JSON of summary, or with
+//	                                               split {"split": segments}
+//	                                               of an output made in
+//	                                               segments (renderOrSplit)
 //	stats()                                     -> JSON of Go memory figures and
 //	                                               the Blob reads so far (reads,
 //	                                               readBytes, readWaitMs)
