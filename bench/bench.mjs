@@ -355,18 +355,19 @@ async function main() {
   // Navigation → ready runs in contexts of their own (a first visit, then
   // a reload). Each job runs in a browser of its own (a new profile), a
   // fresh page each run, its runs interleaved: as a session in which the
-  // user runs that job again. The pages share the site's renderer
-  // process, whose V8 keeps the engines' compiled code, so a job's first
-  // run optimises the wasm it uses and the later ones find it done; the
-  // median is of the later ones. In a context of its own every run was
-  // an engine's first job in a new renderer, which for Offcut means
-  // optimising its wasm on the two cores the job runs on (3-min WAV ->
-  // MP3 on two workers: 5.4-6.0 s for a first job, 4.9-5.0 s after a
-  // browser restart with the profile's code cache, 4.0 s in a later
-  // page, 3.2-3.5 s as a second job in the same page); ffmpeg.wasm's
-  // times were the same either way (MEMFS 3.11-3.19 s). One browser for
-  // every job made the later jobs slower (WAV -> MP3 in one piece 8.0-8.5
-  // s after ten other jobs, 5.5-5.7 s alone).
+  // user runs that job again; the median is of the runs after the first.
+  // Each page is a renderer process of its own (the renderers' PIDs
+  // change from page to page), so nothing V8 compiled or optimised in
+  // one run is in the next, but for what the profile keeps: the HTTP
+  // cache and V8's code cache of the wasm, which Chromium writes once,
+  // while the job's first run optimises it (for Offcut's 15 MB module one
+  // entry of 1.34 MB, the same size after five later pages and after a
+  // page held open 20 s longer). So the first run of a job is slower for
+  // Offcut (3-min WAV -> MP3 on two workers: 4.8-6.1 s, against 3.8-4.0 s
+  // in the later pages and 3.0-3.5 s as a second job in the same page),
+  // while ffmpeg.wasm's times were the same either way (MEMFS 3.11-3.19
+  // s). One browser for every job made the later jobs slower (WAV -> MP3
+  // in one piece 8.0-8.5 s after ten other jobs, 5.5-5.7 s alone).
   let browser = await chromium.launch(launch);
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', runs: RUNS, machine: machine(), versions: versions(), url, jobs: [] };
   results.loadBefore = os.loadavg();
