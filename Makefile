@@ -7,8 +7,9 @@ WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 # How the engine's js/wasm tests are compiled: as build/wasm.go compiles the
 # engine (with the features of its GOWASM constant, read from there).
 WASM_ENV := GOOS=js GOARCH=wasm GOWASM=$(shell sed -n 's/^const GOWASM = "\(.*\)"$$/\1/p' build/wasm.go)
-# ... with its compiler flags (GCFlags there).
-WASM_FLAGS := -gcflags=$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)
+# ... with its compiler flags (GCFlags there; quoted, as a package's flags
+# may be several).
+WASM_FLAGS := -gcflags='$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)'
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
