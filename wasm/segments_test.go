@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"offcut/audio"
 	"offcut/audio/project"
@@ -144,4 +147,84 @@ func segmentsOfJSON(t *testing.T, doc []byte, ins []input, decoded bool) (segmen
 		return segmentPlan{}, err
 	}
 	return segmentsOf(d, decs, decoded)
+}
+
+// partSource is a segment file for TestLoadParts: it counts its reads,
+// can fail them, and can hold each read until every part's read has
+// begun (arrived), to show that the parts are read all at once.
+type partSource struct {
+	data    []byte
+	size    int64 // if not len(data)
+	reads   int
+	fail    error
+	arrived *sync.WaitGroup
+}
+
+func (s *partSource) Size() int64 {
+	if s.size > 0 {
+		return s.size
+	}
+	return int64(len(s.data))
+}
+
+func (s *partSource) ReadAt(p []byte, off int64) (int, error) {
+	s.reads++
+	if s.arrived != nil {
+		s.arrived.Done()
+		done := make(chan struct{})
+		go func() { s.arrived.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			return 0, fmt.Errorf("the other parts' reads did not begin")
+		}
+	}
+	if s.fail != nil {
+		return 0, s.fail
+	}
+	return copy(p, s.data[off:]), nil
+}
+
+// TestLoadParts: a join's parts are read whole, one read each, all at
+// once, and joined from memory with the same bytes; a part that cannot be
+// read is named in the error; parts larger in all than joinInMemory are
+// left where they are.
+func TestLoadParts(t *testing.T) {
+	var arrived sync.WaitGroup
+	arrived.Add(3)
+	ps := make([]*partSource, 3)
+	parts := make([]input, 3)
+	for i := range ps {
+		ps[i] = &partSource{data: bytes.Repeat([]byte{byte(i + 1)}, 1000*(i+1)), arrived: &arrived}
+		parts[i] = input{src: ps[i], name: fmt.Sprintf("segment %d", i+1)}
+	}
+	srcs, err := loadParts(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, src := range srcs {
+		if _, ok := src.(*audio.BytesSource); !ok || ps[i].reads != 1 {
+			t.Fatalf("part %d: %T after %d reads; want it in memory after 1", i+1, src, ps[i].reads)
+		}
+		got := make([]byte, src.Size())
+		if err := audio.ReadAtFull(src, got, 0); err != nil || !bytes.Equal(got, ps[i].data) {
+			t.Errorf("part %d: %d bytes in memory (%v), not the file's %d", i+1, len(got), err, len(ps[i].data))
+		}
+	}
+
+	bad := []input{{src: &partSource{data: []byte("ok")}, name: "segment 1"}, {src: &partSource{data: []byte("no"), fail: errors.New("the Blob is gone")}, name: "segment 2"}}
+	if _, err := loadParts(bad); err == nil || !strings.Contains(err.Error(), "segment 2") || !strings.Contains(err.Error(), "the Blob is gone") {
+		t.Errorf("a part that cannot be read: %v", err)
+	}
+
+	big := []input{{src: &partSource{size: joinInMemory}, name: "segment 1"}, {src: &partSource{size: 1}, name: "segment 2"}}
+	srcs, err = loadParts(big)
+	if err != nil || srcs[0] != big[0].src || srcs[1] != big[1].src {
+		t.Errorf("parts of %d bytes in all: %v, %v; want them as they are", joinInMemory+1, srcs, err)
+	}
+	for i, in := range big {
+		if r := in.src.(*partSource).reads; r != 0 {
+			t.Errorf("big part %d read %d times", i+1, r)
+		}
+	}
 }
