@@ -30,6 +30,12 @@ func TestSegmentedRender(t *testing.T) {
 	if len(sp.Segments) != 2 || sp.Size <= 0 || sp.Frames != (2*project.SegmentSeconds+3)*rate {
 		t.Fatalf("segments: %+v", sp)
 	}
+	// The size progress counts towards is the plan's, as Render makes it.
+	if d, decs, err := prepare([]byte(doc), ins); err != nil {
+		t.Fatal(err)
+	} else if res, err := project.Render(d, decs, project.Options{}); err != nil || res.Plan.Size() != sp.Size || res.Frames != sp.Frames {
+		t.Fatalf("segments announce %d bytes, %d frames; Render plans %v (%v)", sp.Size, sp.Frames, res, err)
+	}
 	var parts []input
 	var psrcs []audio.Source
 	for i, s := range sp.Segments {
@@ -225,6 +231,23 @@ func TestLoadParts(t *testing.T) {
 	for i, in := range big {
 		if r := in.src.(*partSource).reads; r != 0 {
 			t.Errorf("big part %d read %d times", i+1, r)
+		}
+	}
+}
+
+// BenchmarkSegmentsOf3min: where a 3-minute WAV → MP3 splits, and its
+// size, as the page's first job of a render finds them.
+func BenchmarkSegmentsOf3min(b *testing.B) {
+	n := int64(180 * 44100)
+	ins, _ := inputsOf(testWAV(44100, 2, n, 5))
+	doc := fmt.Sprintf(`{"version":1,"clips":[{"source":0,"in":0,"out":%d}],"output":{"container":"mp3","options":{"quality":"128"}}}`, n)
+	d, decs, err := prepare([]byte(doc), ins)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if sp, err := segmentsOf(d, decs, false); err != nil || len(sp.Segments) != 6 {
+			b.Fatal(sp, err)
 		}
 	}
 }

@@ -55,35 +55,50 @@ type Segment struct {
 // files into WAV only moves or converts stored samples and stays in one
 // piece.
 func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, error) {
+	segs, _, err := SegmentsPlan(doc, inputs, opt)
+	return segs, err
+}
+
+// SegmentsPlan is Segments, with the plan of the whole output it makes on
+// the way when there are segments (Render's, less the output's bytes: its
+// size, frames and summary, for the progress a segmented encode counts
+// towards), so that its caller need not plan the output again. The plan
+// is nil when there are no segments.
+func SegmentsPlan(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, *Result, error) {
 	opt.planOnly = true
 	res, err := Render(doc, inputs, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w := res.Desc.Write
 	if w.Segments == nil || doc.Output.Normalize != nil {
 		// Normalisation measures the whole output first: every segment
-		// would measure it again.
-		return nil, nil
+		// would measure it again. (So a plan with segments is Render's:
+		// planOnly skips only the normalisation pass.)
+		return nil, nil, nil
 	}
 	if !res.encoded && (!w.Segments.PCM || opt.EncodedOnly) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	r, err := prepare(doc, inputs, res.Desc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, k := range r.clips {
 		if !k.direct {
 			// A resampled clip is rendered from its start: a segment
 			// inside it would resample everything before it again.
-			return nil, nil
+			return nil, nil, nil
 		}
 	}
 	if w.Segments.PCM && !r.decodesAll() {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return segmentsOf(res.Frames, res.Format.Rate, w.Segments.Grain), nil
+	segs := segmentsOf(res.Frames, res.Format.Rate, w.Segments.Grain)
+	if segs == nil {
+		return nil, nil, nil
+	}
+	return segs, res, nil
 }
 
 // decodesAll is true when r computes every output frame and decodes at
