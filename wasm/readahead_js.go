@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -82,6 +83,16 @@ func dropReadAhead() {
 	}
 	aheadLRU = nil
 	aheadMu.Unlock()
+}
+
+// dropReadAhead lets s's blocks go (loadParts has read it whole).
+func (s *blobSource) dropReadAhead() {
+	aheadMu.Lock()
+	defer aheadMu.Unlock()
+	s.ahead = nil
+	if i := slices.Index(aheadLRU, s); i >= 0 {
+		aheadLRU = slices.Delete(aheadLRU, i, i+1)
+	}
 }
 
 // use marks s as the most recently read source, dropping the blocks of

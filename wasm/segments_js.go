@@ -45,6 +45,9 @@ func joinSegmentsJS(args []js.Value) (any, error) {
 	}
 	for i := range parts {
 		parts[i].name = fmt.Sprintf("segment %d", i+1)
+		if b, ok := parts[i].src.(*blobSource); ok {
+			b.name = parts[i].name // its errors name it so
+		}
 	}
 	emit := arg(args, 4)
 	if emit.Type() != js.TypeFunction {

@@ -191,20 +191,36 @@ func (s *partSource) ReadAt(p []byte, off int64) (int, error) {
 	return copy(p, s.data[off:]), nil
 }
 
-// TestLoadParts: a join's parts are read whole, one read each, all at
-// once, and joined from memory with the same bytes; a part that cannot be
-// read is named in the error; parts larger in all than joinInMemory are
-// left where they are.
+// TestLoadParts: an MP3 join's parts are read whole, one read each, all
+// at once, and joined from memory with the same bytes; a part that cannot
+// be read is named in the error, once; parts larger in all than
+// joinInMemory are left where they are, and so are a WAV join's (it reads
+// only their headers).
 func TestLoadParts(t *testing.T) {
+	ins, _ := inputsOf(testWAV(8000, 1, 8000, 5))
+	docOf := func(container string) (*project.Document, []audio.Decoder) {
+		d, decs, err := prepare([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":8000}],"output":{"container":"`+container+`"}}`), ins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, decs
+	}
+	mp3, mp3Decs := docOf("mp3")
+	wav, wavDecs := docOf("wav")
+	newParts := func(arrived *sync.WaitGroup) ([]*partSource, []input) {
+		ps := make([]*partSource, 3)
+		parts := make([]input, 3)
+		for i := range ps {
+			ps[i] = &partSource{data: bytes.Repeat([]byte{byte(i + 1)}, 1000*(i+1)), arrived: arrived}
+			parts[i] = input{src: ps[i], name: fmt.Sprintf("segment %d", i+1)}
+		}
+		return ps, parts
+	}
+
 	var arrived sync.WaitGroup
 	arrived.Add(3)
-	ps := make([]*partSource, 3)
-	parts := make([]input, 3)
-	for i := range ps {
-		ps[i] = &partSource{data: bytes.Repeat([]byte{byte(i + 1)}, 1000*(i+1)), arrived: &arrived}
-		parts[i] = input{src: ps[i], name: fmt.Sprintf("segment %d", i+1)}
-	}
-	srcs, err := loadParts(parts)
+	ps, parts := newParts(&arrived)
+	srcs, err := loadParts(mp3, mp3Decs, parts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,19 +234,34 @@ func TestLoadParts(t *testing.T) {
 		}
 	}
 
-	bad := []input{{src: &partSource{data: []byte("ok")}, name: "segment 1"}, {src: &partSource{data: []byte("no"), fail: errors.New("the Blob is gone")}, name: "segment 2"}}
-	if _, err := loadParts(bad); err == nil || !strings.Contains(err.Error(), "segment 2") || !strings.Contains(err.Error(), "the Blob is gone") {
-		t.Errorf("a part that cannot be read: %v", err)
+	left := func(what string, d *project.Document, decs []audio.Decoder) {
+		t.Helper()
+		ps, parts := newParts(nil)
+		srcs, err := loadParts(d, decs, parts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range parts {
+			if srcs[i] != parts[i].src || ps[i].reads != 0 {
+				t.Errorf("%s: part %d is %T, read %d times; want it left where it is", what, i+1, srcs[i], ps[i].reads)
+			}
+		}
+	}
+	left("a WAV join", wav, wavDecs)
+	defer func(was int64) { joinInMemory = was }(joinInMemory)
+	joinInMemory = 6000 - 1 // the parts are 1000 + 2000 + 3000 bytes
+	left("parts of 1 byte over the cap", mp3, mp3Decs)
+	joinInMemory = 6000
+	_, parts = newParts(nil)
+	if srcs, err := loadParts(mp3, mp3Decs, parts); err != nil || srcs[2] == parts[2].src {
+		t.Errorf("parts of exactly the cap: %v; want them in memory", err)
 	}
 
-	big := []input{{src: &partSource{size: joinInMemory}, name: "segment 1"}, {src: &partSource{size: 1}, name: "segment 2"}}
-	srcs, err = loadParts(big)
-	if err != nil || srcs[0] != big[0].src || srcs[1] != big[1].src {
-		t.Errorf("parts of %d bytes in all: %v, %v; want them as they are", joinInMemory+1, srcs, err)
-	}
-	for i, in := range big {
-		if r := in.src.(*partSource).reads; r != 0 {
-			t.Errorf("big part %d read %d times", i+1, r)
+	for _, msg := range []string{"the Blob is gone", "segment 2: reading bytes 0..2: the Blob is gone"} {
+		bad := []input{{src: &partSource{data: []byte("ok")}, name: "segment 1"}, {src: &partSource{data: []byte("no"), fail: errors.New(msg)}, name: "segment 2"}}
+		_, err := loadParts(mp3, mp3Decs, bad)
+		if err == nil || !strings.HasPrefix(err.Error(), "segment 2: ") || strings.Count(err.Error(), "segment 2") != 1 || !strings.Contains(err.Error(), "the Blob is gone") {
+			t.Errorf("a part that cannot be read (%q): %v", msg, err)
 		}
 	}
 }

@@ -71,6 +71,13 @@ type Segments struct {
 	// Join plans the whole output (tl, with its tags) from the segments'
 	// encoded files, in order; the plan's ranges refer to parts by index.
 	Join func(tl Timeline, settings map[string]string, parts []audio.Source) (*Output, error)
+	// JoinReadsAll is true for a Join that reads every byte of each part
+	// (an MP3 join indexes every frame and decodes those at each
+	// junction), not only its header (a WAV join refers to the parts'
+	// samples where they are). A caller whose parts are slow to read
+	// piece by piece (a browser's Blobs) can hand such a join its parts
+	// in memory.
+	JoinReadsAll bool
 }
 
 // Option is one setting of a writer.

@@ -60,10 +60,10 @@ func Segments(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, er
 }
 
 // SegmentsPlan is Segments, with the plan of the whole output it makes on
-// the way when there are segments (Render's, less the output's bytes: its
-// size, frames and summary, for the progress a segmented encode counts
-// towards), so that its caller need not plan the output again. The plan
-// is nil when there are no segments.
+// the way: when there are segments it is exactly Render's (no segmented
+// output is normalised, the one pass such a plan leaves out), so that its
+// caller need not plan the output again for its size, frames or summary.
+// The plan is nil when there are no segments.
 func SegmentsPlan(doc *Document, inputs []audio.Decoder, opt Options) ([]Segment, *Result, error) {
 	opt.planOnly = true
 	res, err := Render(doc, inputs, opt)
@@ -186,6 +186,15 @@ func JoinSegments(doc *Document, inputs []audio.Decoder, parts []audio.Source, o
 		return nil, fmt.Errorf("project: the joined segments are %d frames, the output %d", out.Frames, r.total)
 	}
 	return r.result(out, nil, opt.Force)
+}
+
+// JoinReadsAll says whether JoinSegments of doc reads every byte of the
+// segments' files, not only their headers (codec.Segments.JoinReadsAll);
+// false when doc's output is not made in segments (or is not valid:
+// JoinSegments says what is wrong).
+func JoinReadsAll(doc *Document, inputs []audio.Decoder) bool {
+	desc, _, err := outputDesc(doc, inputs)
+	return err == nil && desc.Write.Segments != nil && desc.Write.Segments.JoinReadsAll
 }
 
 // prepareSegmented lays doc out for a segment or a join.

@@ -248,6 +248,46 @@ func TestSegmentsSingle(t *testing.T) {
 	}
 }
 
+// TestSegmentsPlanMP3: SegmentsPlan gives Segments' segments with
+// Render's plan of the output (its size and frames), or neither for an
+// output made in one piece; an MP3 join reads its parts whole, and a
+// format without segments has no join to read anything.
+func TestSegmentsPlanMP3(t *testing.T) {
+	const rate = 44100
+	long := audiotest.WAV(audio.Format{Rate: rate, Channels: 1, Bits: 16}, audiotest.Signal(3*project.SegmentSeconds*rate, 1, rate, 2))
+	d, err := codecs.Open(audio.NewBytesSource(long))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decs := []audio.Decoder{d}
+	doc := &project.Document{Version: 1, Clips: []project.Clip{{Source: 0, In: 0, Out: d.Info().Frames}},
+		Output: project.Output{Container: "mp3", Options: map[string]string{"quality": "64"}}}
+	segs, res, err := project.SegmentsPlan(doc, decs, project.Options{})
+	if err != nil || len(segs) != 3 || res == nil {
+		t.Fatalf("SegmentsPlan: %v, %v, %v; want 3 segments and a plan", segs, res, err)
+	}
+	want, err := project.Render(doc, decs, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Plan.Size() != want.Plan.Size() || res.Frames != want.Frames || res.Frames != d.Info().Frames {
+		t.Errorf("SegmentsPlan's plan: %d bytes, %d frames; Render's: %d bytes, %d frames", res.Plan.Size(), res.Frames, want.Plan.Size(), want.Frames)
+	}
+	if !project.JoinReadsAll(doc, decs) {
+		t.Error("an MP3 join does not read its parts whole")
+	}
+	short := *doc
+	short.Clips = []project.Clip{{Source: 0, In: 0, Out: rate}}
+	if segs, res, err := project.SegmentsPlan(&short, decs, project.Options{}); err != nil || segs != nil || res != nil {
+		t.Errorf("a 1-s MP3: %v, %v, %v; want one piece and no plan", segs, res, err)
+	}
+	flac := *doc
+	flac.Output = project.Output{Container: "flac"}
+	if project.JoinReadsAll(&flac, decs) {
+		t.Error("a FLAC output (never in segments) has a join that reads its parts")
+	}
+}
+
 // TestSegmentErrors: a failing segment's error names it, and a segment
 // outside the output is refused.
 func TestSegmentErrors(t *testing.T) {

@@ -30,7 +30,7 @@ var Desc = func() codec.Desc {
 	w.SourcesOnly = false
 	w.Options = options
 	w.Plan = planTimeline
-	w.Segments = &codec.Segments{Grain: SegmentGrain, Encode: encodeSegment, Join: joinSegments}
+	w.Segments = &codec.Segments{Grain: SegmentGrain, Encode: encodeSegment, Join: joinSegments, JoinReadsAll: true}
 	d.Write = &w
 	return d
 }()
