@@ -29,7 +29,8 @@ const (
 )
 
 // readStats counts the Blob reads of the engine (for stats(): how many
-// reads a job makes, how many bytes, and how long it waits for them).
+// reads a job makes, how many bytes, and how long it waits for them, the
+// waits of reads made at once, as loadParts makes them, each counted).
 var readStats struct {
 	reads, bytes, waitNs atomic.Int64
 }
@@ -85,8 +86,8 @@ func dropReadAhead() {
 	aheadMu.Unlock()
 }
 
-// dropReadAhead lets s's blocks go (loadParts has read it whole).
-func (s *blobSource) dropReadAhead() {
+// releaseBlocks lets s's read-ahead blocks go (loadParts has read it whole).
+func (s *blobSource) releaseBlocks() {
 	aheadMu.Lock()
 	defer aheadMu.Unlock()
 	s.ahead = nil

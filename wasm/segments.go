@@ -141,8 +141,8 @@ func loadParts(d *project.Document, decs []audio.Decoder, parts []input) ([]audi
 				errs[i] = named(p.name, err)
 				return
 			}
-			if r, ok := p.src.(interface{ dropReadAhead() }); ok {
-				r.dropReadAhead() // the part is in b now
+			if r, ok := p.src.(interface{ releaseBlocks() }); ok {
+				r.releaseBlocks() // the part is in b now
 			}
 			srcs[i] = audio.NewBytesSource(b)
 		}()
@@ -156,8 +156,9 @@ func loadParts(d *project.Document, decs []audio.Decoder, parts []input) ([]audi
 	return srcs, nil
 }
 
-// named is err of the input called name, which it names once: a browser
-// File's errors already start with its name.
+// named is err of the input called name, which it names once: a part's
+// Blob (blobSource, named "segment N" by joinSegmentsJS) already starts
+// its errors with its name.
 func named(name string, err error) error {
 	if strings.HasPrefix(err.Error(), name+":") {
 		return err
