@@ -2,7 +2,12 @@
 // offcut CLI against ffmpeg/sox/flac/lame/opusenc natively, on the same
 // files in the same run. Writes bench/results.md and bench/results.json.
 //
-//   node bench/bench.mjs [--quick] [--runs N] [--only id,id]
+//   node bench/bench.mjs [--quick] [--runs N] [--only id,id] [--tierup]
+//
+// --tierup runs Chromium with V8's --trace-wasm-compilation-times and
+// counts, for each run, the functions V8 compiled with TurboFan (its
+// optimising tier) and the milliseconds it took: what a page optimises
+// again because the profile's code cache does not hold it.
 //
 // Needs: make build (bin/offcut, bin/offcut-server, build/dist), the npm
 // packages of bench/package.json in bench/node_modules (make bench-deps),
@@ -35,6 +40,8 @@ const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : null;
 const CHROMIUM = process.env.OFFCUT_CHROMIUM || '/usr/bin/chromium';
 const started = Date.now();
 const JOB_TIMEOUT_S = 180;
+const tierup = args.includes('--tierup');
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s]`, ...a);
 const median = (xs) => {
@@ -218,6 +225,55 @@ function resetPeaks() {
   return rss;
 }
 
+/**
+ * The CPU seconds (user and system) Chromium's processes have used so
+ * far: a page's workers are threads of its renderer, and V8 compiles on
+ * threads of the same process.
+ */
+function cpuSeconds() {
+  let ticks = 0;
+  for (const p of browserProcesses()) {
+    try {
+      const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const st = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(st[11]) + Number(st[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / CLK_TCK;
+}
+
+// With --tierup, Chromium runs through a script that appends its output
+// (V8's compile trace: a line for each function compiled, with its tier
+// and how long it took) to this file; a run counts the lines it added.
+const tierupLog = path.join(cache, 'tierup.log');
+
+/** Chromium's executable: with --tierup, the script that keeps its output. */
+function chromiumExecutable() {
+  if (!tierup) return CHROMIUM;
+  const sh = path.join(cache, 'chromium-tierup.sh');
+  fs.writeFileSync(sh, `#!/bin/sh\nexec ${JSON.stringify(CHROMIUM)} "$@" >> ${JSON.stringify(tierupLog)}\n`, { mode: 0o755 });
+  fs.writeFileSync(tierupLog, '');
+  return sh;
+}
+
+/** The TurboFan compilations in the trace after byte offset from. */
+function turbofanSince(from) {
+  const text = fs.readFileSync(tierupLog).subarray(from).toString('utf8');
+  let functions = 0, us = 0;
+  for (const m of text.matchAll(/Compiled function \S+ using TurboFan, took (\d+) μs/g)) { functions++; us += Number(m[1]); }
+  return { functions, ms: us / 1000 };
+}
+
+/** The size of the profile's wasm code cache entries (bytes). */
+function wasmCodeCache(profile) {
+  const dir = path.join(profile, 'Default', 'Code Cache', 'wasm');
+  let n = 0;
+  try {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isFile() && /_0$/.test(e.name)) n += fs.statSync(path.join(dir, e.name)).size;
+  } catch { /* none yet */ }
+  return n;
+}
+
 /** The sum of every process's VmHWM (an upper bound of the tree's peak). */
 function peakSum() {
   return browserProcesses().reduce((a, p) => a + status(p, 'VmHWM'), 0);
@@ -271,6 +327,7 @@ async function measureReady(browser, url, engine, thirdParty) {
 
 async function browserRun(browser, url, job, variant, save, thirdParty) {
   const engine = variant.startsWith('offcut') ? 'offcut' : 'ffmpeg';
+  const tf0 = tierup ? fs.statSync(tierupLog).size : 0;
   const { ctx, page, errors } = await openPage(browser, url, engine, thirdParty);
   try {
     await page.setInputFiles('#files', job.inputs);
@@ -278,6 +335,7 @@ async function browserRun(browser, url, job, variant, save, thirdParty) {
     // workers: 0), beside the default (segments on every core's worker).
     const spec = variant === 'offcut' ? job.offcut : variant === 'offcut-one' ? { ...job.offcut, options: { workers: 0 } } : { ...job.ffmpeg, fs: variant === 'ffmpeg-workerfs' ? 'workerfs' : 'memfs' };
     const idle = resetPeaks();
+    const cpu0 = cpuSeconds();
     let res;
     try {
       let timer;
@@ -291,6 +349,8 @@ async function browserRun(browser, url, job, variant, save, thirdParty) {
       return { error: String(e.message).split('\n')[0].slice(0, 300) + (errors.length ? ' ' + errors.join('; ').slice(0, 200) : '') };
     }
     const peak = peakSum();
+    res.cpuS = cpuSeconds() - cpu0;
+    if (tierup) res.turbofan = turbofanSince(tf0);
     res.peakMiB = peak / 2 ** 20;
     res.aboveIdleMiB = (peak - idle) / 2 ** 20;
     if (save) {
@@ -348,9 +408,10 @@ async function main() {
   serverPid = srv.pid;
   const thirdParty = [];
   const launch = {
-    executablePath: CHROMIUM,
+    executablePath: chromiumExecutable(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
+      ...(tierup ? ['--js-flags=--trace-wasm-compilation-times'] : [])],
   };
   // Navigation → ready runs in contexts of their own (a first visit, then
   // a reload). Each job runs in a browser of its own (a new profile), a
@@ -439,17 +500,23 @@ async function main() {
         const order = running.map((_, i) => running[(i + r) % running.length]);
         for (const v of order) {
           const x = await browserRun(browser, url, j, v, r === RUNS - 1, thirdParty);
-          log(`  ${v}: ${x.error ? 'failed: ' + x.error : x.ms.toFixed(0) + ' ms, +' + x.aboveIdleMiB.toFixed(0) + ' MiB'}`);
+          const tf = x.turbofan ? `, TurboFan ${x.turbofan.functions} functions in ${x.turbofan.ms.toFixed(0)} ms` : '';
+          const cc = tierup && v.startsWith('offcut') ? `, wasm code cache ${(wasmCodeCache(profile) / 2 ** 20).toFixed(2)} MB` : '';
+          log(`  ${v}: ${x.error ? 'failed: ' + x.error : x.ms.toFixed(0) + ' ms, ' + x.cpuS.toFixed(2) + ' s CPU, +' + x.aboveIdleMiB.toFixed(0) + ' MiB' + tf + cc}`);
           br[v].push(x);
         }
       }
       jr.browser = {};
       for (const v of variants) {
         const runs = br[v];
-        const ok = runs.filter((x) => !x.error);
+        // The medians are of the runs after the first (the session's
+        // later pages; see above), but for a variant that ran once.
+        const ok = (runs.length > 1 ? runs.slice(1) : runs).filter((x) => !x.error);
         const last = runs[runs.length - 1];
         jr.browser[v] = {
           ms: median(ok.map((x) => x.ms)), runsMs: runs.map((x) => x.ms ?? null),
+          cpuS: median(ok.map((x) => x.cpuS)), runsCpuS: runs.map((x) => x.cpuS ?? null),
+          ...(tierup ? { runsTurbofan: runs.map((x) => x.turbofan ?? null) } : {}),
           peakMiB: median(ok.map((x) => x.peakMiB)), aboveIdleMiB: median(ok.map((x) => x.aboveIdleMiB)),
           error: runs.find((x) => x.error)?.error, outSize: last.sizes?.[0],
         };

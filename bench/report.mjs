@@ -3,6 +3,7 @@
 const ms = (x) => (x == null ? '—' : x >= 1000 ? (x / 1000).toFixed(2) + ' s' : x.toFixed(0) + ' ms');
 const mib = (x) => (x == null ? '—' : x.toFixed(0) + ' MiB');
 const kb = (x) => (x >= 1e6 ? (x / 1e6).toFixed(2) + ' MB' : (x / 1e3).toFixed(0) + ' kB');
+const cpu = (x) => (x == null ? '' : ` · CPU ${x.toFixed(1)} s`);
 const r2 = (x) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(2));
 const FS = { 'ffmpeg-workerfs': 'WORKERFS', 'ffmpeg-memfs': 'MEMFS' };
 
@@ -37,12 +38,12 @@ export function writeReport(r) {
     const p = j.peer ? j.browser[j.peer] : null;
     const other = j.peer && j.browser[j.peer === 'ffmpeg-memfs' ? 'ffmpeg-workerfs' : 'ffmpeg-memfs'];
     const otherName = j.peer === 'ffmpeg-memfs' ? 'WORKERFS' : 'MEMFS';
-    let peer = p ? `${ms(p.ms)} (${FS[j.peer]})` : 'failed';
+    let peer = p ? `${ms(p.ms)}${cpu(p.cpuS)} (${FS[j.peer]})` : 'failed';
     if (other) peer += `; ${otherName} ${other.ms != null ? ms(other.ms) + (r.runs > 1 && other.runsMs?.length === 1 ? ' (one run)' : '') : other.error ? 'cannot: ' + other.error : '—'}`;
     if (!p && j.browser['ffmpeg-workerfs']?.error) peer += ': ' + j.browser['ffmpeg-workerfs'].error;
-    L.push(`| ${j.title} | ${o.ms != null ? ms(o.ms) : 'failed: ' + o.error} | ${peer} | ${r2(j.ratio)} | ${mib(o.peakMiB)} (+${mib(o.aboveIdleMiB)}) | ${p ? `${mib(p.peakMiB)} (+${mib(p.aboveIdleMiB)})` : '—'} | ${correct(o.correct)} | ${p ? correct(p.correct) : '—'} |`);
+    L.push(`| ${j.title} | ${o.ms != null ? ms(o.ms) + cpu(o.cpuS) : 'failed: ' + o.error} | ${peer} | ${r2(j.ratio)} | ${mib(o.peakMiB)} (+${mib(o.aboveIdleMiB)}) | ${p ? `${mib(p.peakMiB)} (+${mib(p.aboveIdleMiB)})` : '—'} | ${correct(o.correct)} | ${p ? correct(p.correct) : '—'} |`);
     const one = j.browser['offcut-one'];
-    if (one) L.push(`| ${j.title}, ${j.oneTitle || 'one worker in one piece'} | ${one.ms != null ? ms(one.ms) : 'failed: ' + one.error} | ${peer} | ${r2(j.ratioOne)} | ${mib(one.peakMiB)} (+${mib(one.aboveIdleMiB)}) | | ${correct(one.correct)} | |`);
+    if (one) L.push(`| ${j.title}, ${j.oneTitle || 'one worker in one piece'} | ${one.ms != null ? ms(one.ms) + cpu(one.cpuS) : 'failed: ' + one.error} | ${peer} | ${r2(j.ratioOne)} | ${mib(one.peakMiB)} (+${mib(one.aboveIdleMiB)}) | | ${correct(one.correct)} | |`);
   }
   L.push('');
   L.push('## Natively: the offcut CLI beside the reference tools, same files, same run', '');
@@ -65,6 +66,12 @@ export function writeReport(r) {
   if (b) L.push(`- Engine bytes are the brotli sizes (quality 11, as the build precompresses Offcut) of ${b.offcut.files.join(', ')} for Offcut (${kb(b.offcut.raw)} uncompressed) and of ffmpeg.wasm's ${b.ffmpeg.files.length} files (${kb(b.ffmpeg.raw)} uncompressed). Over plain http Chromium asks for gzip only, so the bench's own loads are gzip.`);
   L.push('- Navigation → ready: a fresh browser context loads the page once (cold), then navigates again (warm, HTTP and code caches filled) until `Offcut.load()` / `ffmpeg.load()` resolves; performance.now() at that moment.');
   L.push('- Memory is a sum of per-process peaks, so an upper bound of the peak of the sum.');
+  L.push("- CPU is the user and system time of Chromium's processes during the job (a page's workers are threads of its renderer; so are V8's compiler threads): what the job cost the machine, beside how long the user waited.");
+  const tf = r.jobs.filter((j) => j.browser?.offcut?.runsTurbofan);
+  if (tf.length) {
+    L.push("- V8's TurboFan compilations per run (`--tierup`: functions, compile time), page load and job, first run first: " +
+      tf.map((j) => `${j.title}: ` + Object.entries(j.browser).filter(([, b]) => b.runsTurbofan).map(([v, b]) => `${v} ${b.runsTurbofan.map((t) => (t ? `${t.functions}/${(t.ms / 1000).toFixed(1)} s` : '—')).join(', ')}`).join('; ')).join('. ') + '.');
+  }
   L.push(...notes, '');
   return L.join('\n');
 }
