@@ -420,14 +420,15 @@ async function main() {
   // Each page is a renderer process of its own (the renderers' PIDs
   // change from page to page), so nothing V8 compiled or optimised in
   // one run is in the next, but for what the profile keeps: the HTTP
-  // cache and V8's code cache of the wasm, which Chromium writes once,
-  // while the job's first run optimises it (for Offcut's 15 MB module one
-  // entry of 1.34 MB, the same size after five later pages and after a
-  // page held open 20 s longer). So the first run of a job is slower for
-  // Offcut (3-min WAV -> MP3 on two workers: 4.8-6.1 s, against 3.8-4.0 s
-  // in the later pages and 3.0-3.5 s as a second job in the same page),
-  // while ffmpeg.wasm's times were the same either way (MEMFS 3.11-3.19
-  // s). One browser for every job made the later jobs slower (WAV -> MP3
+  // cache and, for a job whose first run makes 1 MB of optimised code,
+  // V8's code cache of the wasm, written once, at that megabyte (V8's
+  // other trigger, two seconds without new optimised code, never fired
+  // in Chromium 156; a page whose module came from the cache writes
+  // none; --tierup counts what each page optimises again). So the first
+  // run of such a job is slower for Offcut (3-min WAV -> MP3 on two
+  // workers: 4.8-6.1 s, against 3.8-4.2 s in the later pages and 3.0-3.5
+  // s as a second job in the same page), while ffmpeg.wasm's times were
+  // the same either way (MEMFS 3.11-3.35 s). One browser for every job made the later jobs slower (WAV -> MP3
   // in one piece 8.0-8.5 s after ten other jobs, 5.5-5.7 s alone).
   let browser = await chromium.launch(launch);
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', runs: RUNS, machine: machine(), versions: versions(), url, jobs: [] };
