@@ -428,8 +428,9 @@ async function main() {
   // run of such a job is slower for Offcut (3-min WAV -> MP3 on two
   // workers: 4.8-6.1 s, against 3.8-4.2 s in the later pages and 3.0-3.5
   // s as a second job in the same page), while ffmpeg.wasm's times were
-  // the same either way (MEMFS 3.11-3.35 s). One browser for every job made the later jobs slower (WAV -> MP3
-  // in one piece 8.0-8.5 s after ten other jobs, 5.5-5.7 s alone).
+  // the same either way (MEMFS 3.11-3.35 s). One browser for every job
+  // made the later jobs slower (WAV -> MP3 in one piece 8.0-8.5 s after
+  // ten other jobs, 5.5-5.7 s alone).
   let browser = await chromium.launch(launch);
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', runs: RUNS, machine: machine(), versions: versions(), url, jobs: [] };
   results.loadBefore = os.loadavg();
