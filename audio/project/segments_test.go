@@ -326,15 +326,15 @@ func TestSegmentErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkSegmentedMP3 encodes 3 minutes of music-like stereo as MP3
-// 128k in each iteration three ways: in one piece (Render), in segments
-// on one goroutine, and in segments on GOMAXPROCS goroutines, and reports
-// each one's time and the ratios to one piece.
-func BenchmarkSegmentedMP3(b *testing.B) {
+// music3minMP3 is the segmented benchmarks' job: 3 minutes of music-like
+// stereo (n frames) to MP3 128k, with decoders of its WAV (open gives more
+// of them) and the segments it is encoded in.
+func music3minMP3(b *testing.B) (doc *project.Document, open func() ([]audio.Decoder, error), decs []audio.Decoder, segs []project.Segment, n int) {
+	b.Helper()
 	const rate = 44100
-	n := 180 * rate
+	n = 180 * rate
 	wav := audiotest.WAV(audio.Format{Rate: rate, Channels: 2, Bits: 16}, audiotest.Music(n, 2, rate, 9))
-	open := func() ([]audio.Decoder, error) {
+	open = func() ([]audio.Decoder, error) {
 		d, err := codecs.Open(audio.NewBytesSource(wav))
 		return []audio.Decoder{d}, err
 	}
@@ -342,12 +342,43 @@ func BenchmarkSegmentedMP3(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	doc := &project.Document{Version: 1, Clips: []project.Clip{{Source: 0, In: 0, Out: int64(n)}},
+	doc = &project.Document{Version: 1, Clips: []project.Clip{{Source: 0, In: 0, Out: int64(n)}},
 		Output: project.Output{Container: "mp3", Options: map[string]string{"quality": "128"}}}
-	segs, err := project.Segments(doc, decs, project.Options{})
-	if err != nil || len(segs) < 2 {
-		b.Fatalf("%v, %v", segs, err)
+	segs, err = project.Segments(doc, decs, project.Options{})
+	if err != nil || len(segs) != 6 {
+		b.Fatalf("%v, %v; want 6 segments", segs, err)
 	}
+	return doc, open, decs, segs, n
+}
+
+// BenchmarkJoinSegmentsMP3 joins the six segments of 3 minutes of
+// music-like stereo encoded as MP3 128k (encoded once, before the timing):
+// the join alone, as the page's worker makes it after the segments, most
+// of it LAME encoding the five junctions' frames again.
+func BenchmarkJoinSegmentsMP3(b *testing.B) {
+	doc, open, decs, segs, n := music3minMP3(b)
+	dir := b.TempDir()
+	parts, err := project.EncodeSegments(doc, segs, project.Options{}, project.Parallel{Workers: runtime.GOMAXPROCS(0), Open: open,
+		Store: func(i int, res *project.Result) (audio.Source, error) {
+			return audio.NewBytesSource(writePlan(b, filepath.Join(dir, fmt.Sprintf("seg%d.mp3", i)), res.Plan, nil)), nil
+		}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := project.JoinSegments(doc, decs, parts, project.Options{})
+		if err != nil || res.Frames != int64(n) {
+			b.Fatalf("%v frames, %v", res, err)
+		}
+	}
+}
+
+// BenchmarkSegmentedMP3 encodes 3 minutes of music-like stereo as MP3
+// 128k in each iteration three ways: in one piece (Render), in segments
+// on one goroutine, and in segments on GOMAXPROCS goroutines, and reports
+// each one's time and the ratios to one piece.
+func BenchmarkSegmentedMP3(b *testing.B) {
+	doc, open, decs, segs, _ := music3minMP3(b)
 	dir := b.TempDir()
 	var one, serial, parallel time.Duration
 	for b.Loop() {
