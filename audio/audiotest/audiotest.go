@@ -1,8 +1,9 @@
 // Package audiotest holds helpers for the engine's tests: a stream contract
 // checker every stream constructor runs through, WAV files generated in
 // memory or written to disk (WAV, WriteWAV), whole decodes (DecodeAll,
-// ReadAll), and lookups of the reference tools (sox, ffmpeg) tests compare
-// against (Tool). Tests use these rather than private copies.
+// ReadAll), lookups of the reference tools (sox, ffmpeg) tests compare
+// against (Tool), quality measures (SNR, SegSNR) and golden hashes of
+// encodes (Golden). Tests use these rather than private copies.
 package audiotest
 
 import (
@@ -13,6 +14,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"offcut/audio"
@@ -244,4 +249,58 @@ func Music(frames, ch, rate int, seed uint64) []float32 {
 		}
 	}
 	return x
+}
+
+// SegSNR is the mean SNR in dB of the worst 5 % of 20 ms segments of got
+// against want (those with signal above -60 dBFS), each segment's channels
+// together: where a lossy encode is at its worst.
+func SegSNR(got, want []float32, ch, rate int) float64 {
+	seg := rate / 50 * ch
+	var snrs []float64
+	for i := 0; i+seg <= len(want); i += seg {
+		var s, n float64
+		for j := i; j < i+seg; j++ {
+			d := float64(got[j]) - float64(want[j])
+			s += float64(want[j]) * float64(want[j])
+			n += d * d
+		}
+		if s/float64(seg) < 1e-6 {
+			continue
+		}
+		snrs = append(snrs, 10*math.Log10(s/max(n, 1e-20)))
+	}
+	slices.Sort(snrs)
+	k := max(1, len(snrs)/20)
+	sum := 0.0
+	for _, v := range snrs[:k] {
+		sum += v
+	}
+	return sum / float64(k)
+}
+
+// Golden checks lines (one encode's name and hash each) against the file
+// at path, natively and under js/wasm, so that both builds are held to the
+// same bytes; with update (a test's -update flag, native only) it first
+// rewrites the file from lines.
+func Golden(t testing.TB, path string, lines []string, update bool) {
+	t.Helper()
+	got := strings.Join(lines, "\n") + "\n"
+	if update {
+		if runtime.GOOS == "js" {
+			t.Fatal("-update must run natively")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s/%s encodes differ from %s:\ngot:\n%swant:\n%s", runtime.GOOS, runtime.GOARCH, path, got, want)
+	}
 }

@@ -272,22 +272,7 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
-	path := filepath.Join("testdata", "golden.sha256")
-	if *update {
-		if runtime.GOOS == "js" {
-			t.Fatal("-update must run natively")
-		}
-		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(lines, "\n") + "\n"; got != string(want) {
-		t.Errorf("%s/%s encodes differ from %s:\ngot:\n%swant:\n%s", runtime.GOOS, runtime.GOARCH, path, got, want)
-	}
+	audiotest.Golden(t, filepath.Join("testdata", "golden.sha256"), lines, *update)
 }
 
 func TestHostileOptions(t *testing.T) {

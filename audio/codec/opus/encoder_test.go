@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -229,32 +228,6 @@ func TestEncodeLength(t *testing.T) {
 	}
 }
 
-// segSNR is the mean SNR in dB of the worst 5 % of 20 ms segments (those
-// with signal above -60 dBFS), each channel's samples together.
-func segSNR(got, want []float32, ch, rate int) float64 {
-	seg := rate / 50 * ch
-	var snrs []float64
-	for i := 0; i+seg <= len(want); i += seg {
-		var s, n float64
-		for j := i; j < i+seg; j++ {
-			d := float64(got[j]) - float64(want[j])
-			s += float64(want[j]) * float64(want[j])
-			n += d * d
-		}
-		if s/float64(seg) < 1e-6 {
-			continue
-		}
-		snrs = append(snrs, 10*math.Log10(s/max(n, 1e-20)))
-	}
-	slices.Sort(snrs)
-	k := max(1, len(snrs)/20)
-	sum := 0.0
-	for _, v := range snrs[:k] {
-		sum += v
-	}
-	return sum / float64(k)
-}
-
 // quality decodes an Opus file with opusdec at the source's rate and
 // measures it against the source: SNR, worst-5 % segmental SNR and the
 // actual bitrate in kbit/s.
@@ -265,7 +238,7 @@ func quality(t testing.TB, file []byte, src []float32, ch, rate int) (snr, seg, 
 		t.Fatalf("opusdec decoded %d samples, the source has %d", len(od), len(src))
 	}
 	secs := float64(len(src)/ch) / float64(rate)
-	return audiotest.SNR(od, src), segSNR(od, src, ch, rate), float64(len(file)) * 8 / secs / 1000
+	return audiotest.SNR(od, src), audiotest.SegSNR(od, src, ch, rate), float64(len(file)) * 8 / secs / 1000
 }
 
 // opusenc encodes a WAV file with opusenc at kbps and extra arguments.
