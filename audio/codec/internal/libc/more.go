@@ -1,6 +1,9 @@
 package libc
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // The functions below were first needed by libvorbis 1.3.7 and libogg
 // 1.3.5.
@@ -125,3 +128,38 @@ func Uint64FromInt8(n int8) uint64 { return uint64(n) }
 
 // BoolInt64 returns 1 for true and 0 for false.
 func BoolInt64(b bool) int64 { return int64(BoolInt32(b)) }
+
+// The functions below were first needed by faac 2.1.
+
+// BoolUint32 is C's (unsigned)b.
+func BoolUint32(b bool) uint32 { return uint32(BoolInt32(b)) }
+
+// X__builtin_clz counts the leading zero bits of x (undefined in C for 0;
+// 32 here).
+func X__builtin_clz(t *TLS, x uint32) int32 { return int32(bits.LeadingZeros32(x)) }
+
+// X__builtin_lrintf rounds x to the nearest integer, ties to even (the
+// default rounding mode).
+func X__builtin_lrintf(t *TLS, x float32) int64 { return int64(math.RoundToEven(float64(x))) }
+
+// Xsqrtf is sqrtf: the float64 root rounded to float32 is the correctly
+// rounded float32 root.
+func Xsqrtf(t *TLS, x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// Xfloorf is floorf.
+func Xfloorf(t *TLS, x float32) float32 { return float32(math.Floor(float64(x))) }
+
+// Xexpf is expf, computed in float64 (the portable exp) and rounded.
+func Xexpf(t *TLS, x float32) float32 { return float32(exp(float64(x))) }
+
+// Xlogf is logf, computed in float64 (the portable log) and rounded.
+func Xlogf(t *TLS, x float32) float32 { return float32(log(float64(x))) }
+
+// Xsinf is sinf, computed in float64 and rounded.
+func Xsinf(t *TLS, x float32) float32 { return float32(math.Sin(float64(x))) }
+
+// Xasinf is asinf, computed in float64 and rounded.
+func Xasinf(t *TLS, x float32) float32 { return float32(math.Asin(float64(x))) }
+
+// Xfprintf discards the message, as Xvfprintf does.
+func Xfprintf(t *TLS, f, format, ap uintptr) int32 { return 0 }

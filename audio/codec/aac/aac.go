@@ -1,0 +1,292 @@
+// Package aac encodes AAC-LC (MPEG-4 Audio, object type 2) with faac 2.1,
+// transpiled from C to Go (package cfaac), so that the same code runs
+// natively and under js/wasm and writes the same bytes on both.
+//
+// An Encoder takes interleaved float samples and returns raw access units
+// (one per 1024-sample frame), with the AudioSpecificConfig that a
+// container (MP4's esds box) carries for them. The decoder's output starts
+// with Delay priming samples that are not the source's.
+package aac
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"offcut/audio/codec/aac/internal/cfaac"
+	"offcut/audio/codec/internal/libc"
+)
+
+// FrameSize is the number of samples per channel in one AAC-LC access unit.
+const FrameSize = 1024
+
+// Rates are the sampling rates AAC-LC codes (ISO/IEC 14496-3's sampling
+// frequency table, which faac takes).
+var Rates = []int{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000}
+
+const (
+	// MinBitrate and MaxBitrate bound Options.Bitrate, in kbit/s per
+	// channel: 8 is faac's own minimum (util.c's MinBitrate), and 320 is
+	// the top of what the format menu offers, well past the 128 kbit/s
+	// per channel at which AAC-LC is transparent to most listeners.
+	MinBitrate = 8
+	MaxBitrate = 320
+)
+
+// Options are an encoder's settings.
+type Options struct {
+	// Rate is the sampling rate in Hz, one of Rates.
+	Rate int
+	// Channels is 1 (mono) or 2 (stereo).
+	Channels int
+	// Bitrate is the average bitrate of the whole stream in kbit/s
+	// (faac's ABR: frames vary around it); per channel it is between
+	// MinBitrate and MaxBitrate.
+	Bitrate int
+}
+
+func (o Options) check() error {
+	okRate := false
+	for _, r := range Rates {
+		okRate = okRate || r == o.Rate
+	}
+	switch {
+	case !okRate:
+		return fmt.Errorf("aac: a sampling rate of %d Hz cannot be coded (AAC takes %s Hz)", o.Rate, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(Rates)), ", "), "[]"))
+	case o.Channels < 1 || o.Channels > 2:
+		return fmt.Errorf("aac: %d channels; the AAC encoder takes 1 or 2", o.Channels)
+	case o.Bitrate < MinBitrate*o.Channels || o.Bitrate > MaxBitrate*o.Channels:
+		return fmt.Errorf("aac: a bitrate of %d kbit/s for %d channels is outside %d–%d kbit/s", o.Bitrate, o.Channels, MinBitrate*o.Channels, MaxBitrate*o.Channels)
+	}
+	return nil
+}
+
+// quantiser guards faac's quantiser constants, which every encoder's
+// opening writes (the same values) and every encode reads.
+var quantiser sync.RWMutex
+
+// Encoder is one AAC stream being encoded. It is not safe for concurrent
+// use; separate Encoders are.
+type Encoder struct {
+	tls     *libc.TLS
+	enc     uintptr // faac_encoder*
+	handle  uintptr // where enc is kept (faac_encoder_close takes its address)
+	ch      int
+	pcm     uintptr // FrameSize*ch floats
+	out     uintptr
+	outSize int
+	written uintptr // uint32_t bytes_written
+	asc     []byte
+	fill    int // samples per channel waiting in pcm
+	err     error
+	flushed bool
+}
+
+// NewEncoder opens an encoder with opt.
+func NewEncoder(opt Options) (*Encoder, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	e := &Encoder{tls: libc.NewTLS(), ch: opt.Channels}
+	err := e.call("opening", func(t *libc.TLS) error {
+		p := libc.Xcalloc(t, 1, uint64(unsafe.Sizeof(cfaac.Params{})))
+		if st := cfaac.Xfaac_params_init(t, p); st != 0 {
+			return e.status("faac_params_init", st)
+		}
+		params := (*cfaac.Params)(cptr(p))
+		params.Fsample_rate = uint32(opt.Rate)
+		params.Fnum_channels = uint32(opt.Channels)
+		params.Fmpeg_version = cfaac.FAAC_MPEG4
+		params.Fobject_type = cfaac.FAAC_OBJ_LOW
+		params.Fbit_rate = uint32(opt.Bitrate * 1000 / opt.Channels)
+		params.Foutput_format = cfaac.FAAC_STREAM_RAW
+		params.Finput_format = cfaac.FAAC_INPUT_FLOAT
+		e.handle = libc.Xcalloc(t, 1, 8)
+		quantiser.Lock()
+		st := cfaac.Xfaac_encoder_open(t, p, e.handle)
+		quantiser.Unlock()
+		if st != 0 {
+			return e.status("faac_encoder_open", st)
+		}
+		e.enc = *(*uintptr)(cptr(e.handle))
+		info := libc.Xcalloc(t, 1, uint64(unsafe.Sizeof(cfaac.EncoderInfo{})))
+		in := (*cfaac.EncoderInfo)(cptr(info))
+		in.Fstruct_size = uint32(unsafe.Sizeof(cfaac.EncoderInfo{}))
+		if st := cfaac.Xfaac_encoder_get_info(t, e.enc, info); st != 0 {
+			return e.status("faac_encoder_get_info", st)
+		}
+		if in.Fframe_samples != FrameSize {
+			return fmt.Errorf("faac codes frames of %d samples, not %d", in.Fframe_samples, FrameSize)
+		}
+		e.outSize = int(in.Fmax_output_bytes)
+		e.out = libc.Xmalloc(t, uint64(e.outSize))
+		e.pcm = libc.Xmalloc(t, uint64(FrameSize*e.ch*4))
+		e.written = libc.Xcalloc(t, 1, 8)
+		buf, n := libc.Xcalloc(t, 1, 8), libc.Xcalloc(t, 1, 8)
+		if st := cfaac.Xfaac_encoder_asc(t, e.enc, buf, n); st != 0 {
+			return e.status("faac_encoder_asc", st)
+		}
+		e.asc = append([]byte(nil), unsafe.Slice((*byte)(cptr(*(*uintptr)(cptr(buf)))), *(*uint32)(cptr(n)))...)
+		return nil
+	})
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// status is the error of a faac call that returned st.
+func (e *Encoder) status(fn string, st int32) error {
+	return fmt.Errorf("%s: %s (%d)", fn, libc.GoString(cfaac.Xfaac_strerror(e.tls, st)), st)
+}
+
+// call runs f on the encoder's C library state, turning a C abort into an
+// error; after one error every call returns it.
+func (e *Encoder) call(what string, f func(*libc.TLS) error) (err error) {
+	if e.err != nil {
+		return e.err
+	}
+	if e.tls == nil {
+		return errors.New("aac: encoder is closed")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			a, ok := r.(*libc.Abort)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("aac: %s: %s", what, a.Msg)
+		}
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "aac: ") {
+				err = fmt.Errorf("aac: %s: %w", what, err)
+			}
+			e.err = err
+		}
+	}()
+	return f(e.tls)
+}
+
+// Config is the stream's AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1),
+// the decoder configuration an MP4 file's esds box carries.
+func (e *Encoder) Config() []byte { return e.asc }
+
+// Delay is how many samples per channel a decoder outputs before the
+// first sample given to Encode: faac's frames lag its input by one frame.
+func (e *Encoder) Delay() int { return FrameSize }
+
+// Encode codes interleaved samples (whole frames of the encoder's
+// channels, full scale ±1; beyond it they are clipped) and returns the
+// access units completed, in order.
+func (e *Encoder) Encode(pcm []float32) ([][]byte, error) {
+	if e.flushed {
+		return nil, errors.New("aac: Encode after Flush")
+	}
+	if len(pcm)%e.ch != 0 {
+		return nil, fmt.Errorf("aac: %d samples are not whole frames of %d channels", len(pcm), e.ch)
+	}
+	var units [][]byte
+	err := e.call("encoding", func(t *libc.TLS) error {
+		buf := unsafe.Slice((*float32)(cptr(e.pcm)), FrameSize*e.ch)
+		for len(pcm) > 0 {
+			n := min(len(pcm), (FrameSize-e.fill)*e.ch)
+			dst := buf[e.fill*e.ch:]
+			for i, v := range pcm[:n] {
+				dst[i] = 32768 * max(-1, min(1, v))
+			}
+			pcm = pcm[n:]
+			e.fill += n / e.ch
+			if e.fill < FrameSize {
+				break
+			}
+			u, err := e.code(t, FrameSize*e.ch)
+			if err != nil {
+				return err
+			}
+			if u != nil {
+				units = append(units, u)
+			}
+			e.fill = 0
+		}
+		return nil
+	})
+	return units, err
+}
+
+// code hands faac n samples from pcm (0 to flush) and returns the access
+// unit it completed, if any.
+func (e *Encoder) code(t *libc.TLS, n int) ([]byte, error) {
+	quantiser.RLock()
+	st := cfaac.Xfaac_encoder_encode(t, e.enc, e.pcm, uint32(n), e.out, uint32(e.outSize), e.written)
+	quantiser.RUnlock()
+	if st != 0 {
+		return nil, e.status("faac_encoder_encode", st)
+	}
+	k := int(*(*uint32)(cptr(e.written)))
+	if k == 0 {
+		return nil, nil
+	}
+	if k > e.outSize {
+		return nil, fmt.Errorf("faac wrote %d bytes into %d", k, e.outSize)
+	}
+	return append([]byte(nil), unsafe.Slice((*byte)(cptr(e.out)), k)...), nil
+}
+
+// Flush codes the samples still buffered (the last frame padded with
+// silence) and returns the remaining access units. After Flush the
+// encoder only closes.
+func (e *Encoder) Flush() ([][]byte, error) {
+	if e.flushed {
+		return nil, nil
+	}
+	var units [][]byte
+	err := e.call("flushing", func(t *libc.TLS) error {
+		if e.fill > 0 {
+			u, err := e.code(t, e.fill*e.ch)
+			if err != nil {
+				return err
+			}
+			if u != nil {
+				units = append(units, u)
+			}
+			e.fill = 0
+		}
+		// faac emits at most one frame per call; the frames it holds
+		// (its look-ahead) come out one call at a time.
+		for range 8 {
+			u, err := e.code(t, 0)
+			if err != nil {
+				return err
+			}
+			if u == nil {
+				e.flushed = true
+				return nil
+			}
+			units = append(units, u)
+		}
+		return errors.New("faac did not finish flushing")
+	})
+	return units, err
+}
+
+// Close releases the encoder's memory. It is safe to call twice.
+func (e *Encoder) Close() {
+	if e.tls == nil {
+		return
+	}
+	if e.handle != 0 && e.enc != 0 {
+		func() {
+			defer func() { _ = recover() }()
+			cfaac.Xfaac_encoder_close(e.tls, e.handle)
+		}()
+	}
+	e.tls.Close()
+	e.tls, e.enc, e.handle = nil, 0, 0
+}
+
+// cptr turns a C address (Go memory kept alive by the encoder's TLS) into a
+// pointer.
+func cptr(p uintptr) unsafe.Pointer { return unsafe.Add(nil, p) }
