@@ -219,6 +219,20 @@ export function makeJobs(m, info, { full, opusWriter, mp3Options, dir }) {
   }
   jobs.push(opusJob);
 
+  jobs.push({
+    id: 'wavaac', title: 'WAV → M4A (AAC-LC 128k, 3 min)', quick: false,
+    inputs: [m.music3], ext: 'm4a', check: 'snr', refIsSource: true,
+    offcut: { renders: [{ project: clipDoc(0, frames(m.music3), { container: 'mp4', options: { bitrate: '128' } }), inputs: [0] }] },
+    ffmpeg: { cmds: [{ args: ['-v', 'error', '-i', '{0}', '-c:a', 'aac', '-b:a', '128k', 'out.m4a'], out: 'out.m4a', mime: 'audio/mp4' }] },
+    ref: () => m.music3,
+    native: {
+      offcut: ['convert', m.music3, '-o', '{out}', '--option', 'bitrate=128'],
+      peers: {
+        ffmpeg: ['ffmpeg', ...ff1, '-v', 'error', '-y', '-i', m.music3, '-c:a', 'aac', '-b:a', '128k', '{out}'],
+      },
+    },
+  });
+
   const peaksSrc = full ? m.wav60 : m.music3;
   jobs.push({
     id: 'peaks', title: `waveform peaks, 2000 buckets (${full ? '60-min' : '3-min'} WAV)`, quick: true,

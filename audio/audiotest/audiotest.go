@@ -304,3 +304,21 @@ func Golden(t testing.TB, path string, lines []string, update bool) {
 		t.Errorf("%s/%s encodes differ from %s:\ngot:\n%swant:\n%s", runtime.GOOS, runtime.GOARCH, path, got, want)
 	}
 }
+
+// FFmpegF32 decodes the file at path with ffmpeg to interleaved float32
+// samples, failing the test on anything ffmpeg reports at -v error.
+func FFmpegF32(t testing.TB, path string) []float32 {
+	t.Helper()
+	var stderr strings.Builder
+	cmd := exec.Command(Tool(t, "ffmpeg"), "-v", "error", "-i", path, "-f", "f32le", "-")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("ffmpeg decoding %s: %v\n%s", filepath.Base(path), err, stderr.String())
+	}
+	x := make([]float32, len(out)/4)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
+	}
+	return x
+}

@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,9 @@ type Writer struct {
 	Rates []int
 	// MaxChannels is the most channels it writes (0: audio.MaxChannels).
 	MaxChannels int
+	// MaxSeconds is the longest output it writes, in seconds (0: any):
+	// an iPhone ringtone holds at most 40.
+	MaxSeconds int
 	// SourcesOnly is true for a writer that only assembles its sources' own
 	// coded frames (MP3 without an encoder): it declines (ErrCannotWrite)
 	// other sources and any conversion, so the app offers it only when
@@ -35,6 +39,12 @@ type Writer struct {
 	SourcesOnly bool
 	// Tags is true when it writes the document's tag edits and cover.
 	Tags bool
+	// SameAsSource, when set, says whether the writer is the output a
+	// document that names no format gets when its first source, described
+	// by info, is in this format; nil means it always is. (The M4A writer
+	// encodes AAC: an ALAC or PCM file in MP4 gets WAV instead, so that
+	// an edit of a lossless file is not made lossy unasked.)
+	SameAsSource func(info audio.Info) bool
 	// Options are its settings (bitrate, quality, ...), for menus and flags.
 	Options []Option
 	// Decodes, when set, is the length and rate a decoder gives back for
@@ -370,4 +380,20 @@ func MergedTags(tl Timeline) (map[string]string, []audio.Picture) {
 		pics = append([]audio.Picture{*e.Cover}, pics...)
 	}
 	return tags, pics
+}
+
+// Piped is the open function of a plan segment an encoder writes
+// (plan.Plan.Encode): it renders the whole of tl and streams it through
+// encode on a goroutine of its own, whose output the reader yields (its
+// error ends the reader).
+func Piped(tl Timeline, encode func(w io.Writer, s audio.Stream) error) func() (io.Reader, error) {
+	return func() (io.Reader, error) {
+		s, err := tl.Stream(0, len(tl.Pieces()))
+		if err != nil {
+			return nil, err
+		}
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(encode(pw, s)) }()
+		return pr, nil
+	}
 }

@@ -33,6 +33,7 @@ var All = []*codec.Desc{
 	&vorbis.Desc,
 	&opus.Desc,
 	&mkv.Desc,
+	&mp4.RingtoneDesc, // write-only: M4A with a ringtone's limit, named .m4r
 	&mp4.Desc,
 	&mp3format.Desc,
 }

@@ -18,13 +18,14 @@ type Preset struct {
 }
 
 // Presets are the ready-made output settings, for formats the registry
-// writes. (iPhone ringtones in M4R wait for an AAC encoder.)
+// writes.
 var Presets = []Preset{
 	{Name: "podcast", Label: "Podcast (MP3 mono 64 kbit/s)", Format: "mp3", Options: map[string]string{"quality": "64", "mode": "mono"}, Channels: 1},
 	{Name: "music", Label: "Music (MP3 V2)", Format: "mp3", Options: map[string]string{"quality": "v2"}},
 	{Name: "voice", Label: "Voice (Opus mono 24 kbit/s)", Format: "opus", Options: map[string]string{"bitrate": "24", "application": "voice"}, Channels: 1},
 	{Name: "archive", Label: "Archive (FLAC level 8)", Format: "flac", Options: map[string]string{"level": "8"}},
 	{Name: "cd", Label: "CD (WAV 44.1 kHz 16-bit stereo)", Format: "wav", SampleRate: 44100, Channels: 2, SampleFormat: "s16"},
+	{Name: "ringtone", Label: "iPhone ringtone (M4R, AAC 128 kbit/s, at most 40 s)", Format: "m4r", Options: map[string]string{"bitrate": "128"}},
 }
 
 // LookupPreset finds a preset by name, or nil.

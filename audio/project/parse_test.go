@@ -58,7 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"none","ms":5}]}`, "a join of type none has no length"},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"gap","length":4,"ms":5}]}`, "joins[0] gives both length"},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1},{"source":0,"in":0,"out":1}],"joins":[{"type":"crossfade","ms":1e10}]}`, ""},
-		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"container":"mp4"}}`, `container "mp4"`},
+		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"container":"mkv"}}`, `container "mkv"`},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"sampleRate":-1}}`, "sampleRate -1"},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"sampleFormat":"s12"}}`, `"s12" is not one of`},
 		{`{"version":1,"clips":[{"source":0,"in":0,"out":1}],"output":{"normalize":3}}`, "normalize 3 dBFS"},

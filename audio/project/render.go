@@ -203,7 +203,8 @@ func outputDesc(doc *Document, inputs []audio.Decoder) (d *codec.Desc, asked boo
 	}
 	first := doc.Clips[0].Source
 	if first < len(inputs) {
-		if d = codecs.Lookup(inputs[first].Info().Container); d != nil && d.Write != nil {
+		info := inputs[first].Info()
+		if d = codecs.Lookup(info.Container); d != nil && d.Write != nil && (d.Write.SameAsSource == nil || d.Write.SameAsSource(info)) {
 			return d, false, nil
 		}
 	}
@@ -463,6 +464,9 @@ func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer
 			return nil, invalid("clips[%d].fadeOut is %d frames, the clip is %d", i, k.FadeOut.Length, k.n)
 		}
 		r.total += k.n - k.xout + r.gaps[i]
+	}
+	if m := desc.Write.MaxSeconds; m > 0 && r.total > int64(m)*int64(r.out.Rate) {
+		return nil, invalid("%s holds at most %d seconds; this output is %.3f s (cut it shorter)", desc.Label, m, float64(r.total)/float64(r.out.Rate))
 	}
 	r.markPassthrough()
 	return r, nil

@@ -146,7 +146,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	fs.IntVar(&o.channels, "channels", 0, "output channel count (default: as the input)")
 	fs.IntVar(&o.bits, "bits", 0, "output integer bit depth: 8, 16, 24 or 32 (default: as the input)")
 	fs.BoolVar(&o.float, "float", false, "output 32-bit float samples")
-	fs.StringVar(&o.cover, "cover", "", "set the front cover of an MP3 output from a JPEG or PNG file")
+	fs.StringVar(&o.cover, "cover", "", "set the front cover of the output from a JPEG or PNG file")
 	fs.Func("option", "a setting of the output format, NAME=VALUE (offcut formats lists them; repeatable)", func(v string) error {
 		name, value, ok := strings.Cut(v, "=")
 		if !ok || name == "" {
@@ -163,7 +163,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	fs.StringVar(&o.preset, "preset", "", "ready-made output settings: "+presetNames()+" (flags given beside it win)")
 	o.tags = map[string]*string{}
 	for _, t := range []string{"title", "artist", "album", "year", "track"} {
-		fs.Func(t, "set the "+t+" tag of an MP3 output (\"\" removes it)", func(v string) error {
+		fs.Func(t, "set the "+t+" tag of the output (\"\" removes it)", func(v string) error {
 			o.tags[t] = &v
 			return nil
 		})

@@ -403,3 +403,42 @@ func TestUIConvertToOpus(t *testing.T) {
 	}
 	reqs.AssertNoUpload(t, site)
 }
+
+// TestUIConvertToM4A converts two WAVs to M4A (AAC-LC 96 kbit/s, faac) in
+// the Convert tab: each entry equals the CLI's conversion byte for byte,
+// ffmpeg decodes it without complaint, and its container holds the exact
+// length (ffprobe's duration_ts; the edit list drops the encoder's delay).
+func TestUIConvertToM4A(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	song := WriteWAV(t, filepath.Join(dir, "song.wav"), WAVSpec{Rate: 44100, Channels: 2, Bits: 16, Frames: 4 * 44100, Seed: 43})
+	voice := WriteWAV(t, filepath.Join(dir, "voice.wav"), WAVSpec{Rate: 22050, Channels: 1, Bits: 16, Frames: 3 * 22050, Seed: 44})
+	openBatch(t, ctx, []string{song, voice})
+	dl, _, _, _ := convertBatch(t, ctx, 2, "mp4", "bitrate", "96")
+	names, data := zipEntries(t, dl.Path)
+	if fmt.Sprint(names) != "[song.m4a voice.m4a]" {
+		t.Fatalf("entries %q", names)
+	}
+	for _, c := range []struct {
+		name, src string
+		frames    int
+	}{{"song.m4a", song, 4 * 44100}, {"voice.m4a", voice, 3 * 22050}} {
+		got := filepath.Join(dir, "got-"+c.name)
+		if err := os.WriteFile(got, data[c.name], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-i", got, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("%s: ffmpeg: %v\n%s", c.name, err, out)
+		}
+		out, err := exec.Command(audiotest.Tool(t, "ffprobe"), "-v", "error", "-show_entries", "stream=codec_name,duration_ts", "-of", "csv=p=0", got).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != fmt.Sprintf("aac,%d", c.frames) {
+			t.Errorf("%s: ffprobe: %v: %s", c.name, err, out)
+		}
+		one := filepath.Join(dir, "cli-"+c.name)
+		runCLI(t, site, "convert", c.src, "--format", "mp4", "--option", "bitrate=96", "-o", one)
+		if b, _ := os.ReadFile(one); !bytes.Equal(b, data[c.name]) {
+			t.Errorf("%s: %d bytes from the browser, %d from the CLI", c.name, len(data[c.name]), len(b))
+		}
+	}
+	reqs.AssertNoUpload(t, site)
+}

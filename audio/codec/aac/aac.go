@@ -19,6 +19,9 @@ import (
 	"offcut/audio/codec/internal/libc"
 )
 
+// Version is faac's version, for the export's note.
+const Version = "2.1"
+
 // FrameSize is the number of samples per channel in one AAC-LC access unit.
 const FrameSize = 1024
 
@@ -62,6 +65,10 @@ func (o Options) check() error {
 	}
 	return nil
 }
+
+// lookahead is faac's LOOKAHEAD_DEPTH (frame.h): the frames its
+// psychoacoustics sees ahead of the one it codes.
+const lookahead = 2
 
 // quantiser guards faac's quantiser constants, which every encoder's
 // opening writes (the same values) and every encode reads.
@@ -179,7 +186,8 @@ func (e *Encoder) Config() []byte { return e.asc }
 func (e *Encoder) Delay() int { return FrameSize }
 
 // Encode codes interleaved samples (whole frames of the encoder's
-// channels, full scale ±1; beyond it they are clipped) and returns the
+// channels, full scale ±1; beyond it they are clipped, and NaN is
+// silence) and returns the
 // access units completed, in order.
 func (e *Encoder) Encode(pcm []float32) ([][]byte, error) {
 	if e.flushed {
@@ -195,7 +203,15 @@ func (e *Encoder) Encode(pcm []float32) ([][]byte, error) {
 			n := min(len(pcm), (FrameSize-e.fill)*e.ch)
 			dst := buf[e.fill*e.ch:]
 			for i, v := range pcm[:n] {
-				dst[i] = 32768 * max(-1, min(1, v))
+				switch {
+				case v > 1:
+					v = 1
+				case v < -1:
+					v = -1
+				case v != v: // NaN
+					v = 0
+				}
+				dst[i] = 32768 * v
 			}
 			pcm = pcm[n:]
 			e.fill += n / e.ch
@@ -254,20 +270,22 @@ func (e *Encoder) Flush() ([][]byte, error) {
 			}
 			e.fill = 0
 		}
-		// faac emits at most one frame per call; the frames it holds
-		// (its look-ahead) come out one call at a time.
-		for range 8 {
+		// faac's pipeline holds lookahead frames: lookahead+1 calls
+		// without input drain it, each emitting at most one access unit
+		// (none while a short stream is still filling the look-ahead:
+		// faac's "call until nothing comes" would stop too early there),
+		// and later ones emit nothing.
+		for range lookahead + 2 {
 			u, err := e.code(t, 0)
 			if err != nil {
 				return err
 			}
-			if u == nil {
-				e.flushed = true
-				return nil
+			if u != nil {
+				units = append(units, u)
 			}
-			units = append(units, u)
 		}
-		return errors.New("faac did not finish flushing")
+		e.flushed = true
+		return nil
 	})
 	return units, err
 }

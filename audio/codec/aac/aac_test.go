@@ -77,26 +77,6 @@ func adts(t testing.TB, asc []byte, units [][]byte) []byte {
 	return b.Bytes()
 }
 
-// ffmpegDecode decodes a file with ffmpeg to interleaved floats, failing
-// on anything ffmpeg reports at -v error.
-func ffmpegDecode(t testing.TB, path string) []float32 {
-	t.Helper()
-	raw := path + ".f32"
-	out, err := exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-y", "-i", path, "-f", "f32le", raw).CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Fatalf("ffmpeg decoding %s: %v\n%s", filepath.Base(path), err, out)
-	}
-	b, err := os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := make([]float32, len(b)/4)
-	for i := range x {
-		x[i] = math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
-	}
-	return x
-}
-
 // ours encodes x with opt, decodes it with ffmpeg, drops the encoder's
 // delay and returns exactly len(x) samples, with the stream's size.
 func ours(t testing.TB, dir string, opt aac.Options, x []float32) ([]float32, int) {
@@ -107,7 +87,7 @@ func ours(t testing.TB, dir string, opt aac.Options, x []float32) ([]float32, in
 	if err := os.WriteFile(path, s, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	y := ffmpegDecode(t, path)
+	y := audiotest.FFmpegF32(t, path)
 	d := e.Delay() * opt.Channels
 	if len(y) < d+len(x) {
 		t.Fatalf("ffmpeg decoded %d samples, want at least %d (delay) + %d", len(y), d, len(x))
@@ -140,6 +120,17 @@ func TestDecodesInPlace(t *testing.T) {
 				t.Errorf("%.1f kbit/s asked for %d", kbps, c.kbps)
 			}
 		})
+	}
+}
+
+// TestShortStreams: however few samples come in, every one of them is in
+// an access unit after the delay (one more than the frames they fill).
+func TestShortStreams(t *testing.T) {
+	for _, n := range []int{1, 100, 1023, 1024, 1025, 1600, 2048, 2049, 5000} {
+		e, units := encode(t, aac.Options{Rate: 44100, Channels: 2, Bitrate: 128}, audiotest.Music(n, 2, 44100, 1))
+		if want := (n+aac.FrameSize-1)/aac.FrameSize + 1; len(units) != want || len(units)*aac.FrameSize < e.Delay()+n {
+			t.Errorf("%d frames: %d access units, want %d", n, len(units), want)
+		}
 	}
 }
 
@@ -242,7 +233,7 @@ func TestQualityAgainstFFmpeg(t *testing.T) {
 			if out, err := exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-y", "-i", path, "-c:a", "aac", "-b:a", fmt.Sprintf("%dk", c.kbps), ref).CombinedOutput(); err != nil {
 				t.Fatalf("ffmpeg: %v\n%s", err, out)
 			}
-			r := ffmpegDecode(t, ref)
+			r := audiotest.FFmpegF32(t, ref)
 			if len(r) < len(x) {
 				t.Fatalf("ffmpeg's own decode has %d samples, the source %d", len(r), len(x))
 			}
@@ -317,8 +308,9 @@ func TestHostileOptions(t *testing.T) {
 	if _, err := e.Encode(make([]float32, 3)); err == nil || !strings.Contains(err.Error(), "3 samples are not whole frames of 2 channels") {
 		t.Errorf("odd sample count: %v", err)
 	}
-	// Out-of-range and non-finite samples are clipped, not trusted.
-	bad := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), 1e30, -1e30}
+	// Out-of-range and non-finite samples are clipped (NaN is silence),
+	// not trusted.
+	bad := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), 1e30, float32(math.NaN())}
 	for range 600 {
 		if _, err := e.Encode(bad); err != nil {
 			t.Fatal(err)

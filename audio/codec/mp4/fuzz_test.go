@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"offcut/audio"
+	"offcut/audio/audiotest"
 	"offcut/audio/codec"
 	"offcut/audio/codec/mp4"
+	"offcut/audio/project"
 )
 
 func seeds(t testing.TB) map[string][]byte {
@@ -24,11 +26,18 @@ func seeds(t testing.TB) map[string][]byte {
 		}
 		out[n] = b
 	}
+	// One of the writer's own files: edit list, iTunSMPB, tags, cover.
+	src := audiotest.WAV(audio.Format{Rate: 8000, Channels: 1, Bits: 16}, audiotest.Signal(1600, 1, 8000, 2))
+	doc := project.Keep(0, 1600)
+	doc.Output.Container = "m4a"
+	title := "seed"
+	doc.Output.Tags = &project.Tags{Title: &title}
+	out["writer.m4a"], _ = renderM4A(t, doc, src)
 	return out
 }
 
 // FuzzDecode opens and decodes arbitrary bytes (the box walk, the sample
-// tables and the ALAC decoder): errors are fine, panics, hangs and large
+// tables and the ALAC decoder), seeded with the writer's output too: errors are fine, panics, hangs and large
 // allocations are not. Crashers are kept under testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
 	for _, b := range seeds(f) {

@@ -101,18 +101,10 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 	// About the bitrate asked for, for progress.
 	estimate := tl.Frames() * int64(opt.Bitrate) * 1000 / 8 / int64(f.Rate)
 	p := &plan.Plan{}
-	p.Encode(estimate, func() (io.Reader, error) {
-		s, err := tl.Stream(0, len(tl.Pieces()))
-		if err != nil {
-			return nil, err
-		}
-		pr, pw := io.Pipe()
-		go func() {
-			_, err := Encode(pw, s, opt)
-			pw.CloseWithError(err)
-		}()
-		return pr, nil
-	})
+	p.Encode(estimate, codec.Piped(tl, func(w io.Writer, s audio.Stream) error {
+		_, err := Encode(w, s, opt)
+		return err
+	}))
 	frames, rate := decodes(tl.Frames(), f.Rate)
 	out := &codec.Output{
 		Plan:   p,

@@ -55,18 +55,10 @@ func planTimeline(tl codec.Timeline, settings map[string]string) (*codec.Output,
 	// A rough size for progress: the nominal bitrate, scaled by channels.
 	estimate := tl.Frames() * nominalKbps[q+1] * 1000 / 8 / int64(f.Rate) * int64(f.Channels) / 2
 	p := &plan.Plan{}
-	p.Encode(estimate, func() (io.Reader, error) {
-		s, err := tl.Stream(0, len(tl.Pieces()))
-		if err != nil {
-			return nil, err
-		}
-		pr, pw := io.Pipe()
-		go func() {
-			_, err := Encode(pw, s, opt)
-			pw.CloseWithError(err)
-		}()
-		return pr, nil
-	})
+	p.Encode(estimate, codec.Piped(tl, func(w io.Writer, s audio.Stream) error {
+		_, err := Encode(w, s, opt)
+		return err
+	}))
 	return &codec.Output{
 		Plan:   p,
 		Format: audio.Format{Rate: f.Rate, Channels: f.Channels, Bits: 16},
