@@ -121,7 +121,7 @@ bench-deps:
 ## bench-go: engine benchmarks beside sox/ffmpeg/go-audio/cp on the same machine, native and js/wasm
 bench-go: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/... ./cmd/...
-	PATH="$(WASM_EXEC_DIR):$$PATH" $(WASM_ENV) $(GO) test $(WASM_FLAGS) -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/codec/mp3format/ ./audio/project/ ./audio/resample/
+	PATH="$(WASM_EXEC_DIR):$$PATH" $(WASM_ENV) $(GO) test $(WASM_FLAGS) -run '^$$' -bench . -benchtime 3x ./audio/pcm/ ./audio/codec/wav/ ./audio/codec/mp3/ ./audio/codec/flac/ ./audio/codec/vorbis/ ./audio/codec/opus/ ./audio/codec/aiff/ ./audio/codec/alac/ ./audio/codec/mp4/ ./audio/codec/lame/ ./audio/codec/aac/ ./audio/codec/mp3format/ ./audio/project/ ./audio/resample/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./server/e2e/
 	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/

@@ -28,15 +28,18 @@ const GOWASM = "satconv,signext"
 // without bounds checks (-B). Its input is clipped samples (lame.Encoder),
 // and its indexing is LAME's own, tested natively with the checks on (the
 // Go tests and fuzz targets). In Node 20 this encoded a minute of music in
-// 0.95 of the time (BenchmarkEncode60s); the Vorbis encoder, also
-// transpiled, gained nothing measurable and keeps its checks.
+// 0.95 of the time (BenchmarkEncode60s); the Vorbis and AAC (faac)
+// encoders, also transpiled, gained nothing measurable and keep their
+// checks (faac: 388-398 against 388-413 ms a minute, three rounds each).
 //
 // The engine is built without a CPU profile (profile-guided
 // optimisation): a profile of the MP3 encode's benchmarks made LAME encode
 // in 0.92 of the time in Node, but Opus -> WAV in Chromium took 2.2-3.1 s
 // against 2.06-2.08 s without it (make bench --only opuswav, back to
 // back), and a profile of every codec's benchmarks made FLAC's encoder 7 %
-// slower. The Makefile's js/wasm tests and benchmarks use the same flags.
+// slower. A profile of LAME's own calls only (pprof -show clame) left WAV
+// -> MP3 in Chromium where it was (later pages' medians 3.93 against
+// 3.96 s). The Makefile's js/wasm tests and benchmarks use the same flags.
 const GCFlags = "offcut/audio/codec/lame/internal/clame=-B"
 
 // buildWasm compiles the package in dir for js/wasm into tmp and returns

@@ -15,6 +15,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,6 +39,21 @@ const (
 	// linux/amd64 (LP64) baked in, which all of these share.
 	BuildLine = "//go:build amd64 || arm64 || loong64 || mips64le || ppc64le || riscv64 || wasm"
 )
+
+// WorkDir makes a temporary work directory named after prefix and
+// returns it with the function that removes it (or, with keep, logs where
+// it is and leaves it, for looking into).
+func WorkDir(prefix string, keep bool) (string, func(), error) {
+	work, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	if keep {
+		log.Printf("work directory %s", work)
+		return work, func() {}, nil
+	}
+	return work, func() { os.RemoveAll(work) }, nil
+}
 
 // Transpile runs ccgo in mod, a directory holding the unpacked C sources,
 // with args (flags and C files relative to mod) after the common ones:

@@ -89,15 +89,11 @@ func run(src, out string, keep bool) error {
 	if sum != sourceSHA256 {
 		return fmt.Errorf("%s: source SHA-256 %s, want %s (faac %s)", src, sum, sourceSHA256, faacVersion)
 	}
-	work, err := os.MkdirTemp("", "faacgen")
+	work, cleanup, err := ccgogen.WorkDir("faacgen", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		log.Printf("work directory %s", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	mod := filepath.Join(work, "mod")
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(src, f))

@@ -83,15 +83,11 @@ func run(src, out string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "lamegen")
+	work, cleanup, err := ccgogen.WorkDir("lamegen", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		log.Printf("work directory %s", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	if src == "" {
 		if src, err = aptSource(work); err != nil {
 			return err

@@ -107,15 +107,11 @@ func run(vorbisTar, oggTar, out string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "vorbisgen")
+	work, cleanup, err := ccgogen.WorkDir("vorbisgen", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		log.Printf("work directory %s", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	if vorbisTar == "" || oggTar == "" {
 		if vorbisTar, oggTar, err = aptSource(work); err != nil {
 			return err
