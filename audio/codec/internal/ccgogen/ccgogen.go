@@ -1,5 +1,5 @@
 // Package ccgogen is what the generators of the transpiled C libraries
-// (libvorbis and libogg, faac) share: they run modernc.org/ccgo/v4 on the
+// (LAME, libvorbis and libogg, faac) share: they run modernc.org/ccgo/v4 on the
 // pinned C sources in a throwaway module (Transpile), then turn its output
 // into the committed file (Rewrite: the header, the build constraint, the
 // libc shim instead of modernc.org/libc, exported names of the C structs
