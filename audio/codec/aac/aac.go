@@ -50,7 +50,9 @@ type Options struct {
 	Bitrate int
 }
 
-func (o Options) check() error {
+// Check says what is wrong with o, if anything: the settings NewEncoder
+// refuses, checked without opening an encoder.
+func (o Options) Check() error {
 	okRate := false
 	for _, r := range Rates {
 		okRate = okRate || r == o.Rate
@@ -93,7 +95,7 @@ type Encoder struct {
 
 // NewEncoder opens an encoder with opt.
 func NewEncoder(opt Options) (*Encoder, error) {
-	if err := opt.check(); err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, err
 	}
 	e := &Encoder{tls: libc.NewTLS(), ch: opt.Channels}

@@ -59,11 +59,11 @@ func planM4A(tl codec.Timeline, settings map[string]string) (*codec.Output, erro
 		return nil, fmt.Errorf("m4a: bitrate %q is not a number of kbit/s", settings["bitrate"])
 	}
 	opt := aac.Options{Rate: f.Rate, Channels: f.Channels, Bitrate: kbps}
-	probe, err := aac.NewEncoder(opt)
-	if err != nil {
+	// Checked, not opened: every plan (an editor's estimate after each
+	// change too) would otherwise set up a whole encoder.
+	if err := opt.Check(); err != nil {
 		return nil, err
 	}
-	probe.Close()
 	tags, pics := codec.MergedTags(tl)
 	frames := tl.Frames()
 	if frames+2*aac.FrameSize > 0xFFFFFFFF {
