@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -30,7 +29,7 @@ const (
 
 // readStats counts the Blob reads of the engine (for stats(): how many
 // reads a job makes, how many bytes, and how long it waits for them, the
-// waits of reads made at once, as loadParts makes them, each counted).
+// waits of reads made at once each counted).
 var readStats struct {
 	reads, bytes, waitNs atomic.Int64
 }
@@ -84,16 +83,6 @@ func dropReadAhead() {
 	}
 	aheadLRU = nil
 	aheadMu.Unlock()
-}
-
-// releaseBlocks lets s's read-ahead blocks go (loadParts has read it whole).
-func (s *blobSource) releaseBlocks() {
-	aheadMu.Lock()
-	defer aheadMu.Unlock()
-	s.ahead = nil
-	if i := slices.Index(aheadLRU, s); i >= 0 {
-		aheadLRU = slices.Delete(aheadLRU, i, i+1)
-	}
 }
 
 // use marks s as the most recently read source, dropping the blocks of

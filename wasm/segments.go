@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-	"sync"
-
 	"offcut/audio"
 	"offcut/audio/project"
 )
@@ -83,9 +79,9 @@ func joinSegments(doc []byte, ins, parts []input, out sink, progress func(done, 
 	if err != nil {
 		return nil, err
 	}
-	srcs, err := loadParts(d, decs, parts)
-	if err != nil {
-		return nil, err
+	srcs := make([]audio.Source, len(parts))
+	for i, p := range parts {
+		srcs[i] = p.src
 	}
 	res, err := project.JoinSegments(d, decs, srcs, project.Options{})
 	if err != nil {
@@ -95,73 +91,4 @@ func joinSegments(doc []byte, ins, parts []input, out sink, progress func(done, 
 		return nil, err
 	}
 	return res, nil
-}
-
-// joinInMemory is the most bytes of segment files that loadParts reads
-// into memory (a 3-minute MP3 at 128 kbit/s is 2.9 MB in six parts; 16 MiB
-// is 17 minutes of it). The join runs on the page's own worker, whose
-// wasm memory never shrinks, so the cap is low; a larger output's parts
-// are read where they are, as before. A variable for the tests.
-var joinInMemory int64 = 16 << 20
-
-// loadAtOnce is how many parts loadParts reads at once.
-const loadAtOnce = 8
-
-// loadParts gives the join its parts. An MP3 join reads every byte of
-// each (project.JoinReadsAll): opening a part read its two ends and then
-// all of it in growing blocks, each a Blob read of its own in the browser,
-// and a 3-minute MP3 in six parts made 30 reads one after another (the
-// join's median in a fresh page 477 ms, 415 ms with the parts read as
-// here). Parts of at most joinInMemory bytes in all are instead read
-// whole, loadAtOnce at a time (each in a goroutine of its own: in the
-// browser each waits for its Blob read, and they are all in flight
-// together), and joined from memory. A WAV join reads only the parts'
-// headers, and larger parts are read where they are.
-func loadParts(d *project.Document, decs []audio.Decoder, parts []input) ([]audio.Source, error) {
-	srcs := make([]audio.Source, len(parts))
-	var total int64
-	for i, p := range parts {
-		srcs[i] = p.src
-		total += p.src.Size()
-	}
-	if total > joinInMemory || !project.JoinReadsAll(d, decs) {
-		return srcs, nil
-	}
-	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
-	turns := make(chan struct{}, loadAtOnce)
-	for i, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			turns <- struct{}{}
-			defer func() { <-turns }()
-			b := make([]byte, p.src.Size())
-			if err := audio.ReadAtFull(p.src, b, 0); err != nil {
-				errs[i] = named(p.name, err)
-				return
-			}
-			if r, ok := p.src.(interface{ releaseBlocks() }); ok {
-				r.releaseBlocks() // the part is in b now
-			}
-			srcs[i] = audio.NewBytesSource(b)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return srcs, nil
-}
-
-// named is err of the input called name, which it names once: a part's
-// Blob (blobSource, named "segment N" by joinSegmentsJS) already starts
-// its errors with its name.
-func named(name string, err error) error {
-	if strings.HasPrefix(err.Error(), name+":") {
-		return err
-	}
-	return fmt.Errorf("%s: %w", name, err)
 }

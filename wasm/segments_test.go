@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"offcut/audio"
 	"offcut/audio/project"
@@ -153,117 +150,6 @@ func segmentsOfJSON(t *testing.T, doc []byte, ins []input, decoded bool) (segmen
 		return segmentPlan{}, err
 	}
 	return segmentsOf(d, decs, decoded)
-}
-
-// partSource is a segment file for TestLoadParts: it counts its reads,
-// can fail them, and can hold each read until every part's read has
-// begun (arrived), to show that the parts are read all at once.
-type partSource struct {
-	data    []byte
-	size    int64 // if not len(data)
-	reads   int
-	fail    error
-	arrived *sync.WaitGroup
-}
-
-func (s *partSource) Size() int64 {
-	if s.size > 0 {
-		return s.size
-	}
-	return int64(len(s.data))
-}
-
-func (s *partSource) ReadAt(p []byte, off int64) (int, error) {
-	s.reads++
-	if s.arrived != nil {
-		s.arrived.Done()
-		done := make(chan struct{})
-		go func() { s.arrived.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			return 0, fmt.Errorf("the other parts' reads did not begin")
-		}
-	}
-	if s.fail != nil {
-		return 0, s.fail
-	}
-	return copy(p, s.data[off:]), nil
-}
-
-// TestLoadParts: an MP3 join's parts are read whole, one read each, all
-// at once, and joined from memory with the same bytes; a part that cannot
-// be read is named in the error, once; parts larger in all than
-// joinInMemory are left where they are, and so are a WAV join's (it reads
-// only their headers).
-func TestLoadParts(t *testing.T) {
-	ins, _ := inputsOf(testWAV(8000, 1, 8000, 5))
-	docOf := func(container string) (*project.Document, []audio.Decoder) {
-		d, decs, err := prepare([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":8000}],"output":{"container":"`+container+`"}}`), ins)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d, decs
-	}
-	mp3, mp3Decs := docOf("mp3")
-	wav, wavDecs := docOf("wav")
-	newParts := func(arrived *sync.WaitGroup) ([]*partSource, []input) {
-		ps := make([]*partSource, 3)
-		parts := make([]input, 3)
-		for i := range ps {
-			ps[i] = &partSource{data: bytes.Repeat([]byte{byte(i + 1)}, 1000*(i+1)), arrived: arrived}
-			parts[i] = input{src: ps[i], name: fmt.Sprintf("segment %d", i+1)}
-		}
-		return ps, parts
-	}
-
-	var arrived sync.WaitGroup
-	arrived.Add(3)
-	ps, parts := newParts(&arrived)
-	srcs, err := loadParts(mp3, mp3Decs, parts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, src := range srcs {
-		if _, ok := src.(*audio.BytesSource); !ok || ps[i].reads != 1 {
-			t.Fatalf("part %d: %T after %d reads; want it in memory after 1", i+1, src, ps[i].reads)
-		}
-		got := make([]byte, src.Size())
-		if err := audio.ReadAtFull(src, got, 0); err != nil || !bytes.Equal(got, ps[i].data) {
-			t.Errorf("part %d: %d bytes in memory (%v), not the file's %d", i+1, len(got), err, len(ps[i].data))
-		}
-	}
-
-	left := func(what string, d *project.Document, decs []audio.Decoder) {
-		t.Helper()
-		ps, parts := newParts(nil)
-		srcs, err := loadParts(d, decs, parts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range parts {
-			if srcs[i] != parts[i].src || ps[i].reads != 0 {
-				t.Errorf("%s: part %d is %T, read %d times; want it left where it is", what, i+1, srcs[i], ps[i].reads)
-			}
-		}
-	}
-	left("a WAV join", wav, wavDecs)
-	defer func(was int64) { joinInMemory = was }(joinInMemory)
-	joinInMemory = 6000 - 1 // the parts are 1000 + 2000 + 3000 bytes
-	left("parts of 1 byte over the cap", mp3, mp3Decs)
-	joinInMemory = 6000
-	_, parts = newParts(nil)
-	if srcs, err := loadParts(mp3, mp3Decs, parts); err != nil || srcs[2] == parts[2].src {
-		t.Errorf("parts of exactly the cap: %v; want them in memory", err)
-	}
-
-	for _, msg := range []string{"the Blob is gone", "segment 2: reading bytes 0..2: the Blob is gone"} {
-		bad := []input{{src: &partSource{data: []byte("ok")}, name: "segment 1"}, {src: &partSource{data: []byte("no"), fail: errors.New(msg)}, name: "segment 2"}}
-		_, err := loadParts(mp3, mp3Decs, bad)
-		if err == nil || !strings.HasPrefix(err.Error(), "segment 2: ") || strings.Count(err.Error(), "segment 2") != 1 || !strings.Contains(err.Error(), "the Blob is gone") {
-			t.Errorf("a part that cannot be read (%q): %v", msg, err)
-		}
-	}
 }
 
 // BenchmarkSegmentsOf3min: where a 3-minute WAV → MP3 splits, and its

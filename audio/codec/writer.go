@@ -61,13 +61,13 @@ type Writer struct {
 }
 
 // Segments is how a writer encodes an output in segments: each segment is
-// the timeline restricted to a range of output frames, encoded as a file
-// of its own that decodes to exactly its frames; Join plans the output
-// from those files.
+// the timeline restricted to a range of output frames (with Lead frames
+// before it and Tail after it, fewer at the output's ends), encoded as a
+// file of its own; Join plans the output from those files.
 type Segments struct {
 	// Grain is the frame count every segment but the last is a multiple
 	// of (the codec's frame length, so that a join keeps every segment's
-	// frames on the output's frame grid).
+	// frames on the output's frame grid); so is Lead.
 	Grain int64
 	// PCM is true for a writer that stores the timeline's samples as they
 	// are (WAV): its output has no encoder's work to share, only the
@@ -75,19 +75,19 @@ type Segments struct {
 	// computes every frame and decodes a source for them (package
 	// project's Segments); its Plan's Output is not Encoded.
 	PCM bool
-	// Encode plans one segment as a standalone file without tags (tl is
-	// the segment's timeline).
-	Encode func(tl Timeline, settings map[string]string) (*Output, error)
+	// Lead and Tail are how many output frames before and after its
+	// segment an encoder reads: an encoder with state and look-ahead
+	// (LAME) encodes them too, to start and end as a whole encode would
+	// there, and keeps only the segment's own frames.
+	Lead, Tail int64
+	// Encode plans one segment as a file without tags. tl is the segment's
+	// timeline from lead frames before the segment to tail frames after
+	// it (lead ≤ Lead, tail ≤ Tail: fewer at the output's ends, so lead
+	// 0 is the first segment and tail 0 the last).
+	Encode func(tl Timeline, lead, tail int64, settings map[string]string) (*Output, error)
 	// Join plans the whole output (tl, with its tags) from the segments'
 	// encoded files, in order; the plan's ranges refer to parts by index.
 	Join func(tl Timeline, settings map[string]string, parts []audio.Source) (*Output, error)
-	// JoinReadsAll is true for a Join that reads every byte of each part
-	// (an MP3 join indexes every frame and decodes those at each
-	// junction), not only its header (a WAV join refers to the parts'
-	// samples where they are). A caller whose parts are slow to read
-	// piece by piece (a browser's Blobs) can hand such a join its parts
-	// in memory.
-	JoinReadsAll bool
 }
 
 // Option is one setting of a writer.

@@ -147,8 +147,9 @@ func segmentsOf(total int64, rate int, grain int64) []Segment {
 }
 
 // RenderSegment plans one segment of doc's segmented encode (seg from
-// Segments): a standalone file of the output format, without tags, that
-// decodes to exactly the output's frames [seg.From, seg.To). Its plan
+// Segments): a file of the output format, without tags, holding the
+// output's frames [seg.From, seg.To) for JoinSegments (encoded from the
+// writer's Lead frames before them to its Tail after them). Its plan
 // reads no source (it is computed throughout). With output.normalize set,
 // the whole output is read first to measure its peak, as Render does.
 func RenderSegment(doc *Document, inputs []audio.Decoder, seg Segment, opt Options) (*Result, error) {
@@ -162,7 +163,9 @@ func RenderSegment(doc *Document, inputs []audio.Decoder, seg Segment, opt Optio
 	if err := r.normalise(opt.Progress); err != nil {
 		return nil, err
 	}
-	out, err := desc.Write.Segments.Encode(&rangeTimeline{renderer: r, from: seg.From, to: seg.To}, settings)
+	sg := desc.Write.Segments
+	lead, tail := min(sg.Lead, seg.From), min(sg.Tail, r.total-seg.To)
+	out, err := sg.Encode(&rangeTimeline{renderer: r, from: seg.From - lead, to: seg.To + tail}, lead, tail, settings)
 	if err != nil {
 		return nil, err
 	}
@@ -186,15 +189,6 @@ func JoinSegments(doc *Document, inputs []audio.Decoder, parts []audio.Source, o
 		return nil, fmt.Errorf("project: the joined segments are %d frames, the output %d", out.Frames, r.total)
 	}
 	return r.result(out, nil, opt.Force)
-}
-
-// JoinReadsAll says whether JoinSegments of doc reads every byte of the
-// segments' files, not only their headers (codec.Segments.JoinReadsAll);
-// false when doc's output is not made in segments (or is not valid:
-// JoinSegments says what is wrong).
-func JoinReadsAll(doc *Document, inputs []audio.Decoder) bool {
-	desc, _, err := outputDesc(doc, inputs)
-	return err == nil && desc.Write.Segments != nil && desc.Write.Segments.JoinReadsAll
 }
 
 // prepareSegmented lays doc out for a segment or a join.

@@ -19,6 +19,9 @@ import (
 // under the read lock, so they may run concurrently.
 var tables sync.RWMutex
 
+// errArch is nil where the transpiled LAME runs (see unsupported.go).
+var errArch error
+
 // chunk is how many frames are handed to LAME per call.
 const chunk = 4096
 
@@ -34,6 +37,7 @@ type Encoder struct {
 	flushed bool
 	delay   int
 	padding int
+	drainAt int // EmptyReservoirAt's frame, until it is encoded
 }
 
 // NewEncoder starts an encoder with opt.
@@ -179,6 +183,14 @@ func (e *Encoder) Encode(pcm []float32) ([]byte, error) {
 					dst[i] = v * 32768 // lame_encode_buffer_float's full scale
 				}
 			}
+			if e.drainAt > 0 {
+				// One frame at most per call (LAME encodes a frame per
+				// 1152 samples once it has its look-ahead), so that the
+				// frame before drainAt is the only one without the
+				// reservoir.
+				n = min(n, drainStep)
+				clame.SetReservoir(e.gfp, clame.FrameNumber(e.gfp) < e.drainAt-1)
+			}
 			pcm = pcm[n*e.ch:]
 			r := e.pcm[1]
 			if e.ch == 1 {
@@ -191,16 +203,47 @@ func (e *Encoder) Encode(pcm []float32) ([]byte, error) {
 				return fmt.Errorf("lame_encode_buffer_float: error %d", k)
 			}
 			out = append(out, e.bytes(int(k))...)
+			if e.drainAt > 0 && clame.FrameNumber(e.gfp) >= e.drainAt {
+				clame.SetReservoir(e.gfp, true)
+				e.drainAt = 0
+			}
 		}
 		return nil
 	})
 	return out, err
 }
 
+// drainStep is how many samples per channel Encode hands LAME per call
+// while EmptyReservoirAt's frame is ahead: half a frame.
+const drainStep = 576
+
+// EmptyReservoirAt makes frame n (counted from 0, n ≥ 1) start on an empty
+// bit reservoir: frame n-1 is encoded without the reservoir, which drains
+// it, so frame n's main data starts in frame n itself (main_data_begin 0)
+// and the frames from n on decode without any byte of those before it.
+// A segment of a segmented encode (EncodeSegment) starts this way after
+// its pre-roll. Call it before Encode; frame n must be encoded before
+// Flush.
+func (e *Encoder) EmptyReservoirAt(n int) error {
+	if n < 1 {
+		return fmt.Errorf("lame: the reservoir can be emptied from frame 1 on, not %d", n)
+	}
+	return e.call("setting up", func(t *libc.TLS) error {
+		if clame.FrameNumber(e.gfp) >= n-1 {
+			return fmt.Errorf("frame %d is already encoded", n-1)
+		}
+		e.drainAt = n
+		return nil
+	})
+}
+
 // Flush encodes what is buffered and returns the last bytes of the stream.
 func (e *Encoder) Flush() ([]byte, error) {
 	if e.flushed {
 		return nil, nil
+	}
+	if e.drainAt > 0 {
+		return nil, fmt.Errorf("lame: flushed before frame %d, where the reservoir was to be emptied", e.drainAt)
 	}
 	var out []byte
 	err := e.call("flushing", func(t *libc.TLS) error {

@@ -80,6 +80,15 @@ func Bitrates(rate int) []int {
 // codec.ErrUnsupported.
 var ErrOptions = fmt.Errorf("lame: unsupported encoder settings: %w", codec.ErrUnsupported)
 
+// Check says whether an encoder can be started with o, as NewEncoder would,
+// without starting one.
+func (o Options) Check() error {
+	if errArch != nil {
+		return errArch
+	}
+	return o.check()
+}
+
 func (o Options) check() error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrOptions}, a...)...)

@@ -14,7 +14,7 @@ import (
 // The transpiled LAME has the memory layout of 64-bit little-endian
 // machines; on other targets the package builds but cannot encode.
 
-var errArch = fmt.Errorf("lame: no MP3 encoder on %s: %w", runtime.GOARCH, codec.ErrUnsupported)
+var errArch error = fmt.Errorf("lame: no MP3 encoder on %s: %w", runtime.GOARCH, codec.ErrUnsupported)
 
 // Encoder is unavailable on this architecture.
 type Encoder struct{}
@@ -33,6 +33,14 @@ func (*Encoder) Encode([]float32) ([]byte, error) { return nil, errArch }
 
 // Flush fails.
 func (*Encoder) Flush() ([]byte, error) { return nil, errArch }
+
+// EmptyReservoirAt fails.
+func (*Encoder) EmptyReservoirAt(int) error { return errArch }
+
+// EncodeSegment fails on this architecture.
+func EncodeSegment(io.Writer, audio.Stream, Options, int64, int64) (Segment, error) {
+	return Segment{}, errArch
+}
 
 // Close does nothing.
 func (*Encoder) Close() {}

@@ -172,12 +172,11 @@ func (f *frameWriter) write(b []byte) error {
 	f.pending = append(f.pending, b...)
 	i := 0
 	for len(f.pending)-i >= 4 {
-		h := mp3.Header(binary.BigEndian.Uint32(f.pending[i:]))
-		if h>>21 != 0x7FF || h.Layer() != 3 || h.BitrateIndex() == 0 || h.BitrateIndex() == 15 || h.SampleRate() == 0 {
-			return fmt.Errorf("lame: internal error: no frame header at byte %d of the output", f.total)
+		h, size, err := frameAt(f.pending[i:])
+		if err != nil {
+			return fmt.Errorf("%w at byte %d of the output", err, f.total)
 		}
-		size := h.Size()
-		if len(f.pending)-i < size {
+		if size == 0 {
 			break
 		}
 		if len(f.sizes) == 0 {
@@ -210,6 +209,19 @@ func (f *frameWriter) write(b []byte) error {
 	}
 	f.pending = append(f.pending[:0], f.pending[i:]...)
 	return nil
+}
+
+// frameAt reads the header of the frame LAME's output b starts with, and
+// the frame's size, or 0 when b does not hold all of it yet.
+func frameAt(b []byte) (mp3.Header, int, error) {
+	h := mp3.Header(binary.BigEndian.Uint32(b))
+	if !h.Valid() || h.Layer() != 3 || h.BitrateIndex() == 0 {
+		return h, 0, errors.New("lame: internal error: no frame header")
+	}
+	if len(b) < h.Size() {
+		return h, 0, nil
+	}
+	return h, h.Size(), nil
 }
 
 func (f *frameWriter) finish(info []byte) error {

@@ -211,5 +211,22 @@ func FuzzSideInfoSummary(f *testing.F) {
 		if mdb != si.mainDataBegin || part23 != sum {
 			t.Fatalf("%08x % x: main_data_begin %d, part2_3 %d; parseSideInfo: %d, %d", v, b, mdb, part23, si.mainDataBegin, sum)
 		}
+		// Windows reads the same side information from a whole frame.
+		frame := append(binary.BigEndian.AppendUint32(nil, v), b...)
+		if h.crc() {
+			frame = append(binary.BigEndian.AppendUint32(nil, v), append([]byte{0, 0}, b...)...)
+		}
+		if wmdb, w, err := Windows(frame); err == nil {
+			for g := 0; g < si.ngr; g++ {
+				for ch := 0; ch < si.nch; ch++ {
+					if want := uint8(si.gr[g][ch].blockType) | uint8(b2i(si.gr[g][ch].mixed)*4); w[g][ch] != want {
+						t.Fatalf("%08x % x: Windows gives %v, parseSideInfo granule %d channel %d %d", v, b, w, g, ch, want)
+					}
+				}
+			}
+			if wmdb != mdb {
+				t.Fatalf("%08x % x: Windows gives main_data_begin %d, parseSideInfo %d", v, b, wmdb, mdb)
+			}
+		}
 	})
 }

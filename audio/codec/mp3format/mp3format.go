@@ -30,7 +30,7 @@ var Desc = func() codec.Desc {
 	w.SourcesOnly = false
 	w.Options = options
 	w.Plan = planTimeline
-	w.Segments = &codec.Segments{Grain: SegmentGrain, Encode: encodeSegment, Join: joinSegments, JoinReadsAll: true}
+	w.Segments = segments
 	d.Write = &w
 	return d
 }()
@@ -57,7 +57,7 @@ var options = func() []codec.Option {
 	return []codec.Option{q, m, mp3edit.JunctionsOption}
 }()
 
-// encoderOptions reads the settings.
+// encoderOptions reads the settings, and checks that LAME takes them.
 func encoderOptions(f audio.Format, settings map[string]string) (lame.Options, error) {
 	opt := lame.Options{Rate: f.Rate, Channels: f.Channels}
 	switch q := settings["quality"]; {
@@ -81,7 +81,7 @@ func encoderOptions(f audio.Format, settings map[string]string) (lame.Options, e
 	if f.Channels == 1 && opt.Mode != lame.Mono && opt.Mode != lame.ModeAuto {
 		return opt, fmt.Errorf("mp3: %s needs two channels; the output has one", settings["mode"])
 	}
-	return opt, nil
+	return opt, opt.Check()
 }
 
 // stretches keeps the junctions Reencode made for the next plan: an
@@ -147,9 +147,6 @@ func encode(tl codec.Timeline, settings map[string]string, tags bool) (*codec.Ou
 	if err != nil {
 		return nil, err
 	}
-	if _, err := lame.NewEncoder(opt); err != nil {
-		return nil, err
-	}
 	infoLen := lame.InfoSize(opt.Rate, opt.Channels == 1)
 	if infoLen == 0 {
 		return nil, fmt.Errorf("mp3: no Info frame for %d Hz", opt.Rate)
@@ -174,26 +171,11 @@ func encode(tl codec.Timeline, settings map[string]string, tags bool) (*codec.Ou
 		}
 		return info, nil
 	})
-	// The size announced before encoding: the bitrate, or for VBR LAME's
-	// typical average at that quality on music (its documentation's
-	// table), about 60 % of it in mono.
-	kbps := int64(opt.Bitrate)
-	if opt.VBR && opt.VBRQuality >= 0 && opt.VBRQuality <= 9 {
-		kbps = [10]int64{245, 225, 190, 175, 165, 130, 115, 100, 85, 65}[opt.VBRQuality]
-		if f.Channels == 1 {
-			kbps = kbps * 6 / 10
-		}
-	}
-	estimate := tl.Frames() * kbps * 1000 / 8 / int64(f.Rate)
+	estimate := tl.Frames() * int64(estimateKbps(opt, f.Channels)) * 1000 / 8 / int64(f.Rate)
 	p.Encode(estimate, func() (io.Reader, error) {
-		s, err := tl.Stream(0, len(tl.Pieces()))
+		s, err := encoderInput(tl, opt)
 		if err != nil {
 			return nil, err
-		}
-		if opt.Channels != f.Channels {
-			if s, err = audio.Remix(s, opt.Channels); err != nil {
-				return nil, err
-			}
 		}
 		pr, pw := io.Pipe()
 		go func() {
@@ -208,6 +190,34 @@ func encode(tl codec.Timeline, settings map[string]string, tags bool) (*codec.Ou
 		return pr, nil
 	})
 	return &codec.Output{Plan: p, Format: audio.Format{Rate: f.Rate, Channels: opt.Channels, Bits: 16}, Frames: tl.Frames(), Encoded: true}, nil
+}
+
+// estimateKbps is the bitrate a plan announces before encoding: the
+// constant bitrate, or for VBR LAME's typical average at that quality on
+// music (its documentation's table), about 60 % of it in mono.
+func estimateKbps(opt lame.Options, channels int) int {
+	if !opt.VBR || opt.VBRQuality < 0 || opt.VBRQuality > 9 {
+		return opt.Bitrate
+	}
+	kbps := [10]int{245, 225, 190, 175, 165, 130, 115, 100, 85, 65}[opt.VBRQuality]
+	if channels == 1 {
+		kbps = kbps * 6 / 10
+	}
+	return kbps
+}
+
+// encoderInput is the timeline's samples as the encoder takes them (mixed
+// down for a mono output).
+func encoderInput(tl codec.Timeline, opt lame.Options) (audio.Stream, error) {
+	f := tl.Format()
+	s, err := tl.Stream(0, len(tl.Pieces()))
+	if err != nil {
+		return nil, err
+	}
+	if opt.Channels != f.Channels {
+		return audio.Remix(s, opt.Channels)
+	}
+	return s, nil
 }
 
 // id3Tag is the output's ID3v2 tag: the first source's tags with the
