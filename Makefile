@@ -9,7 +9,7 @@ WASM_EXEC_DIR := $(firstword $(wildcard $(GOROOT)/lib/wasm) $(GOROOT)/misc/wasm)
 WASM_ENV := GOOS=js GOARCH=wasm GOWASM=$(shell sed -n 's/^const GOWASM = "\(.*\)"$$/\1/p' build/wasm.go)
 # ... with its compiler flags (GCFlags there; quoted, as a package's flags
 # may be several).
-WASM_FLAGS := -gcflags='$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)'
+WASM_FLAGS := -gcflags='$(shell sed -n 's/^const GCFlags = "\(.*\)"$$/\1/p' build/wasm.go)' -pgo=$(CURDIR)/wasm/default.pgo
 # The engine packages also run under js/wasm in Node.
 ENGINE_PKGS := ./audio/... ./wasm/
 # The reference tools the tests compare against, as COMMAND:DEBIAN-PACKAGE
@@ -24,7 +24,7 @@ VERSITYGW_VERSION := v1.8.0
 CACHE_BIN := $(CURDIR)/.cache/bin
 ADDR ?= :8080
 
-.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit bench-go bench-quick bench-deps
+.PHONY: all run build dist test test-deps lint test-go test-wasm test-js bench cli clean audit bench-go bench-quick bench-deps pgo
 
 all: build
 
@@ -125,6 +125,14 @@ bench-go: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./server/site/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./server/e2e/
 	$(GO) test -run '^$$' -bench BenchmarkLoad -benchtime 1x ./server/api/
+
+## pgo: the CPU profile the engine is built with (wasm/default.pgo; see
+## build/wasm.go): a native profile of LAME's encode, cut to LAME's own code
+pgo:
+	@tmp=$$(mktemp -d) && \
+	$(GO) test -run '^$$' -bench 'Encode60s' -benchtime 5x -cpuprofile $$tmp/cpu.prof -o $$tmp/lame.test ./audio/codec/lame/ && \
+	$(GO) tool pprof -proto -show 'clame\.' $$tmp/lame.test $$tmp/cpu.prof > wasm/default.pgo && \
+	rm -rf $$tmp
 
 ## audit: Lighthouse 11 (the last with a PWA category) against the built app
 ## served as by make run; checks the installability audits. Needs node and

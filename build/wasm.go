@@ -32,14 +32,19 @@ const GOWASM = "satconv,signext"
 // encoders, also transpiled, gained nothing measurable and keep their
 // checks (faac: 388-398 against 388-413 ms a minute, three rounds each).
 //
-// The engine is built without a CPU profile (profile-guided
-// optimisation): a profile of the MP3 encode's benchmarks made LAME encode
-// in 0.92 of the time in Node, but Opus -> WAV in Chromium took 2.2-3.1 s
-// against 2.06-2.08 s without it (make bench --only opuswav, back to
-// back), and a profile of every codec's benchmarks made FLAC's encoder 7 %
-// slower. A profile of LAME's own calls only (pprof -show clame) left WAV
-// -> MP3 in Chromium where it was (later pages' medians 3.93 against
-// 3.96 s). The Makefile's js/wasm tests and benchmarks use the same flags.
+// The engine is built with a CPU profile of LAME's own code only
+// (profile-guided optimisation): wasm/default.pgo, which go build uses for
+// the package it builds there (-pgo=auto), made by make pgo from a native
+// profile of BenchmarkEncode60s cut to LAME's functions (pprof -show
+// clame). It inlines LAME's hot calls and nothing else: a minute of MP3
+// encoding took 0.965 of the time in Node (2.16-2.26 against 2.23-2.34 s,
+// three rounds), and 3-min WAV -> MP3 in fresh Chromium pages 4.22 against
+// 4.39 s (medians of nine interleaved runs each, on a noisy machine). A
+// profile of every codec's benchmarks
+// made FLAC's encoder 7 % slower, and one of the whole MP3 encode made
+// Opus -> WAV in Chromium 2.2-3.1 s against 2.06-2.08 s: the profile
+// stays LAME's alone. The Makefile's js/wasm tests and benchmarks use the
+// same flags and profile.
 const GCFlags = "offcut/audio/codec/lame/internal/clame=-B"
 
 // buildWasm compiles the package in dir for js/wasm into tmp and returns
