@@ -54,7 +54,7 @@ func segmentsOf(d *project.Document, decs []audio.Decoder, decoded bool) (segmen
 }
 
 // renderSegment renders one segment of the document's segmented encode
-// (a standalone file, project.RenderSegment) into out.
+// (a file of its own, project.RenderSegment) into out.
 func renderSegment(doc []byte, ins []input, seg project.Segment, out sink, progress func(done, total int64)) (*project.Result, error) {
 	d, decs, err := prepare(doc, ins)
 	if err != nil {

@@ -10,7 +10,8 @@ import (
 )
 
 // renderSegment(projectJSON, files, read, from, to, emit): one segment of
-// a segmented encode, as a standalone file, handed to emit as render does.
+// a segmented encode, as a file of its own (project.RenderSegment), handed
+// to emit as render does.
 func renderSegmentJS(args []js.Value) (any, error) {
 	doc, ins, err := docInputs(args)
 	if err != nil {
