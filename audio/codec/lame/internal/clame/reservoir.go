@@ -1,3 +1,5 @@
+//go:build amd64 || arm64 || loong64 || mips64le || ppc64le || riscv64 || wasm
+
 package clame
 
 // This file is written by hand, not generated: two fields of LAME's
