@@ -34,7 +34,7 @@ func runBounded(t testing.TB, limit time.Duration, bin string, args ...string) (
 		}
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return cmd.ProcessState.ExitCode(), stderr.String(), ru.Maxrss * 1024
+	return cmd.ProcessState.ExitCode(), stderr.String(), int64(ru.Maxrss) * 1024
 }
 
 // checkRefusal asserts one clear line on stderr, exit status 1 and peak RSS

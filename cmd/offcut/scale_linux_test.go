@@ -58,7 +58,7 @@ func measure(t testing.TB, name string, args ...string) (time.Duration, int64) {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return d, ru.Maxrss * 1024
+	return d, int64(ru.Maxrss) * 1024
 }
 
 func buildCLI(t testing.TB, dir string) string {

@@ -441,7 +441,7 @@ type WAVSpec struct {
 func WriteWAV(t testing.TB, path string, s WAVSpec) string {
 	t.Helper()
 	samples := make([]float32, 0, int(s.Frames)*s.Channels)
-	rng := uint32(2463534242 + s.Seed)
+	rng := 2463534242 + uint32(s.Seed)
 	for i := int64(0); i < s.Frames; i++ {
 		for c := 0; c < s.Channels; c++ {
 			rng ^= rng << 13

@@ -68,7 +68,7 @@ func planM4A(tl codec.Timeline, settings map[string]string) (*codec.Output, erro
 	frames := tl.Frames()
 	if frames+2*aac.FrameSize > 0xFFFFFFFF {
 		// The boxes' 32-bit durations (version 0) count samples.
-		return nil, fmt.Errorf("m4a: %d frames are more than an M4A file of this writer holds (%d)", frames, 0xFFFFFFFF-2*aac.FrameSize)
+		return nil, fmt.Errorf("m4a: %d frames are more than an M4A file of this writer holds (%d)", frames, int64(0xFFFFFFFF-2*aac.FrameSize))
 	}
 	head := movieHead(0)
 	var (
