@@ -77,10 +77,9 @@ test-deps:
 	  GOBIN=$(CACHE_BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION); \
 	fi
 
-## lint: gofmt and go vet
-# lint: gofmt, and go vet natively and for a 32-bit target, where
-# everything builds too (the transpiled encoders, LAME and faac, say there
-# that they cannot encode).
+## lint: gofmt, and go vet natively and for a 32-bit target, where
+## everything builds too (LAME and faac, transpiled, say there that they
+## cannot encode)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/dist/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
