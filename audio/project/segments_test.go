@@ -2,7 +2,6 @@ package project_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -68,24 +67,6 @@ func segmentedMP3(t testing.TB, dir string, doc *project.Document, open func() (
 	return writePlan(t, filepath.Join(dir, fmt.Sprintf("joined%d.mp3", workers)), res.Plan, parts)
 }
 
-// decodeF32 decodes an MP3 with ffmpeg (gapless) to interleaved float32,
-// failing on anything ffmpeg reports.
-func decodeF32(t testing.TB, ffmpeg, path string) []float32 {
-	t.Helper()
-	cmd := exec.Command(ffmpeg, "-v", "error", "-i", path, "-f", "f32le", "-c:a", "pcm_f32le", "-")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg %s: %v %s", path, err, stderr.String())
-	}
-	x := make([]float32, len(out)/4)
-	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
-	}
-	return x
-}
-
 // TestSegmentedMP3 encodes 92 s of music-like stereo as MP3 128k in
 // segments (on one goroutine and on several: the same bytes) and checks
 // the joined file against the reference tools: mp3val and ffmpeg find
@@ -94,7 +75,6 @@ func decodeF32(t testing.TB, ffmpeg, path string) []float32 {
 // encode's. The worst 50 ms window SNR near the junctions is logged beside
 // the worst elsewhere.
 func TestSegmentedMP3(t *testing.T) {
-	ffmpeg := audiotest.Tool(t, "ffmpeg")
 	mp3val := audiotest.Tool(t, "mp3val")
 	const rate = 44100
 	n := 92*rate + 777
@@ -136,8 +116,8 @@ func TestSegmentedMP3(t *testing.T) {
 	if out, err := exec.Command(mp3val, joined).CombinedOutput(); err != nil || strings.Contains(string(out), "WARNING") || strings.Contains(string(out), "PROBLEM") {
 		t.Errorf("mp3val: %v\n%s", err, out)
 	}
-	got := decodeF32(t, ffmpeg, joined)
-	ref := decodeF32(t, ffmpeg, single)
+	got := audiotest.FFmpegF32(t, joined)
+	ref := audiotest.FFmpegF32(t, single)
 	if len(got) != len(src) || len(ref) != len(src) {
 		t.Fatalf("ffmpeg decodes %d frames segmented, %d single; the source is %d", len(got)/2, len(ref)/2, len(src)/2)
 	}

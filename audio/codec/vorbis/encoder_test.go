@@ -95,23 +95,6 @@ func oggencFile(t testing.TB, in string, q int) string {
 	return out
 }
 
-// ffmpegDecode decodes path with ffmpeg -v error to float32 (its own
-// channel layout: WAV order); anything on stderr is an error.
-func ffmpegDecode(t testing.TB, path string) []float32 {
-	t.Helper()
-	var out, msg bytes.Buffer
-	cmd := exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-threads", "1", "-i", path, "-f", "f32le", "-")
-	cmd.Stdout, cmd.Stderr = &out, &msg
-	if err := cmd.Run(); err != nil || msg.Len() > 0 {
-		t.Fatalf("ffmpeg %s: %v %s", filepath.Base(path), err, msg.Bytes())
-	}
-	x := make([]float32, out.Len()/4)
-	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(out.Bytes()[4*i:]))
-	}
-	return x
-}
-
 // oggdecFrames decodes path with oggdec to 16-bit WAV and returns its
 // frame count.
 func oggdecFrames(t testing.TB, path string, ch int) int64 {
@@ -173,7 +156,7 @@ func TestEncodeDecodesExactly(t *testing.T) {
 			if got := oggdecFrames(t, path, c.ch); got != n {
 				t.Errorf("oggdec decodes %d frames, want %d", got, n)
 			}
-			ff := ffmpegDecode(t, path)
+			ff := audiotest.FFmpegF32(t, path)
 			if got := int64(len(ff) / c.ch); got != n {
 				t.Fatalf("ffmpeg decodes %d frames, want %d", got, n)
 			}
@@ -262,7 +245,7 @@ func TestQualityMatchesOggenc(t *testing.T) {
 		for _, q := range c.qs {
 			path, _ := encodeFile(t, x, c.rate, c.ch, vorbis.EncodeOptions{Quality: float64(q)})
 			ref := oggencFile(t, wav, q)
-			ours, theirs := ffmpegDecode(t, path), ffmpegDecode(t, ref)
+			ours, theirs := audiotest.FFmpegF32(t, path), audiotest.FFmpegF32(t, ref)
 			if len(ours) != len(x) || len(theirs) != len(x) {
 				t.Fatalf("%s q%d: decoded %d and %d samples, source %d", c.kind, q, len(ours), len(theirs), len(x))
 			}
@@ -493,7 +476,7 @@ func TestEmpty(t *testing.T) {
 	if n := oggdecFrames(t, path, 2); n != 0 {
 		t.Errorf("oggdec: %d frames", n)
 	}
-	if x := ffmpegDecode(t, path); len(x) != 0 {
+	if x := audiotest.FFmpegF32(t, path); len(x) != 0 {
 		t.Errorf("ffmpeg: %d samples", len(x))
 	}
 	d, err := vorbis.Open(audio.NewBytesSource(b))
