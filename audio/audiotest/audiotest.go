@@ -3,12 +3,14 @@
 // memory or written to disk (WAV, WriteWAV), whole decodes (DecodeAll,
 // ReadAll), lookups of the reference tools (sox, ffmpeg) tests compare
 // against (Tool), quality measures (SNR, SegSNR) and golden hashes of
-// encodes (Golden). Tests use these rather than private copies.
+// encodes (Golden), and material made by sox (SoxSpeech). Tests use these
+// rather than private copies.
 package audiotest
 
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -321,4 +323,18 @@ func FFmpegF32(t testing.TB, path string) []float32 {
 		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
 	}
 	return x
+}
+
+// SoxSpeech writes a speech-like mono 16-bit WAV, secs long at rate, to
+// path with sox: a sawtooth voice gliding over 100-180 Hz, modulated at
+// syllable rate, through a formant band-pass. It is the same on every run
+// (sox without dither).
+func SoxSpeech(t testing.TB, path string, rate int, secs float64) {
+	t.Helper()
+	cmd := exec.Command(Tool(t, "sox"), "-D", "-n", "-r", fmt.Sprint(rate), "-c", "1", "-b", "16", path,
+		"synth", fmt.Sprint(secs), "sawtooth", "100-180", "synth", "sine", "amod", "4",
+		"tremolo", "3", "80", "bandpass", "700", "400h", "gain", "-3")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", cmd.Args, err, b)
+	}
 }

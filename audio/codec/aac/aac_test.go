@@ -161,10 +161,8 @@ func material(t testing.TB, dir, kind string, rate int, secs float64) (string, a
 			x[i] *= 0.8
 		}
 		audiotest.WriteWAV(t, path, audio.Format{Rate: rate, Channels: 2, Bits: 16}, x)
-	case "speech": // as the Opus encoder's tests make it
-		cmd = exec.Command(audiotest.Tool(t, "sox"), "-D", "-n", "-r", fmt.Sprint(rate), "-c", "1", "-b", "16", path,
-			"synth", fmt.Sprint(secs), "sawtooth", "100-180", "synth", "sine", "amod", "4",
-			"tremolo", "3", "80", "bandpass", "700", "400h", "gain", "-3")
+	case "speech":
+		audiotest.SoxSpeech(t, path, rate, secs)
 	case "sweep":
 		cmd = exec.Command(audiotest.Tool(t, "sox"), "-D", "-n", "-r", fmt.Sprint(rate), "-c", "2", "-b", "16", path,
 			"synth", fmt.Sprint(secs), "sine", "20-20000", "gain", "-6")

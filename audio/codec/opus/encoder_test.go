@@ -39,9 +39,8 @@ func material(t testing.TB, dir, kind string, rate int, secs float64) string {
 		cmd = exec.Command(audiotest.Tool(t, "ffmpeg"), "-v", "error", "-y", "-f", "lavfi",
 			"-i", fmt.Sprintf("aevalsrc=%s:s=%d:d=%g", musicExpr, rate, secs), "-c:a", "pcm_s16le", path)
 	case "speech":
-		cmd = exec.Command(audiotest.Tool(t, "sox"), "-D", "-n", "-r", fmt.Sprint(rate), "-c", "1", "-b", "16", path,
-			"synth", fmt.Sprint(secs), "sawtooth", "100-180", "synth", "sine", "amod", "4",
-			"tremolo", "3", "80", "bandpass", "700", "400h", "gain", "-3")
+		audiotest.SoxSpeech(t, path, rate, secs)
+		return path
 	default:
 		t.Fatalf("no material %q", kind)
 	}
