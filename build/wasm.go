@@ -37,8 +37,8 @@ const GOWASM = "satconv,signext"
 // the package it builds there (-pgo=auto), made by make pgo from a native
 // profile of BenchmarkEncode60s cut to LAME's functions (pprof -show
 // clame). It inlines LAME's hot calls and nothing else: a minute of MP3
-// encoding took 0.965 of the time in Node (2.16-2.26 against 2.23-2.34 s,
-// three rounds), and 3-min WAV -> MP3 in fresh Chromium pages 4.22 against
+// encoding took 0.95-0.97 of the time in Node (interleaved rounds, 2.16-2.26
+// against 2.23-2.34 s), and 3-min WAV -> MP3 in fresh Chromium pages 4.22 against
 // 4.39 s (medians of nine interleaved runs each, on a noisy machine). A
 // profile of every codec's benchmarks
 // made FLAC's encoder 7 % slower, and one of the whole MP3 encode made

@@ -81,13 +81,23 @@ type Segments struct {
 	// there, and keeps only the segment's own frames.
 	Lead, Tail int64
 	// Encode plans one segment as a file without tags. tl is the segment's
-	// timeline from lead frames before the segment to tail frames after
-	// it (lead ≤ Lead, tail ≤ Tail: fewer at the output's ends, so lead
-	// 0 is the first segment and tail 0 the last).
-	Encode func(tl Timeline, lead, tail int64, settings map[string]string) (*Output, error)
+	// timeline from span.Lead frames before the segment to span.Tail
+	// frames after it.
+	Encode func(tl Timeline, span SegmentSpan, settings map[string]string) (*Output, error)
 	// Join plans the whole output (tl, with its tags) from the segments'
 	// encoded files, in order; the plan's ranges refer to parts by index.
 	Join func(tl Timeline, settings map[string]string, parts []audio.Source) (*Output, error)
+}
+
+// SegmentSpan places a segment's timeline (Segments.Encode) in the output.
+type SegmentSpan struct {
+	// From is the output frame the segment starts at.
+	From int64
+	// Lead and Tail are the frames the timeline has before and after the
+	// segment: Segments.Lead and Tail, fewer at the output's ends.
+	Lead, Tail int64
+	// Last is true for the segment that ends the output.
+	Last bool
 }
 
 // Option is one setting of a writer.

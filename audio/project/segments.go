@@ -164,8 +164,11 @@ func RenderSegment(doc *Document, inputs []audio.Decoder, seg Segment, opt Optio
 		return nil, err
 	}
 	sg := desc.Write.Segments
-	lead, tail := min(sg.Lead, seg.From), min(sg.Tail, r.total-seg.To)
-	out, err := sg.Encode(&rangeTimeline{renderer: r, from: seg.From - lead, to: seg.To + tail}, lead, tail, settings)
+	if seg.From%sg.Grain != 0 || (seg.To != r.total && seg.To%sg.Grain != 0) {
+		return nil, invalid("segment %d..%d is not on the %s writer's grid of %d frames", seg.From, seg.To, desc.Label, sg.Grain)
+	}
+	span := codec.SegmentSpan{From: seg.From, Lead: min(sg.Lead, seg.From), Tail: min(sg.Tail, r.total-seg.To), Last: seg.To == r.total}
+	out, err := sg.Encode(&rangeTimeline{renderer: r, from: seg.From - span.Lead, to: seg.To + span.Tail}, span, settings)
 	if err != nil {
 		return nil, err
 	}

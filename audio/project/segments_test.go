@@ -286,10 +286,28 @@ func TestSegmentErrors(t *testing.T) {
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "segment 2 of 3") {
 		t.Errorf("error %v; want it to wrap the store's and name segment 2 of 3", err)
 	}
-	for _, s := range []project.Segment{{From: -1, To: 10}, {From: 10, To: 10}, {From: 0, To: decs[0].Info().Frames + 1}} {
+	for _, s := range []project.Segment{{From: -1, To: 10}, {From: 10, To: 10}, {From: 0, To: decs[0].Info().Frames + 1}, {From: 1000, To: 1152 * 100}, {From: 1152, To: 1152*100 + 1}} {
 		if _, err := project.RenderSegment(doc, decs, s, project.Options{}); !errors.Is(err, project.ErrInvalid) {
 			t.Errorf("segment %v: %v, want ErrInvalid", s, err)
 		}
+	}
+	// Parts out of order, or one left from another encode: the join
+	// says where it went wrong.
+	var files []audio.Source
+	for _, sg := range segs {
+		res, err := project.RenderSegment(doc, decs, sg, project.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, audio.NewBytesSource(writePlan(t, filepath.Join(t.TempDir(), "seg.mp3"), res.Plan, nil)))
+	}
+	for _, bad := range [][]audio.Source{{files[1], files[0], files[2]}, {files[0], files[2], files[2]}} {
+		if _, err := project.JoinSegments(doc, decs, bad, project.Options{}); err == nil || !strings.Contains(err.Error(), "not at") {
+			t.Errorf("joining segments out of order: %v; want an error saying where one starts", err)
+		}
+	}
+	if _, err := project.JoinSegments(doc, decs, files, project.Options{}); err != nil {
+		t.Errorf("joining the segments in order: %v", err)
 	}
 	// Parts that are not MP3 files: the join says which.
 	parts := []audio.Source{audio.NewBytesSource(wav), audio.NewBytesSource(wav), audio.NewBytesSource(wav)}
@@ -325,8 +343,9 @@ func music3minMP3(b *testing.B) (doc *project.Document, open func() ([]audio.Dec
 
 // BenchmarkJoinSegmentsMP3 joins the six segments of 3 minutes of
 // music-like stereo encoded as MP3 128k (encoded once, before the timing):
-// the join alone, as the page's worker makes it after the segments, most
-// of it LAME encoding the five junctions' frames again.
+// the join alone, as the page's worker makes it after the segments: it
+// reads each segment's trailer and plans the Info frame and the parts'
+// ranges.
 func BenchmarkJoinSegmentsMP3(b *testing.B) {
 	doc, open, decs, segs, n := music3minMP3(b)
 	dir := b.TempDir()

@@ -19,7 +19,7 @@ import (
 
 // encodeSegment plans one segment: an AIFF file of tl's frames, without
 // tags.
-func encodeSegment(tl codec.Timeline, _, _ int64, _ map[string]string) (*codec.Output, error) {
+func encodeSegment(tl codec.Timeline, _ codec.SegmentSpan, _ map[string]string) (*codec.Output, error) {
 	f, n := tl.Format(), tl.Frames()
 	hdr, err := Header(f, n, HeaderOptions{})
 	if err != nil {

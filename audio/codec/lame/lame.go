@@ -222,14 +222,14 @@ const drainStep = 576
 // it, so frame n's main data starts in frame n itself (main_data_begin 0)
 // and the frames from n on decode without any byte of those before it.
 // A segment of a segmented encode (EncodeSegment) starts this way after
-// its pre-roll. Call it before Encode; frame n must be encoded before
-// Flush.
+// its pre-roll. Call it before frame n-1 is encoded. If Flush encodes
+// frame n-1, it encodes every frame it makes without the reservoir.
 func (e *Encoder) EmptyReservoirAt(n int) error {
 	if n < 1 {
 		return fmt.Errorf("lame: the reservoir can be emptied from frame 1 on, not %d", n)
 	}
 	return e.call("setting up", func(t *libc.TLS) error {
-		if clame.FrameNumber(e.gfp) >= n-1 {
+		if clame.FrameNumber(e.gfp) >= n {
 			return fmt.Errorf("frame %d is already encoded", n-1)
 		}
 		e.drainAt = n
@@ -242,11 +242,15 @@ func (e *Encoder) Flush() ([]byte, error) {
 	if e.flushed {
 		return nil, nil
 	}
-	if e.drainAt > 0 {
-		return nil, fmt.Errorf("lame: flushed before frame %d, where the reservoir was to be emptied", e.drainAt)
-	}
 	var out []byte
 	err := e.call("flushing", func(t *libc.TLS) error {
+		if e.drainAt > 0 {
+			// Frame drainAt-1 is still to come: the frames flushed,
+			// among them, all go without the reservoir (a stream ends
+			// within the few frames of LAME's look-ahead).
+			clame.SetReservoir(e.gfp, false)
+			e.drainAt = 0
+		}
 		tables.RLock()
 		k := clame.Xlame_encode_flush(t, e.gfp, e.out, int32(e.outSize))
 		tables.RUnlock()

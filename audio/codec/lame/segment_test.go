@@ -4,6 +4,7 @@ package lame_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -162,7 +163,7 @@ func TestSegmentsJoinAsOne(t *testing.T) {
 // TestSegmentTailIsEnough: a longer tail changes nothing a decoder
 // hears in the segment's frames.
 func TestSegmentTailIsEnough(t *testing.T) {
-	x := segmentMaterial(t)["tones"]
+	x := audiotest.Music(20*44100, 2, 44100, 5)
 	opt := lame.Options{Rate: 44100, Channels: 2, Bitrate: 128}
 	every := int64(44100) * 3 / 1152 * 1152
 	a, _ := encodeSegments(t, x, 2, opt, every, lame.SegmentTail)
@@ -175,6 +176,53 @@ func TestSegmentTailIsEnough(t *testing.T) {
 		if da[i] != db[i] {
 			t.Fatalf("sample %d (frame %d) differs: %g with the tail of %d samples, %g with a longer one", i, i/2/1152, da[i], lame.SegmentTail, db[i])
 		}
+	}
+}
+
+// TestSegmentEdges: a lead of one frame, and a last segment of fewer
+// samples than LAME's look-ahead (its pre-roll's last frame is then
+// encoded by the flush): the two segments are the whole encode's frame
+// count and decode to exactly the input's length.
+func TestSegmentEdges(t *testing.T) {
+	for _, c := range []struct {
+		rate       int
+		lead, last int64
+	}{
+		{44100, 1152, 5000}, {22050, 576, 5000}, {8000, 576, 3000},
+		{44100, lame.SegmentLead, 1}, {44100, lame.SegmentLead, 100}, {44100, lame.SegmentLead, 223},
+		{22050, lame.SegmentLead, 1}, {8000, lame.SegmentLead, 150},
+	} {
+		t.Run(fmt.Sprintf("%d/lead%d/last%d", c.rate, c.lead, c.last), func(t *testing.T) {
+			opt := lame.Options{Rate: c.rate, Channels: 1, Bitrate: 32}
+			a := int64(8 * 1152)
+			n := a + c.last
+			x := audiotest.Music(int(n), 1, c.rate, 3)
+			var out bytes.Buffer
+			s0, err := lame.EncodeSegment(&out, audio.Samples(c.rate, 1, x[:a+min(int64(lame.SegmentTail), c.last)]), opt, 0, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s1, err := lame.EncodeSegment(&out, audio.Samples(c.rate, 1, x[a-c.lead:]), opt, c.lead, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := countFrames(t, out.Bytes()), countFrames(t, encode(t, opt, x)); got != want {
+				t.Fatalf("%d frames in the segments, %d in the whole encode", got, want)
+			}
+			fs := s0.Header.Samples()
+			frames := len(s0.Sizes) + len(s1.Sizes)
+			info, err := mp3edit.InfoHeader{Header: s0.Header, Each: func(fn func(int64)) {
+				for _, z := range append(s0.Sizes, s1.Sizes...) {
+					fn(int64(z))
+				}
+			}, Encoder: "LAME" + lame.Version, Delay: s0.Delay, Padding: frames*fs - s0.Delay - int(n)}.Frame()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(decodeMP3(t, append(info, out.Bytes()...), 1)); int64(got) != n {
+				t.Errorf("decodes to %d samples, want %d", got, n)
+			}
+		})
 	}
 }
 

@@ -25,8 +25,9 @@ type Segment struct {
 // SegmentLead and SegmentTail are the pre-roll and tail, in samples, a
 // segment of a segmented encode is given before and after it
 // (EncodeSegment), fewer at the output's ends: four and two MPEG-1
-// frames. The tail covers the encoder's look-ahead (a frame is encoded
-// from the samples up to 176 after its end); the lead, eight granules,
+// frames. The tail covers the encoder's look-ahead (LAME encodes a frame
+// once it holds 1904 samples from the frame's start: the segment's last
+// frame reads 224 samples past the segment); the lead, eight granules,
 // settles the filter bank (512 samples of memory) and the
 // psychoacoustic model's window decisions, which look one granule back.
 const (

@@ -33,30 +33,34 @@ var segments = &codec.Segments{
 
 // A segment file is the segment's frames, then a trailer: each frame's
 // size (2 bytes, little-endian), then segmentFooter bytes: the frame count
-// (4), the first frame's header (4), the encoder delay (2), 1 if every
-// frame has the same bitrate (1), the windows before the first frame and
-// in the last one (2 + 2, lame.Segment), and segmentMagic.
+// (4), the output frame the segment starts at (8), the first frame's
+// header (4), the encoder delay (2), 1 if every frame has the same bitrate
+// (1), the windows before the first frame and in the last one (2 + 2,
+// lame.Segment), and segmentMagic.
 const (
-	segmentFooter = 4 + 4 + 2 + 1 + 4 + len(segmentMagic)
-	segmentMagic  = "OcS1"
+	segmentFooter = 4 + 8 + 4 + 2 + 1 + 4 + len(segmentMagic)
+	segmentMagic  = "OcS2"
+	// maxFrameSize is the largest layer III frame: 320 kbit/s at 32 kHz,
+	// padded.
+	maxFrameSize = 1441
 )
 
-// encodeSegment plans one segment's file; tl runs from lead frames before
-// the segment to tail frames after it (tail 0: the segment ends the
-// output).
-func encodeSegment(tl codec.Timeline, lead, tail int64, settings map[string]string) (*codec.Output, error) {
+// encodeSegment plans one segment's file; tl runs from span.Lead frames
+// before the segment to span.Tail frames after it.
+func encodeSegment(tl codec.Timeline, span codec.SegmentSpan, settings map[string]string) (*codec.Output, error) {
 	f := tl.Format()
 	opt, err := encoderOptions(f, settings)
 	if err != nil {
 		return nil, err
 	}
+	lead, tail := span.Lead, span.Tail
 	own := tl.Frames() - lead - tail
-	if lead < 0 || tail < 0 || own <= 0 {
+	if lead < 0 || tail < 0 || own <= 0 || span.From < 0 {
 		return nil, fmt.Errorf("mp3: a segment of %d frames cannot have %d before it and %d after", tl.Frames(), lead, tail)
 	}
 	keep := own
-	if tail == 0 {
-		keep = -1 // the last segment: every frame to the end
+	if span.Last {
+		keep = -1 // every frame to the end, flushed
 	}
 	p := &plan.Plan{}
 	p.Encode(own*int64(estimateKbps(opt, f.Channels))*1000/8/int64(f.Rate), func() (io.Reader, error) {
@@ -68,7 +72,7 @@ func encodeSegment(tl codec.Timeline, lead, tail int64, settings map[string]stri
 		go func() {
 			seg, err := lame.EncodeSegment(pw, s, opt, lead, keep)
 			if err == nil {
-				_, err = pw.Write(segmentTrailer(seg))
+				_, err = pw.Write(segmentTrailer(seg, span.From))
 			}
 			pw.CloseWithError(err)
 		}()
@@ -77,13 +81,15 @@ func encodeSegment(tl codec.Timeline, lead, tail int64, settings map[string]stri
 	return &codec.Output{Plan: p, Format: audio.Format{Rate: f.Rate, Channels: opt.Channels, Bits: 16}, Frames: own, Encoded: true}, nil
 }
 
-// segmentTrailer is what follows a segment's frames in its file.
-func segmentTrailer(seg lame.Segment) []byte {
+// segmentTrailer is what follows the frames of the segment starting at
+// output frame from in its file.
+func segmentTrailer(seg lame.Segment, from int64) []byte {
 	b := make([]byte, 0, 2*len(seg.Sizes)+segmentFooter)
 	for _, z := range seg.Sizes {
 		b = binary.LittleEndian.AppendUint16(b, z)
 	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(seg.Sizes)))
+	b = binary.LittleEndian.AppendUint64(b, uint64(from))
 	b = binary.LittleEndian.AppendUint32(b, uint32(seg.Header))
 	b = binary.LittleEndian.AppendUint16(b, uint16(seg.Delay))
 	cbr := byte(0)
@@ -97,7 +103,8 @@ func segmentTrailer(seg lame.Segment) []byte {
 // segmentFile is a segment file's trailer, read.
 type segmentFile struct {
 	lame.Segment
-	bytes int64 // of frames
+	from  uint64 // the output frame it starts at
+	bytes int64  // of frames
 }
 
 // errSegment is what a part that is not a segment file is.
@@ -124,11 +131,12 @@ func readSegment(src audio.Source) (segmentFile, error) {
 		return s, fmt.Errorf("%w: no trailer", errSegment)
 	}
 	count := int64(binary.LittleEndian.Uint32(foot))
-	s.Header = mp3.Header(binary.LittleEndian.Uint32(foot[4:]))
-	s.Delay = int(binary.LittleEndian.Uint16(foot[8:]))
-	s.CBR = foot[10] == 1
-	s.Before = [2]uint8{foot[11], foot[12]}
-	s.Last = [2]uint8{foot[13], foot[14]}
+	s.from = binary.LittleEndian.Uint64(foot[4:])
+	s.Header = mp3.Header(binary.LittleEndian.Uint32(foot[12:]))
+	s.Delay = int(binary.LittleEndian.Uint16(foot[16:]))
+	s.CBR = foot[18] == 1
+	s.Before = [2]uint8{foot[19], foot[20]}
+	s.Last = [2]uint8{foot[21], foot[22]}
 	if count == 0 || 2*count > size-int64(segmentFooter) {
 		return s, fmt.Errorf("%w: %d frames in %d bytes", errSegment, count, size)
 	}
@@ -147,9 +155,14 @@ func readSegment(src audio.Source) (segmentFile, error) {
 	}
 	s.Sizes = make([]uint16, count)
 	var sum int64
+	least := uint16(4 + s.Header.SideInfoSize())
 	for i := range s.Sizes {
-		s.Sizes[i] = binary.LittleEndian.Uint16(sizes[2*i:])
-		sum += int64(s.Sizes[i])
+		z := binary.LittleEndian.Uint16(sizes[2*i:])
+		if z < least || z > maxFrameSize {
+			return s, fmt.Errorf("%w: frame %d is %d bytes", errSegment, i, z)
+		}
+		s.Sizes[i] = z
+		sum += int64(z)
 	}
 	if sum != s.bytes {
 		return s, fmt.Errorf("%w: its %d frames are %d bytes, it holds %d", errSegment, count, sum, s.bytes)
@@ -165,13 +178,16 @@ func joinSegments(tl codec.Timeline, settings map[string]string, parts []audio.S
 		return nil, fmt.Errorf("mp3: a segmented encode needs at least 2 segments, got %d", len(parts))
 	}
 	segs := make([]segmentFile, len(parts))
-	var frames int64
+	var frames int64 // MP3 frames so far
 	cbr := true
 	var notes []string
 	for i, src := range parts {
 		s, err := readSegment(src)
 		if err != nil {
 			return nil, fmt.Errorf("mp3: segment %d of %d: %w", i+1, len(parts), err)
+		}
+		if at := uint64(frames) * uint64(s.Header.Samples()); s.from != at {
+			return nil, fmt.Errorf("mp3: segment %d of %d starts at output frame %d, not at %d where the segments before it end", i+1, len(parts), s.from, at)
 		}
 		if i > 0 {
 			h0 := segs[0].Header

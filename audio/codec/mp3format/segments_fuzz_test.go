@@ -19,10 +19,10 @@ func FuzzReadSegment(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	real := append(seg.Bytes(), segmentTrailer(s)...)
+	real := append(seg.Bytes(), segmentTrailer(s, 0)...)
 	f.Add(real)
 	f.Add(real[len(real)-600:])
-	f.Add(append(make([]byte, 3), segmentTrailer(lame.Segment{Header: 0xfffb9064, Sizes: []uint16{3}})...))
+	f.Add(append(make([]byte, 417), segmentTrailer(lame.Segment{Header: 0xfffb9064, Sizes: []uint16{417}}, 0)...))
 	f.Add([]byte(segmentMagic))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sf, err := readSegment(audio.NewBytesSource(b))

@@ -24,7 +24,7 @@ const maxCopiedChunk = 16 << 20
 
 // encodeSegment plans one segment: a WAV file of tl's frames, without
 // tags.
-func encodeSegment(tl codec.Timeline, _, _ int64, _ map[string]string) (*codec.Output, error) {
+func encodeSegment(tl codec.Timeline, _ codec.SegmentSpan, _ map[string]string) (*codec.Output, error) {
 	out, n := tl.Format(), tl.Frames()
 	hdr, err := Header(out, n, HeaderOptions{})
 	if err != nil {
