@@ -170,8 +170,8 @@ func (r *bitReader) readSigned(k uint) int64 {
 
 // unary counts zero bits up to the next one bit, consuming both; it gives
 // up (with an error) past limit zeros.
-func (r *bitReader) unary(limit uint) uint {
-	var q uint
+func (r *bitReader) unary(limit uint64) uint64 {
+	var q uint64
 	for {
 		if r.nb == 0 {
 			r.refill()
@@ -182,12 +182,12 @@ func (r *bitReader) unary(limit uint) uint {
 		}
 		z := uint(bits.LeadingZeros64(r.cache))
 		if z < r.nb {
-			q += z
+			q += uint64(z)
 			r.cache <<= z + 1
 			r.nb -= z + 1
 			return q
 		}
-		q += r.nb
+		q += uint64(r.nb)
 		r.cache, r.nb = 0, 0
 		if q > limit {
 			r.err = fmt.Errorf("%w: a unary code runs over %d bits", errMalformed, limit)

@@ -279,7 +279,7 @@ func (r *bitReader) rice(dst []int32, k uint) {
 		z := uint(bits.LeadingZeros64(cache))
 		if z+1+k > nb {
 			r.cache, r.nb, r.pos = cache, nb, pos
-			q := r.unary(1<<32 - 1)
+			q := r.unary(1 << 32)
 			u := uint64(q)<<k | r.read(k)
 			dst[i] = int32(int64(u>>1) ^ -int64(u&1))
 			if r.err != nil {
