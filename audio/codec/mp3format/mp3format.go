@@ -42,10 +42,9 @@ var Desc = func() codec.Desc {
 // junction to keep the frames after it, or is encoded whole instead.
 var options = func() []codec.Option {
 	q := codec.Option{Name: "quality", Label: "Quality", Default: "v2"}
-	vbrKbps := []string{"245", "225", "190", "175", "165", "130", "115", "100", "85", "65"}
 	for i := 0; i <= 9; i++ {
 		q.Values = append(q.Values, fmt.Sprintf("v%d", i))
-		q.Labels = append(q.Labels, fmt.Sprintf("VBR V%d (about %s kbit/s)", i, vbrKbps[i]))
+		q.Labels = append(q.Labels, fmt.Sprintf("VBR V%d (about %d kbit/s)", i, vbrKbps[i]))
 	}
 	for _, b := range []int{320, 256, 224, 192, 160, 128, 112, 96, 80, 64, 56, 48, 40, 32, 24, 16, 8} {
 		q.Values = append(q.Values, strconv.Itoa(b))
@@ -192,6 +191,11 @@ func encode(tl codec.Timeline, settings map[string]string, tags bool) (*codec.Ou
 	return &codec.Output{Plan: p, Format: audio.Format{Rate: f.Rate, Channels: opt.Channels, Bits: 16}, Frames: tl.Frames(), Encoded: true}, nil
 }
 
+// vbrKbps is LAME's typical average bitrate at each VBR quality, V0 to V9,
+// on stereo music (its documentation's table): the settings' labels and
+// the size a plan announces.
+var vbrKbps = [10]int{245, 225, 190, 175, 165, 130, 115, 100, 85, 65}
+
 // estimateKbps is the bitrate a plan announces before encoding: the
 // constant bitrate, or for VBR LAME's typical average at that quality on
 // music (its documentation's table), about 60 % of it in mono.
@@ -199,7 +203,7 @@ func estimateKbps(opt lame.Options, channels int) int {
 	if !opt.VBR || opt.VBRQuality < 0 || opt.VBRQuality > 9 {
 		return opt.Bitrate
 	}
-	kbps := [10]int{245, 225, 190, 175, 165, 130, 115, 100, 85, 65}[opt.VBRQuality]
+	kbps := vbrKbps[opt.VBRQuality]
 	if channels == 1 {
 		kbps = kbps * 6 / 10
 	}
