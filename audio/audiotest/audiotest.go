@@ -3,8 +3,9 @@
 // memory or written to disk (WAV, WriteWAV), whole decodes (DecodeAll,
 // ReadAll), lookups of the reference tools (sox, ffmpeg) tests compare
 // against (Tool), quality measures (SNR, SegSNR) and golden hashes of
-// encodes (Golden), and material made by sox (SoxSpeech). Tests use these
-// rather than private copies.
+// encodes (Golden), material made by sox (SoxSpeech), and for benchmarks
+// the process's CPU time (CPUTime) and an encoder timed against its
+// reference tool (EncodeBench). Tests use these rather than private copies.
 package audiotest
 
 import (

@@ -102,7 +102,7 @@ func benchInput() []float32 {
 // offcutSeconds converts x (stereo, 48 kHz) to 44.1 kHz and returns the
 // wall-clock and CPU seconds it took.
 func offcutSeconds(tb testing.TB, x []float32, q Quality) (wall, cpu float64) {
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), audiotest.CPUTime()
 	s, err := New(newSlice(48000, 2, x), 44100, q)
 	if err != nil {
 		tb.Fatal(err)
@@ -113,7 +113,7 @@ func offcutSeconds(tb testing.TB, x []float32, q Quality) (wall, cpu float64) {
 			break
 		}
 	}
-	return time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds()
+	return time.Since(start).Seconds(), (audiotest.CPUTime() - cpu0).Seconds()
 }
 
 // BenchmarkResample converts 60 s of 48 kHz stereo to 44.1 kHz.

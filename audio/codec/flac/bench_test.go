@@ -33,7 +33,7 @@ func benchmarkDecode(b *testing.B, name string) {
 	buf := make([]float32, 4096*info.Format.Channels)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), audiotest.CPUTime()
 	for b.Loop() {
 		s, err := d.Stream(0, info.Frames)
 		if err != nil {
@@ -46,7 +46,7 @@ func benchmarkDecode(b *testing.B, name string) {
 		}
 	}
 	ours := time.Since(start).Seconds() / float64(b.N)
-	oursCPU := (cpuTime() - cpu0).Seconds() / float64(b.N)
+	oursCPU := (audiotest.CPUTime() - cpu0).Seconds() / float64(b.N)
 	b.ReportMetric(secs/ours, "x-realtime")
 	if runtime.GOOS == "js" {
 		return
@@ -129,7 +129,7 @@ func benchmarkEncode(b *testing.B, level int) {
 	secs := audio.Duration(info.Frames, info.Format.Rate)
 	var out countWriter
 	b.ReportAllocs()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), audiotest.CPUTime()
 	for b.Loop() {
 		out.n = 0
 		e, err := NewEncoder(&out, info.Format, info.Frames, EncoderOptions{Level: level})
@@ -144,7 +144,7 @@ func benchmarkEncode(b *testing.B, level int) {
 		}
 	}
 	ours := time.Since(start).Seconds() / float64(b.N)
-	oursCPU := (cpuTime() - cpu0).Seconds() / float64(b.N)
+	oursCPU := (audiotest.CPUTime() - cpu0).Seconds() / float64(b.N)
 	b.ReportMetric(secs/ours, "x-realtime")
 	b.ReportMetric(float64(out.n), "bytes")
 	if runtime.GOOS == "js" {

@@ -154,7 +154,7 @@ func BenchmarkDecodeVsFFmpeg(b *testing.B) {
 	for b.Loop() {
 		// Opening (indexing the frames) is part of the job, as probing is
 		// part of ffmpeg's.
-		start, startCPU := time.Now(), cpuTime()
+		start, startCPU := time.Now(), audiotest.CPUTime()
 		d, err := Open(audio.NewBytesSource(data))
 		if err != nil {
 			b.Fatal(err)
@@ -175,7 +175,7 @@ func BenchmarkDecodeVsFFmpeg(b *testing.B) {
 			b.Fatalf("decoded %d frames, want %d", n, info.Frames)
 		}
 		ours += time.Since(start)
-		oursCPU += cpuTime() - startCPU
+		oursCPU += audiotest.CPUTime() - startCPU
 		if ffmpeg == "" {
 			continue
 		}
