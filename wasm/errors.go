@@ -20,6 +20,9 @@ type engineError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Detail  string `json:"detail"`
+	// MaxSeconds is, with codeTooLong, the longest output the format
+	// holds, which the UI may offer to select.
+	MaxSeconds int `json:"maxSeconds,omitempty"`
 }
 
 // The codes.
@@ -30,6 +33,7 @@ const (
 	codeNoAudio       = "no_audio"       // well formed, no audio in it
 	codeNeedsEncoder  = "needs_encoder"  // the output format cannot carry this edit
 	codeInvalidEdit   = "invalid_edit"   // the edit does not fit the files
+	codeTooLong       = "too_long"       // longer than the output format holds (MaxSeconds)
 	codeChangedFile   = "changed_file"   // a file differs from the one the edit was made on
 	codeReadFailed    = "read_failed"    // the browser could not read the file
 	codeCanceled      = "canceled"
@@ -73,6 +77,7 @@ func explain(err error) engineError {
 	if errors.As(err, &fe) {
 		the = fe.name
 	}
+	var tooLong *project.TooLongError
 	switch {
 	case errors.Is(err, project.ErrCanceled):
 		e.Code, e.Message = codeCanceled, "Cancelled."
@@ -92,6 +97,9 @@ func explain(err error) engineError {
 		e.Code, e.Message = codeMalformed, fmt.Sprintf("%s is damaged or incomplete, so Offcut cannot read it.", the)
 	case errors.Is(err, project.ErrNeedsEncoder):
 		e.Code, e.Message = codeNeedsEncoder, "This edit cannot be saved in that format without re-encoding, which Offcut cannot do for it yet. Choose WAV (or another format) to export it."
+	case errors.As(err, &tooLong):
+		e.Code, e.MaxSeconds = codeTooLong, tooLong.MaxSeconds
+		e.Message = fmt.Sprintf("%s holds at most %d seconds, and this is %s long. Export a part of at most %d seconds, or choose another format.", tooLong.Format, tooLong.MaxSeconds, clock(tooLong.Seconds), tooLong.MaxSeconds)
 	case errors.Is(err, project.ErrInvalid):
 		e.Code, e.Message = codeInvalidEdit, "This edit does not fit the files it was made for (a part is empty or past the end of a file). Check the selection and try again."
 	case fe != nil:
@@ -100,6 +108,15 @@ func explain(err error) engineError {
 		e.Message = "Something went wrong inside Offcut. The details below help us fix it."
 	}
 	return e
+}
+
+// clock is seconds as people read a length: "3:03.2", "41.0 s".
+func clock(seconds float64) string {
+	if seconds < 60 {
+		return fmt.Sprintf("%.1f s", seconds)
+	}
+	tenths := int64(seconds*10 + 0.5)
+	return fmt.Sprintf("%d:%02d.%d", tenths/600, tenths/10%60, tenths%10)
 }
 
 // innermost is the last part of a wrapped error's text ("wav:

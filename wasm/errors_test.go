@@ -9,7 +9,7 @@ import (
 // sentence in plain words naming the file, never engine wording.
 func TestExplain(t *testing.T) {
 	wavHeader := testWAV(8000, 1, 800, 0)[:44]
-	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0), testWAV(8000, 1, 0, 0))
+	ins, _ := inputsOf([]byte("hello world, not audio"), append(wavHeader[:40:40], 0xff, 0xff, 0xff, 0x7f), testWAV(8000, 1, 800, 0), testWAV(8000, 1, 0, 0), testWAV(8000, 1, 183*8000+800, 0))
 	for _, c := range []struct {
 		name, code, want string
 		err              func() error
@@ -18,6 +18,10 @@ func TestExplain(t *testing.T) {
 		{"no audio", codeNoAudio, "in3.wav has no audio in it.", func() error { _, err := probe(ins[3]); return err }},
 		{"bad document", codeInvalidEdit, "This edit does not fit", func() error {
 			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":0}]}`), ins[2:])
+			return err
+		}},
+		{"ringtone too long", codeTooLong, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 3:03.1 long. Export a part of at most 40 seconds", func() error {
+			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":1464800}],"output":{"container":"m4r"}}`), ins[4:])
 			return err
 		}},
 		{"other file", codeChangedFile, "in2.wav is not the file this edit was made on", func() error {
@@ -33,6 +37,13 @@ func TestExplain(t *testing.T) {
 		e := explain(err)
 		if e.Code != c.code || !strings.Contains(e.Message, c.want) || e.Detail != err.Error() {
 			t.Errorf("%s: %+v; want code %s and a message with %q", c.name, e, c.code, c.want)
+		}
+		want := 0 // the format's limit, for too_long only
+		if c.code == codeTooLong {
+			want = 40
+		}
+		if e.MaxSeconds != want {
+			t.Errorf("%s: maxSeconds %d, want %d", c.name, e.MaxSeconds, want)
 		}
 		for _, engine := range []string{"invalid project", "clips[", "wav:", "mp3:"} {
 			if strings.Contains(e.Message, engine) {

@@ -79,6 +79,9 @@ func handler(op string, f func(args []js.Value) (any, error)) js.Func {
 				je := jsError.New(e.Message)
 				je.Set("code", e.Code)
 				je.Set("detail", e.Detail)
+				if e.MaxSeconds > 0 {
+					je.Set("maxSeconds", e.MaxSeconds)
+				}
 				reject.Invoke(je)
 			default:
 				resolve.Invoke(v)

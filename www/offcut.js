@@ -695,8 +695,10 @@ export class Offcut {
       }
     } else if (m.error !== undefined) {
       // code: a stable name the UI may act on (see API.md); the message is
-      // in plain words; detail is the engine's own wording.
+      // in plain words; detail is the engine's own wording; maxSeconds comes
+      // with too_long.
       const e = Object.assign(new Error(m.error), { code: m.code || 'internal', detail: m.detail || m.error });
+      if (m.maxSeconds) e.maxSeconds = m.maxSeconds;
       if (m.fatal) this.#stop();
       job.fail(e);
     } else {

@@ -546,6 +546,6 @@ async function job({ id, op, ...args }) {
     self.postMessage({ id, result }, transfer);
   } catch (e) {
     const fatal = go.exited || e instanceof WebAssembly.RuntimeError || !!e.fatal;
-    self.postMessage({ id, error: e.message || String(e), code: e.code, detail: e.detail, fatal });
+    self.postMessage({ id, error: e.message || String(e), code: e.code, detail: e.detail, maxSeconds: e.maxSeconds, fatal });
   }
 }

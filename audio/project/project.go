@@ -204,6 +204,21 @@ func (d *Document) Marshal() ([]byte, error) {
 	return json.MarshalIndent(d, "", "  ")
 }
 
+// TooLongError is an output longer than its format holds (an M4R, an
+// iPhone ringtone, holds 40 seconds). It is an ErrInvalid.
+type TooLongError struct {
+	Format     string  // the format's label
+	MaxSeconds int     // the longest it holds
+	Seconds    float64 // how long the output is
+}
+
+func (e *TooLongError) Error() string {
+	return fmt.Sprintf("%v: %s holds at most %d seconds; this output is %.3f s (cut it shorter)", ErrInvalid, e.Format, e.MaxSeconds, e.Seconds)
+}
+
+// Unwrap makes a TooLongError an ErrInvalid.
+func (e *TooLongError) Unwrap() error { return ErrInvalid }
+
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }

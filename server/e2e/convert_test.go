@@ -442,3 +442,49 @@ func TestUIConvertToM4A(t *testing.T) {
 	}
 	reqs.AssertNoUpload(t, site)
 }
+
+// TestUIRingtoneFits: the ringtone preset on a 50-s song says that an M4R
+// holds 40 seconds (the engine's too_long, not a generic "edit does not
+// fit") and offers to select 40 s. With a selection from 30 s and the
+// whole result chosen, the offer selects the last 40 s (from 10 s: moved
+// back to fit) and exports only it: the CLI's bytes for the same 40 s,
+// which ffprobe reads as AAC of exactly that length.
+func TestUIRingtoneFits(t *testing.T) {
+	site, ctx, reqs := openApp(t)
+	dir := t.TempDir()
+	const rate = 44100
+	wav := WriteWAV(t, filepath.Join(dir, "song.wav"), WAVSpec{Rate: rate, Channels: 2, Bits: 16, Frames: 50 * rate, Seed: 51})
+	SetFiles(t, ctx, "[data-testid=file-input]", wav)
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter-title]').textContent === 'song.wav'`, 20*time.Second)
+	waitResult(t, ctx, "cutter", fmt.Sprint(50*rate))
+	typeInto(t, ctx, "[data-testid=cutter] [data-testid=sel-start]", "30")
+	waitResult(t, ctx, "cutter", fmt.Sprint(20*rate))
+	click(t, ctx, "[data-testid=cutter] [data-testid=scope-all]")
+	waitResult(t, ctx, "cutter", fmt.Sprint(50*rate))
+	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=preset]')`, "ringtone")
+	WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=fit-length]')`, 20*time.Second)
+	if msg := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent`); !strings.Contains(msg, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 50.0 s long.") {
+		t.Errorf("the result says %q", msg)
+	}
+	click(t, ctx, "[data-testid=cutter] [data-testid=fit-length]")
+	waitResult(t, ctx, "cutter", fmt.Sprint(40*rate))
+	if v := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=sel-start]').value`); v != "0:10.000" {
+		t.Errorf("the selection starts at %q, want 0:10.000 (the last 40 s)", v)
+	}
+	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.m4r')`, 20*time.Second)
+	dls := CaptureDownloads(t, ctx)
+	click(t, ctx, "[data-testid=cutter] [data-testid=export]")
+	dl := dls.Wait(t, 60*time.Second)
+	want := renderDoc(t, site, dir, "want-ringtone", map[string]any{
+		"version": 1,
+		"sources": []map[string]any{{"name": "song.wav"}},
+		"clips":   []map[string]any{{"source": 0, "in": 10 * rate, "out": 50 * rate}},
+		"output":  map[string]any{"container": "m4r", "options": map[string]any{"bitrate": "128"}},
+	})
+	sameFile(t, dl.Path, want)
+	out, err := exec.Command(audiotest.Tool(t, "ffprobe"), "-v", "error", "-show_entries", "stream=codec_name,duration_ts", "-of", "csv=p=0", dl.Path).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != fmt.Sprintf("aac,%d", 40*rate) {
+		t.Errorf("ffprobe: %v: %s", err, out)
+	}
+	reqs.AssertNoUpload(t, site)
+}

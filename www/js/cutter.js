@@ -125,7 +125,7 @@ export class Cutter {
     );
     this.title = el('h2', { class: 'source-name', dataset: { testid: 'cutter-title' } }, '');
     this.meta = el('p', { class: 'source-meta muted' }, '');
-    this.exporter = new ExportPanel({ id: 'cut', jobs: this.ctx.jobs, getJob: () => this.exportJob(), onError: (m) => this.ctx.error(m) });
+    this.exporter = new ExportPanel({ id: 'cut', jobs: this.ctx.jobs, getJob: () => this.exportJob(), onError: (m) => this.ctx.error(m), fitLength: (sec) => this.fitLength(sec) });
     // With a selection, Export saves just the selection (open, select,
     // save) unless people ask for the whole edit.
     this.scope = 'selection';
@@ -466,6 +466,26 @@ export class Cutter {
   /** Clears the selection (Esc). */
   clearSel() {
     if (this.state.sel) this.view({ sel: null });
+  }
+
+  /**
+   * Selects seconds of the result to export, for a format that holds no
+   * more (an M4R ringtone holds 40 s): from the selection's start, or the
+   * cursor, moved back so that it fits before the end. Export then saves
+   * only the selection; dragging it or typing Start moves it.
+   * @param {number} seconds
+   */
+  fitLength(seconds) {
+    const s = this.state;
+    if (!this.total) return;
+    const n = Math.min(this.total, Math.floor(seconds * this.rate));
+    const from = Math.max(0, Math.min(s.sel ? s.sel.from : s.cursor, this.total - n));
+    this.scope = 'selection';
+    const r = this.scopeBox.querySelector('input[value=selection]');
+    if (r) r.checked = true;
+    this.view({ sel: { from, to: from + n }, cursor: from });
+    this.wave.reveal(from);
+    this.ctx.announce(`Selected ${formatTime(n, this.rate)} from ${formatTime(from, this.rate)}: Export saves the selection.`);
   }
 
   /** Selects everything. */

@@ -144,9 +144,11 @@ export class ExportPanel {
    * @param {string} opts.id a prefix for element ids
    * @param {(msg: string) => void} opts.onError
    * @param {boolean} [opts.noJoins] leave out the formats' settings for joins (the engine marks them), for whole-file conversions
+   * @param {(seconds: number) => void} [opts.fitLength] selects a part of at most seconds to export, offered when the output is longer than its format holds (an M4R ringtone)
    */
   constructor(opts) {
     this.getJob = opts.getJob;
+    this.fitLength = opts.fitLength;
     this.noJoins = !!opts.noJoins;
     this.onError = opts.onError;
     this.id = opts.id;
@@ -591,7 +593,13 @@ export class ExportPanel {
       );
     } catch (err) {
       if (seq !== this.planSeq || isAbort(err)) return;
-      this.summary.replaceChildren(el('span', { class: 'error-text' }, `Cannot export this yet: ${err.message}`));
+      // Too long for its format (a ringtone): the editor may select a part
+      // that fits, the length the engine says.
+      const fit =
+        err.code === 'too_long' && err.maxSeconds > 0 && this.fitLength
+          ? el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'fit-length' }, onclick: () => this.fitLength(err.maxSeconds) }, `Select ${err.maxSeconds} s to export`)
+          : '';
+      this.summary.replaceChildren(el('span', { class: 'error-text' }, `Cannot export this yet: ${err.message}`), fit ? ' ' : '', fit);
       this.exportBtn.disabled = true;
     }
   }
