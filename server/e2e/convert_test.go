@@ -471,6 +471,9 @@ func TestUIRingtoneFits(t *testing.T) {
 	if v := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=sel-start]').value`); v != "0:10.000" {
 		t.Errorf("the selection starts at %q, want 0:10.000 (the last 40 s)", v)
 	}
+	if v := Eval[string](t, ctx, `document.activeElement.dataset.testid || document.activeElement.tagName`); v != "scope-selection" {
+		t.Errorf("after the offer the focus is on %q, want the selection's scope", v)
+	}
 	WaitFor(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=file-name]').value.endsWith('.m4r')`, 20*time.Second)
 	dls := CaptureDownloads(t, ctx)
 	click(t, ctx, "[data-testid=cutter] [data-testid=export]")

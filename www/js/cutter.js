@@ -485,6 +485,9 @@ export class Cutter {
     if (r) r.checked = true;
     this.view({ sel: { from, to: from + n }, cursor: from });
     this.wave.reveal(from);
+    // The button goes with the error it answered; the focus moves to the
+    // choice it made.
+    r?.focus();
     this.ctx.announce(`Selected ${formatTime(n, this.rate)} from ${formatTime(from, this.rate)}: Export saves the selection.`);
   }
 
