@@ -188,6 +188,9 @@ type FormatInfo struct {
 	Tags          bool           `json:"tags,omitempty"`
 	SourcesOnly   bool           `json:"sourcesOnly,omitempty"`
 	Options       []codec.Option `json:"options,omitempty"`
+	// MaxSeconds is the longest output it writes (an M4R ringtone: 40);
+	// 0 for any length.
+	MaxSeconds int `json:"maxSeconds,omitempty"`
 }
 
 // List describes every format, in registry order.
@@ -197,7 +200,7 @@ func List() []FormatInfo {
 		f := FormatInfo{Name: d.Name, Label: d.Label, Extensions: d.Extensions, MIME: d.MIME,
 			Lossless: d.Lossless, Reads: d.Open != nil, Writes: d.Write != nil}
 		if w := d.Write; w != nil {
-			f.SampleFormats, f.Rates, f.MaxChannels, f.Tags, f.Options, f.SourcesOnly = w.SampleFormats, w.Rates, w.MaxChannels, w.Tags, w.Options, w.SourcesOnly
+			f.SampleFormats, f.Rates, f.MaxChannels, f.Tags, f.Options, f.SourcesOnly, f.MaxSeconds = w.SampleFormats, w.Rates, w.MaxChannels, w.Tags, w.Options, w.SourcesOnly, w.MaxSeconds
 			if f.MaxChannels == 0 {
 				f.MaxChannels = audio.MaxChannels
 			}

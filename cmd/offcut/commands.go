@@ -821,6 +821,9 @@ func runFormats(c *ctx, args []string) error {
 			}
 			fmt.Fprintf(c.stdout, "        rates: %s Hz; at most %d channels\n", strings.Join(rates, ", "), f.MaxChannels)
 		}
+		if f.MaxSeconds > 0 {
+			fmt.Fprintf(c.stdout, "        at most %d seconds long\n", f.MaxSeconds)
+		}
 		for _, o := range f.Options {
 			fmt.Fprintf(c.stdout, "        --option %s=VALUE  %s: %s (default %s)\n", o.Name, o.Label, strings.Join(o.Values, ", "), o.Default)
 		}

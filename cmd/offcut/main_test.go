@@ -294,9 +294,10 @@ func TestFormats(t *testing.T) {
 		t.Fatalf("formats --json: exit %d: %s", code, errs)
 	}
 	var list []struct {
-		Name   string `json:"name"`
-		Reads  bool   `json:"reads"`
-		Writes bool   `json:"writes"`
+		Name       string `json:"name"`
+		Reads      bool   `json:"reads"`
+		Writes     bool   `json:"writes"`
+		MaxSeconds int    `json:"maxSeconds"`
 	}
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatal(err)
@@ -305,12 +306,12 @@ func TestFormats(t *testing.T) {
 		t.Fatalf("%d formats listed, the registry has %d", len(list), len(codecs.All))
 	}
 	for i, f := range list {
-		if f.Name != codecs.All[i].Name || f.Writes != (codecs.All[i].Write != nil) {
+		if f.Name != codecs.All[i].Name || f.Writes != (codecs.All[i].Write != nil) || (f.Name == "m4r") != (f.MaxSeconds == 40) {
 			t.Errorf("format %d: %+v", i, f)
 		}
 	}
 	code, out, _ = offcut("formats")
-	if code != 0 || !strings.Contains(out, "flac") || !strings.Contains(out, "--option level=VALUE") {
+	if code != 0 || !strings.Contains(out, "flac") || !strings.Contains(out, "--option level=VALUE") || !strings.Contains(out, "at most 40 seconds long") {
 		t.Errorf("formats: exit %d:\n%s", code, out)
 	}
 	if code, _, errs := offcut("formats", "x.wav"); code != 2 {
