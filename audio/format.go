@@ -3,6 +3,7 @@ package audio
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Limits that every decoder enforces on what a header may claim. They bound
@@ -59,6 +60,20 @@ func (f Format) String() string {
 		kind = "-bit float"
 	}
 	return fmt.Sprintf("%d Hz, %d ch, %d%s", f.Rate, f.Channels, f.Bits, kind)
+}
+
+// FormatTime shows frames at rate as people read a time or a length,
+// h:mm:ss.fff (or m:ss.fff below an hour), as the app does.
+func FormatTime(frames int64, rate int) string {
+	if rate <= 0 {
+		return "0:00.000"
+	}
+	ms := int64(math.Round(float64(frames) * 1000 / float64(rate)))
+	h, m, sec, milli := ms/3600000, ms/60000%60, ms/1000%60, ms%1000
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d.%03d", h, m, sec, milli)
+	}
+	return fmt.Sprintf("%d:%02d.%03d", m, sec, milli)
 }
 
 // Frames is a position or length in frames; Duration converts frames at a

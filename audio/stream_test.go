@@ -194,3 +194,22 @@ func TestSampledPeaks(t *testing.T) {
 		t.Error("0 buckets: no error")
 	}
 }
+
+// TestFormatTime: times as the app shows them, hours only when needed.
+func TestFormatTime(t *testing.T) {
+	for _, c := range []struct {
+		frames int64
+		rate   int
+		want   string
+	}{
+		{0, 44100, "0:00.000"},
+		{50 * 44100, 44100, "0:50.000"},
+		{183*8000 + 800, 8000, "3:03.100"},
+		{3600*48000 + 1, 48000, "1:00:00.000"},
+		{1, 0, "0:00.000"},
+	} {
+		if got := audio.FormatTime(c.frames, c.rate); got != c.want {
+			t.Errorf("FormatTime(%d, %d) = %q, want %q", c.frames, c.rate, got, c.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/codecs"
 	"offcut/audio/crypt"
@@ -99,7 +100,7 @@ func explain(err error) engineError {
 		e.Code, e.Message = codeNeedsEncoder, "This edit cannot be saved in that format without re-encoding, which Offcut cannot do for it yet. Choose WAV (or another format) to export it."
 	case errors.As(err, &tooLong):
 		e.Code, e.MaxSeconds = codeTooLong, tooLong.MaxSeconds
-		e.Message = fmt.Sprintf("%s holds at most %d seconds, and this is %s long. Export a part of at most %d seconds, or choose another format.", tooLong.Format, tooLong.MaxSeconds, clock(tooLong.Seconds), tooLong.MaxSeconds)
+		e.Message = fmt.Sprintf("%s holds at most %d seconds, and this is %s long. Export a part of at most %d seconds, or choose another format.", tooLong.Format, tooLong.MaxSeconds, audio.FormatTime(tooLong.Frames, tooLong.Rate), tooLong.MaxSeconds)
 	case errors.Is(err, project.ErrInvalid):
 		e.Code, e.Message = codeInvalidEdit, "This edit does not fit the files it was made for (a part is empty or past the end of a file). Check the selection and try again."
 	case fe != nil:
@@ -108,15 +109,6 @@ func explain(err error) engineError {
 		e.Message = "Something went wrong inside Offcut. The details below help us fix it."
 	}
 	return e
-}
-
-// clock is seconds as people read a length: "3:03.2", "41.0 s".
-func clock(seconds float64) string {
-	if seconds < 60 {
-		return fmt.Sprintf("%.1f s", seconds)
-	}
-	tenths := int64(seconds*10 + 0.5)
-	return fmt.Sprintf("%d:%02d.%d", tenths/600, tenths/10%60, tenths%10)
 }
 
 // innermost is the last part of a wrapped error's text ("wav:

@@ -20,7 +20,7 @@ func TestExplain(t *testing.T) {
 			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":0}]}`), ins[2:])
 			return err
 		}},
-		{"ringtone too long", codeTooLong, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 3:03.1 long. Export a part of at most 40 seconds", func() error {
+		{"ringtone too long", codeTooLong, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 3:03.100 long. Export a part of at most 40 seconds", func() error {
 			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":1464800}],"output":{"container":"m4r"}}`), ins[4:])
 			return err
 		}},

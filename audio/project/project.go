@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 
+	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/codecs"
 )
@@ -207,13 +208,14 @@ func (d *Document) Marshal() ([]byte, error) {
 // TooLongError is an output longer than its format holds (an M4R, an
 // iPhone ringtone, holds 40 seconds). It is an ErrInvalid.
 type TooLongError struct {
-	Format     string  // the format's label
-	MaxSeconds int     // the longest it holds
-	Seconds    float64 // how long the output is
+	Format     string // the format's label
+	MaxSeconds int    // the longest it holds
+	Frames     int64  // how long the output is, at Rate
+	Rate       int
 }
 
 func (e *TooLongError) Error() string {
-	return fmt.Sprintf("%v: %s holds at most %d seconds; this output is %.3f s (cut it shorter)", ErrInvalid, e.Format, e.MaxSeconds, e.Seconds)
+	return fmt.Sprintf("%v: %s holds at most %d seconds; this output is %.3f s (cut it shorter)", ErrInvalid, e.Format, e.MaxSeconds, audio.Duration(e.Frames, e.Rate))
 }
 
 // Unwrap makes a TooLongError an ErrInvalid.

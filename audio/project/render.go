@@ -466,7 +466,7 @@ func prepare(doc *Document, inputs []audio.Decoder, desc *codec.Desc) (*renderer
 		r.total += k.n - k.xout + r.gaps[i]
 	}
 	if m := desc.Write.MaxSeconds; m > 0 && r.total > int64(m)*int64(r.out.Rate) {
-		return nil, &TooLongError{Format: desc.Label, MaxSeconds: m, Seconds: float64(r.total) / float64(r.out.Rate)}
+		return nil, &TooLongError{Format: desc.Label, MaxSeconds: m, Frames: r.total, Rate: r.out.Rate}
 	}
 	r.markPassthrough()
 	return r, nil

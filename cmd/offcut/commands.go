@@ -382,7 +382,7 @@ func runInfo(c *ctx, args []string) error {
 	// Everything that comes from the file (tags, and warnings that quote
 	// it) is escaped: a tag can hold terminal escape sequences.
 	fmt.Fprintf(c.stdout, "%s: %s %s, %s, %s (%d frames)\n", escapeText(in.path), info.Container, info.Codec,
-		info.Format, formatTime(info.Frames, info.Format.Rate), info.Frames)
+		info.Format, audio.FormatTime(info.Frames, info.Format.Rate), info.Frames)
 	if info.Frames == 0 {
 		fmt.Fprintf(c.stdout, "  %s: %v\n", escapeText(in.path), codec.ErrNoAudio)
 	}
@@ -440,7 +440,7 @@ func runCut(c *ctx, args []string) error {
 		return err
 	}
 	if b > info.Frames {
-		return fmt.Errorf("%s: --to %s is past the end (%s, %d frames)", in.path, *to, formatTime(info.Frames, info.Format.Rate), info.Frames)
+		return fmt.Errorf("%s: --to %s is past the end (%s, %d frames)", in.path, *to, audio.FormatTime(info.Frames, info.Format.Rate), info.Frames)
 	}
 	if a >= b {
 		return fmt.Errorf("%s: the range %d..%d frames is empty (--from must be before --to)", in.path, a, b)

@@ -197,7 +197,7 @@ func TestInfoEscapesControlCharacters(t *testing.T) {
 
 // FuzzParseTime: any time argument at any rate parses to a frame count in
 // range or fails with an error, never panics; a parsed time printed by
-// formatTime (to the millisecond) parses back to within half a millisecond.
+// audio.FormatTime (to the millisecond) parses back to within half a millisecond.
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"0", "12.5", "1:02.250", "1:00:00", "44100s", "0.00001", "1e300", "NaN", "-1", "99:59:59.999", " 3 ", "1.5:00", "9223372036854775807s"} {
 		f.Add(s, uint32(48000))
@@ -216,12 +216,12 @@ func FuzzParseTime(f *testing.F) {
 		if strings.HasSuffix(strings.TrimSpace(s), "s") {
 			return // frames: exact, whatever the rate
 		}
-		back, err := parseTime(formatTime(n, rate), rate)
+		back, err := parseTime(audio.FormatTime(n, rate), rate)
 		if err != nil {
-			t.Fatalf("formatTime(%d, %d) = %q does not parse: %v", n, rate, formatTime(n, rate), err)
+			t.Fatalf("audio.FormatTime(%d, %d) = %q does not parse: %v", n, rate, audio.FormatTime(n, rate), err)
 		}
 		if d := math.Abs(float64(back - n)); d > float64(rate)/2000+1 {
-			t.Fatalf("%q at %d Hz: %d frames, printed %q, parsed back as %d", s, rate, n, formatTime(n, rate), back)
+			t.Fatalf("%q at %d Hz: %d frames, printed %q, parsed back as %d", s, rate, n, audio.FormatTime(n, rate), back)
 		}
 	})
 }

@@ -51,13 +51,3 @@ func parseTime(s string, rate int) (int64, error) {
 	}
 	return int64(f), nil
 }
-
-// formatTime shows frames at rate as h:mm:ss.fff (or m:ss.fff).
-func formatTime(frames int64, rate int) string {
-	ms := int64(math.Round(float64(frames) * 1000 / float64(rate)))
-	h, m, sec, milli := ms/3600000, ms/60000%60, ms/1000%60, ms%1000
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d.%03d", h, m, sec, milli)
-	}
-	return fmt.Sprintf("%d:%02d.%03d", m, sec, milli)
-}

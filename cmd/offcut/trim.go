@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"offcut/audio"
 	"offcut/audio/codec"
 	"offcut/audio/project"
 	"offcut/audio/silence"
@@ -52,6 +53,6 @@ func runTrimSilence(c *ctx, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "offcut: trimmed %s at the start and %s at the end (kept frames %d..%d of %d)\n",
-		formatTime(r.Leading(), info.Format.Rate), formatTime(r.Trailing(), info.Format.Rate), r.From, r.To, r.Frames)
+		audio.FormatTime(r.Leading(), info.Format.Rate), audio.FormatTime(r.Trailing(), info.Format.Rate), r.From, r.To, r.Frames)
 	return nil
 }

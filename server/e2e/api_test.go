@@ -389,7 +389,7 @@ func TestErrors(t *testing.T) {
 		{"render of text", `oc.render({version: 1, clips: [{source: 0, in: 0, out: 10}]}, [e2e.files()[0]])`, "unknown_format", "notes.txt is not an audio file", "notes.txt: not audio"},
 		{"bad document", `oc.plan({version: 2, clips: []}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "invalid project: version is 2"},
 		{"clip past the end", `oc.plan({version: 1, clips: [{source: 0, in: 0, out: 99999}]}, [e2e.files()[2]])`, "invalid_edit", "This edit does not fit", "past the end of source 0"},
-		{"ringtone too long", `oc.plan({version: 1, clips: Array.from({length: 41}, () => ({source: 0, in: 0, out: 22050})), output: {container: 'm4r'}}, [e2e.files()[2]])`, "too_long", "M4R (iPhone ringtone) holds at most 40 seconds, and this is 41.0 s long", "holds at most 40 seconds; this output is 41.000 s"},
+		{"ringtone too long", `oc.plan({version: 1, clips: Array.from({length: 41}, () => ({source: 0, in: 0, out: 22050})), output: {container: 'm4r'}}, [e2e.files()[2]])`, "too_long", "M4R (iPhone ringtone) holds at most 40 seconds, and this is 0:41.000 long", "holds at most 40 seconds; this output is 41.000 s"},
 		{"not a file", `oc.probe("hello")`, "undefined", "not a File or Blob", "undefined"},
 	} {
 		got := Eval[map[string]string](t, ctx, `(async () => { try { await `+c.js+`; return { message: 'resolved' }; } catch (e) { return e2e.error(e); } })()`)

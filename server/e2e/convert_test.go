@@ -463,7 +463,7 @@ func TestUIRingtoneFits(t *testing.T) {
 	waitResult(t, ctx, "cutter", fmt.Sprint(50*rate))
 	setSelect(t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=preset]')`, "ringtone")
 	WaitFor(t, ctx, `!!document.querySelector('[data-testid=cutter] [data-testid=fit-length]')`, 20*time.Second)
-	if msg := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent`); !strings.Contains(msg, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 50.0 s long.") {
+	if msg := Eval[string](t, ctx, `document.querySelector('[data-testid=cutter] [data-testid=result]').textContent`); !strings.Contains(msg, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 0:50.000 long.") {
 		t.Errorf("the result says %q", msg)
 	}
 	click(t, ctx, "[data-testid=cutter] [data-testid=fit-length]")
