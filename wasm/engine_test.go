@@ -305,3 +305,29 @@ func TestFileKey(t *testing.T) {
 		t.Error("an empty file has no key")
 	}
 }
+
+// TestParseDocReuses: the same bytes give the document parsed last, other
+// bytes a new parse, and a document that does not parse is an error every
+// time (never the last good one).
+func TestParseDocReuses(t *testing.T) {
+	a := []byte(`{"version":1,"clips":[{"source":0,"in":0,"out":10}],"output":{"container":"wav"}}`)
+	b := []byte(`{"version":1,"clips":[{"source":0,"in":0,"out":20}],"output":{"container":"wav"}}`)
+	d1, err := parseDoc(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2, err := parseDoc(append([]byte(nil), a...)); err != nil || d2 != d1 {
+		t.Errorf("the same bytes again: %p, %v; want %p", d2, err, d1)
+	}
+	if d3, err := parseDoc(b); err != nil || d3 == d1 || d3.Clips[0].Out != 20 {
+		t.Errorf("other bytes: %+v, %v", d3, err)
+	}
+	for range 2 {
+		if _, err := parseDoc([]byte(`{"version":1,"clips":[`)); err == nil {
+			t.Error("a broken document parsed")
+		}
+	}
+	if d, err := parseDoc(a); err != nil || d.Clips[0].Out != 10 {
+		t.Errorf("back to the first: %+v, %v", d, err)
+	}
+}

@@ -19,7 +19,7 @@ const maxInfosBytes = 1 << 20
 // the editor's instant answer for the result's length and the rate its
 // fades and crossfades count in.
 func layOut(doc, infos []byte) (*project.Lengths, error) {
-	d, err := project.Parse(doc)
+	d, err := parseDoc(doc)
 	if err != nil {
 		return nil, err
 	}
