@@ -38,6 +38,9 @@ type Encoder struct {
 	delay   int
 	padding int
 	drainAt int // EmptyReservoirAt's frame, until it is encoded
+	opt     Options
+	used    bool           // Encode or Flush called since NewEncoder or Reset
+	fresh   *libc.Snapshot // the C heap after NewEncoder, for Reset
 }
 
 // NewEncoder starts an encoder with opt.
@@ -45,7 +48,7 @@ func NewEncoder(opt Options) (*Encoder, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	e := &Encoder{tls: libc.NewTLS(), ch: opt.Channels}
+	e := &Encoder{tls: libc.NewTLS(), ch: opt.Channels, opt: opt}
 	err := e.call("initialising", func(t *libc.TLS) error {
 		// As the lame command, let LAME choose the output rate first: for
 		// VBR it then maps -V onto its tunings for the input's rate. If it
@@ -74,6 +77,36 @@ func NewEncoder(opt Options) (*Encoder, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// Reset makes e start a new stream, exactly as an encoder just made by
+// NewEncoder with e's options would: LAME's whole state goes back to what
+// it was then, without initialising it again. The first Reset takes that
+// state (a copy of LAME's memory, which e then holds) from the encoder as
+// it is, so the first Reset must come before e's first Encode. An encoder
+// that failed cannot be reset.
+func (e *Encoder) Reset() error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.tls == nil {
+		return errors.New("lame: encoder is closed")
+	}
+	var err error
+	if e.fresh == nil {
+		if e.used {
+			return errors.New("lame: Reset of an encoder that encoded before its first Reset")
+		}
+		e.fresh, err = e.tls.Snapshot()
+	} else {
+		err = e.tls.Restore(e.fresh)
+	}
+	if err != nil {
+		e.err = fmt.Errorf("lame: reset: %w", err)
+		return e.err
+	}
+	e.used, e.flushed, e.padding, e.drainAt = false, false, 0, 0
+	return nil
 }
 
 // setup creates and initialises the LAME session; outRate 0 lets LAME
@@ -164,6 +197,7 @@ func (e *Encoder) Encode(pcm []float32) ([]byte, error) {
 	if len(pcm)%e.ch != 0 {
 		return nil, fmt.Errorf("lame: %d samples are not whole frames of %d channels", len(pcm), e.ch)
 	}
+	e.used = true
 	var out []byte
 	err := e.call("encoding", func(t *libc.TLS) error {
 		for len(pcm) > 0 {
@@ -242,6 +276,7 @@ func (e *Encoder) Flush() ([]byte, error) {
 	if e.flushed {
 		return nil, nil
 	}
+	e.used = true
 	var out []byte
 	err := e.call("flushing", func(t *libc.TLS) error {
 		if e.drainAt > 0 {

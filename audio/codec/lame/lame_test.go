@@ -66,9 +66,15 @@ func encode(t testing.TB, opt lame.Options, x []float32) []byte {
 		t.Fatal(err)
 	}
 	defer e.Close()
+	return encodeWith(t, e, x)
+}
+
+// encodeWith encodes x on e and flushes it.
+func encodeWith(t testing.TB, e *lame.Encoder, x []float32) []byte {
+	t.Helper()
 	var out []byte
 	for len(x) > 0 {
-		n := min(len(x), 3000*opt.Channels) // odd-sized calls, as a caller might
+		n := min(len(x), 3000*2) // odd-sized calls, as a caller might
 		b, err := e.Encode(x[:n])
 		if err != nil {
 			t.Fatal(err)
@@ -334,3 +340,51 @@ func TestHostileSamples(t *testing.T) {
 
 func nanf() float64        { v, _ := strconv.ParseFloat("NaN", 64); return v }
 func inf(sign int) float64 { v, _ := strconv.ParseFloat(strconv.Itoa(sign)+"Inf", 64); return v }
+
+// TestReset: an encoder reset after encoding other samples (draining its
+// reservoir on the way) encodes exactly as a new one, byte for byte.
+func TestReset(t *testing.T) {
+	for _, c := range cases[:4] {
+		t.Run(c.name, func(t *testing.T) {
+			opt := c.opt
+			opt.Rate, opt.Channels = c.rate, c.ch
+			a, _ := music(c.rate*3, c.ch, c.rate)
+			b := audiotest.Signal(c.rate*2, c.ch, c.rate, 11)
+			want := encode(t, opt, a)
+			e, err := lame.NewEncoder(opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			for i, x := range [][]float32{a, b, a} {
+				if err := e.Reset(); err != nil {
+					t.Fatal(err)
+				}
+				if i == 1 {
+					if err := e.EmptyReservoirAt(20); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got := encodeWith(t, e, x)
+				if i != 1 && !bytes.Equal(got, want) {
+					t.Fatalf("encode %d after Reset: %d bytes, a new encoder's %d, first difference at %d", i, len(got), len(want), firstDiff(got, want))
+				}
+			}
+		})
+	}
+	e, err := lame.NewEncoder(lame.Options{Rate: 44100, Channels: 1, Bitrate: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.Encode(make([]float32, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Reset(); err == nil {
+		t.Error("a first Reset after Encode was accepted")
+	}
+	e.Close()
+	if err := e.Reset(); err == nil {
+		t.Error("Reset of a closed encoder was accepted")
+	}
+}

@@ -5,6 +5,7 @@ package lame
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"offcut/audio"
 	"offcut/audio/codec/mp3"
@@ -43,11 +44,11 @@ func EncodeSegment(w io.Writer, s audio.Stream, opt Options, lead, keep int64) (
 	if lead < 0 || lead%fs != 0 || keep < -1 || (keep >= 0 && (keep == 0 || keep%fs != 0)) {
 		return Segment{}, fmt.Errorf("lame: a segment of %d samples after a pre-roll of %d: both must be whole %d-sample frames", keep, lead, fs)
 	}
-	e, err := NewEncoder(opt)
+	e, err := segmentEncoder(opt)
 	if err != nil {
 		return Segment{}, err
 	}
-	defer e.Close()
+	defer keepEncoder(e)
 	first, end := int(lead/fs), -1
 	if keep >= 0 {
 		end = first + int(keep/fs)
@@ -153,4 +154,64 @@ func (sp *segmentSplitter) write(b []byte) error {
 	}
 	sp.pending = append(sp.pending[:0], sp.pending[i:]...)
 	return nil
+}
+
+// idleEncoders are encoders EncodeSegment is done with, reset to their
+// state after NewEncoder: the segments of one output share their options,
+// and one encoder encodes them one after another (Reset) instead of
+// setting LAME up again for each. In the browser that matters more than
+// the set-up's own time: a worker that ran lame_init_params a second time
+// had V8 optimise it (and apply_abr_preset) on every page, 0.35 s of
+// compiling on the cores the encode needs (make bench --tierup, WAV → MP3
+// on two workers). At most maxIdleEncoders are kept, the latest.
+var idleEncoders struct {
+	sync.Mutex
+	list []*Encoder
+}
+
+const maxIdleEncoders = 4
+
+// segmentEncoder returns an idle encoder for opt, reset, or a new one.
+func segmentEncoder(opt Options) (*Encoder, error) {
+	idleEncoders.Lock()
+	var e *Encoder
+	for i := len(idleEncoders.list) - 1; i >= 0; i-- {
+		if idleEncoders.list[i].opt == opt {
+			e = idleEncoders.list[i]
+			idleEncoders.list = append(idleEncoders.list[:i], idleEncoders.list[i+1:]...)
+			break
+		}
+	}
+	idleEncoders.Unlock()
+	if e == nil {
+		var err error
+		if e, err = NewEncoder(opt); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.Reset(); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// keepEncoder makes e idle, or closes it if it failed or there are
+// maxIdleEncoders already (the oldest goes).
+func keepEncoder(e *Encoder) {
+	if e.err != nil {
+		e.Close()
+		return
+	}
+	idleEncoders.Lock()
+	idleEncoders.list = append(idleEncoders.list, e)
+	var old *Encoder
+	if len(idleEncoders.list) > maxIdleEncoders {
+		old = idleEncoders.list[0]
+		idleEncoders.list = idleEncoders.list[1:]
+	}
+	idleEncoders.Unlock()
+	if old != nil {
+		old.Close()
+	}
 }

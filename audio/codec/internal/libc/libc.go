@@ -54,6 +54,47 @@ func (t *TLS) Close() {
 	t.chunks, t.heap, t.frames, t.allocaStack = nil, nil, nil, nil
 }
 
+// Snapshot is the C heap of a TLS at one moment: the blocks live then
+// and a copy of their bytes. TLS.Restore puts it back, so an encoder set
+// up once can start again from that state without setting up again.
+type Snapshot struct {
+	live  map[uintptr][]uint64 // the blocks themselves, kept alive
+	bytes map[uintptr][]uint64 // their contents at the snapshot
+}
+
+// Snapshot copies t's C heap. The C stack must be empty (no C function
+// running): its contents are not kept.
+func (t *TLS) Snapshot() (*Snapshot, error) {
+	if len(t.frames) != 0 || len(t.allocaStack) != 0 {
+		return nil, fmt.Errorf("libc: snapshot with %d C stack frames live", len(t.frames))
+	}
+	s := &Snapshot{live: make(map[uintptr][]uint64, len(t.heap)), bytes: make(map[uintptr][]uint64, len(t.heap))}
+	for p, b := range t.heap {
+		s.live[p] = b
+		s.bytes[p] = append([]uint64(nil), b...)
+	}
+	return s, nil
+}
+
+// Restore makes t's C heap what it was at s (a snapshot of t): every
+// block live then holds its bytes of then, at its address of then, and
+// the blocks allocated since are freed. The C stack must be empty.
+func (t *TLS) Restore(s *Snapshot) error {
+	if len(t.frames) != 0 || len(t.allocaStack) != 0 {
+		return fmt.Errorf("libc: restore with %d C stack frames live", len(t.frames))
+	}
+	for p := range t.heap {
+		if _, ok := s.live[p]; !ok {
+			delete(t.heap, p)
+		}
+	}
+	for p, b := range s.live {
+		copy(b, s.bytes[p])
+		t.heap[p] = b
+	}
+	return nil
+}
+
 // Alloc reserves n zeroed bytes of C stack, 16-byte aligned.
 func (t *TLS) Alloc(n int) uintptr {
 	n = (n + 15) &^ 15

@@ -199,3 +199,42 @@ func TestPortableMath(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshot: Restore gives back every block live at the snapshot, at
+// its address, with its bytes of then (also one freed or reallocated
+// since), frees those allocated since, and both refuse a live C stack.
+func TestSnapshot(t *testing.T) {
+	tls := NewTLS()
+	a, b := cstr(tls, "alpha"), cstr(tls, "beta")
+	s, err := tls.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(bytesAt(a, 5), "ALPHA")
+	Xfree(tls, b)
+	c := cstr(tls, "gamma")
+	if err := tls.Restore(s); err != nil {
+		t.Fatal(err)
+	}
+	if string(bytesAt(a, 5)) != "alpha" || string(bytesAt(b, 4)) != "beta" {
+		t.Errorf("restored: %q %q", bytesAt(a, 5), bytesAt(b, 4))
+	}
+	if _, ok := tls.heap[c]; ok || len(tls.heap) != 2 {
+		t.Errorf("after restore %d blocks live, the one allocated since: %v", len(tls.heap), ok)
+	}
+	q := Xrealloc(tls, a, 4096)
+	copy(bytesAt(q, 5), "moved")
+	if err := tls.Restore(s); err != nil {
+		t.Fatal(err)
+	}
+	if string(bytesAt(a, 5)) != "alpha" || len(tls.heap) != 2 {
+		t.Errorf("after a realloc and restore: %q, %d blocks", bytesAt(a, 5), len(tls.heap))
+	}
+	tls.Alloc(16)
+	if _, err := tls.Snapshot(); err == nil {
+		t.Error("snapshot with a live C stack frame")
+	}
+	if err := tls.Restore(s); err == nil {
+		t.Error("restore with a live C stack frame")
+	}
+}
