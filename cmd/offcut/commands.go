@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,7 +44,30 @@ func openInput(path string) (*input, error) {
 		in.src.Close()
 		return nil, fmt.Errorf("%s: %w", path, codec.ErrNoAudio)
 	}
+	if err := decodable(in.dec); err != nil {
+		in.src.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return in, nil
+}
+
+// decodable returns the codec.ErrUnsupported error of a file whose audio
+// this build has no decoder for (AAC, which only the web app's browser
+// decodes), so that the command names the input, not a segment of the
+// output it was writing. It starts a decode of the first frame; other
+// errors are left to the command, which may not need to decode at all.
+func decodable(dec audio.Decoder) error {
+	s, err := dec.Stream(0, 1)
+	if err != nil {
+		if errors.Is(err, codec.ErrUnsupported) {
+			return err
+		}
+		return nil
+	}
+	if c, ok := s.(io.Closer); ok {
+		c.Close()
+	}
+	return nil
 }
 
 // openAny opens an input to describe, with or without audio.

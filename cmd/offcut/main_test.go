@@ -165,6 +165,10 @@ func TestErrors(t *testing.T) {
 	notAudio := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notAudio, []byte("hello, this is text"), 0o644)
 	out := filepath.Join(dir, "o.wav")
+	aac := filepath.Join(dir, "tiny-aac.m4a")
+	if b, err := os.ReadFile("../../audio/codec/mp4/testdata/tiny-aac.m4a"); err != nil || os.WriteFile(aac, b, 0o644) != nil {
+		t.Fatal("copying the AAC test file:", err)
+	}
 	pastEnd := filepath.Join(dir, "past.json")
 	os.WriteFile(pastEnd, []byte(`{"version":1,"sources":[{"name":"in.wav"}],"clips":[{"source":0,"in":0,"out":99999}]}`), 0o644)
 	for _, c := range []struct {
@@ -195,6 +199,9 @@ func TestErrors(t *testing.T) {
 		{[]string{"convert", in, "--bits", "12", "-o", out}, 2, "--bits 12"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"render", pastEnd, "-o", out}, 1, "past.json: invalid project: clips[0].out 99999 is past the end"},
+		// No AAC decoder natively: refused when opened, naming the input.
+		{[]string{"convert", aac, "-o", out}, 1, "tiny-aac.m4a: unsupported encoding: AAC audio needs the browser's decoder"},
+		{[]string{"cut", aac, "--to", "0.01", "-o", filepath.Join(dir, "o.m4a")}, 1, "tiny-aac.m4a: unsupported encoding"},
 	} {
 		code, _, stderr := offcut(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
