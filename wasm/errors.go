@@ -79,6 +79,7 @@ func explain(err error) engineError {
 		the = fe.name
 	}
 	var tooLong *project.TooLongError
+	var cover *project.CoverError
 	switch {
 	case errors.Is(err, project.ErrCanceled):
 		e.Code, e.Message = codeCanceled, "Cancelled."
@@ -101,6 +102,10 @@ func explain(err error) engineError {
 	case errors.As(err, &tooLong):
 		e.Code, e.MaxSeconds = codeTooLong, tooLong.MaxSeconds
 		e.Message = fmt.Sprintf("%s holds at most %d seconds, and this is %s long. Export a part of at most %d seconds, or choose another format.", tooLong.Format, tooLong.MaxSeconds, audio.FormatTime(tooLong.Frames, tooLong.Rate), tooLong.MaxSeconds)
+	case errors.As(err, &cover) && cover.TooLarge():
+		e.Code, e.Message = codeInvalidEdit, fmt.Sprintf("The cover image is %.1f MiB; Offcut stores covers of up to %d MiB. Choose a smaller image.", float64(cover.Size)/(1<<20), project.MaxCoverBytes>>20)
+	case cover != nil:
+		e.Code, e.Message = codeInvalidEdit, "The cover must be a JPEG or PNG image. Choose one, or save the picture as JPEG or PNG first."
 	case errors.Is(err, project.ErrInvalid):
 		e.Code, e.Message = codeInvalidEdit, "This edit does not fit the files it was made for (a part is empty or past the end of a file). Check the selection and try again."
 	case fe != nil:

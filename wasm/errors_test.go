@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,14 @@ func TestExplain(t *testing.T) {
 		}},
 		{"ringtone too long", codeTooLong, "M4R (iPhone ringtone) holds at most 40 seconds, and this is 3:03.100 long. Export a part of at most 40 seconds", func() error {
 			_, err := planDoc([]byte(`{"version":1,"clips":[{"source":0,"in":0,"out":1464800}],"output":{"container":"m4r"}}`), ins[4:])
+			return err
+		}},
+		{"cover too large", codeInvalidEdit, "The cover image is 4.0 MiB; Offcut stores covers of up to 4 MiB. Choose a smaller image.", func() error {
+			_, err := planDoc(coverDoc("image/jpeg", append([]byte{0xff, 0xd8, 0xff}, make([]byte, 4<<20)...)), ins[2:])
+			return err
+		}},
+		{"cover not an image", codeInvalidEdit, "The cover must be a JPEG or PNG image.", func() error {
+			_, err := planDoc(coverDoc("image/png", []byte("GIF89a....")), ins[2:])
 			return err
 		}},
 		{"other file", codeChangedFile, "in2.wav is not the file this edit was made on", func() error {
@@ -51,4 +60,10 @@ func TestExplain(t *testing.T) {
 			}
 		}
 	}
+}
+
+// coverDoc is a document of in2.wav's first 800 frames to MP3 with a cover
+// of the given type and bytes.
+func coverDoc(mime string, data []byte) []byte {
+	return []byte(`{"version":1,"clips":[{"source":0,"in":0,"out":800}],"output":{"container":"mp3","tags":{"cover":{"mime":"` + mime + `","data":"` + base64.StdEncoding.EncodeToString(data) + `"}}}}`)
 }

@@ -159,9 +159,39 @@ type Tags struct {
 
 // Picture is an image in a document: a JPEG or PNG, base64 in JSON.
 type Picture struct {
+	// MIME is the type the document gives the image. What is written is
+	// the type of the data itself (Type), so a JPEG named as a PNG is
+	// stored as the JPEG it is.
 	MIME string `json:"mime"`
 	Data []byte `json:"data"`
 }
+
+// Type is the image's media type by its bytes: "image/jpeg" or
+// "image/png", or "" for anything else.
+func (p *Picture) Type() string { return sniffImage(p.Data) }
+
+// CoverError is the ErrInvalid of a document's cover that Offcut does not
+// store: larger than MaxCoverBytes, or not a JPEG or PNG image.
+type CoverError struct {
+	// Size is the image's size in bytes.
+	Size int
+	// MIME is the type the document gives it.
+	MIME string
+}
+
+// TooLarge is true when the image is over MaxCoverBytes (else it is not a
+// JPEG or PNG).
+func (e *CoverError) TooLarge() bool { return e.Size > MaxCoverBytes }
+
+func (e *CoverError) Error() string {
+	if e.TooLarge() {
+		return fmt.Sprintf("%v: output.tags.cover is %d bytes, the limit is %d", ErrInvalid, e.Size, MaxCoverBytes)
+	}
+	return fmt.Sprintf("%v: output.tags.cover must be a JPEG or PNG image (its mime is %q, its data is neither)", ErrInvalid, e.MIME)
+}
+
+// Unwrap makes a CoverError an ErrInvalid.
+func (e *CoverError) Unwrap() error { return ErrInvalid }
 
 // MaxCoverBytes bounds a cover image in a document.
 const MaxCoverBytes = 4 << 20
@@ -311,11 +341,8 @@ func (d *Document) Validate() error {
 			}
 		}
 		if c := t.Cover; c != nil && len(c.Data) > 0 {
-			if len(c.Data) > MaxCoverBytes {
-				return invalid("output.tags.cover is %d bytes, the limit is %d", len(c.Data), MaxCoverBytes)
-			}
-			if got := sniffImage(c.Data); got == "" || got != c.MIME {
-				return invalid("output.tags.cover must be a JPEG or PNG image (mime %q, the data looks like %q)", c.MIME, sniffImage(c.Data))
+			if len(c.Data) > MaxCoverBytes || sniffImage(c.Data) == "" {
+				return &CoverError{Size: len(c.Data), MIME: c.MIME}
 			}
 		}
 	}

@@ -153,7 +153,7 @@ func (r *renderer) Tags() codec.TagEdit {
 	if t := r.doc.Output.Tags; t != nil {
 		e = codec.TagEdit{Title: t.Title, Artist: t.Artist, Album: t.Album, Year: t.Year, Track: t.Track}
 		if c := t.Cover; c != nil {
-			e.Cover = &audio.Picture{MIME: c.MIME, Type: 3, Size: int64(len(c.Data)), Data: c.Data}
+			e.Cover = &audio.Picture{MIME: c.Type(), Type: 3, Size: int64(len(c.Data)), Data: c.Data}
 		}
 	}
 	if c := r.cover; c != nil {

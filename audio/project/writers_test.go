@@ -1,7 +1,9 @@
 package project_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,7 +140,25 @@ func TestDocumentTagsAndCover(t *testing.T) {
 		})
 	}
 	bad := `{"version":1,"sources":[{"name":"a.wav"}],"clips":[{"source":0,"in":0,"out":44100}],"output":{"tags":{"cover":{"mime":"image/png","data":"` + base64.StdEncoding.EncodeToString([]byte("GIF89a....")) + `"}}}}`
-	if _, err := project.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "JPEG or PNG") {
+	var ce *project.CoverError
+	if _, err := project.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "JPEG or PNG") || !errors.As(err, &ce) || !errors.Is(err, project.ErrInvalid) || ce.TooLarge() {
 		t.Errorf("a GIF cover: %v", err)
+	}
+	// A JPEG the document calls a PNG (a file named .png) is stored as
+	// the JPEG it is.
+	jpeg := append([]byte{0xff, 0xd8, 0xff, 0xe0}, make([]byte, 200)...)
+	misnamed := `{"version":1,"sources":[{"name":"a.wav"}],"clips":[{"source":0,"in":0,"out":44100}],"output":{"container":"mp3","tags":{"cover":{"mime":"image/png","data":"` + base64.StdEncoding.EncodeToString(jpeg) + `"}}}}`
+	doc, err := project.Parse([]byte(misnamed))
+	if err != nil {
+		t.Fatalf("a JPEG named as a PNG: %v", err)
+	}
+	path, _ := renderFile(t, dir, "misnamed.mp3", doc, src)
+	b, _ := os.ReadFile(path)
+	got, err := codecs.Open(audio.NewBytesSource(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Info().Pictures; len(p) != 1 || p[0].MIME != "image/jpeg" || !bytes.Equal(p[0].Data, jpeg) {
+		t.Errorf("a JPEG named as a PNG came back as %+v", p)
 	}
 }
