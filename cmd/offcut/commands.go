@@ -267,9 +267,9 @@ func render(c *ctx, doc *project.Document, ins []*input, o *outputFlags, docPath
 		if err != nil {
 			return err
 		}
-		mime := http.DetectContentType(b)
-		if mime != "image/jpeg" && mime != "image/png" {
-			return fmt.Errorf("%s: a cover must be a JPEG or PNG image, this is %s", cover, mime)
+		mime := (&project.Picture{Data: b}).Type()
+		if mime == "" {
+			return fmt.Errorf("%s: a cover must be a JPEG or PNG image, this is %s", cover, http.DetectContentType(b))
 		}
 		opt.Cover = &project.Cover{MIME: mime, Data: b}
 	}
