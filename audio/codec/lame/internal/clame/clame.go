@@ -26301,7 +26301,7 @@ type fi_union = struct {
 	Ff float32
 }
 
-func quantize_lines_xrpow(tls *libc.TLS, l uint32, istep FLOAT, xp uintptr, pi uintptr) {
+func quantize_lines_xrpow_c(tls *libc.TLS, l uint32, istep FLOAT, xp uintptr, pi uintptr) {
 	var fi uintptr
 	var remaining, v2 uint32
 	var x0, x01, x1, x11, x2, x3 float64
@@ -26491,7 +26491,7 @@ var __func__71 = [15]int8{'q', 'u', 'a', 'n', 't', 'i', 'z', 'e', '_', 'x', 'r',
 /*	      ix_max							 */
 /*************************************************************************/
 
-func ix_max(tls *libc.TLS, ix uintptr, end uintptr) (r int32) {
+func ix_max_c(tls *libc.TLS, ix uintptr, end uintptr) (r int32) {
 	var max1, max2, x1, x2 int32
 	var v1, v2 uintptr
 	_, _, _, _, _, _ = max1, max2, x1, x2, v1, v2
@@ -26592,7 +26592,7 @@ var huf_tbl_noESC = [15]int32{
 	14: int32(13),
 }
 
-func count_bit_noESC_from2(tls *libc.TLS, ix uintptr, end uintptr, max int32, s uintptr) (r int32) {
+func count_bit_noESC_from2_c(tls *libc.TLS, ix uintptr, end uintptr, max int32, s uintptr) (r int32) {
 	var sum, sum2, x0, x1, xlen uint32
 	var t1 int32
 	var table, v1, v2, v3 uintptr
@@ -26626,7 +26626,7 @@ func count_bit_noESC_from2(tls *libc.TLS, ix uintptr, end uintptr, max int32, s 
 	return t1
 }
 
-func count_bit_noESC_from3(tls *libc.TLS, ix uintptr, end uintptr, max int32, s uintptr) (r int32) {
+func count_bit_noESC_from3_c(tls *libc.TLS, ix uintptr, end uintptr, max int32, s uintptr) (r int32) {
 	var hlen1, hlen2, hlen3, v1, v2 uintptr
 	var sum1, sum2, sum3, x, x0, x1, xlen uint32
 	var t, t1 int32
