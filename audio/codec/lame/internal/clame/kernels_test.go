@@ -5,6 +5,7 @@ package clame
 import (
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -47,7 +48,7 @@ func TestKernels(t *testing.T) {
 			}
 			quantize_lines_xrpow(tls, l, istep, addr(unsafe.Pointer(&xp[0])), addr(unsafe.Pointer(&got[0])))
 			quantize_lines_xrpow_c(tls, l, istep, addr(unsafe.Pointer(&xp[0])), addr(unsafe.Pointer(&want[0])))
-			if !equal(got, want) {
+			if !slices.Equal(got, want) {
 				t.Fatalf("l %d, istep %g: got %v, want %v", l, istep, got[:l], want[:l])
 			}
 		}
@@ -114,13 +115,4 @@ func TestKernels(t *testing.T) {
 			runtime.KeepAlive(ix)
 		})
 	}
-}
-
-func equal(a, b []int32) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
