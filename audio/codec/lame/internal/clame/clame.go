@@ -26761,7 +26761,7 @@ func choose_table_nonMMX(tls *libc.TLS, ix uintptr, end uintptr, _s uintptr) (r 
 //	/*************************************************************************/
 //	/*	      count_bit							 */
 //	/*************************************************************************/
-func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uintptr) (r int32) {
+func Xnoquant_count_bits_c(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uintptr) (r int32) {
 	bp := tls.Alloc(16)
 	defer tls.Free(16)
 	var a1, a2, i, p, sfb, x1, x2, x3, x4, v1 int32

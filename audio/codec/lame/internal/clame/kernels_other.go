@@ -23,3 +23,8 @@ func count_bit_noESC_from2(tls *libc.TLS, ix uintptr, end uintptr, max int32, s 
 func count_bit_noESC_from3(tls *libc.TLS, ix uintptr, end uintptr, max int32, s uintptr) int32 {
 	return count_bit_noESC_from3_c(tls, ix, end, max, s)
 }
+
+// Xnoquant_count_bits is takehiro.c's noquant_count_bits.
+func Xnoquant_count_bits(tls *libc.TLS, gfc uintptr, gi uintptr, prev_noise uintptr) int32 {
+	return Xnoquant_count_bits_c(tls, gfc, gi, prev_noise)
+}

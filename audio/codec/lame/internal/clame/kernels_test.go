@@ -115,4 +115,56 @@ func TestKernels(t *testing.T) {
 			runtime.KeepAlive(ix)
 		})
 	}
+
+	t.Run("noquant_count_bits", func(t *testing.T) {
+		gfc := (*lame_global_flags)(__ccgo_ptr(gfp)).Finternal_flags
+		cfg := (*SessionConfig_t)(__ccgo_ptr(gfc + 24))
+		best := cfg.Fuse_best_huffman
+		defer func() { cfg.Fuse_best_huffman = best }()
+		var in gr_info
+		var noise calc_noise_data
+		for n := range 3000 {
+			// ix: big values up to k, then 0s and 1s up to c, then 0s,
+			// at any (even, odd) boundaries, sometimes a value above 1 in
+			// the 0s and 1s.
+			in = gr_info{}
+			k := rng.IntN(577)
+			c := k + rng.IntN(577-k)
+			big := []int32{1, 2, 15, 16, 40, 1000}[rng.IntN(6)]
+			for j := range 576 {
+				switch {
+				case j < k:
+					in.Fl3_enc[j] = int32(rng.IntN(int(big) + 1))
+				case j < c:
+					in.Fl3_enc[j] = int32(rng.IntN(2))
+					if rng.IntN(200) == 0 {
+						in.Fl3_enc[j] = 2
+					}
+				}
+			}
+			in.Fmax_nonzero_coeff = int32(rng.IntN(576))
+			if rng.IntN(2) == 0 {
+				in.Fmax_nonzero_coeff = int32(max(c-1, 0))
+			}
+			in.Fblock_type = int32(rng.IntN(4)) // NORM, START, SHORT, STOP
+			cfg.Fuse_best_huffman = int32(rng.IntN(2))
+			noise = calc_noise_data{Fsfb_count1: int32(rng.IntN(20))}
+			prev := addr(unsafe.Pointer(&noise))
+			if n%3 == 0 {
+				prev = 0
+			}
+			got, gotNoise := in, noise
+			want, wantNoise := in, noise
+			gp, wp := prev, prev
+			if prev != 0 {
+				gp, wp = addr(unsafe.Pointer(&gotNoise)), addr(unsafe.Pointer(&wantNoise))
+			}
+			bits := Xnoquant_count_bits(tls, gfc, addr(unsafe.Pointer(&got)), gp)
+			bitsC := Xnoquant_count_bits_c(tls, gfc, addr(unsafe.Pointer(&want)), wp)
+			if bits != bitsC || got != want || gotNoise != wantNoise {
+				t.Fatalf("k %d, c %d, block type %d: %d bits (count1 %d, big values %d, table %d), want %d bits (count1 %d, big values %d, table %d)",
+					k, c, in.Fblock_type, bits, got.Fcount1, got.Fbig_values, got.Fcount1table_select, bitsC, want.Fcount1, want.Fbig_values, want.Fcount1table_select)
+			}
+		}
+	})
 }

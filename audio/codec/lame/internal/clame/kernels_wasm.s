@@ -263,3 +263,146 @@ TEXT ·sumPairs3x8(SB), NOSPLIT, $0-60
 	I32WrapI64
 	I32Store s3+56(FP)
 	RET
+
+// func count1Bits(ix uintptr, i int32, t32l, t33l uintptr) (count1, big, a1, a2 int32)
+//
+// noquant_count_bits's two loops over ix from i (even) down: count1 is
+// where the trailing pairs of zeros begin; from there, quadruples of 0s
+// and 1s are summed in the count1 tables t32l and t33l (bytes) into a1
+// and a2 until one holds a larger value or none is left: big is where.
+TEXT ·count1Bits(SB), NOSPLIT, $0-48
+	I64Load ix+0(FP)
+	Set R0
+	I64Load32S i+8(FP)
+	Set R1
+	I64Load t32l+16(FP)
+	Set R5
+	I64Load t33l+24(FP)
+	Set R6
+	Block
+		Loop
+			Get R1
+			I64Const $1
+			I64LeS
+			BrIf $1
+			Get R0
+			Get R1
+			I64Const $2
+			I64Shl
+			I64Add
+			I64Const $8
+			I64Sub
+			Set R2
+			Get R2
+			I32WrapI64
+			I32Load $0
+			Get R2
+			I32WrapI64
+			I32Load $4
+			I32Or
+			BrIf $1
+			Get R1
+			I64Const $2
+			I64Sub
+			Set R1
+			Br $0
+		End
+	End
+	Get SP
+	Get R1
+	I32WrapI64
+	I32Store count1+32(FP)
+	I64Const $0
+	Set R3
+	I64Const $0
+	Set R4
+	Block
+		Loop
+			Get R1
+			I64Const $3
+			I64LeS
+			BrIf $1
+			Get R0
+			Get R1
+			I64Const $2
+			I64Shl
+			I64Add
+			I64Const $16
+			I64Sub
+			Set R2
+			Get R2
+			I32WrapI64
+			I64Load32U $0
+			Set R7
+			Get R2
+			I32WrapI64
+			I64Load32U $4
+			Set R8
+			Get R2
+			I32WrapI64
+			I64Load32U $8
+			Set R9
+			Get R2
+			I32WrapI64
+			I64Load32U $12
+			Set R10
+			Get R7
+			Get R8
+			I64Or
+			Get R9
+			I64Or
+			Get R10
+			I64Or
+			I64Const $1
+			I64GtU
+			BrIf $1
+			Get R7
+			I64Const $3
+			I64Shl
+			Get R8
+			I64Const $2
+			I64Shl
+			I64Or
+			Get R9
+			I64Const $1
+			I64Shl
+			I64Or
+			Get R10
+			I64Or
+			Set R7
+			Get R3
+			Get R5
+			Get R7
+			I64Add
+			I32WrapI64
+			I64Load8U $0
+			I64Add
+			Set R3
+			Get R4
+			Get R6
+			Get R7
+			I64Add
+			I32WrapI64
+			I64Load8U $0
+			I64Add
+			Set R4
+			Get R1
+			I64Const $4
+			I64Sub
+			Set R1
+			Br $0
+		End
+	End
+	Get SP
+	Get R1
+	I32WrapI64
+	I32Store big+36(FP)
+	Get SP
+	Get R3
+	I32WrapI64
+	I32Store a1+40(FP)
+	Get SP
+	Get R4
+	I32WrapI64
+	I32Store a2+44(FP)
+	RET

@@ -58,13 +58,15 @@ var sources = []string{
 // ones is slowest (every loop branch goes through the function's dispatch
 // table, every int is an i64): the generated function is renamed NAME_c,
 // and NAME is kernels_wasm.go's (the assembly, with the same result bit for
-// bit) or, natively, kernels_other.go's (a call of NAME_c). Together they
-// took BenchmarkEncode60s under js/wasm in Node from 2.23 s to 2.07 s.
+// bit) or, natively, kernels_other.go's (a call of NAME_c). The first four
+// took BenchmarkEncode60s under js/wasm in Node from 2.23 s to 2.07 s,
+// noquant_count_bits's count1 loops from 2.08 s to 2.01 s.
 var wasmKernels = []string{
 	"quantize_lines_xrpow", // takehiro.c, the TAKEHIRO_IEEE754_HACK version
 	"ix_max",
 	"count_bit_noESC_from2",
 	"count_bit_noESC_from3",
+	"Xnoquant_count_bits", // its loops over the count1 region
 }
 
 func main() {
