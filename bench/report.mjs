@@ -18,6 +18,14 @@ function correct(c) {
   return c.exact ? `bit-exact, ${len}` : `${len}${off}, SNR ${c.snrDb} dB`;
 }
 
+/** The first and later runs of the 3-min WAV → MP3, when it ran: ' (…)'. */
+function firstRun(r) {
+  const o = r.jobs.find((j) => j.id === 'wavmp3' && !j.skip)?.browser?.offcut?.runsMs;
+  if (!o || o.length < 2) return '';
+  const later = o.slice(1);
+  return ` (in this run the 3-min WAV → MP3 took ${ms(o[0])} the first time, ${ms(Math.min(...later))}–${ms(Math.max(...later))} later)`;
+}
+
 export function writeReport(r) {
   const L = [];
   L.push(`# make bench${r.mode === 'quick' ? '-quick' : ''} results`, '');
@@ -26,7 +34,7 @@ export function writeReport(r) {
     `${r.runs} interleaved runs a job, medians · ${r.elapsedS} s in all`, '');
   L.push('Versions: ' + Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
   L.push('## In Chromium: /offcut.js against ffmpeg.wasm (single-thread core), same files', '');
-  L.push('Ratio is Offcut ÷ ffmpeg.wasm at its best (the faster of its WORKERFS mount and a MEMFS copy, named). Time runs from the `File`s to the output `Blob`; memory is the sum of VmHWM over the browser, renderer, GPU and utility processes (reset before each run), with the growth above the idle page in brackets. Each job runs in a browser of its own (a new profile), each run a fresh page, as in a session where the user runs the job again; the medians are of the runs after the first. Each page is a renderer process of its own: what carries over from run to run is the profile\'s HTTP cache and, where the first run makes 1 MB of optimised code, V8\'s code cache of the wasm, written once, at that megabyte. That first run is slower for Offcut, whose wasm V8 optimises on the cores the job runs on (3-min WAV → MP3: 4.8–6.1 s); ffmpeg.wasm\'s times do not change.', '');
+  L.push('Ratio is Offcut ÷ ffmpeg.wasm at its best (the faster of its WORKERFS mount and a MEMFS copy, named). Time runs from the `File`s to the output `Blob`; memory is the sum of VmHWM over the browser, renderer, GPU and utility processes (reset before each run), with the growth above the idle page in brackets. Each job runs in a browser of its own (a new profile), each run a fresh page, as in a session where the user runs the job again; the medians are of the runs after the first. Each page is a renderer process of its own: what carries over from run to run is the profile\'s HTTP cache and, where the first run makes 1 MB of optimised code, V8\'s code cache of the wasm, written once, at that megabyte. That first run is slower for Offcut, whose wasm V8 optimises on the cores the job runs on' + firstRun(r) + '; ffmpeg.wasm\'s times do not change.', '');
   L.push('| job | Offcut | ffmpeg.wasm | ratio | Offcut memory | ffmpeg.wasm memory | Offcut output | ffmpeg.wasm output |');
   L.push('|---|---|---|---|---|---|---|---|');
   const b = r.engineBytes;
