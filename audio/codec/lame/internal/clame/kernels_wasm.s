@@ -266,33 +266,32 @@ TEXT ·sumPairs3x8(SB), NOSPLIT, $0-60
 
 // func count1Bits(ix uintptr, i int32, t32l, t33l uintptr) (count1, big, a1, a2 int32)
 //
-// noquant_count_bits's two loops over ix from i (even) down: count1 is
-// where the trailing pairs of zeros begin; from there, quadruples of 0s
-// and 1s are summed in the count1 tables t32l and t33l (bytes) into a1
-// and a2 until one holds a larger value or none is left: big is where.
+// noquant_count_bits's two loops over ix from i down: count1 is where the
+// trailing pairs of zeros begin; from there, quadruples of 0s and 1s are
+// summed in the count1 tables t32l and t33l (bytes) into a1 and a2 until
+// one holds a larger value or none is left: big is where. R2 points at
+// the pair (then the quadruple) below the lines looked at so far.
 TEXT ·count1Bits(SB), NOSPLIT, $0-48
 	I64Load ix+0(FP)
 	Set R0
-	I64Load32S i+8(FP)
-	Set R1
 	I64Load t32l+16(FP)
 	Set R5
 	I64Load t33l+24(FP)
 	Set R6
+	Get R0
+	I64Load32S i+8(FP)
+	I64Const $2
+	I64Shl
+	I64Add
+	I64Const $8
+	I64Sub
+	Set R2
 	Block
 		Loop
-			Get R1
-			I64Const $1
-			I64LeS
-			BrIf $1
+			Get R2
 			Get R0
-			Get R1
-			I64Const $2
-			I64Shl
-			I64Add
-			I64Const $8
-			I64Sub
-			Set R2
+			I64LtS
+			BrIf $1
 			Get R2
 			I32WrapI64
 			I32Load $0
@@ -301,35 +300,37 @@ TEXT ·count1Bits(SB), NOSPLIT, $0-48
 			I32Load $4
 			I32Or
 			BrIf $1
-			Get R1
-			I64Const $2
+			Get R2
+			I64Const $8
 			I64Sub
-			Set R1
+			Set R2
 			Br $0
 		End
 	End
 	Get SP
-	Get R1
+	Get R2
+	I64Const $8
+	I64Add
+	Get R0
+	I64Sub
+	I64Const $2
+	I64ShrS
 	I32WrapI64
 	I32Store count1+32(FP)
+	Get R2
+	I64Const $8
+	I64Sub
+	Set R2
 	I64Const $0
 	Set R3
 	I64Const $0
 	Set R4
 	Block
 		Loop
-			Get R1
-			I64Const $3
-			I64LeS
-			BrIf $1
+			Get R2
 			Get R0
-			Get R1
-			I64Const $2
-			I64Shl
-			I64Add
-			I64Const $16
-			I64Sub
-			Set R2
+			I64LtS
+			BrIf $1
 			Get R2
 			I32WrapI64
 			I64Load32U $0
@@ -386,15 +387,21 @@ TEXT ·count1Bits(SB), NOSPLIT, $0-48
 			I64Load8U $0
 			I64Add
 			Set R4
-			Get R1
-			I64Const $4
+			Get R2
+			I64Const $16
 			I64Sub
-			Set R1
+			Set R2
 			Br $0
 		End
 	End
 	Get SP
-	Get R1
+	Get R2
+	I64Const $16
+	I64Add
+	Get R0
+	I64Sub
+	I64Const $2
+	I64ShrS
 	I32WrapI64
 	I32Store big+36(FP)
 	Get SP

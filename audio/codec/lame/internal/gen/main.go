@@ -66,7 +66,7 @@ var wasmKernels = []string{
 	"ix_max",
 	"count_bit_noESC_from2",
 	"count_bit_noESC_from3",
-	"Xnoquant_count_bits", // its loops over the count1 region
+	"Xnoquant_count_bits", // takehiro.c, its loops over the count1 region
 }
 
 func main() {
